@@ -1,0 +1,14 @@
+# Shortcuts for tasks.py, which needs nothing but python3.
+.PHONY: main test setup clean
+
+main:
+	python3 tasks.py main
+
+test:
+	python3 tasks.py test
+
+setup:
+	python3 tasks.py setup
+
+clean:
+	rm -rf .venv var .pytest_cache
