@@ -1,0 +1,166 @@
+"""course.yaml: the shipped file loads and covers the student API; each kind of bad file is
+refused with a message that names the key and the problem."""
+
+import copy
+
+import pytest
+import yaml
+
+import source_impl
+from autograder.course import COURSE_FILE, CourseError, load_course
+
+
+@pytest.fixture
+def shipped():
+    return yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
+
+
+def write(tmp_path, data):
+    path = tmp_path / "course.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_course_loads_with_both_assignments():
+    course = load_course()
+    assert [a.id for a in course.assignments] == ["perceptron", "bp"]
+    assert course.languages == ("zh", "en")
+    assert all(item.points > 0 for item in course.items())
+
+
+def test_every_function_of_the_student_api_is_graded_once():
+    functions = [item.function for item in load_course().items()]
+    student_functions = [name for name in source_impl.__all__ if name != "Params"]
+    assert sorted(functions) == sorted(student_functions)
+
+
+def test_an_item_resolves_to_its_reference_function():
+    item = next(i for i in load_course().items() if i.id == "delta_theta")
+    assert item.reference is source_impl.delta_theta
+    assert item.equation == "5.12"
+
+
+def test_an_item_without_a_tolerance_takes_the_courses():
+    course = load_course()
+    item = course.assignment("bp").items[0]
+    assert item.tolerance == course.tolerance
+
+
+def test_an_unknown_assignment_is_named_with_the_known_ones():
+    with pytest.raises(CourseError, match="no assignment 'svm'.*perceptron, bp"):
+        load_course().assignment("svm")
+
+
+def edit(data, path, value=None, delete=False):
+    """Set (or delete) data[path[0]][path[1]]…; returns a changed copy."""
+    data = copy.deepcopy(data)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    if delete:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return data
+
+
+def duplicated_item(data):
+    data = copy.deepcopy(data)
+    data["assignments"][1]["items"].append(copy.deepcopy(data["assignments"][0]["items"][0]))
+    return data
+
+
+def duplicated_assignment(data):
+    data = copy.deepcopy(data)
+    data["assignments"][1]["id"] = "perceptron"
+    return data
+
+
+BAD_FILES = {
+    "unknown key": (
+        lambda d: edit(d, ["assignments", 0, "items", 0, "pionts"], 1),
+        r"assignments\[0\]\.items\[0\]: unknown key 'pionts'",
+    ),
+    "unknown top-level key": (lambda d: edit(d, ["extra"], 1), r"top level: unknown key 'extra'"),
+    "missing field": (
+        lambda d: edit(d, ["assignments", 1, "items", 2, "points"], delete=True),
+        r"assignments\[1\]\.items\[2\]: missing required key 'points'",
+    ),
+    "missing course field": (lambda d: edit(d, ["course", "base_seed"], delete=True), r"course: missing required key 'base_seed'"),
+    "function source_impl lacks": (
+        lambda d: edit(d, ["assignments", 1, "items", 3, "function"], "delta_x"),
+        r"assignments\[1\]\.items\[3\]\.function: source_impl has no function 'delta_x'",
+    ),
+    "private helper as function": (
+        lambda d: edit(d, ["assignments", 1, "items", 3, "function"], "np"),
+        r"source_impl has no function 'np'",
+    ),
+    "zero points": (
+        lambda d: edit(d, ["assignments", 0, "items", 1, "points"], 0),
+        r"assignments\[0\]\.items\[1\]\.points: must be a positive number; got 0",
+    ),
+    "negative points": (
+        lambda d: edit(d, ["assignments", 0, "items", 1, "points"], -2),
+        r"items\[1\]\.points: must be a positive number; got -2",
+    ),
+    "points as text": (
+        lambda d: edit(d, ["assignments", 0, "items", 1, "points"], "two"),
+        r"items\[1\]\.points: must be a finite number; got 'two' \(str\)",
+    ),
+    "duplicate item id": (duplicated_item, r"duplicate item id 'augment' \(first used at assignments\[0\]\.items\[0\]\.id\)"),
+    "duplicate assignment id": (duplicated_assignment, r"assignments\[1\]\.id: duplicate assignment id 'perceptron'"),
+    "weights that do not sum to 1": (
+        lambda d: edit(d, ["assignments", 0, "items", 0, "groups", 0, "weight"], 0.4),
+        r"assignments\[0\]\.items\[0\]\.groups: the weights sum to 0.9; they must sum to 1",
+    ),
+    "zero case count": (
+        lambda d: edit(d, ["assignments", 0, "items", 0, "groups", 0, "count"], 0),
+        r"groups\[0\]\.count: must be an integer ≥ 1; got 0",
+    ),
+    "duplicate group name": (
+        lambda d: edit(d, ["assignments", 0, "items", 0, "groups", 1, "name"], "one_sample"),
+        r"groups\[1\]\.name: duplicate group name 'one_sample'",
+    ),
+    "negative tolerance": (lambda d: edit(d, ["course", "tolerance", "rtol"], -1.0), r"course\.tolerance\.rtol: must be a number ≥ 0"),
+    "empty item list": (lambda d: edit(d, ["assignments", 0, "items"], []), r"assignments\[0\]\.items: must be a non-empty list"),
+    "an item that is not a mapping": (
+        lambda d: edit(d, ["assignments", 0, "items", 0], "augment"),
+        r"assignments\[0\]\.items\[0\]: must be a mapping",
+    ),
+    "item id with a space": (
+        lambda d: edit(d, ["assignments", 0, "items", 0, "id"], "aug ment"),
+        r"items\[0\]\.id: must be a name of letters, digits and _",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_a_bad_course_file_is_refused_naming_the_key_and_the_problem(tmp_path, shipped, name):
+    change, message = BAD_FILES[name]
+    with pytest.raises(CourseError, match=message):
+        load_course(write(tmp_path, change(shipped)))
+
+
+def test_each_bad_file_would_load_without_its_one_change(tmp_path, shipped):
+    # Guards the table above: its messages come from the change, not from the file around it.
+    assert load_course(write(tmp_path, shipped)) == load_course()
+
+
+def test_a_tolerance_written_1e_7_gets_a_hint_about_yaml(tmp_path):
+    text = COURSE_FILE.read_text(encoding="utf-8").replace("rtol: 1.0e-7", "rtol: 1e-7")
+    path = tmp_path / "course.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CourseError, match=r"course\.tolerance\.rtol: .*write 1\.0e-7"):
+        load_course(path)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(CourseError, match="course file not found"):
+        load_course(tmp_path / "nowhere.yaml")
+
+
+def test_a_file_that_is_not_yaml_is_refused(tmp_path):
+    path = tmp_path / "course.yaml"
+    path.write_text("course: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CourseError, match="not valid YAML"):
+        load_course(path)
