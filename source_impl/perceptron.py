@@ -83,10 +83,8 @@ def perceptron_loss(w_hat, X_hat, y):
     -------
     L : float
     """
-    X_hat, y = np.asarray(X_hat, dtype=float), np.asarray(y)
-    y_hat = perceptron_predict(w_hat, X_hat)
-    M = y_hat != y
-    return float(np.sum((y_hat[M] - y[M]) * (X_hat[M] @ w_hat)))
+    errors, X_hat_M = _misclassified(w_hat, X_hat, y)
+    return float(np.sum(errors * (X_hat_M @ w_hat)))
 
 
 def perceptron_gradient(w_hat, X_hat, y):
@@ -104,10 +102,16 @@ def perceptron_gradient(w_hat, X_hat, y):
     -------
     grad : ndarray, shape (n + 1,)
     """
+    errors, X_hat_M = _misclassified(w_hat, X_hat, y)
+    return errors @ X_hat_M
+
+
+def _misclassified(w_hat, X_hat, y):
+    """The points of M = { i : ŷᵢ ≠ yᵢ }: their ŷᵢ − yᵢ (each ±1) and their rows x̂ᵢ."""
     X_hat, y = np.asarray(X_hat, dtype=float), np.asarray(y)
     y_hat = perceptron_predict(w_hat, X_hat)
     M = y_hat != y
-    return (y_hat[M] - y[M]).astype(float) @ X_hat[M]
+    return (y_hat[M] - y[M]).astype(float), X_hat[M]
 
 
 def perceptron_delta(w_hat, x_hat, y, eta):
