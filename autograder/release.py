@@ -1,0 +1,69 @@
+"""Build the student release: solutions/ → assignments/ with the real `nbgrader generate_assignment`.
+
+    python -m autograder.release
+
+First each solutions/<assignment>/ gets the files a student works with besides the notebook
+(the self-check, its public cases, the pytest file, and the data), all generated from their one
+source in the repository; then nbgrader turns solutions/ into assignments/.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from autograder import public_cases
+from autograder.course import load_course
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDENT_FILES = [ROOT / "student" / name for name in ("selfcheck.py", "notebook_functions.py", "test_selfcheck.py", "pytest.ini")]
+DATA_FILES = {"bp": [ROOT / "source_impl" / "data" / "watermelon3_0.csv"]}
+
+
+def companion_files(assignment_id):
+    """{file name: bytes} of the files that sit beside the notebook in an assignment folder."""
+    files = {path.name: path.read_bytes() for path in STUDENT_FILES + DATA_FILES.get(assignment_id, [])}
+    files["public_cases.json"] = public_cases.dumps(public_cases.build(assignment_id)).encode("utf-8")
+    return files
+
+
+def write_companion_files(assignment_id):
+    folder = ROOT / "solutions" / assignment_id
+    for name, content in companion_files(assignment_id).items():
+        (folder / name).write_bytes(content)
+
+
+def generate_assignment(assignment_id, release_directory=None, db_url=None):
+    """Run `nbgrader generate_assignment` for one assignment; optionally into another folder and gradebook."""
+    command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment_id, "--force"]
+    if release_directory is not None:
+        command.append(f"--CourseDirectory.release_directory={release_directory}")
+    if db_url is not None:
+        command.append(f"--CourseDirectory.db_url={db_url}")
+    (ROOT / "var").mkdir(exist_ok=True)  # nbgrader's sqlite gradebook needs its folder
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=nbgrader_environment())
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment {assignment_id} failed:\n{result.stdout}{result.stderr}")
+    # nbgrader writes the release's files read-only for the students; the repository keeps them writable
+    release = Path(release_directory or ROOT / "assignments") / assignment_id
+    for path in release.rglob("*"):
+        path.chmod(0o644 if path.is_file() else 0o755)
+    shutil.rmtree(release / "__pycache__", ignore_errors=True)
+
+
+def nbgrader_environment():
+    """The environment for running nbgrader: it calls the `alembic` command of its own Python's bin folder."""
+    bin_folder = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": os.pathsep.join([bin_folder, os.environ.get("PATH", "")])}
+
+
+def main():
+    for assignment in load_course().assignments:
+        write_companion_files(assignment.id)
+        generate_assignment(assignment.id)
+        print(f"released {assignment.id}: solutions/{assignment.id}/ → assignments/{assignment.id}/")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Helpers for tests that run the course's notebooks in a real Jupyter kernel."""
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = ["perceptron", "bp"]
+
+
+def notebook_path(step, assignment):
+    """The notebook of an assignment in solutions/ or assignments/."""
+    return ROOT / step / assignment / f"{assignment}.ipynb"
+
+
+def copy_assignment(step, assignment, destination):
+    """Copy an assignment folder (notebook and companion files) to destination; return the notebook's path."""
+    shutil.copytree(ROOT / step / assignment, destination, ignore=shutil.ignore_patterns("__pycache__"))
+    return Path(destination) / f"{assignment}.ipynb"
+
+
+def execute(path, timeout=300):
+    """Run a notebook top to bottom in a fresh python3 kernel, in its own folder; return it with outputs."""
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    return notebook
+
+
+def grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def graded_cells(notebook):
+    return [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade")]
+
+
+def solution_cells(notebook):
+    return [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+
+
+def stream_text(cell, name="stdout"):
+    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream" and o.name == name)
+
+
+def paste_solutions(student_notebook_path, assignment):
+    """Fill a student copy's stubs with the solution notebook's code, as a student who finished would."""
+    solutions = {grade_id(c): c.source for c in solution_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4))}
+    notebook = nbformat.read(student_notebook_path, as_version=4)
+    for cell in solution_cells(notebook):
+        lines = solutions[grade_id(cell)].splitlines()
+        cell.source = "\n".join(line for line in lines if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    nbformat.write(notebook, student_notebook_path)
+
+
+def load_json(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,124 @@
+"""The assignment notebooks: they run in a real kernel, their points are course.yaml's, every
+markdown cell speaks both languages, and a finished student copy passes nbgrader validate."""
+
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from notebooks import (
+    ASSIGNMENTS,
+    copy_assignment,
+    execute,
+    grade_id,
+    graded_cells,
+    notebook_path,
+    paste_solutions,
+    solution_cells,
+    stream_text,
+)
+
+from autograder.course import load_course
+from autograder.release import nbgrader_environment
+
+pytestmark = pytest.mark.parametrize("assignment", ASSIGNMENTS)
+
+
+def test_graded_cells_are_the_items_of_course_yaml_with_their_points(assignment):
+    items = {item.id: item for item in load_course().assignment(assignment).items}
+    notebook = nbformat.read(notebook_path("solutions", assignment), as_version=4)
+    points = {grade_id(cell): cell.metadata["nbgrader"]["points"] for cell in graded_cells(notebook)}
+    assert points == {item_id: item.points for item_id, item in items.items()}
+
+
+def test_each_item_has_a_stub_defining_its_function_just_before_its_graded_cell(assignment):
+    notebook = nbformat.read(notebook_path("solutions", assignment), as_version=4)
+    for item in load_course().assignment(assignment).items:
+        index = next(i for i, cell in enumerate(notebook.cells) if grade_id(cell) == item.id)
+        stub = notebook.cells[index - 1]
+        assert grade_id(stub) == f"{item.id}_code" and stub.metadata["nbgrader"]["solution"]
+        assert stub.source.startswith(f"def {item.function}(")
+        graded = notebook.cells[index].source
+        assert f'check("{item.function}", {item.function})' in graded
+        assert "### BEGIN HIDDEN TESTS" in graded and "### END HIDDEN TESTS" in graded
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+def prose(markdown):
+    """Markdown without math and code, where neither language is spoken."""
+    for pattern in (r"\$\$.*?\$\$", r"\$[^$]*\$", r"`[^`]*`"):
+        markdown = re.sub(pattern, " ", markdown, flags=re.S)
+    return markdown
+
+
+@pytest.mark.parametrize("step", ["solutions", "assignments"])
+def test_every_markdown_cell_is_chinese_first_then_english(assignment, step):
+    notebook = nbformat.read(notebook_path(step, assignment), as_version=4)
+    for number, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown":
+            continue
+        text = prose(cell.source)
+        chinese, english = CJK.search(text), ENGLISH_WORD.search(text)
+        assert chinese and english, f"markdown cell {number} lacks {'Chinese' if not chinese else 'English'}"
+        body = text.split("\n", 1)[1] if text.lstrip().startswith("#") else text  # headings hold both
+        first_chinese, first_english = CJK.search(body), ENGLISH_WORD.search(body)
+        assert first_chinese and first_chinese.start() < first_english.start(), f"cell {number}: Chinese comes first"
+
+
+def test_the_solution_notebook_runs_and_every_self_check_passes(assignment, tmp_path):
+    notebook = execute(copy_assignment("solutions", assignment, tmp_path / assignment))
+    for cell in notebook.cells:
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        assert not errors, f"{errors[0].ename}: {errors[0].evalue}"
+        # nbgrader zeroes a graded cell with any stderr output
+        assert not stream_text(cell, "stderr"), stream_text(cell, "stderr")
+    for cell in graded_cells(notebook):
+        assert stream_text(cell).startswith(f"✓ {grade_id(cell)}: 通过 passed"), stream_text(cell)
+    plots = [o for cell in notebook.cells for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert plots, "the capstone draws its plot"
+
+
+def test_the_student_version_runs_with_every_stub_unfinished(assignment, tmp_path):
+    notebook = execute(copy_assignment("assignments", assignment, tmp_path / assignment))
+    for cell in notebook.cells:
+        assert not [o for o in cell.get("outputs", []) if o.output_type == "error"]
+    for cell in graded_cells(notebook):
+        assert stream_text(cell) == f"… {grade_id(cell)}: 尚未完成 / not implemented yet\n"
+    capstones = [stream_text(c) for c in notebook.cells if "run_capstone(" in c.source]
+    assert capstones and all("is not implemented yet" in text for text in capstones), capstones
+
+
+def test_a_finished_student_copy_passes_nbgrader_validate_and_its_pytest(assignment, tmp_path):
+    path = copy_assignment("assignments", assignment, tmp_path / assignment)
+    paste_solutions(path, assignment)
+    environment = nbgrader_environment()
+    validate = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "validate", str(path)], capture_output=True, text=True, cwd=tmp_path, env=environment
+    )
+    assert "Success! Your notebook passes all the tests." in validate.stdout, validate.stdout + validate.stderr
+    selfcheck = subprocess.run([sys.executable, "-m", "pytest", "-q"], capture_output=True, text=True, cwd=path.parent, env=environment)
+    functions = [item.function for item in load_course().assignment(assignment).items]
+    assert selfcheck.returncode == 0 and f"{len(functions)} passed" in selfcheck.stdout, selfcheck.stdout
+
+
+def test_an_unfinished_student_copy_fails_validate_and_pytest_naming_each_function(assignment, tmp_path):
+    path = copy_assignment("assignments", assignment, tmp_path / assignment)
+    validate = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "validate", str(path)], capture_output=True, text=True, cwd=tmp_path, env=nbgrader_environment()
+    )
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q"], capture_output=True, text=True, cwd=path.parent)
+    assert result.returncode == 1
+    assert "Success!" not in validate.stdout
+    for item in load_course().assignment(assignment).items:
+        assert f"{item.function}: 尚未完成 / not implemented yet" in result.stdout
+        assert f"AssertionError: {item.function}: 尚未完成 / not implemented yet" in validate.stdout, validate.stdout
+
+
+def test_solution_cells_use_nothing_beyond_numpy(assignment):
+    for cell in solution_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4)):
+        imports = re.findall(r"^\s*(?:import|from)\s+(\w+)", cell.source, flags=re.M)
+        assert set(imports) <= {"numpy"}, imports

@@ -1,0 +1,86 @@
+"""The release: assignments/ is exactly what nbgrader generates from solutions/, the companion
+files are generated from their single sources, and nothing of the answer key leaks into it."""
+
+import ast
+import filecmp
+import inspect
+import re
+
+import nbformat
+import pytest
+from notebooks import ASSIGNMENTS, ROOT, notebook_path, solution_cells
+
+import source_impl
+from autograder.release import companion_files, generate_assignment
+
+pytestmark = pytest.mark.parametrize("assignment", ASSIGNMENTS)
+
+
+def test_the_committed_release_is_what_nbgrader_generates(assignment, tmp_path):
+    generate_assignment(assignment, release_directory=tmp_path / "release", db_url=f"sqlite:///{tmp_path / 'gradebook.db'}")
+    fresh, committed = tmp_path / "release" / assignment, ROOT / "assignments" / assignment
+    comparison = filecmp.dircmp(fresh, committed, ignore=["__pycache__"])
+    assert not comparison.left_only and not comparison.right_only, (comparison.left_only, comparison.right_only)
+    _, mismatch, errors = filecmp.cmpfiles(fresh, committed, comparison.common_files, shallow=False)
+    assert not mismatch and not errors, f"regenerate with `python -m autograder.release`: {mismatch or errors} differ"
+
+
+def test_the_companion_files_in_solutions_are_up_to_date(assignment):
+    for name, content in companion_files(assignment).items():
+        assert (ROOT / "solutions" / assignment / name).read_bytes() == content, f"{name}: run `python -m autograder.release`"
+
+
+def release_texts(assignment):
+    folder = ROOT / "assignments" / assignment
+    return {path.name: path.read_text(encoding="utf-8") for path in folder.iterdir() if path.suffix in (".py", ".ipynb", ".json", ".ini")}
+
+
+def test_the_release_holds_no_solution_and_no_hidden_tests(assignment):
+    for name, text in release_texts(assignment).items():
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            assert marker not in text, f"{name} holds {marker}"
+
+
+def test_the_release_imports_neither_the_reference_nor_the_grader(assignment):
+    for name, text in release_texts(assignment).items():
+        assert not re.search(r"\b(import|from)\s+(source_impl|autograder)\b", text), name
+
+
+def substantial_lines(code):
+    return {line.strip() for line in code.splitlines() if len(line.strip()) >= 25 and not line.strip().startswith("#")}
+
+
+def reference_body(function):
+    """The code of a function's body, its docstring left out."""
+    source = inspect.getsource(function)
+    body = ast.parse(source).body[0].body
+    if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return "\n".join(ast.get_source_segment(source, node) for node in body)
+
+
+def code_of(name, text):
+    if name.endswith(".ipynb"):
+        return "\n".join(cell.source for cell in nbformat.reads(text, as_version=4).cells if cell.cell_type == "code")
+    return text
+
+
+def test_the_release_holds_no_body_of_a_reference_or_solution_function(assignment):
+    answers = set()
+    for name in source_impl.__all__:
+        if name != "Params":  # given to the students, not theirs to write
+            answers |= substantial_lines(reference_body(getattr(source_impl, name)))
+    for cell in solution_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4)):
+        answers |= substantial_lines(cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0])
+    for name, text in release_texts(assignment).items():
+        code = code_of(name, text)
+        leaked = [line for line in answers if line in code]
+        assert not leaked, f"{name} holds answer lines: {leaked[:3]}"
+
+
+def test_every_stub_in_the_release_raises_not_implemented(assignment):
+    notebook = nbformat.read(notebook_path("assignments", assignment), as_version=4)
+    stubs = solution_cells(notebook)
+    assert stubs
+    for cell in stubs:
+        assert cell.source.rstrip().endswith("raise NotImplementedError()"), cell.source

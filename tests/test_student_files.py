@@ -1,0 +1,145 @@
+"""The files every student gets: the self-check's messages, one per layer of what can be wrong,
+and the loader that takes a notebook's definitions without running its plots or training."""
+
+import importlib.util
+import json
+import re
+
+import nbformat
+import numpy as np
+import pytest
+from notebooks import ROOT
+
+import source_impl
+
+STUDENT = ROOT / "student"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, STUDENT / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+selfcheck = load("selfcheck")
+notebook_functions = load("notebook_functions")
+
+
+def cases_file(assignment):
+    return ROOT / "solutions" / assignment / "public_cases.json"
+
+
+def report(name, function):
+    assignment = "perceptron" if name in json.loads(cases_file("perceptron").read_text(encoding="utf-8"))["functions"] else "bp"
+    return selfcheck.report(name, function, cases_file(assignment))
+
+
+@pytest.mark.parametrize("name", [n for n in source_impl.__all__ if n != "Params"])
+def test_the_reference_passes_every_public_case(name):
+    assert report(name, getattr(source_impl, name))[0] == selfcheck.PASSED
+
+
+def not_implemented(*args):
+    raise NotImplementedError()
+
+
+def crashing(*args):
+    raise ValueError("shapes do not align")
+
+
+def mutating(eta, g):
+    g *= -eta
+    return g
+
+
+WRONG = {
+    "a flipped sign": ("delta_theta", lambda eta, g: eta * g, r"case 1: differs at index \[0\]: expected .*, got .*提示 Hint: 阈值是减去的"),
+    "a transposed result": ("delta_w", lambda eta, g, b: eta * np.outer(g, b), r"expected shape \(3, 2\), got shape \(2, 3\) \(transposed\?\)"),
+    "a list for an array": ("delta_theta", lambda eta, g: list(-eta * g), r"expected a NumPy array of shape \(2,\), got list"),
+    "an array for an int": ("perceptron_predict", lambda w, X: np.atleast_1d(source_impl.perceptron_predict(w, X)), "expected an int, got an array"),
+    "NaN": ("sigmoid", lambda z: np.full(np.shape(z), np.nan) if np.ndim(z) else float("nan"), "NaN or inf|expected 0.622459, got nan"),
+    "an exception": ("delta_v", crashing, "case 1 raised ValueError: shapes do not align"),
+    "a stub": ("forward", not_implemented, "尚未完成 / not implemented yet"),
+    "a mutated input": ("delta_theta", mutating, "argument 2 was changed in place"),
+    "a missing function": ("bp_step", None, "bp_step is not defined as a function"),
+    "a sum for a mean": (
+        "accumulated_error",
+        lambda X, Y, p: len(X) * source_impl.accumulated_error(X, Y, p),
+        r"case 1: expected .*, got .*the MEAN of E_k",
+    ),
+    "a history of the wrong length": (
+        "train_standard_bp",
+        lambda *args: (source_impl.train_standard_bp(*args)[0], source_impl.train_standard_bp(*args)[1][:-1]),
+        r"history: expected shape \(3,\), got shape \(2,\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", WRONG)
+def test_a_wrong_function_gets_one_line_that_says_what_is_wrong(mistake):
+    name, function, message = WRONG[mistake]
+    status, text = report(name, function)
+    assert status != selfcheck.PASSED
+    assert "\n" not in text
+    assert re.search(message, text), text
+
+
+def test_check_prints_one_line_and_raises_only_under_nbgrader_validate(capsys, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    selfcheck.check("delta_theta", lambda eta, g: eta * g, cases_file("bp"))
+    assert capsys.readouterr().out.startswith("✗ delta_theta: case 1: differs")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(AssertionError, match="delta_theta: case 1"):
+        selfcheck.check("delta_theta", lambda eta, g: eta * g, cases_file("bp"))
+    selfcheck.check("delta_theta", source_impl.delta_theta, cases_file("bp"))
+    assert capsys.readouterr().out.endswith("✓ delta_theta: 通过 passed (2 public cases)\n")
+
+
+def test_a_capstone_names_the_unfinished_function_instead_of_failing(capsys, monkeypatch):
+    def train_perceptron(*args):
+        raise NotImplementedError()
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert selfcheck.run_capstone(lambda: train_perceptron()) is None
+    assert "needs train_perceptron, which is not implemented yet" in capsys.readouterr().out
+    assert selfcheck.run_capstone(lambda: 42) == 42
+
+
+def test_a_capstone_is_skipped_while_grading(capsys, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert selfcheck.run_capstone(lambda: 1 / 0) is None
+    assert "skipped while grading" in capsys.readouterr().out
+
+
+def write_notebook(path, *sources):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_the_loader_keeps_definitions_and_drops_calls_plots_and_training(tmp_path):
+    path = write_notebook(
+        tmp_path / "a.ipynb",
+        "%matplotlib inline\nimport numpy as np\nSCALE = np.sqrt(4.0)\n\ndef double(x):\n    return SCALE * x",
+        "history = train_forever()\nplt.plot(history)\nprint('side effect')",
+        "class Box:\n    size = 3\nresult = double(2)",
+    )
+    namespace, problems = notebook_functions.load_functions(path)
+    assert namespace["double"](3) == 6.0 and namespace["Box"].size == 3
+    assert "history" not in namespace and "result" not in namespace
+    assert problems == []
+
+
+def test_the_loader_reports_a_cell_with_a_syntax_error_and_keeps_the_others(tmp_path):
+    path = write_notebook(tmp_path / "a.ipynb", "def good():\n    return 1", "def broken(:\n    pass")
+    namespace, problems = notebook_functions.load_functions(path)
+    assert namespace["good"]() == 1
+    assert problems == ["code cell 2 has a syntax error on line 1: invalid syntax"]
+
+
+def test_the_loader_refuses_a_file_that_is_not_a_notebook(tmp_path):
+    path = tmp_path / "a.ipynb"
+    path.write_text("{ not json", encoding="utf-8")
+    with pytest.raises(notebook_functions.NotebookError, match="a.ipynb is not a readable notebook"):
+        notebook_functions.load_functions(path)
