@@ -2,6 +2,7 @@
 
     python3 tasks.py main    # set up, then run the main job
     python3 tasks.py test    # set up, then run the tests (extra arguments go to pytest)
+    python3 tasks.py release # set up, then regenerate assignments/ from solutions/ with nbgrader
     python3 tasks.py setup   # set up only
 
 Set-up creates .venv and installs the kit into it, editable, with its test extras; it is
@@ -45,13 +46,18 @@ def test(args):
     run(PYTHON, "-m", "pytest", *args)
 
 
+def release(args):
+    setup()
+    run(PYTHON, "-m", "autograder.release", *args)
+
+
 def run(*command):
     completed = subprocess.run([str(part) for part in command], cwd=ROOT)
     if completed.returncode != 0:
         sys.exit(completed.returncode)
 
 
-JOBS = {"setup": lambda args: setup(), "main": main, "test": test}
+JOBS = {"setup": lambda args: setup(), "main": main, "test": test, "release": release}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in JOBS:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import nbformat
+import numpy as np
 import pytest
 from notebooks import (
     ASSIGNMENTS,
@@ -21,10 +22,12 @@ from notebooks import (
 
 from autograder.course import load_course
 from autograder.release import nbgrader_environment
+from source_impl.datasets import load_watermelon3_0
 
-pytestmark = pytest.mark.parametrize("assignment", ASSIGNMENTS)
+each_assignment = pytest.mark.parametrize("assignment", ASSIGNMENTS)
 
 
+@each_assignment
 def test_graded_cells_are_the_items_of_course_yaml_with_their_points(assignment):
     items = {item.id: item for item in load_course().assignment(assignment).items}
     notebook = nbformat.read(notebook_path("solutions", assignment), as_version=4)
@@ -32,6 +35,7 @@ def test_graded_cells_are_the_items_of_course_yaml_with_their_points(assignment)
     assert points == {item_id: item.points for item_id, item in items.items()}
 
 
+@each_assignment
 def test_each_item_has_a_stub_defining_its_function_just_before_its_graded_cell(assignment):
     notebook = nbformat.read(notebook_path("solutions", assignment), as_version=4)
     for item in load_course().assignment(assignment).items:
@@ -55,6 +59,7 @@ def prose(markdown):
     return markdown
 
 
+@each_assignment
 @pytest.mark.parametrize("step", ["solutions", "assignments"])
 def test_every_markdown_cell_is_chinese_first_then_english(assignment, step):
     notebook = nbformat.read(notebook_path(step, assignment), as_version=4)
@@ -69,6 +74,7 @@ def test_every_markdown_cell_is_chinese_first_then_english(assignment, step):
         assert first_chinese and first_chinese.start() < first_english.start(), f"cell {number}: Chinese comes first"
 
 
+@each_assignment
 def test_the_solution_notebook_runs_and_every_self_check_passes(assignment, tmp_path):
     notebook = execute(copy_assignment("solutions", assignment, tmp_path / assignment))
     for cell in notebook.cells:
@@ -82,6 +88,7 @@ def test_the_solution_notebook_runs_and_every_self_check_passes(assignment, tmp_
     assert plots, "the capstone draws its plot"
 
 
+@each_assignment
 def test_the_student_version_runs_with_every_stub_unfinished(assignment, tmp_path):
     notebook = execute(copy_assignment("assignments", assignment, tmp_path / assignment))
     for cell in notebook.cells:
@@ -92,6 +99,7 @@ def test_the_student_version_runs_with_every_stub_unfinished(assignment, tmp_pat
     assert capstones and all("is not implemented yet" in text for text in capstones), capstones
 
 
+@each_assignment
 def test_a_finished_student_copy_passes_nbgrader_validate_and_its_pytest(assignment, tmp_path):
     path = copy_assignment("assignments", assignment, tmp_path / assignment)
     paste_solutions(path, assignment)
@@ -105,6 +113,7 @@ def test_a_finished_student_copy_passes_nbgrader_validate_and_its_pytest(assignm
     assert selfcheck.returncode == 0 and f"{len(functions)} passed" in selfcheck.stdout, selfcheck.stdout
 
 
+@each_assignment
 def test_an_unfinished_student_copy_fails_validate_and_pytest_naming_each_function(assignment, tmp_path):
     path = copy_assignment("assignments", assignment, tmp_path / assignment)
     validate = subprocess.run(
@@ -118,7 +127,20 @@ def test_an_unfinished_student_copy_fails_validate_and_pytest_naming_each_functi
         assert f"AssertionError: {item.function}: 尚未完成 / not implemented yet" in validate.stdout, validate.stdout
 
 
+@each_assignment
 def test_solution_cells_use_nothing_beyond_numpy(assignment):
     for cell in solution_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4)):
         imports = re.findall(r"^\s*(?:import|from)\s+(\w+)", cell.source, flags=re.M)
         assert set(imports) <= {"numpy"}, imports
+
+
+def test_the_bp_notebooks_watermelon_loader_equals_the_packages():
+    notebook = nbformat.read(notebook_path("solutions", "bp"), as_version=4)
+    loader = next(cell for cell in notebook.cells if grade_id(cell) == "watermelon")
+    namespace = {"np": np}
+    exec(loader.source, namespace)
+    X, y, names = namespace["load_watermelon3_0"](notebook_path("solutions", "bp").parent / "watermelon3_0.csv")
+    expected = load_watermelon3_0()
+    np.testing.assert_array_equal(X, expected.X)
+    np.testing.assert_array_equal(y, expected.y)
+    assert tuple(names) == expected.feature_names
