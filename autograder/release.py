@@ -4,7 +4,8 @@
 
 First each solutions/<assignment>/ gets the files a student works with besides the notebook
 (the self-check, its public cases, the pytest file, and the data), all generated from their one
-source in the repository; then nbgrader turns solutions/ into assignments/.
+source in the repository (git keeps only the notebooks of solutions/); then nbgrader turns
+solutions/ into assignments/.
 """
 
 import os
@@ -28,19 +29,19 @@ def companion_files(assignment_id):
     return files
 
 
-def write_companion_files(assignment_id):
-    folder = ROOT / "solutions" / assignment_id
+def write_companion_files(assignment_id, folder=None):
+    """Write the companion files into folder (by default the assignment's folder in solutions/)."""
+    folder = Path(folder or ROOT / "solutions" / assignment_id)
     for name, content in companion_files(assignment_id).items():
         (folder / name).write_bytes(content)
 
 
-def generate_assignment(assignment_id, release_directory=None, db_url=None):
-    """Run `nbgrader generate_assignment` for one assignment; optionally into another folder and gradebook."""
+def generate_assignment(assignment_id, source_directory=None, release_directory=None, db_url=None):
+    """Run `nbgrader generate_assignment` for one assignment; the folders and gradebook may be others."""
     command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment_id, "--force"]
-    if release_directory is not None:
-        command.append(f"--CourseDirectory.release_directory={release_directory}")
-    if db_url is not None:
-        command.append(f"--CourseDirectory.db_url={db_url}")
+    for option, value in (("source_directory", source_directory), ("release_directory", release_directory), ("db_url", db_url)):
+        if value is not None:
+            command.append(f"--CourseDirectory.{option}={value}")
     (ROOT / "var").mkdir(exist_ok=True)  # nbgrader's sqlite gradebook needs its folder
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=nbgrader_environment())
     if result.returncode != 0:

@@ -139,7 +139,7 @@ def test_the_bp_notebooks_watermelon_loader_equals_the_packages():
     loader = next(cell for cell in notebook.cells if grade_id(cell) == "watermelon")
     namespace = {"np": np}
     exec(loader.source, namespace)
-    X, y, names = namespace["load_watermelon3_0"](notebook_path("solutions", "bp").parent / "watermelon3_0.csv")
+    X, y, names = namespace["load_watermelon3_0"](notebook_path("assignments", "bp").parent / "watermelon3_0.csv")
     expected = load_watermelon3_0()
     np.testing.assert_array_equal(X, expected.X)
     np.testing.assert_array_equal(y, expected.y)

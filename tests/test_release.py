@@ -8,7 +8,7 @@ import re
 
 import nbformat
 import pytest
-from notebooks import ASSIGNMENTS, ROOT, notebook_path, solution_cells
+from notebooks import ASSIGNMENTS, ROOT, copy_assignment, notebook_path, solution_cells
 
 import source_impl
 from autograder.release import companion_files, generate_assignment
@@ -17,17 +17,23 @@ pytestmark = pytest.mark.parametrize("assignment", ASSIGNMENTS)
 
 
 def test_the_committed_release_is_what_nbgrader_generates(assignment, tmp_path):
-    generate_assignment(assignment, release_directory=tmp_path / "release", db_url=f"sqlite:///{tmp_path / 'gradebook.db'}")
+    copy_assignment("solutions", assignment, tmp_path / "source" / assignment)
+    generate_assignment(
+        assignment,
+        source_directory=tmp_path / "source",
+        release_directory=tmp_path / "release",
+        db_url=f"sqlite:///{tmp_path / 'gradebook.db'}",
+    )
     fresh, committed = tmp_path / "release" / assignment, ROOT / "assignments" / assignment
     comparison = filecmp.dircmp(fresh, committed, ignore=["__pycache__"])
     assert not comparison.left_only and not comparison.right_only, (comparison.left_only, comparison.right_only)
     _, mismatch, errors = filecmp.cmpfiles(fresh, committed, comparison.common_files, shallow=False)
-    assert not mismatch and not errors, f"regenerate with `python -m autograder.release`: {mismatch or errors} differ"
+    assert not mismatch and not errors, f"regenerate with `python3 tasks.py release`: {mismatch or errors} differ"
 
 
-def test_the_companion_files_in_solutions_are_up_to_date(assignment):
+def test_the_release_ships_every_companion_file(assignment):
     for name, content in companion_files(assignment).items():
-        assert (ROOT / "solutions" / assignment / name).read_bytes() == content, f"{name}: run `python -m autograder.release`"
+        assert (ROOT / "assignments" / assignment / name).read_bytes() == content, f"{name}: run `python3 tasks.py release`"
 
 
 def release_texts(assignment):

@@ -27,7 +27,7 @@ notebook_functions = load("notebook_functions")
 
 
 def cases_file(assignment):
-    return ROOT / "solutions" / assignment / "public_cases.json"
+    return ROOT / "assignments" / assignment / "public_cases.json"
 
 
 def report(name, function):
