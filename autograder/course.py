@@ -5,12 +5,14 @@ refused with a ``CourseError`` whose message names the file, the key and the pro
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 import source_impl
+
+from .misconceptions import CATALOG
 
 COURSE_FILE = Path(__file__).resolve().parent.parent / "course.yaml"
 WEIGHT_SUM_TOLERANCE = 1e-9
@@ -46,6 +48,8 @@ class Item:
     points: float
     groups: tuple
     tolerance: Tolerance
+    # {misconception id: fraction of the points} for recognised mistakes that earn credit; others earn 0
+    misconception_credit: dict = field(default_factory=dict)
 
     @property
     def reference(self):
@@ -141,7 +145,7 @@ def _assignment(node, default_tolerance, seen):
 
 
 def _item(node, assignment_id, default_tolerance, seen):
-    node.keys(required=("id", "equation", "function", "points", "groups"), optional=("tolerance",))
+    node.keys(required=("id", "equation", "function", "points", "groups"), optional=("tolerance", "misconception_credit"))
     item_id = node["id"].identifier()
     _claim(seen, "item id", node["id"])
     function = node["function"].identifier()
@@ -164,7 +168,27 @@ def _item(node, assignment_id, default_tolerance, seen):
         points=node["points"].number(positive=True),
         groups=tuple(groups),
         tolerance=_tolerance(node["tolerance"]) if "tolerance" in node else default_tolerance,
+        misconception_credit=_misconception_credit(node["misconception_credit"], item_id) if "misconception_credit" in node else {},
     )
+
+
+def _misconception_credit(node, item_id):
+    """{misconception id: fraction in [0, 1]}; every id must be in the item's catalog of misconceptions."""
+    if not isinstance(node.value, dict):
+        raise node.error(f"must be a mapping from misconception id to a fraction of the points; got {_describe(node.value)}")
+    known = [m.id for m in CATALOG.get(item_id, ())]
+    credit = {}
+    for variant_id in node.value:
+        if variant_id not in known:
+            raise node.error(
+                f"item {item_id!r} has no catalogued misconception {variant_id!r}; "
+                f"its catalog has: {', '.join(known) or 'nothing'}"
+            )
+        fraction = node[variant_id].number(minimum=0)
+        if fraction > 1:
+            raise node[variant_id].error(f"must be a fraction of the points between 0 and 1; got {fraction!r}")
+        credit[variant_id] = fraction
+    return credit
 
 
 def _group(node):

@@ -1,0 +1,217 @@
+"""Grade one submission: every item of its assignment, case by case, against the reference.
+
+The grader computes the expected values here, in its own process; the student's functions
+run in a worker (``sandbox``). A crash or hang costs only the item it hit: the item stops
+there and the next call starts a fresh worker. Once the submission's time limit is spent,
+the items not yet graded score 0 with status ``timeout``.
+"""
+
+import time
+import warnings
+
+import numpy as np
+
+from . import cases, misconceptions
+from .compare import compare, describe
+from .course import load_course
+from .results import ERROR, FAILED, NOT_IMPLEMENTED, PARTIAL, PASSED, TIMEOUT, CaseResult, GradeReport, ItemResult
+from .sandbox import CRASHED, MISSING, OK, RAISED, UNSENDABLE, Scratch, Worker, WorkerDied
+from .sandbox import NOT_IMPLEMENTED as CALL_NOT_IMPLEMENTED
+from .sandbox import TIMEOUT as CALL_TIMEOUT
+from .submission import SubmissionError, read
+
+
+def grade(paths, student, assignment_id=None, course=None):
+    """Grade the submission made of ``paths`` for ``student``; return a GradeReport.
+
+    ``assignment_id`` may be left out for a notebook: it is inferred from the functions the
+    notebook defines, or from its folder's name. Raises SubmissionError or CourseError when
+    grading cannot start.
+    """
+    course = course or load_course()
+    submission = read(paths)
+    if assignment_id is None:
+        if not any(path.suffix == ".ipynb" for path in submission.paths):
+            raise SubmissionError("a .py submission needs --assignment")
+        assignment_id = submission.infer_assignment(course)
+    assignment = course.assignment(assignment_id)
+    with Scratch(submission.source) as scratch:
+        session = _Session(scratch, course.timeouts)
+        try:
+            items = tuple(_grade_item(item, course, student, session, submission.problems) for item in assignment.items)
+        finally:
+            session.close()
+    return GradeReport(student=student, assignment=assignment.id, items=items)
+
+
+class _Session:
+    """The worker of the moment and the submission's clock; a fresh worker after each crash."""
+
+    def __init__(self, scratch, timeouts):
+        self._scratch, self._timeouts = scratch, timeouts
+        self._deadline = time.monotonic() + timeouts.per_submission_seconds
+        self._worker = None
+        self._load_failure = None  # loading is deterministic: a failed load is not retried
+        self.problems = ()
+
+    def call(self, function, args):
+        """An Outcome, or WorkerDied when the worker crashed or hung (it is then replaced on the next call)."""
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise WorkerDied(CALL_TIMEOUT, "the submission's time limit was reached before this item")
+        if self._load_failure:
+            raise self._load_failure
+        if self._worker is None:
+            try:
+                self._worker = Worker(self._scratch, self._timeouts)
+            except WorkerDied as died:
+                self._load_failure = died
+                raise
+            self.problems = tuple(self._worker.problems)
+        try:
+            return self._worker.call(function, args, min(self._timeouts.per_call_seconds, remaining))
+        except WorkerDied:
+            self._worker = None
+            raise
+
+    def close(self):
+        if self._worker is not None:
+            self._worker.close()
+
+
+def _grade_item(item, course, student, session, submission_problems):
+    seed = cases.item_seed(course.base_seed, course.id, item.assignment, student, item.id)
+    item_cases = cases.generate(item, seed)
+    results, outcomes, died = [], [], None
+    for case in item_cases:
+        try:
+            outcome = session.call(item.function, case.arguments())
+        except WorkerDied as error:
+            died = error
+            break
+        outcomes.append(outcome)
+        results.append(_case_result(case, outcome, item))
+        if outcome.kind == MISSING:
+            break  # a missing function is missing for every case
+    problems = tuple(submission_problems) + session.problems
+    return _item_result(item, seed, item_cases, results, outcomes, died, problems)
+
+
+def _case_result(case, outcome, item):
+    if outcome.kind == OK:
+        mismatch = compare(_reference(item.reference, case), outcome.value, item.tolerance)
+        if mismatch is None:
+            return CaseResult(case.group, case.number, True)
+        return CaseResult(case.group, case.number, False, mismatch.layer, mismatch.message)
+    messages = {
+        MISSING: f"your submission defines no function {item.function}",
+        CALL_NOT_IMPLEMENTED: "raised NotImplementedError (尚未完成 / not implemented yet)",
+        RAISED: f"raised {outcome.message}",
+        UNSENDABLE: f"{outcome.message}; return NumPy arrays, numbers, tuples or lists",
+    }
+    return CaseResult(case.group, case.number, False, outcome.kind, messages[outcome.kind])
+
+
+def _reference(function, case):
+    return function(*case.arguments())
+
+
+def _item_result(item, seed, item_cases, results, outcomes, died, problems):
+    score = item.points * _passed_share(item, results)
+    misconception = None if died or all(r.passed for r in results) else _recognise(item, item_cases, outcomes)
+    status = _status(item_cases, results, died)
+    if misconception:
+        score = item.points * item.misconception_credit.get(misconception.id, 0.0)
+        status = PARTIAL if score > 0 else FAILED
+    feedback = _feedback(item, seed, item_cases, results, outcomes, died, misconception, problems)
+    return ItemResult(
+        id=item.id,
+        function=item.function,
+        equation=item.equation,
+        score=score,
+        max_score=item.points,
+        status=status,
+        misconception=misconception.id if misconception else None,
+        feedback=feedback,
+        cases=tuple(results),
+    )
+
+
+def _passed_share(item, results):
+    """Σ over the groups of weight × (passed cases of the group / its count); unrun cases count as failed."""
+    return sum(group.weight * sum(r.passed for r in results if r.group == group.name) / group.count for group in item.groups)
+
+
+def _status(item_cases, results, died):
+    if died:
+        return TIMEOUT if died.kind == CALL_TIMEOUT else ERROR
+    passed = sum(r.passed for r in results)
+    if passed == len(item_cases):
+        return PASSED
+    if passed:
+        return PARTIAL
+    if results and all(r.layer == CALL_NOT_IMPLEMENTED for r in results):
+        return NOT_IMPLEMENTED
+    if any(r.layer in (RAISED, UNSENDABLE) for r in results):
+        return ERROR
+    return FAILED
+
+
+def _recognise(item, item_cases, outcomes):
+    """The first catalogued variant whose outputs the student's match on every case, or None."""
+    if len(outcomes) < len(item_cases):
+        return None
+    for misconception in misconceptions.CATALOG.get(item.id, ()):
+        if all(_matches(misconception.variant, case, outcome, item) for case, outcome in zip(item_cases, outcomes)):
+            return misconception
+    return None
+
+
+def _matches(variant, case, outcome, item):
+    """The student's outcome equals the variant's on this case (both raising counts as equal)."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            expected = variant(*case.arguments())
+    except Exception:  # a variant undefined on this case (say wᵀ of a non-square w): so is the student's
+        return outcome.kind == RAISED
+    return outcome.kind == OK and compare(expected, outcome.value, item.tolerance) is None
+
+
+def _feedback(item, seed, item_cases, results, outcomes, died, misconception, problems):
+    passed = sum(r.passed for r in results)
+    lines = [f"{passed}/{len(item_cases)} hidden cases passed (seed {seed})."]
+    if misconception:
+        lines.append(f"识别出的常见错误 Recognised mistake: {misconception.name}. 提示 Hint: {misconception.hint}")
+    failing = next((r for r in results if not r.passed), None)
+    if failing:
+        case = item_cases[failing.number - 1]
+        lines.append(f"First failing case: case {case.number} (group {case.group}; arguments {_arguments(case.args)}): {failing.message}")
+    if died:
+        case = item_cases[len(results)]
+        lines.append(f"Case {case.number} (group {case.group}): {died}; the remaining cases of this item were not run.")
+    mutated = next(((o, r) for o, r in zip(outcomes, results) if o.mutated), None)
+    if mutated:
+        arguments = ", ".join(str(n) for n in mutated[0].mutated)
+        lines.append(
+            f"Note: case {mutated[1].number} changed argument {arguments} in place; compute new arrays instead (请不要原地修改输入)."
+        )
+    if problems and passed < len(item_cases):
+        lines.append("While loading your code: " + "; ".join(problems))
+    return "\n".join(lines)
+
+
+def _arguments(args):
+    return ", ".join(_argument(a) for a in args)
+
+
+def _argument(value):
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_argument(part) for part in value) + ")"
+    if isinstance(value, np.ndarray):
+        return f"shape {value.shape}"
+    if isinstance(value, np.random.Generator):
+        return "a numpy Generator"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return describe(value) if not isinstance(value, (int, np.integer)) else str(value)

@@ -1,0 +1,231 @@
+"""The catalog of known wrong variants, per item, from the spec's list of student mistakes.
+
+Each ``Misconception`` is a function with the item's signature that makes exactly one
+known mistake, a name, and a bilingual hint (Chinese first) that points at the mistake
+without giving the answer. The grader names a misconception when the student's outputs
+match its variant on every case (and not the reference's). A variant that raises on a
+case matches a student whose function raised there too.
+
+The score of a recognised misconception is 0 unless course.yaml's ``misconception_credit``
+gives the item's variant a fraction of the points.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+import source_impl as ref
+from source_impl.network import Params
+
+
+@dataclass(frozen=True)
+class Misconception:
+    id: str
+    name: str
+    hint_zh: str
+    hint_en: str
+    variant: Callable
+
+    @property
+    def hint(self):
+        return f"{self.hint_zh} / {self.hint_en}"
+
+
+def _sigmoid_with_wrong_sign(z):
+    return ref.sigmoid(-np.asarray(z, dtype=float))
+
+
+def _all_points(w_hat, X_hat, y):
+    """The factor 1 − 2yᵢ, which is ŷᵢ − yᵢ on M, and x̂ᵢ, taken for EVERY point instead of M's."""
+    return 1.0 - 2.0 * np.asarray(y, dtype=float), np.asarray(X_hat, dtype=float)
+
+
+def _loss_over_all_points(w_hat, X_hat, y):
+    errors, X_hat = _all_points(w_hat, X_hat, y)
+    return float(np.sum(errors * (X_hat @ w_hat)))
+
+
+def _gradient_over_all_points(w_hat, X_hat, y):
+    errors, X_hat = _all_points(w_hat, X_hat, y)
+    return errors @ X_hat
+
+
+def _perceptron_delta_pm_one(w_hat, x_hat, y, eta):
+    """The {−1,+1} rule Δŵ = η y x̂ on a mistake, applied to 0/1 labels."""
+    return eta * y * np.asarray(x_hat, dtype=float) * (ref.perceptron_predict(w_hat, x_hat) != y)
+
+
+def _train_perceptron_with(delta):
+    def train(X_hat, y, w_hat0, eta, max_epochs):
+        w_hat, mistakes_per_epoch = np.array(w_hat0, dtype=float), []
+        for _ in range(max_epochs):
+            mistakes = 0
+            for x_hat, y_i in zip(X_hat, y):
+                if ref.perceptron_predict(w_hat, x_hat) != y_i:
+                    w_hat = w_hat + delta(w_hat, x_hat, y_i, eta)
+                    mistakes += 1
+            mistakes_per_epoch.append(mistakes)
+            if mistakes == 0:
+                break
+        return w_hat, mistakes_per_epoch
+
+    return train
+
+
+def _forward_thresholds_added(x, v, gamma, w, theta):
+    b = ref.sigmoid(np.asarray(x, dtype=float) @ v + gamma)
+    return b, ref.sigmoid(b @ w + theta)
+
+
+def _bp_step(x, y, params, eta, e_from_updated_w=False, threshold_sign=1.0):
+    b, y_hat = ref.forward(x, *params)
+    g = ref.output_gradient(y_hat, y)
+    w = params.w + ref.delta_w(eta, g, b)
+    e = ref.hidden_gradient(b, w if e_from_updated_w else params.w, g)
+    return Params(
+        v=params.v + ref.delta_v(eta, e, x),
+        gamma=params.gamma + threshold_sign * ref.delta_gamma(eta, e),
+        w=w,
+        theta=params.theta + threshold_sign * ref.delta_theta(eta, g),
+    )
+
+
+def _train_accumulated_summing(X, Y, params0, eta, epochs):
+    """Accumulated BP with the sum of the per-sample Δ's: the mean's step times m."""
+    return ref.train_accumulated_bp(X, Y, params0, eta * len(X), epochs)
+
+
+def _train_standard_bp_threshold_signs(X, Y, params0, eta, epochs):
+    X, Y, params = np.asarray(X, dtype=float), np.asarray(Y, dtype=float), Params(*params0)
+    history = np.empty(epochs)
+    for t in range(epochs):
+        for x, y in zip(X, Y):
+            params = _bp_step(x, y, params, eta, threshold_sign=-1.0)
+        history[t] = ref.accumulated_error(X, Y, params)
+    return params, history
+
+
+def _init_params_drawn_v_w_gamma_theta(d, q, l, rng):
+    v, w = rng.random((d, q)), rng.random((q, l))
+    return Params(v=v, gamma=rng.random(q), w=w, theta=rng.random(l))
+
+
+def _m(id, name, hint_zh, hint_en, variant):
+    return Misconception(id, name, hint_zh, hint_en, variant)
+
+
+_SIGN_OF_THRESHOLD = ("阈值在 f(· − θ) 中是减去的：再推一次 ∂/∂θ 的符号", "the threshold is SUBTRACTED inside f(· − θ): derive the sign of ∂/∂θ again")
+_MISSING_ETA = ("每个 Δ 都要乘学习率 η", "every Δ is scaled by the learning rate η")
+_NEGATIVE_GRADIENT = ("g 和 e 是负梯度；Δ = −η × 偏导数，检查 (y − ŷ) 的方向", "g and e are NEGATIVE gradients and Δ = −η × the partial derivative: check the direction of (y − ŷ)")
+
+CATALOG = {
+    "augment": (
+        _m("one_first", "1 prepended instead of appended", "x̂ = (x; 1)：常数 1 放在最后", "x̂ = (x; 1): the constant 1 goes last", lambda X: ref.augment(X)[..., np.r_[-1, 0:np.shape(X)[-1]]]),
+    ),
+    "perceptron_predict": (
+        _m(
+            "strict_step",
+            "sgn(0) taken as 0",
+            "恰好在超平面上的点 (z = 0) 的预测值是多少？",
+            "what does the step give for a point exactly on the hyperplane (z = 0)?",
+            lambda w_hat, X_hat: (np.asarray(X_hat, dtype=float) @ w_hat > 0).astype(int) if np.ndim(X_hat) == 2 else int(np.dot(X_hat, w_hat) > 0),
+        ),
+    ),
+    "distance_to_hyperplane": (
+        _m("no_norm", "not divided by ‖w‖", "距离要除以法向量 w 的长度", "a distance is divided by the length of the normal vector w", lambda w, b, x0: float(abs(np.dot(w, x0) + b))),
+        _m("squared_norm", "divided by ‖w‖²", "除以 ‖w‖ 本身，而不是它的平方", "divide by ‖w‖ itself, not by its square", lambda w, b, x0: float(abs(np.dot(w, x0) + b) / np.dot(w, w))),
+    ),
+    "perceptron_loss": (
+        _m("over_all_points", "summed over all points, not over M", "损失只对误分类集合 M 求和", "the loss sums over the misclassified set M only", _loss_over_all_points),
+        _m("wrong_sign", "(y − ŷ) for (ŷ − y): the loss is ≤ 0", "感知机损失的每一项都应 ≥ 0", "every term of the perceptron loss is ≥ 0", lambda w_hat, X_hat, y: -ref.perceptron_loss(w_hat, X_hat, y)),
+    ),
+    "perceptron_gradient": (
+        _m("over_all_points", "summed over all points, not over M", "梯度只对误分类集合 M 求和", "the gradient sums over the misclassified set M only", _gradient_over_all_points),
+        _m("wrong_sign", "(y − ŷ) for (ŷ − y)", "这是梯度 ∇L，不是更新方向 −∇L", "this is the gradient ∇L, not the update direction −∇L", lambda w_hat, X_hat, y: -ref.perceptron_gradient(w_hat, X_hat, y)),
+    ),
+    "perceptron_delta": (
+        _m("wrong_sign", "(ŷ − y) for (y − ŷ)", "更新沿负梯度方向 −∇L", "the update goes along the NEGATIVE gradient −∇L", lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta)),
+        _m("missing_eta", "η left out", *_MISSING_ETA, lambda w_hat, x_hat, y, eta: ref.perceptron_delta(w_hat, x_hat, y, 1.0)),
+        _m("pm_one_form", "the {−1,+1} rule η y x̂ used with 0/1 labels", "本课程的标签是 0/1，不是 ±1", "the labels here are 0/1, not ±1: which factor plays the role of y?", _perceptron_delta_pm_one),
+    ),
+    "train_perceptron": (
+        _m("wrong_sign", "updates with (ŷ − y)", "更新沿负梯度方向 −∇L", "the update goes along the NEGATIVE gradient −∇L", _train_perceptron_with(lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta))),
+        _m("pm_one_form", "the {−1,+1} rule η y x̂ used with 0/1 labels", "本课程的标签是 0/1，不是 ±1", "the labels here are 0/1, not ±1", _train_perceptron_with(_perceptron_delta_pm_one)),
+    ),
+    "sigmoid": (
+        _m("wrong_sign", "1/(1 + e^{z})", "f(0) = 0.5，且 z 越大 f(z) 越接近 1", "f(0) = 0.5 and f(z) approaches 1 as z grows", _sigmoid_with_wrong_sign),
+    ),
+    "forward": (
+        _m("thresholds_added", "thresholds added, f(α + γ)", *_SIGN_OF_THRESHOLD, _forward_thresholds_added),
+    ),
+    "squared_error": (
+        _m("missing_half", "the ½ left out", "(5.4) 前面有一个系数", "(5.4) has a constant factor in front", lambda y_hat, y: 2.0 * ref.squared_error(y_hat, y)),
+    ),
+    "dE_dyhat": (
+        _m("wrong_sign", "y − ŷ for ŷ − y", "这里求的是 E_k 的偏导数本身，不是负梯度", "this is the partial derivative of E_k itself, not its negative", lambda y_hat, y: -ref.dE_dyhat(y_hat, y)),
+    ),
+    "dyhat_dbeta": (
+        _m("derivative_at_output", "f′ evaluated at ŷ as if ŷ were the pre-activation", "(5.9)：f′ 用输出 f 表示，参数已经是 f 的值", "(5.9) writes f′ from the output f: the argument already is f's value", lambda y_hat: ref.dyhat_dbeta(ref.sigmoid(y_hat))),
+    ),
+    "dyhat_dtheta": (
+        _m("missing_minus", "the minus sign of −θ left out", *_SIGN_OF_THRESHOLD, ref.dyhat_dbeta),
+    ),
+    "db_dalpha": (
+        _m("derivative_at_output", "f′ evaluated at b as if b were the pre-activation", "(5.9)：f′ 用输出 b 表示", "(5.9) writes f′ from the output b: the argument already is f's value", lambda b: ref.db_dalpha(ref.sigmoid(b))),
+    ),
+    "db_dgamma": (
+        _m("missing_minus", "the minus sign of −γ left out", *_SIGN_OF_THRESHOLD, ref.db_dalpha),
+    ),
+    "output_gradient": (
+        _m("wrong_sign", "ŷ − y for y − ŷ", *_NEGATIVE_GRADIENT, lambda y_hat, y: -ref.output_gradient(y_hat, y)),
+        _m("missing_sigmoid_derivative", "no ŷ(1 − ŷ)", "链式法则还要经过 ∂ŷ_j/∂β_j", "the chain rule also goes through ∂ŷ_j/∂β_j", lambda y_hat, y: -ref.dE_dyhat(y_hat, y)),
+    ),
+    "hidden_gradient": (
+        _m("missing_sigmoid_derivative", "no b(1 − b)", "链式法则还要经过 ∂b_h/∂α_h", "the chain rule also goes through ∂b_h/∂α_h", lambda b, w, g: np.asarray(w, dtype=float) @ g),
+        _m("w_transposed", "w transposed: Σ over the wrong index", "w_hj 连接隐层 h 与输出 j；对哪个下标求和？", "w_hj joins hidden unit h to output j: which index is summed over?", lambda b, w, g: ref.db_dalpha(b) * (np.asarray(w, dtype=float).T @ g)),
+        _m("no_sum_over_j", "no sum over the outputs j", "每个隐层单元影响所有输出 j", "each hidden unit feeds every output j", lambda b, w, g: ref.db_dalpha(b)[:, None] * np.asarray(w, dtype=float) * g),
+        _m("wrong_sign", "the sign of e flipped", *_NEGATIVE_GRADIENT, lambda b, w, g: -ref.hidden_gradient(b, w, g)),
+    ),
+    "delta_w": (
+        _m("missing_eta", "η left out", *_MISSING_ETA, lambda eta, g, b: ref.delta_w(1.0, g, b)),
+        _m("wrong_sign", "−η g b", *_NEGATIVE_GRADIENT, lambda eta, g, b: -ref.delta_w(eta, g, b)),
+        _m("transposed", "shape (l, q) instead of (q, l)", "w 的元素 (h, j) 连接隐层 h 与输出 j", "entry (h, j) of w joins hidden unit h to output j", lambda eta, g, b: ref.delta_w(eta, g, b).T),
+    ),
+    "delta_theta": (
+        _m("wrong_sign", "+η g: threshold treated as added", *_SIGN_OF_THRESHOLD, lambda eta, g: -ref.delta_theta(eta, g)),
+        _m("missing_eta", "η left out", *_MISSING_ETA, lambda eta, g: ref.delta_theta(1.0, g)),
+    ),
+    "delta_v": (
+        _m("missing_eta", "η left out", *_MISSING_ETA, lambda eta, e, x: ref.delta_v(1.0, e, x)),
+        _m("wrong_sign", "−η e x", *_NEGATIVE_GRADIENT, lambda eta, e, x: -ref.delta_v(eta, e, x)),
+        _m("transposed", "shape (q, d) instead of (d, q)", "v 的元素 (i, h) 连接输入 i 与隐层 h", "entry (i, h) of v joins input i to hidden unit h", lambda eta, e, x: ref.delta_v(eta, e, x).T),
+    ),
+    "delta_gamma": (
+        _m("wrong_sign", "+η e: threshold treated as added", *_SIGN_OF_THRESHOLD, lambda eta, e: -ref.delta_gamma(eta, e)),
+        _m("missing_eta", "η left out", *_MISSING_ETA, lambda eta, e: ref.delta_gamma(1.0, e)),
+    ),
+    "init_params": (
+        _m("draw_order", "drawn in the order v, w, γ, θ", "按 v, γ, w, θ 的顺序抽取，才能复现同一个网络", "draw in the order v, γ, w, θ so that a seed always gives the same network", _init_params_drawn_v_w_gamma_theta),
+    ),
+    "bp_step": (
+        _m("e_from_updated_w", "e computed with w already updated", "图 5.8：g 和 e 都用本步更新之前的参数计算", "Fig. 5.8: g and e both use the parameters from BEFORE this step's update", lambda x, y, params, eta: _bp_step(x, y, params, eta, e_from_updated_w=True)),
+        _m("threshold_signs", "thresholds updated with the wrong sign", *_SIGN_OF_THRESHOLD, lambda x, y, params, eta: _bp_step(x, y, params, eta, threshold_sign=-1.0)),
+    ),
+    "accumulated_error": (
+        _m("sum_not_mean", "summed instead of averaged", "(5.16) 是对 m 个样本取平均", "(5.16) averages over the m samples", lambda X, Y, params: len(X) * ref.accumulated_error(X, Y, params)),
+    ),
+    "train_standard_bp": (
+        _m("threshold_signs", "thresholds updated with the wrong sign", *_SIGN_OF_THRESHOLD, _train_standard_bp_threshold_signs),
+        _m("accumulated_instead", "one update per epoch instead of one per sample", "标准 BP 每个样本之后都更新一次", "standard BP updates after every single sample", ref.train_accumulated_bp),
+    ),
+    "train_accumulated_bp": (
+        _m("sum_not_mean", "the Δ's summed instead of averaged (η times m)", "累积 BP 最小化的是 (5.16) 的平均误差", "accumulated BP minimises the MEAN error (5.16)", _train_accumulated_summing),
+        _m("updates_inside_pass", "updated after every sample (standard BP)", "累积 BP 每一轮只更新一次，全部 Δ 都在本轮起点的参数上计算", "accumulated BP updates once per epoch, every Δ at the epoch's starting parameters", ref.train_standard_bp),
+    ),
+}
+
+
+def find(item_id, variant_id):
+    """The catalogued misconception variant_id of item_id, or None."""
+    return next((m for m in CATALOG.get(item_id, ()) if m.id == variant_id), None)

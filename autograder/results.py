@@ -1,0 +1,104 @@
+"""What grading produces: per case, per item and per submission, each with ``to_dict()``.
+
+``GradeReport.to_dict()`` is the JSON every interface writes:
+{"student", "assignment", "score", "max_score", "items": [{"id", "function", "equation",
+"score", "max_score", "status", "misconception", "feedback"}]}.
+"""
+
+from dataclasses import dataclass, field
+
+PASSED, PARTIAL, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED = "passed", "partial", "failed", "error", "timeout", "not_implemented"
+STATUSES = (PASSED, PARTIAL, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED)
+DECIMALS = 6  # scores are rounded so that the JSON of a regrade is identical text
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One hidden case: passed, or the layer that failed (missing, exception, type, …) and why."""
+
+    group: str
+    number: int
+    passed: bool
+    layer: str = ""
+    message: str = ""
+
+    def to_dict(self):
+        return {"group": self.group, "number": self.number, "passed": self.passed, "layer": self.layer, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    id: str
+    function: str
+    equation: str
+    score: float
+    max_score: float
+    status: str
+    misconception: str | None
+    feedback: str
+    cases: tuple = field(default=(), compare=False)
+
+    def to_dict(self):
+        return {
+            "id": self.id,
+            "function": self.function,
+            "equation": self.equation,
+            "score": round(self.score, DECIMALS),
+            "max_score": self.max_score,
+            "status": self.status,
+            "misconception": self.misconception,
+            "feedback": self.feedback,
+        }
+
+
+@dataclass(frozen=True)
+class GradeReport:
+    student: str
+    assignment: str
+    items: tuple
+
+    @property
+    def score(self):
+        return round(sum(item.score for item in self.items), DECIMALS)
+
+    @property
+    def max_score(self):
+        return sum(item.max_score for item in self.items)
+
+    def item(self, item_id):
+        return next(item for item in self.items if item.id == item_id)
+
+    def to_dict(self):
+        return {
+            "student": self.student,
+            "assignment": self.assignment,
+            "score": self.score,
+            "max_score": self.max_score,
+            "items": [item.to_dict() for item in self.items],
+        }
+
+    def to_gradescope(self):
+        """Gradescope's results.json: one test per item."""
+        return {
+            "score": self.score,
+            "tests": [
+                {
+                    "name": f"{item.id} ({item.equation})",
+                    "score": round(item.score, DECIMALS),
+                    "max_score": item.max_score,
+                    "output": item.feedback,
+                    "visibility": "visible",
+                }
+                for item in self.items
+            ],
+        }
+
+    def table(self):
+        """A short text table: one line per item, then the total."""
+        width = max(len(item.id) for item in self.items)
+        lines = [f"{'item':<{width}}  {'score':>11}  {'status':<15}  misconception"]
+        for item in self.items:
+            score = f"{item.score:.2f}/{item.max_score:g}"
+            lines.append(f"{item.id:<{width}}  {score:>11}  {item.status:<15}  {item.misconception or ''}".rstrip())
+        lines.append(f"{'total':<{width}}  {f'{self.score:.2f}/{self.max_score:g}':>11}")
+        return "\n".join(lines)

@@ -1,0 +1,258 @@
+"""The grader's side of the worker: start it with limits, send it calls, read its answers safely.
+
+A ``Worker`` is one child process running ``worker.py`` on one submission. It runs as
+``python -I -S`` from a scratch folder that holds only copies of the worker and the
+submission, with NumPy's folder as its one extra import path, limits on memory, CPU time,
+file size and open files, and, when the grader runs as root, as an unprivileged user. Its
+answers are unpickled with a whitelist that admits NumPy arrays and plain Python values only.
+"""
+
+import contextlib
+import io
+import math
+import os
+import pickle
+import pwd
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from source_impl.network import Params
+
+WORKER_FILE = Path(__file__).with_name("worker.py")
+NUMPY_DIR = str(Path(np.__file__).resolve().parent.parent)
+UNPRIVILEGED_USER = "nobody"
+OUTPUT_LIMIT = 4000  # characters of the student's stdout and of stderr that are kept
+MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
+MEMORY_LIMIT = 2 * 2**30  # bytes of address space
+HEADER_SIZE = 8
+
+OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
+    "ok", "not_implemented", "raised", "missing", "unsendable", "timeout", "crashed",
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call gave: a value (kind ok) or what went wrong instead."""
+
+    kind: str
+    value: object = None
+    message: str = ""
+    mutated: tuple = ()
+
+
+class WorkerDied(RuntimeError):
+    """The worker crashed, hung or was killed; the message says which."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+
+
+class Scratch:
+    """A temporary folder with copies of the worker and of the submission's source, readable by the worker's user."""
+
+    def __init__(self, source):
+        self.path = Path(tempfile.mkdtemp(prefix="grade-"))
+        self.path.chmod(0o755)
+        shutil.copy(WORKER_FILE, self.path / "worker.py")
+        (self.path / "submission.py").write_text(source, encoding="utf-8")
+        for name in ("worker.py", "submission.py"):
+            (self.path / name).chmod(0o644)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Worker:
+    """One worker process on one submission; ``call`` runs one function on one case."""
+
+    def __init__(self, scratch, timeouts):
+        request_read, request_write = os.pipe()
+        response_read, response_write = os.pipe()
+        command = [sys.executable, "-I", "-S", "worker.py", NUMPY_DIR, str(request_read), str(response_write), "submission.py"]
+        self.process = subprocess.Popen(
+            command,
+            cwd=scratch.path,
+            env=_environment(scratch.path),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=(request_read, response_write),
+            start_new_session=True,  # its own process group, so that a kill takes its children too
+            preexec_fn=_limits(timeouts.per_submission_seconds, dropping=_dropping_privileges()),
+            **_user(),
+        )
+        os.close(request_read)
+        os.close(response_write)
+        self._requests = os.fdopen(request_write, "wb")
+        self._responses = response_read
+        self._stdout, self._stderr = _Drain(self.process.stdout), _Drain(self.process.stderr)
+        # Loading imports NumPy, which can take seconds on a busy machine: the call limit plus a margin.
+        _, self.problems, self.defined = self._receive(timeouts.per_call_seconds + 10, "loading the submission")
+
+    def call(self, function, args, timeout):
+        """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
+        try:
+            _write(self._requests, (function, tuple(_encode(a) for a in args)))
+        except (BrokenPipeError, OSError):
+            raise self._died(CRASHED, f"calling {function}") from None
+        answer = self._receive(timeout, f"calling {function}")
+        kind = answer[0]
+        if kind == OK:
+            return Outcome(OK, value=answer[1], mutated=tuple(answer[2]))
+        if kind == RAISED:
+            return Outcome(RAISED, message=f"{answer[1]}: {answer[2]}")
+        if kind == UNSENDABLE:
+            return Outcome(UNSENDABLE, message=f"returned an object of type {answer[1]}")
+        return Outcome(kind)
+
+    def output(self):
+        """The student's printed output and errors, each cut to OUTPUT_LIMIT characters."""
+        return self._stdout.text(), self._stderr.text()
+
+    def close(self):
+        """Kill the worker (and anything it started) and release the pipes; safe to call twice."""
+        if self._responses is None:
+            return
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        with contextlib.suppress(OSError):
+            self._requests.close()
+        os.close(self._responses)
+        self._responses = None
+        self._stdout.join()
+        self._stderr.join()
+
+    def _receive(self, timeout, doing):
+        deadline = time.monotonic() + timeout
+        header = self._read(HEADER_SIZE, deadline, doing)
+        size = int.from_bytes(header, "big")
+        if size > MESSAGE_LIMIT:
+            raise self._died(CRASHED, f"{doing}: the answer is larger than {MESSAGE_LIMIT // 2**20} MB")
+        try:
+            return _SafeUnpickler(io.BytesIO(self._read(size, deadline, doing))).load()
+        except Exception as error:  # a malformed or refused answer: the worker was tampered with
+            raise self._died(CRASHED, f"{doing}: unreadable answer ({error})") from None
+
+    def _read(self, count, deadline, doing):
+        data = b""
+        while len(data) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self._responses], [], [], remaining)[0]:
+                raise self._died(TIMEOUT, f"{doing}: no answer within the time limit")
+            chunk = os.read(self._responses, count - len(data))
+            if not chunk:
+                raise self._died(CRASHED, f"{doing}: the worker process died")
+            data += chunk
+        return data
+
+    def _died(self, kind, message):
+        self.close()
+        code = self.process.returncode
+        if kind == CRASHED and code is not None and code < 0:
+            message += f" (killed by signal {signal.Signals(-code).name})"
+        elif kind == CRASHED and code is not None:
+            message += f" (exit status {code})"
+        return WorkerDied(kind, message)
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Admits NumPy arrays, dtypes and scalars and plain Python values; refuses every other class."""
+
+    ALLOWED = {
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "scalar"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "scalar"),
+    }
+
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"refused {module}.{name}")
+        return super().find_class(module, name)
+
+
+class _Drain(threading.Thread):
+    """Reads a pipe to its end, keeping the first OUTPUT_LIMIT characters, so the worker never blocks on it."""
+
+    def __init__(self, stream):
+        super().__init__(daemon=True)
+        self._stream, self._kept, self._cut = stream, b"", False
+        self.start()
+
+    def run(self):
+        while chunk := self._stream.read1(65536):
+            room = 4 * OUTPUT_LIMIT - len(self._kept)  # UTF-8 takes at most 4 bytes a character
+            self._kept += chunk[:room]
+            self._cut = self._cut or len(chunk) > room
+        self._stream.close()
+
+    def text(self):
+        text = self._kept.decode("utf-8", errors="replace")
+        if self._cut or len(text) > OUTPUT_LIMIT:
+            text = text[:OUTPUT_LIMIT] + " … [cut]"
+        return text
+
+
+def _write(stream, message):
+    data = pickle.dumps(message, protocol=4)
+    stream.write(len(data).to_bytes(HEADER_SIZE, "big") + data)
+    stream.flush()
+
+
+def _encode(value):
+    """The worker cannot import source_impl: Params travel as a marked dict of their four arrays."""
+    if isinstance(value, Params):
+        return {"__params__": tuple(value)}
+    return value
+
+
+def _environment(home):
+    threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "LC_ALL": "C.UTF-8", **threads}
+
+
+def _dropping_privileges():
+    return os.geteuid() == 0
+
+
+def _user():
+    """Popen's arguments that run the worker as an unprivileged user when the grader is root."""
+    if not _dropping_privileges():
+        return {}
+    user = pwd.getpwnam(UNPRIVILEGED_USER)
+    return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
+
+
+def _limits(cpu_seconds, dropping):
+    """The child's resource limits, set between fork and exec."""
+
+    def apply():
+        cpu = math.ceil(cpu_seconds) + 5
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if dropping:  # counted per user: only meaningful for the worker's own unprivileged user
+            resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
+
+    return apply

@@ -1,0 +1,131 @@
+"""The worker: runs a student's code in its own process and answers calls over two pipes.
+
+This file runs on its own (``python -I -S worker.py NUMPY_DIR REQUEST_FD RESPONSE_FD SOURCE``),
+copied into a scratch folder: it imports nothing of the kit, and its import path holds the
+standard library and NumPy's folder only, so a submission cannot import the reference or the
+grader. Messages are length-prefixed pickles. The worker receives inputs only, never the
+expected values; it sends back plain values (tuples, lists, arrays, numbers).
+
+Protocol: after loading the source it sends ("loaded", problems, defined names); then for
+each request (function name, arguments) it sends one of ("ok", value, mutated argument
+numbers), ("not_implemented",), ("raised", type name, message), ("missing",) or
+("unsendable", type name).
+"""
+
+import ast
+import copy
+import importlib.abc
+import os
+import pickle
+import struct
+import sys
+from collections import namedtuple
+
+FORBIDDEN = ("source_impl", "autograder")
+HEADER = struct.Struct("!Q")
+Params = namedtuple("Params", "v gamma w theta")
+
+
+class RefuseKit(importlib.abc.MetaPathFinder):
+    """Refuses the kit's own packages, even if a path to them were added."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in FORBIDDEN:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+def read_message(stream):
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    return pickle.loads(stream.read(HEADER.unpack(header)[0]))
+
+
+def write_message(stream, message):
+    data = pickle.dumps(message, protocol=4)
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def load(source, filename):
+    """Run the source statement by statement, like notebook cells: one failing statement does not stop the rest."""
+    namespace = {"__name__": "submission", "__builtins__": __builtins__}
+    problems = []
+    try:
+        tree = ast.parse(source, filename)
+    except SyntaxError as error:
+        return namespace, [f"syntax error on line {error.lineno}: {error.msg}"]
+    for node in tree.body:
+        try:
+            exec(compile(ast.Module([node], type_ignores=[]), filename, "exec"), namespace)
+        except Exception as error:  # the student's module-level code may fail in any way
+            problems.append(f"line {node.lineno} raised {type(error).__name__}: {error}")
+    return namespace, problems
+
+
+def decode(value):
+    """Arguments as the student's functions expect them: parameter dicts become Params."""
+    if isinstance(value, dict) and "__params__" in value:
+        return Params(*value["__params__"])
+    return value
+
+
+def plain(value, numpy):
+    """The value with only types the grader accepts back; raises TypeError naming any other."""
+    if isinstance(value, tuple):
+        return tuple(plain(part, numpy) for part in value)
+    if isinstance(value, list):
+        return [plain(part, numpy) for part in value]
+    if type(value) is numpy.ndarray and value.dtype.kind in "biufc":
+        return value
+    if isinstance(value, (bool, int, float, str, type(None))) or type(value) in numpy.sctypeDict.values():
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def same(before, after, numpy):
+    if isinstance(before, numpy.ndarray):
+        return isinstance(after, numpy.ndarray) and before.shape == after.shape and numpy.array_equal(before, after, equal_nan=True)
+    if isinstance(before, tuple):
+        return len(before) == len(after) and all(same(b, a, numpy) for b, a in zip(before, after))
+    if isinstance(before, numpy.random.Generator):
+        return True  # drawing from the generator is its purpose
+    return before == after
+
+
+def call(namespace, name, args, numpy):
+    function = namespace.get(name)
+    if not callable(function):
+        return ("missing",)
+    originals = copy.deepcopy(args)
+    try:
+        result = function(*args)
+    except NotImplementedError:
+        return ("not_implemented",)
+    except Exception as error:  # the student's code may fail in any way: say how
+        return ("raised", type(error).__name__, str(error)[:500])
+    mutated = [number for number, (a, b) in enumerate(zip(originals, args), start=1) if not same(a, b, numpy)]
+    try:
+        return ("ok", plain(result, numpy), mutated)
+    except TypeError as error:
+        return ("unsendable", str(error))
+
+
+def main():
+    numpy_dir, request_fd, response_fd, source_path = sys.argv[1:5]
+    sys.meta_path.insert(0, RefuseKit())
+    sys.path.append(numpy_dir)
+    import numpy
+
+    requests, responses = os.fdopen(int(request_fd), "rb"), os.fdopen(int(response_fd), "wb")
+    with open(source_path, encoding="utf-8") as f:
+        namespace, problems = load(f.read(), "submission.py")
+    write_message(responses, ("loaded", problems, sorted(n for n, v in namespace.items() if callable(v))))
+    while (request := read_message(requests)) is not None:
+        name, args = request
+        write_message(responses, call(namespace, name, tuple(decode(a) for a in args), numpy))
+
+
+if __name__ == "__main__":
+    main()
