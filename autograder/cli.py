@@ -1,0 +1,43 @@
+"""The command line: ``python -m autograder grade PATH... --student ID [--assignment ID] [--json OUT] [--gradescope OUT]``.
+
+Prints a short table of the items. Exits 0 whenever grading completed, whatever the score;
+exits 2 with a one-line reason only when the grader could not run.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .course import CourseError
+from .grader import grade
+from .submission import SubmissionError
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description="Grade a submission against the reference.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    grade_command = commands.add_parser("grade", help="grade one submission (one or more .py/.ipynb files)")
+    grade_command.add_argument("paths", nargs="+", metavar="PATH")
+    grade_command.add_argument("--student", required=True, metavar="ID")
+    grade_command.add_argument("--assignment", metavar="ID", help="needed for a .py; inferred for a notebook")
+    grade_command.add_argument("--json", type=Path, metavar="OUT", help="write the grade as JSON")
+    grade_command.add_argument("--gradescope", type=Path, metavar="OUT", help="write Gradescope's results.json")
+    args = parser.parse_args(argv)
+    try:
+        report = grade(args.paths, args.student, args.assignment)
+    except (SubmissionError, CourseError, OSError) as error:
+        print(f"autograder: cannot grade: {error}", file=sys.stderr)
+        return 2
+    print(f"{report.student} · {report.assignment}")
+    print(report.table())
+    for path, content in ((args.json, report.to_dict()), (args.gradescope, report.to_gradescope())):
+        if path:
+            write_json(path, content)
+    return 0
+
+
+def write_json(path, content):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,53 @@
+"""The pytest interface: ``pytest autograder --submission PATH [--student ID] [--assignment ID] [--json OUT]``.
+
+Grades the submission once, writes the same JSON as the command line, and reports one test
+per item of its assignment: a test passes when its item earned full marks, and fails with
+the item's feedback otherwise.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from autograder.cli import write_json
+from autograder.course import load_course
+from autograder.grader import grade
+from autograder.submission import ROOT, read
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("autograder", "grading a submission with the hidden graders")
+    group.addoption("--submission", action="append", metavar="PATH", help="a file of the submission (repeat for several)")
+    group.addoption("--student", metavar="ID", help="the student's id (default: the first file's name without suffix)")
+    group.addoption("--assignment", metavar="ID", help="needed for a .py; inferred for a notebook")
+    group.addoption("--json", metavar="OUT", help="where to write the grade (default: var/grades/STUDENT-ASSIGNMENT.json)")
+
+
+def pytest_configure(config):
+    if not config.getoption("--submission"):
+        raise pytest.UsageError("pytest autograder needs --submission PATH")
+
+
+def _assignment(config):
+    assignment = config.getoption("--assignment")
+    if assignment is None:
+        if not any(path.endswith(".ipynb") for path in config.getoption("--submission")):
+            raise pytest.UsageError("a .py submission needs --assignment")
+        assignment = read(config.getoption("--submission")).infer_assignment(load_course())
+    return assignment
+
+
+def pytest_generate_tests(metafunc):
+    if "item_id" in metafunc.fixturenames:
+        items = load_course().assignment(_assignment(metafunc.config)).items
+        metafunc.parametrize("item_id", [item.id for item in items])
+
+
+@pytest.fixture(scope="session")
+def report(pytestconfig):
+    paths = pytestconfig.getoption("--submission")
+    student = pytestconfig.getoption("--student") or Path(paths[0]).stem
+    report = grade(paths, student, _assignment(pytestconfig))
+    out = pytestconfig.getoption("--json") or ROOT / "var" / "grades" / f"{report.student}-{report.assignment}.json"
+    write_json(out, report.to_dict())
+    return report
