@@ -6,6 +6,7 @@ there and the next call starts a fresh worker. Once the submission's time limit 
 the items not yet graded score 0 with status ``timeout``.
 """
 
+import math
 import time
 import warnings
 
@@ -14,7 +15,7 @@ import numpy as np
 from . import cases, misconceptions
 from .compare import compare, describe
 from .course import load_course
-from .results import ERROR, FAILED, NOT_IMPLEMENTED, PARTIAL, PASSED, TIMEOUT, CaseResult, GradeReport, ItemResult
+from .results import DECIMALS, ERROR, FAILED, NOT_IMPLEMENTED, PARTIAL, PASSED, TIMEOUT, CaseResult, GradeReport, ItemResult
 from .sandbox import CRASHED, MISSING, OK, RAISED, UNSENDABLE, Scratch, Worker, WorkerDied
 from .sandbox import NOT_IMPLEMENTED as CALL_NOT_IMPLEMENTED
 from .sandbox import TIMEOUT as CALL_TIMEOUT
@@ -138,8 +139,12 @@ def _item_result(item, seed, item_cases, results, outcomes, died, problems):
 
 
 def _passed_share(item, results):
-    """Σ over the groups of weight × (passed cases of the group / its count); unrun cases count as failed."""
-    return sum(group.weight * sum(r.passed for r in results if r.group == group.name) / group.count for group in item.groups)
+    """Σ over the groups of weight × (passed cases of the group / its count); unrun cases count as failed.
+
+    Rounded, so that the weights 0.6 + 0.2 + 0.2 of an item passed in full give exactly 1.
+    """
+    share = math.fsum(group.weight * sum(r.passed for r in results if r.group == group.name) / group.count for group in item.groups)
+    return round(share, DECIMALS)
 
 
 def _status(item_cases, results, died):
