@@ -27,6 +27,11 @@ def _without_relative_imports(module):
     return "\n".join(lines)
 
 
+def module_source(module):
+    """A reference module's own code as plain top-level definitions, as a notebook cell holds them."""
+    return _without_relative_imports(module)
+
+
 def reference_source():
     """The reference as a submission: exec'd into a namespace of its own, the API bound at top level."""
     code = "\n\n".join(_without_relative_imports(module) for module in _MODULES)

@@ -1,0 +1,139 @@
+"""Grading whole submissions: full marks for the reference, not_implemented for stubs,
+identical regrades, and a crash, hang or borrowed reference costing only its own items."""
+
+import json
+import time
+
+import nbformat
+import pytest
+import yaml
+from submissions import module_source, reference_source, stub_source, with_functions, write
+
+from source_impl import perceptron
+
+from autograder.course import COURSE_FILE, load_course, parse_course
+from autograder.grader import grade
+from autograder.submission import SubmissionError
+
+COURSE = load_course()
+
+
+@pytest.fixture(scope="module")
+def reference_file(tmp_path_factory):
+    return write(tmp_path_factory.mktemp("reference"), reference_source())
+
+
+@pytest.mark.parametrize("assignment", ["perceptron", "bp"])
+def test_the_reference_as_a_py_file_gets_full_marks(reference_file, assignment):
+    report = grade([reference_file], "alice", assignment)
+    assert report.score == report.max_score == COURSE.assignment(assignment).points
+    assert {item.status for item in report.items} == {"passed"}
+
+
+@pytest.mark.parametrize("assignment", ["perceptron", "bp"])
+def test_a_stub_only_file_gets_0_and_not_implemented_everywhere(tmp_path, assignment):
+    report = grade([write(tmp_path, stub_source())], "alice", assignment)
+    assert report.score == 0
+    assert {item.status for item in report.items} == {"not_implemented"}
+    assert "not implemented" in report.items[0].feedback
+
+
+def test_regrading_gives_identical_json_and_another_student_other_cases(tmp_path):
+    path = write(tmp_path, with_functions("def delta_w(eta, g, b):\n    return eta * np.outer(b, g) * 1.001\n"))
+    first, again, other = (grade([path], student, "bp").to_dict() for student in ("alice", "alice", "bob"))
+    assert json.dumps(first) == json.dumps(again)
+    assert first["items"][10]["feedback"] != other["items"][10]["feedback"]  # different seeds and values
+
+
+def test_a_hanging_and_a_crashing_function_cost_only_their_own_items(tmp_path):
+    source = with_functions(
+        "def sigmoid(z):\n    while True:\n        pass\n",
+        "def forward(x, v, gamma, w, theta):\n    import os\n    os._exit(3)\n",
+        "def squared_error(y_hat, y):\n    raise ValueError('boom')\n",
+    )
+    start = time.monotonic()
+    report = grade([write(tmp_path, source)], "alice", "bp")
+    assert time.monotonic() - start < COURSE.timeouts.per_call_seconds + 10
+    statuses = {item.id: item.status for item in report.items}
+    assert (statuses.pop("sigmoid"), statuses.pop("forward"), statuses.pop("squared_error")) == ("timeout", "error", "error")
+    assert set(statuses.values()) == {"passed"}
+    assert report.score == report.max_score - 4
+    assert "no answer within the time limit" in report.item("sigmoid").feedback
+    assert "exit status 3" in report.item("forward").feedback
+    assert "ValueError: boom" in report.item("squared_error").feedback
+
+
+def test_the_submissions_time_limit_stops_the_items_after_it(tmp_path):
+    data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
+    data["course"]["timeouts"] = {"per_call_seconds": 1, "per_submission_seconds": 1.5}
+    source = with_functions("def augment(X):\n    while True:\n        pass\n", "def perceptron_predict(w_hat, X_hat):\n    while True:\n        pass\n")
+    report = grade([write(tmp_path, source)], "alice", "perceptron", course=parse_course(data))
+    assert [item.status for item in report.items] == ["timeout"] * len(report.items)
+    assert "time limit was reached before this item" in report.items[-1].feedback
+
+
+def test_a_submission_that_imports_the_reference_gets_no_credit_for_it(tmp_path):
+    source = with_functions(
+        "import source_impl",
+        "def delta_w(eta, g, b):\n    import source_impl\n    return source_impl.delta_w(eta, g, b)\n",
+        "def delta_v(eta, e, x):\n    from autograder import grader\n    return grader\n",
+    )
+    report = grade([write(tmp_path, source)], "alice", "bp")
+    for item_id in ("delta_w", "delta_v"):
+        assert (report.item(item_id).score, report.item(item_id).status) == (0, "error")
+        assert "ModuleNotFoundError" in report.item(item_id).feedback
+    assert "No module named 'source_impl'" in report.item("delta_w").feedback
+    assert report.score == report.max_score - 4
+
+
+def test_a_function_that_changes_its_input_is_told_so(tmp_path):
+    source = with_functions("def delta_theta(eta, g):\n    g *= -eta\n    return g\n")
+    result = grade([write(tmp_path, source)], "alice", "bp").item("delta_theta")
+    assert result.status == "passed"
+    assert "changed argument 2 in place" in result.feedback
+
+
+def test_a_result_of_a_foreign_type_is_refused_by_type(tmp_path):
+    source = with_functions("def delta_theta(eta, g):\n    return list(-eta * g)\n", "def delta_gamma(eta, e):\n    return object()\n")
+    report = grade([write(tmp_path, source)], "alice", "bp")
+    assert "expected a NumPy array" in report.item("delta_theta").feedback
+    assert report.item("delta_gamma").status == "error" and "type object" in report.item("delta_gamma").feedback
+
+
+def test_a_missing_function_and_a_syntax_error_are_explained(tmp_path):
+    missing = grade([write(tmp_path, "import numpy as np\n")], "alice", "perceptron").item("augment")
+    assert missing.status == "failed" and "defines no function augment" in missing.feedback
+    broken = grade([write(tmp_path, "def augment(X:\n")], "alice", "perceptron").item("augment")
+    assert "syntax error on line 1" in broken.feedback
+
+
+def notebook(tmp_path, folder, cells):
+    path = tmp_path / folder / f"{folder}.ipynb"
+    path.parent.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 感知机")] + [nbformat.v4.new_code_cell(code) for code in cells]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_notebook_is_graded_on_its_definitions_without_its_plots_or_training(tmp_path):
+    path = notebook(
+        tmp_path,
+        "perceptron",
+        [
+            module_source(perceptron),
+            "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nraise SystemExit('a plot cell must not run')",
+            "w, history = train_perceptron(augment([[0.0]]), [1], [0.0, 0.0], 0.5, 10)\nimport os\nos._exit(1)",
+            "%matplotlib inline",
+        ],
+    )
+    report = grade([path], "alice")  # the assignment is inferred from the functions it defines
+    assert report.assignment == "perceptron"
+    assert report.score == report.max_score
+
+
+def test_a_stub_notebook_gets_its_assignment_from_its_folder_or_from_its_functions(tmp_path):
+    path = notebook(tmp_path, "bp", ["import numpy as np"])
+    assert grade([path], "alice").assignment == "bp"
+    with pytest.raises(SubmissionError, match="needs --assignment"):
+        grade([write(tmp_path, stub_source())], "alice")
