@@ -107,6 +107,8 @@ class Worker:
 
     def call(self, function, args, timeout):
         """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
+        if self._responses is None:
+            raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
         try:
             _write(self._requests, (function, tuple(_encode(a) for a in args)))
         except (BrokenPipeError, OSError):

@@ -127,6 +127,23 @@ BAD_FILES = {
         lambda d: edit(d, ["assignments", 0, "items", 0], "augment"),
         r"assignments\[0\]\.items\[0\]: must be a mapping",
     ),
+    "misconception credit for a variant the catalog lacks": (
+        lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], {"sign_flip": 0.5}),
+        r"assignments\[1\]\.items\[11\]\.misconception_credit: item 'delta_theta' has no catalogued misconception "
+        r"'sign_flip'; its catalog has: wrong_sign, missing_eta",
+    ),
+    "misconception credit above 1": (
+        lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": 1.5}),
+        r"items\[11\]\.misconception_credit\.wrong_sign: must be a fraction of the points between 0 and 1; got 1\.5",
+    ),
+    "negative misconception credit": (
+        lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": -0.5}),
+        r"misconception_credit\.wrong_sign: must be a number ≥ 0",
+    ),
+    "misconception credit as a list": (
+        lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], ["wrong_sign"]),
+        r"items\[11\]\.misconception_credit: must be a mapping from misconception id to a fraction",
+    ),
     "item id with a space": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "id"], "aug ment"),
         r"items\[0\]\.id: must be a name of letters, digits and _",
@@ -144,6 +161,13 @@ def test_a_bad_course_file_is_refused_naming_the_key_and_the_problem(tmp_path, s
 def test_each_bad_file_would_load_without_its_one_change(tmp_path, shipped):
     # Guards the table above: its messages come from the change, not from the file around it.
     assert load_course(write(tmp_path, shipped)) == load_course()
+
+
+def test_a_misconception_credit_is_read_per_item(tmp_path, shipped):
+    data = edit(shipped, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": 0.5, "missing_eta": 0})
+    item = load_course(write(tmp_path, data)).assignment("bp").items[11]
+    assert item.misconception_credit == {"wrong_sign": 0.5, "missing_eta": 0}
+    assert load_course().assignment("bp").items[11].misconception_credit == {}
 
 
 def test_a_tolerance_written_1e_7_gets_a_hint_about_yaml(tmp_path):

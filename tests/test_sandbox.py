@@ -1,0 +1,101 @@
+"""The worker: what the student's code can see and do, and how the grader reads its answers."""
+
+import os
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+
+from autograder.course import Timeouts
+from autograder.sandbox import OUTPUT_LIMIT, RAISED, Scratch, Worker, WorkerDied, _SafeUnpickler
+
+TIMEOUTS = Timeouts(per_call_seconds=2, per_submission_seconds=30)
+
+PROBE = '''
+import os, sys
+import numpy as np
+
+def whoami():
+    return (os.getuid(), list(sys.path))
+
+def shout(n):
+    print("x" * n)
+    print("e" * n, file=sys.stderr)
+    return n
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+def fork_and_sleep():
+    child = os.fork()
+    if child == 0:
+        import time
+        time.sleep(60)
+    return child
+'''
+
+
+@pytest.fixture
+def worker():
+    with Scratch(PROBE) as scratch:
+        worker = Worker(scratch, TIMEOUTS)
+        yield worker
+        worker.close()
+
+
+def test_the_workers_import_path_holds_neither_the_reference_nor_the_grader(worker):
+    outcome = worker.call("whoami", (), 2)
+    uid, path = outcome.value
+    if os.geteuid() == 0:
+        assert uid != 0  # dropped to an unprivileged user
+    for folder in path:
+        assert not os.path.isdir(os.path.join(folder, "source_impl")) and not os.path.isdir(os.path.join(folder, "autograder"))
+
+
+def test_printed_output_is_captured_and_cut(worker):
+    assert worker.call("shout", (100_000,), 2).value == 100_000
+    worker.close()
+    stdout, stderr = worker.output()
+    assert stdout.startswith("xxx") and stderr.startswith("eee")
+    assert len(stdout) <= OUTPUT_LIMIT + 20 and stdout.endswith("[cut]")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the worker changes user only when the grader runs as root")
+def test_as_root_the_worker_cannot_read_files_only_root_may_read(worker, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("answer")
+    secret.chmod(0o600)
+    outcome = worker.call("read", (str(secret),), 2)
+    assert outcome.kind == RAISED and "PermissionError" in outcome.message
+
+
+def test_closing_a_worker_kills_what_it_started(worker):
+    child = worker.call("fork_and_sleep", (), 2).value
+    worker.close()
+    time.sleep(0.2)
+    stat = Path(f"/proc/{child}/stat")
+    assert not stat.exists() or stat.read_text().split(")")[1].split()[0] in "ZX"  # gone, or a zombie nobody reaped
+
+
+def test_a_dead_worker_is_reported_and_not_called_again(worker):
+    worker.close()
+    with pytest.raises(WorkerDied):
+        worker.call("whoami", (), 2)
+
+
+class Exploit:
+    def __reduce__(self):
+        return (os.system, ("true",))
+
+
+def test_answers_are_unpickled_with_a_whitelist():
+    import io
+
+    import numpy as np
+
+    plain = (np.arange(3.0), np.float64(2.0), np.int64(1), [1, 2], None, "text")
+    assert repr(_SafeUnpickler(io.BytesIO(pickle.dumps(plain))).load()) == repr(plain)
+    with pytest.raises(pickle.UnpicklingError, match="refused"):
+        _SafeUnpickler(io.BytesIO(pickle.dumps(Exploit()))).load()
