@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 TYPE, SHAPE, FINITE, VALUES = "type", "shape", "finite", "values"
+SHOWN_ENTRIES = 3  # differing entries quoted in a message
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,10 @@ def _compare_array(expected, actual, tolerance, label):
     wrong = ~close(actual, expected, tolerance)
     if not np.any(wrong):
         return None
-    index = tuple(int(i) for i in np.argwhere(wrong)[0])
+    shown = [tuple(int(i) for i in index) for index in np.argwhere(wrong)[:SHOWN_ENTRIES]]
+    entries = "; ".join(f"at index {list(i)} expected {expected[i]:.6g}, got {actual[i]:.6g}" for i in shown)
     largest = float(np.max(np.abs(actual.astype(float) - expected)))
-    return Mismatch(
-        VALUES,
-        f"{label}: {int(wrong.sum())} of {wrong.size} entries differ; at index {list(index)} expected "
-        f"{expected[index]:.6g}, got {actual[index]:.6g} (largest difference {largest:.3g})",
-    )
+    return Mismatch(VALUES, f"{label}: {int(wrong.sum())} of {wrong.size} entries differ: {entries} (largest difference {largest:.3g})")
 
 
 def close(actual, expected, tolerance):

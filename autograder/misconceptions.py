@@ -226,6 +226,12 @@ CATALOG = {
 }
 
 
-def find(item_id, variant_id):
-    """The catalogued misconception variant_id of item_id, or None."""
-    return next((m for m in CATALOG.get(item_id, ()) if m.id == variant_id), None)
+# Not an item's variant: recognised on any item whose every answer is one of the public self-check's.
+PUBLIC_ANSWERS = _m(
+    "public_answers",
+    "the public self-check answers returned whatever the arguments",
+    "隐藏用例与公开用例不同：结果要由参数计算出来",
+    "the hidden cases are not the public ones: compute the result from the arguments",
+    None,
+)
+

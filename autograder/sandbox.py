@@ -33,6 +33,7 @@ WORKER_FILE = Path(__file__).with_name("worker.py")
 NUMPY_DIR = str(Path(np.__file__).resolve().parent.parent)
 UNPRIVILEGED_USER = "nobody"
 OUTPUT_LIMIT = 4000  # characters of the student's stdout and of stderr that are kept
+STDERR_TAIL = 300  # characters of the worker's error output quoted when it dies
 MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space
 HEADER_SIZE = 8
@@ -103,7 +104,7 @@ class Worker:
         self._responses = response_read
         self._stdout, self._stderr = _Drain(self.process.stdout), _Drain(self.process.stderr)
         # Loading imports NumPy, which can take seconds on a busy machine: the call limit plus a margin.
-        _, self.problems, self.defined = self._receive(timeouts.per_call_seconds + 10, "loading the submission")
+        _, self.problems = self._receive(timeouts.per_call_seconds + 10, "loading the submission")
 
     def call(self, function, args, timeout):
         """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
@@ -171,6 +172,9 @@ class Worker:
             message += f" (killed by signal {signal.Signals(-code).name})"
         elif kind == CRASHED and code is not None:
             message += f" (exit status {code})"
+        stderr = self._stderr.text().strip()
+        if stderr:
+            message += f"; the end of its error output: {stderr[-STDERR_TAIL:]}"
         return WorkerDied(kind, message)
 
 

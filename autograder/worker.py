@@ -6,7 +6,7 @@ standard library and NumPy's folder only, so a submission cannot import the refe
 grader. Messages are length-prefixed pickles. The worker receives inputs only, never the
 expected values; it sends back plain values (tuples, lists, arrays, numbers).
 
-Protocol: after loading the source it sends ("loaded", problems, defined names); then for
+Protocol: after loading the source it sends ("loaded", problems); then for
 each request (function name, arguments) it sends one of ("ok", value, mutated argument
 numbers), ("not_implemented",), ("raised", type name, message), ("missing",) or
 ("unsendable", type name).
@@ -121,7 +121,7 @@ def main():
     requests, responses = os.fdopen(int(request_fd), "rb"), os.fdopen(int(response_fd), "wb")
     with open(source_path, encoding="utf-8") as f:
         namespace, problems = load(f.read(), "submission.py")
-    write_message(responses, ("loaded", problems, sorted(n for n, v in namespace.items() if callable(v))))
+    write_message(responses, ("loaded", problems))
     while (request := read_message(requests)) is not None:
         name, args = request
         write_message(responses, call(namespace, name, tuple(decode(a) for a in args), numpy))

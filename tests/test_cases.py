@@ -115,6 +115,18 @@ def test_upstream_arguments_are_the_references():
         assert np.all((b > 0) & (b < 1)) and g.shape == (w.shape[1],)
 
 
+@pytest.mark.parametrize("student", ["alice", "bob", "carol"])
+def test_a_correct_function_never_has_only_public_answers_so_it_is_never_taken_for_hard_coding(student):
+    from autograder.compare import compare
+    from autograder.grader import public_answers
+
+    for item_id, item in ITEMS.items():
+        public = public_answers(item)
+        seed = cases.item_seed(COURSE.base_seed, COURSE.id, item.assignment, student, item_id)
+        answers = [item.reference(*case.arguments()) for case in cases.generate(item, seed)]
+        assert not all(any(compare(p, a, item.tolerance) is None for p in public) for a in answers), item_id
+
+
 def test_the_public_self_check_arguments_are_never_hidden_cases():
     public = {name: [np.concatenate([a.ravel() for a in arrays(tuple(args))]) for args in entry[2] if arrays(tuple(args))] for name, entry in PUBLIC_CASES.items()}
     for item_id, item in ITEMS.items():
