@@ -1,4 +1,4 @@
-"""What grading produces: per case, per item and per submission, each with ``to_dict()``.
+"""What grading produces: per case, per item and per submission; items and submissions have ``to_dict()``.
 
 ``GradeReport.to_dict()`` is the JSON every interface writes:
 {"student", "assignment", "score", "max_score", "items": [{"id", "function", "equation",
@@ -22,9 +22,6 @@ class CaseResult:
     layer: str = ""
     message: str = ""
 
-    def to_dict(self):
-        return {"group": self.group, "number": self.number, "passed": self.passed, "layer": self.layer, "message": self.message}
-
 
 @dataclass(frozen=True)
 class ItemResult:
@@ -36,7 +33,7 @@ class ItemResult:
     status: str
     misconception: str | None
     feedback: str
-    cases: tuple = field(default=(), compare=False)
+    cases: tuple = field(default=(), compare=False)  # the CaseResults, for instructors; not in the JSON
 
     def to_dict(self):
         return {

@@ -38,6 +38,15 @@ def test_a_stub_only_file_gets_0_and_not_implemented_everywhere(tmp_path, assign
     assert "not implemented" in report.items[0].feedback
 
 
+def test_an_item_scores_its_points_times_the_weighted_share_of_passed_cases(tmp_path):
+    # right on the general group (weight 0.7), wrong on every saturated case (weight 0.3)
+    source = with_functions("def dyhat_dbeta(y_hat):\n    return np.where((y_hat < 1e-9) | (y_hat > 1 - 1e-9), 0.5, y_hat * (1 - y_hat))\n")
+    result = grade([write(tmp_path, source)], "alice", "bp").item("dyhat_dbeta")
+    assert {(c.group, c.passed) for c in result.cases} == {("general", True), ("saturated", False)}
+    assert (result.score, result.status) == (0.7, "partial")
+    assert result.feedback.startswith("4/6 hidden cases passed") and "case 5 (group saturated" in result.feedback
+
+
 def test_regrading_gives_identical_json_and_another_student_other_cases(tmp_path):
     path = write(tmp_path, with_functions("def delta_w(eta, g, b):\n    return eta * np.outer(b, g) * 1.001\n"))
     first, again, other = (grade([path], student, "bp").to_dict() for student in ("alice", "alice", "bob"))

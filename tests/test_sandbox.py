@@ -28,6 +28,9 @@ def read(path):
     with open(path) as f:
         return f.read()
 
+def hog():
+    return np.ones(2**31).sum()
+
 def fork_and_sleep():
     child = os.fork()
     if child == 0:
@@ -69,6 +72,11 @@ def test_as_root_the_worker_cannot_read_files_only_root_may_read(worker, tmp_pat
     secret.chmod(0o600)
     outcome = worker.call("read", (str(secret),), 2)
     assert outcome.kind == RAISED and "PermissionError" in outcome.message
+
+
+def test_memory_is_limited(worker):
+    outcome = worker.call("hog", (), 2)
+    assert outcome.kind == RAISED and "MemoryError" in outcome.message
 
 
 def test_closing_a_worker_kills_what_it_started(worker):
