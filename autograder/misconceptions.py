@@ -73,6 +73,11 @@ def _train_perceptron_with(delta):
     return train
 
 
+def _predict_strict(w_hat, X_hat):
+    z = np.asarray(X_hat, dtype=float) @ np.asarray(w_hat, dtype=float)
+    return int(z > 0) if np.ndim(z) == 0 else (z > 0).astype(int)
+
+
 def _forward_thresholds_added(x, v, gamma, w, theta):
     b = ref.sigmoid(np.asarray(x, dtype=float) @ v + gamma)
     return b, ref.sigmoid(b @ w + theta)
@@ -111,123 +116,130 @@ def _init_params_drawn_v_w_gamma_theta(d, q, l, rng):
     return Params(v=v, gamma=rng.random(q), w=w, theta=rng.random(l))
 
 
-def _m(id, name, hint_zh, hint_en, variant):
-    return Misconception(id, name, hint_zh, hint_en, variant)
-
-
-_SIGN_OF_THRESHOLD = ("阈值在 f(· − θ) 中是减去的：再推一次 ∂/∂θ 的符号", "the threshold is SUBTRACTED inside f(· − θ): derive the sign of ∂/∂θ again")
-_MISSING_ETA = ("每个 Δ 都要乘学习率 η", "every Δ is scaled by the learning rate η")
-_NEGATIVE_GRADIENT = ("g 和 e 是负梯度；Δ = −η × 偏导数，检查 (y − ŷ) 的方向", "g and e are NEGATIVE gradients and Δ = −η × the partial derivative: check the direction of (y − ŷ)")
+# Hints shared by several items: (Chinese, English).
+_THRESHOLD_SIGN = ("阈值在 f(· − θ) 中是减去的：再推一次对阈值求导的符号", "the threshold is SUBTRACTED inside f(· − θ): derive the sign of the threshold's derivative again")
+_ETA = ("学习率 η 出现在 Δ 的哪里？", "where does the learning rate η enter the Δ?")
+_NEGATIVE_GRADIENT = ("g 和 e 是负梯度，Δ = −η × 偏导数：检查符号", "g and e are NEGATIVE gradients and Δ = −η × a partial derivative: check the sign")
+_DESCENT = ("更新沿负梯度方向 −∇L", "the update goes along the NEGATIVE gradient −∇L")
+_ZERO_ONE_LABELS = ("本课程的标签是 0/1，不是 ±1：哪个因子起 y 的作用？", "the labels here are 0/1, not ±1: which factor plays the role of y?")
+_CHAIN_OUTPUT = ("链式法则还要经过 ∂ŷ_j/∂β_j", "the chain rule also goes through ∂ŷ_j/∂β_j")
+_CHAIN_HIDDEN = ("链式法则还要经过 ∂b_h/∂α_h", "the chain rule also goes through ∂b_h/∂α_h")
+_F_FROM_OUTPUT = ("(5.9) 用输出 f 表示 f′：参数已经是 f 的值", "(5.9) writes f′ from the output f: the argument already is f's value")
 
 CATALOG = {
     "augment": (
-        _m("one_first", "1 prepended instead of appended", "x̂ = (x; 1)：常数 1 放在最后", "x̂ = (x; 1): the constant 1 goes last", lambda X: ref.augment(X)[..., np.r_[-1, 0:np.shape(X)[-1]]]),
+        Misconception("one_first", "1 prepended instead of appended", "x̂ = (x; 1)：常数 1 放在哪里？", "x̂ = (x; 1): where does the constant 1 go?",
+                      lambda X: ref.augment(X)[..., np.r_[-1, 0 : np.shape(X)[-1]]]),
     ),
     "perceptron_predict": (
-        _m(
-            "strict_step",
-            "sgn(0) taken as 0",
-            "恰好在超平面上的点 (z = 0) 的预测值是多少？",
-            "what does the step give for a point exactly on the hyperplane (z = 0)?",
-            lambda w_hat, X_hat: (np.asarray(X_hat, dtype=float) @ w_hat > 0).astype(int) if np.ndim(X_hat) == 2 else int(np.dot(X_hat, w_hat) > 0),
-        ),
+        Misconception("strict_step", "sgn(0) taken as 0", "恰好在超平面上的点 (z = 0) 预测为几？", "what does the step give for a point exactly on the hyperplane (z = 0)?",
+                      _predict_strict),
     ),
     "distance_to_hyperplane": (
-        _m("no_norm", "not divided by ‖w‖", "距离要除以法向量 w 的长度", "a distance is divided by the length of the normal vector w", lambda w, b, x0: float(abs(np.dot(w, x0) + b))),
-        _m("squared_norm", "divided by ‖w‖²", "除以 ‖w‖ 本身，而不是它的平方", "divide by ‖w‖ itself, not by its square", lambda w, b, x0: float(abs(np.dot(w, x0) + b) / np.dot(w, w))),
+        Misconception("no_norm", "not divided by ‖w‖", "距离与 w 的长度无关吗？", "would the distance change if w were scaled by 2?",
+                      lambda w, b, x0: float(abs(np.dot(w, x0) + b))),
+        Misconception("squared_norm", "divided by ‖w‖²", "检查除数的量纲", "check the units of the divisor", lambda w, b, x0: float(abs(np.dot(w, x0) + b) / np.dot(w, w))),
     ),
     "perceptron_loss": (
-        _m("over_all_points", "summed over all points, not over M", "损失只对误分类集合 M 求和", "the loss sums over the misclassified set M only", _loss_over_all_points),
-        _m("wrong_sign", "(y − ŷ) for (ŷ − y): the loss is ≤ 0", "感知机损失的每一项都应 ≥ 0", "every term of the perceptron loss is ≥ 0", lambda w_hat, X_hat, y: -ref.perceptron_loss(w_hat, X_hat, y)),
+        Misconception("over_all_points", "summed over all points, not over M", "损失对哪些点求和？", "which points does the loss sum over?", _loss_over_all_points),
+        Misconception("wrong_sign", "(y − ŷ) for (ŷ − y): the loss is ≤ 0", "感知机损失的每一项都应 ≥ 0", "every term of the perceptron loss is ≥ 0",
+                      lambda w_hat, X_hat, y: -ref.perceptron_loss(w_hat, X_hat, y)),
     ),
     "perceptron_gradient": (
-        _m("over_all_points", "summed over all points, not over M", "梯度只对误分类集合 M 求和", "the gradient sums over the misclassified set M only", _gradient_over_all_points),
-        _m("wrong_sign", "(y − ŷ) for (ŷ − y)", "这是梯度 ∇L，不是更新方向 −∇L", "this is the gradient ∇L, not the update direction −∇L", lambda w_hat, X_hat, y: -ref.perceptron_gradient(w_hat, X_hat, y)),
+        Misconception("over_all_points", "summed over all points, not over M", "梯度对哪些点求和？", "which points does the gradient sum over?", _gradient_over_all_points),
+        Misconception("wrong_sign", "(y − ŷ) for (ŷ − y)", "这是梯度 ∇L，不是更新方向", "this is the gradient ∇L, not the update direction",
+                      lambda w_hat, X_hat, y: -ref.perceptron_gradient(w_hat, X_hat, y)),
     ),
     "perceptron_delta": (
-        _m("wrong_sign", "(ŷ − y) for (y − ŷ)", "更新沿负梯度方向 −∇L", "the update goes along the NEGATIVE gradient −∇L", lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta)),
-        _m("missing_eta", "η left out", *_MISSING_ETA, lambda w_hat, x_hat, y, eta: ref.perceptron_delta(w_hat, x_hat, y, 1.0)),
-        _m("pm_one_form", "the {−1,+1} rule η y x̂ used with 0/1 labels", "本课程的标签是 0/1，不是 ±1", "the labels here are 0/1, not ±1: which factor plays the role of y?", _perceptron_delta_pm_one),
+        Misconception("wrong_sign", "(ŷ − y) for (y − ŷ)", *_DESCENT, lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta)),
+        Misconception("missing_eta", "η left out", *_ETA, lambda w_hat, x_hat, y, eta: ref.perceptron_delta(w_hat, x_hat, y, 1.0)),
+        Misconception("pm_one_form", "the {−1,+1} rule η y x̂ used with 0/1 labels", *_ZERO_ONE_LABELS, _perceptron_delta_pm_one),
     ),
     "train_perceptron": (
-        _m("wrong_sign", "updates with (ŷ − y)", "更新沿负梯度方向 −∇L", "the update goes along the NEGATIVE gradient −∇L", _train_perceptron_with(lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta))),
-        _m("pm_one_form", "the {−1,+1} rule η y x̂ used with 0/1 labels", "本课程的标签是 0/1，不是 ±1", "the labels here are 0/1, not ±1", _train_perceptron_with(_perceptron_delta_pm_one)),
+        Misconception("wrong_sign", "updates with (ŷ − y)", *_DESCENT,
+                      _train_perceptron_with(lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta))),
+        Misconception("pm_one_form", "the {−1,+1} rule η y x̂ used with 0/1 labels", *_ZERO_ONE_LABELS, _train_perceptron_with(_perceptron_delta_pm_one)),
     ),
     "sigmoid": (
-        _m("wrong_sign", "1/(1 + e^{z})", "f(0) = 0.5，且 z 越大 f(z) 越接近 1", "f(0) = 0.5 and f(z) approaches 1 as z grows", _sigmoid_with_wrong_sign),
+        Misconception("wrong_sign", "1/(1 + e^{z})", "f(0) = 0.5；z 很大时 f(z) 应接近几？", "f(0) = 0.5: what should f(z) approach as z grows?", _sigmoid_with_wrong_sign),
     ),
-    "forward": (
-        _m("thresholds_added", "thresholds added, f(α + γ)", *_SIGN_OF_THRESHOLD, _forward_thresholds_added),
-    ),
+    "forward": (Misconception("thresholds_added", "thresholds added, f(α + γ)", *_THRESHOLD_SIGN, _forward_thresholds_added),),
     "squared_error": (
-        _m("missing_half", "the ½ left out", "(5.4) 前面有一个系数", "(5.4) has a constant factor in front", lambda y_hat, y: 2.0 * ref.squared_error(y_hat, y)),
+        Misconception("missing_half", "the ½ left out", "(5.4) 前面有一个系数", "(5.4) has a constant factor in front", lambda y_hat, y: 2.0 * ref.squared_error(y_hat, y)),
     ),
     "dE_dyhat": (
-        _m("wrong_sign", "y − ŷ for ŷ − y", "这里求的是 E_k 的偏导数本身，不是负梯度", "this is the partial derivative of E_k itself, not its negative", lambda y_hat, y: -ref.dE_dyhat(y_hat, y)),
+        Misconception("wrong_sign", "y − ŷ for ŷ − y", "这里求的是 E_k 的偏导数本身，不是负梯度", "this is the partial derivative of E_k itself, not its negative",
+                      lambda y_hat, y: -ref.dE_dyhat(y_hat, y)),
     ),
     "dyhat_dbeta": (
-        _m("derivative_at_output", "f′ evaluated at ŷ as if ŷ were the pre-activation", "(5.9)：f′ 用输出 f 表示，参数已经是 f 的值", "(5.9) writes f′ from the output f: the argument already is f's value", lambda y_hat: ref.dyhat_dbeta(ref.sigmoid(y_hat))),
+        Misconception("derivative_at_output", "f′ evaluated at ŷ as if ŷ were the pre-activation", *_F_FROM_OUTPUT, lambda y_hat: ref.dyhat_dbeta(ref.sigmoid(y_hat))),
     ),
-    "dyhat_dtheta": (
-        _m("missing_minus", "the minus sign of −θ left out", *_SIGN_OF_THRESHOLD, ref.dyhat_dbeta),
-    ),
+    "dyhat_dtheta": (Misconception("missing_minus", "the minus sign of −θ left out", *_THRESHOLD_SIGN, ref.dyhat_dbeta),),
     "db_dalpha": (
-        _m("derivative_at_output", "f′ evaluated at b as if b were the pre-activation", "(5.9)：f′ 用输出 b 表示", "(5.9) writes f′ from the output b: the argument already is f's value", lambda b: ref.db_dalpha(ref.sigmoid(b))),
+        Misconception("derivative_at_output", "f′ evaluated at b as if b were the pre-activation", *_F_FROM_OUTPUT, lambda b: ref.db_dalpha(ref.sigmoid(b))),
     ),
-    "db_dgamma": (
-        _m("missing_minus", "the minus sign of −γ left out", *_SIGN_OF_THRESHOLD, ref.db_dalpha),
-    ),
+    "db_dgamma": (Misconception("missing_minus", "the minus sign of −γ left out", *_THRESHOLD_SIGN, ref.db_dalpha),),
     "output_gradient": (
-        _m("wrong_sign", "ŷ − y for y − ŷ", *_NEGATIVE_GRADIENT, lambda y_hat, y: -ref.output_gradient(y_hat, y)),
-        _m("missing_sigmoid_derivative", "no ŷ(1 − ŷ)", "链式法则还要经过 ∂ŷ_j/∂β_j", "the chain rule also goes through ∂ŷ_j/∂β_j", lambda y_hat, y: -ref.dE_dyhat(y_hat, y)),
+        Misconception("wrong_sign", "ŷ − y for y − ŷ", *_NEGATIVE_GRADIENT, lambda y_hat, y: -ref.output_gradient(y_hat, y)),
+        Misconception("missing_sigmoid_derivative", "no ŷ(1 − ŷ)", *_CHAIN_OUTPUT, lambda y_hat, y: -ref.dE_dyhat(y_hat, y)),
     ),
     "hidden_gradient": (
-        _m("missing_sigmoid_derivative", "no b(1 − b)", "链式法则还要经过 ∂b_h/∂α_h", "the chain rule also goes through ∂b_h/∂α_h", lambda b, w, g: np.asarray(w, dtype=float) @ g),
-        _m("w_transposed", "w transposed: Σ over the wrong index", "w_hj 连接隐层 h 与输出 j；对哪个下标求和？", "w_hj joins hidden unit h to output j: which index is summed over?", lambda b, w, g: ref.db_dalpha(b) * (np.asarray(w, dtype=float).T @ g)),
-        _m("no_sum_over_j", "no sum over the outputs j", "每个隐层单元影响所有输出 j", "each hidden unit feeds every output j", lambda b, w, g: ref.db_dalpha(b)[:, None] * np.asarray(w, dtype=float) * g),
-        _m("wrong_sign", "the sign of e flipped", *_NEGATIVE_GRADIENT, lambda b, w, g: -ref.hidden_gradient(b, w, g)),
+        Misconception("missing_sigmoid_derivative", "no b(1 − b)", *_CHAIN_HIDDEN, lambda b, w, g: np.asarray(w, dtype=float) @ g),
+        Misconception("w_transposed", "w transposed: summed over the wrong index", "w_hj 连接隐层 h 与输出 j：对哪个下标求和？",
+                      "w_hj joins hidden unit h to output j: which index is summed over?", lambda b, w, g: ref.db_dalpha(b) * (np.asarray(w, dtype=float).T @ g)),
+        Misconception("no_sum_over_j", "no sum over the outputs j", "每个隐层单元影响所有输出 j", "each hidden unit feeds every output j",
+                      lambda b, w, g: ref.db_dalpha(b)[:, None] * np.asarray(w, dtype=float) * g),
+        Misconception("wrong_sign", "the sign of e flipped", *_NEGATIVE_GRADIENT, lambda b, w, g: -ref.hidden_gradient(b, w, g)),
     ),
     "delta_w": (
-        _m("missing_eta", "η left out", *_MISSING_ETA, lambda eta, g, b: ref.delta_w(1.0, g, b)),
-        _m("wrong_sign", "−η g b", *_NEGATIVE_GRADIENT, lambda eta, g, b: -ref.delta_w(eta, g, b)),
-        _m("transposed", "shape (l, q) instead of (q, l)", "w 的元素 (h, j) 连接隐层 h 与输出 j", "entry (h, j) of w joins hidden unit h to output j", lambda eta, g, b: ref.delta_w(eta, g, b).T),
+        Misconception("missing_eta", "η left out", *_ETA, lambda eta, g, b: ref.delta_w(1.0, g, b)),
+        Misconception("wrong_sign", "−η g b", *_NEGATIVE_GRADIENT, lambda eta, g, b: -ref.delta_w(eta, g, b)),
+        Misconception("transposed", "shape (l, q) instead of (q, l)", "w 的元素 (h, j) 连接隐层 h 与输出 j", "entry (h, j) of w joins hidden unit h to output j",
+                      lambda eta, g, b: ref.delta_w(eta, g, b).T),
     ),
     "delta_theta": (
-        _m("wrong_sign", "+η g: threshold treated as added", *_SIGN_OF_THRESHOLD, lambda eta, g: -ref.delta_theta(eta, g)),
-        _m("missing_eta", "η left out", *_MISSING_ETA, lambda eta, g: ref.delta_theta(1.0, g)),
+        Misconception("wrong_sign", "+η g: threshold treated as added", *_THRESHOLD_SIGN, lambda eta, g: -ref.delta_theta(eta, g)),
+        Misconception("missing_eta", "η left out", *_ETA, lambda eta, g: ref.delta_theta(1.0, g)),
     ),
     "delta_v": (
-        _m("missing_eta", "η left out", *_MISSING_ETA, lambda eta, e, x: ref.delta_v(1.0, e, x)),
-        _m("wrong_sign", "−η e x", *_NEGATIVE_GRADIENT, lambda eta, e, x: -ref.delta_v(eta, e, x)),
-        _m("transposed", "shape (q, d) instead of (d, q)", "v 的元素 (i, h) 连接输入 i 与隐层 h", "entry (i, h) of v joins input i to hidden unit h", lambda eta, e, x: ref.delta_v(eta, e, x).T),
+        Misconception("missing_eta", "η left out", *_ETA, lambda eta, e, x: ref.delta_v(1.0, e, x)),
+        Misconception("wrong_sign", "−η e x", *_NEGATIVE_GRADIENT, lambda eta, e, x: -ref.delta_v(eta, e, x)),
+        Misconception("transposed", "shape (q, d) instead of (d, q)", "v 的元素 (i, h) 连接输入 i 与隐层 h", "entry (i, h) of v joins input i to hidden unit h",
+                      lambda eta, e, x: ref.delta_v(eta, e, x).T),
     ),
     "delta_gamma": (
-        _m("wrong_sign", "+η e: threshold treated as added", *_SIGN_OF_THRESHOLD, lambda eta, e: -ref.delta_gamma(eta, e)),
-        _m("missing_eta", "η left out", *_MISSING_ETA, lambda eta, e: ref.delta_gamma(1.0, e)),
+        Misconception("wrong_sign", "+η e: threshold treated as added", *_THRESHOLD_SIGN, lambda eta, e: -ref.delta_gamma(eta, e)),
+        Misconception("missing_eta", "η left out", *_ETA, lambda eta, e: ref.delta_gamma(1.0, e)),
     ),
     "init_params": (
-        _m("draw_order", "drawn in the order v, w, γ, θ", "按 v, γ, w, θ 的顺序抽取，才能复现同一个网络", "draw in the order v, γ, w, θ so that a seed always gives the same network", _init_params_drawn_v_w_gamma_theta),
+        Misconception("draw_order", "drawn in the order v, w, γ, θ", "同一个种子要得到同一个网络：抽取顺序见文档", "a seed must always give the same network: see the docstring for the order of the draws",
+                      _init_params_drawn_v_w_gamma_theta),
     ),
     "bp_step": (
-        _m("e_from_updated_w", "e computed with w already updated", "图 5.8：g 和 e 都用本步更新之前的参数计算", "Fig. 5.8: g and e both use the parameters from BEFORE this step's update", lambda x, y, params, eta: _bp_step(x, y, params, eta, e_from_updated_w=True)),
-        _m("threshold_signs", "thresholds updated with the wrong sign", *_SIGN_OF_THRESHOLD, lambda x, y, params, eta: _bp_step(x, y, params, eta, threshold_sign=-1.0)),
+        Misconception("e_from_updated_w", "e computed with w already updated", "图 5.8：g 和 e 用哪一时刻的参数计算？", "Fig. 5.8: g and e are computed with the parameters of which moment?",
+                      lambda x, y, params, eta: _bp_step(x, y, params, eta, e_from_updated_w=True)),
+        Misconception("threshold_signs", "thresholds updated with the wrong sign", *_THRESHOLD_SIGN, lambda x, y, params, eta: _bp_step(x, y, params, eta, threshold_sign=-1.0)),
     ),
     "accumulated_error": (
-        _m("sum_not_mean", "summed instead of averaged", "(5.16) 是对 m 个样本取平均", "(5.16) averages over the m samples", lambda X, Y, params: len(X) * ref.accumulated_error(X, Y, params)),
+        Misconception("sum_not_mean", "summed instead of averaged", "再读一遍 (5.16)：1/m 起什么作用？", "read (5.16) again: what does the 1/m do?",
+                      lambda X, Y, params: len(X) * ref.accumulated_error(X, Y, params)),
     ),
     "train_standard_bp": (
-        _m("threshold_signs", "thresholds updated with the wrong sign", *_SIGN_OF_THRESHOLD, _train_standard_bp_threshold_signs),
-        _m("accumulated_instead", "one update per epoch instead of one per sample", "标准 BP 每个样本之后都更新一次", "standard BP updates after every single sample", ref.train_accumulated_bp),
+        Misconception("threshold_signs", "thresholds updated with the wrong sign", *_THRESHOLD_SIGN, _train_standard_bp_threshold_signs),
+        Misconception("accumulated_instead", "one update per epoch instead of one per sample", "标准 BP 多久更新一次参数？", "how often does standard BP update the parameters?",
+                      ref.train_accumulated_bp),
     ),
     "train_accumulated_bp": (
-        _m("sum_not_mean", "the Δ's summed instead of averaged (η times m)", "累积 BP 最小化的是 (5.16) 的平均误差", "accumulated BP minimises the MEAN error (5.16)", _train_accumulated_summing),
-        _m("updates_inside_pass", "updated after every sample (standard BP)", "累积 BP 每一轮只更新一次，全部 Δ 都在本轮起点的参数上计算", "accumulated BP updates once per epoch, every Δ at the epoch's starting parameters", ref.train_standard_bp),
+        Misconception("sum_not_mean", "the Δ's summed instead of averaged (η times m)", "累积 BP 最小化的是 (5.16)：其中的 1/m 到哪里去了？",
+                      "accumulated BP minimises (5.16): where did its 1/m go?", _train_accumulated_summing),
+        Misconception("updates_inside_pass", "updated after every sample (standard BP)", "累积 BP 每一轮更新几次？Δ 在哪一时刻的参数上计算？",
+                      "how many updates does accumulated BP make per epoch, and at which parameters are the Δ's computed?", ref.train_standard_bp),
     ),
 }
 
 
 # Not an item's variant: recognised on any item whose every answer is one of the public self-check's.
-PUBLIC_ANSWERS = _m(
+PUBLIC_ANSWERS = Misconception(
     "public_answers",
     "the public self-check answers returned whatever the arguments",
     "隐藏用例与公开用例不同：结果要由参数计算出来",
