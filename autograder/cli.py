@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .course import CourseError
 from .grader import grade
+from .sandbox import GraderError
 from .submission import SubmissionError
 
 
@@ -26,7 +27,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         report = grade(args.paths, args.student, args.assignment)
-    except (SubmissionError, CourseError, OSError) as error:
+    except (SubmissionError, CourseError, GraderError, OSError) as error:
         print(f"autograder: cannot grade: {error}", file=sys.stderr)
         return 2
     print(f"{report.student} · {report.assignment}")

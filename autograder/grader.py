@@ -17,7 +17,7 @@ from . import cases, misconceptions, public_cases
 from .compare import compare, describe
 from .course import load_course
 from .results import DECIMALS, ERROR, FAILED, NOT_IMPLEMENTED, PARTIAL, PASSED, TIMEOUT, CaseResult, GradeReport, ItemResult
-from .sandbox import CRASHED, MISSING, OK, RAISED, UNSENDABLE, Scratch, Worker, WorkerDied
+from .sandbox import MISSING, OK, RAISED, UNSENDABLE, Scratch, Worker, WorkerDied, check_worker_starts
 from .sandbox import NOT_IMPLEMENTED as CALL_NOT_IMPLEMENTED
 from .sandbox import TIMEOUT as CALL_TIMEOUT
 from .submission import SubmissionError, read
@@ -28,7 +28,7 @@ def grade(paths, student, assignment_id=None, course=None):
 
     ``assignment_id`` may be left out for a notebook: it is inferred from the functions the
     notebook defines, or from its folder's name. Raises SubmissionError or CourseError when
-    grading cannot start.
+    grading cannot start, GraderError when no worker can run.
     """
     course = course or load_course()
     submission = read(paths)
@@ -67,6 +67,7 @@ class _Session:
             try:
                 self._worker = Worker(self._scratch, self._timeouts)
             except WorkerDied as died:
+                check_worker_starts(self._timeouts)  # the submission's fault, or the grader's?
                 self._load_failure = died
                 raise
             self.problems = tuple(self._worker.problems)

@@ -35,6 +35,7 @@ UNPRIVILEGED_USER = "nobody"
 OUTPUT_LIMIT = 4000  # characters of the student's stdout and of stderr that are kept
 STDERR_TAIL = 300  # characters of the worker's error output quoted when it dies
 MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
+LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy machine
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space
 HEADER_SIZE = 8
 
@@ -51,6 +52,10 @@ class Outcome:
     value: object = None
     message: str = ""
     mutated: tuple = ()
+
+
+class GraderError(RuntimeError):
+    """The worker cannot start even on an empty submission: the grader itself cannot run."""
 
 
 class WorkerDied(RuntimeError):
@@ -103,8 +108,7 @@ class Worker:
         self._requests = os.fdopen(request_write, "wb")
         self._responses = response_read
         self._stdout, self._stderr = _Drain(self.process.stdout), _Drain(self.process.stderr)
-        # Loading imports NumPy, which can take seconds on a busy machine: the call limit plus a margin.
-        _, self.problems = self._receive(timeouts.per_call_seconds + 10, "loading the submission")
+        _, self.problems = self._receive(timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
 
     def call(self, function, args, timeout):
         """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
@@ -176,6 +180,15 @@ class Worker:
         if stderr:
             message += f"; the end of its error output: {stderr[-STDERR_TAIL:]}"
         return WorkerDied(kind, message)
+
+
+def check_worker_starts(timeouts):
+    """Start a worker on an empty submission; GraderError if even that fails."""
+    with Scratch("") as scratch:
+        try:
+            Worker(scratch, timeouts).close()
+        except WorkerDied as died:
+            raise GraderError(f"the worker process cannot start: {died}") from None
 
 
 class _SafeUnpickler(pickle.Unpickler):

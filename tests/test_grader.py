@@ -11,6 +11,7 @@ from submissions import module_source, reference_source, stub_source, with_funct
 
 from source_impl import perceptron
 
+from autograder import sandbox
 from autograder.course import COURSE_FILE, load_course, parse_course
 from autograder.grader import grade
 from autograder.submission import ROOT, SubmissionError
@@ -201,3 +202,18 @@ def test_hard_coded_public_answers_pass_the_self_check_and_get_0_on_the_hidden_c
         report = grade([write(tmp_path, source)], "alice", assignment)
         assert report.score == 0, report.table()
         assert {item.misconception for item in report.items} == {"public_answers"}
+
+
+def test_code_that_hangs_while_loading_costs_every_item_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "LOAD_MARGIN_SECONDS", 0.5)
+    start = time.monotonic()
+    report = grade([write(tmp_path, "while True:\n    pass\n")], "alice", "perceptron")
+    assert time.monotonic() - start < 2 * (COURSE.timeouts.per_call_seconds + 0.5)  # one wait in all, not one per item
+    assert {item.status for item in report.items} == {"timeout"}
+    assert "loading the submission" in report.items[-1].feedback
+
+
+def test_a_worker_that_cannot_start_at_all_stops_grading_with_a_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "NUMPY_DIR", str(tmp_path / "no-numpy-here"))
+    with pytest.raises(sandbox.GraderError, match="cannot start"):
+        grade([write(tmp_path, reference_source())], "alice", "perceptron")
