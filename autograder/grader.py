@@ -102,7 +102,7 @@ def _grade_item(item, course, student, session, submission_problems):
 
 def _case_result(case, outcome, item):
     if outcome.kind == OK:
-        mismatch = compare(_reference(item.reference, case), outcome.value, item.tolerance)
+        mismatch = compare(item.reference(*case.arguments()), outcome.value, item.tolerance)
         if mismatch is None:
             return CaseResult(case.group, case.number, True)
         return CaseResult(case.group, case.number, False, mismatch.layer, mismatch.message)
@@ -113,10 +113,6 @@ def _case_result(case, outcome, item):
         UNSENDABLE: f"{outcome.message}; return NumPy arrays, numbers, tuples or lists",
     }
     return CaseResult(case.group, case.number, False, outcome.kind, messages[outcome.kind])
-
-
-def _reference(function, case):
-    return function(*case.arguments())
 
 
 def _item_result(item, seed, item_cases, results, outcomes, died, problems):

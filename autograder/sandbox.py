@@ -116,17 +116,13 @@ class Worker:
             raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
         try:
             _write(self._requests, (function, tuple(_encode(a) for a in args)))
-        except (BrokenPipeError, OSError):
+        except OSError:  # a broken pipe: the worker is gone
             raise self._died(CRASHED, f"calling {function}") from None
         answer = self._receive(timeout, f"calling {function}")
-        kind = answer[0]
-        if kind == OK:
-            return Outcome(OK, value=answer[1], mutated=tuple(answer[2]))
-        if kind == RAISED:
-            return Outcome(RAISED, message=f"{answer[1]}: {answer[2]}")
-        if kind == UNSENDABLE:
-            return Outcome(UNSENDABLE, message=f"returned an object of type {answer[1]}")
-        return Outcome(kind)
+        try:
+            return _outcome(answer)
+        except (TypeError, ValueError, IndexError):  # only a tampered worker sends these
+            raise self._died(CRASHED, f"calling {function}: a malformed answer") from None
 
     def output(self):
         """The student's printed output and errors, each cut to OUTPUT_LIMIT characters."""
@@ -180,6 +176,21 @@ class Worker:
         if stderr:
             message += f"; the end of its error output: {stderr[-STDERR_TAIL:]}"
         return WorkerDied(kind, message)
+
+
+def _outcome(answer):
+    """The Outcome of one answer of the worker (see worker.py's protocol)."""
+    kind = answer[0]
+    if kind == OK:
+        value, mutated = answer[1:]
+        return Outcome(OK, value=value, mutated=tuple(int(n) for n in mutated))
+    if kind == RAISED:
+        return Outcome(RAISED, message=f"{answer[1]}: {answer[2]}")
+    if kind == UNSENDABLE:
+        return Outcome(UNSENDABLE, message=f"returned an object of type {answer[1]}")
+    if kind in (NOT_IMPLEMENTED, MISSING):
+        return Outcome(kind)
+    raise ValueError(f"unknown answer {kind!r}")
 
 
 def check_worker_starts(timeouts):

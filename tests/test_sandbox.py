@@ -107,3 +107,18 @@ def test_answers_are_unpickled_with_a_whitelist():
     assert repr(_SafeUnpickler(io.BytesIO(pickle.dumps(plain))).load()) == repr(plain)
     with pytest.raises(pickle.UnpicklingError, match="refused"):
         _SafeUnpickler(io.BytesIO(pickle.dumps(Exploit()))).load()
+
+
+def test_a_worker_that_answers_out_of_protocol_costs_only_that_call():
+    tamper = PROBE + '''
+def tamper():
+    import pickle, struct
+    data = pickle.dumps(("ok",))
+    os.write(int(sys.argv[3]), struct.pack("!Q", len(data)) + data)
+    return 0
+'''
+    with Scratch(tamper) as scratch:
+        worker = Worker(scratch, TIMEOUTS)
+        with pytest.raises(WorkerDied, match="malformed answer"):
+            worker.call("tamper", (), 2)
+        worker.close()
