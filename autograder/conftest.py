@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import write_json
-from autograder.course import load_course
-from autograder.grader import grade
-from autograder.submission import ROOT, read
+from autograder.course import CourseError, load_course
+from autograder.grader import assignment_of, grade
+from autograder.submission import ROOT, SubmissionError, read
 
 
 def pytest_addoption(parser):
@@ -23,23 +23,23 @@ def pytest_addoption(parser):
     group.addoption("--json", metavar="OUT", help="where to write the grade (default: var/grades/STUDENT-ASSIGNMENT.json)")
 
 
+ASSIGNMENT = pytest.StashKey[str]()
+
+
 def pytest_configure(config):
+    """Refuse a run that cannot grade before collecting anything: no submission, or no assignment for it."""
     if not config.getoption("--submission"):
         raise pytest.UsageError("pytest autograder needs --submission PATH")
-
-
-def _assignment(config):
-    assignment = config.getoption("--assignment")
-    if assignment is None:
-        if not any(path.endswith(".ipynb") for path in config.getoption("--submission")):
-            raise pytest.UsageError("a .py submission needs --assignment")
-        assignment = read(config.getoption("--submission")).infer_assignment(load_course())
-    return assignment
+    try:
+        course, submission = load_course(), read(config.getoption("--submission"))
+        config.stash[ASSIGNMENT] = course.assignment(assignment_of(submission, config.getoption("--assignment"), course)).id
+    except (SubmissionError, CourseError) as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 def pytest_generate_tests(metafunc):
     if "item_id" in metafunc.fixturenames:
-        items = load_course().assignment(_assignment(metafunc.config)).items
+        items = load_course().assignment(metafunc.config.stash[ASSIGNMENT]).items
         metafunc.parametrize("item_id", [item.id for item in items])
 
 
@@ -47,7 +47,7 @@ def pytest_generate_tests(metafunc):
 def report(pytestconfig):
     paths = pytestconfig.getoption("--submission")
     student = pytestconfig.getoption("--student") or Path(paths[0]).stem
-    report = grade(paths, student, _assignment(pytestconfig))
+    report = grade(paths, student, pytestconfig.stash[ASSIGNMENT])
     out = pytestconfig.getoption("--json") or ROOT / "var" / "grades" / f"{report.student}-{report.assignment}.json"
     write_json(out, report.to_dict())
     return report

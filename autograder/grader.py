@@ -32,11 +32,7 @@ def grade(paths, student, assignment_id=None, course=None):
     """
     course = course or load_course()
     submission = read(paths)
-    if assignment_id is None:
-        if not any(path.suffix == ".ipynb" for path in submission.paths):
-            raise SubmissionError("a .py submission needs --assignment")
-        assignment_id = submission.infer_assignment(course)
-    assignment = course.assignment(assignment_id)
+    assignment = course.assignment(assignment_of(submission, assignment_id, course))
     with Scratch(submission.source) as scratch:
         session = _Session(scratch, course.timeouts)
         try:
@@ -44,6 +40,15 @@ def grade(paths, student, assignment_id=None, course=None):
         finally:
             session.close()
     return GradeReport(student=student, assignment=assignment.id, items=items)
+
+
+def assignment_of(submission, assignment_id, course):
+    """The assignment id given, or for a notebook the one inferred; SubmissionError for a .py without one."""
+    if assignment_id is not None:
+        return assignment_id
+    if not any(path.suffix == ".ipynb" for path in submission.paths):
+        raise SubmissionError("a .py submission needs --assignment")
+    return submission.infer_assignment(course)
 
 
 class _Session:

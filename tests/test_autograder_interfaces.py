@@ -60,3 +60,9 @@ def test_the_cli_exits_non_zero_with_one_line_only_when_it_cannot_grade(args, re
     completed = run("-m", "autograder", "grade", *args)
     assert completed.returncode == 2
     assert completed.stderr.count("\n") == 1 and reason in completed.stderr
+
+
+def test_the_pytest_interface_refuses_a_run_it_cannot_grade_before_collecting():
+    completed = run("-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", "tasks.py")
+    assert completed.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "needs --assignment" in completed.stderr
