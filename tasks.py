@@ -1,63 +1,120 @@
-"""Set up the kit in ./.venv and run its jobs, with nothing but python3 (standard library only).
+"""Set up the kit and run its jobs, with nothing but python3 (standard library only).
 
-    python3 tasks.py main    # set up, then run the main job
-    python3 tasks.py test    # set up, then run the tests (extra arguments go to pytest)
-    python3 tasks.py release # set up, then regenerate assignments/ from solutions/ with nbgrader
-    python3 tasks.py setup   # set up only
+    python3 tasks.py main              # set up, then run the main job
+    python3 tasks.py test              # set up, then run the tests (extra arguments go to pytest)
+    python3 tasks.py release           # set up, then regenerate assignments/ from solutions/ with nbgrader
+    python3 tasks.py student [ASSIGNMENT] [--setup-only]
+                                       # the student's side: JupyterLab on assignments/ (or one of them)
+    python3 tasks.py setup             # set up only
 
-Set-up creates .venv and installs the kit into it, editable, with its test extras; it is
-redone only when pyproject.toml changes.
+The kit lives in .venv, installed editable with its test extras; the student's side in
+.venv-student, with only what a student needs (no grader, no reference implementation).
+Each is re-installed only when what it installs from changes.
 """
 
 import hashlib
+import os
+import shutil
 import subprocess
 import sys
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
-PYTHON = VENV / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-STAMP = VENV / "kit-installed.sha256"
+KIT_VENV = ROOT / ".venv"
+STUDENT_VENV = ROOT / ".venv-student"
+STUDENT_REQUIREMENTS = ROOT / "student" / "requirements.txt"
+# nbgrader's instructor tools, of no use to a student; Validate and the assignment list stay
+INSTRUCTOR_EXTENSIONS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"]
+# The browser tests need Chromium, and a font with Chinese glyphs for readable screenshots.
+BROWSER_PACKAGES = {"chromium": Path("/usr/bin/chromium"), "fonts-wqy-zenhei": Path("/usr/share/fonts/truetype/wqy")}
+
+
+def python_of(folder):
+    return folder / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+
+
+def ensure_venv(folder, source, install):
+    """Create the virtual environment folder and run install(python) unless source is unchanged since."""
+    python, stamp = python_of(folder), folder / "installed-from.sha256"
+    wanted = hashlib.sha256(source.read_bytes()).hexdigest()
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return python
+    if not python.exists():
+        print(f"creating the virtual environment {folder.name}/", flush=True)
+        try:
+            venv.create(folder, with_pip=True)
+        except Exception as error:  # ensurepip missing is the common case on Debian
+            sys.exit(f"could not create {folder}: {error}\nOn Debian or Ubuntu: apt-get install python3-venv")
+    install(python)
+    stamp.write_text(wanted)
+    return python
 
 
 def setup():
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+    def install(python):
+        print("installing the kit and its dependencies", flush=True)
+        run(python, "-m", "pip", "install", "--quiet", "--editable", f"{ROOT}[test]")
+
+    return ensure_venv(KIT_VENV, ROOT / "pyproject.toml", install)
+
+
+def setup_student():
+    def install(python):
+        print("installing what a student needs", flush=True)
+        run(python, "-m", "pip", "install", "--quiet", "--requirement", STUDENT_REQUIREMENTS)
+        for extension in INSTRUCTOR_EXTENSIONS:
+            run(python, "-m", "jupyter", "labextension", "disable", "--level=sys_prefix", extension, quiet=True)
+
+    return ensure_venv(STUDENT_VENV, STUDENT_REQUIREMENTS, install)
+
+
+def setup_browser():
+    """Install Chromium and a Chinese font from Debian's packages when missing and allowed (root, apt-get)."""
+    missing = [package for package, path in BROWSER_PACKAGES.items() if not path.exists()]
+    if not missing:
         return
-    if not PYTHON.exists():
-        print(f"creating the virtual environment {VENV.name}/", flush=True)
-        try:
-            venv.create(VENV, with_pip=True)
-        except Exception as error:  # ensurepip missing is the common case on Debian
-            sys.exit(f"could not create {VENV}: {error}\nOn Debian or Ubuntu: apt-get install python3-venv")
-    print("installing the kit and its dependencies", flush=True)
-    run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", f"{ROOT}[test]")
-    STAMP.write_text(wanted)
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        print(f"not installing {', '.join(missing)} (needs root and apt-get): the browser tests will be skipped", flush=True)
+        return
+    print(f"installing {', '.join(missing)} for the browser tests", flush=True)
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-qq", env=environment, quiet=True)
+    run("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=environment, quiet=True)
 
 
 def main(args):
-    setup()
-    run(PYTHON, ROOT / "scripts" / "exercise_5_5.py", *args)
+    run(setup(), ROOT / "scripts" / "exercise_5_5.py", *args)
 
 
 def test(args):
-    setup()
-    run(PYTHON, "-m", "pytest", *args)
+    python = setup()
+    setup_browser()
+    run(python, "-m", "pytest", *args)
 
 
 def release(args):
-    setup()
-    run(PYTHON, "-m", "autograder.release", *args)
+    run(setup(), "-m", "autograder.release", *args)
 
 
-def run(*command):
-    completed = subprocess.run([str(part) for part in command], cwd=ROOT)
+def student(args):
+    python = setup_student()
+    if "--setup-only" in args:
+        return
+    target = ROOT / "assignments" / (args[0] if args else "")
+    if not target.is_dir():
+        sys.exit(f"no assignment folder {target.relative_to(ROOT)}; choose one of: {', '.join(p.name for p in (ROOT / 'assignments').iterdir())}")
+    run(python, "-m", "jupyter", "lab", f"--ServerApp.root_dir={target}")
+
+
+def run(*command, env=None, quiet=False):
+    output = subprocess.DEVNULL if quiet else None
+    completed = subprocess.run([str(part) for part in command], cwd=ROOT, env=env, stdout=output)
     if completed.returncode != 0:
-        sys.exit(completed.returncode)
+        sys.exit(f"failed ({completed.returncode}): {' '.join(str(part) for part in command)}")
 
 
-JOBS = {"setup": lambda args: setup(), "main": main, "test": test, "release": release}
+JOBS = {"setup": lambda args: setup(), "main": main, "test": test, "release": release, "student": student}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in JOBS:

@@ -18,7 +18,10 @@ from autograder import public_cases
 from autograder.course import load_course
 
 ROOT = Path(__file__).resolve().parent.parent
-STUDENT_FILES = [ROOT / "student" / name for name in ("selfcheck.py", "notebook_functions.py", "test_selfcheck.py", "pytest.ini")]
+STUDENT_FILES = [
+    ROOT / "student" / name
+    for name in ("selfcheck.py", "notebook_functions.py", "test_selfcheck.py", "pytest.ini", "requirements.txt")
+]
 DATA_FILES = {"bp": [ROOT / "source_impl" / "data" / "watermelon3_0.csv"]}
 
 

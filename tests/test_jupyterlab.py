@@ -1,0 +1,181 @@
+"""The student's side in real JupyterLab, driven by headless Chromium: a finished notebook runs
+top to bottom with every self-check passing, every equation typeset, and nbgrader's Validate
+content; an unfinished one says "not implemented" for each function, and Validate lists them.
+Screenshots go to var/test-output/jupyterlab/."""
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from notebooks import ASSIGNMENTS, ROOT, copy_assignment, paste_solutions
+from playwright.sync_api import sync_playwright
+
+from autograder.course import load_course
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "var" / "test-output" / "jupyterlab"
+# As the machines here need it: root needs --no-sandbox; there is no network to reach out to.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Render every cell (JupyterLab otherwise renders only those in view) and ask nothing about news.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason="Chromium is missing: install Debian's chromium package (python3 tasks.py test does when run as root)",
+)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on localhost serving a fresh folder; yields (base URL, token, folder)."""
+    home = tmp_path_factory.mktemp("lab")
+    folder = home / "work"
+    folder.mkdir()
+    for name, settings in LAB_SETTINGS.items():
+        path = home / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings), encoding="utf-8")
+    port, token = free_port(), secrets.token_hex(16)
+    environment = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+    }
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"]
+    command += [f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--allow-root"]
+    with open(home / "server.log", "w") as log:
+        server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("JupyterLab did not start:\n" + (home / "server.log").read_text()) from None
+                time.sleep(0.3)
+        yield base, token, folder
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def run_all_cells(browser, lab, relative_path):
+    """Open a notebook in JupyterLab, run all its cells, and return the page once the kernel is done."""
+    base, token, _ = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    # A workspace of its own, so that JupyterLab does not reopen the notebooks of earlier tests.
+    workspace = relative_path.replace("/", "-").replace(".", "-")
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{relative_path}?token={token}&reset")
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-StatusBar-Item :text('Idle')", timeout=60_000)  # the kernel is up
+    page.click("div.lm-MenuBar-itemLabel:text-is('Run')")
+    page.click("li.lm-Menu-item:has-text('Run All Cells')")
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('%s .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p));
+        }"""
+        % NOTEBOOK,
+        polling=500,  # an interval, not animation frames, which a background page may not get
+        timeout=240_000,
+    )
+    return page
+
+
+def outputs(page):
+    return "\n".join(page.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_inner_texts())
+
+
+def validate(page):
+    """Press nbgrader's Validate button and return the text of the dialog it opens."""
+    page.locator(f"{NOTEBOOK} .jp-Toolbar").get_by_text("Validate", exact=True).click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=240_000)
+    page.wait_for_function(
+        "() => !/Validating/.test(document.querySelector('.jp-Dialog').innerText)", polling=500, timeout=240_000
+    )
+    return dialog.inner_text()
+
+
+def screenshot_at(page, text, name):
+    """Scroll the output holding text into view and save a screenshot of the window."""
+    page.locator(f"{NOTEBOOK} .jp-OutputArea-output", has_text=text).first.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / name)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_a_finished_notebook_runs_in_jupyterlab_with_every_self_check_passing(browser, lab, assignment):
+    _, _, folder = lab
+    notebook = copy_assignment("assignments", assignment, folder / f"{assignment}-finished")
+    paste_solutions(notebook, assignment)
+    page = run_all_cells(browser, lab, f"{assignment}-finished/{notebook.name}")
+    text = outputs(page)
+    for item in load_course().assignment(assignment).items:
+        assert f"✓ {item.function}: 通过 passed" in text, item.function
+    assert "Traceback" not in text and "Error" not in text
+    assert page.locator(f"{NOTEBOOK} .jp-RenderedImage img").count() >= 1, "the capstone's plot is shown"
+    assert page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown mjx-container").count() > 20, "MathJax typeset the equations"
+    markdown = "\n".join(page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown").all_inner_texts())
+    assert "$$" not in markdown and "\\frac" not in markdown and "\\boldsymbol" not in markdown
+    last = load_course().assignment(assignment).items[-1].function
+    screenshot_at(page, f"✓ {last}", f"{assignment}-finished.png")
+    assert "Success! Your notebook passes all the tests." in validate(page)
+    page.close()
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_an_unfinished_notebook_says_not_implemented_for_each_function_in_jupyterlab(browser, lab, assignment):
+    _, _, folder = lab
+    notebook = copy_assignment("assignments", assignment, folder / f"{assignment}-unfinished")
+    page = run_all_cells(browser, lab, f"{assignment}-unfinished/{notebook.name}")
+    text = outputs(page)
+    for item in load_course().assignment(assignment).items:
+        assert f"… {item.function}: 尚未完成 / not implemented yet" in text, item.function
+    assert "which is not implemented yet" in text, "the capstone says what is missing"
+    assert "Traceback" not in text
+    screenshot_at(page, "尚未完成", f"{assignment}-unfinished.png")
+    report = validate(page)
+    for item in load_course().assignment(assignment).items:
+        assert f"AssertionError: {item.function}: 尚未完成 / not implemented yet" in report, item.function
+    page.screenshot(path=SCREENSHOTS / f"{assignment}-unfinished-validate.png")
+    page.close()
