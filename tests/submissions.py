@@ -11,9 +11,10 @@ import ast
 import inspect
 import textwrap
 
+import source_impl
 from source_impl import batch, bp, chain_rule, network, perceptron, training
 
-STUDENT_API = [name for name in __import__("source_impl").__all__]
+STUDENT_API = source_impl.__all__
 _MODULES = (perceptron, network, chain_rule, bp, batch, training)
 
 
@@ -36,7 +37,7 @@ def reference_source():
     """The reference as a submission: exec'd into a namespace of its own, the API bound at top level."""
     code = "\n\n".join(_without_relative_imports(module) for module in _MODULES)
     bindings = "\n".join(f"{name} = _ref.{name}" for name in STUDENT_API)
-    return f"import types\nimport numpy as np\n\n_ref = types.SimpleNamespace()\n_code = {code!r}\n_namespace = {{}}\nexec(_code, _namespace)\n_ref = types.SimpleNamespace(**_namespace)\n{bindings}\n"
+    return f"import types\nimport numpy as np\n\n_namespace = {{}}\nexec({code!r}, _namespace)\n_ref = types.SimpleNamespace(**_namespace)\n{bindings}\n"
 
 
 def with_functions(*definitions):
@@ -50,7 +51,7 @@ def stub_source():
     for name in STUDENT_API:
         if name == "Params":
             continue
-        signature = inspect.signature(getattr(__import__("source_impl"), name))
+        signature = inspect.signature(getattr(source_impl, name))
         stubs.append(f"def {name}{signature}:\n    raise NotImplementedError()\n")
     return "import numpy as np\n\n" + "\n\n".join(stubs)
 
