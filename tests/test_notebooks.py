@@ -45,7 +45,8 @@ def test_each_item_has_a_stub_defining_its_function_just_before_its_graded_cell(
         assert stub.source.startswith(f"def {item.function}(")
         graded = notebook.cells[index].source
         assert f'check("{item.function}", {item.function})' in graded
-        assert "### BEGIN HIDDEN TESTS" in graded and "### END HIDDEN TESTS" in graded
+        hidden = graded.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
+        assert hidden.rstrip().endswith(f'hidden_score("{item.id}")')
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -83,7 +84,11 @@ def test_the_solution_notebook_runs_and_every_self_check_passes(assignment, tmp_
         # nbgrader zeroes a graded cell with any stderr output
         assert not stream_text(cell, "stderr"), stream_text(cell, "stderr")
     for cell in graded_cells(notebook):
+        points = cell.metadata["nbgrader"]["points"]
         assert stream_text(cell).startswith(f"✓ {grade_id(cell)}: 通过 passed"), stream_text(cell)
+        assert f"{grade_id(cell)}: {points:.2f}/{points:g} passed" in stream_text(cell)  # the hidden tests
+        (value,) = [o.data["text/plain"] for o in cell.outputs if o.output_type == "execute_result"]
+        assert value == repr(float(points))  # a plain float, which nbgrader reads as the score
     plots = [o for cell in notebook.cells for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
     assert plots, "the capstone draws its plot"
 

@@ -96,6 +96,16 @@ def test_check_prints_one_line_and_raises_only_under_nbgrader_validate(capsys, m
     assert capsys.readouterr().out.endswith("✓ delta_theta: 通过 passed (2 public cases)\n")
 
 
+def test_check_calls_nothing_while_nbgrader_grades(capsys, monkeypatch):
+    # A warning from the student's function would land on stderr, and nbgrader would zero the cell.
+    def noisy(eta, g):
+        raise AssertionError("called while grading")
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    selfcheck.check("delta_theta", noisy, cases_file("bp"))
+    assert capsys.readouterr().out == "delta_theta: self-check skipped while grading\n"
+
+
 def test_a_capstone_names_the_unfinished_function_instead_of_failing(capsys, monkeypatch):
     def train_perceptron(*args):
         raise NotImplementedError()

@@ -1,0 +1,60 @@
+"""The hidden-test region of a graded cell: ``hidden_score("delta_w")``, the item's score.
+
+nbgrader runs the hidden tests in the student's own kernel, so the score is not computed
+there: the notebook file that nbgrader is executing is graded by ``python -m autograder`` in
+a process of its own (whose worker runs the student's functions), once per notebook, and each
+graded cell reads its item from that report. The cell's last expression must be a plain float
+within [0, points]: nbgrader parses its text as the partial score. Nothing here raises or
+writes to stderr, either of which would make nbgrader zero the cell.
+"""
+
+import functools
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from autograder.course import load_course
+
+GRADING_TIMEOUT_MARGIN_SECONDS = 60
+LOCAL_STUDENT = "local"
+
+
+def hidden_score(item_id, folder="."):
+    """Print the item's status and feedback; return its score as a float in [0, points]."""
+    try:
+        item = next(item for item in load_course().items() if item.id == item_id)
+        notebook = Path(folder).resolve() / f"{item.assignment}.ipynb"
+        result = next(r for r in _report(str(notebook), _digest(notebook), _student(notebook))["items"] if r["id"] == item_id)
+    except Exception as error:  # the cell must neither raise nor write to stderr: say it and score 0
+        print(f"{item_id}: not graded: {type(error).__name__}: {error}")
+        return 0.0
+    print(f"{item_id}: {result['score']:.2f}/{result['max_score']:g} {result['status']}")
+    print(result["feedback"])
+    return float(round(min(max(result["score"], 0.0), item.points), 2))
+
+
+def _student(notebook):
+    """The student id from nbgrader's layout …/<student>/<assignment>/<assignment>.ipynb, else "local"."""
+    folder = notebook.parent
+    return folder.parent.name if folder.parent.parent.name == "autograded" else LOCAL_STUDENT
+
+
+def _digest(notebook):
+    return hashlib.sha256(notebook.read_bytes()).hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _report(notebook, digest, student):
+    """The grade report of one notebook version (digest) for one student, graded out of process."""
+    timeout = load_course().timeouts.per_submission_seconds + GRADING_TIMEOUT_MARGIN_SECONDS
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "grade.json"
+        command = [sys.executable, "-m", "autograder", "grade", notebook, "--student", student, "--json", out]
+        result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0 or not out.exists():
+            reason = (result.stderr or result.stdout).strip().splitlines()
+            raise RuntimeError(reason[-1] if reason else f"the grader exited with {result.returncode}")
+        return json.loads(out.read_text(encoding="utf-8"))

@@ -1,0 +1,34 @@
+"""The hidden-test call of a graded cell never raises and never writes to stderr: a failure
+to grade is said on stdout and scores 0."""
+
+from notebooks import copy_assignment
+
+from autograder.nbgrader_cell import hidden_score
+
+
+def test_a_folder_without_the_notebook_scores_0_and_says_why(tmp_path, capsys):
+    assert hidden_score("delta_w", folder=tmp_path) == 0.0
+    out, err = capsys.readouterr()
+    assert out.startswith("delta_w: not graded: FileNotFoundError") and err == ""
+
+
+def test_an_unknown_item_scores_0_and_says_why(tmp_path, capsys):
+    assert hidden_score("delta_x", folder=tmp_path) == 0.0
+    assert capsys.readouterr().out.startswith("delta_x: not graded")
+
+
+def test_the_score_is_a_plain_float_within_the_items_points(tmp_path, capsys):
+    notebook = copy_assignment("solutions", "perceptron", tmp_path / "perceptron")
+    score = hidden_score("train_perceptron", folder=notebook.parent)
+    assert type(score) is float and score == 3.0
+    assert "train_perceptron: 3.00/3 passed" in capsys.readouterr().out
+
+
+def test_the_student_is_read_from_nbgraders_autograded_layout(tmp_path, capsys):
+    folder = tmp_path / "autograded" / "s042" / "perceptron"
+    notebook = copy_assignment("solutions", "perceptron", folder)
+    hidden_score("augment", folder=notebook.parent)
+    local = copy_assignment("solutions", "perceptron", tmp_path / "elsewhere" / "perceptron")
+    hidden_score("augment", folder=local.parent)
+    seeds = [line for line in capsys.readouterr().out.splitlines() if "seed" in line]
+    assert len(seeds) == 2 and seeds[0] != seeds[1], "per-student cases differ from the local ones"
