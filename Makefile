@@ -11,4 +11,4 @@ setup:
 	python3 tasks.py setup
 
 clean:
-	rm -rf .venv var .pytest_cache
+	rm -rf .venv .venv-student var .pytest_cache
