@@ -7,6 +7,7 @@ the items not yet graded score 0 with status ``timeout``.
 """
 
 import copy
+import dataclasses
 import math
 import time
 import warnings
@@ -39,7 +40,26 @@ def grade(paths, student, assignment_id=None, course=None):
             items = tuple(_grade_item(item, course, student, session, submission.problems) for item in assignment.items)
         finally:
             session.close()
-    return GradeReport(student=student, assignment=assignment.id, items=items)
+    return GradeReport(student=student, assignment=assignment.id, items=_note_failing_callees(items, submission))
+
+
+def _note_failing_callees(items, submission):
+    """Tell a failing item which of the student's own failing functions it calls: those come first.
+
+    Each item is graded on the reference's inputs, but a notebook's bp_step calls the student's
+    own delta_theta; a wrong delta_theta makes bp_step fail too, and the feedback should say so.
+    """
+    failing = {item.function for item in items if item.status != PASSED}
+    noted = []
+    for item in items:
+        callees = sorted((submission.functions_called_by(item.function) & failing) - {item.function})
+        if item.status != PASSED and callees:
+            names = ", ".join(callees)
+            those = "that" if len(callees) == 1 else "those"
+            note = f"It calls your {names}, which did not pass either: fix {those} first (它调用了你的 {names}，请先改正)."
+            item = dataclasses.replace(item, feedback=f"{item.feedback}\n{note}")
+        noted.append(item)
+    return tuple(noted)
 
 
 def assignment_of(submission, assignment_id, course):

@@ -33,6 +33,18 @@ class Submission:
             return set()
         return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
+    def functions_called_by(self, name):
+        """Names that the top-level function ``name`` calls directly (read, not run); empty when it is not there."""
+        try:
+            tree = ast.parse(self.source)
+        except SyntaxError:
+            return set()
+        definitions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+        if not definitions:
+            return set()
+        calls = (node for node in ast.walk(definitions[-1]) if isinstance(node, ast.Call))
+        return {call.func.id for call in calls if isinstance(call.func, ast.Name)}
+
     def infer_assignment(self, course):
         """The assignment whose functions the submission defines most of, else a notebook's folder name."""
         defined = self.defined_functions()

@@ -217,3 +217,22 @@ def test_a_worker_that_cannot_start_at_all_stops_grading_with_a_reason(tmp_path,
     monkeypatch.setattr(sandbox, "NUMPY_DIR", str(tmp_path / "no-numpy-here"))
     with pytest.raises(sandbox.GraderError, match="cannot start"):
         grade([write(tmp_path, reference_source())], "alice", "perceptron")
+
+
+def test_a_function_failing_through_the_students_own_wrong_function_is_told_which(tmp_path):
+    path = write(tmp_path, with_functions(
+        "def delta_theta(eta, g):\n    return eta * np.asarray(g, dtype=float)",
+        """
+        def bp_step(x, y, params, eta):
+            b, y_hat = forward(x, *params)
+            g = output_gradient(y_hat, y)
+            e = hidden_gradient(b, params.w, g)
+            return Params(params.v + delta_v(eta, e, x), params.gamma + delta_gamma(eta, e),
+                          params.w + delta_w(eta, g, b), params.theta + delta_theta(eta, g))
+        """,
+    ))
+    items = {item.id: item for item in grade([path], "alice", "bp").items}
+    assert items["bp_step"].status in ("failed", "partial")
+    assert items["bp_step"].feedback.endswith("It calls your delta_theta, which did not pass either: fix that first (它调用了你的 delta_theta，请先改正).")
+    assert "It calls your" not in items["delta_theta"].feedback
+    assert items["delta_w"].status == "passed" and "It calls your" not in items["delta_w"].feedback
