@@ -6,12 +6,17 @@ The course id comes from course.yaml; the gradebook and every other runtime file
 from pathlib import Path
 
 from autograder.course import load_course
+from autograder.nbgrader_cell import grading_timeout_seconds
 
 ROOT = Path(__file__).resolve().parent
+COURSE = load_course()
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
 c.CourseDirectory.root = str(ROOT)
-c.CourseDirectory.course_id = load_course().id
+c.CourseDirectory.course_id = COURSE.id
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'var' / 'gradebook.db'}"
+# The first graded cell grades the whole notebook, out of process: nbgrader's 30 s cell limit
+# would cut a slow submission short, so a cell may take as long as that grading may.
+c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30

@@ -36,6 +36,12 @@ def hidden_score(item_id, folder="."):
     return float(round(min(max(result["score"], 0.0), item.points), 2))
 
 
+def grading_timeout_seconds(course=None):
+    """The longest hidden_score may take: the submission's time limit and a margin to start up."""
+    course = course or load_course()
+    return course.timeouts.per_submission_seconds + GRADING_TIMEOUT_MARGIN_SECONDS
+
+
 def _student(notebook):
     """The student id from nbgrader's layout …/<student>/<assignment>/<assignment>.ipynb, else "local"."""
     folder = notebook.parent
@@ -49,7 +55,7 @@ def _digest(notebook):
 @functools.lru_cache(maxsize=8)
 def _report(notebook, digest, student):
     """The grade report of one notebook version (digest) for one student, graded out of process."""
-    timeout = load_course().timeouts.per_submission_seconds + GRADING_TIMEOUT_MARGIN_SECONDS
+    timeout = grading_timeout_seconds()
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "grade.json"
         command = [sys.executable, "-m", "autograder", "grade", notebook, "--student", student, "--json", out]

@@ -8,7 +8,7 @@ import sys
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
-from notebooks import copy_assignment, paste_solutions, solution_cells
+from notebooks import ROOT, copy_assignment, paste_solutions, solution_cells
 
 from autograder.grader import grade
 from autograder.release import nbgrader_environment
@@ -27,8 +27,9 @@ def nbgrader(command, root):
         "--CourseDirectory.source_directory=solutions",
         f"--CourseDirectory.db_url=sqlite:///{root / 'gradebook.db'}",
     ]
+    # From the repository, so that its nbgrader_config.py applies; the options move the course to root.
     result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *command, *options], capture_output=True, text=True, cwd=root, env=nbgrader_environment()
+        [sys.executable, "-m", "nbgrader", *command, *options], capture_output=True, text=True, cwd=ROOT, env=nbgrader_environment()
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -49,7 +50,7 @@ def course(tmp_path_factory):
     nbgrader(["generate_assignment", ASSIGNMENT], root)
     submitted = {}
     for student in ("finished", "two_mistakes", "unfinished"):
-        folder = shutil.copytree(root / "release" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT)
+        folder = shutil.copytree(root / "assignments" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT)
         path = folder / f"{ASSIGNMENT}.ipynb"
         if student != "unfinished":
             paste_solutions(path, ASSIGNMENT)
@@ -82,3 +83,12 @@ def test_the_mistakes_cost_their_items_and_the_items_that_call_them(course):
     assert all(scores[item] == 0 for item in wrong)
     assert {k: v for k, v in scores.items() if k not in wrong} == {k: v for k, v in full.items() if k not in wrong}
     assert sum(full.values()) == 35 and sum(gradebook_scores(root, "unfinished").values()) == 0
+
+
+def test_nbgraders_cell_time_limit_leaves_room_for_grading_the_whole_notebook():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from autograder.nbgrader_cell import grading_timeout_seconds
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    assert config.Execute.timeout > grading_timeout_seconds()
