@@ -48,7 +48,10 @@ def _compare_list(expected, actual, label):
         return Mismatch(TYPE, f"{label}: expected a list, got {describe(actual)}")
     if len(actual) != len(expected):
         return Mismatch(SHAPE, f"{label}: expected {len(expected)} entries, got {len(actual)}")
-    if list(actual) != expected:
+    # Entry by entry: an array entry has no single truth value to compare with a number.
+    if not all(isinstance(got, (int, float, np.integer, np.floating)) for got in actual):
+        return Mismatch(TYPE, f"{label}: expected a list of numbers, got {_short(list(actual))}")
+    if any(got != want for want, got in zip(expected, actual)):
         return Mismatch(VALUES, f"{label}: expected {expected}, got {_short(list(actual))}")
     return None
 

@@ -118,7 +118,11 @@ def _grade_item(item, course, student, session, submission_problems):
             died = error
             break
         outcomes.append(outcome)
-        results.append(_case_result(case, outcome, item))
+        try:
+            results.append(_case_result(case, outcome, item))
+        except Exception as error:  # a result no comparison layer foresaw costs its case, not the submission
+            message = f"the result could not be compared: {type(error).__name__}: {error}"
+            results.append(CaseResult(case.group, case.number, False, "type", message))
         if outcome.kind == MISSING:
             break  # a missing function is missing for every case
     problems = tuple(submission_problems) + session.problems
@@ -142,7 +146,7 @@ def _case_result(case, outcome, item):
 
 def _item_result(item, seed, item_cases, results, outcomes, died, problems):
     score = item.points * _passed_share(item, results)
-    misconception = None if died or all(r.passed for r in results) else _recognise(item, item_cases, outcomes)
+    misconception = None if died or all(r.passed for r in results) else _recognised_or_none(item, item_cases, outcomes)
     status = _status(item_cases, results, died)
     if misconception:
         score = item.points * item.misconception_credit.get(misconception.id, 0.0)
@@ -185,6 +189,13 @@ def _status(item_cases, results, died):
     return FAILED
 
 
+def _recognised_or_none(item, item_cases, outcomes):
+    try:
+        return _recognise(item, item_cases, outcomes)
+    except Exception:  # an odd result that no variant can be compared with is no recognised mistake
+        return None
+
+
 def _recognise(item, item_cases, outcomes):
     """The first catalogued variant whose outputs the student's match on every case, or None.
 
@@ -194,12 +205,23 @@ def _recognise(item, item_cases, outcomes):
     if len(outcomes) < len(item_cases):
         return None
     public = public_answers(item)
-    if all(o.kind == OK and any(compare(p, o.value, item.tolerance) is None for p in public) for o in outcomes):
+    all_public = all(o.kind == OK and any(compare(p, o.value, item.tolerance) is None for p in public) for o in outcomes)
+    if all_public and not all(_zero(o.value) for o in outcomes):
         return misconceptions.PUBLIC_ANSWERS
     for misconception in misconceptions.CATALOG.get(item.id, ()):
         if all(_matches(misconception.variant, case, outcome, item) for case, outcome in zip(item_cases, outcomes)):
             return misconception
     return None
+
+
+def _zero(value):
+    """All zeros: what an honest but wrong function may return whatever it is asked (a loss of 0)."""
+    if isinstance(value, (tuple, list)):
+        return all(_zero(part) for part in value)
+    try:
+        return bool(np.all(np.asarray(value, dtype=float) == 0))
+    except (TypeError, ValueError):
+        return False
 
 
 def _matches(variant, case, outcome, item):

@@ -59,3 +59,8 @@ def test_a_tuple_is_compared_part_by_part_with_the_parts_names():
     mismatch = compare(expected, (expected.v, expected.gamma, expected.w * 2, expected.theta), TOL)
     assert (mismatch.layer, mismatch.message.split(":")[0]) == (VALUES, "w")
     assert compare(expected, expected[:3], TOL).layer == TYPE
+
+
+def test_a_list_of_arrays_is_a_type_mismatch_not_a_crash():
+    mismatch = compare([1, 2, 0], [np.array([1, 0]), np.array([1]), np.array([0])], Tolerance(1e-7, 1e-10))
+    assert mismatch.layer == "type" and "expected a list of numbers" in mismatch.message

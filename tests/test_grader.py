@@ -236,3 +236,21 @@ def test_a_function_failing_through_the_students_own_wrong_function_is_told_whic
     assert items["bp_step"].feedback.endswith("It calls your delta_theta, which did not pass either: fix that first (它调用了你的 delta_theta，请先改正).")
     assert "It calls your" not in items["delta_theta"].feedback
     assert items["delta_w"].status == "passed" and "It calls your" not in items["delta_w"].feedback
+
+
+def test_a_list_of_arrays_for_a_list_of_counts_costs_its_item_only(tmp_path):
+    path = write(tmp_path, with_functions("""
+        def train_perceptron(X_hat, y, w_hat0, eta, max_epochs):
+            return np.array(w_hat0, dtype=float), [np.zeros(2, dtype=int) for _ in range(max_epochs)]
+        """))
+    items = {item.id: item for item in grade([path], "alice", "perceptron").items}
+    assert items["train_perceptron"].score == 0 and items["train_perceptron"].status == "failed"
+    assert all(item.status == "passed" for item_id, item in items.items() if item_id != "train_perceptron")
+
+
+def test_an_honest_loss_that_is_always_0_keeps_the_cases_it_passes(tmp_path):
+    # Not taken for a copy of the public answers: 0 is what a wrong loss may honestly return.
+    path = write(tmp_path, with_functions("def perceptron_loss(w_hat, X_hat, y):\n    return 0.0"))
+    item = next(i for i in grade([path], "alice", "perceptron").items if i.id == "perceptron_loss")
+    assert item.misconception != "public_answers"
+    assert item.status == "partial" and 0 < item.score < item.max_score
