@@ -1,6 +1,6 @@
 """Self-check for the chapter 5 assignments: run your function on the public cases.
 
-    check("delta_w", delta_w)      # prints one line: passed, not implemented, or what is wrong
+    selfcheck.check("delta_w", delta_w)   # prints one line: passed, not implemented, or what is wrong
 
 The public cases in public_cases.json are small, fixed and public by design; the graders
 use other, hidden cases. Needs nothing beyond NumPy.
@@ -72,8 +72,8 @@ def report(name, function, cases_file=CASES_FILE):
 
 def run_capstone(body):
     """Run a capstone cell's body; if a function it needs is unfinished, say which instead of failing."""
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        print("(skipped while grading)")
+    if os.environ.get("NBGRADER_EXECUTION") in ("autograde", "validate"):
+        print("(skipped while nbgrader grades or validates)")
         return None
     try:
         return body()
@@ -123,8 +123,11 @@ def _difference(expected, actual, tolerance, names):
                 return f"{label}: {problem}"
         return None
     if isinstance(expected, list):
-        if not isinstance(actual, (list, tuple, np.ndarray)) or list(actual) != expected:
+        if not isinstance(actual, (list, tuple, np.ndarray)) or len(actual) != len(expected):
             return f"expected {expected}, got {_short(actual)}"
+        for want, got in zip(expected, actual):
+            if _difference(want, got, tolerance, names) is not None:
+                return f"expected {expected}, got {_short(actual)}"
         return None
     if isinstance(expected, bool) or isinstance(expected, int):
         if isinstance(actual, (bool, np.bool_)) or not isinstance(actual, (int, np.integer)):

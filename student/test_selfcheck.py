@@ -1,8 +1,9 @@
 """Self-check with pytest: run `pytest` in this folder.
 
-Loads the functions your notebook defines (only the cells' definitions: no plots, no
-training) and checks each on the public cases, one test per function, with the same
-messages as the notebook's self-check cells. Works offline on your copy alone.
+Loads the functions your notebook (the one named after the assignment, which is the one
+graded) defines, only the cells' definitions: no plots, no training, and checks each on the
+public cases, one test per function, with the same messages as the notebook's self-check
+cells. Works offline on your copy alone.
 """
 
 import json
@@ -14,20 +15,17 @@ from notebook_functions import load_functions
 from selfcheck import CASES_FILE, PASSED, report
 
 HERE = Path(__file__).resolve().parent
-FUNCTIONS = list(json.loads(CASES_FILE.read_text(encoding="utf-8"))["functions"])
+PUBLIC = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+FUNCTIONS = list(PUBLIC["functions"])
+NOTEBOOK = HERE / f"{PUBLIC['assignment']}.ipynb"  # the notebook the grader grades
 
 
 @pytest.fixture(scope="module")
 def notebook():
-    notebooks = sorted(p for p in HERE.glob("*.ipynb") if not p.name.startswith("."))
-    if not notebooks:
-        pytest.fail(f"no notebook (.ipynb) in {HERE.name}/ to check")
-    namespace, problems = {}, []
-    for path in notebooks:
-        found, trouble = load_functions(path)
-        namespace.update(found)
-        problems += [f"{path.name}: {p}" for p in trouble]
-    return namespace, problems
+    if not NOTEBOOK.exists():
+        pytest.fail(f"no {NOTEBOOK.name} in {HERE.name}/: that is the notebook the grader grades", pytrace=False)
+    namespace, problems = load_functions(NOTEBOOK)
+    return namespace, [f"{NOTEBOOK.name}: {p}" for p in problems]
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)

@@ -68,6 +68,11 @@ WRONG = {
         lambda X, Y, p: len(X) * source_impl.accumulated_error(X, Y, p),
         r"case 1: expected .*, got .*the MEAN of E_k",
     ),
+    "a list of arrays for a list of counts": (
+        "train_perceptron",
+        lambda *args: (source_impl.train_perceptron(*args)[0], [np.zeros(2)] * len(source_impl.train_perceptron(*args)[1])),
+        r"mistakes_per_epoch: expected \[",
+    ),
     "a history of the wrong length": (
         "train_standard_bp",
         lambda *args: (source_impl.train_standard_bp(*args)[0], source_impl.train_standard_bp(*args)[1][:-1]),
@@ -119,7 +124,7 @@ def test_a_capstone_names_the_unfinished_function_instead_of_failing(capsys, mon
 def test_a_capstone_is_skipped_while_grading(capsys, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert selfcheck.run_capstone(lambda: 1 / 0) is None
-    assert "skipped while grading" in capsys.readouterr().out
+    assert "skipped while nbgrader grades or validates" in capsys.readouterr().out
 
 
 def write_notebook(path, *sources):
@@ -139,6 +144,28 @@ def test_the_loader_keeps_definitions_and_drops_calls_plots_and_training(tmp_pat
     assert namespace["double"](3) == 6.0 and namespace["Box"].size == 3
     assert "history" not in namespace and "result" not in namespace
     assert problems == []
+
+
+def test_the_loader_keeps_decorators_helper_lambdas_and_continuation_lines(tmp_path):
+    path = write_notebook(
+        tmp_path / "a.ipynb",
+        "import numpy as np\nfrom selfcheck import check\nsgn = lambda z: (np.asarray(z) >= 0).astype(int)\nEPS = float(1e-9)",
+        "@np.vectorize\ndef step(z):\n    return 1 if z >= 0 else 0",
+        "def wrong(y_hat, y):\n    M = (y_hat\n!= y)\n    return M",
+    )
+    namespace, problems = notebook_functions.load_functions(path)
+    assert problems == []
+    assert namespace["sgn"](np.array([-1.0, 0.0])).tolist() == [0, 1] and namespace["EPS"] == 1e-9
+    assert namespace["step"](np.array([-2.0, 3.0])).tolist() == [0, 1], "the decorator was applied"
+    assert namespace["wrong"](1, 2) is True
+    assert "check" not in namespace, "the course's own self-check is not the student's code"
+
+
+def test_one_failing_statement_does_not_hide_the_functions_after_it(tmp_path):
+    path = write_notebook(tmp_path / "b.ipynb", "def first():\n    return 1", "N = len(undefined_name)", "def later():\n    return 2")
+    namespace, problems = notebook_functions.load_functions(path)
+    assert namespace["first"]() == 1 and namespace["later"]() == 2
+    assert problems == ["code cell 2 raised NameError: name 'undefined_name' is not defined"]
 
 
 def test_the_loader_reports_a_cell_with_a_syntax_error_and_keeps_the_others(tmp_path):
