@@ -22,12 +22,20 @@ GRADING_TIMEOUT_MARGIN_SECONDS = 60
 LOCAL_STUDENT = "local"
 
 
-def hidden_score(item_id, folder="."):
-    """Print the item's status and feedback; return its score as a float in [0, points]."""
+def hidden_score(item_id, folder=None):
+    """Print the item's status and feedback; return its score as a float in [0, points].
+
+    The notebook is looked for in folder, by default the folder of the assignment's own
+    selfcheck.py, which the notebook's locked first cell imported (a student's os.chdir does
+    not move it).
+    """
     try:
         item = next(item for item in load_course().items() if item.id == item_id)
-        notebook = Path(folder).resolve() / f"{item.assignment}.ipynb"
-        result = next(r for r in _report(str(notebook), _digest(notebook), _student(notebook))["items"] if r["id"] == item_id)
+        notebook = _notebook_folder(folder) / f"{item.assignment}.ipynb"
+        report, reason = _graded(str(notebook), _digest(notebook), _student(notebook))
+        if reason:
+            raise RuntimeError(reason)
+        result = next(r for r in report["items"] if r["id"] == item_id)
     except Exception as error:  # the cell must neither raise nor write to stderr: say it and score 0
         print(f"{item_id}: not graded: {type(error).__name__}: {error}")
         return 0.0
@@ -52,9 +60,26 @@ def _digest(notebook):
     return hashlib.sha256(notebook.read_bytes()).hexdigest()
 
 
+def _notebook_folder(folder):
+    if folder is not None:
+        return Path(folder).resolve()
+    selfcheck = sys.modules.get("selfcheck")
+    if selfcheck is not None and getattr(selfcheck, "__file__", None):
+        return Path(selfcheck.__file__).resolve().parent
+    return Path.cwd()
+
+
 @functools.lru_cache(maxsize=8)
-def _report(notebook, digest, student):
-    """The grade report of one notebook version (digest) for one student, graded out of process."""
+def _graded(notebook, digest, student):
+    """(report, None), or (None, reason) when grading failed: a failure too is met once per notebook."""
+    try:
+        return _report(notebook, student), None
+    except Exception as error:
+        return None, f"{type(error).__name__}: {error}"
+
+
+def _report(notebook, student):
+    """The grade report of the notebook for one student, graded out of process."""
     timeout = grading_timeout_seconds()
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "grade.json"

@@ -32,3 +32,16 @@ def test_the_student_is_read_from_nbgraders_autograded_layout(tmp_path, capsys):
     hidden_score("augment", folder=local.parent)
     seeds = [line for line in capsys.readouterr().out.splitlines() if "seed" in line]
     assert len(seeds) == 2 and seeds[0] != seeds[1], "per-student cases differ from the local ones"
+
+
+def test_the_notebook_is_found_beside_the_imported_selfcheck_after_a_chdir(tmp_path, monkeypatch, capsys):
+    import importlib.util
+    import sys
+
+    notebook = copy_assignment("solutions", "perceptron", tmp_path / "perceptron")
+    spec = importlib.util.spec_from_file_location("selfcheck", notebook.parent / "selfcheck.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setitem(sys.modules, "selfcheck", module)
+    monkeypatch.chdir(tmp_path)  # as a student's os.chdir would
+    assert hidden_score("augment") == 1.0

@@ -44,7 +44,7 @@ def test_each_item_has_a_stub_defining_its_function_just_before_its_graded_cell(
         assert grade_id(stub) == f"{item.id}_code" and stub.metadata["nbgrader"]["solution"]
         assert stub.source.startswith(f"def {item.function}(")
         graded = notebook.cells[index].source
-        assert f'check("{item.function}", {item.function})' in graded
+        assert f'selfcheck.check("{item.function}", {item.function})' in graded
         hidden = graded.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
         assert hidden.rstrip().endswith(f'hidden_score("{item.id}")')
 
