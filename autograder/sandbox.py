@@ -199,7 +199,13 @@ def check_worker_starts(timeouts):
         try:
             Worker(scratch, timeouts).close()
         except WorkerDied as died:
-            raise GraderError(f"the worker process cannot start: {died}") from None
+            hint = ""
+            if os.geteuid() == 0:
+                hint = (
+                    f"; as root the worker runs as {UNPRIVILEGED_USER}, who must be able to run "
+                    f"{sys.executable} and read NumPy: install the kit outside a folder only root can enter"
+                )
+            raise GraderError(f"the worker process cannot start: {died}{hint}") from None
 
 
 class _SafeUnpickler(pickle.Unpickler):
