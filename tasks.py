@@ -40,6 +40,9 @@ def ensure_venv(folder, source, install):
     wanted = hashlib.sha256(source.read_bytes()).hexdigest()
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
+    if python.exists() and subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True).returncode != 0:
+        print(f"{folder.name}/ has no working pip (an earlier set-up failed): making it anew", flush=True)
+        shutil.rmtree(folder)
     if not python.exists():
         print(f"creating the virtual environment {folder.name}/", flush=True)
         try:
