@@ -1,6 +1,5 @@
 """Helpers for tests that run the course's notebooks in a real Jupyter kernel."""
 
-import json
 import shutil
 from pathlib import Path
 
@@ -63,7 +62,3 @@ def paste_solutions(student_notebook_path, assignment):
         lines = solutions[grade_id(cell)].splitlines()
         cell.source = "\n".join(line for line in lines if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
     nbformat.write(notebook, student_notebook_path)
-
-
-def load_json(path):
-    return json.loads(Path(path).read_text(encoding="utf-8"))
