@@ -15,9 +15,9 @@ import warnings
 import numpy as np
 
 from . import cases, misconceptions, public_cases
-from .compare import compare, describe
+from .compare import FINITE, SHAPE, TYPE, VALUES, compare, describe
 from .course import load_course
-from .results import DECIMALS, ERROR, FAILED, NOT_IMPLEMENTED, PARTIAL, PASSED, TIMEOUT, CaseResult, GradeReport, ItemResult
+from .results import CRASHED, DECIMALS, ERROR, FAILED, NOT_IMPLEMENTED, PARTIAL, PASSED, TIMEOUT, CaseResult, GradeReport, ItemResult
 from .sandbox import MISSING, OK, RAISED, UNSENDABLE, Scratch, Worker, WorkerDied, check_worker_starts
 from .sandbox import NOT_IMPLEMENTED as CALL_NOT_IMPLEMENTED
 from .sandbox import TIMEOUT as CALL_TIMEOUT
@@ -152,6 +152,7 @@ def _item_result(item, seed, item_cases, results, outcomes, died, problems):
         score = item.points * item.misconception_credit.get(misconception.id, 0.0)
         status = PARTIAL if score > 0 else FAILED
     feedback = _feedback(item, seed, item_cases, results, outcomes, died, misconception, problems)
+    student_feedback = _student_feedback(item_cases, results, outcomes, died, misconception, problems)
     return ItemResult(
         id=item.id,
         function=item.function,
@@ -161,6 +162,7 @@ def _item_result(item, seed, item_cases, results, outcomes, died, problems):
         status=status,
         misconception=misconception.id if misconception else None,
         feedback=feedback,
+        student_feedback=student_feedback,
         cases=tuple(results),
     )
 
@@ -176,7 +178,7 @@ def _passed_share(item, results):
 
 def _status(item_cases, results, died):
     if died:
-        return TIMEOUT if died.kind == CALL_TIMEOUT else ERROR
+        return TIMEOUT if died.kind == CALL_TIMEOUT else CRASHED
     passed = sum(r.passed for r in results)
     if passed == len(item_cases):
         return PASSED
@@ -263,6 +265,42 @@ def _feedback(item, seed, item_cases, results, outcomes, died, misconception, pr
     if problems and passed < len(item_cases):
         lines.append("While loading your code: " + "; ".join(problems))
     return "\n".join(lines)
+
+
+# What went wrong, in words that hold no value of the hidden case (its arguments or answer).
+_LAYER_TEXT = {
+    TYPE: "the result has the wrong type (返回值类型不对)",
+    SHAPE: "the result has the wrong shape (形状不对)",
+    FINITE: "the result holds NaN or inf (结果含 NaN 或 inf)",
+    VALUES: "the values differ from the reference's (数值不对)",
+    RAISED: "your function raised an exception (抛出了异常)",
+}
+
+
+def _student_feedback(item_cases, results, outcomes, died, misconception, problems):
+    """The feedback a student may see: counts, the recognised mistake, what failed; never a hidden case's values."""
+    passed = sum(r.passed for r in results)
+    lines = [f"{passed}/{len(item_cases)} hidden cases passed."]
+    if misconception:
+        lines.append(f"识别出的常见错误 Recognised mistake: {misconception.name}. 提示 Hint: {misconception.hint}")
+    failing = next((r for r in results if not r.passed), None)
+    if failing:
+        lines.append(f"First failing case: case {failing.number}: {_failure_in_words(failing)}.")
+    if died:
+        kind = "no answer within the time limit (超时)" if died.kind == CALL_TIMEOUT else "the process running your code crashed (崩溃)"
+        lines.append(f"Case {len(results) + 1}: {kind}; the remaining cases of this item were not run.")
+    if any(o.mutated for o in outcomes):
+        lines.append("Note: your function changed an argument in place; compute new arrays instead (请不要原地修改输入).")
+    if problems and passed < len(item_cases):
+        lines.append("While loading your code: " + "; ".join(problems))
+    return "\n".join(lines)
+
+
+def _failure_in_words(failing):
+    if failing.layer == RAISED:
+        return f"{_LAYER_TEXT[RAISED]}: {failing.message.removeprefix('raised ').split(':')[0]}"
+    text = _LAYER_TEXT.get(failing.layer, failing.message)  # the other layers' messages hold no case values
+    return f"{text} (transposed?)" if "(transposed?)" in failing.message else text
 
 
 def _arguments(args):

@@ -40,7 +40,7 @@ def hidden_score(item_id, folder=None):
         print(f"{item_id}: not graded: {type(error).__name__}: {error}")
         return 0.0
     print(f"{item_id}: {result['score']:.2f}/{result['max_score']:g} {result['status']}")
-    print(result["feedback"])
+    print(result["student_feedback"])  # nbgrader's feedback shows this output to the student
     return float(min(max(result["score"], 0.0), item.points))  # the JSON's score, so every interface agrees
 
 

@@ -2,13 +2,18 @@
 
 ``GradeReport.to_dict()`` is the JSON every interface writes:
 {"student", "assignment", "score", "max_score", "items": [{"id", "function", "equation",
-"score", "max_score", "status", "misconception", "feedback"}]}.
+"score", "max_score", "status", "misconception", "feedback", "student_feedback"}]}.
+
+``feedback`` is for instructors and names the first failing hidden case with its values;
+``student_feedback`` is what a student sees (nbgrader's feedback, Gradescope): the same
+without any value of a hidden case.
 """
 
 from dataclasses import dataclass, field
 
-PASSED, PARTIAL, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED = "passed", "partial", "failed", "error", "timeout", "not_implemented"
-STATUSES = (PASSED, PARTIAL, FAILED, ERROR, TIMEOUT, NOT_IMPLEMENTED)
+PASSED, PARTIAL, FAILED, NOT_IMPLEMENTED = "passed", "partial", "failed", "not_implemented"
+ERROR, CRASHED, TIMEOUT = "error", "crashed", "timeout"  # raised an exception; the process died; no answer in time
+STATUSES = (PASSED, PARTIAL, FAILED, ERROR, CRASHED, TIMEOUT, NOT_IMPLEMENTED)
 DECIMALS = 6  # scores are rounded so that the JSON of a regrade is identical text
 
 
@@ -33,6 +38,7 @@ class ItemResult:
     status: str
     misconception: str | None
     feedback: str
+    student_feedback: str
     cases: tuple = field(default=(), compare=False)  # the CaseResults, for instructors; not in the JSON
 
     def to_dict(self):
@@ -45,6 +51,7 @@ class ItemResult:
             "status": self.status,
             "misconception": self.misconception,
             "feedback": self.feedback,
+            "student_feedback": self.student_feedback,
         }
 
 
@@ -83,7 +90,7 @@ class GradeReport:
                     "name": f"{item.id} ({item.equation})",
                     "score": round(item.score, DECIMALS),
                     "max_score": item.max_score,
-                    "output": item.feedback,
+                    "output": item.student_feedback,
                     "visibility": "visible",
                 }
                 for item in self.items

@@ -14,6 +14,7 @@ from source_impl import perceptron
 from autograder import sandbox
 from autograder.course import COURSE_FILE, load_course, parse_course
 from autograder.grader import grade
+from autograder.misconceptions import CATALOG
 from autograder.submission import ROOT, SubmissionError
 
 COURSE = load_course()
@@ -65,7 +66,7 @@ def test_a_hanging_and_a_crashing_function_cost_only_their_own_items(tmp_path):
     report = grade([write(tmp_path, source)], "alice", "bp")
     assert time.monotonic() - start < COURSE.timeouts.per_call_seconds + 10
     statuses = {item.id: item.status for item in report.items}
-    assert (statuses.pop("sigmoid"), statuses.pop("forward"), statuses.pop("squared_error")) == ("timeout", "error", "error")
+    assert (statuses.pop("sigmoid"), statuses.pop("forward"), statuses.pop("squared_error")) == ("timeout", "crashed", "error")
     assert set(statuses.values()) == {"passed"}
     assert report.score == report.max_score - 4
     assert "no answer within the time limit" in report.item("sigmoid").feedback
@@ -101,6 +102,27 @@ def test_a_function_that_changes_its_input_is_told_so(tmp_path):
     result = grade([write(tmp_path, source)], "alice", "bp").item("delta_theta")
     assert result.status == "passed"
     assert "changed argument 2 in place" in result.feedback
+
+
+def test_the_students_feedback_says_what_failed_without_the_hidden_cases_values(tmp_path):
+    source = with_functions(
+        "def delta_theta(eta, g):\n    return eta * g\n",
+        "def delta_v(eta, e, x):\n    return eta * np.outer(e, x)\n",
+        "def delta_w(eta, g, b):\n    raise KeyError(float(eta))\n",
+    )
+    report = grade([write(tmp_path, source)], "alice", "bp")
+    wrong_sign, transposed, raised = (report.item(i) for i in ("delta_theta", "delta_v", "delta_w"))
+    assert "expected" in wrong_sign.feedback and "arguments" in wrong_sign.feedback  # the instructor's text has them
+    assert wrong_sign.student_feedback.splitlines()[1:] == [
+        f"识别出的常见错误 Recognised mistake: {CATALOG['delta_theta'][0].name}. 提示 Hint: {CATALOG['delta_theta'][0].hint}",
+        "First failing case: case 1: the values differ from the reference's (数值不对).",
+    ]
+    assert "the result has the wrong shape (形状不对) (transposed?)." in transposed.student_feedback
+    assert raised.student_feedback.splitlines()[1] == "First failing case: case 1: your function raised an exception (抛出了异常): KeyError."
+    for item in report.items:
+        assert "expected" not in item.student_feedback and "seed" not in item.student_feedback
+    assert wrong_sign.to_dict()["student_feedback"] == wrong_sign.student_feedback
+    assert report.to_gradescope()["tests"][11]["output"] == report.items[11].student_feedback
 
 
 def test_a_result_of_a_foreign_type_is_refused_by_type(tmp_path):
