@@ -161,6 +161,21 @@ def test_the_loader_keeps_decorators_helper_lambdas_and_continuation_lines(tmp_p
     assert "check" not in namespace, "the course's own self-check is not the student's code"
 
 
+def test_the_loader_skips_nbgraders_test_cells_which_are_course_code(tmp_path):
+    path = write_notebook(
+        tmp_path / "a.ipynb",
+        "def answer():\n    return 1",
+        "from autograder.nbgrader_cell import hidden_score\ndef course_helper():\n    return 2",
+    )
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[0].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "answer_code"}
+    notebook.cells[1].metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": "answer", "points": 1}
+    nbformat.write(notebook, path)
+    namespace, problems = notebook_functions.load_functions(path)
+    assert namespace["answer"]() == 1 and "course_helper" not in namespace and "hidden_score" not in namespace
+    assert problems == []
+
+
 def test_one_failing_statement_does_not_hide_the_functions_after_it(tmp_path):
     path = write_notebook(tmp_path / "b.ipynb", "def first():\n    return 1", "N = len(undefined_name)", "def later():\n    return 2")
     namespace, problems = notebook_functions.load_functions(path)

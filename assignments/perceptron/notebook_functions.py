@@ -3,7 +3,8 @@
 Only top-level ``import``, ``def`` and ``class`` statements (with their decorators), and
 assignments that call nothing when they run but NumPy, math or a few builtins (constants and
 helper lambdas), are kept; every other statement is dropped, and so is the import of the
-course's own self-check. IPython magics (``%…``, ``!…``) are ignored. Needs nothing beyond
+course's own self-check; nbgrader's test cells (the self-check calls and hidden tests) are
+course code, not the student's, and are skipped. IPython magics (``%…``, ``!…``) are ignored. Needs nothing beyond
 the standard library.
 """
 
@@ -35,6 +36,8 @@ def defining_statements(path):
     kept, problems = [], []
     code_cells = [cell for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code"]
     for number, cell in enumerate(code_cells, start=1):
+        if _is_test_cell(cell):
+            continue
         text = cell.get("source", "")
         text = "".join(text) if isinstance(text, list) else str(text)
         lines = ["" if _is_magic(line) else line.rstrip("\r") for line in text.split("\n")]
@@ -69,6 +72,11 @@ def load_functions(path):
         except Exception as error:  # the student's module-level code may fail in any way
             problems.append(f"code cell {number} raised {type(error).__name__}: {error}")
     return namespace, problems
+
+
+def _is_test_cell(cell):
+    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+    return isinstance(nbgrader, dict) and nbgrader.get("grade") is True and not nbgrader.get("solution")
 
 
 def _is_magic(line):
