@@ -1,8 +1,10 @@
 """One hand-written wrong function per catalogued misconception, as a student would write it.
 
 ``MISTAKES[(item id, misconception id)]`` is the source of the student's function with
-exactly that mistake; ``tests/submissions.with_functions`` puts it into an otherwise correct
-submission. The helpers ``_ref`` and ``np`` are those of the submission.
+exactly that mistake, calling the student's other functions through ``_ref.`` and NumPy as
+``np``. The tests put it into an otherwise correct .py submission, where ``_ref`` is the
+reference (``tests/submissions.with_functions``); the simulated class into a notebook, where
+``_ref.`` is dropped and the notebook's own functions are called (``in_notebook``).
 """
 
 _TRAIN_PERCEPTRON = """
@@ -169,3 +171,8 @@ def train_accumulated_bp(X, Y, params0, eta, epochs):
     return _ref.train_standard_bp(X, Y, params0, eta, epochs)
 """,
 }
+
+
+def in_notebook(source):
+    """The mistake's source as a notebook cell: the student's own functions instead of ``_ref``'s."""
+    return source.replace("_ref.", "").strip() + "\n"

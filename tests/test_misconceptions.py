@@ -6,7 +6,7 @@ import copy
 
 import pytest
 import yaml
-from mistakes import MISTAKES
+from simulated_class.mistakes import MISTAKES
 from submissions import with_functions, write
 
 from autograder import cases

@@ -1,0 +1,188 @@
+"""The simulated class of a grading round, made by a generator: a roster and each student's notebooks.
+
+``make_class()`` gives the students, each with a profile: complete; one catalogued mistake per
+assignment (every misconception of ``mistakes.MISTAKES`` is made by exactly one student);
+unfinished; a function that crashes the process running it; a function that never returns;
+two that tamper with the grading kernel (one patches the hidden-test function, one replaces
+its module in ``sys.modules``) while leaving every stub unfinished; a corrupt notebook; a
+missing notebook. ``write_class`` makes their notebooks from the released and the solution
+notebooks: half arrive as nbgrader submissions (``submitted/<student>/<assignment>/``), half
+in an LMS download (one zip per assignment, files named as Blackboard names them), which
+``nbgrader zip_collect`` imports with ``autograder.lms_collector``.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import load_course
+
+from .mistakes import MISTAKES, in_notebook
+
+COMPLETE, MISTAKE, UNFINISHED, CRASH, HANG = "complete", "mistake", "unfinished", "crash", "hang"
+TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES, CORRUPT, MISSING = "tamper_attribute", "tamper_sys_modules", "corrupt", "missing"
+TAMPERING = (TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES)
+NBGRADER, LMS = "nbgrader", "lms"  # how a submission arrives
+
+# The function that a crashing or hanging student breaks, per assignment.
+CRASHING = {"perceptron": "perceptron_gradient", "bp": "delta_v"}
+HANGING = {"perceptron": "perceptron_loss", "bp": "hidden_gradient"}
+CRASH_BODY = "    import os\n    os._exit(3)  # the process that runs this function dies\n"
+HANG_BODY = "    while True:\n        pass\n"
+# A cell of code that makes nbgrader's kernel report full marks without grading anything.
+TAMPER_CELLS = {
+    TAMPER_ATTRIBUTE: (
+        "import autograder.nbgrader_cell as _cell\n"
+        "from autograder.course import load_course as _load_course\n"
+        "_points = {item.id: float(item.points) for item in _load_course().items()}\n"
+        "_cell.hidden_score = lambda item_id, folder=None: _points[item_id]\n"
+    ),
+    TAMPER_SYS_MODULES: (
+        "import sys, types\n"
+        "_fake = types.ModuleType('autograder.nbgrader_cell')\n"
+        "_fake.hidden_score = lambda item_id, folder=None: 1.0\n"
+        "sys.modules['autograder.nbgrader_cell'] = _fake\n"
+    ),
+}
+MISPLACED_NAME = "{assignment} (1).ipynb"  # the missing notebook: uploaded under another name
+DEADLINE = datetime(2026, 11, 20, 23, 59, tzinfo=timezone.utc)
+SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao", "Lin", "He"]
+GIVEN_NAMES = ["Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Jun", "Tao", "Ming", "Xia", "Hui", "Qiang", "Li", "Ning", "Bo", "Yu"]
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    first_name: str
+    last_name: str
+    profile: str
+    channel: str
+    mistakes: dict = field(default_factory=dict)  # {assignment: (item id, misconception id)}
+    corrupt_or_missing: str = "bp"  # the assignment a CORRUPT or MISSING student gets wrong
+
+    @property
+    def submitted_at(self):
+        return DEADLINE - timedelta(hours=int(self.id[1:]))
+
+
+def make_class(assignments=("perceptron", "bp"), small=False):
+    """The students of the round; ``small`` gives a handful, one of each kind that the tests need."""
+    by_assignment = {a: [key for key in MISTAKES if _assignment_of(key[0]) == a] for a in assignments}
+    if small:
+        profiles = [(COMPLETE, {}), (MISTAKE, {a: by_assignment[a][0] for a in assignments}), (UNFINISHED, {}), (CRASH, {}), (HANG, {}), (TAMPER_ATTRIBUTE, {}), (CORRUPT, {}), (MISSING, {})]
+    else:
+        most = max(len(mistakes) for mistakes in by_assignment.values())
+        mistaken = [(MISTAKE, {a: m[i] for a, m in by_assignment.items() if i < len(m)}) for i in range(most)]
+        others = [(COMPLETE, {}), (COMPLETE, {}), (UNFINISHED, {}), (CRASH, {}), (HANG, {}), (TAMPER_ATTRIBUTE, {}), (TAMPER_SYS_MODULES, {}), (CORRUPT, {}), (MISSING, {})]
+        profiles = others[:2] + mistaken + others[2:]
+    students = []
+    for number, (profile, mistakes) in enumerate(profiles, start=1):
+        first, last = GIVEN_NAMES[(number * 7) % len(GIVEN_NAMES)], SURNAMES[(number * 5) % len(SURNAMES)]
+        # a missing notebook through nbgrader: a submission folder without it, which nbgrader would fail on
+        channel = NBGRADER if number % 2 or profile == MISSING else LMS
+        students.append(Student(f"s{number:02d}", first, last, profile, channel, mistakes, corrupt_or_missing=assignments[-1]))
+    return students
+
+
+def _assignment_of(item_id):
+    return next(item.assignment for item in load_course().items() if item.id == item_id)
+
+
+def solution_sources(solution_notebook):
+    """{function name: its solution cell's code without nbgrader's markers}, from a solution notebook."""
+    notebook = nbformat.read(solution_notebook, as_version=4)
+    sources = {}
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id.endswith("_code"):
+            lines = [line for line in cell.source.splitlines() if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+            sources[grade_id.removesuffix("_code")] = "\n".join(lines)
+    return sources
+
+
+def filled(released_notebook, sources):
+    """The released notebook with the solution cell of each function in sources replaced by its source."""
+    notebook = nbformat.read(released_notebook, as_version=4)
+    for cell in notebook.cells:
+        function = cell.metadata.get("nbgrader", {}).get("grade_id", "").removesuffix("_code")
+        if cell.metadata.get("nbgrader", {}).get("solution") and function in sources:
+            cell.source = sources[function]
+    return notebook
+
+
+def notebook_of(student, assignment, released_notebook, solutions):
+    """The notebook the student hands in for the assignment, as bytes; solutions are ``solution_sources``."""
+    profile = student.profile
+    if profile in (UNFINISHED, *TAMPERING):
+        notebook = filled(released_notebook, {})
+    else:
+        sources = dict(solutions)
+        if profile == MISTAKE and assignment in student.mistakes:
+            item, _ = student.mistakes[assignment]
+            sources[item] = in_notebook(MISTAKES[student.mistakes[assignment]])
+        if profile in (CRASH, HANG):
+            function = (CRASHING if profile == CRASH else HANGING)[assignment]
+            sources[function] = _with_body(solutions[function], CRASH_BODY if profile == CRASH else HANG_BODY)
+        notebook = filled(released_notebook, sources)
+    if profile in TAMPERING:
+        setup = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
+        notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell(TAMPER_CELLS[profile]))
+    text = nbformat.writes(notebook)
+    if profile == CORRUPT and assignment == student.corrupt_or_missing:
+        text = text[: len(text) // 2]  # a download cut short
+    return text.encode("utf-8")
+
+
+def _with_body(source, body):
+    """The function's def line (and docstring) kept, its body replaced."""
+    lines = source.splitlines()
+    signature_end = next(i for i, line in enumerate(lines) if line.rstrip().endswith(":"))
+    return "\n".join(lines[: signature_end + 1]) + "\n" + body
+
+
+def write_class(students, course_root, assignments, source_directory="solutions", release_directory="assignments"):
+    """Write the roster and everyone's submissions under course_root; return the roster's path.
+
+    nbgrader submissions go to submitted/<student>/<assignment>/ with the folder's other files
+    and nbgrader's timestamp.txt; LMS submissions to downloaded/<assignment>/archive/<assignment>.zip.
+    """
+    course_root = Path(course_root)
+    for assignment in assignments:
+        released = course_root / release_directory / assignment / f"{assignment}.ipynb"
+        solutions = solution_sources(course_root / source_directory / assignment / f"{assignment}.ipynb")
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as download:
+            for student in students:
+                content = notebook_of(student, assignment, released, solutions)
+                missing = student.profile == MISSING and assignment == student.corrupt_or_missing
+                if student.channel == NBGRADER:
+                    _write_nbgrader_submission(course_root, student, assignment, released.parent, content, missing)
+                elif not missing:  # through the LMS, a missing notebook is one never uploaded
+                    stamp = student.submitted_at.strftime("%Y-%m-%d-%H-%M-%S")
+                    download.writestr(f"{assignment}_{student.id}_attempt_{stamp}_{assignment}.ipynb", content)
+        folder = course_root / "downloaded" / assignment / "archive"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{assignment}.zip").write_bytes(archive.getvalue())
+    roster = course_root / "roster.csv"
+    with roster.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "first_name", "last_name", "email"])
+        for student in students:
+            writer.writerow([student.id, student.first_name, student.last_name, f"{student.id}@example.edu"])
+    return roster
+
+
+def _write_nbgrader_submission(course_root, student, assignment, released_folder, content, missing):
+    folder = course_root / "submitted" / student.id / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in released_folder.iterdir():  # what nbgrader's collect brings: the whole folder
+        if path.is_file() and path.suffix != ".ipynb":
+            (folder / path.name).write_bytes(path.read_bytes())
+    name = MISPLACED_NAME.format(assignment=assignment) if missing else f"{assignment}.ipynb"
+    (folder / name).write_bytes(content)
+    (folder / "timestamp.txt").write_text(student.submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
