@@ -1,8 +1,11 @@
 # Shortcuts for tasks.py, which needs nothing but python3.
-.PHONY: main test setup clean
+.PHONY: main exercise test setup clean
 
 main:
 	python3 tasks.py main
+
+exercise:
+	python3 tasks.py exercise
 
 test:
 	python3 tasks.py test

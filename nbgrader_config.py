@@ -5,6 +5,9 @@ The course id comes from course.yaml; the gradebook and every other runtime file
 
 from pathlib import Path
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
 from autograder.course import load_course
 from autograder.nbgrader_cell import grading_timeout_seconds
 
@@ -20,3 +23,6 @@ c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'var' / 'gradebook.db'}"
 # The first graded cell grades the whole notebook, out of process: nbgrader's 30 s cell limit
 # would cut a slow submission short, so a cell may take as long as that grading may.
 c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
+# nbgrader's feedback shows each cell's source, the hidden tests included: clear them as the
+# release does. Each graded cell's output stays: the score, status and hint, without case values.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -8,7 +8,6 @@ source in the repository (git keeps only the notebooks of solutions/); then nbgr
 solutions/ into assignments/.
 """
 
-import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from autograder import public_cases
 from autograder.course import load_course
+from autograder.nbgrader_course import nbgrader_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_FILES = [
@@ -54,12 +54,6 @@ def generate_assignment(assignment_id, source_directory=None, release_directory=
     for path in release.rglob("*"):
         path.chmod(0o644 if path.is_file() else 0o755)
     shutil.rmtree(release / "__pycache__", ignore_errors=True)
-
-
-def nbgrader_environment():
-    """The environment for running nbgrader: it calls the `alembic` command of its own Python's bin folder."""
-    bin_folder = str(Path(sys.executable).parent)
-    return {**os.environ, "PATH": os.pathsep.join([bin_folder, os.environ.get("PATH", "")])}
 
 
 def main():

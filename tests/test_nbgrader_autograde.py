@@ -11,7 +11,7 @@ from nbgrader.api import Gradebook
 from notebooks import ROOT, copy_assignment, paste_solutions, solution_cells
 
 from autograder.grader import grade
-from autograder.release import nbgrader_environment
+from autograder.nbgrader_course import nbgrader_environment
 
 ASSIGNMENT = "bp"
 # Two mistakes of the catalog, as a student would make them in the notebook.

@@ -21,7 +21,7 @@ from notebooks import (
 )
 
 from autograder.course import load_course
-from autograder.release import nbgrader_environment
+from autograder.nbgrader_course import nbgrader_environment
 from source_impl.datasets import load_watermelon3_0
 
 each_assignment = pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -1,0 +1,183 @@
+"""The class report an instructor reads after grading: Markdown and HTML, with PNG plots.
+
+Per assignment: how many were graded, the totals, and per equation the mean and the shares of
+full, partial and zero marks (plots: the per-equation distribution and the totals); the most
+frequent misconceptions across the class (plot); and the students who need a look: not
+graded (and why), a timeout, a crash, an exception, or a tamper flag (the gradebook and the
+out-of-kernel grading disagree).
+"""
+
+import collections
+import statistics
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, never a window
+import matplotlib.pyplot as plt  # noqa: E402
+import mistune  # noqa: E402
+from nbgrader.api import Gradebook  # noqa: E402
+
+from . import misconceptions  # noqa: E402
+from .per_item_export import submission_scores  # noqa: E402
+from .results import CRASHED, ERROR, TIMEOUT  # noqa: E402
+
+TOP_MISCONCEPTIONS = 12
+ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
+
+
+def class_scores(gradebook, registry, students):
+    """{assignment: {student: {item: score}}} of the gradebook's submissions."""
+    scores = {}
+    with Gradebook(f"sqlite:///{gradebook}") as book:
+        for assignment in registry.assignments:
+            found = {student: submission_scores(book, assignment.id, student) for student in students}
+            scores[assignment.id] = {student: items for student, items in found.items() if items is not None}
+    return scores
+
+
+def item_statistics(item, scores):
+    """(mean, share with full marks, share with some, share with none) of an item over the submissions."""
+    values = [by_item.get(item.id, 0.0) for by_item in scores.values()]
+    if not values:
+        return 0.0, 0.0, 0.0, 0.0
+    full = sum(v >= item.points - 1e-9 for v in values)
+    zero = sum(v <= 1e-9 for v in values)
+    return statistics.fmean(values), full / len(values), (len(values) - full - zero) / len(values), zero / len(values)
+
+
+def item_table(gradebook, registry, students):
+    """The per-equation table as text: item, equation, points, mean, % full, % partial, % zero."""
+    scores = class_scores(gradebook, registry, students)
+    lines = [f"{'assignment':<11} {'item':<23} {'points':>6} {'mean':>6} {'full':>6} {'partial':>7} {'zero':>6}  equation"]
+    for assignment in registry.assignments:
+        if not scores[assignment.id]:
+            continue
+        for item in assignment.items:
+            mean, full, partial, zero = item_statistics(item, scores[assignment.id])
+            lines.append(f"{assignment.id:<11} {item.id:<23} {item.points:>6g} {mean:>6.2f} {full:>6.0%} {partial:>7.0%} {zero:>6.0%}  {item.equation}")
+    return "\n".join(lines)
+
+
+def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced):
+    """Write class_report.md, class_report.html and plots/*.png into out; return their paths."""
+    plots = out / "plots"
+    plots.mkdir(parents=True, exist_ok=True)
+    scores = class_scores(gradebook, registry, students)
+    names = {(item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants}  # ids repeat across items
+    counts = collections.Counter(
+        (r["id"], r["misconception"]) for by_student in reports.values() for report in by_student.values() if isinstance(report, dict) for r in report["items"] if r["misconception"]
+    )
+    paths = []
+    lines = [f"# 班级报告 Class report: {registry.title}", "", f"Course `{registry.id}`, {len(students)} students on the roster.", ""]
+    for assignment in (a for a in registry.assignments if a.id in reports):  # the round's assignments
+        by_student = scores[assignment.id]
+        totals = [sum(items.values()) for items in by_student.values()]
+        lines += [f"## {assignment.id}: {assignment.title}", ""]
+        summary = f"{len(by_student)} of {len(students)} graded"
+        if totals:
+            summary += f"; total out of {assignment.points:g}: mean {statistics.fmean(totals):.2f}, median {statistics.median(totals):.2f}"
+        lines += [summary + ".", "", "| item | equation | points | mean | full | partial | zero |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+        for item in assignment.items:
+            mean, full, partial, zero = item_statistics(item, by_student)
+            lines.append(f"| {item.id} | {item.equation} | {item.points:g} | {mean:.2f} | {full:.0%} | {partial:.0%} | {zero:.0%} |")
+        paths += [_plot_items(plots, assignment, by_student), _plot_totals(plots, assignment, totals)]
+        lines += ["", f"![{assignment.id}: marks per equation](plots/{paths[-2].name})", "", f"![{assignment.id}: totals](plots/{paths[-1].name})", ""]
+    lines += ["## 常见错误 Most frequent misconceptions", ""]
+    if counts:
+        lines += ["| students | item | misconception | hint |", "| ---: | --- | --- | --- |"]
+        for (item_id, variant), count in counts.most_common(TOP_MISCONCEPTIONS):
+            name, hint = _misconception_text(names, item_id, variant)
+            lines.append(f"| {count} | {item_id} | {name} | {hint} |")
+        paths.append(_plot_misconceptions(plots, counts, names))
+        lines += ["", f"![most frequent misconceptions](plots/{paths[-1].name})", ""]
+    else:
+        lines += ["None recognised.", ""]
+    lines += _attention(students, reports, not_graded, mismatches, enforced)
+    markdown = "\n".join(lines) + "\n"
+    (out / "class_report.md").write_text(markdown, encoding="utf-8")
+    html = mistune.create_markdown(plugins=["table"])(markdown)
+    page = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Class report: {registry.id}</title>\n<style>{_STYLE}</style></head>\n<body>\n{html}</body></html>\n'
+    (out / "class_report.html").write_text(page, encoding="utf-8")
+    return [out / "class_report.md", out / "class_report.html", *paths]
+
+
+def _misconception_text(names, item_id, variant):
+    if variant == misconceptions.PUBLIC_ANSWERS.id:
+        return misconceptions.PUBLIC_ANSWERS.name, misconceptions.PUBLIC_ANSWERS.hint
+    misconception = names.get((item_id, variant))
+    return (misconception.name, misconception.hint) if misconception else (variant, "")
+
+
+def _attention(students, reports, not_graded, mismatches, enforced):
+    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags."""
+    lines = ["## 需要关注 Students who need a look", ""]
+    rows = []
+    for assignment, reasons in not_graded.items():
+        rows += [(student, assignment, "not graded", reason) for student, reason in reasons.items()]
+    for assignment, by_student in reports.items():
+        for student, report in by_student.items():
+            if not isinstance(report, dict):
+                rows.append((student, assignment, "not cross-checked", report))
+                continue
+            for status, label in ATTENTION.items():
+                items = [r["id"] for r in report["items"] if r["status"] == status]
+                if items:
+                    rows.append((student, assignment, label, ", ".join(items)))
+    by_submission = collections.defaultdict(list)
+    for mismatch in mismatches:
+        by_submission[(mismatch.student, mismatch.assignment)].append(mismatch)
+    for (student, assignment), cells in by_submission.items():
+        recorded = sum(m.gradebook_score or 0.0 for m in cells)
+        computed = sum(m.cli_score for m in cells)
+        action = "the command line's scores written to the gradebook" if enforced else "gradebook unchanged; rerun with --enforce to correct it"
+        rows.append((student, assignment, "tamper flag", f"{len(cells)} cells: kernel {recorded:g} vs out of kernel {computed:g} points; {action}"))
+    if not rows:
+        return lines + ["Nobody.", ""]
+    lines += ["| student | assignment | what | details |", "| --- | --- | --- | --- |"]
+    lines += [f"| {s} | {a} | {what} | {details.replace('|', '/')} |" for s, a, what, details in sorted(rows)]
+    return lines + [""]
+
+
+def _plot_items(plots, assignment, by_student):
+    items = list(assignment.items)
+    shares = [item_statistics(item, by_student)[1:] for item in items]
+    figure, axes = plt.subplots(figsize=(8, 0.32 * len(items) + 1.2))
+    left = [0.0] * len(items)
+    for index, (label, color) in enumerate((("full", "#4c9a2a"), ("partial", "#f2b134"), ("zero", "#c8553d"))):
+        widths = [100 * share[index] for share in shares]
+        axes.barh([item.id for item in items], widths, left=left, color=color, label=label)
+        left = [a + b for a, b in zip(left, widths)]
+    axes.invert_yaxis()
+    axes.set_xlabel("% of graded submissions")
+    axes.set_title(f"{assignment.id}: marks per equation ({len(by_student)} submissions)")
+    axes.legend(loc="lower right", fontsize="small")
+    return _save(figure, plots / f"{assignment.id}_items.png")
+
+
+def _plot_totals(plots, assignment, totals):
+    figure, axes = plt.subplots(figsize=(6, 3))
+    axes.hist(totals, bins=min(20, max(5, len(totals) // 2)), range=(0, assignment.points), color="#3b6ea5")
+    axes.set_xlabel(f"total (of {assignment.points:g})")
+    axes.set_ylabel("students")
+    axes.set_title(f"{assignment.id}: totals")
+    return _save(figure, plots / f"{assignment.id}_totals.png")
+
+
+def _plot_misconceptions(plots, counts, names):
+    top = counts.most_common(TOP_MISCONCEPTIONS)
+    figure, axes = plt.subplots(figsize=(8, 0.35 * len(top) + 1.2))
+    axes.barh([f"{item}: {_misconception_text(names, item, variant)[0]}"[:60] for (item, variant), _ in top], [count for _, count in top], color="#7a4ea3")
+    axes.invert_yaxis()
+    axes.set_xlabel("students")
+    axes.set_title("most frequent misconceptions")
+    return _save(figure, plots / "misconceptions.png")
+
+
+def _save(figure, path):
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+_STYLE = "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}img{max-width:100%}"

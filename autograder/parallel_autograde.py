@@ -1,0 +1,117 @@
+"""`nbgrader autograde` of a class in N parallel shards, with the results of a serial run.
+
+nbgrader grades one submission after another. Here the students are dealt round-robin to N
+shards; each shard is nbgrader's own `autograde`, told by its `student_id_exclude` to leave
+everyone else out, on a copy of the gradebook (sqlite takes one writer at a time); then each
+shard's grades are written into the gradebook through nbgrader's Gradebook API. With one job
+nbgrader runs on the gradebook itself.
+
+A submission nbgrader fails on is reported and leaves no half-graded submission behind: the
+gradebook holds, per student, a fully autograded submission or none.
+"""
+
+import shutil
+import time
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from .nbgrader_course import AUTOGRADED
+
+POLL_SECONDS = 2
+SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "late_submission_penalty")
+GRADE_COLUMNS, COMMENT_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"), ("auto_comment", "manual_comment")
+
+
+def autograde(course, assignment, students, everyone, jobs=1, progress=None):
+    """Autograde the assignment of ``students`` (ids; ``everyone`` are all the roster's); return {student: reason} of failures.
+
+    progress(done, total) is called as submissions are graded.
+    """
+    students = sorted(students)
+    shards = [students[k::jobs] for k in range(max(1, min(jobs, len(students))))]
+    runs, logs = [], []
+    for number, shard in enumerate(shards):
+        gradebook = course.gradebook if len(shards) == 1 else _shard_gradebook(course, assignment, number)
+        excluded = ",".join(sorted(set(everyone) - set(shard)))
+        log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
+        path = course.logs / f"{log}.log"
+        logs.append((path, path.stat().st_size if path.exists() else 0))
+        process = course.start("autograde", assignment, f"--CourseDirectory.student_id_exclude={excluded}", "--force", log=log, gradebook=gradebook)
+        runs.append((process, gradebook, shard))
+    while any(process.poll() is None for process, _, _ in runs):
+        if progress:
+            progress(_finished(logs, assignment), len(students))
+        time.sleep(POLL_SECONDS)
+    failures = {}
+    for _, gradebook, shard in runs:
+        failures.update(_unfinished(gradebook, assignment, shard))
+        if gradebook != course.gradebook:
+            _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
+    if progress:
+        progress(len(students) - len(failures), len(students))
+    return failures
+
+
+def _shard_gradebook(course, assignment, number):
+    path = course.root / "shards" / f"{assignment}-{number}.db"
+    path.parent.mkdir(exist_ok=True)
+    shutil.copyfile(course.gradebook, path)
+    return path
+
+
+def _finished(logs, assignment):
+    """How many autograded notebooks the runs have written so far, by their logs ([(path, offset at the start)]).
+
+    nbgrader logs "Writing N bytes to …/autograded/<student>/<assignment>/<assignment>.ipynb"
+    once a submission is graded.
+    """
+    written = f"/{AUTOGRADED}/"
+    ending = f"/{assignment}/{assignment}.ipynb"
+    done = 0
+    for path, offset in logs:
+        with open(path, "rb") as log:
+            log.seek(offset)
+            lines = log.read().decode("utf-8", errors="replace").splitlines()
+        done += sum("Writing" in line and written in line and line.rstrip().endswith(ending) for line in lines)
+    return done
+
+
+def _unfinished(gradebook, assignment, students):
+    """{student: reason} of the students without a fully autograded submission; a half-made one is removed."""
+    failures = {}
+    with Gradebook(f"sqlite:///{gradebook}") as book:
+        for student in students:
+            try:
+                submission = book.find_submission(assignment, student)
+            except MissingEntry:
+                failures[student] = "nbgrader made no submission of it"
+                continue
+            grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
+            if any(grade.auto_score is None for grade in grades):
+                book.remove_submission(assignment, student)
+                failures[student] = "nbgrader could not autograde it"
+    return failures
+
+
+def _merge(shard_gradebook, gradebook, assignment, students):
+    """Write the shard's submissions of the students into the gradebook, column by column."""
+    with Gradebook(f"sqlite:///{shard_gradebook}") as shard, Gradebook(f"sqlite:///{gradebook}") as book:
+        for student in sorted(students):
+            source = shard.find_submission(assignment, student)
+            book.update_or_create_submission(assignment, student, **_columns(source, SUBMISSION_COLUMNS))
+            for notebook in source.notebooks:
+                _copy(notebook, book.find_submission_notebook(notebook.name, assignment, student), NOTEBOOK_COLUMNS)
+                for grade in notebook.grades:
+                    _copy(grade, book.find_grade(grade.name, notebook.name, assignment, student), GRADE_COLUMNS)
+                for comment in notebook.comments:
+                    _copy(comment, book.find_comment(comment.name, notebook.name, assignment, student), COMMENT_COLUMNS)
+        book.db.commit()
+
+
+def _columns(row, names):
+    return {name: getattr(row, name) for name in names}
+
+
+def _copy(source, target, names):
+    for name, value in _columns(source, names).items():
+        setattr(target, name, value)

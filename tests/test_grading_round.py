@@ -1,0 +1,264 @@
+"""The instructor's grading round, end to end with real nbgrader, kernels and sqlite gradebook.
+
+Two rounds of the small simulated class on bp: one serial, one with --jobs 2 and --enforce.
+"""
+
+import csv
+import html
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from nbgrader.api import Gradebook, MissingEntry
+from notebooks import ROOT
+
+from autograder import cases
+from autograder.course import load_course
+from autograder.misconceptions import CATALOG
+from autograder.nbgrader_course import nbgrader_environment
+from autograder.parallel_autograde import _unfinished
+from simulated_class import students as simulated
+
+ASSIGNMENT = "bp"
+COURSE = load_course()
+ITEMS = [item.id for item in COURSE.assignment(ASSIGNMENT).items]
+CLASS = simulated.make_class((ASSIGNMENT,), small=True)
+BY_PROFILE = {student.profile: student for student in CLASS}
+
+
+def run_round(out, *options):
+    command = [sys.executable, "-m", "autograder.grading_round", "--small", "--assignments", ASSIGNMENT, "--out", str(out), *options]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out, result.stdout
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory):
+    return run_round(tmp_path_factory.mktemp("serial"), "--jobs", "1")
+
+
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory):
+    return run_round(tmp_path_factory.mktemp("parallel"), "--jobs", "2", "--enforce")
+
+
+def gradebook_of(out):
+    return Gradebook(f"sqlite:///{out / 'course' / 'gradebook.db'}")
+
+
+def scores(out, student):
+    """{item: score} of the student's bp in the round's gradebook, or None without a submission."""
+    with gradebook_of(out) as book:
+        try:
+            submission = book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+        except MissingEntry:
+            return None
+        return {grade.name: grade.score for grade in submission.grades}
+
+
+def cli_report(out, student):
+    return json.loads((out / "reports" / ASSIGNMENT / f"{student}.json").read_text(encoding="utf-8"))
+
+
+def per_item_csv(out):
+    with open(out / "grades_per_item.csv", newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_the_gradebook_holds_what_the_out_of_kernel_grader_gives_every_honest_student(serial):
+    out, _ = serial
+    for student in CLASS:
+        if student.profile in (*simulated.TAMPERING, simulated.CORRUPT, simulated.MISSING):
+            continue
+        report = {item["id"]: item["score"] for item in cli_report(out, student.id)["items"]}
+        assert scores(out, student.id) == report, student
+
+
+def test_each_kind_of_submission_gets_the_scores_and_statuses_it_deserves(serial):
+    out, _ = serial
+    assert sum(scores(out, BY_PROFILE[simulated.COMPLETE].id).values()) == COURSE.assignment(ASSIGNMENT).points
+    assert sum(scores(out, BY_PROFILE[simulated.UNFINISHED].id).values()) == 0
+    item, variant = BY_PROFILE[simulated.MISTAKE].mistakes[ASSIGNMENT]
+    mistaken = {i["id"]: i for i in cli_report(out, BY_PROFILE[simulated.MISTAKE].id)["items"]}
+    assert (mistaken[item]["misconception"], scores(out, BY_PROFILE[simulated.MISTAKE].id)[item]) == (variant, 0)
+    crashed = {i["id"]: i["status"] for i in cli_report(out, BY_PROFILE[simulated.CRASH].id)["items"]}
+    assert crashed[simulated.CRASHING[ASSIGNMENT]] == "crashed"
+    hung = {i["id"]: i["status"] for i in cli_report(out, BY_PROFILE[simulated.HANG].id)["items"]}
+    assert hung[simulated.HANGING[ASSIGNMENT]] == "timeout"
+    # the crash and the hang cost their own function and those that call it, nothing else
+    assert scores(out, BY_PROFILE[simulated.CRASH].id)["delta_w"] == scores(out, BY_PROFILE[simulated.HANG].id)["delta_w"] == 2
+
+
+def test_a_submission_nbgrader_cannot_grade_is_reported_and_leaves_the_gradebook_consistent(serial):
+    out, stdout = serial
+    for profile in (simulated.CORRUPT, simulated.MISSING):
+        student = BY_PROFILE[profile].id
+        assert scores(out, student) is None
+        assert re.search(rf"{student} bp: not graded: ", stdout)
+    report = (out / "class_report.md").read_text(encoding="utf-8")
+    assert f"| {BY_PROFILE[simulated.CORRUPT].id} | bp | not graded | bp.ipynb is not a readable notebook (NotJSONError) |" in report
+    assert f"| {BY_PROFILE[simulated.MISSING].id} | bp | not graded | no bp.ipynb in the submission (found: bp (1).ipynb) |" in report
+    with gradebook_of(out) as book:  # everyone else has a fully autograded submission
+        submissions = book.assignment_submissions(ASSIGNMENT)
+        assert len(submissions) == len(CLASS) - 2
+        assert all(grade.auto_score is not None for s in submissions for n in s.notebooks for grade in n.grades)
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own add_submission warns so
+def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", nbgrader_environment()["PATH"])  # a new gradebook runs alembic
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(url) as book:
+        book.add_assignment(ASSIGNMENT)
+        book.add_notebook(ASSIGNMENT, ASSIGNMENT)
+        book.add_grade_cell("sigmoid", ASSIGNMENT, ASSIGNMENT, max_score=1, cell_type="code")
+        for student in ("graded", "half"):
+            book.add_student(student)
+            book.add_submission(ASSIGNMENT, student)
+        book.find_grade("sigmoid", ASSIGNMENT, ASSIGNMENT, "graded").auto_score = 1.0
+        book.db.commit()
+    assert _unfinished(tmp_path / "gradebook.db", ASSIGNMENT, ["graded", "half", "absent"]) == {
+        "half": "nbgrader could not autograde it",
+        "absent": "nbgrader made no submission of it",
+    }
+    with Gradebook(url) as book:
+        assert [s.student_id for s in book.assignment_submissions(ASSIGNMENT)] == ["graded"]
+
+
+def test_both_channels_arrive_with_their_timestamps(serial):
+    out, _ = serial
+    channels = {student.channel for student in CLASS if student.profile not in (simulated.CORRUPT, simulated.MISSING)}
+    assert channels == {simulated.NBGRADER, simulated.LMS}
+    with gradebook_of(out) as book:
+        for student in CLASS:
+            if student.profile not in (simulated.CORRUPT, simulated.MISSING):
+                stamp = book.find_submission(ASSIGNMENT, student.id).timestamp
+                assert stamp == student.submitted_at.replace(tzinfo=None), student
+
+
+def test_the_per_item_csv_has_a_column_per_item_and_the_gradebooks_scores(serial):
+    out, _ = serial
+    rows = per_item_csv(out)
+    assert list(rows[0]) == ["student_id", "last_name", "first_name", *ITEMS, "bp_total", "total"]
+    assert [row["student_id"] for row in rows] == sorted(student.id for student in CLASS)
+    for row in rows:
+        recorded = scores(out, row["student_id"])
+        if recorded is None:
+            assert all(row[item] == "" for item in ITEMS + ["bp_total"])
+            continue
+        assert {item: float(row[item]) for item in ITEMS} == recorded
+        assert float(row["bp_total"]) == pytest.approx(sum(recorded.values()))
+
+
+def test_the_tampering_kernel_is_caught_by_the_cross_check(serial):
+    out, stdout = serial
+    tamperer = BY_PROFILE[simulated.TAMPER_ATTRIBUTE].id
+    assert sum(scores(out, tamperer).values()) == COURSE.assignment(ASSIGNMENT).points  # what the kernel reported
+    assert cli_report(out, tamperer)["score"] == 0
+    assert f"19 cells differ from the command line in 1 submissions: {tamperer} bp" in stdout
+    report = (out / "class_report.md").read_text(encoding="utf-8")
+    assert re.search(rf"\| {tamperer} \| bp \| tamper flag \| 19 cells: kernel 35 vs out of kernel 0 points; gradebook unchanged", report)
+
+
+def test_enforce_writes_the_out_of_kernel_scores_into_the_gradebook(parallel):
+    out, _ = parallel
+    tamperer = BY_PROFILE[simulated.TAMPER_ATTRIBUTE].id
+    assert scores(out, tamperer) == {item: 0.0 for item in ITEMS}
+    with gradebook_of(out) as book:
+        assert book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, tamperer).flagged
+    assert "the command line's scores written to the gradebook" in (out / "class_report.md").read_text(encoding="utf-8")
+
+
+def test_parallel_grading_gives_the_serial_results(serial, parallel):
+    (serial_out, _), (parallel_out, parallel_stdout) = serial, parallel
+    tamperer = BY_PROFILE[simulated.TAMPER_ATTRIBUTE].id
+    # before --enforce, only the tamperer's cells differed from the command line in the parallel run
+    assert f"19 cells differ from the command line in 1 submissions: {tamperer} bp" in parallel_stdout
+    serial_rows = {row["student_id"]: row for row in per_item_csv(serial_out)}
+    parallel_rows = {row["student_id"]: row for row in per_item_csv(parallel_out)}
+    assert {s: r for s, r in serial_rows.items() if s != tamperer} == {s: r for s, r in parallel_rows.items() if s != tamperer}
+    for student in CLASS:
+        if student.id != tamperer:
+            assert scores(serial_out, student.id) == scores(parallel_out, student.id)
+            assert comments(serial_out, student.id) == comments(parallel_out, student.id)
+        if (serial_out / "reports" / ASSIGNMENT / f"{student.id}.json").exists():
+            assert cli_report(serial_out, student.id) == cli_report(parallel_out, student.id)
+
+
+def comments(out, student):
+    with gradebook_of(out) as book:
+        try:
+            return {c.name: (c.auto_comment, c.manual_comment) for c in book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).comments}
+        except MissingEntry:
+            return None
+
+
+def feedback_text(path):
+    page = re.sub(r"<(style|script)\b.*?</\1>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def hidden_case_values(student):
+    """Texts of the numbers that only the student's hidden cases hold: arguments and answers, as the grader prints them."""
+    values = set()
+    for item in COURSE.assignment(ASSIGNMENT).items:
+        for case in cases.generate(item, cases.item_seed(COURSE.base_seed, COURSE.id, ASSIGNMENT, student, item.id)):
+            for value in (*case.arguments(), item.reference(*case.arguments())):
+                values |= {text for number in _floats(value) for text in (f"{number:.6g}", f"{number:.3g}", repr(number))}
+    return {text for text in values if len(text.lstrip("-0.").replace(".", "")) >= 3}
+
+
+def numbers_in(text):
+    return set(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", text))
+
+
+def _floats(value):
+    if isinstance(value, (tuple, list)):
+        return [number for part in value for number in _floats(part)]
+    try:
+        return [float(number) for number in np.asarray(value, dtype=float).ravel()]
+    except (TypeError, ValueError):
+        return []
+
+
+def test_the_feedback_shows_scores_and_hints_but_no_hidden_test_or_hidden_case(serial):
+    out, _ = serial
+    released = (out / "course" / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
+    hidden_lines = {"from autograder.nbgrader_cell import hidden_score", "### BEGIN HIDDEN TESTS", 'hidden_score("sigmoid")'}
+    graded = [s for s in CLASS if scores(out, s.id) is not None]
+    for student in graded:
+        text = feedback_text(out / "course" / "feedback" / student.id / ASSIGNMENT / f"{ASSIGNMENT}.html")
+        assert not [line for line in hidden_lines if line in text], student
+        leaked = sorted((hidden_case_values(student.id) & numbers_in(text)) - numbers_in(released))
+        assert not leaked, (student, leaked[:5])
+        if student.profile not in simulated.TAMPERING:
+            assert re.search(r"sigmoid: \d\.\d\d/1 \w+", text) and "hidden cases passed" in text, student
+    mistaken = feedback_text(out / "course" / "feedback" / BY_PROFILE[simulated.MISTAKE].id / ASSIGNMENT / f"{ASSIGNMENT}.html")
+    assert "提示 Hint:" in mistaken and "First failing case: case 1: " in mistaken
+
+
+def test_the_class_report_lists_who_needs_a_look_and_has_its_plots(serial):
+    out, _ = serial
+    report = (out / "class_report.md").read_text(encoding="utf-8")
+    crash, hang = BY_PROFILE[simulated.CRASH].id, BY_PROFILE[simulated.HANG].id
+    assert re.search(rf"\| {crash} \| bp \| crash \| [^|]*{simulated.CRASHING[ASSIGNMENT]}", report)
+    assert re.search(rf"\| {hang} \| bp \| timeout \| [^|]*{simulated.HANGING[ASSIGNMENT]}", report)
+    item, variant = BY_PROFILE[simulated.MISTAKE].mistakes[ASSIGNMENT]
+    name = next(m.name for m in CATALOG[item] if m.id == variant)
+    assert f"| 1 | {item} | {name} | " in report
+    page = (out / "class_report.html").read_text(encoding="utf-8")
+    assert "<table>" in page and 'src="plots/misconceptions.png"' in page
+    for plot in ("bp_items.png", "bp_totals.png", "misconceptions.png"):
+        content = (out / "plots" / plot).read_bytes()
+        assert content.startswith(b"\x89PNG") and len(content) > 5000, plot
+
+
+def test_the_round_prints_progress_the_table_and_the_timings(serial):
+    _, stdout = serial
+    assert "[4/8] autograde" in stdout and re.search(r"autograde bp: 6/6", stdout)
+    assert re.search(r"bp +delta_theta +2 +\d\.\d\d +\d+% +\d+% +\d+%  5\.12", stdout)
+    assert re.search(r"^total +\d+\.\d$", stdout, flags=re.M)
