@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, never a window
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import mistune  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 
@@ -85,7 +86,7 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
     lines += ["## 常见错误 Most frequent misconceptions", ""]
     if counts:
         lines += ["| students | item | misconception | hint |", "| ---: | --- | --- | --- |"]
-        for (item_id, variant), count in counts.most_common(TOP_MISCONCEPTIONS):
+        for (item_id, variant), count in counts.most_common():
             name, hint = _misconception_text(names, item_id, variant)
             lines.append(f"| {count} | {item_id} | {name} | {hint} |")
         paths.append(_plot_misconceptions(plots, counts, names))
@@ -149,8 +150,8 @@ def _plot_items(plots, assignment, by_student):
         left = [a + b for a, b in zip(left, widths)]
     axes.invert_yaxis()
     axes.set_xlabel("% of graded submissions")
-    axes.set_title(f"{assignment.id}: marks per equation ({len(by_student)} submissions)")
-    axes.legend(loc="lower right", fontsize="small")
+    axes.set_title(f"{assignment.id}: marks per equation ({len(by_student)} submissions)", pad=24)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize="small", frameon=False)
     return _save(figure, plots / f"{assignment.id}_items.png")
 
 
@@ -169,6 +170,7 @@ def _plot_misconceptions(plots, counts, names):
     axes.barh([f"{item}: {_misconception_text(names, item, variant)[0]}"[:60] for (item, variant), _ in top], [count for _, count in top], color="#7a4ea3")
     axes.invert_yaxis()
     axes.set_xlabel("students")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title("most frequent misconceptions")
     return _save(figure, plots / "misconceptions.png")
 

@@ -8,11 +8,11 @@
    student import`; half the submissions in nbgrader's submitted/, half as an LMS download
    imported with `nbgrader zip_collect`;
 3. check: each submission's notebook is there and readable; the others are reported and left out;
-4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_autograde``);
+4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``);
 5. cross-check: every submission graded again by ``python -m autograder`` outside the kernel
    and compared with the gradebook; ``--enforce`` writes the command line's score into each
    mismatched cell (``crosscheck``);
-6. feedback: `nbgrader generate_feedback` (nbgrader_config.py keeps the hidden tests out);
+6. feedback: `nbgrader generate_feedback`, in shards too (nbgrader_config.py keeps the hidden tests out);
 7. export: `nbgrader export` (totals) and the per-item CSV (``per_item_export``);
 8. report: the class report in Markdown and HTML with its plots (``class_report``).
 
@@ -32,7 +32,7 @@ import nbformat
 
 from simulated_class.students import make_class, write_class
 
-from . import class_report, crosscheck, parallel_autograde
+from . import class_report, crosscheck, parallel_nbgrader
 from .course import load_course
 from .nbgrader_course import ROOT, SOURCE, SUBMITTED, CourseFolder
 from .release import write_companion_files
@@ -87,7 +87,7 @@ class Round:
     def autograde(self):
         everyone = [s.id for s in self.students]
         for assignment in self.assignments:
-            failures = parallel_autograde.autograde(
+            failures = parallel_nbgrader.autograde(
                 self.course, assignment, self.gradable(assignment), everyone, self.jobs, _progress(f"autograde {assignment}")
             )
             for student, reason in failures.items():
@@ -108,8 +108,10 @@ class Round:
             print("    --enforce: the command line's scores are now in the gradebook")
 
     def feedback(self):
+        everyone = [s.id for s in self.students]
         for assignment in self.assignments:
-            self.course.run("generate_feedback", assignment, "--force", log="generate_feedback")
+            graded = [s for s in everyone if s not in self.not_graded[assignment]]
+            parallel_nbgrader.generate_feedback(self.course, assignment, graded, everyone, self.jobs)
 
     def export(self):
         self.course.run("export", f"--to={self.out / 'grades.csv'}", log="export")
@@ -152,13 +154,14 @@ def submission_problem(course, student, assignment):
     return None
 
 
-def _progress(label):
-    """A progress(done, total) callback that prints a line whenever the count changes."""
+def _progress(label, steps=10):
+    """A progress(done, total) callback that prints a line at each tenth of the way, and at the end."""
     last = [None]
 
     def progress(done, total):
-        if done != last[0]:
-            last[0] = done
+        step = done * steps // max(total, 1)
+        if step != last[0]:
+            last[0] = step
             print(f"    {label}: {done}/{total}", flush=True)
 
     return progress

@@ -19,7 +19,7 @@ from autograder import cases
 from autograder.course import load_course
 from autograder.misconceptions import CATALOG
 from autograder.nbgrader_course import nbgrader_environment
-from autograder.parallel_autograde import _unfinished
+from autograder.parallel_nbgrader import _unfinished
 from simulated_class import students as simulated
 
 ASSIGNMENT = "bp"
@@ -260,5 +260,8 @@ def test_the_class_report_lists_who_needs_a_look_and_has_its_plots(serial):
 def test_the_round_prints_progress_the_table_and_the_timings(serial):
     _, stdout = serial
     assert "[4/8] autograde" in stdout and re.search(r"autograde bp: 6/6", stdout)
+    for step in ("autograde", "cross-check"):
+        counts = [int(done) for done in re.findall(rf"{step} bp: (\d+)/6", stdout)]
+        assert counts == sorted(counts) and counts[-1] == 6, step
     assert re.search(r"bp +delta_theta +2 +\d\.\d\d +\d+% +\d+% +\d+%  5\.12", stdout)
     assert re.search(r"^total +\d+\.\d$", stdout, flags=re.M)

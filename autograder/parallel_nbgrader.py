@@ -1,21 +1,23 @@
-"""`nbgrader autograde` of a class in N parallel shards, with the results of a serial run.
+"""nbgrader's per-student steps, `autograde` and `generate_feedback`, in N parallel shards.
 
 nbgrader grades one submission after another. Here the students are dealt round-robin to N
-shards; each shard is nbgrader's own `autograde`, told by its `student_id_exclude` to leave
-everyone else out, on a copy of the gradebook (sqlite takes one writer at a time); then each
-shard's grades are written into the gradebook through nbgrader's Gradebook API. With one job
-nbgrader runs on the gradebook itself.
+shards, each nbgrader's own command told by its `student_id_exclude` to leave everyone else
+out. Autograde writes the gradebook, and sqlite takes one writer at a time: each shard works
+on a copy of it, and then its grades are written into the gradebook through nbgrader's
+Gradebook API, giving the results of a serial run. Feedback only reads the gradebook. With one
+job nbgrader runs as it is, on the gradebook itself.
 
 A submission nbgrader fails on is reported and leaves no half-graded submission behind: the
 gradebook holds, per student, a fully autograded submission or none.
 """
 
+import re
 import shutil
 import time
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from .nbgrader_course import AUTOGRADED
+from .nbgrader_course import AUTOGRADED, NbgraderFailed
 
 POLL_SECONDS = 2
 SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "late_submission_penalty")
@@ -27,20 +29,20 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None):
 
     progress(done, total) is called as submissions are graded.
     """
-    students = sorted(students)
-    shards = [students[k::jobs] for k in range(max(1, min(jobs, len(students))))]
+    shards, total = _shards(students, jobs), len(students)
+    if not shards:
+        return {}
     runs, logs = [], []
     for number, shard in enumerate(shards):
         gradebook = course.gradebook if len(shards) == 1 else _shard_gradebook(course, assignment, number)
-        excluded = ",".join(sorted(set(everyone) - set(shard)))
         log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
         path = course.logs / f"{log}.log"
         logs.append((path, path.stat().st_size if path.exists() else 0))
-        process = course.start("autograde", assignment, f"--CourseDirectory.student_id_exclude={excluded}", "--force", log=log, gradebook=gradebook)
+        process = course.start("autograde", assignment, _only(shard, everyone), "--force", log=log, gradebook=gradebook)
         runs.append((process, gradebook, shard))
     while any(process.poll() is None for process, _, _ in runs):
         if progress:
-            progress(_finished(logs, assignment), len(students))
+            progress(_finished(logs, assignment), total)
         time.sleep(POLL_SECONDS)
     failures = {}
     for _, gradebook, shard in runs:
@@ -48,8 +50,29 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None):
         if gradebook != course.gradebook:
             _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
     if progress:
-        progress(len(students) - len(failures), len(students))
+        progress(total - len(failures), total)
     return failures
+
+
+def generate_feedback(course, assignment, students, everyone, jobs=1):
+    """`nbgrader generate_feedback` of the assignment for the students, in parallel shards."""
+    runs = []
+    for number, shard in enumerate(_shards(students, jobs)):
+        runs.append(course.start("generate_feedback", assignment, _only(shard, everyone), "--force", log=f"generate_feedback-{assignment}-{number}"))
+    failed = [number for number, process in enumerate(runs) if process.wait() != 0]
+    if failed:
+        raise NbgraderFailed(f"nbgrader generate_feedback {assignment} failed; see {course.logs}/generate_feedback-{assignment}-{failed[0]}.log")
+
+
+def _shards(students, jobs):
+    """The students dealt round-robin to at most ``jobs`` non-empty shards."""
+    students = sorted(students)
+    return [students[k::jobs] for k in range(min(jobs, len(students)))]
+
+
+def _only(shard, everyone):
+    """nbgrader's option that leaves out everyone not in the shard."""
+    return f"--CourseDirectory.student_id_exclude={','.join(sorted(set(everyone) - set(shard)))}"
 
 
 def _shard_gradebook(course, assignment, number):
@@ -60,19 +83,20 @@ def _shard_gradebook(course, assignment, number):
 
 
 def _finished(logs, assignment):
-    """How many autograded notebooks the runs have written so far, by their logs ([(path, offset at the start)]).
+    """How many submissions the runs have graded so far, read from their logs ([(path, offset at the start)]).
 
     nbgrader logs "Writing N bytes to …/autograded/<student>/<assignment>/<assignment>.ipynb"
-    once a submission is graded.
+    twice per submission (sanitized, then executed); a submission is done at its second write,
+    or once the run has gone on to another one.
     """
-    written = f"/{AUTOGRADED}/"
-    ending = f"/{assignment}/{assignment}.ipynb"
     done = 0
     for path, offset in logs:
         with open(path, "rb") as log:
             log.seek(offset)
-            lines = log.read().decode("utf-8", errors="replace").splitlines()
-        done += sum("Writing" in line and written in line and line.rstrip().endswith(ending) for line in lines)
+            text = log.read().decode("utf-8", errors="replace")
+        written = re.findall(rf"Writing \d+ bytes to (.*/{AUTOGRADED}/[^/]+/{re.escape(assignment)}/{re.escape(assignment)}\.ipynb)", text)
+        order = list(dict.fromkeys(written))
+        done += sum(written.count(notebook) >= 2 or notebook != order[-1] for notebook in order)
     return done
 
 
