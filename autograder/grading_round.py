@@ -34,10 +34,15 @@ from simulated_class.students import make_class, write_class
 
 from . import class_report, crosscheck, parallel_nbgrader
 from .course import load_course
-from .nbgrader_course import ROOT, SOURCE, SUBMITTED, CourseFolder
+from .nbgrader_course import ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
 from .release import write_companion_files
 
 DEFAULT_OUT = ROOT / "var" / "round"
+MARKER = ".grading-round"  # the output folder is emptied on each run only when it holds this file
+
+
+class RoundError(RuntimeError):
+    """The round cannot go on; the message says why."""
 
 
 class Round:
@@ -55,8 +60,7 @@ class Round:
         self.timings = []  # [(step, seconds)]
 
     def release(self):
-        if self.out.exists():
-            shutil.rmtree(self.out)
+        empty_output_folder(self.out)
         for assignment in self.assignments:
             folder = self.course.root / SOURCE / assignment
             folder.mkdir(parents=True)
@@ -139,6 +143,16 @@ class Round:
         (self.out / "timings.json").write_text(json.dumps({"jobs": self.jobs, "students": len(self.students), "seconds": timings}, indent=1) + "\n")
 
 
+def empty_output_folder(out):
+    """Make out an empty folder marked as a round's; refuse to empty a folder that is not a round's output."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise RoundError(f"{out} is not empty and not a grading round's output folder: choose another --out")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("made by python -m autograder.grading_round, which empties this folder on each run\n")
+
+
 def submission_problem(course, student, assignment):
     """Why the student's submission of the assignment cannot go to nbgrader, or None when it can."""
     notebook = course.notebook(SUBMITTED, student, assignment)
@@ -173,7 +187,7 @@ def main(argv=None):
     parser.add_argument("--enforce", action="store_true", help="write the command line's score into every cell the cross-check disputes")
     parser.add_argument("--small", action="store_true", help="a class of a handful of students instead of about forty")
     parser.add_argument("--assignments", nargs="+", metavar="ID", help="grade only these assignments (default: all of course.yaml)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the output folder, emptied first (default: var/round)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the output folder, emptied first if it is an earlier round's (default: var/round)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
@@ -182,7 +196,11 @@ def main(argv=None):
         if assignment not in known:
             parser.error(f"no assignment {assignment!r} in course.yaml; it has: {', '.join(known)}")
     grading_round = Round(args.out, args.jobs, args.enforce, args.small, args.assignments)
-    grading_round.run()
+    try:
+        grading_round.run()
+    except (RoundError, NbgraderFailed) as error:
+        print(f"grading round stopped: {error}", file=sys.stderr)
+        return 2
     print()
     print(class_report.item_table(grading_round.course.gradebook, grading_round.registry, [s.id for s in grading_round.students]))
     print()

@@ -265,3 +265,17 @@ def test_the_round_prints_progress_the_table_and_the_timings(serial):
         assert counts == sorted(counts) and counts[-1] == 6, step
     assert re.search(r"bp +delta_theta +2 +\d\.\d\d +\d+% +\d+% +\d+%  5\.12", stdout)
     assert re.search(r"^total +\d+\.\d$", stdout, flags=re.M)
+
+
+def test_a_folder_that_is_not_a_rounds_output_is_never_emptied(tmp_path):
+    (tmp_path / "thesis.tex").write_text("years of work")
+    result = subprocess.run([sys.executable, "-m", "autograder.grading_round", "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert "is not empty and not a grading round's output folder" in result.stderr
+    assert (tmp_path / "thesis.tex").read_text() == "years of work" and len(list(tmp_path.iterdir())) == 1
+
+
+@pytest.mark.parametrize(("options", "message"), [(["--jobs", "0"], "--jobs must be at least 1"), (["--assignments", "svm"], "no assignment 'svm' in course.yaml")])
+def test_bad_options_are_refused_with_a_reason(tmp_path, options, message):
+    result = subprocess.run([sys.executable, "-m", "autograder.grading_round", "--out", str(tmp_path), *options], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and message in result.stderr and not list(tmp_path.iterdir())
