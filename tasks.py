@@ -3,6 +3,7 @@
     python3 tasks.py main [--jobs N] [--enforce] [--small]
                                        # set up, then run the main job: a whole grading round
     python3 tasks.py exercise          # set up, then compare standard and accumulated BP (exercise 5.5)
+    python3 tasks.py benchmark         # set up, then measure grading and the reference (scripts/benchmark.py)
     python3 tasks.py test              # set up, then run the tests (extra arguments go to pytest)
     python3 tasks.py release           # set up, then regenerate assignments/ from solutions/ with nbgrader
     python3 tasks.py student [ASSIGNMENT] [--setup-only]
@@ -98,6 +99,10 @@ def exercise(args):
     run(setup(), ROOT / "scripts" / "exercise_5_5.py", *args)
 
 
+def benchmark(args):
+    run(setup(), ROOT / "scripts" / "benchmark.py", *args)
+
+
 def test(args):
     python = setup()
     setup_browser()
@@ -125,7 +130,7 @@ def run(*command, quiet=False):
         sys.exit(f"failed ({completed.returncode}): {' '.join(str(part) for part in command)}")
 
 
-JOBS = {"setup": lambda args: setup(), "main": main, "exercise": exercise, "test": test, "release": release, "student": student}
+JOBS = {"setup": lambda args: setup(), "main": main, "exercise": exercise, "benchmark": benchmark, "test": test, "release": release, "student": student}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in JOBS:

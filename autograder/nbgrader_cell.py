@@ -30,7 +30,7 @@ def hidden_score(item_id, folder=None):
     not move it).
     """
     try:
-        item = next(item for item in load_course().items() if item.id == item_id)
+        item = next(item for item in _course().items() if item.id == item_id)
         notebook = _notebook_folder(folder) / f"{item.assignment}.ipynb"
         report, reason = _graded(str(notebook), _digest(notebook), _student(notebook))
         if reason:
@@ -44,9 +44,15 @@ def hidden_score(item_id, folder=None):
     return float(min(max(result["score"], 0.0), item.points))  # the JSON's score, so every interface agrees
 
 
+@functools.lru_cache(maxsize=1)
+def _course():
+    """The course, read once per kernel: each of a notebook's graded cells asks for it."""
+    return load_course()
+
+
 def grading_timeout_seconds(course=None):
     """The longest hidden_score may take: the submission's time limit and a margin to start up."""
-    course = course or load_course()
+    course = course or _course()
     return course.timeouts.per_submission_seconds + GRADING_TIMEOUT_MARGIN_SECONDS
 
 

@@ -14,8 +14,10 @@ gradebook holds, per student, a fully autograded submission or none.
 import re
 import shutil
 import time
+import warnings
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from .nbgrader_course import AUTOGRADED, NbgraderFailed
 
@@ -119,7 +121,9 @@ def _unfinished(gradebook, assignment, students):
 
 def _merge(shard_gradebook, gradebook, assignment, students):
     """Write the shard's submissions of the students into the gradebook, column by column."""
-    with Gradebook(f"sqlite:///{shard_gradebook}") as shard, Gradebook(f"sqlite:///{gradebook}") as book:
+    with Gradebook(f"sqlite:///{shard_gradebook}") as shard, Gradebook(f"sqlite:///{gradebook}") as book, warnings.catch_warnings():
+        # nbgrader's update_or_create_submission makes SQLAlchemy warn of its own autoflush; the rows are right
+        warnings.simplefilter("ignore", SAWarning)
         for student in sorted(students):
             source = shard.find_submission(assignment, student)
             book.update_or_create_submission(assignment, student, **_columns(source, SUBMISSION_COLUMNS))

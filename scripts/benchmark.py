@@ -1,0 +1,185 @@
+"""Benchmarks of grading and of the reference, on this machine in one run: one table, saved as JSON.
+
+    python scripts/benchmark.py [--students 16] [--out var/benchmark]
+
+1. cli: the command-line grader on one bp notebook, median over the class, against the floor
+   of a bare worker start (`python -c "import numpy"`);
+2. overhead: `nbgrader autograde` of the class with the kit's hidden tests, against the same
+   class with every hidden region replaced by a constant score (nbgrader's own cost);
+3. jobs: the same autograde serially and with --jobs 2 (``parallel_nbgrader``), results compared;
+4. batch: the reference's batch path against its per-sample path for one accumulated-BP update
+   at m = 10,000, d = 100, q = 64, l = 10: updates per second and peak memory (tracemalloc);
+5. worker: the peak resident size of a grading worker (the grader's largest child process).
+
+The class is the simulated class's complete and mistaken bp submissions.
+"""
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import nbformat
+import numpy as np
+from nbgrader.api import Gradebook
+
+from autograder.course import load_course
+from autograder.nbgrader_course import SOURCE, SUBMITTED, CourseFolder
+from autograder.parallel_nbgrader import autograde
+from autograder.release import write_companion_files
+from simulated_class.students import COMPLETE, MISTAKE, NBGRADER, make_class, write_class
+from source_impl import batch, init_params
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "bp"
+TARGETS = {"cli": 3.0, "overhead": 1.15, "jobs": 1.7, "batch": 20.0}
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", re.S)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=16, help="submissions in the class (default 16)")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "benchmark")
+    args = parser.parse_args(argv)
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    args.out.mkdir(parents=True)
+    students = the_class(args.students)
+    results = {"machine": machine()}
+    kit = course(args.out / "kit", students, constant_scores=False)
+    results["cli"] = cli_cost(kit, students)
+    results["worker"] = worker_peak_rss(kit, students[0])
+    constant = course(args.out / "constant", students, constant_scores=True)
+    serial = timed_autograde(kit, students, jobs=1)
+    results["overhead"] = {"kit_seconds": serial, "nbgrader_seconds": timed_autograde(constant, students, jobs=1)}
+    results["overhead"]["ratio"] = serial / results["overhead"]["nbgrader_seconds"]
+    parallel = course(args.out / "parallel", students, constant_scores=False)
+    results["jobs"] = {"serial_seconds": serial, "jobs2_seconds": timed_autograde(parallel, students, jobs=2)}
+    results["jobs"]["speedup"] = serial / results["jobs"]["jobs2_seconds"]
+    results["jobs"]["identical"] = gradebook_rows(kit) == gradebook_rows(parallel)
+    results["batch"] = batch_against_per_sample()
+    (args.out / "benchmark.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\nsaved {args.out / 'benchmark.json'}")
+
+
+def the_class(size):
+    """The simulated class's complete and mistaken bp submissions, all through nbgrader."""
+    typical = [s for s in make_class((ASSIGNMENT,)) if s.profile in (COMPLETE, MISTAKE)]
+    return [dataclasses.replace(s, channel=NBGRADER) for s in typical[:size]]
+
+
+def course(root, students, constant_scores):
+    """A released course with the students' submissions in it; hidden tests constant if asked."""
+    folder = CourseFolder(root)
+    source = root / SOURCE / ASSIGNMENT
+    source.mkdir(parents=True)
+    notebook = nbformat.read(ROOT / SOURCE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    if constant_scores:
+        for cell in notebook.cells:
+            points = cell.metadata.get("nbgrader", {}).get("points")
+            if points is not None:
+                cell.source = HIDDEN_REGION.sub(f"### BEGIN HIDDEN TESTS\n{float(points)}\n### END HIDDEN TESTS", cell.source)
+    nbformat.write(notebook, source / f"{ASSIGNMENT}.ipynb")
+    write_companion_files(ASSIGNMENT, source)
+    folder.run("generate_assignment", ASSIGNMENT, "--force", log="generate_assignment")
+    roster = write_class(students, root, [ASSIGNMENT])
+    folder.run("db", "student", "import", roster, log="roster")
+    return folder
+
+
+def cli_cost(folder, students):
+    def seconds(command):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    grading = [seconds([sys.executable, "-m", "autograder", "grade", folder.notebook(SUBMITTED, s.id, ASSIGNMENT), "--student", s.id]) for s in students]
+    floor = [seconds([sys.executable, "-c", "import numpy"]) for _ in students]
+    return {"median_seconds": statistics.median(grading), "floor_seconds": statistics.median(floor), "ratio": statistics.median(grading) / statistics.median(floor)}
+
+
+def worker_peak_rss(folder, student):
+    """The peak resident size (MB) of the grader's largest child (its workers), grading one submission in a fresh process."""
+    code = (
+        "import resource, sys; from autograder.grader import grade; grade([sys.argv[1]], sys.argv[2]);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    result = subprocess.run([sys.executable, "-c", code, folder.notebook(SUBMITTED, student.id, ASSIGNMENT), student.id], check=True, capture_output=True, text=True)
+    return {"peak_rss_mb": int(result.stdout.split()[-1]) / 1024}  # ru_maxrss is in KiB on Linux
+
+
+def timed_autograde(folder, students, jobs):
+    ids = [s.id for s in students]
+    start = time.perf_counter()
+    failures = autograde(folder, ASSIGNMENT, ids, ids, jobs)
+    seconds = time.perf_counter() - start
+    if failures:
+        raise SystemExit(f"autograde failed for {failures}")
+    return seconds
+
+
+def gradebook_rows(folder):
+    with Gradebook(f"sqlite:///{folder.gradebook}") as book:
+        return sorted((s.student_id, g.name, g.score) for s in book.assignment_submissions(ASSIGNMENT) for n in s.notebooks for g in n.grades)
+
+
+def batch_against_per_sample(m=10_000, d=100, q=64, l=10, seed=0):
+    rng = np.random.default_rng(seed)
+    X, Y = rng.random((m, d)), rng.random((m, l))
+    params = init_params(d, q, l, rng)
+    measured = {}
+    for name, function in (("batch", batch.mean_deltas), ("per_sample", batch.per_sample_mean_deltas)):
+        tracemalloc.start()
+        start, runs = time.perf_counter(), 0
+        while runs < 3 or time.perf_counter() - start < 1.0:
+            function(X, Y, params, 0.1)
+            runs += 1
+        seconds = (time.perf_counter() - start) / runs
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        measured[name] = {"updates_per_second": 1 / seconds, "peak_mb": peak / 2**20}
+    measured["speedup"] = measured["batch"]["updates_per_second"] / measured["per_sample"]["updates_per_second"]
+    return measured
+
+
+def machine():
+    import nbgrader
+
+    cores = len(os.sched_getaffinity(0))
+    return f"{platform.system()} {platform.machine()}, {cores} cores, Python {platform.python_version()}, NumPy {np.__version__}, nbgrader {nbgrader.__version__}"
+
+
+def table(results):
+    cli, overhead, jobs, batch_result = results["cli"], results["overhead"], results["jobs"], results["batch"]
+    verdict = {name: "met" if ok else "missed" for name, ok in (
+        ("cli", cli["ratio"] <= TARGETS["cli"]),
+        ("overhead", overhead["ratio"] <= TARGETS["overhead"]),
+        ("jobs", jobs["speedup"] >= TARGETS["jobs"] and jobs["identical"]),
+        ("batch", batch_result["speedup"] >= TARGETS["batch"]),
+    )}
+    rows = [
+        ("CLI grading, one bp notebook (median)", f"{cli['median_seconds']:.2f} s vs {cli['floor_seconds']:.2f} s bare numpy start", f"{cli['ratio']:.1f}×", f"≤ {TARGETS['cli']:g}×", verdict["cli"]),
+        ("nbgrader autograde, kit vs constant", f"{overhead['kit_seconds']:.1f} s vs {overhead['nbgrader_seconds']:.1f} s", f"{overhead['ratio']:.2f}×", f"≤ {TARGETS['overhead']:g}×", verdict["overhead"]),
+        ("autograde serial vs --jobs 2", f"{jobs['serial_seconds']:.1f} s vs {jobs['jobs2_seconds']:.1f} s, identical: {jobs['identical']}", f"{jobs['speedup']:.2f}×", f"≥ {TARGETS['jobs']:g}×", verdict["jobs"]),
+        ("batch vs per-sample update", f"{batch_result['batch']['updates_per_second']:.1f}/s vs {batch_result['per_sample']['updates_per_second']:.2f}/s", f"{batch_result['speedup']:.0f}×", f"≥ {TARGETS['batch']:g}×", verdict["batch"]),
+        ("  peak memory (tracemalloc)", f"{batch_result['batch']['peak_mb']:.0f} MB vs {batch_result['per_sample']['peak_mb']:.1f} MB", "", "", ""),
+        ("grading worker peak RSS", f"{results['worker']['peak_rss_mb']:.0f} MB", "", "", ""),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = [results["machine"]]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
