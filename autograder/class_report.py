@@ -80,7 +80,7 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
         lines += [summary + ".", "", "| item | equation | points | mean | full | partial | zero |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
         for item in assignment.items:
             mean, full, partial, zero = item_statistics(item, by_student)
-            lines.append(f"| {item.id} | {item.equation} | {item.points:g} | {mean:.2f} | {full:.0%} | {partial:.0%} | {zero:.0%} |")
+            lines.append(_row(item.id, item.equation, f"{item.points:g}", f"{mean:.2f}", f"{full:.0%}", f"{partial:.0%}", f"{zero:.0%}"))
         paths += [_plot_items(plots, assignment, by_student), _plot_totals(plots, assignment, totals)]
         lines += ["", f"![{assignment.id}: marks per equation](plots/{paths[-2].name})", "", f"![{assignment.id}: totals](plots/{paths[-1].name})", ""]
     lines += ["## 常见错误 Most frequent misconceptions", ""]
@@ -88,7 +88,7 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
         lines += ["| students | item | misconception | hint |", "| ---: | --- | --- | --- |"]
         for (item_id, variant), count in counts.most_common():
             name, hint = _misconception_text(names, item_id, variant)
-            lines.append(f"| {count} | {item_id} | {name} | {hint} |")
+            lines.append(_row(count, item_id, name, hint))
         paths.append(_plot_misconceptions(plots, counts, names))
         lines += ["", f"![most frequent misconceptions](plots/{paths[-1].name})", ""]
     else:
@@ -100,6 +100,11 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
     page = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Class report: {registry.id}</title>\n<style>{_STYLE}</style></head>\n<body>\n{html}</body></html>\n'
     (out / "class_report.html").write_text(page, encoding="utf-8")
     return [out / "class_report.md", out / "class_report.html", *paths]
+
+
+def _row(*cells):
+    """A Markdown table row; a | inside a cell (|wᵀx₀ + b|) is escaped, or it would split the cell."""
+    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
 
 
 def _misconception_text(names, item_id, variant):
@@ -135,7 +140,7 @@ def _attention(students, reports, not_graded, mismatches, enforced):
     if not rows:
         return lines + ["Nobody.", ""]
     lines += ["| student | assignment | what | details |", "| --- | --- | --- | --- |"]
-    lines += [f"| {s} | {a} | {what} | {details.replace('|', '/')} |" for s, a, what, details in sorted(rows)]
+    lines += [_row(*row) for row in sorted(rows)]
     return lines + [""]
 
 

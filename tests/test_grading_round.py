@@ -279,3 +279,13 @@ def test_a_folder_that_is_not_a_rounds_output_is_never_emptied(tmp_path):
 def test_bad_options_are_refused_with_a_reason(tmp_path, options, message):
     result = subprocess.run([sys.executable, "-m", "autograder.grading_round", "--out", str(tmp_path), *options], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2 and message in result.stderr and not list(tmp_path.iterdir())
+
+
+def test_a_bar_inside_a_report_cell_stays_in_its_cell():
+    import mistune
+
+    from autograder.class_report import _row
+
+    table = "\n".join([_row("item", "equation"), _row("---", "---"), _row("distance_to_hyperplane", "|wᵀx₀ + b| / ‖w‖")])
+    html_table = mistune.create_markdown(plugins=["table"])(table)
+    assert html_table.count("<td>") == 2 and "<td>|wᵀx₀ + b| / ‖w‖</td>" in html_table
