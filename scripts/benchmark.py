@@ -32,7 +32,6 @@ import nbformat
 import numpy as np
 from nbgrader.api import Gradebook
 
-from autograder.course import load_course
 from autograder.nbgrader_course import SOURCE, SUBMITTED, CourseFolder
 from autograder.parallel_nbgrader import autograde
 from autograder.release import write_companion_files
