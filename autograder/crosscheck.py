@@ -8,16 +8,15 @@ mismatch; ``enforce`` writes the command line's score into the cell through nbgr
 Gradebook API and flags the notebook, so the formgrader shows it too.
 """
 
-import json
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from nbgrader.api import Gradebook
 
-from .nbgrader_cell import grading_timeout_seconds
+from .nbgrader_cell import grade_out_of_process
 from .nbgrader_course import SUBMITTED
+from .per_item_export import submission_scores
 from .results import DECIMALS
 
 TOLERANCE = 10.0**-DECIMALS  # scores are rounded to DECIMALS in every interface
@@ -53,15 +52,12 @@ def grade_all(course, assignment, students, reports, jobs=1, progress=None):
 
 
 def _grade_one(notebook, student, assignment, out):
-    command = [sys.executable, "-m", "autograder", "grade", notebook, "--student", student, "--assignment", assignment, "--json", out]
     try:
-        result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=grading_timeout_seconds())
+        return grade_out_of_process(notebook, student, out, assignment)
     except subprocess.TimeoutExpired:
         return "the command-line grader did not finish in time"
-    if result.returncode != 0 or not out.exists():
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        return lines[-1] if lines else f"the command-line grader exited with {result.returncode}"
-    return json.loads(out.read_text(encoding="utf-8"))
+    except RuntimeError as error:
+        return str(error)
 
 
 def compare(gradebook, assignment, reports):
@@ -71,8 +67,7 @@ def compare(gradebook, assignment, reports):
         for student, report in sorted(reports.items()):
             if not isinstance(report, dict):
                 continue
-            submission = book.find_submission(assignment, student)
-            scores = {grade.name: grade.score for notebook in submission.notebooks for grade in notebook.grades}
+            scores = submission_scores(book, assignment, student) or {}
             for item in report["items"]:
                 recorded = scores.get(item["id"])
                 if recorded is None or abs(recorded - item["score"]) > TOLERANCE:

@@ -114,8 +114,7 @@ class Round:
     def feedback(self):
         everyone = [s.id for s in self.students]
         for assignment in self.assignments:
-            graded = [s for s in everyone if s not in self.not_graded[assignment]]
-            parallel_nbgrader.generate_feedback(self.course, assignment, graded, everyone, self.jobs)
+            parallel_nbgrader.generate_feedback(self.course, assignment, self.gradable(assignment), everyone, self.jobs)
 
     def export(self):
         self.course.run("export", f"--to={self.out / 'grades.csv'}", log="export")

@@ -86,12 +86,21 @@ def _graded(notebook, digest, student):
 
 def _report(notebook, student):
     """The grade report of the notebook for one student, graded out of process."""
-    timeout = grading_timeout_seconds()
     with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "grade.json"
-        command = [sys.executable, "-m", "autograder", "grade", notebook, "--student", student, "--json", out]
-        result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=timeout)
-        if result.returncode != 0 or not out.exists():
-            reason = (result.stderr or result.stdout).strip().splitlines()
-            raise RuntimeError(reason[-1] if reason else f"the grader exited with {result.returncode}")
-        return json.loads(out.read_text(encoding="utf-8"))
+        return grade_out_of_process(notebook, student, Path(scratch) / "grade.json")
+
+
+def grade_out_of_process(notebook, student, out, assignment=None):
+    """Grade the notebook with ``python -m autograder grade`` into the JSON file out; return the report.
+
+    Raises RuntimeError with the grader's last line when it could not grade, and
+    subprocess.TimeoutExpired when it took longer than the grading time limit.
+    """
+    command = [sys.executable, "-m", "autograder", "grade", notebook, "--student", student, "--json", out]
+    if assignment is not None:
+        command += ["--assignment", assignment]
+    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=grading_timeout_seconds())
+    if result.returncode != 0 or not Path(out).exists():
+        reason = (result.stderr or result.stdout).strip().splitlines()
+        raise RuntimeError(reason[-1] if reason else f"the grader exited with {result.returncode}")
+    return json.loads(Path(out).read_text(encoding="utf-8"))
