@@ -85,7 +85,8 @@ class _Session:
         """An Outcome, or WorkerDied when the worker crashed or hung (it is then replaced on the next call)."""
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
-            raise WorkerDied(CALL_TIMEOUT, "the submission's time limit was reached before this item")
+            seconds = self._timeouts.per_submission_seconds
+            raise WorkerDied(CALL_TIMEOUT, "the submission's time limit was reached before this item", f"was not run: the submission's time limit of {seconds:g} s was spent")
         if self._load_failure:
             raise self._load_failure
         if self._worker is None:
@@ -152,7 +153,7 @@ def _item_result(item, seed, item_cases, results, outcomes, died, problems):
         score = item.points * item.misconception_credit.get(misconception.id, 0.0)
         status = PARTIAL if score > 0 else FAILED
     feedback = _feedback(item, seed, item_cases, results, outcomes, died, misconception, problems)
-    student_feedback = _student_feedback(item_cases, results, outcomes, died, misconception, problems)
+    student_feedback = _student_feedback(item, item_cases, results, outcomes, died, misconception, problems)
     return ItemResult(
         id=item.id,
         function=item.function,
@@ -277,7 +278,7 @@ _LAYER_TEXT = {
 }
 
 
-def _student_feedback(item_cases, results, outcomes, died, misconception, problems):
+def _student_feedback(item, item_cases, results, outcomes, died, misconception, problems):
     """The feedback a student may see: counts, the recognised mistake, what failed; never a hidden case's values."""
     passed = sum(r.passed for r in results)
     lines = [f"{passed}/{len(item_cases)} hidden cases passed."]
@@ -287,8 +288,8 @@ def _student_feedback(item_cases, results, outcomes, died, misconception, proble
     if failing:
         lines.append(f"First failing case: case {failing.number}: {_failure_in_words(failing)}.")
     if died:
-        kind = "no answer within the time limit (超时)" if died.kind == CALL_TIMEOUT else "the process running your code crashed (崩溃)"
-        lines.append(f"Case {len(results) + 1}: {kind}; the remaining cases of this item were not run.")
+        in_words = "超时 timed out" if died.kind == CALL_TIMEOUT else "崩溃 crashed"
+        lines.append(f"Case {len(results) + 1}: {item.function} {died.reason} ({in_words}); the remaining cases of this item were not run.")
     if any(o.mutated for o in outcomes):
         lines.append("Note: your function changed an argument in place; compute new arrays instead (请不要原地修改输入).")
     if problems and passed < len(item_cases):

@@ -1,10 +1,12 @@
 """The grader's side of the worker: start it with limits, send it calls, read its answers safely.
 
 A ``Worker`` is one child process running ``worker.py`` on one submission. It runs as
-``python -I -S`` from a scratch folder that holds only copies of the worker and the
-submission, with NumPy's folder as its one extra import path, limits on memory, CPU time,
-file size and open files, and, when the grader runs as root, as an unprivileged user. Its
-answers are unpickled with a whitelist that admits NumPy arrays and plain Python values only.
+``python -I -S`` from a scratch folder that holds only copies of the worker, of
+``confinement.py`` and of the submission, with NumPy's folder as its one extra import path,
+limits on memory, CPU time, file size and open files, and, when the grader runs as root, as an
+unprivileged user. Before the submission runs it confines itself where Linux allows (files,
+TCP, signals, new processes; see ``confinement.py``), and says so in ``Worker.confinement``.
+Its answers are unpickled with a whitelist that admits NumPy arrays and plain Python values only.
 """
 
 import contextlib
@@ -30,6 +32,7 @@ import numpy as np
 from source_impl.network import Params
 
 WORKER_FILE = Path(__file__).with_name("worker.py")
+CONFINEMENT_FILE = Path(__file__).with_name("confinement.py")
 NUMPY_DIR = str(Path(np.__file__).resolve().parent.parent)
 UNPRIVILEGED_USER = "nobody"
 OUTPUT_LIMIT = 4000  # characters of the student's stdout and of stderr that are kept
@@ -59,23 +62,36 @@ class GraderError(RuntimeError):
 
 
 class WorkerDied(RuntimeError):
-    """The worker crashed, hung or was killed; the message says which."""
+    """The worker crashed, hung or was killed; the message says which, ``reason`` says it to a student."""
 
-    def __init__(self, kind, message):
+    def __init__(self, kind, message, reason=""):
         super().__init__(message)
         self.kind = kind
+        self.reason = reason or message
 
 
 class Scratch:
-    """A temporary folder with copies of the worker and of the submission's source, readable by the worker's user."""
+    """A temporary folder with copies of the worker and of the submission's source, readable by the worker's user.
+
+    Its tmp/ is the one folder the worker may write to (its HOME and TMPDIR).
+    """
 
     def __init__(self, source):
         self.path = Path(tempfile.mkdtemp(prefix="grade-"))
         self.path.chmod(0o755)
         shutil.copy(WORKER_FILE, self.path / "worker.py")
+        shutil.copy(CONFINEMENT_FILE, self.path / "confinement.py")
         (self.path / "submission.py").write_text(source, encoding="utf-8")
-        for name in ("worker.py", "submission.py"):
+        for name in ("worker.py", "confinement.py", "submission.py"):
             (self.path / name).chmod(0o644)
+        self.tmp.mkdir()
+        if _dropping_privileges():
+            user = pwd.getpwnam(UNPRIVILEGED_USER)
+            os.chown(self.tmp, user.pw_uid, user.pw_gid)
+
+    @property
+    def tmp(self):
+        return self.path / "tmp"
 
     def __enter__(self):
         return self
@@ -94,7 +110,7 @@ class Worker:
         self.process = subprocess.Popen(
             command,
             cwd=scratch.path,
-            env=_environment(scratch.path),
+            env=_environment(scratch.tmp),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -108,7 +124,11 @@ class Worker:
         self._requests = os.fdopen(request_write, "wb")
         self._responses = response_read
         self._stdout, self._stderr = _Drain(self.process.stdout), _Drain(self.process.stderr)
-        _, self.problems = self._receive(timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
+        loaded = self._receive(timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
+        try:
+            _, self.problems, self.confinement = loaded
+        except (TypeError, ValueError):  # only a tampered worker sends this
+            raise self._died(CRASHED, "loading the submission: a malformed answer") from None
 
     def call(self, function, args, timeout):
         """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
@@ -144,38 +164,38 @@ class Worker:
 
     def _receive(self, timeout, doing):
         deadline = time.monotonic() + timeout
-        header = self._read(HEADER_SIZE, deadline, doing)
+        header = self._read(HEADER_SIZE, deadline, doing, timeout)
         size = int.from_bytes(header, "big")
         if size > MESSAGE_LIMIT:
             raise self._died(CRASHED, f"{doing}: the answer is larger than {MESSAGE_LIMIT // 2**20} MB")
         try:
-            return _SafeUnpickler(io.BytesIO(self._read(size, deadline, doing))).load()
+            return _SafeUnpickler(io.BytesIO(self._read(size, deadline, doing, timeout))).load()
         except Exception as error:  # a malformed or refused answer: the worker was tampered with
             raise self._died(CRASHED, f"{doing}: unreadable answer ({error})") from None
 
-    def _read(self, count, deadline, doing):
+    def _read(self, count, deadline, doing, timeout):
         data = b""
         while len(data) < count:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([self._responses], [], [], remaining)[0]:
-                raise self._died(TIMEOUT, f"{doing}: no answer within the time limit")
+                raise self._died(TIMEOUT, f"{doing}: no answer within {timeout:g} s", f"did not return within {timeout:g} s")
             chunk = os.read(self._responses, count - len(data))
             if not chunk:
                 raise self._died(CRASHED, f"{doing}: the worker process died")
             data += chunk
         return data
 
-    def _died(self, kind, message):
+    def _died(self, kind, message, reason=""):
         self.close()
         code = self.process.returncode
-        if kind == CRASHED and code is not None and code < 0:
-            message += f" (killed by signal {signal.Signals(-code).name})"
-        elif kind == CRASHED and code is not None:
-            message += f" (exit status {code})"
+        if kind == CRASHED and code is not None:
+            cause = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+            message += f" ({cause})"
+            reason = reason or f"crashed the process running it ({cause})"
         stderr = self._stderr.text().strip()
         if stderr:
             message += f"; the end of its error output: {stderr[-STDERR_TAIL:]}"
-        return WorkerDied(kind, message)
+        return WorkerDied(kind, message, reason)
 
 
 def _outcome(answer):
@@ -263,7 +283,7 @@ def _encode(value):
 
 def _environment(home):
     threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "LC_ALL": "C.UTF-8", **threads}
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(home), "LC_ALL": "C.UTF-8", **threads}
 
 
 def _dropping_privileges():

@@ -3,10 +3,12 @@
 This file runs on its own (``python -I -S worker.py NUMPY_DIR REQUEST_FD RESPONSE_FD SOURCE``),
 copied into a scratch folder: it imports nothing of the kit, and its import path holds the
 standard library and NumPy's folder only, so a submission cannot import the reference or the
-grader. Messages are length-prefixed pickles. The worker receives inputs only, never the
+grader. Before the submission runs, the worker confines itself (``confinement.py``, copied
+beside it): it may read only the standard library, NumPy and the scratch folder, write only
+in the scratch folder's tmp/, and start no process. Messages are length-prefixed pickles. The worker receives inputs only, never the
 expected values; it sends back plain values (tuples, lists, arrays, numbers).
 
-Protocol: after loading the source it sends ("loaded", problems); then for
+Protocol: after loading the source it sends ("loaded", problems, confinement); then for
 each request (function name, arguments) it sends one of ("ok", value, mutated argument
 numbers), ("not_implemented",), ("raised", type name, message), ("missing",) or
 ("unsendable", type name).
@@ -15,6 +17,7 @@ numbers), ("not_implemented",), ("raised", type name, message), ("missing",) or
 import ast
 import copy
 import importlib.abc
+import importlib.util
 import os
 import pickle
 import struct
@@ -59,7 +62,7 @@ def load(source, filename):
     for node in tree.body:
         try:
             exec(compile(ast.Module([node], type_ignores=[]), filename, "exec"), namespace)
-        except Exception as error:  # the student's module-level code may fail in any way
+        except BaseException as error:  # the student's module-level code may fail in any way, SystemExit too
             problems.append(f"line {node.lineno} raised {type(error).__name__}: {error}")
     return namespace, problems
 
@@ -103,13 +106,26 @@ def call(namespace, name, args, numpy):
         result = function(*args)
     except NotImplementedError:
         return ("not_implemented",)
-    except Exception as error:  # the student's code may fail in any way: say how
+    except BaseException as error:  # the student's code may fail in any way, SystemExit and KeyboardInterrupt too
         return ("raised", type(error).__name__, str(error)[:500])
     mutated = [number for number, (a, b) in enumerate(zip(originals, args), start=1) if not same(a, b, numpy)]
     try:
         return ("ok", plain(result, numpy), mutated)
     except TypeError as error:
         return ("unsendable", str(error))
+
+
+def confine(scratch, numpy):
+    """Confine this process before the submission runs; say what holds (for the grader's report)."""
+    spec = importlib.util.spec_from_file_location("confinement", os.path.join(scratch, "confinement.py"))
+    confinement = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(confinement)
+    numpy_package = os.path.dirname(numpy.__file__)
+    site = os.path.dirname(numpy_package)  # not readable: NumPy is imported already, its submodules are found in its own folder
+    system_libraries = ["/usr/lib", "/lib", "/lib64"]  # what the standard library's extension modules link to
+    readable = [p for p in sys.path if p != site] + [numpy_package, numpy_package + ".libs", scratch, *system_libraries]
+    abi = confinement.restrict(read=readable, write=[os.path.join(scratch, "tmp")])
+    return {"landlock": abi, "no_processes": confinement.forbid_new_processes()}
 
 
 def main():
@@ -120,8 +136,10 @@ def main():
 
     requests, responses = os.fdopen(int(request_fd), "rb"), os.fdopen(int(response_fd), "wb")
     with open(source_path, encoding="utf-8") as f:
-        namespace, problems = load(f.read(), "submission.py")
-    write_message(responses, ("loaded", problems))
+        source = f.read()
+    confinement = confine(os.path.dirname(os.path.abspath(__file__)), numpy)
+    namespace, problems = load(source, "submission.py")
+    write_message(responses, ("loaded", problems, confinement))
     while (request := read_message(requests)) is not None:
         name, args = request
         write_message(responses, call(namespace, name, tuple(decode(a) for a in args), numpy))

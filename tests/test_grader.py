@@ -69,8 +69,10 @@ def test_a_hanging_and_a_crashing_function_cost_only_their_own_items(tmp_path):
     assert (statuses.pop("sigmoid"), statuses.pop("forward"), statuses.pop("squared_error")) == ("timeout", "crashed", "error")
     assert set(statuses.values()) == {"passed"}
     assert report.score == report.max_score - 4
-    assert "no answer within the time limit" in report.item("sigmoid").feedback
+    assert f"no answer within {COURSE.timeouts.per_call_seconds:g} s" in report.item("sigmoid").feedback
+    assert f"sigmoid did not return within {COURSE.timeouts.per_call_seconds:g} s" in report.item("sigmoid").student_feedback
     assert "exit status 3" in report.item("forward").feedback
+    assert "forward crashed the process running it (exit status 3)" in report.item("forward").student_feedback
     assert "ValueError: boom" in report.item("squared_error").feedback
 
 
@@ -81,6 +83,7 @@ def test_the_submissions_time_limit_stops_the_items_after_it(tmp_path):
     report = grade([write(tmp_path, source)], "alice", "perceptron", course=parse_course(data))
     assert [item.status for item in report.items] == ["timeout"] * len(report.items)
     assert "time limit was reached before this item" in report.items[-1].feedback
+    assert "train_perceptron was not run: the submission's time limit of 1.5 s was spent" in report.items[-1].student_feedback
 
 
 def test_a_submission_that_imports_the_reference_gets_no_credit_for_it(tmp_path):

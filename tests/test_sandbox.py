@@ -2,13 +2,15 @@
 
 import os
 import pickle
-import time
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from autograder.confinement import landlock_abi
 from autograder.course import Timeouts
-from autograder.sandbox import OUTPUT_LIMIT, RAISED, Scratch, Worker, WorkerDied, _SafeUnpickler
+from autograder.sandbox import OK, OUTPUT_LIMIT, RAISED, Scratch, Worker, WorkerDied, _SafeUnpickler
 
 TIMEOUTS = Timeouts(per_call_seconds=2, per_submission_seconds=30)
 
@@ -79,12 +81,22 @@ def test_memory_is_limited(worker):
     assert outcome.kind == RAISED and "MemoryError" in outcome.message
 
 
-def test_closing_a_worker_kills_what_it_started(worker):
-    child = worker.call("fork_and_sleep", (), 2).value
-    worker.close()
-    time.sleep(0.2)
-    stat = Path(f"/proc/{child}/stat")
-    assert not stat.exists() or stat.read_text().split(")")[1].split()[0] in "ZX"  # gone, or a zombie nobody reaped
+def test_the_worker_says_how_it_is_confined(worker):
+    assert worker.confinement == {"landlock": landlock_abi(), "no_processes": sys.platform == "linux"}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the worker refuses new processes on Linux only")
+def test_the_worker_cannot_start_a_process(worker):
+    outcome = worker.call("fork_and_sleep", (), 2)
+    assert outcome.kind == RAISED and outcome.message.startswith("PermissionError")
+
+
+@pytest.mark.skipif(landlock_abi() == 0, reason="this kernel has no Landlock: the worker reads what its user may read")
+def test_the_worker_reads_only_the_standard_library_numpy_and_its_scratch_folder(worker, tmp_path):
+    course_file = Path(__file__).resolve().parent.parent / "course.yaml"
+    for path in (course_file, "/etc/hostname", tmp_path):
+        assert worker.call("read", (str(path),), 2).kind == RAISED
+    assert worker.call("read", (np.__file__,), 2).kind == OK
 
 
 def test_a_dead_worker_is_reported_and_not_called_again(worker):
