@@ -3,6 +3,7 @@
 The course id comes from course.yaml; the gradebook and every other runtime file live in var/.
 """
 
+import os
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -26,3 +27,9 @@ c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
 # nbgrader's feedback shows each cell's source, the hidden tests included: clear them as the
 # release does. Each graded cell's output stays: the score, status and hint, without case values.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# A submission's code runs in the kernel: confine it (autograder/confined_kernel.py). nbclient
+# builds its kernel manager without a parent, so jupyter_client reads this choice from the
+# environment, not from this configuration. Every notebook runs in python3, whatever kernel
+# its metadata names.
+os.environ["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "confined-local-provisioner"
+c.Execute.kernel_name = "python3"

@@ -7,14 +7,20 @@ stops the process from starting processes, threads or programs. Both last until 
 ends and pass to its children; neither can be lifted from inside.
 
 This file imports only the standard library: the worker loads it from its scratch folder,
-where the kit's packages cannot be imported.
+where the kit's packages cannot be imported. As a program, it confines itself and then runs a
+command (nbgrader's kernels are started so, see ``confined_kernel.py``)::
+
+    python -m autograder.confinement [--write PATH]... [--bind-port N]... [--memory BYTES] -- COMMAND...
 """
 
+import argparse
 import ctypes
 import errno
 import os
 import platform
+import resource
 import struct
+import sys
 
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446  # the same on every architecture
 _CREATE_RULESET_VERSION = 1
@@ -133,3 +139,21 @@ def _check(result, doing):
         code = ctypes.get_errno()
         raise ConfinementError(code, f"cannot {doing}: {os.strerror(code)}")
     return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.confinement", description="Confine this process, then run a command.")
+    parser.add_argument("--write", action="append", default=[], metavar="PATH", help="a file or folder it may write beneath")
+    parser.add_argument("--bind-port", action="append", default=[], type=int, metavar="N", help="a TCP port it may bind")
+    parser.add_argument("--memory", type=int, metavar="BYTES", help="its address space limit")
+    parser.add_argument("command", nargs="+")
+    args = parser.parse_args(argv)
+    if args.memory:
+        resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    restrict(write=args.write, tcp_bind_ports=args.bind_port, reads_too=False)
+    os.execvp(args.command[0], args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

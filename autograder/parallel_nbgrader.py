@@ -8,7 +8,8 @@ Gradebook API, giving the results of a serial run. Feedback only reads the grade
 job nbgrader runs as it is, on the gradebook itself.
 
 A submission nbgrader fails on is reported and leaves no half-graded submission behind: the
-gradebook holds, per student, a fully autograded submission or none.
+gradebook holds, per student, a fully autograded submission or none. A graded cell that the
+student deleted scores 0 and leaves the rest of the submission as graded.
 """
 
 import re
@@ -16,6 +17,7 @@ import shutil
 import time
 import warnings
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
@@ -48,7 +50,7 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None):
         time.sleep(POLL_SECONDS)
     failures = {}
     for _, gradebook, shard in runs:
-        failures.update(_unfinished(gradebook, assignment, shard))
+        failures.update(_unfinished(course, gradebook, assignment, shard))
         if gradebook != course.gradebook:
             _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
     if progress:
@@ -102,8 +104,13 @@ def _finished(logs, assignment):
     return done
 
 
-def _unfinished(gradebook, assignment, students):
-    """{student: reason} of the students without a fully autograded submission; a half-made one is removed."""
+def _unfinished(course, gradebook, assignment, students):
+    """{student: reason} of the students without a fully autograded submission; a half-made one is removed.
+
+    A graded cell that the student deleted is no failure of nbgrader's: nbgrader leaves its
+    score empty; it gets 0 here, as nbgrader would give an empty cell, and the cross-check
+    then finds the item's own score out of the kernel.
+    """
     failures = {}
     with Gradebook(f"sqlite:///{gradebook}") as book:
         for student in students:
@@ -112,11 +119,26 @@ def _unfinished(gradebook, assignment, students):
             except MissingEntry:
                 failures[student] = "nbgrader made no submission of it"
                 continue
-            grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
-            if any(grade.auto_score is None for grade in grades):
+            ungraded = [grade for notebook in submission.notebooks for grade in notebook.grades if grade.auto_score is None]
+            deleted = _deleted_cells(course.notebook(AUTOGRADED, student, assignment), {grade.name for grade in ungraded})
+            if any(grade.name not in deleted for grade in ungraded):
                 book.remove_submission(assignment, student)
                 failures[student] = "nbgrader could not autograde it"
+                continue
+            for grade in ungraded:
+                grade.auto_score = 0.0
+        book.db.commit()
     return failures
+
+
+def _deleted_cells(notebook, grade_ids):
+    """Those of the grade ids whose cells the autograded notebook lacks; none when nbgrader wrote no notebook."""
+    try:
+        cells = nbformat.read(notebook, as_version=4).cells
+    except (OSError, ValueError):  # no notebook, or an unreadable one: nbgrader did not finish it
+        return set()
+    present = {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells}
+    return set(grade_ids) - present
 
 
 def _merge(shard_gradebook, gradebook, assignment, students):

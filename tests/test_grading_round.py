@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 
+import nbformat
 import numpy as np
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
@@ -18,7 +19,7 @@ from notebooks import ROOT
 from autograder import cases
 from autograder.course import load_course
 from autograder.misconceptions import CATALOG
-from autograder.nbgrader_course import nbgrader_environment
+from autograder.nbgrader_course import AUTOGRADED, CourseFolder, nbgrader_environment
 from autograder.parallel_nbgrader import _unfinished
 from simulated_class import students as simulated
 
@@ -116,17 +117,22 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
         book.add_assignment(ASSIGNMENT)
         book.add_notebook(ASSIGNMENT, ASSIGNMENT)
         book.add_grade_cell("sigmoid", ASSIGNMENT, ASSIGNMENT, max_score=1, cell_type="code")
-        for student in ("graded", "half"):
+        for student in ("graded", "half", "deleted_the_cell"):
             book.add_student(student)
             book.add_submission(ASSIGNMENT, student)
         book.find_grade("sigmoid", ASSIGNMENT, ASSIGNMENT, "graded").auto_score = 1.0
         book.db.commit()
-    assert _unfinished(tmp_path / "gradebook.db", ASSIGNMENT, ["graded", "half", "absent"]) == {
+    course = CourseFolder(tmp_path)
+    for student, cells in (("half", [nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade_id": "sigmoid", "grade": True}})]), ("deleted_the_cell", [])):
+        course.notebook(AUTOGRADED, student, ASSIGNMENT).parent.mkdir(parents=True)
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), course.notebook(AUTOGRADED, student, ASSIGNMENT))
+    assert _unfinished(course, tmp_path / "gradebook.db", ASSIGNMENT, ["graded", "half", "absent", "deleted_the_cell"]) == {
         "half": "nbgrader could not autograde it",
         "absent": "nbgrader made no submission of it",
     }
     with Gradebook(url) as book:
-        assert [s.student_id for s in book.assignment_submissions(ASSIGNMENT)] == ["graded"]
+        assert sorted(s.student_id for s in book.assignment_submissions(ASSIGNMENT)) == ["deleted_the_cell", "graded"]
+        assert book.find_grade("sigmoid", ASSIGNMENT, ASSIGNMENT, "deleted_the_cell").auto_score == 0.0
 
 
 def test_both_channels_arrive_with_their_timestamps(serial):

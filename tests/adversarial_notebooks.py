@@ -1,0 +1,181 @@
+"""The adversarial corpus's notebook entries: bp notebooks damaged, or attacking nbgrader's kernel.
+
+Each entry turns a complete bp notebook (every stub filled with the solution) into a
+submission with ``make(notebook)``, which returns the notebook or the file's bytes. Its
+expected outcome, once nbgrader has autograded it and the cross-check has enforced the
+out-of-kernel scores: ``not_graded``, a phrase of the reason when the submission cannot be
+graded at all (the check before nbgrader, or nbgrader itself, refused it); else ``lower``, the items that must score below their points (every other
+item gets its full points), ``flagged``, whether the cross-check must flag the in-kernel
+scores, and ``prints``, a phrase that the notebook's own output in the feedback must show.
+
+The kernel's working directory is autograded/<student>/bp/ of the course: the paths below
+are what a student who knows nbgrader's layout would try.
+"""
+
+import json
+from dataclasses import dataclass
+
+import nbformat
+
+from simulated_class.students import TAMPER_CELLS, TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES
+
+HONEST = "aa_honest"  # graded first, so that every attacker comes after it
+TARGETS = (
+    "../../../gradebook.db",
+    f"../../../submitted/{HONEST}/bp/bp.ipynb",
+    f"../../{HONEST}/bp/bp.ipynb",
+    "../../../solutions/bp/bp.ipynb",
+    "../../../assignments/bp/bp.ipynb",
+)
+CALLERS_OF_DELTA_GAMMA = ("bp_step", "train_standard_bp", "train_accumulated_bp")
+
+
+@dataclass(frozen=True)
+class NotebookEntry:
+    name: str
+    make: object
+    lower: tuple = ()
+    flagged: bool = False
+    not_graded: str = ""
+    prints: str = ""
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def cell_of(notebook, grade_id):
+    return next(cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def after_setup(code):
+    """A new cell of the student's, right after the locked set-up cell."""
+
+    def make(notebook):
+        setup = notebook.cells.index(code_cells(notebook)[0])
+        notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell(code))
+        return notebook
+
+    return make
+
+
+def replace_in(grade_id, old, new):
+    def make(notebook):
+        cell = cell_of(notebook, grade_id)
+        assert old in cell.source
+        cell.source = cell.source.replace(old, new)
+        return notebook
+
+    return make
+
+
+def delete_cell(grade_id):
+    def make(notebook):
+        notebook.cells.remove(cell_of(notebook, grade_id))
+        return notebook
+
+    return make
+
+
+def move_last_solution_first(notebook):
+    solutions = [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+    notebook.cells.remove(solutions[-1])
+    notebook.cells.insert(0, solutions[-1])
+    return notebook
+
+
+def with_kernel(name, language):
+    def make(notebook):
+        notebook.metadata["kernelspec"] = {"name": name, "language": language, "display_name": name}
+        return notebook
+
+    return make
+
+
+def with_large_output(notebook):
+    text = "0123456789" * 3_000_000  # 30 MB of stored output
+    notebook.cells.append(nbformat.v4.new_code_cell("print('long')", outputs=[nbformat.v4.new_output("stream", name="stdout", text=text)]))
+    return notebook
+
+
+def truncated(notebook):
+    text = nbformat.writes(notebook)
+    return text[: len(text) // 2].encode("utf-8")
+
+
+def with_latin1_bytes(notebook):
+    return nbformat.writes(notebook).replace("Δγ", "\u00ff").encode("latin-1", errors="replace")
+
+
+WRITE_COURSE_FILES = f"""import os
+attempts = {{}}
+for target in {TARGETS!r}:
+    for name, action in (("append", lambda t: open(t, "ab").write(b"x")), ("delete", os.remove)):
+        try:
+            action(target)
+            attempts[target, name] = "done"
+        except OSError as error:
+            attempts[target, name] = type(error).__name__
+print(sorted(set(attempts.values())))
+"""
+
+
+def fake_display(score):
+    """A cell that makes every float, so each hidden-test cell's score, display as score."""
+    return f"get_ipython().display_formatter.formatters['text/plain'].for_type(float, lambda value, p, cycle: p.text('{score}'))"
+
+
+
+NOTEBOOK_CORPUS = (
+    NotebookEntry("kernel_writes_course_files", after_setup(WRITE_COURSE_FILES), prints="['PermissionError']"),
+    NotebookEntry(
+        "kernel_kills_nbgrader",
+        after_setup("import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError as error:\n    print('kill:', type(error).__name__)"),
+        prints="kill: PermissionError",
+    ),
+    NotebookEntry(
+        "kernel_allocates_80_gb",
+        after_setup("import numpy as np\ntry:\n    hoard = np.ones(10**10)\nexcept MemoryError:\n    print('MemoryError')"),
+        prints="MemoryError",
+    ),
+    NotebookEntry(
+        "kernel_connects_out",
+        after_setup("import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), 1)\nexcept OSError as error:\n    print('connect:', type(error).__name__)"),
+        prints="connect: PermissionError",
+    ),
+    NotebookEntry(
+        "kernel_patches_hidden_score",
+        lambda nb: after_setup(TAMPER_CELLS[TAMPER_ATTRIBUTE])(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        flagged=True,
+    ),
+    NotebookEntry(
+        "kernel_swaps_the_graders_module",
+        lambda nb: after_setup(TAMPER_CELLS[TAMPER_SYS_MODULES])(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        flagged=True,
+    ),
+    NotebookEntry(
+        "kernel_fakes_the_displayed_score",
+        lambda nb: after_setup(fake_display(1.0))(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        flagged=True,
+    ),
+    # nbgrader refuses a displayed score above the cell's points and leaves the whole submission ungraded.
+    NotebookEntry("kernel_displays_too_many_points", after_setup(fake_display(99)), not_graded="nbgrader could not autograde it"),
+    NotebookEntry("graded_cell_deleted", delete_cell("delta_gamma"), flagged=True),  # nbgrader's 0, the cross-check's 2
+    NotebookEntry("graded_cell_edited", replace_in("delta_gamma", 'selfcheck.check("delta_gamma", delta_gamma)', "2.0")),
+    NotebookEntry("function_renamed", replace_in("delta_gamma_code", "def delta_gamma(", "def delta_gama("), lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA)),
+    NotebookEntry(
+        "function_defined_twice",
+        lambda nb: (nb.cells.append(nbformat.v4.new_code_cell("def delta_gamma(eta, e):\n    return eta * e")), nb)[1],
+        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+    ),
+    NotebookEntry("cells_out_of_order", move_last_solution_first),
+    NotebookEntry("another_kernel", with_kernel("ir", "R")),
+    NotebookEntry("very_large_notebook", with_large_output),
+    NotebookEntry("corrupt_notebook", truncated, not_graded="not a readable notebook"),
+    NotebookEntry("empty_notebook", lambda nb: b"", not_graded="not a readable notebook"),
+    NotebookEntry("not_utf8", with_latin1_bytes, not_graded="not a readable notebook"),
+    NotebookEntry("not_a_notebook", lambda nb: json.dumps({"cells": "none"}).encode(), not_graded="not a readable notebook"),
+)

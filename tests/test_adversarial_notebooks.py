@@ -1,0 +1,106 @@
+"""The corpus's notebook entries, through a real grading round: nbgrader's autograde, then the cross-check.
+
+An honest student is autograded first; then every entry, two at a time. Afterwards: the
+honest student's grades and autograded notebook are as they were, the course's sources,
+release and submissions and the kit are unchanged (hashed), the gradebook is sound, and each
+entry got what adversarial_notebooks.py says, with the out-of-kernel scores enforced.
+"""
+
+import sqlite3
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+from adversarial_notebooks import HONEST, NOTEBOOK_CORPUS
+from nbgrader.api import Gradebook
+from test_adversarial_corpus import fingerprint
+
+from autograder import crosscheck, parallel_nbgrader
+from autograder.course import load_course
+from autograder.grading_round import Round, submission_problem
+from autograder.nbgrader_course import AUTOGRADED, ROOT, SUBMITTED
+from autograder.per_item_export import submission_scores
+from simulated_class.students import filled, solution_sources
+
+ASSIGNMENT = "bp"
+JOBS = 2
+
+
+def submit(course, student, content):
+    folder = course.root / SUBMITTED / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    released = course.root / "assignments" / ASSIGNMENT
+    for companion in released.iterdir():
+        if companion.suffix != ".ipynb":
+            (folder / companion.name).write_bytes(companion.read_bytes())
+    data = content if isinstance(content, bytes) else nbformat.writes(content).encode("utf-8")
+    (folder / f"{ASSIGNMENT}.ipynb").write_bytes(data)
+
+
+def complete_notebook(course):
+    solutions = solution_sources(course.root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    return filled(course.root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions)
+
+
+def scores(course, student):
+    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+        return submission_scores(book, ASSIGNMENT, student)
+
+
+def points():
+    return {item.id: float(item.points) for item in load_course().assignment(ASSIGNMENT).items}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    grading_round = Round(tmp_path_factory.mktemp("round"), jobs=JOBS, enforce=True, assignments=[ASSIGNMENT])
+    grading_round.release()
+    course = grading_round.course
+    students = [HONEST] + [entry.name for entry in NOTEBOOK_CORPUS]
+    for student in students:
+        course.run("db", "student", "add", student, log="roster")
+    submit(course, HONEST, complete_notebook(course))
+    assert parallel_nbgrader.autograde(course, ASSIGNMENT, [HONEST], students) == {}
+    honest = scores(course, HONEST), fingerprint(course.root / AUTOGRADED / HONEST)
+
+    for entry in NOTEBOOK_CORPUS:
+        submit(course, entry.name, entry.make(complete_notebook(course)))
+    protected = [course.root / name for name in ("solutions", "assignments", SUBMITTED)] + [ROOT / name for name in ("source_impl", "autograder")]
+    before = fingerprint(*protected)
+    not_graded = {s: submission_problem(course, s, ASSIGNMENT) for s in students}
+    gradable = [s for s, problem in not_graded.items() if problem is None and s != HONEST]
+    failures = parallel_nbgrader.autograde(course, ASSIGNMENT, gradable, students, JOBS)
+    graded_ones = [s for s in gradable if s not in failures]
+    reports = crosscheck.grade_all(course, ASSIGNMENT, graded_ones, grading_round.out / "reports", JOBS)
+    mismatches = crosscheck.compare(course.gradebook, ASSIGNMENT, reports)
+    crosscheck.enforce(course.gradebook, mismatches)
+    not_graded.update(failures)
+    return SimpleNamespace(course=course, honest=honest, before=before, protected=protected, not_graded=not_graded, mismatches=mismatches)
+
+
+def test_the_honest_students_grades_and_the_courses_files_are_untouched(graded):
+    course = graded.course
+    assert graded.honest[0] == points()
+    assert (scores(course, HONEST), fingerprint(course.root / AUTOGRADED / HONEST)) == graded.honest
+    assert fingerprint(*graded.protected) == graded.before
+    with sqlite3.connect(course.gradebook) as gradebook:
+        assert gradebook.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.parametrize("entry", NOTEBOOK_CORPUS, ids=lambda entry: entry.name)
+def test_the_entry_is_graded_fairly(graded, entry):
+    problem = graded.not_graded[entry.name]
+    if entry.not_graded:
+        assert problem and entry.not_graded in problem
+        assert scores(graded.course, entry.name) is None  # no half-graded submission left behind
+        return
+    assert problem is None
+    expected = points()
+    got = scores(graded.course, entry.name)
+    assert {item: got[item] for item in expected if item not in entry.lower} == {item: p for item, p in expected.items() if item not in entry.lower}
+    assert all(got[item] < expected[item] for item in entry.lower)
+    assert any(m.student == entry.name for m in graded.mismatches) == entry.flagged
+    if entry.prints:
+        notebook = nbformat.read(graded.course.root / AUTOGRADED / entry.name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+        printed = "".join(output.get("text", "") for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
+        assert entry.prints in printed
