@@ -1,6 +1,6 @@
 """Set up the kit and run its jobs, with nothing but python3 (standard library only).
 
-    python3 tasks.py main [--jobs N] [--enforce] [--small]
+    python3 tasks.py main [--jobs N] [--no-enforce] [--small]
                                        # set up, then run the main job: a whole grading round
     python3 tasks.py exercise          # set up, then compare standard and accumulated BP (exercise 5.5)
     python3 tasks.py benchmark         # set up, then measure grading and the reference (scripts/benchmark.py)

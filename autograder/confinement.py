@@ -58,6 +58,16 @@ def landlock_abi():
     return max(int(version), 0)
 
 
+def describe():
+    """One line saying what this machine's kernel lets the sandboxes confine (see the README's table)."""
+    abi = landlock_abi()
+    if abi == 0:
+        return "no Landlock in this kernel: student code may read, write and connect as its user may (see the README)"
+    held = ["files"] + (["TCP"] if abi >= 4 else []) + (["signals"] if abi >= 6 else [])
+    processes = "; new processes refused in the worker" if platform.machine() in _SECCOMP_TARGETS else ""
+    return f"Landlock ABI {abi}: {', '.join(held)} confined{processes}"
+
+
 def restrict(read=(), write=(), tcp_bind_ports=(), reads_too=True):
     """Allow reads beneath the paths in read and writes beneath those in write, nothing else.
 

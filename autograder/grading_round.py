@@ -1,6 +1,6 @@
 """The instructor's grading round, end to end with real nbgrader and its sqlite gradebook.
 
-    python -m autograder.grading_round [--jobs N] [--enforce] [--small] [--assignments ID ...] [--out var/round]
+    python -m autograder.grading_round [--jobs N] [--no-enforce] [--small] [--assignments ID ...] [--out var/round]
 
 1. release: the solution notebooks and their companion files into a fresh course folder,
    then `nbgrader generate_assignment`;
@@ -10,8 +10,8 @@
 3. check: each submission's notebook is there and readable; the others are reported and left out;
 4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``);
 5. cross-check: every submission graded again by ``python -m autograder`` outside the kernel
-   and compared with the gradebook; ``--enforce`` writes the command line's score into each
-   mismatched cell (``crosscheck``);
+   and compared with the gradebook; the command line's score is written into each mismatched
+   cell, so that the out-of-kernel score counts (``--no-enforce``: only reported) (``crosscheck``);
 6. feedback: `nbgrader generate_feedback`, in shards too (nbgrader_config.py keeps the hidden tests out);
 7. export: `nbgrader export` (totals) and the per-item CSV (``per_item_export``);
 8. report: the class report in Markdown and HTML with its plots (``class_report``).
@@ -32,7 +32,7 @@ import nbformat
 
 from simulated_class.students import make_class, write_class
 
-from . import class_report, crosscheck, parallel_nbgrader
+from . import class_report, confinement, crosscheck, parallel_nbgrader
 from .course import load_course
 from .nbgrader_course import ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
 from .release import write_companion_files
@@ -48,7 +48,7 @@ class RoundError(RuntimeError):
 class Round:
     """One grading round's state: the course folder, the class, and what each step found."""
 
-    def __init__(self, out, jobs=1, enforce=False, small=False, assignments=None):
+    def __init__(self, out, jobs=1, enforce=True, small=False, assignments=None):
         self.out, self.jobs, self.enforce, self.small = Path(out).resolve(), jobs, enforce, small
         self.course = CourseFolder(self.out / "course")
         self.registry = load_course()
@@ -78,6 +78,7 @@ class Round:
         print(f"    {len(self.students)} students: {sum(s.channel == 'nbgrader' for s in self.students)} submitted through nbgrader, the others through the LMS download")
 
     def check(self):
+        print(f"    sandbox: {confinement.describe()}")
         for assignment in self.assignments:
             for student in self.students:
                 reason = submission_problem(self.course, student.id, assignment)
@@ -109,7 +110,7 @@ class Round:
             print(f"    {len(self.mismatches)} cells differ from the command line in {len(flagged)} submissions: " + ", ".join(f"{s} {a}" for s, a in flagged))
         if self.enforce and self.mismatches:
             crosscheck.enforce(self.course.gradebook, self.mismatches)
-            print("    --enforce: the command line's scores are now in the gradebook")
+            print("    the command line's scores are now in the gradebook")
 
     def feedback(self):
         everyone = [s.id for s in self.students]
@@ -183,7 +184,10 @@ def _progress(label, steps=10):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.grading_round", description="Run a whole grading round on a simulated class.")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: the number of CPUs)")
-    parser.add_argument("--enforce", action="store_true", help="write the command line's score into every cell the cross-check disputes")
+    parser.add_argument(
+        "--enforce", action=argparse.BooleanOptionalAction, default=True,
+        help="write the command line's score into every cell the cross-check disputes (default); --no-enforce only reports them",
+    )
     parser.add_argument("--small", action="store_true", help="a class of a handful of students instead of about forty")
     parser.add_argument("--assignments", nargs="+", metavar="ID", help="grade only these assignments (default: all of course.yaml)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the output folder, emptied first if it is an earlier round's (default: var/round)")

@@ -1,6 +1,6 @@
 """The instructor's grading round, end to end with real nbgrader, kernels and sqlite gradebook.
 
-Two rounds of the small simulated class on bp: one serial, one with --jobs 2 and --enforce.
+Two rounds of the small simulated class on bp: one serial with --no-enforce, one with --jobs 2 (enforcing, the default).
 """
 
 import csv
@@ -16,7 +16,7 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 from notebooks import ROOT
 
-from autograder import cases
+from autograder import cases, confinement
 from autograder.course import load_course
 from autograder.misconceptions import CATALOG
 from autograder.nbgrader_course import AUTOGRADED, CourseFolder, nbgrader_environment
@@ -39,12 +39,12 @@ def run_round(out, *options):
 
 @pytest.fixture(scope="module")
 def serial(tmp_path_factory):
-    return run_round(tmp_path_factory.mktemp("serial"), "--jobs", "1")
+    return run_round(tmp_path_factory.mktemp("serial"), "--jobs", "1", "--no-enforce")
 
 
 @pytest.fixture(scope="module")
 def parallel(tmp_path_factory):
-    return run_round(tmp_path_factory.mktemp("parallel"), "--jobs", "2", "--enforce")
+    return run_round(tmp_path_factory.mktemp("parallel"), "--jobs", "2")
 
 
 def gradebook_of(out):
@@ -170,6 +170,11 @@ def test_the_tampering_kernel_is_caught_by_the_cross_check(serial):
     assert re.search(rf"\| {tamperer} \| bp \| tamper flag \| 19 cells: kernel 35 vs out of kernel 0 points; gradebook unchanged", report)
 
 
+def test_the_round_says_what_the_sandbox_confines(serial):
+    _, stdout = serial
+    assert f"sandbox: {confinement.describe()}" in stdout
+
+
 def test_enforce_writes_the_out_of_kernel_scores_into_the_gradebook(parallel):
     out, _ = parallel
     tamperer = BY_PROFILE[simulated.TAMPER_ATTRIBUTE].id
@@ -182,7 +187,7 @@ def test_enforce_writes_the_out_of_kernel_scores_into_the_gradebook(parallel):
 def test_parallel_grading_gives_the_serial_results(serial, parallel):
     (serial_out, _), (parallel_out, parallel_stdout) = serial, parallel
     tamperer = BY_PROFILE[simulated.TAMPER_ATTRIBUTE].id
-    # before --enforce, only the tamperer's cells differed from the command line in the parallel run
+    # before enforcing, only the tamperer's cells differed from the command line in the parallel run
     assert f"19 cells differ from the command line in 1 submissions: {tamperer} bp" in parallel_stdout
     serial_rows = {row["student_id"]: row for row in per_item_csv(serial_out)}
     parallel_rows = {row["student_id"]: row for row in per_item_csv(parallel_out)}
