@@ -222,8 +222,9 @@ def check_worker_starts(timeouts):
             hint = ""
             if os.geteuid() == 0:
                 hint = (
-                    f"; as root the worker runs as {UNPRIVILEGED_USER}, who must be able to run "
-                    f"{sys.executable} and read NumPy: install the kit outside a folder only root can enter"
+                    f"; as root the worker runs as {UNPRIVILEGED_USER}, who must be able to run {sys.executable}, "
+                    f"read NumPy and enter the temporary folder {tempfile.gettempdir()}: install the kit, "
+                    "and point TMPDIR, outside a folder only root can enter"
                 )
             raise GraderError(f"the worker process cannot start: {died}{hint}") from None
 

@@ -1,16 +1,18 @@
 """Every entry of the adversarial corpus, graded by the command line as an instructor grades it.
 
 For each: grading finishes within the limits and exits 0, the attacked item gets the entry's
-status, score and feedback, the other items their normal points, and no file of the kit or of
-the course changes (hashed before and after).
+status, score and feedback, the other items their normal points, no file of the kit or of the
+course changes (hashed before and after), and the worker's scratch folders are removed.
 """
 
 import hashlib
 import json
+import os
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,14 +74,18 @@ def test_the_entry_is_graded_fairly_with_nothing_else_changed(entry, course_fold
     kit = [ROOT / name for name in ("source_impl", "autograder", "solutions", "course.yaml")]
     before = fingerprint(course_folder, *[p for p in kit if p.is_dir()]), [p.read_bytes() for p in kit if p.is_file()]
     out = tmp_path / "grade.json"
+    scratch = Path(tempfile.mkdtemp(prefix="corpus-"))  # not beneath tmp_path, which only its owner may enter
+    scratch.chmod(0o755)
     command = [sys.executable, "-m", "autograder", "grade", str(submission), "--assignment", "bp", "--student", "adversary", "--json", str(out)]
 
     start = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIME_LIMIT_SECONDS + 30)
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIME_LIMIT_SECONDS + 30, env={**os.environ, "TMPDIR": str(scratch)})
     elapsed = time.monotonic() - start
 
     assert result.returncode == 0, result.stderr
     assert elapsed < TIME_LIMIT_SECONDS
+    assert list(scratch.iterdir()) == []  # the worker's scratch folders are gone
+    scratch.rmdir()
     assert (fingerprint(course_folder, *[p for p in kit if p.is_dir()]), [p.read_bytes() for p in kit if p.is_file()]) == before
     items = {item["id"]: item for item in json.loads(out.read_text(encoding="utf-8"))["items"]}
     attacked = items.pop(entry.item)
