@@ -70,7 +70,7 @@ def setup_student():
         print("installing what a student needs", flush=True)
         run(python, "-m", "pip", "install", "--quiet", "--requirement", STUDENT_REQUIREMENTS)
         for extension in INSTRUCTOR_EXTENSIONS:
-            run(python, "-m", "jupyter", "labextension", "disable", "--level=sys_prefix", extension, quiet=True)
+            run(python, "-m", "jupyterlab.labextensions", "disable", "--level=sys_prefix", extension, quiet=True)
 
     return ensure_venv(STUDENT_VENV, STUDENT_REQUIREMENTS, install)
 
@@ -120,7 +120,7 @@ def student(args):
     target = ROOT / "assignments" / (args[0] if args else "")
     if not target.is_dir():
         sys.exit(f"no assignment folder {target.relative_to(ROOT)}; choose one of: {', '.join(p.name for p in (ROOT / 'assignments').iterdir())}")
-    run(python, "-m", "jupyter", "lab", f"--ServerApp.root_dir={target}")
+    run(python, "-m", "jupyterlab", f"--ServerApp.root_dir={target}")
 
 
 def run(*command, quiet=False):

@@ -1,6 +1,7 @@
 """`nbgrader autograde`, through the hidden-test regions of the graded cells, gives every item
 the same score as the command-line grader gives the same submitted notebook."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -84,10 +85,13 @@ def test_the_mistakes_cost_their_items_and_the_items_that_call_them(course):
     assert sum(full.values()) == 35 and sum(gradebook_scores(root, "unfinished").values()) == 0
 
 
-def test_nbgraders_cell_time_limit_leaves_room_for_grading_the_whole_notebook():
+def test_nbgraders_configuration_leaves_room_for_grading_and_confines_every_kernel(monkeypatch):
     from traitlets.config.loader import PyFileConfigLoader
 
     from autograder.nbgrader_cell import grading_timeout_seconds
 
+    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", "local-provisioner")  # restored after: the configuration sets it
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     assert config.Execute.timeout > grading_timeout_seconds()
+    assert os.environ["JUPYTER_DEFAULT_PROVISIONER_NAME"] == "confined-local-provisioner"
+    assert config.Execute.kernel_name == "python3"  # whatever kernel a notebook names

@@ -32,7 +32,7 @@ def test_the_student_side_has_neither_the_reference_nor_the_grader(student_pytho
 
 
 def test_the_student_side_keeps_validate_and_drops_the_instructor_tools(student_python):
-    listing = run(student_python, "-m", "jupyter", "labextension", "list")
+    listing = run(student_python, "-m", "jupyterlab.labextensions", "list")
     disabled = (listing.stdout + listing.stderr).split("Disabled extensions:", 1)[1].split()
     assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"} <= set(disabled)
     assert "@jupyter/nbgrader:validate-assignment" not in disabled
