@@ -57,8 +57,9 @@ def graded(tmp_path_factory):
     grading_round.release()
     course = grading_round.course
     students = [HONEST] + [entry.name for entry in NOTEBOOK_CORPUS]
-    for student in students:
-        course.run("db", "student", "add", student, log="roster")
+    roster = course.root / "roster.csv"
+    roster.write_text("id\n" + "\n".join(students) + "\n", encoding="utf-8")
+    course.run("db", "student", "import", roster, log="roster")
     submit(course, HONEST, complete_notebook(course))
     assert parallel_nbgrader.autograde(course, ASSIGNMENT, [HONEST], students) == {}
     honest = scores(course, HONEST), fingerprint(course.root / AUTOGRADED / HONEST)
