@@ -124,7 +124,11 @@ class Worker:
         self._requests = os.fdopen(request_write, "wb")
         self._responses = response_read
         self._stdout, self._stderr = _Drain(self.process.stdout), _Drain(self.process.stderr)
-        loaded = self._receive(timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
+        try:
+            loaded = self._receive(timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
+        except WorkerDied as died:  # no function ran: say that loading the code failed
+            what = "did not finish in time" if died.kind == TIMEOUT else died.reason
+            raise WorkerDied(died.kind, str(died), f"was not run: loading your code {what}") from None
         try:
             _, self.problems, self.confinement = loaded
         except (TypeError, ValueError):  # only a tampered worker sends this
@@ -207,7 +211,7 @@ def _outcome(answer):
     if kind == RAISED:
         return Outcome(RAISED, message=f"{answer[1]}: {answer[2]}")
     if kind == UNSENDABLE:
-        return Outcome(UNSENDABLE, message=f"returned an object of type {answer[1]}")
+        return Outcome(UNSENDABLE, message=f"returned {answer[1]}")
     if kind in (NOT_IMPLEMENTED, MISSING):
         return Outcome(kind)
     raise ValueError(f"unknown answer {kind!r}")

@@ -11,7 +11,7 @@ expected values; it sends back plain values (tuples, lists, arrays, numbers).
 Protocol: after loading the source it sends ("loaded", problems, confinement); then for
 each request (function name, arguments) it sends one of ("ok", value, mutated argument
 numbers), ("not_implemented",), ("raised", type name, message), ("missing",) or
-("unsendable", type name).
+("unsendable", what it returned in words).
 """
 
 import ast
@@ -75,16 +75,18 @@ def decode(value):
 
 
 def plain(value, numpy):
-    """The value with only types the grader accepts back; raises TypeError naming any other."""
+    """The value with only types the grader accepts back; raises TypeError describing any other."""
     if isinstance(value, tuple):
         return tuple(plain(part, numpy) for part in value)
     if isinstance(value, list):
         return [plain(part, numpy) for part in value]
-    if type(value) is numpy.ndarray and value.dtype.kind in "biufc":
-        return value
+    if type(value) is numpy.ndarray:
+        if value.dtype.kind in "biufc":
+            return value
+        raise TypeError(f"a NumPy array of dtype {value.dtype}")
     if isinstance(value, (bool, int, float, str, type(None))) or type(value) in numpy.sctypeDict.values():
         return value
-    raise TypeError(type(value).__name__)
+    raise TypeError(f"an object of type {type(value).__name__}")
 
 
 def same(before, after, numpy):

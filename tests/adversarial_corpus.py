@@ -63,7 +63,7 @@ CORPUS = (
         "kills_itself_at_import",
         "import os\nos._exit(1)",
         CRASHED,
-        says="crashed the process running it (exit status 1)",
+        says="delta_gamma was not run: loading your code crashed the process running it (exit status 1)",
         others="zero",
     ),
     # Returns of the wrong kind.
@@ -82,7 +82,7 @@ CORPUS = (
     ),
     Entry("returns_ints", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(int)", FAILED, says="values differ"),
     Entry("returns_complex", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(complex)", FAILED, says="wrong type"),
-    Entry("returns_objects", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(object)", ERROR, says="returned an object of type"),
+    Entry("returns_objects", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(object)", ERROR, says="returned a NumPy array of dtype object"),
     Entry("returns_nan", "def delta_gamma(eta, e):\n    return np.full(len(e), np.nan)", FAILED, says="NaN or inf"),
     Entry("returns_inf", "def delta_gamma(eta, e):\n    return np.full(len(e), np.inf)", FAILED, says="NaN or inf"),
     Entry(
