@@ -7,6 +7,7 @@ never executed while grading.
 """
 
 import ast
+import functools
 import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,21 +26,25 @@ class Submission:
     source: str
     problems: tuple
 
+    @functools.cached_property
+    def _tree(self):
+        """The source's syntax tree, parsed once (None for a syntax error): grading asks of it per item."""
+        try:
+            return ast.parse(self.source)
+        except SyntaxError:
+            return None
+
     def defined_functions(self):
         """Names of the functions the source defines at top level (read, not run)."""
-        try:
-            tree = ast.parse(self.source)
-        except SyntaxError:
+        if self._tree is None:
             return set()
-        return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        return {node.name for node in self._tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
     def functions_called_by(self, name):
         """Names that the top-level function ``name`` calls directly (read, not run); empty when it is not there."""
-        try:
-            tree = ast.parse(self.source)
-        except SyntaxError:
+        if self._tree is None:
             return set()
-        definitions = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+        definitions = [n for n in self._tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
         if not definitions:
             return set()
         calls = (node for node in ast.walk(definitions[-1]) if isinstance(node, ast.Call))
