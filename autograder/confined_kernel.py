@@ -40,6 +40,8 @@ class ConfinedProvisioner(LocalProvisioner):
         os.chmod(self.scratch, 0o755)  # when grading as root, the worker's unprivileged user makes its folder inside
         folders = {"HOME": "", "TMPDIR": "", "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "matplotlib"}
         kwargs["env"].update({name: os.path.join(self.scratch, sub) for name, sub in folders.items()})
+        if os.path.isdir(_matplotlib_cache()):  # a copy: building Matplotlib's font cache anew costs each notebook 0.3 s
+            shutil.copytree(_matplotlib_cache(), os.path.join(self.scratch, "matplotlib"))
         writable = [kwargs.get("cwd") or os.getcwd(), self.scratch, os.devnull]
         launcher = [sys.executable, "-m", "autograder.confinement", f"--memory={MEMORY_LIMIT}"]
         ports = [self.connection_info[name] for name in PORTS] + [0]  # 0: an ephemeral port, for ipykernel's own output pipe
@@ -51,3 +53,8 @@ class ConfinedProvisioner(LocalProvisioner):
         await super().cleanup(restart=restart)
         if self.scratch and not restart:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _matplotlib_cache():
+    """Matplotlib's cache folder on Linux, found as Matplotlib finds it, without importing it."""
+    return os.environ.get("MPLCONFIGDIR") or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
