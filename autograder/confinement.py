@@ -58,13 +58,18 @@ def landlock_abi():
     return max(int(version), 0)
 
 
+def can_forbid_new_processes():
+    """Whether forbid_new_processes knows this machine's architecture."""
+    return platform.system() == "Linux" and platform.machine() in _SECCOMP_TARGETS
+
+
 def describe():
     """One line saying what this machine's kernel lets the sandboxes confine (see the README's table)."""
     abi = landlock_abi()
     if abi == 0:
         return "no Landlock in this kernel: student code may read, write and connect as its user may (see the README)"
     held = ["files"] + (["TCP"] if abi >= 4 else []) + (["signals"] if abi >= 6 else [])
-    processes = "; new processes refused in the worker" if platform.machine() in _SECCOMP_TARGETS else ""
+    processes = "; new processes refused in the worker" if can_forbid_new_processes() else ""
     return f"Landlock ABI {abi}: {', '.join(held)} confined{processes}"
 
 
@@ -114,10 +119,9 @@ def _allow_beneath(ruleset, path, access):
 
 def forbid_new_processes():
     """Refuse fork, clone (so threads too) and exec with EPERM from now on; False where unsupported."""
-    target = _SECCOMP_TARGETS.get(platform.machine())
-    if target is None:
+    if not can_forbid_new_processes():
         return False
-    arch, calls = target
+    arch, calls = _SECCOMP_TARGETS[platform.machine()]
     refuse, allow = 0x00050000 | errno.EPERM, 0x7FFF0000  # SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ALLOW
     load, equal, at_least, answer = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
     numbers = sorted(calls.values())

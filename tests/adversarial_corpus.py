@@ -5,6 +5,9 @@ for module-level damage, with ``code`` added at top level). ``item`` must end wi
 and ``score`` (``None``: the item's full points), and its student feedback must contain
 ``says``. Every other item keeps its full points, unless ``others`` says otherwise.
 
+An entry whose outcome rests on Landlock or seccomp says so (``landlock``, ``seccomp``); on a
+machine without them it is skipped, and the README says what holds there instead.
+
 ``code`` may name, in braces, real paths of the course that a well-informed attacker would
 guess: {reference}, {grader}, {course_file}, {gradebook}, {other_submission}, {course_root},
 and {port}, a TCP port on which the test listens.
@@ -24,6 +27,8 @@ class Entry:
     says: str = ""
     item: str = "delta_gamma"
     others: str = "full"  # "full": every other item gets its full points; "zero": none does; "any": not checked
+    landlock: int = 0  # the Landlock ABI the outcome needs (1: files, 4: TCP, 6: signals); skipped on a kernel without it
+    seccomp: bool = False  # the outcome needs the seccomp filter (Linux on x86_64 or aarch64)
 
 
 RIGHT = "-eta * np.asarray(e, dtype=float)"  # Eq. (5.14), what delta_gamma must return
@@ -122,24 +127,26 @@ CORPUS = (
         "        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)",
         ERROR,
         says="PermissionError",
+        seccomp=True,
     ),
-    Entry("runs_a_program", "def delta_gamma(eta, e):\n    import subprocess\n    subprocess.run(['true'])", ERROR, says="PermissionError"),
+    Entry("runs_a_program", "def delta_gamma(eta, e):\n    import subprocess\n    subprocess.run(['true'])", ERROR, says="PermissionError", seccomp=True),
     Entry(
         "starts_a_thread",
         f"def delta_gamma(eta, e):\n    import threading\n    threading.Thread(target=print).start()\n    return {RIGHT}",
         ERROR,
         says="RuntimeError",
+        seccomp=True,
     ),
     # Files the student must not see or change.
-    Entry("reads_the_reference", "def delta_gamma(eta, e):\n    return open('{reference}').read()", ERROR, says="PermissionError"),
-    Entry("reads_the_grader", "def delta_gamma(eta, e):\n    return open('{grader}').read()", ERROR, says="PermissionError"),
-    Entry("reads_the_course_file", "def delta_gamma(eta, e):\n    return open('{course_file}').read()", ERROR, says="PermissionError"),
-    Entry("reads_the_gradebook", "def delta_gamma(eta, e):\n    return open('{gradebook}', 'rb').read()", ERROR, says="PermissionError"),
-    Entry("reads_another_submission", "def delta_gamma(eta, e):\n    return open('{other_submission}').read()", ERROR, says="PermissionError"),
-    Entry("lists_the_course", "def delta_gamma(eta, e):\n    import os\n    return os.listdir('{course_root}')", ERROR, says="PermissionError"),
-    Entry("writes_into_the_course", "def delta_gamma(eta, e):\n    open('{course_root}/grades.csv', 'w').write('me,100')", ERROR, says="PermissionError"),
-    Entry("deletes_the_gradebook", "def delta_gamma(eta, e):\n    import os\n    os.remove('{gradebook}')", ERROR, says="PermissionError"),
-    Entry("overwrites_the_reference", "def delta_gamma(eta, e):\n    open('{reference}', 'a').write('\\n')", ERROR, says="PermissionError"),
+    Entry("reads_the_reference", "def delta_gamma(eta, e):\n    return open('{reference}').read()", ERROR, says="PermissionError", landlock=1),
+    Entry("reads_the_grader", "def delta_gamma(eta, e):\n    return open('{grader}').read()", ERROR, says="PermissionError", landlock=1),
+    Entry("reads_the_course_file", "def delta_gamma(eta, e):\n    return open('{course_file}').read()", ERROR, says="PermissionError", landlock=1),
+    Entry("reads_the_gradebook", "def delta_gamma(eta, e):\n    return open('{gradebook}', 'rb').read()", ERROR, says="PermissionError", landlock=1),
+    Entry("reads_another_submission", "def delta_gamma(eta, e):\n    return open('{other_submission}').read()", ERROR, says="PermissionError", landlock=1),
+    Entry("lists_the_course", "def delta_gamma(eta, e):\n    import os\n    return os.listdir('{course_root}')", ERROR, says="PermissionError", landlock=1),
+    Entry("writes_into_the_course", "def delta_gamma(eta, e):\n    open('{course_root}/grades.csv', 'w').write('me,100')", ERROR, says="PermissionError", landlock=1),
+    Entry("deletes_the_gradebook", "def delta_gamma(eta, e):\n    import os\n    os.remove('{gradebook}')", ERROR, says="PermissionError", landlock=1),
+    Entry("overwrites_the_reference", "def delta_gamma(eta, e):\n    open('{reference}', 'a').write('\\n')", ERROR, says="PermissionError", landlock=1),
     Entry(
         "writes_its_own_scratch_folder",
         f"def delta_gamma(eta, e):\n    import os, tempfile\n    with open(os.path.join(tempfile.gettempdir(), 'notes.txt'), 'w') as f:\n"
@@ -147,8 +154,8 @@ CORPUS = (
         PASSED,
         score=None,
     ),
-    Entry("connects_to_the_network", "def delta_gamma(eta, e):\n    import socket\n    socket.create_connection(('127.0.0.1', {port}), 1)", ERROR, says="PermissionError"),
-    Entry("kills_the_grader", "def delta_gamma(eta, e):\n    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)", ERROR, says="PermissionError"),
+    Entry("connects_to_the_network", "def delta_gamma(eta, e):\n    import socket\n    socket.create_connection(('127.0.0.1', {port}), 1)", ERROR, says="PermissionError", landlock=4),
+    Entry("kills_the_grader", "def delta_gamma(eta, e):\n    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)", ERROR, says="PermissionError", landlock=6),
     # Reaching for the kit, patching what the grader might rely on.
     Entry(
         "imports_the_reference",

@@ -38,6 +38,7 @@ class NotebookEntry:
     flagged: bool = False
     not_graded: str = ""
     prints: str = ""
+    landlock: int = 0  # the Landlock ABI the outcome needs (1: files, 4: TCP, 6: signals); left out on a kernel without it
 
 
 def code_cells(notebook):
@@ -127,11 +128,12 @@ def fake_display(score):
 
 
 NOTEBOOK_CORPUS = (
-    NotebookEntry("kernel_writes_course_files", after_setup(WRITE_COURSE_FILES), prints="['PermissionError']"),
+    NotebookEntry("kernel_writes_course_files", after_setup(WRITE_COURSE_FILES), prints="['PermissionError']", landlock=1),
     NotebookEntry(
         "kernel_kills_nbgrader",
         after_setup("import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError as error:\n    print('kill:', type(error).__name__)"),
         prints="kill: PermissionError",
+        landlock=6,
     ),
     NotebookEntry(
         "kernel_allocates_80_gb",
@@ -142,6 +144,7 @@ NOTEBOOK_CORPUS = (
         "kernel_connects_out",
         after_setup("import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), 1)\nexcept OSError as error:\n    print('connect:', type(error).__name__)"),
         prints="connect: PermissionError",
+        landlock=4,
     ),
     NotebookEntry(
         "kernel_patches_hidden_score",
