@@ -40,8 +40,9 @@ class ConfinedProvisioner(LocalProvisioner):
         os.chmod(self.scratch, 0o755)  # when grading as root, the worker's unprivileged user makes its folder inside
         folders = {"HOME": "", "TMPDIR": "", "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "matplotlib"}
         kwargs["env"].update({name: os.path.join(self.scratch, sub) for name, sub in folders.items()})
-        if os.path.isdir(_matplotlib_cache()):  # a copy: building Matplotlib's font cache anew costs each notebook 0.3 s
-            shutil.copytree(_matplotlib_cache(), os.path.join(self.scratch, "matplotlib"))
+        cache = _matplotlib_cache()
+        if os.path.isdir(cache):  # a copy: building Matplotlib's font cache anew costs each notebook 0.3 s
+            shutil.copytree(cache, os.path.join(self.scratch, "matplotlib"))
         writable = [kwargs.get("cwd") or os.getcwd(), self.scratch, os.devnull]
         launcher = [sys.executable, "-m", "autograder.confinement", f"--memory={MEMORY_LIMIT}"]
         ports = [self.connection_info[name] for name in PORTS] + [0]  # 0: an ephemeral port, for ipykernel's own output pipe

@@ -86,8 +86,8 @@ class Scratch:
             (self.path / name).chmod(0o644)
         self.tmp.mkdir()
         if _dropping_privileges():
-            user = pwd.getpwnam(UNPRIVILEGED_USER)
-            os.chown(self.tmp, user.pw_uid, user.pw_gid)
+            worker_user = _user()
+            os.chown(self.tmp, worker_user["user"], worker_user["group"])
 
     @property
     def tmp(self):

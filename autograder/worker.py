@@ -5,8 +5,9 @@ copied into a scratch folder: it imports nothing of the kit, and its import path
 standard library and NumPy's folder only, so a submission cannot import the reference or the
 grader. Before the submission runs, the worker confines itself (``confinement.py``, copied
 beside it): it may read only the standard library, NumPy and the scratch folder, write only
-in the scratch folder's tmp/, and start no process. Messages are length-prefixed pickles. The worker receives inputs only, never the
-expected values; it sends back plain values (tuples, lists, arrays, numbers).
+in the scratch folder's tmp/, and start no process. Messages are length-prefixed pickles.
+The worker receives inputs only, never the expected values; it sends back plain values
+(tuples, lists, arrays, numbers).
 
 Protocol: after loading the source it sends ("loaded", problems, confinement); then for
 each request (function name, arguments) it sends one of ("ok", value, mutated argument

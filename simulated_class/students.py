@@ -161,7 +161,8 @@ def write_class(students, course_root, assignments, source_directory="solutions"
                 content = notebook_of(student, assignment, released, solutions)
                 missing = student.profile == MISSING and assignment == student.corrupt_or_missing
                 if student.channel == NBGRADER:
-                    _write_nbgrader_submission(course_root, student, assignment, released.parent, content, missing)
+                    name = MISPLACED_NAME.format(assignment=assignment) if missing else None
+                    write_nbgrader_submission(course_root, student.id, assignment, released.parent, content, student.submitted_at, name)
                 elif not missing:  # through the LMS, a missing notebook is one never uploaded
                     stamp = student.submitted_at.strftime("%Y-%m-%d-%H-%M-%S")
                     download.writestr(f"{assignment}_{student.id}_attempt_{stamp}_{assignment}.ipynb", content)
@@ -177,12 +178,13 @@ def write_class(students, course_root, assignments, source_directory="solutions"
     return roster
 
 
-def _write_nbgrader_submission(course_root, student, assignment, released_folder, content, missing):
-    folder = course_root / "submitted" / student.id / assignment
+def write_nbgrader_submission(course_root, student, assignment, released_folder, content, submitted_at, name=None):
+    """As nbgrader's collect leaves it: submitted/<student>/<assignment>/ with the released folder's
+    other files, the notebook's content (bytes) as name (default <assignment>.ipynb), and timestamp.txt."""
+    folder = Path(course_root) / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     for path in released_folder.iterdir():  # what nbgrader's collect brings: the whole folder
         if path.is_file() and path.suffix != ".ipynb":
             (folder / path.name).write_bytes(path.read_bytes())
-    name = MISPLACED_NAME.format(assignment=assignment) if missing else f"{assignment}.ipynb"
-    (folder / name).write_bytes(content)
-    (folder / "timestamp.txt").write_text(student.submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+    (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
+    (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))

@@ -13,9 +13,22 @@ guess: {reference}, {grader}, {course_file}, {gradebook}, {other_submission}, {c
 and {port}, a TCP port on which the test listens.
 """
 
+import hashlib
 from dataclasses import dataclass
 
+from autograder.confinement import can_forbid_new_processes, landlock_abi
 from autograder.results import CRASHED, ERROR, FAILED, PARTIAL, PASSED, TIMEOUT
+
+
+def supported(landlock=0, seccomp=False):
+    """Whether this machine's kernel provides what an entry's outcome rests on (the Landlock ABI, seccomp)."""
+    return landlock_abi() >= landlock and (can_forbid_new_processes() or not seccomp)
+
+
+def fingerprint(*paths):
+    """sha256 of every file given or beneath a folder given, by path (Python's bytecode caches left out)."""
+    files = (p for path in paths for p in ([path] if path.is_file() else sorted(path.rglob("*"))) if p.is_file() and "__pycache__" not in p.parts)
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 @dataclass(frozen=True)

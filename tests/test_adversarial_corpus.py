@@ -5,7 +5,6 @@ status, score and feedback, the other items their normal points, no file of the 
 course changes (hashed before and after), and the worker's scratch folders are removed.
 """
 
-import hashlib
 import json
 import os
 import socket
@@ -18,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial_corpus import CORPUS
-from autograder.confinement import can_forbid_new_processes, landlock_abi
+from adversarial_corpus import CORPUS, fingerprint, supported
 from autograder.course import load_course
 from autograder.results import PARTIAL, PASSED
 from submissions import with_functions
@@ -49,17 +47,6 @@ def listener():
         yield server.getsockname()[1]
 
 
-def supported(entry):
-    """Whether this machine's kernel provides what the entry's outcome rests on."""
-    return landlock_abi() >= entry.landlock and (can_forbid_new_processes() or not getattr(entry, "seccomp", False))
-
-
-def fingerprint(*folders):
-    """sha256 of every file beneath the folders, by path (the kit's virtual environments left out)."""
-    files = (p for folder in folders for p in sorted(folder.rglob("*")) if p.is_file() and ".venv" not in p.parts)
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files if "__pycache__" not in p.parts}
-
-
 def paths(course_folder, port):
     return {
         "reference": ROOT / "source_impl" / "bp.py",
@@ -75,12 +62,12 @@ def paths(course_folder, port):
 
 @pytest.mark.parametrize("entry", CORPUS, ids=lambda entry: entry.name)
 def test_the_entry_is_graded_fairly_with_nothing_else_changed(entry, course_folder, listener, tmp_path):
-    if not supported(entry):
+    if not supported(entry.landlock, entry.seccomp):
         pytest.skip(f"needs Landlock ABI {entry.landlock} or seccomp, which this machine lacks (see the README's sandbox table)")
     submission = tmp_path / "submission.py"
     submission.write_text(with_functions(entry.code.format(**paths(course_folder, listener))), encoding="utf-8")
     kit = [ROOT / name for name in ("source_impl", "autograder", "solutions", "course.yaml")]
-    before = fingerprint(course_folder, *[p for p in kit if p.is_dir()]), [p.read_bytes() for p in kit if p.is_file()]
+    before = fingerprint(course_folder, *kit)
     out = tmp_path / "grade.json"
     scratch = Path(tempfile.mkdtemp(prefix="corpus-"))  # not beneath tmp_path, which only its owner may enter
     scratch.chmod(0o755)
@@ -94,7 +81,7 @@ def test_the_entry_is_graded_fairly_with_nothing_else_changed(entry, course_fold
     assert elapsed < TIME_LIMIT_SECONDS
     assert list(scratch.iterdir()) == []  # the worker's scratch folders are gone
     scratch.rmdir()
-    assert (fingerprint(course_folder, *[p for p in kit if p.is_dir()]), [p.read_bytes() for p in kit if p.is_file()]) == before
+    assert fingerprint(course_folder, *kit) == before
     items = {item["id"]: item for item in json.loads(out.read_text(encoding="utf-8"))["items"]}
     attacked = items.pop(entry.item)
     assert attacked["status"] == entry.status, attacked["feedback"]

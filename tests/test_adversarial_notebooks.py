@@ -11,30 +11,24 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
+from adversarial_corpus import fingerprint, supported
 from adversarial_notebooks import HONEST, NOTEBOOK_CORPUS
 from nbgrader.api import Gradebook
-from test_adversarial_corpus import fingerprint, supported
 
 from autograder import crosscheck, parallel_nbgrader
 from autograder.course import load_course
 from autograder.grading_round import Round, submission_problem
 from autograder.nbgrader_course import AUTOGRADED, ROOT, SUBMITTED
 from autograder.per_item_export import submission_scores
-from simulated_class.students import filled, solution_sources
+from simulated_class.students import DEADLINE, filled, solution_sources, write_nbgrader_submission
 
 ASSIGNMENT = "bp"
 JOBS = 2
 
 
 def submit(course, student, content):
-    folder = course.root / SUBMITTED / student / ASSIGNMENT
-    folder.mkdir(parents=True)
-    released = course.root / "assignments" / ASSIGNMENT
-    for companion in released.iterdir():
-        if companion.suffix != ".ipynb":
-            (folder / companion.name).write_bytes(companion.read_bytes())
     data = content if isinstance(content, bytes) else nbformat.writes(content).encode("utf-8")
-    (folder / f"{ASSIGNMENT}.ipynb").write_bytes(data)
+    write_nbgrader_submission(course.root, student, ASSIGNMENT, course.root / "assignments" / ASSIGNMENT, data, DEADLINE)
 
 
 def complete_notebook(course):
@@ -56,7 +50,7 @@ def graded(tmp_path_factory):
     grading_round = Round(tmp_path_factory.mktemp("round"), jobs=JOBS, enforce=True, assignments=[ASSIGNMENT])
     grading_round.release()
     course = grading_round.course
-    entries = [entry for entry in NOTEBOOK_CORPUS if supported(entry)]  # an unconfined kernel would harm the course
+    entries = [entry for entry in NOTEBOOK_CORPUS if supported(entry.landlock)]  # an unconfined kernel would harm the course
     students = [HONEST] + [entry.name for entry in entries]
     roster = course.root / "roster.csv"
     roster.write_text("id\n" + "\n".join(students) + "\n", encoding="utf-8")
@@ -91,7 +85,7 @@ def test_the_honest_students_grades_and_the_courses_files_are_untouched(graded):
 
 @pytest.mark.parametrize("entry", NOTEBOOK_CORPUS, ids=lambda entry: entry.name)
 def test_the_entry_is_graded_fairly(graded, entry):
-    if not supported(entry):
+    if not supported(entry.landlock):
         pytest.skip(f"needs Landlock ABI {entry.landlock}, which this machine lacks (see the README's sandbox table)")
     problem = graded.not_graded[entry.name]
     if entry.not_graded:
