@@ -14,7 +14,7 @@ student deleted scores 0 and leaves the rest of the submission as graded.
 
 import re
 import shutil
-import time
+import subprocess
 import warnings
 
 import nbformat
@@ -44,10 +44,10 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None):
         logs.append((path, path.stat().st_size if path.exists() else 0))
         process = course.start("autograde", assignment, _only(shard, everyone), "--force", log=log, gradebook=gradebook)
         runs.append((process, gradebook, shard))
-    while any(process.poll() is None for process, _, _ in runs):
-        if progress:
-            progress(_finished(logs, assignment), total)
-        time.sleep(POLL_SECONDS)
+    for process, _, _ in runs:
+        while not _ended(process, POLL_SECONDS):
+            if progress:
+                progress(_finished(logs, assignment), total)
     failures = {}
     for _, gradebook, shard in runs:
         failures.update(_unfinished(course, gradebook, assignment, shard))
@@ -56,6 +56,15 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None):
     if progress:
         progress(total - len(failures), total)
     return failures
+
+
+def _ended(process, seconds):
+    """Whether the process ends within the seconds: waits no longer than it runs."""
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
 
 
 def generate_feedback(course, assignment, students, everyone, jobs=1):
