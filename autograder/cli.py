@@ -9,10 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from .course import CourseError
-from .grader import grade
-from .sandbox import GraderError
-from .submission import SubmissionError
+from .sandbox import GraderError, Scratch, Worker
 
 
 def main(argv=None):
@@ -26,16 +23,29 @@ def main(argv=None):
     grade_command.add_argument("--gradescope", type=Path, metavar="OUT", help="write Gradescope's results.json")
     args = parser.parse_args(argv)
     try:
-        report = grade(args.paths, args.student, args.assignment)
+        worker = Worker(Scratch())
+    except OSError as error:
+        return _cannot_grade(error)
+    # Imported only now, while the worker imports NumPy: a grading's start costs one import, not two in a row.
+    from .course import CourseError
+    from .grader import grade
+    from .submission import SubmissionError
+
+    try:
+        report = grade(args.paths, args.student, args.assignment, worker=worker)
     except (SubmissionError, CourseError, GraderError, OSError) as error:
-        print(f"autograder: cannot grade: {error}", file=sys.stderr)
-        return 2
+        return _cannot_grade(error)
     print(f"{report.student} · {report.assignment}")
     print(report.table())
     for path, content in ((args.json, report.to_dict()), (args.gradescope, report.to_gradescope())):
         if path:
             write_json(path, content)
     return 0
+
+
+def _cannot_grade(error):
+    print(f"autograder: cannot grade: {error}", file=sys.stderr)
+    return 2
 
 
 def write_json(path, content):

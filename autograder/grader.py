@@ -24,19 +24,25 @@ from .sandbox import TIMEOUT as CALL_TIMEOUT
 from .submission import SubmissionError, read
 
 
-def grade(paths, student, assignment_id=None, course=None):
+def grade(paths, student, assignment_id=None, course=None, worker=None):
     """Grade the submission made of ``paths`` for ``student``; return a GradeReport.
 
     ``assignment_id`` may be left out for a notebook: it is inferred from the functions the
     notebook defines, or from its folder's name. Raises SubmissionError or CourseError when
     grading cannot start, GraderError when no worker can run.
+
+    The first worker starts at once, to import NumPy while the submission is read; ``worker``
+    is one started earlier (``Worker(Scratch())``, not loaded), which grading takes over and
+    closes, with its scratch folder.
     """
-    course = course or load_course()
-    submission = read(paths)
-    assignment = course.assignment(assignment_of(submission, assignment_id, course))
-    with Scratch(submission.source) as scratch:
-        session = _Session(scratch, course.timeouts)
+    with (worker.scratch if worker else Scratch()) as scratch:
+        session = _Session(scratch, worker or Worker(scratch))
         try:
+            course = course or load_course()
+            submission = read(paths)
+            assignment = course.assignment(assignment_of(submission, assignment_id, course))
+            scratch.write_submission(submission.source)
+            session.start(course.timeouts)
             items = tuple(_grade_item(item, course, student, session, submission.problems) for item in assignment.items)
         finally:
             session.close()
@@ -74,12 +80,15 @@ def assignment_of(submission, assignment_id, course):
 class _Session:
     """The worker of the moment and the submission's clock; a fresh worker after each crash."""
 
-    def __init__(self, scratch, timeouts):
-        self._scratch, self._timeouts = scratch, timeouts
-        self._deadline = time.monotonic() + timeouts.per_submission_seconds
-        self._worker = None
+    def __init__(self, scratch, worker):
+        self._scratch, self._worker, self._loaded = scratch, worker, False
         self._load_failure = None  # loading is deterministic: a failed load is not retried
         self.problems = ()
+
+    def start(self, timeouts):
+        """Start the submission's clock: the submission is in the scratch folder now."""
+        self._timeouts = timeouts
+        self._deadline = time.monotonic() + timeouts.per_submission_seconds
 
     def call(self, function, args):
         """An Outcome, or WorkerDied when the worker crashed or hung (it is then replaced on the next call)."""
@@ -89,18 +98,20 @@ class _Session:
             raise WorkerDied(CALL_TIMEOUT, "the submission's time limit was reached before this item", f"was not run: the submission's time limit of {seconds:g} s was spent")
         if self._load_failure:
             raise self._load_failure
-        if self._worker is None:
+        if not self._loaded:
             try:
-                self._worker = Worker(self._scratch, self._timeouts)
+                self._worker = (self._worker or Worker(self._scratch)).load(self._timeouts)
             except WorkerDied as died:
+                self._worker = None
                 check_worker_starts(self._timeouts)  # the submission's fault, or the grader's?
                 self._load_failure = died
                 raise
+            self._loaded = True
             self.problems = tuple(self._worker.problems)
         try:
             return self._worker.call(function, args, min(self._timeouts.per_call_seconds, remaining))
         except WorkerDied:
-            self._worker = None
+            self._worker, self._loaded = None, False
             raise
 
     def close(self):

@@ -1,6 +1,8 @@
 """The grader's side of the worker: start it with limits, send it calls, read its answers safely.
 
-A ``Worker`` is one child process running ``worker.py`` on one submission. It runs as
+A ``Worker`` is one child process running ``worker.py`` on one submission. It starts before the
+submission is known and imports NumPy while the grader gets ready; ``load`` then hands it the
+submission. It runs as
 ``python -I -S`` from a scratch folder that holds only copies of the worker, of
 ``confinement.py`` and of the submission, with NumPy's folder as its one extra import path,
 limits on memory, CPU time, file size and open files, and, when the grader runs as root, as an
@@ -10,6 +12,7 @@ Its answers are unpickled with a whitelist that admits NumPy arrays and plain Py
 """
 
 import contextlib
+import importlib.util
 import io
 import math
 import os
@@ -27,17 +30,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from source_impl.network import Params
+# This module imports neither NumPy nor the kit's packages: the command line imports it first, to
+# start a worker while it imports the rest.
 
 WORKER_FILE = Path(__file__).with_name("worker.py")
 CONFINEMENT_FILE = Path(__file__).with_name("confinement.py")
-NUMPY_DIR = str(Path(np.__file__).resolve().parent.parent)
+NUMPY_DIR = str(Path(importlib.util.find_spec("numpy").origin).resolve().parent.parent)
 UNPRIVILEGED_USER = "nobody"
 OUTPUT_LIMIT = 4000  # characters of the student's stdout and of stderr that are kept
 STDERR_TAIL = 300  # characters of the worker's error output quoted when it dies
 MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
+CPU_MARGIN_SECONDS = 5  # the worker's CPU time limit: the submission's time limit and this
 LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy machine
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space
 HEADER_SIZE = 8
@@ -73,17 +76,18 @@ class WorkerDied(RuntimeError):
 class Scratch:
     """A temporary folder with copies of the worker and of the submission's source, readable by the worker's user.
 
-    Its tmp/ is the one folder the worker may write to (its HOME and TMPDIR).
+    Its tmp/ is the one folder the worker may write to (its HOME and TMPDIR). The source may
+    be given now or, once a worker has started, by ``write_submission``.
     """
 
-    def __init__(self, source):
+    def __init__(self, source=None):
         self.path = Path(tempfile.mkdtemp(prefix="grade-"))
         self.path.chmod(0o755)
-        shutil.copy(WORKER_FILE, self.path / "worker.py")
-        shutil.copy(CONFINEMENT_FILE, self.path / "confinement.py")
-        (self.path / "submission.py").write_text(source, encoding="utf-8")
-        for name in ("worker.py", "confinement.py", "submission.py"):
-            (self.path / name).chmod(0o644)
+        for file in (WORKER_FILE, CONFINEMENT_FILE):
+            shutil.copy(file, self.path / file.name)
+            (self.path / file.name).chmod(0o644)
+        if source is not None:
+            self.write_submission(source)
         self.tmp.mkdir()
         if _dropping_privileges():
             worker_user = _user()
@@ -93,6 +97,11 @@ class Scratch:
     def tmp(self):
         return self.path / "tmp"
 
+    def write_submission(self, source):
+        """The source the worker loads: written before ``Worker.load``."""
+        (self.path / "submission.py").write_text(source, encoding="utf-8")
+        (self.path / "submission.py").chmod(0o644)
+
     def __enter__(self):
         return self
 
@@ -101,9 +110,11 @@ class Scratch:
 
 
 class Worker:
-    """One worker process on one submission; ``call`` runs one function on one case."""
+    """One worker process on one submission: ``Worker(scratch).load(timeouts)``, then ``call`` runs one function on one case."""
 
-    def __init__(self, scratch, timeouts):
+    def __init__(self, scratch):
+        """Start the process; it imports NumPy and waits for ``load``, so the submission need not be written yet."""
+        self.scratch = scratch
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
         command = [sys.executable, "-I", "-S", "worker.py", NUMPY_DIR, str(request_read), str(response_write), "submission.py"]
@@ -116,7 +127,7 @@ class Worker:
             stderr=subprocess.PIPE,
             pass_fds=(request_read, response_write),
             start_new_session=True,  # its own process group, so that a kill takes its children too
-            preexec_fn=_limits(timeouts.per_submission_seconds, dropping=_dropping_privileges()),
+            preexec_fn=_limits(dropping=_dropping_privileges()),
             **_user(),
         )
         os.close(request_read)
@@ -124,6 +135,16 @@ class Worker:
         self._requests = os.fdopen(request_write, "wb")
         self._responses = response_read
         self._stdout, self._stderr = _Drain(self.process.stdout), _Drain(self.process.stderr)
+
+    def load(self, timeouts):
+        """Have the worker limit its CPU time, confine itself and run the scratch folder's submission; returns self.
+
+        WorkerDied (the worker then closed) when it could not.
+        """
+        try:
+            _write(self._requests, math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS)
+        except OSError:  # a broken pipe: the worker died while it started
+            raise self._died(CRASHED, "loading the submission", "was not run: loading your code crashed the process running it") from None
         try:
             loaded = self._receive(timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
         except WorkerDied as died:  # no function ran: say that loading the code failed
@@ -133,6 +154,7 @@ class Worker:
             _, self.problems, self.confinement = loaded
         except (TypeError, ValueError):  # only a tampered worker sends this
             raise self._died(CRASHED, "loading the submission: a malformed answer") from None
+        return self
 
     def call(self, function, args, timeout):
         """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
@@ -221,7 +243,7 @@ def check_worker_starts(timeouts):
     """Start a worker on an empty submission; GraderError if even that fails."""
     with Scratch("") as scratch:
         try:
-            Worker(scratch, timeouts).close()
+            Worker(scratch).load(timeouts).close()
         except WorkerDied as died:
             hint = ""
             if os.geteuid() == 0:
@@ -281,6 +303,8 @@ def _write(stream, message):
 
 def _encode(value):
     """The worker cannot import source_impl: Params travel as a marked dict of their four arrays."""
+    from source_impl.network import Params  # not at the top: see the imports
+
     if isinstance(value, Params):
         return {"__params__": tuple(value)}
     return value
@@ -303,12 +327,10 @@ def _user():
     return {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
 
 
-def _limits(cpu_seconds, dropping):
-    """The child's resource limits, set between fork and exec."""
+def _limits(dropping):
+    """The child's resource limits, set between fork and exec; its CPU time it limits itself once ``load`` says how much."""
 
     def apply():
-        cpu = math.ceil(cpu_seconds) + 5
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
         resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))

@@ -9,10 +9,11 @@ in the scratch folder's tmp/, and start no process. Messages are length-prefixed
 The worker receives inputs only, never the expected values; it sends back plain values
 (tuples, lists, arrays, numbers).
 
-Protocol: after loading the source it sends ("loaded", problems, confinement); then for
-each request (function name, arguments) it sends one of ("ok", value, mutated argument
-numbers), ("not_implemented",), ("raised", type name, message), ("missing",) or
-("unsendable", what it returned in words).
+Protocol: once NumPy is imported it waits for the grader's first message, its CPU time limit in
+seconds (the submission is in place by then); after loading the source it sends ("loaded",
+problems, confinement); then for each request (function name, arguments) it sends one of
+("ok", value, mutated argument numbers), ("not_implemented",), ("raised", type name, message),
+("missing",) or ("unsendable", what it returned in words).
 """
 
 import ast
@@ -21,6 +22,7 @@ import importlib.abc
 import importlib.util
 import os
 import pickle
+import resource
 import struct
 import sys
 from collections import namedtuple
@@ -138,6 +140,10 @@ def main():
     import numpy
 
     requests, responses = os.fdopen(int(request_fd), "rb"), os.fdopen(int(response_fd), "wb")
+    cpu_seconds = read_message(requests)
+    if cpu_seconds is None:  # the grader stopped before the submission was ready
+        return
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     with open(source_path, encoding="utf-8") as f:
         source = f.read()
     confinement = confine(os.path.dirname(os.path.abspath(__file__)), numpy)

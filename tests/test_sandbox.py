@@ -45,7 +45,7 @@ def fork_and_sleep():
 @pytest.fixture
 def worker():
     with Scratch(PROBE) as scratch:
-        worker = Worker(scratch, TIMEOUTS)
+        worker = Worker(scratch).load(TIMEOUTS)
         yield worker
         worker.close()
 
@@ -130,7 +130,7 @@ def tamper():
     return 0
 '''
     with Scratch(tamper) as scratch:
-        worker = Worker(scratch, TIMEOUTS)
+        worker = Worker(scratch).load(TIMEOUTS)
         with pytest.raises(WorkerDied, match="malformed answer"):
             worker.call("tamper", (), 2)
         worker.close()
