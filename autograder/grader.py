@@ -90,8 +90,30 @@ class _Session:
         self._timeouts = timeouts
         self._deadline = time.monotonic() + timeouts.per_submission_seconds
 
-    def call(self, function, args):
-        """An Outcome, or WorkerDied when the worker crashed or hung (it is then replaced on the next call)."""
+    def outcomes(self, function, argument_lists):
+        """The Outcome of each call function(*args) in order, none after a missing function.
+
+        Each next call runs in the worker while the caller compares the last one's result.
+        Raises WorkerDied when the worker crashed or hung; it is replaced on the next call.
+        """
+        pending = iter(argument_lists)
+        args = next(pending, None)
+        if args is not None:
+            self._send(function, args)
+        while args is not None:
+            outcome = self._answer()
+            args = None if outcome.kind == MISSING else next(pending, None)
+            failed = None
+            if args is not None:
+                try:
+                    self._send(function, args)
+                except WorkerDied as died:  # the outcome in hand still counts
+                    failed = died
+            yield outcome
+            if failed:
+                raise failed
+
+    def _send(self, function, args):
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             seconds = self._timeouts.per_submission_seconds
@@ -109,7 +131,14 @@ class _Session:
             self._loaded = True
             self.problems = tuple(self._worker.problems)
         try:
-            return self._worker.call(function, args, min(self._timeouts.per_call_seconds, remaining))
+            self._worker.send(function, args, min(self._timeouts.per_call_seconds, remaining))
+        except WorkerDied:
+            self._worker, self._loaded = None, False
+            raise
+
+    def _answer(self):
+        try:
+            return self._worker.answer()
         except WorkerDied:
             self._worker, self._loaded = None, False
             raise
@@ -123,20 +152,17 @@ def _grade_item(item, course, student, session, submission_problems):
     seed = cases.item_seed(course.base_seed, course.id, item.assignment, student, item.id)
     item_cases = cases.generate(item, seed)
     results, outcomes, died = [], [], None
-    for case in item_cases:
-        try:
-            outcome = session.call(item.function, case.arguments())
-        except WorkerDied as error:
-            died = error
-            break
-        outcomes.append(outcome)
-        try:
-            results.append(_case_result(case, outcome, item))
-        except Exception as error:  # a result no comparison layer foresaw costs its case, not the submission
-            message = f"the result could not be compared: {type(error).__name__}: {error}"
-            results.append(CaseResult(case.group, case.number, False, "type", message))
-        if outcome.kind == MISSING:
-            break  # a missing function is missing for every case
+    calls = session.outcomes(item.function, (case.args for case in item_cases))  # pickled on the way: the worker gets copies
+    try:
+        for case, outcome in zip(item_cases, calls):
+            outcomes.append(outcome)
+            try:
+                results.append(_case_result(case, outcome, item))
+            except Exception as error:  # a result no comparison layer foresaw costs its case, not the submission
+                message = f"the result could not be compared: {type(error).__name__}: {error}"
+                results.append(CaseResult(case.group, case.number, False, "type", message))
+    except WorkerDied as error:
+        died = error
     problems = tuple(submission_problems) + session.problems
     return _item_result(item, seed, item_cases, results, outcomes, died, problems)
 

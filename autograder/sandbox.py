@@ -146,7 +146,7 @@ class Worker:
         except OSError:  # a broken pipe: the worker died while it started
             raise self._died(CRASHED, "loading the submission", "was not run: loading your code crashed the process running it") from None
         try:
-            loaded = self._receive(timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
+            loaded = self._receive(time.monotonic(), timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
         except WorkerDied as died:  # no function ran: say that loading the code failed
             what = "did not finish in time" if died.kind == TIMEOUT else died.reason
             raise WorkerDied(died.kind, str(died), f"was not run: loading your code {what}") from None
@@ -158,13 +158,26 @@ class Worker:
 
     def call(self, function, args, timeout):
         """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
+        self.send(function, args, timeout)
+        return self.answer()
+
+    def send(self, function, args, timeout):
+        """Start function(*args) in the worker, to answer within timeout seconds from now; ``answer`` waits for it.
+
+        The grader may work meanwhile, as long as it asks for the answer before it sends again.
+        """
         if self._responses is None:
             raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
         try:
             _write(self._requests, (function, tuple(_encode(a) for a in args)))
         except OSError:  # a broken pipe: the worker is gone
             raise self._died(CRASHED, f"calling {function}") from None
-        answer = self._receive(timeout, f"calling {function}")
+        self._sent = (function, time.monotonic(), timeout)
+
+    def answer(self):
+        """The Outcome of the call sent last, or WorkerDied after a crash or hang."""
+        function, sent, timeout = self._sent
+        answer = self._receive(sent, timeout, f"calling {function}")
         try:
             return _outcome(answer)
         except (TypeError, ValueError, IndexError):  # only a tampered worker sends these
@@ -188,8 +201,8 @@ class Worker:
         self._stdout.join()
         self._stderr.join()
 
-    def _receive(self, timeout, doing):
-        deadline = time.monotonic() + timeout
+    def _receive(self, since, timeout, doing):
+        deadline = since + timeout
         header = self._read(HEADER_SIZE, deadline, doing, timeout)
         size = int.from_bytes(header, "big")
         if size > MESSAGE_LIMIT:

@@ -76,6 +76,18 @@ def test_a_hanging_and_a_crashing_function_cost_only_their_own_items(tmp_path):
     assert "ValueError: boom" in report.item("squared_error").feedback
 
 
+def test_a_crash_in_the_middle_of_an_item_keeps_the_cases_answered_before_it(tmp_path):
+    # each next call is sent before the grader compares the last answer: that answer still counts
+    source = with_functions(
+        "calls = 0\n\ndef sigmoid(z):\n    global calls\n    calls += 1\n    if calls == 4:\n        import os\n        os._exit(5)\n"
+        "    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))\n"
+    )
+    result = grade([write(tmp_path, source)], "alice", "bp").item("sigmoid")
+    assert [(case.number, case.passed) for case in result.cases] == [(1, True), (2, True), (3, True)]
+    assert result.status == "crashed"
+    assert "Case 4: sigmoid crashed the process running it (exit status 5)" in result.student_feedback
+
+
 def test_the_submissions_time_limit_stops_the_items_after_it(tmp_path):
     data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
     data["course"]["timeouts"] = {"per_call_seconds": 1, "per_submission_seconds": 1.5}
