@@ -7,10 +7,12 @@ import os
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.converters import Autograde
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
 from autograder.course import load_course
 from autograder.nbgrader_cell import grading_timeout_seconds
+from autograder.start_grading import StartGrading
 
 ROOT = Path(__file__).resolve().parent
 COURSE = load_course()
@@ -24,6 +26,9 @@ c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'var' / 'gradebook.db'}"
 # The first graded cell grades the whole notebook, out of process: nbgrader's 30 s cell limit
 # would cut a slow submission short, so a cell may take as long as that grading may.
 c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
+# Start each notebook's grading as nbgrader starts its kernel, not when its first graded cell
+# asks: a second core grades while the kernel starts (autograder/early_grading.py).
+c.Autograde.autograde_preprocessors = [StartGrading, *Autograde.class_traits()["autograde_preprocessors"].default()]
 # nbgrader's feedback shows each cell's source, the hidden tests included: clear them as the
 # release does. Each graded cell's output stays: the score, status and hint, without case values.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -3,19 +3,20 @@
 nbgrader runs the hidden tests in the student's own kernel, so the score is not computed
 there: the notebook file that nbgrader is executing is graded by ``python -m autograder`` in
 a process of its own (whose worker runs the student's functions), once per notebook, and each
-graded cell reads its item from that report. The cell's last expression must be a plain float
+graded cell reads its item from that report. Under ``nbgrader autograde`` that grading has
+usually started before the kernel did (early_grading.py); the first graded cell waits for it. The cell's last expression must be a plain float
 within [0, points]: nbgrader parses its text as the partial score. Nothing here raises or
 writes to stderr, either of which would make nbgrader zero the cell.
 """
 
 import functools
-import hashlib
 import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from autograder import early_grading
 from autograder.course import load_course
 
 GRADING_TIMEOUT_MARGIN_SECONDS = 60
@@ -32,7 +33,7 @@ def hidden_score(item_id, folder=None):
     try:
         item = next(item for item in _course().items() if item.id == item_id)
         notebook = _notebook_folder(folder) / f"{item.assignment}.ipynb"
-        report, reason = _graded(str(notebook), _digest(notebook), _student(notebook))
+        report, reason = _graded(str(notebook), early_grading.digest_of(notebook), _student(notebook), item.assignment)
         if reason:
             raise RuntimeError(reason)
         result = next(r for r in report["items"] if r["id"] == item_id)
@@ -62,10 +63,6 @@ def _student(notebook):
     return folder.parent.name if folder.parent.parent.name == "autograded" else LOCAL_STUDENT
 
 
-def _digest(notebook):
-    return hashlib.sha256(notebook.read_bytes()).hexdigest()
-
-
 def _notebook_folder(folder):
     if folder is not None:
         return Path(folder).resolve()
@@ -76,18 +73,21 @@ def _notebook_folder(folder):
 
 
 @functools.lru_cache(maxsize=8)
-def _graded(notebook, digest, student):
+def _graded(notebook, digest, student, assignment):
     """(report, None), or (None, reason) when grading failed: a failure too is met once per notebook."""
     try:
-        return _report(notebook, student), None
+        return _report(notebook, digest, student, assignment), None
     except Exception as error:
         return None, f"{type(error).__name__}: {error}"
 
 
-def _report(notebook, student):
-    """The grade report of the notebook for one student, graded out of process."""
+def _report(notebook, digest, student, assignment):
+    """The grade report of the notebook for one student: the one started early for this file, else graded now, out of process."""
+    early = early_grading.report(digest, student, grading_timeout_seconds())
+    if early is not None:
+        return early
     with tempfile.TemporaryDirectory() as scratch:
-        return grade_out_of_process(notebook, student, Path(scratch) / "grade.json")
+        return grade_out_of_process(notebook, student, Path(scratch) / "grade.json", assignment)
 
 
 def grade_out_of_process(notebook, student, out, assignment=None):

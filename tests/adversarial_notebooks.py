@@ -121,6 +121,24 @@ print(sorted(set(attempts.values())))
 """
 
 
+FORGE_EARLY_REPORTS = """import fcntl, json, os, pathlib
+outcome = set()
+for lock in pathlib.Path(os.environ["AUTOGRADER_EARLY_GRADES"]).glob("*.lock"):
+    with open(lock) as held:
+        fcntl.flock(held, fcntl.LOCK_SH)  # the early grading has ended: its report is there
+    report = lock.with_suffix(".json")
+    try:
+        forged = json.loads(report.read_text())
+        for item in forged["items"]:
+            item["score"], item["status"] = item["max_score"], "passed"
+        report.write_text(json.dumps(forged))
+        outcome.add("forged")
+    except OSError as error:
+        outcome.add(type(error).__name__)
+print("forge:", sorted(outcome))
+"""
+
+
 def fake_display(score):
     """A cell that makes every float, so each hidden-test cell's score, display as score."""
     return f"get_ipython().display_formatter.formatters['text/plain'].for_type(float, lambda value, p, cycle: p.text('{score}'))"
@@ -145,6 +163,13 @@ NOTEBOOK_CORPUS = (
         after_setup("import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), 1)\nexcept OSError as error:\n    print('connect:', type(error).__name__)"),
         prints="connect: PermissionError",
         landlock=4,
+    ),
+    NotebookEntry(
+        "kernel_forges_the_early_report",
+        lambda nb: after_setup(FORGE_EARLY_REPORTS)(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        prints="forge: ['PermissionError']",
+        landlock=1,
     ),
     NotebookEntry(
         "kernel_patches_hidden_score",

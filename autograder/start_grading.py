@@ -1,0 +1,17 @@
+"""``StartGrading``: the nbgrader preprocessor that starts a notebook's grading before its kernel (see early_grading.py)."""
+
+from pathlib import Path
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from . import early_grading
+
+
+class StartGrading(NbGraderPreprocessor):
+    """Starts ``python -m autograder grade`` on the notebook being autograded, if its graded cells ask for the grade."""
+
+    def preprocess(self, nb, resources):
+        if any("hidden_score(" in cell.source for cell in nb.cells if cell.cell_type == "code"):
+            notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
+            early_grading.start(notebook, resources["nbgrader"]["student"], resources["nbgrader"]["assignment"])
+        return nb, resources
