@@ -14,7 +14,7 @@ student deleted scores 0 and leaves the rest of the submission as graded.
 
 import re
 import shutil
-import subprocess
+import time
 import warnings
 
 import nbformat
@@ -23,7 +23,7 @@ from sqlalchemy.exc import SAWarning
 
 from .nbgrader_course import AUTOGRADED, NbgraderFailed
 
-POLL_SECONDS = 2
+CHECK_SECONDS, PROGRESS_SECONDS = 0.1, 2  # how often to look for an ended run, and to report progress
 SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "late_submission_penalty")
 GRADE_COLUMNS, COMMENT_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"), ("auto_comment", "manual_comment")
 
@@ -44,27 +44,22 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None):
         logs.append((path, path.stat().st_size if path.exists() else 0))
         process = course.start("autograde", assignment, _only(shard, everyone), "--force", log=log, gradebook=gradebook)
         runs.append((process, gradebook, shard))
-    for process, _, _ in runs:
-        while not _ended(process, POLL_SECONDS):
-            if progress:
-                progress(_finished(logs, assignment), total)
-    failures = {}
-    for _, gradebook, shard in runs:
-        failures.update(_unfinished(course, gradebook, assignment, shard))
-        if gradebook != course.gradebook:
-            _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
+    failures, running, reported = {}, runs, time.monotonic()
+    while running:
+        ended = [run for run in running if run[0].poll() is not None]
+        running = [run for run in running if run not in ended]
+        for _, gradebook, shard in ended:  # merged while the other shards still run
+            failures.update(_unfinished(course, gradebook, assignment, shard))
+            if gradebook != course.gradebook:
+                _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
+        if running and not ended:
+            time.sleep(CHECK_SECONDS)
+        if progress and time.monotonic() - reported >= PROGRESS_SECONDS:
+            progress(_finished(logs, assignment), total)
+            reported = time.monotonic()
     if progress:
         progress(total - len(failures), total)
     return failures
-
-
-def _ended(process, seconds):
-    """Whether the process ends within the seconds: waits no longer than it runs."""
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        return False
-    return True
 
 
 def generate_feedback(course, assignment, students, everyone, jobs=1):
