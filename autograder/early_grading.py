@@ -74,6 +74,15 @@ def _name(digest, student):
     return hashlib.sha256(f"{digest}\x1f{student}".encode("utf-8")).hexdigest()
 
 
+@atexit.register
+def _stop_running():
+    """At exit, end the gradings nobody waited for (a kernel that died before its first graded cell): their reports go unread."""
+    for process in _running:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def _locked_shared(lock):
     try:
         fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
