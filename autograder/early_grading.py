@@ -28,6 +28,7 @@ from pathlib import Path
 
 FOLDER_VARIABLE = "AUTOGRADER_EARLY_GRADES"  # kernels inherit nbgrader's environment
 POLL_SECONDS = 0.01
+NICENESS = 10  # the kernel's start comes first: the grading takes the time the kernel leaves
 _running = []  # the gradings started, kept until they end so that none is left a zombie
 
 
@@ -39,7 +40,9 @@ def start(notebook, student, assignment):
     with open(folder / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held by the grader's copy of the descriptor until it exits
         command = [sys.executable, "-m", "autograder", "grade", str(notebook), "--student", student, "--assignment", assignment, "--json", str(folder / f"{name}.json")]
-        _running.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(lock.fileno(),)))
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(lock.fileno(),))
+    os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
+    _running.append(process)
 
 
 def report(digest, student, timeout):

@@ -139,6 +139,20 @@ print("forge:", sorted(outcome))
 """
 
 
+REDIRECT_EARLY_REPORTS = """import hashlib, json, os, pathlib
+from autograder.course import load_course
+notebook = pathlib.Path("bp.ipynb").resolve()
+student = notebook.parent.parent.name
+name = hashlib.sha256(f"{hashlib.sha256(notebook.read_bytes()).hexdigest()}\\x1f{student}".encode()).hexdigest()
+fake = pathlib.Path("fake_reports").resolve()
+fake.mkdir()
+(fake / f"{name}.lock").write_text("")
+items = [{"id": i.id, "score": i.points, "max_score": i.points, "status": "passed", "student_feedback": ""} for i in load_course().assignment("bp").items]
+(fake / f"{name}.json").write_text(json.dumps({"student": student, "items": items}))
+os.environ["AUTOGRADER_EARLY_GRADES"] = str(fake)
+"""
+
+
 def fake_display(score):
     """A cell that makes every float, so each hidden-test cell's score, display as score."""
     return f"get_ipython().display_formatter.formatters['text/plain'].for_type(float, lambda value, p, cycle: p.text('{score}'))"
@@ -170,6 +184,13 @@ NOTEBOOK_CORPUS = (
         lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
         prints="forge: ['PermissionError']",
         landlock=1,
+    ),
+    # The kernel may point its own hidden-test calls at a report it wrote: only the in-kernel score changes.
+    NotebookEntry(
+        "kernel_redirects_the_early_reports",
+        lambda nb: after_setup(REDIRECT_EARLY_REPORTS)(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        flagged=True,
     ),
     NotebookEntry(
         "kernel_patches_hidden_score",
