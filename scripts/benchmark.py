@@ -1,6 +1,6 @@
 """Benchmarks of grading and of the reference, on this machine in one run: one table, saved as JSON.
 
-    python scripts/benchmark.py [--students 16] [--repeats 3] [--out var/benchmark]
+    python scripts/benchmark.py [--students 16] [--repeats 5] [--out var/benchmark]
 
 1. cli: the command-line grader on one bp notebook, median over the class, against the floor
    of a bare worker start (`python -c "import numpy"`);
@@ -51,7 +51,7 @@ HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", r
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=16, help="submissions in the class (default 16)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each measurement (default 3)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each measurement (default 5)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "benchmark")
     args = parser.parse_args(argv)
     if args.out.exists():
