@@ -15,6 +15,7 @@ This module imports only the standard library: kernels import it.
 """
 
 import atexit
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -41,7 +42,8 @@ def start(notebook, student, assignment):
         fcntl.flock(lock, fcntl.LOCK_EX)  # held by the grader's copy of the descriptor until it exits
         command = [sys.executable, "-m", "autograder", "grade", str(notebook), "--student", student, "--assignment", assignment, "--json", str(folder / f"{name}.json")]
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(lock.fileno(),))
-    os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
+    with contextlib.suppress(ProcessLookupError):  # it may have ended already
+        os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
     _running.append(process)
 
 
