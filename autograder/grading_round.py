@@ -7,7 +7,8 @@
 2. class: the simulated class (``simulated_class``), its roster imported with `nbgrader db
    student import`; half the submissions in nbgrader's submitted/, half as an LMS download
    imported with `nbgrader zip_collect`;
-3. check: each submission's notebook is there and readable; the others are reported and left out;
+3. check: a worker can start here (else the round stops and says why); each submission's
+   notebook is there and readable; the others are reported and left out;
 4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``);
 5. cross-check: every submission graded again by ``python -m autograder`` outside the kernel
    and compared with the gradebook; the command line's score is written into each mismatched
@@ -36,6 +37,7 @@ from . import class_report, confinement, crosscheck, parallel_nbgrader
 from .course import load_course
 from .nbgrader_course import ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
 from .release import write_companion_files
+from .sandbox import GraderError, check_worker_starts
 
 DEFAULT_OUT = ROOT / "var" / "round"
 MARKER = ".grading-round"  # the output folder is emptied on each run only when it holds this file
@@ -79,6 +81,10 @@ class Round:
 
     def check(self):
         print(f"    sandbox: {confinement.describe()}")
+        try:
+            check_worker_starts(self.registry.timeouts)
+        except GraderError as error:  # else every submission would score 0, each with the same reason
+            raise RoundError(f"no submission can be graded here: {error}") from None
         for assignment in self.assignments:
             for student in self.students:
                 reason = submission_problem(self.course, student.id, assignment)

@@ -257,7 +257,7 @@ def check_worker_starts(timeouts):
     with Scratch("") as scratch:
         try:
             Worker(scratch).load(timeouts).close()
-        except WorkerDied as died:
+        except (WorkerDied, OSError) as died:  # OSError: the process could not even be started
             hint = ""
             if os.geteuid() == 0:
                 hint = (

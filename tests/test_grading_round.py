@@ -6,6 +6,7 @@ Two rounds of the small simulated class on bp: one serial with --no-enforce, one
 import csv
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -284,6 +285,19 @@ def test_a_folder_that_is_not_a_rounds_output_is_never_emptied(tmp_path):
     assert result.returncode == 2
     assert "is not empty and not a grading round's output folder" in result.stderr
     assert (tmp_path / "thesis.tex").read_text() == "years of work" and len(list(tmp_path.iterdir())) == 1
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the worker changes user only when the grader runs as root")
+def test_a_round_where_no_worker_can_start_stops_and_says_why(tmp_path):
+    # the worker's user cannot enter a temporary folder that only root may enter: every grading would fail alike
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    command = [sys.executable, "-m", "autograder.grading_round", "--small", "--assignments", ASSIGNMENT, "--out", str(tmp_path / "round")]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "TMPDIR": str(closed)})
+    assert result.returncode == 2
+    assert "grading round stopped: no submission can be graded here: the worker process cannot start" in result.stderr
+    assert "point TMPDIR, outside a folder only root can enter" in result.stderr
+    assert "[4/8] autograde" not in result.stdout
 
 
 @pytest.mark.parametrize(("options", "message"), [(["--jobs", "0"], "--jobs must be at least 1"), (["--assignments", "svm"], "no assignment 'svm' in course.yaml")])
