@@ -78,6 +78,11 @@ def delete_cell(grade_id):
     return make
 
 
+def after_setup_with_wrong_delta_gamma(code):
+    """A cell of the student's after the set-up, in a notebook whose delta_gamma has the wrong sign: what the attack would hide."""
+    return lambda notebook: after_setup(code)(replace_in("delta_gamma_code", "return -eta", "return eta")(notebook))
+
+
 def move_last_solution_first(notebook):
     solutions = [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")]
     notebook.cells.remove(solutions[-1])
@@ -180,7 +185,7 @@ NOTEBOOK_CORPUS = (
     ),
     NotebookEntry(
         "kernel_forges_the_early_report",
-        lambda nb: after_setup(FORGE_EARLY_REPORTS)(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        after_setup_with_wrong_delta_gamma(FORGE_EARLY_REPORTS),
         lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
         prints="forge: ['PermissionError']",
         landlock=1,
@@ -188,25 +193,25 @@ NOTEBOOK_CORPUS = (
     # The kernel may point its own hidden-test calls at a report it wrote: only the in-kernel score changes.
     NotebookEntry(
         "kernel_redirects_the_early_reports",
-        lambda nb: after_setup(REDIRECT_EARLY_REPORTS)(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        after_setup_with_wrong_delta_gamma(REDIRECT_EARLY_REPORTS),
         lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
         flagged=True,
     ),
     NotebookEntry(
         "kernel_patches_hidden_score",
-        lambda nb: after_setup(TAMPER_CELLS[TAMPER_ATTRIBUTE])(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        after_setup_with_wrong_delta_gamma(TAMPER_CELLS[TAMPER_ATTRIBUTE]),
         lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
         flagged=True,
     ),
     NotebookEntry(
         "kernel_swaps_the_graders_module",
-        lambda nb: after_setup(TAMPER_CELLS[TAMPER_SYS_MODULES])(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        after_setup_with_wrong_delta_gamma(TAMPER_CELLS[TAMPER_SYS_MODULES]),
         lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
         flagged=True,
     ),
     NotebookEntry(
         "kernel_fakes_the_displayed_score",
-        lambda nb: after_setup(fake_display(1.0))(replace_in("delta_gamma_code", "return -eta", "return eta")(nb)),
+        after_setup_with_wrong_delta_gamma(fake_display(1.0)),
         lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
         flagged=True,
     ),
