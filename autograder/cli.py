@@ -5,6 +5,7 @@ exits 2 with a one-line reason only when the grader could not run.
 """
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ def main(argv=None):
     grade_command.add_argument("--gradescope", type=Path, metavar="OUT", help="write Gradescope's results.json")
     args = parser.parse_args(argv)
     try:
-        worker = Worker(Scratch())
+        worker = _first_worker()
     except OSError as error:
         return _cannot_grade(error)
     # Imported only now, while the worker imports NumPy: a grading's start costs one import, not two in a row.
@@ -41,6 +42,22 @@ def main(argv=None):
         if path:
             write_json(path, content)
     return 0
+
+
+def _first_worker():
+    """A worker started on a scratch folder of its own; the folder is removed if the worker cannot start."""
+    with contextlib.ExitStack() as undo:
+        worker = Worker(undo.enter_context(Scratch()))
+        undo.pop_all()
+        return worker
+
+
+def command(paths, student, assignment=None, json_out=None):
+    """The argument list that runs this command line in a new process of this Python."""
+    arguments = [sys.executable, "-m", "autograder", "grade", *paths, "--student", student]
+    arguments += ["--assignment", assignment] if assignment is not None else []
+    arguments += ["--json", json_out] if json_out is not None else []
+    return [str(part) for part in arguments]
 
 
 def _cannot_grade(error):

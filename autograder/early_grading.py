@@ -11,7 +11,7 @@ are confined to their submission's folder), named by the SHA-256 of the notebook
 the student, and the grading holds a lock on its ``.lock`` file until it ends. ``report``
 waits on that lock and gives the report only for the very file the kernel is executing;
 otherwise the cell grades the notebook itself, as it does where nobody started grading early.
-This module imports only the standard library: kernels import it.
+This module imports only the standard library and the light command-line module: kernels import it.
 """
 
 import atexit
@@ -22,10 +22,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from autograder import cli
 
 FOLDER_VARIABLE = "AUTOGRADER_EARLY_GRADES"  # kernels inherit nbgrader's environment
 POLL_SECONDS = 0.01
@@ -40,7 +41,7 @@ def start(notebook, student, assignment):
     _running[:] = [process for process in _running if process.poll() is None]
     with open(folder / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held by the grader's copy of the descriptor until it exits
-        command = [sys.executable, "-m", "autograder", "grade", str(notebook), "--student", student, "--assignment", assignment, "--json", str(folder / f"{name}.json")]
+        command = cli.command([notebook], student, assignment, folder / f"{name}.json")
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(lock.fileno(),))
     with contextlib.suppress(ProcessLookupError):  # it may have ended already
         os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)

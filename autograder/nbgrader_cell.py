@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import early_grading
+from autograder import cli, early_grading
 from autograder.course import load_course
 
 GRADING_TIMEOUT_MARGIN_SECONDS = 60
@@ -34,7 +34,7 @@ def hidden_score(item_id, folder=None):
     try:
         item = next(item for item in _course().items() if item.id == item_id)
         notebook = _notebook_folder(folder) / f"{item.assignment}.ipynb"
-        report, reason = _graded(str(notebook), early_grading.digest_of(notebook), _student(notebook), item.assignment)
+        report, reason = _graded(str(notebook), early_grading.digest_of(notebook), student_of(notebook), item.assignment)
         if reason:
             raise RuntimeError(reason)
         result = next(r for r in report["items"] if r["id"] == item_id)
@@ -58,7 +58,7 @@ def grading_timeout_seconds(course=None):
     return course.timeouts.per_submission_seconds + GRADING_TIMEOUT_MARGIN_SECONDS
 
 
-def _student(notebook):
+def student_of(notebook):
     """The student id from nbgrader's layout …/<student>/<assignment>/<assignment>.ipynb, else "local"."""
     folder = notebook.parent
     return folder.parent.name if folder.parent.parent.name == "autograded" else LOCAL_STUDENT
@@ -97,10 +97,7 @@ def grade_out_of_process(notebook, student, out, assignment=None):
     Raises RuntimeError with the grader's last line when it could not grade, and
     subprocess.TimeoutExpired when it took longer than the grading time limit.
     """
-    command = [sys.executable, "-m", "autograder", "grade", notebook, "--student", student, "--json", out]
-    if assignment is not None:
-        command += ["--assignment", assignment]
-    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=grading_timeout_seconds())
+    result = subprocess.run(cli.command([notebook], student, assignment, out), capture_output=True, text=True, timeout=grading_timeout_seconds())
     if result.returncode != 0 or not Path(out).exists():
         reason = (result.stderr or result.stdout).strip().splitlines()
         raise RuntimeError(reason[-1] if reason else f"the grader exited with {result.returncode}")

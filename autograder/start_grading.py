@@ -5,6 +5,7 @@ from pathlib import Path
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from . import early_grading
+from .nbgrader_cell import student_of
 
 
 class StartGrading(NbGraderPreprocessor):
@@ -13,5 +14,5 @@ class StartGrading(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         if any("hidden_score(" in cell.source for cell in nb.cells if cell.cell_type == "code"):
             notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
-            early_grading.start(notebook, resources["nbgrader"]["student"], resources["nbgrader"]["assignment"])
+            early_grading.start(notebook, student_of(notebook), resources["nbgrader"]["assignment"])  # the key the kernel looks under
         return nb, resources

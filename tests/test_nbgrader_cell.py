@@ -29,7 +29,7 @@ def test_the_student_is_read_from_nbgraders_autograded_layout(tmp_path, capsys):
 
     notebook = copy_assignment("solutions", "perceptron", tmp_path / "autograded" / "s042" / "perceptron")
     local = copy_assignment("solutions", "perceptron", tmp_path / "elsewhere" / "perceptron")
-    assert (nbgrader_cell._student(notebook), nbgrader_cell._student(local)) == ("s042", "local")
+    assert (nbgrader_cell.student_of(notebook), nbgrader_cell.student_of(local)) == ("s042", "local")
     assert hidden_score("augment", folder=notebook.parent) == 1.0
     assert "augment: 1.00/1 passed" in capsys.readouterr().out
 
