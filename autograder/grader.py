@@ -80,8 +80,8 @@ def assignment_of(submission, assignment_id, course):
 class _Session:
     """The worker of the moment and the submission's clock; a fresh worker after each crash."""
 
-    def __init__(self, scratch, worker):
-        self._scratch, self._worker, self._loaded = scratch, worker, False
+    def __init__(self, scratch, spare):
+        self._scratch, self._spare, self._worker = scratch, spare, None  # spare: started, not loaded
         self._load_failure = None  # loading is deterministic: a failed load is not retried
         self.problems = ()
 
@@ -120,32 +120,32 @@ class _Session:
             raise WorkerDied(CALL_TIMEOUT, "the submission's time limit was reached before this item", f"was not run: the submission's time limit of {seconds:g} s was spent")
         if self._load_failure:
             raise self._load_failure
-        if not self._loaded:
+        if self._worker is None:
+            worker, self._spare = self._spare or Worker(self._scratch), None
             try:
-                self._worker = (self._worker or Worker(self._scratch)).load(self._timeouts)
+                self._worker = worker.load(self._timeouts)
             except WorkerDied as died:
-                self._worker = None
                 check_worker_starts(self._timeouts)  # the submission's fault, or the grader's?
                 self._load_failure = died
                 raise
-            self._loaded = True
             self.problems = tuple(self._worker.problems)
         try:
             self._worker.send(function, args, min(self._timeouts.per_call_seconds, remaining))
         except WorkerDied:
-            self._worker, self._loaded = None, False
+            self._worker = None
             raise
 
     def _answer(self):
         try:
             return self._worker.answer()
         except WorkerDied:
-            self._worker, self._loaded = None, False
+            self._worker = None
             raise
 
     def close(self):
-        if self._worker is not None:
-            self._worker.close()
+        for worker in (self._worker, self._spare):
+            if worker is not None:
+                worker.close()
 
 
 def _grade_item(item, course, student, session, submission_problems):
