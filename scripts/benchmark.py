@@ -36,6 +36,7 @@ import nbformat
 import numpy as np
 from nbgrader.api import Gradebook
 
+from autograder import cli as command_line
 from autograder.nbgrader_course import SOURCE, SUBMITTED, CourseFolder
 from autograder.parallel_nbgrader import autograde
 from autograder.release import write_companion_files
@@ -118,17 +119,19 @@ def cli_cost(folder, students, repeats):
 
     def seconds(command):
         start = time.perf_counter()
-        subprocess.run([str(part) for part in command], check=True, capture_output=True)
+        subprocess.run(command, check=True, capture_output=True)
         return time.perf_counter() - start
 
     grading, floor = [[] for _ in range(repeats)], [[] for _ in range(repeats)]
     for run in range(repeats):
         for s in students:
             floor[run].append(seconds([sys.executable, "-c", "import numpy"]))
-            grading[run].append(seconds([sys.executable, "-m", "autograder", "grade", folder.notebook(SUBMITTED, s.id, ASSIGNMENT), "--student", s.id]))
+            grading[run].append(seconds(command_line.command([folder.notebook(SUBMITTED, s.id, ASSIGNMENT)], s.id)))
     median_grading, median_floor = statistics.median(sum(grading, [])), statistics.median(sum(floor, []))
-    per_repeat = [statistics.median(g) / statistics.median(f) for g, f in zip(grading, floor)]
-    return {"median_seconds": median_grading, "floor_seconds": median_floor, "ratio": median_grading / median_floor, "ratio_per_repeat": per_repeat}
+    return {
+        "median_seconds": median_grading, "floor_seconds": median_floor, "ratio": median_grading / median_floor,
+        "median_seconds_per_repeat": [statistics.median(g) for g in grading], "floor_seconds_per_repeat": [statistics.median(f) for f in floor],
+    }
 
 
 def worker_peak_rss(folder, student):
@@ -192,7 +195,7 @@ def table(results):
     cli, overhead, jobs, batch_result = results["cli"], results["overhead"], results["jobs"], results["batch"]
     kit, nbgrader, jobs2 = (statistics.median(overhead["kit_seconds"]), statistics.median(overhead["nbgrader_seconds"]), statistics.median(jobs["jobs2_seconds"]))
     ranges = {
-        "cli": (min(cli["ratio_per_repeat"]), max(cli["ratio_per_repeat"])),
+        "cli": spread(cli["median_seconds_per_repeat"], cli["floor_seconds_per_repeat"]),
         "overhead": spread(overhead["kit_seconds"], overhead["nbgrader_seconds"]),
         "jobs": spread(jobs["serial_seconds"], jobs["jobs2_seconds"]),
     }
