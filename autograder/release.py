@@ -3,9 +3,9 @@
     python -m autograder.release
 
 First each solutions/<assignment>/ gets the files a student works with besides the notebook
-(the self-check, its public cases, the pytest file, and the data), all generated from their one
-source in the repository (git keeps only the notebooks of solutions/); then nbgrader turns
-solutions/ into assignments/.
+(the self-check and the comparison it shares with the grader, its public cases, the pytest file,
+and the data), all generated from their one source in the repository (git keeps only the
+notebooks of solutions/); then nbgrader turns solutions/ into assignments/.
 """
 
 import shutil
@@ -20,7 +20,7 @@ from autograder.nbgrader_course import nbgrader_environment
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_FILES = [
     ROOT / "student" / name
-    for name in ("selfcheck.py", "notebook_functions.py", "test_selfcheck.py", "pytest.ini", "requirements.txt")
+    for name in ("selfcheck.py", "comparison.py", "notebook_functions.py", "test_selfcheck.py", "pytest.ini", "requirements.txt")
 ]
 DATA_FILES = {"bp": [ROOT / "source_impl" / "data" / "watermelon3_0.csv"]}
 

@@ -54,10 +54,11 @@ def mutating(eta, g):
 
 
 WRONG = {
-    "a flipped sign": ("delta_theta", lambda eta, g: eta * g, r"case 1: differs at index \[0\]: expected .*, got .*提示 Hint: 阈值是减去的"),
+    "a flipped sign": ("delta_theta", lambda eta, g: eta * g, r"case 1: result: 2 of 2 entries differ: at index \[0\] expected .*, got .*提示 Hint: 阈值是减去的"),
     "a transposed result": ("delta_w", lambda eta, g, b: eta * np.outer(g, b), r"expected shape \(3, 2\), got shape \(2, 3\) \(transposed\?\)"),
-    "a list for an array": ("delta_theta", lambda eta, g: list(-eta * g), r"expected a NumPy array of shape \(2,\), got list"),
-    "an array for an int": ("perceptron_predict", lambda w, X: np.atleast_1d(source_impl.perceptron_predict(w, X)), "expected an int, got an array"),
+    "strings for an array": ("delta_theta", lambda eta, g: [str(d) for d in -eta * g], r"expected real numbers of shape \(2,\), got list \['"),
+    "booleans for labels": ("perceptron_predict", lambda w, X: source_impl.perceptron_predict(w, X) == 1, "return 0/1 as integers"),
+    "an array for an int": ("perceptron_predict", lambda w, X: np.atleast_1d(source_impl.perceptron_predict(w, X)), r"expected a single number, got shape \(1,\)"),
     "NaN": ("sigmoid", lambda z: np.full(np.shape(z), np.nan) if np.ndim(z) else float("nan"), "NaN or inf|expected 0.622459, got nan"),
     "an exception": ("delta_v", crashing, "case 1 raised ValueError: shapes do not align"),
     "a stub": ("forward", not_implemented, "尚未完成 / not implemented yet"),
@@ -66,12 +67,12 @@ WRONG = {
     "a sum for a mean": (
         "accumulated_error",
         lambda X, Y, p: len(X) * source_impl.accumulated_error(X, Y, p),
-        r"case 1: expected .*, got .*the MEAN of E_k",
+        r"case 1: result: expected .*, got .*the MEAN of E_k",
     ),
     "a list of arrays for a list of counts": (
         "train_perceptron",
         lambda *args: (source_impl.train_perceptron(*args)[0], [np.zeros(2)] * len(source_impl.train_perceptron(*args)[1])),
-        r"mistakes_per_epoch: expected \[",
+        r"mistakes_per_epoch: expected shape \(\d+,\), got shape \(\d+, 2\)",
     ),
     "a history of the wrong length": (
         "train_standard_bp",
@@ -90,10 +91,16 @@ def test_a_wrong_function_gets_one_line_that_says_what_is_wrong(mistake):
     assert re.search(message, text), text
 
 
+def test_the_right_values_in_a_list_pass_with_a_note_on_what_to_return():
+    status, text = report("delta_theta", lambda eta, g: list(-eta * g))
+    assert status == selfcheck.PASSED and "\n" not in text
+    assert text.endswith("Note: return a NumPy array of shape (2,); the list was accepted.")
+
+
 def test_check_prints_one_line_and_raises_only_under_nbgrader_validate(capsys, monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     selfcheck.check("delta_theta", lambda eta, g: eta * g, cases_file("bp"))
-    assert capsys.readouterr().out.startswith("✗ delta_theta: case 1: differs")
+    assert capsys.readouterr().out.startswith("✗ delta_theta: case 1: result: 2 of 2 entries differ")
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
     with pytest.raises(AssertionError, match="delta_theta: case 1"):
         selfcheck.check("delta_theta", lambda eta, g: eta * g, cases_file("bp"))
