@@ -2,6 +2,11 @@
 
 ``load_course()`` is the one way the rest of the kit learns what is graded. A bad file is
 refused with a ``CourseError`` whose message names the file, the key and the problem.
+
+Every catalogued misconception of an item must fail at least one public self-check case of
+the item's function (tests/test_public_cases.py holds the kit to it), unless the item's
+optional ``hidden_only`` lists its id: a mistake only the hidden cases can tell apart
+without the public cases giving the answer away.
 """
 
 import math
@@ -53,6 +58,8 @@ class Item:
     tolerance: Tolerance
     # {misconception id: fraction of the points} for recognised mistakes that earn credit; others earn 0
     misconception_credit: dict = field(default_factory=dict)
+    # misconception ids no public self-check case needs to tell apart (course.yaml says why for each)
+    hidden_only: tuple = ()
 
     @property
     def reference(self):
@@ -148,7 +155,7 @@ def _assignment(node, default_tolerance, seen):
 
 
 def _item(node, assignment_id, default_tolerance, seen):
-    node.keys(required=("id", "equation", "function", "points", "groups"), optional=("tolerance", "misconception_credit"))
+    node.keys(required=("id", "equation", "function", "points", "groups"), optional=("tolerance", "misconception_credit", "hidden_only"))
     item_id = node["id"].identifier()
     _claim(seen, "item id", node["id"])
     function = node["function"].identifier()
@@ -172,6 +179,7 @@ def _item(node, assignment_id, default_tolerance, seen):
         groups=tuple(groups),
         tolerance=_tolerance(node["tolerance"]) if "tolerance" in node else default_tolerance,
         misconception_credit=_misconception_credit(node["misconception_credit"], item_id) if "misconception_credit" in node else {},
+        hidden_only=_hidden_only(node["hidden_only"], item_id) if "hidden_only" in node else (),
     )
 
 
@@ -179,19 +187,33 @@ def _misconception_credit(node, item_id):
     """{misconception id: fraction in [0, 1]}; every id must be in the item's catalog of misconceptions."""
     if not isinstance(node.value, dict):
         raise node.error(f"must be a mapping from misconception id to a fraction of the points; got {_describe(node.value)}")
-    known = [m.id for m in CATALOG.get(item_id, ())]
     credit = {}
     for variant_id in node.value:
-        if variant_id not in known:
-            raise node.error(
-                f"item {item_id!r} has no catalogued misconception {variant_id!r}; "
-                f"its catalog has: {', '.join(known) or 'nothing'}"
-            )
+        _catalogued(node, item_id, variant_id)
         fraction = node[variant_id].number(minimum=0)
         if fraction > 1:
             raise node[variant_id].error(f"must be a fraction of the points between 0 and 1; got {fraction!r}")
         credit[variant_id] = fraction
     return credit
+
+
+def _hidden_only(node, item_id):
+    """The misconception ids, each in the item's catalog, that only the hidden cases have to tell apart."""
+    if not isinstance(node.value, list):
+        raise node.error(f"must be a list of misconception ids; got {_describe(node.value)}")
+    for variant_id in node.value:
+        _catalogued(node, item_id, variant_id)
+    return tuple(node.value)
+
+
+def _catalogued(node, item_id, variant_id):
+    """Refuse a misconception id that the item's catalog of misconceptions lacks."""
+    known = [m.id for m in CATALOG.get(item_id, ())]
+    if variant_id not in known:
+        raise node.error(
+            f"item {item_id!r} has no catalogued misconception {variant_id!r}; "
+            f"its catalog has: {', '.join(known) or 'nothing'}"
+        )
 
 
 def _group(node):

@@ -64,7 +64,9 @@ CASES = {
     "perceptron_delta": (
         "标签取 0/1，因子是 (y − ŷ) / labels are 0/1 here, so the factor is (y − ŷ); η scales the whole step.",
         None,
-        [(_W_HAT, np.array([0.0, 1.0, 1.0]), 1, 0.5), (_W_HAT, np.array([1.0, 0.0, 1.0]), 1, 0.5)],
+        # y = 1 misclassified, y = 1 classified correctly (Δ = 0), y = 0 misclassified: with y = 0 the
+        # {−1,+1} rule η y x̂ gives 0 and is told apart from (5.2)
+        [(_W_HAT, np.array([0.0, 1.0, 1.0]), 1, 0.5), (_W_HAT, np.array([1.0, 0.0, 1.0]), 1, 0.5), (_W_HAT, np.array([2.0, 1.0, 1.0]), 0, 0.25)],
     ),
     "train_perceptron": (
         "按顺序遍历，只在出错时更新，一轮无错即停 / in order, update on mistakes only, stop after a pass without one.",
@@ -134,11 +136,17 @@ def build(assignment_id, course=None):
     for item in course.assignment(assignment_id).items:
         hint, names, cases = CASES[item.function]
         entry = {"hint": hint, "cases": [_case(item.reference, args) for args in cases]}
+        entry["tolerance"] = _tolerance(item.tolerance)
         if names:
             entry["names"] = list(names)
         functions[item.function] = entry
-    tolerance = {"rtol": course.tolerance.rtol, "atol": course.tolerance.atol}
-    return {"assignment": assignment_id, "tolerance": tolerance, "functions": functions}
+    # The top-level tolerance is the course's default; the self-check of an older release reads only it.
+    return {"assignment": assignment_id, "tolerance": _tolerance(course.tolerance), "functions": functions}
+
+
+def _tolerance(tolerance):
+    """course.yaml's tolerance in JSON: the self-check compares with the item's own, as the grader does."""
+    return {"rtol": tolerance.rtol, "atol": tolerance.atol}
 
 
 def dumps(content):

@@ -144,6 +144,15 @@ BAD_FILES = {
         lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], ["wrong_sign"]),
         r"items\[11\]\.misconception_credit: must be a mapping from misconception id to a fraction",
     ),
+    "hidden-only misconception the catalog lacks": (
+        lambda d: edit(d, ["assignments", 0, "items", 5, "hidden_only"], ["pm_one_form", "plus_minus"]),
+        r"assignments\[0\]\.items\[5\]\.hidden_only: item 'perceptron_delta' has no catalogued misconception "
+        r"'plus_minus'; its catalog has: wrong_sign, missing_eta, pm_one_form",
+    ),
+    "hidden-only misconceptions as a mapping": (
+        lambda d: edit(d, ["assignments", 0, "items", 5, "hidden_only"], {"pm_one_form": 1}),
+        r"items\[5\]\.hidden_only: must be a list of misconception ids",
+    ),
     "item id with a space": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "id"], "aug ment"),
         r"items\[0\]\.id: must be a name of letters, digits and _",
@@ -168,6 +177,13 @@ def test_a_misconception_credit_is_read_per_item(tmp_path, shipped):
     item = load_course(write(tmp_path, data)).assignment("bp").items[11]
     assert item.misconception_credit == {"wrong_sign": 0.5, "missing_eta": 0}
     assert load_course().assignment("bp").items[11].misconception_credit == {}
+
+
+def test_hidden_only_misconceptions_are_read_per_item(tmp_path, shipped):
+    data = edit(shipped, ["assignments", 0, "items", 5, "hidden_only"], ["pm_one_form"])
+    item = load_course(write(tmp_path, data)).assignment("perceptron").items[5]
+    assert (item.id, item.hidden_only) == ("perceptron_delta", ("pm_one_form",))
+    assert load_course().assignment("perceptron").items[5].hidden_only == ()
 
 
 def test_a_tolerance_written_1e_7_gets_a_hint_about_yaml(tmp_path):
