@@ -12,6 +12,7 @@ Its answers are unpickled with a whitelist that admits NumPy arrays and plain Py
 """
 
 import contextlib
+import dataclasses
 import importlib.util
 import io
 import math
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +47,7 @@ LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space
 HEADER_SIZE = 8
 
+STAND_IN = "reference"  # a worker's request for a stand-in's value, in the middle of a call
 OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
     "ok", "not_implemented", "raised", "missing", "unsendable", "timeout", "crashed",
 )
@@ -58,6 +61,7 @@ class Outcome:
     value: object = None
     message: str = ""
     mutated: tuple = ()
+    consulted: tuple = ()  # the stand-ins the call asked for, by name
 
 
 class GraderError(RuntimeError):
@@ -156,32 +160,55 @@ class Worker:
             raise self._died(CRASHED, "loading the submission: a malformed answer") from None
         return self
 
-    def call(self, function, args, timeout):
+    def call(self, function, args, timeout, stand_ins=None):
         """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
-        self.send(function, args, timeout)
+        self.send(function, args, timeout, stand_ins)
         return self.answer()
 
-    def send(self, function, args, timeout):
+    def send(self, function, args, timeout, stand_ins=None):
         """Start function(*args) in the worker, to answer within timeout seconds from now; ``answer`` waits for it.
 
+        ``stand_ins`` ({name: function}) are computed here while the call runs: the submission's
+        code calling one of those names gets this side's value instead of running its own.
         The grader may work meanwhile, as long as it asks for the answer before it sends again.
         """
         if self._responses is None:
             raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
+        stand_ins = stand_ins or {}
         try:
-            _write(self._requests, (function, tuple(_encode(a) for a in args)))
+            _write(self._requests, (function, tuple(_encode(a) for a in args), tuple(stand_ins)))
         except OSError:  # a broken pipe: the worker is gone
             raise self._died(CRASHED, f"calling {function}") from None
-        self._sent = (function, time.monotonic(), timeout)
+        self._sent = (function, time.monotonic(), timeout, stand_ins)
 
     def answer(self):
-        """The Outcome of the call sent last, or WorkerDied after a crash or hang."""
-        function, sent, timeout = self._sent
-        answer = self._receive(sent, timeout, f"calling {function}")
+        """The Outcome of the call sent last, or WorkerDied after a crash or hang; serves its stand-ins meanwhile."""
+        function, sent, timeout, stand_ins = self._sent
+        consulted = []
+        while (answer := self._receive(sent, timeout, f"calling {function}"))[0] == STAND_IN:
+            consulted.append(self._serve(answer, stand_ins, function))
         try:
-            return _outcome(answer)
+            return dataclasses.replace(_outcome(answer), consulted=tuple(dict.fromkeys(consulted)))
         except (TypeError, ValueError, IndexError):  # only a tampered worker sends these
             raise self._died(CRASHED, f"calling {function}: a malformed answer") from None
+
+    def _serve(self, request, stand_ins, function):
+        """Answer a stand-in's request with this side's value, or with the error it raised; the name asked for."""
+        name = str(request[1]) if len(request) > 1 else "?"
+        try:
+            _, _, args, keywords = request
+            if name not in stand_ins:
+                raise NameError(f"{name} does not stand in while {function} is graded")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                reply = ("value", _encode(stand_ins[name](*args, **dict(keywords))))
+        except Exception as error:  # the submission's arguments may be anything: its call raises, as its own would
+            reply = ("raised", type(error).__name__, str(error)[:300])
+        try:
+            _write(self._requests, reply)
+        except OSError:  # a broken pipe: the worker is gone
+            raise self._died(CRASHED, f"calling {function}") from None
+        return name
 
     def output(self):
         """The student's printed output and errors, each cut to OUTPUT_LIMIT characters."""
@@ -315,11 +342,13 @@ def _write(stream, message):
 
 
 def _encode(value):
-    """The worker cannot import source_impl: Params travel as a marked dict of their four arrays."""
+    """The worker cannot import source_impl: Params travel as a marked dict of their four arrays, also inside tuples."""
     from source_impl.network import Params  # not at the top: see the imports
 
     if isinstance(value, Params):
         return {"__params__": tuple(value)}
+    if isinstance(value, tuple):
+        return tuple(_encode(part) for part in value)
     return value
 
 

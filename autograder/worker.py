@@ -11,12 +11,18 @@ The worker receives inputs only, never the expected values; it sends back plain 
 
 Protocol: once NumPy is imported it waits for the grader's first message, its CPU time limit in
 seconds (the submission is in place by then); after loading the source it sends ("loaded",
-problems, confinement); then for each request (function name, arguments) it sends one of
-("ok", value, mutated argument numbers), ("not_implemented",), ("raised", type name, message),
-("missing",) or ("unsendable", what it returned in words).
+problems, confinement); then for each request (function name, arguments, stand-in names) it sends
+one of ("ok", value, mutated argument numbers), ("not_implemented",), ("raised", type name,
+message), ("missing",) or ("unsendable", what it returned in words).
+
+Stand-ins keep a grade to its own equation: while the requested function runs, each stand-in name
+(a graded function the grader computes itself) is bound to a function that asks the grader for
+its value: it sends ("reference", name, arguments, keyword pairs) and reads ("value", value) or
+("raised", type name, message). The reference's code never enters this process.
 """
 
 import ast
+import builtins
 import copy
 import importlib.abc
 import importlib.util
@@ -71,9 +77,11 @@ def load(source, filename):
 
 
 def decode(value):
-    """Arguments as the student's functions expect them: parameter dicts become Params."""
+    """Values as the student's functions expect them: parameter dicts become Params, also inside tuples."""
     if isinstance(value, dict) and "__params__" in value:
         return Params(*value["__params__"])
+    if isinstance(value, tuple):
+        return tuple(decode(part) for part in value)
     return value
 
 
@@ -102,17 +110,41 @@ def same(before, after, numpy):
     return before == after
 
 
-def call(namespace, name, args, numpy):
+def stand_in(name, requests, responses, numpy):
+    """A function that asks the grader for the value of the graded function ``name`` on its arguments."""
+
+    def reference(*args, **keywords):
+        write_message(responses, ("reference", name, plain(args, numpy), plain(tuple(keywords.items()), numpy)))
+        answer = read_message(requests)
+        if answer is None:  # the grader is gone: nothing left to answer to
+            os._exit(0)
+        if answer[0] == "value":
+            return decode(answer[1])
+        error = getattr(builtins, answer[1], None)
+        raise (error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError)(answer[2])
+
+    reference.__name__ = reference.__qualname__ = name
+    return reference
+
+
+def call(namespace, name, args, stand_ins, numpy):
+    """Run namespace[name](*args) with each of stand_ins bound to its stand-in, then restore the names."""
     function = namespace.get(name)
     if not callable(function):
         return ("missing",)
     originals = copy.deepcopy(args)
+    own = {n: namespace[n] for n in stand_ins if n in namespace}
+    namespace.update(stand_ins)
     try:
         result = function(*args)
     except NotImplementedError:
         return ("not_implemented",)
     except BaseException as error:  # the student's code may fail in any way, SystemExit and KeyboardInterrupt too
         return ("raised", type(error).__name__, str(error)[:500])
+    finally:
+        for stood_in in stand_ins:
+            namespace.pop(stood_in, None)
+        namespace.update(own)
     mutated = [number for number, (a, b) in enumerate(zip(originals, args), start=1) if not same(a, b, numpy)]
     try:
         return ("ok", plain(result, numpy), mutated)
@@ -150,8 +182,9 @@ def main():
     namespace, problems = load(source, "submission.py")
     write_message(responses, ("loaded", problems, confinement))
     while (request := read_message(requests)) is not None:
-        name, args = request
-        write_message(responses, call(namespace, name, tuple(decode(a) for a in args), numpy))
+        name, args, stand_in_names = request
+        stand_ins = {n: stand_in(n, requests, responses, numpy) for n in stand_in_names if n != name}
+        write_message(responses, call(namespace, name, decode(tuple(args)), stand_ins, numpy))
 
 
 if __name__ == "__main__":

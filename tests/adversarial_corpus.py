@@ -57,7 +57,7 @@ CORPUS = (
         says="delta_gamma did not return within 2 s",
     ),
     # Exceptions of every kind, and deaths.
-    Entry("raises_value_error", "def delta_gamma(eta, e):\n    raise ValueError('no')", ERROR, says="raised an exception (抛出了异常): ValueError"),
+    Entry("raises_value_error", "def delta_gamma(eta, e):\n    raise ValueError('no')", ERROR, says="your function raised an exception: ValueError"),
     Entry("divides_by_zero", "def delta_gamma(eta, e):\n    return 1 / 0", ERROR, says="ZeroDivisionError"),
     Entry("recurses_forever", "def delta_gamma(eta, e):\n    return delta_gamma(eta, e)", ERROR, says="RecursionError"),
     Entry("raises_system_exit", "def delta_gamma(eta, e):\n    raise SystemExit(3)", ERROR, says="SystemExit"),
@@ -86,8 +86,8 @@ CORPUS = (
     ),
     # Returns of the wrong kind.
     Entry("returns_none", "def delta_gamma(eta, e):\n    return None", FAILED, says="wrong type"),
-    Entry("returns_a_list", f"def delta_gamma(eta, e):\n    return list({RIGHT})", FAILED, says="wrong type"),
-    Entry("returns_a_tuple", f"def delta_gamma(eta, e):\n    return tuple({RIGHT})", FAILED, says="wrong type"),
+    Entry("returns_a_list", f"def delta_gamma(eta, e):\n    return list({RIGHT})", PASSED, score=None, says="Note: return a NumPy array"),
+    Entry("returns_a_tuple", f"def delta_gamma(eta, e):\n    return tuple({RIGHT})", PASSED, score=None, says="Note: return a NumPy array"),
     Entry("returns_a_scalar", f"def delta_gamma(eta, e):\n    return float(np.sum({RIGHT}))", FAILED, says="wrong"),
     Entry("returns_a_0d_array", f"def delta_gamma(eta, e):\n    return np.array(np.sum({RIGHT}))", FAILED, says="wrong"),
     Entry("returns_the_wrong_shape", f"def delta_gamma(eta, e):\n    return ({RIGHT}).reshape(1, -1)", FAILED, says="wrong shape"),
@@ -96,7 +96,7 @@ CORPUS = (
         "def delta_w(eta, g, b):\n    return (eta * np.outer(b, g)).T",
         FAILED,
         item="delta_w",
-        says="wrong shape (形状不对) (transposed?)",
+        says="the result has the wrong shape (transposed?)",
     ),
     Entry("returns_ints", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(int)", FAILED, says="values differ"),
     Entry("returns_complex", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(complex)", FAILED, says="wrong type"),
@@ -213,6 +213,6 @@ CORPUS = (
         f"CACHE = []\n\ndef delta_gamma(eta, e):\n    if not CACHE:\n        CACHE.append({RIGHT})\n    return CACHE[0]",
         PARTIAL,
         score=None,
-        says="First failing case: case 2",
+        says="Case 2 failed",
     ),
 )

@@ -27,7 +27,6 @@ TARGETS = (
     "../../../solutions/bp/bp.ipynb",
     "../../../assignments/bp/bp.ipynb",
 )
-CALLERS_OF_DELTA_GAMMA = ("bp_step", "train_standard_bp", "train_accumulated_bp")
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ NOTEBOOK_CORPUS = (
     NotebookEntry(
         "kernel_forges_the_early_report",
         after_setup_with_wrong_delta_gamma(FORGE_EARLY_REPORTS),
-        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        lower=("delta_gamma",),
         prints="forge: ['PermissionError']",
         landlock=1,
     ),
@@ -194,36 +193,36 @@ NOTEBOOK_CORPUS = (
     NotebookEntry(
         "kernel_redirects_the_early_reports",
         after_setup_with_wrong_delta_gamma(REDIRECT_EARLY_REPORTS),
-        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        lower=("delta_gamma",),
         flagged=True,
     ),
     NotebookEntry(
         "kernel_patches_hidden_score",
         after_setup_with_wrong_delta_gamma(TAMPER_CELLS[TAMPER_ATTRIBUTE]),
-        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        lower=("delta_gamma",),
         flagged=True,
     ),
     NotebookEntry(
         "kernel_swaps_the_graders_module",
         after_setup_with_wrong_delta_gamma(TAMPER_CELLS[TAMPER_SYS_MODULES]),
-        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        lower=("delta_gamma",),
         flagged=True,
     ),
     NotebookEntry(
         "kernel_fakes_the_displayed_score",
         after_setup_with_wrong_delta_gamma(fake_display(1.0)),
-        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        lower=("delta_gamma",),
         flagged=True,
     ),
     # nbgrader refuses a displayed score above the cell's points and leaves the whole submission ungraded.
     NotebookEntry("kernel_displays_too_many_points", after_setup(fake_display(99)), not_graded="nbgrader could not autograde it"),
     NotebookEntry("graded_cell_deleted", delete_cell("delta_gamma"), flagged=True),  # nbgrader's 0, the cross-check's 2
     NotebookEntry("graded_cell_edited", replace_in("delta_gamma", 'selfcheck.check("delta_gamma", delta_gamma)', "2.0")),
-    NotebookEntry("function_renamed", replace_in("delta_gamma_code", "def delta_gamma(", "def delta_gama("), lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA)),
+    NotebookEntry("function_renamed", replace_in("delta_gamma_code", "def delta_gamma(", "def delta_gama("), lower=("delta_gamma",)),
     NotebookEntry(
         "function_defined_twice",
         lambda nb: (nb.cells.append(nbformat.v4.new_code_cell("def delta_gamma(eta, e):\n    return eta * e")), nb)[1],
-        lower=("delta_gamma", *CALLERS_OF_DELTA_GAMMA),
+        lower=("delta_gamma",),
     ),
     NotebookEntry("cells_out_of_order", move_last_solution_first),
     NotebookEntry("another_kernel", with_kernel("ir", "R")),

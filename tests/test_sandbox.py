@@ -39,6 +39,21 @@ def fork_and_sleep():
         import time
         time.sleep(60)
     return child
+
+kept = []
+
+def double(x):
+    return "the student's own double"
+
+def twice(x, y=1):
+    kept.append(double)
+    return double(x) + double(x=y)
+
+def later(x):
+    return kept[0](x)
+
+def mistyped(x):
+    return double(x, x, x)
 '''
 
 
@@ -57,6 +72,17 @@ def test_the_workers_import_path_holds_neither_the_reference_nor_the_grader(work
         assert uid != 0  # dropped to an unprivileged user
     for folder in path:
         assert not os.path.isdir(os.path.join(folder, "source_impl")) and not os.path.isdir(os.path.join(folder, "autograder"))
+
+
+def test_a_stand_in_answers_for_the_call_it_was_given_to_and_for_no_other(worker):
+    # the grader computes it: the worker only sends the arguments and reads the value
+    outcome = worker.call("twice", (3, 4), 2, {"double": lambda x: 2 * x})
+    assert (outcome.kind, outcome.value, outcome.consulted) == (OK, 14, ("double",))
+    assert worker.call("double", (3,), 2).value == "the student's own double"
+    kept = worker.call("later", (3,), 2)  # the stand-in, kept past its call
+    assert kept.kind == RAISED and "NameError: double does not stand in while later is graded" in kept.message
+    wrong = worker.call("mistyped", (3,), 2, {"double": lambda x: 2 * x})
+    assert wrong.kind == RAISED and wrong.message.startswith("TypeError")
 
 
 def test_printed_output_is_captured_and_cut(worker):

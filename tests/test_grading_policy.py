@@ -1,0 +1,240 @@
+"""The grading policy: a grade measures its own equation only, and more mistakes never earn more.
+
+- A catalogued mistake in a notebook costs its own item and nothing else: the functions that call
+  it are graded with the reference standing in for it, and told what the student's own would do.
+- Values before containers: the right numbers in a list or a 0-d array are right.
+- Partial credit is monotone over the catalogue: two mistakes never score above either alone,
+  and a recognised mistake never below the same values unrecognised.
+"""
+
+import itertools
+
+import nbformat
+import numpy as np
+import pytest
+from submissions import with_functions, write
+
+import source_impl as ref
+from source_impl.batch import mean_deltas
+from source_impl.network import Params
+
+from autograder import cases, misconceptions
+from autograder.course import load_course
+from autograder.grader import discriminating, grade, item_result, passed_share
+from autograder.misconceptions import CATALOG
+from autograder.results import CaseResult
+from autograder.sandbox import OK, RAISED, Outcome
+from autograder.submission import ROOT, read
+from simulated_class.mistakes import MISTAKES, in_notebook
+from simulated_class.students import filled, solution_sources
+
+COURSE = load_course()
+STUDENTS = ["s01", "s02", "s03", "s04", "s05", "s06", "s20", "s22"]  # s20, s22: bp_step's saturated cases tell nothing
+
+
+def notebook_with(tmp_path, assignment, replaced):
+    """The released notebook filled with the solutions, each function of ``replaced`` with the given source."""
+    sources = {**solution_sources(ROOT / "solutions" / assignment / f"{assignment}.ipynb"), **replaced}
+    notebook = filled(ROOT / "assignments" / assignment / f"{assignment}.ipynb", sources)
+    path = tmp_path / f"{assignment}.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def assignment_of(item_id):
+    return next(item.assignment for item in COURSE.items() if item.id == item_id)
+
+
+@pytest.mark.parametrize("assignment", [a.id for a in COURSE.assignments])
+def test_every_graded_function_a_solution_calls_comes_before_it_so_that_the_reference_stands_in(assignment):
+    solution = read([ROOT / "solutions" / assignment / f"{assignment}.ipynb"])
+    order = [item.function for item in COURSE.assignment(assignment).items]
+    for index, function in enumerate(order):
+        assert not solution.functions_called_by(function) & set(order[index + 1 :]), function
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES), ids="/".join)
+def test_one_catalogued_mistake_in_a_notebook_costs_its_own_item_and_nothing_else(tmp_path, mistake):
+    item_id, _ = mistake
+    path = notebook_with(tmp_path, assignment_of(item_id), {item_id: in_notebook(MISTAKES[mistake])})
+    report = grade([path], "s01", assignment_of(item_id))
+    lost_elsewhere = {i.id: i.max_score - i.score for i in report.items if i.id != item_id and i.score < i.max_score}
+    assert lost_elsewhere == {}, report.table()
+    assert report.item(item_id).score < report.item(item_id).max_score
+
+
+def test_a_helpers_mistake_is_named_where_the_students_own_helper_would_have_made_a_caller_fail(tmp_path):
+    path = notebook_with(tmp_path, "bp", {"sigmoid": in_notebook(MISTAKES[("sigmoid", "wrong_sign")])})
+    report = grade([path], "s01", "bp")
+    forward = report.item("forward")
+    assert forward.status == "passed"
+    for feedback in (forward.feedback, forward.student_feedback):
+        assert "With your own sigmoid, forward fails" in feedback and "用你自己的 sigmoid 时" in feedback
+    assert "With your own" not in report.item("sigmoid").student_feedback
+    assert "With your own" not in report.item("delta_w").student_feedback  # delta_w calls no graded function
+
+
+def test_a_caller_that_does_not_reach_the_wrong_helper_gets_no_note(tmp_path):
+    path = notebook_with(tmp_path, "bp", {"delta_w": in_notebook(MISTAKES[("delta_w", "wrong_sign")])})
+    report = grade([path], "s01", "bp")
+    noted = {item.id for item in report.items if "With your own delta_w" in item.student_feedback}
+    assert noted == {"bp_step", "train_standard_bp", "train_accumulated_bp"}  # the callers of delta_w, direct or not
+
+
+def test_a_helper_that_crashes_is_named_in_its_callers_feedback_without_running_it_again(tmp_path):
+    crash = "def delta_v(eta, e, x):\n    import os\n    os._exit(3)\n"
+    report = grade([notebook_with(tmp_path, "bp", {"delta_v": crash})], "s01", "bp")
+    assert report.item("delta_v").status == "crashed"
+    assert report.score == report.max_score - report.item("delta_v").max_score
+    assert "With your own delta_v, bp_step fails; it was graded with the reference's delta_v" in report.item("bp_step").student_feedback
+
+
+def test_a_wrong_formula_written_inline_instead_of_calling_the_helper_still_costs_the_caller(tmp_path):
+    inline = """
+def bp_step(x, y, params, eta):
+    b, y_hat = forward(x, *params)
+    g = output_gradient(y_hat, y)
+    e = hidden_gradient(b, params.w, g)
+    return Params(params.v + delta_v(eta, e, x), params.gamma + eta * e,
+                  params.w + delta_w(eta, g, b), params.theta + delta_theta(eta, g))
+"""
+    report = grade([notebook_with(tmp_path, "bp", {"bp_step": inline})], "s01", "bp")
+    assert report.item("bp_step").score == 0
+    assert report.score == report.max_score - report.item("bp_step").max_score
+
+
+def test_the_right_values_in_other_numeric_containers_get_full_marks_with_a_note(tmp_path):
+    source = with_functions(
+        "def train_standard_bp(X, Y, params0, eta, epochs):\n"
+        "    params, history = _ref.train_standard_bp(X, Y, params0, eta, epochs)\n"
+        "    return params, [float(h) for h in history]\n",
+        "def delta_w(eta, g, b):\n    return (eta * np.outer(b, g)).tolist()\n",
+        "def sigmoid(z):\n    z = np.asarray(z, dtype=float)\n    return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))\n",
+    )
+    report = grade([write(tmp_path, source)], "s01", "bp")
+    assert report.score == report.max_score, report.table()
+    for item_id in ("train_standard_bp", "delta_w"):
+        assert "Note: return" in report.item(item_id).student_feedback
+    assert "Note: return" not in report.item("delta_v").student_feedback
+
+
+# --- monotone partial credit, over the catalogue --------------------------------------------
+
+
+def _delta_pm_one(w_hat, x_hat, y, eta):
+    return dict((m.id, m.variant) for m in CATALOG["perceptron_delta"])["pm_one_form"](w_hat, x_hat, y, eta)
+
+
+def _variant(item_id, misconception_id):
+    return next(m.variant for m in CATALOG[item_id] if m.id == misconception_id)
+
+
+def _accumulated_with_threshold_signs(X, Y, params0, eta, epochs):
+    params, history = Params(*params0), np.empty(epochs)
+    for t in range(epochs):
+        v, gamma, w, theta = mean_deltas(np.asarray(X), np.asarray(Y), params, eta)
+        params = Params(params.v + v, params.gamma - gamma, params.w + w, params.theta - theta)
+        history[t] = ref.accumulated_error(X, Y, params)
+    return params, history
+
+
+def _db(b):
+    return np.asarray(b) * (1 - np.asarray(b))
+
+
+# Two catalogued mistakes of one item made together, as a student would write them.
+BOTH = {
+    ("perceptron_loss", "over_all_points", "wrong_sign"): lambda w, X, y: -_variant("perceptron_loss", "over_all_points")(w, X, y),
+    ("perceptron_gradient", "over_all_points", "wrong_sign"): lambda w, X, y: -_variant("perceptron_gradient", "over_all_points")(w, X, y),
+    ("perceptron_delta", "wrong_sign", "missing_eta"): lambda w, x, y, eta: -ref.perceptron_delta(w, x, y, 1.0),
+    ("perceptron_delta", "wrong_sign", "pm_one_form"): lambda w, x, y, eta: -_delta_pm_one(w, x, y, eta),
+    ("perceptron_delta", "missing_eta", "pm_one_form"): lambda w, x, y, eta: _delta_pm_one(w, x, y, 1.0),
+    ("train_perceptron", "wrong_sign", "pm_one_form"): misconceptions._train_perceptron_with(lambda w, x, y, eta: -_delta_pm_one(w, x, y, eta)),
+    ("output_gradient", "wrong_sign", "missing_sigmoid_derivative"): lambda y_hat, y: ref.dE_dyhat(y_hat, y),
+    ("hidden_gradient", "missing_sigmoid_derivative", "w_transposed"): lambda b, w, g: np.asarray(w).T @ g,
+    ("hidden_gradient", "missing_sigmoid_derivative", "no_sum_over_j"): lambda b, w, g: np.asarray(w) * g,
+    ("hidden_gradient", "missing_sigmoid_derivative", "wrong_sign"): lambda b, w, g: -(np.asarray(w) @ g),
+    ("hidden_gradient", "w_transposed", "wrong_sign"): lambda b, w, g: -_db(b) * (np.asarray(w).T @ g),
+    ("hidden_gradient", "no_sum_over_j", "wrong_sign"): lambda b, w, g: -_db(b)[:, None] * np.asarray(w) * g,
+    ("delta_w", "missing_eta", "wrong_sign"): lambda eta, g, b: -np.outer(b, g),
+    ("delta_w", "missing_eta", "transposed"): lambda eta, g, b: np.outer(g, b),
+    ("delta_w", "wrong_sign", "transposed"): lambda eta, g, b: -eta * np.outer(g, b),
+    ("delta_theta", "wrong_sign", "missing_eta"): lambda eta, g: np.asarray(g, dtype=float),
+    ("delta_v", "missing_eta", "wrong_sign"): lambda eta, e, x: -np.outer(x, e),
+    ("delta_v", "missing_eta", "transposed"): lambda eta, e, x: np.outer(e, x),
+    ("delta_v", "wrong_sign", "transposed"): lambda eta, e, x: -eta * np.outer(e, x),
+    ("delta_gamma", "wrong_sign", "missing_eta"): lambda eta, e: np.asarray(e, dtype=float),
+    ("bp_step", "e_from_updated_w", "threshold_signs"): lambda x, y, params, eta: misconceptions._bp_step(
+        x, y, params, eta, e_from_updated_w=True, threshold_sign=-1.0
+    ),
+    ("train_standard_bp", "threshold_signs", "accumulated_instead"): _accumulated_with_threshold_signs,
+    ("train_accumulated_bp", "sum_not_mean", "updates_inside_pass"): lambda X, Y, p, eta, epochs: ref.train_standard_bp(X, Y, p, eta * len(X), epochs),
+}
+# Pairs no student can make together: both mistakes are about the same one thing.
+EXCLUSIVE = {
+    ("distance_to_hyperplane", "no_norm", "squared_norm"): "both are the divisor",
+    ("hidden_gradient", "w_transposed", "no_sum_over_j"): "both are the sum over j",
+}
+
+
+def test_every_pair_of_catalogued_mistakes_is_made_together_or_said_to_exclude_each_other():
+    pairs = {(item, a.id, b.id) for item, variants in CATALOG.items() for a, b in itertools.combinations(variants, 2)}
+    assert pairs == BOTH.keys() | EXCLUSIVE.keys()
+
+
+def score_of(item, student, function):
+    """The item's score for a function computed here, as the grader scores the outcomes of its calls."""
+    seed = cases.item_seed(COURSE.base_seed, COURSE.id, item.assignment, student, item.id)
+    item_cases = cases.generate(item, seed)
+    expected = [item.reference(*case.arguments()) for case in item_cases]
+    return item_result(item, seed, item_cases, expected, [_outcome(function, case) for case in item_cases])
+
+
+def _outcome(function, case):
+    try:
+        with np.errstate(all="ignore"):
+            return Outcome(OK, value=function(*case.arguments()))
+    except Exception as error:
+        return Outcome(RAISED, message=f"{type(error).__name__}: {error}")
+
+
+@pytest.mark.parametrize("pair", sorted(BOTH), ids="/".join)
+def test_two_mistakes_together_never_score_above_either_alone(pair):
+    item = next(i for i in COURSE.items() if i.id == pair[0])
+    for student in STUDENTS:
+        both = score_of(item, student, BOTH[pair]).score
+        alone = [score_of(item, student, _variant(item.id, m)).score for m in pair[1:]]
+        assert both <= min(alone), (student, both, alone)
+
+
+@pytest.mark.parametrize("mistake", [(item, m.id) for item, variants in CATALOG.items() for m in variants], ids="/".join)
+def test_a_recognised_mistake_never_scores_below_the_same_values_unrecognised(mistake):
+    item = next(i for i in COURSE.items() if i.id == mistake[0])
+    for student in STUDENTS:
+        result = score_of(item, student, _variant(*mistake))
+        seed = cases.item_seed(COURSE.base_seed, COURSE.id, item.assignment, student, item.id)
+        item_cases = cases.generate(item, seed)
+        expected = [item.reference(*case.arguments()) for case in item_cases]
+        unrecognised = item.points * passed_share(item, item_cases, result.cases, discriminating(item, item_cases, expected))
+        assert result.misconception == mistake[1]
+        assert result.score >= unrecognised
+
+
+def test_cases_where_the_catalogued_mistakes_agree_with_the_reference_award_nothing():
+    # Saturated networks have g ≈ 0: both bp_step mistakes, alone or together, pass those cases.
+    item = next(i for i in COURSE.items() if i.id == "bp_step")
+    both = BOTH[("bp_step", "e_from_updated_w", "threshold_signs")]
+    result = score_of(item, "s20", both)
+    assert all(case.passed for case in result.cases if case.group == "saturated")
+    assert result.score == 0 and result.status == "failed"
+    assert "Only the" in result.student_feedback and "cases that tell the common mistakes apart are scored" in result.student_feedback
+
+
+def test_a_group_with_no_scored_case_drops_out_and_the_other_groups_fill_its_weight():
+    item = next(i for i in COURSE.items() if i.id == "dyhat_dbeta")  # general 4 cases (0.7), saturated 2 (0.3)
+    item_cases = cases.generate(item, 1)
+    passed = [True, False, True, False, True, True]
+    results = [CaseResult(c.group, c.number, ok) for c, ok in zip(item_cases, passed)]
+    assert passed_share(item, item_cases, results, (True,) * 6) == pytest.approx(0.7 * 2 / 4 + 0.3)
+    assert passed_share(item, item_cases, results, (True,) * 4 + (False,) * 2) == pytest.approx(0.5)
+    assert passed_share(item, item_cases, results, (False, True, True, True, False, True)) == pytest.approx(0.7 * 1 / 3 + 0.3)
