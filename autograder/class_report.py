@@ -8,6 +8,7 @@ out-of-kernel grading disagree).
 """
 
 import collections
+import math
 import statistics
 
 import matplotlib
@@ -59,8 +60,40 @@ def item_table(gradebook, registry, students):
     return "\n".join(lines)
 
 
-def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced):
-    """Write class_report.md, class_report.html and plots/*.png into out; return their paths."""
+def one_mistake_costs(scores, registry, mistakes):
+    """[(assignment, student, item, points lost on it, points lost on the other items)] of each known single mistake.
+
+    ``mistakes`` is {student: {assignment: item id}}, the one item each student is known to have
+    got wrong (a simulated class knows it); a grade that measures each equation loses nothing elsewhere.
+    """
+    costs = []
+    for assignment in registry.assignments:
+        for student, by_item in scores.get(assignment.id, {}).items():
+            mistaken = mistakes.get(student, {}).get(assignment.id)
+            if mistaken is None:
+                continue
+            lost = {item.id: item.points - by_item.get(item.id, 0.0) for item in assignment.items}
+            elsewhere = math.fsum(points for item_id, points in lost.items() if item_id != mistaken)
+            costs.append((assignment.id, student, mistaken, lost[mistaken], round(elsewhere, 6)))
+    return costs
+
+
+def one_mistake_summary(costs):
+    """One line: the points lost outside the mistaken item, mean and largest, over the students with one mistake."""
+    if not costs:
+        return "no student with exactly one known mistake"
+    elsewhere = [cost[-1] for cost in costs]
+    return (
+        f"points lost outside the mistaken item, {len(costs)} submissions with one catalogued mistake: "
+        f"mean {statistics.fmean(elsewhere):.2f}, largest {max(elsewhere):.2f}"
+    )
+
+
+def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced, mistakes=None):
+    """Write class_report.md, class_report.html and plots/*.png into out; return their paths.
+
+    ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake.
+    """
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
     scores = class_scores(gradebook, registry, students)
@@ -93,6 +126,8 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
         lines += ["", f"![most frequent misconceptions](plots/{paths[-1].name})", ""]
     else:
         lines += ["None recognised.", ""]
+    if mistakes:
+        lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
     lines += _attention(students, reports, not_graded, mismatches, enforced)
     markdown = "\n".join(lines) + "\n"
     (out / "class_report.md").write_text(markdown, encoding="utf-8")
@@ -100,6 +135,14 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
     page = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Class report: {registry.id}</title>\n<style>{_STYLE}</style></head>\n<body>\n{html}</body></html>\n'
     (out / "class_report.html").write_text(page, encoding="utf-8")
     return [out / "class_report.md", out / "class_report.html", *paths]
+
+
+def _one_mistake_section(costs):
+    lines = ["## 一处错误的代价 The cost of one mistake", "", one_mistake_summary(costs) + ".", ""]
+    if costs:
+        lines += ["| assignment | student | mistaken item | lost on it | lost elsewhere |", "| --- | --- | --- | ---: | ---: |"]
+        lines += [_row(assignment, student, item, f"{on_it:g}", f"{elsewhere:g}") for assignment, student, item, on_it, elsewhere in costs]
+    return lines + [""]
 
 
 def _row(*cells):

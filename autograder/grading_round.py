@@ -31,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-from simulated_class.students import make_class, write_class
+from simulated_class.students import MISTAKE, make_class, write_class
 
 from . import class_report, confinement, crosscheck, parallel_nbgrader
 from .course import load_course
@@ -128,8 +128,15 @@ class Round:
         exporter = "autograder.per_item_export.PerItemCsvExporter"
         self.course.run("export", f"--exporter={exporter}", f"--to={self.out / 'grades_per_item.csv'}", log="export")
 
+    def known_mistakes(self):
+        """{student: {assignment: item id}} of the simulated students with one catalogued mistake."""
+        return {s.id: {a: item for a, (item, _) in s.mistakes.items()} for s in self.students if s.profile == MISTAKE}
+
     def report(self):
-        paths = class_report.write(self.out, self.registry, self.course.gradebook, [s.id for s in self.students], self.reports, self.not_graded, self.mismatches, self.enforce)
+        paths = class_report.write(
+            self.out, self.registry, self.course.gradebook, [s.id for s in self.students], self.reports, self.not_graded,
+            self.mismatches, self.enforce, self.known_mistakes(),
+        )
         print(f"    {', '.join(str(p.relative_to(self.out)) for p in paths)}")
 
     STEPS = [
@@ -211,7 +218,10 @@ def main(argv=None):
         print(f"grading round stopped: {error}", file=sys.stderr)
         return 2
     print()
-    print(class_report.item_table(grading_round.course.gradebook, grading_round.registry, [s.id for s in grading_round.students]))
+    students = [s.id for s in grading_round.students]
+    print(class_report.item_table(grading_round.course.gradebook, grading_round.registry, students))
+    scores = class_report.class_scores(grading_round.course.gradebook, grading_round.registry, students)
+    print(class_report.one_mistake_summary(class_report.one_mistake_costs(scores, grading_round.registry, grading_round.known_mistakes())))
     print()
     print(f"{'step':<12} {'seconds':>8}   (--jobs {args.jobs}, {len(grading_round.students)} students)")
     for name, seconds in grading_round.timings:
