@@ -1,6 +1,7 @@
 """The student's side in real JupyterLab, driven by headless Chromium: a finished notebook runs
 top to bottom with every self-check passing, every equation typeset, and nbgrader's Validate
-content; an unfinished one says "not implemented" for each function, and Validate lists them.
+content; an unfinished one says "not implemented" for each function, and Validate lists them;
+one with a catalogued mistake fails its public case and Validate shows the hint whole.
 Screenshots go to var/test-output/jupyterlab/."""
 
 import json
@@ -14,11 +15,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 from notebooks import ASSIGNMENTS, ROOT, copy_assignment, paste_solutions
 from playwright.sync_api import sync_playwright
 
 from autograder.course import load_course
+from simulated_class.mistakes import MISTAKES, in_notebook
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "var" / "test-output" / "jupyterlab"
@@ -178,4 +181,22 @@ def test_an_unfinished_notebook_says_not_implemented_for_each_function_in_jupyte
     for item in load_course().assignment(assignment).items:
         assert f"AssertionError: {item.function}: 尚未完成 / not implemented yet" in report, item.function
     page.screenshot(path=SCREENSHOTS / f"{assignment}-unfinished-validate.png")
+    page.close()
+
+
+def test_a_notebook_with_one_catalogued_mistake_shows_its_whole_hint_in_validate(browser, lab):
+    # pm_one_form, the {−1,+1} rule with 0/1 labels: a public case with y = 0 tells it apart
+    _, _, folder = lab
+    notebook_file = copy_assignment("assignments", "perceptron", folder / "perceptron-mistake")
+    paste_solutions(notebook_file, "perceptron")
+    notebook = nbformat.read(notebook_file, as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "perceptron_delta_code")
+    cell.source = in_notebook(MISTAKES[("perceptron_delta", "pm_one_form")])
+    nbformat.write(notebook, notebook_file)
+    hint = json.loads((notebook_file.parent / "public_cases.json").read_text(encoding="utf-8"))["functions"]["perceptron_delta"]["hint"]
+    page = run_all_cells(browser, lab, f"perceptron-mistake/{notebook_file.name}")
+    assert "✗ perceptron_delta: case 3:" in outputs(page)
+    report = validate(page)
+    assert "AssertionError: perceptron_delta: case 3:" in report and f"提示 Hint: {hint}" in report
+    page.screenshot(path=SCREENSHOTS / "perceptron-mistake-validate.png")
     page.close()
