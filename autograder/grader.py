@@ -6,9 +6,10 @@ there and the next call starts a fresh worker. Once the submission's time limit 
 the items not yet graded score 0 with status ``timeout``.
 
 A grade measures one equation (the spec's grading policy):
-- while an item's function runs, the graded functions listed before it in its assignment are
-  the reference's (stand-ins computed here, in the grader), so a mistake in a helper costs the
-  helper's item only; the feedback says when the student's own helper would have made it fail;
+- while an item's function runs, the graded functions listed before it in its assignment that
+  did not pass their own item are the reference's (stand-ins computed here, in the grader), so a
+  mistake in a helper costs the helper's item only; the feedback says when the student's own
+  helper would have made it fail;
 - an item's score is the weighted share of the cases it passes among those that tell every
   catalogued mistake of the item from the right answer: a case where a known wrong variant
   agrees with the reference (a saturated sigmoid, η → 0) proves nothing of the logic;
@@ -58,10 +59,10 @@ def grade(paths, student, assignment_id=None, course=None, worker=None):
             assignment = course.assignment(assignment_of(submission, assignment_id, course))
             scratch.write_submission(submission.source)
             session.start(course.timeouts)
-            graded = [
-                _grade_item(item, stand_ins(assignment.items[:index]), course, student, session, submission.problems)
-                for index, item in enumerate(assignment.items)
-            ]
+            graded = []
+            for item in assignment.items:
+                wrong = [g.item for g in graded if g.result.status != PASSED]  # a helper that passed needs no stand-in
+                graded.append(_grade_item(item, stand_ins(wrong), course, student, session, submission.problems))
             items = tuple(_note_own_helpers(graded, submission, session))
         finally:
             session.close()
@@ -91,19 +92,19 @@ def _with_params(reference):
 def _note_own_helpers(graded, submission, session):
     """Each item's result, with a note where the student's own helpers would have made it fail.
 
-    The item was graded with the reference standing in for the graded functions before it; where
-    some of those it reaches (through the student's own calls) did not pass, its cases that passed
+    The item was graded with the reference standing in for the graded functions before it that did
+    not pass; where it reaches some of those through the student's own calls, its cases that passed
     are run again with the student's own functions, up to the first that fails. A helper that
-    crashed or hung would surely have: it is not run again.
+    crashed or hung would surely have made it fail: it is not run again.
     """
-    failing = {g.result.function: g.result.status for g in graded if g.result.status != PASSED}
+    status = {g.result.function: g.result.status for g in graded}
     for g in graded:
-        helpers = sorted(_reached(submission, g.result.function) & failing.keys() & g.stand_ins.keys())
+        helpers = sorted(_reached(submission, g.result.function) & g.stand_ins.keys())
         passed = [case for case, r in zip(g.cases, g.result.cases) if r.passed]
         if not helpers or not passed or g.died:
             yield g.result
             continue
-        if any(failing[helper] in (CRASHED, TIMEOUT) for helper in helpers):
+        if any(status[helper] in (CRASHED, TIMEOUT) for helper in helpers):
             where = None
         else:
             failed = _first_failing(g.item, passed, g.expected, session)
