@@ -215,7 +215,9 @@ def _plot_totals(plots, assignment, totals):
 def _plot_misconceptions(plots, counts, names):
     top = counts.most_common(TOP_MISCONCEPTIONS)
     figure, axes = plt.subplots(figsize=(8, 0.35 * len(top) + 1.2))
-    axes.barh([f"{item}: {_misconception_text(names, item, variant)[0]}"[:60] for (item, variant), _ in top], [count for _, count in top], color="#7a4ea3")
+    # the names' English half: Matplotlib's default font has no Chinese glyphs
+    labels = [f"{item}: {_misconception_text(names, item, variant)[0].split(' / ')[-1]}"[:60] for (item, variant), _ in top]
+    axes.barh(labels, [count for _, count in top], color="#7a4ea3")
     axes.invert_yaxis()
     axes.set_xlabel("students")
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import sys
+import textwrap
 from collections import namedtuple
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def _load_comparison():
 comparison = _load_comparison()
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented"
+LINE_WIDTH = 100  # characters; Validate's dialog is about 110 wide
 MARKS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "…"}
 
 Params = namedtuple("Params", "v gamma w theta")
@@ -55,7 +57,19 @@ def check(name, function, cases_file=CASES_FILE):
     status, message = report(name, function, cases_file)
     print(f"{MARKS[status]} {name}: {message}")
     if status != PASSED and os.environ.get("NBGRADER_EXECUTION") == "validate":
-        raise AssertionError(f"{name}: {message}")
+        raise AssertionError(in_short_lines(f"{name}: {message}"))
+
+
+def in_short_lines(message):
+    """The message as Validate's dialog shows it, which neither wraps it nor grows, below a traceback
+    that fills most of its box: the hint first, its Chinese and English halves on lines of their
+    own, then the function, the case and what differs; lines of at most LINE_WIDTH characters."""
+    problem, _, hint = message.partition(" 提示 Hint: ")
+    if not hint:
+        return textwrap.fill(problem, LINE_WIDTH, subsequent_indent="  ")
+    chinese, _, english = hint.partition(" / ")
+    lines = [f"提示 {chinese}", f"Hint: {english}" if english else "", problem]
+    return "\n".join(textwrap.fill(line, LINE_WIDTH, subsequent_indent="  ") for line in lines if line)
 
 
 def report(name, function, cases_file=CASES_FILE):
@@ -89,11 +103,30 @@ def report(name, function, cases_file=CASES_FILE):
         except Exception as error:  # a result no layer foresaw: the grader counts it as a type mismatch too
             return FAILED, f"case {number}: the result could not be compared: {type(error).__name__}: {error}"
         if mismatch:
-            return FAILED, f"case {number}: {mismatch.message}. 提示 Hint: {entry['hint']}"
+            return FAILED, f"case {number}: {mismatch.message}. 提示 Hint: {entry['hint']}{_failing_helpers(name, function, cases_file)}"
         note = note or comparison.container_note(expected, actual)
     count = len(entry["cases"])
     passed = f"通过 passed ({count} public case{'s' if count > 1 else ''})"
     return PASSED, f"{passed} {note}" if note else passed  # the value is right: a container note does not fail it
+
+
+def _failing_helpers(name, function, cases_file):
+    """A note naming the functions checked here that ``function`` calls and that fail their own self-check.
+
+    The hidden grader puts the reference in their place while it grades ``function``, so their
+    mistakes cost only their own points; here they make ``function`` fail too.
+    """
+    functions = json.loads(Path(cases_file).read_text(encoding="utf-8"))["functions"]
+    called = getattr(getattr(function, "__code__", None), "co_names", ())
+    namespace = getattr(function, "__globals__", {})
+    failing = [n for n in called if n in functions and n != name and report(n, namespace.get(n), cases_file)[0] != PASSED]
+    if not failing:
+        return ""
+    names = ", ".join(dict.fromkeys(failing))
+    return (
+        f" （它调用的 {names} 没有通过自检：请先改正；评分时这里用的是参考实现的 {names}）"
+        f"(it calls your {names}, which fails its own self-check: fix that first; the grader uses the reference's here)"
+    )
 
 
 def run_capstone(body):

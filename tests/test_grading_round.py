@@ -36,6 +36,7 @@ def run_round(out, *options):
     command = [sys.executable, "-m", "autograder.grading_round", "--small", "--assignments", ASSIGNMENT, "--out", str(out), *options]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "missing from font" not in result.stderr  # a plot's label Matplotlib cannot draw
     return out, result.stdout
 
 

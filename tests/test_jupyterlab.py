@@ -139,6 +139,35 @@ def validate(page):
     return dialog.inner_text()
 
 
+def shown_whole(page, text):
+    """Whether text stands in the open dialog's output where it can be read without scrolling."""
+    return page.evaluate(
+        """(needle) => {
+            for (const pre of document.querySelectorAll('.jp-Dialog pre')) {
+                const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+                while (walker.nextNode()) {
+                    const at = walker.currentNode.textContent.indexOf(needle);
+                    if (at < 0) continue;
+                    const range = document.createRange();
+                    range.setStart(walker.currentNode, at);
+                    range.setEnd(walker.currentNode, at + needle.length);
+                    const box = range.getBoundingClientRect();
+                    // seen where every box around it, up to the dialog, holds it: none cuts it off or scrolls it away
+                    for (let frame = pre; frame && !frame.classList.contains('jp-Dialog'); frame = frame.parentElement) {
+                        const edge = frame.getBoundingClientRect();
+                        if (box.left < edge.left - 1 || box.right > edge.right + 1 || box.top < edge.top - 1 || box.bottom > edge.bottom + 1) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }""",
+        text,
+    )
+
+
 def screenshot_at(page, text, name):
     """Scroll the output holding text into view and save a screenshot of the window."""
     page.locator(f"{NOTEBOOK} .jp-OutputArea-output", has_text=text).first.scroll_into_view_if_needed()
@@ -197,6 +226,9 @@ def test_a_notebook_with_one_catalogued_mistake_shows_its_whole_hint_in_validate
     page = run_all_cells(browser, lab, f"perceptron-mistake/{notebook_file.name}")
     assert "✗ perceptron_delta: case 3:" in outputs(page)
     report = validate(page)
-    assert "AssertionError: perceptron_delta: case 3:" in report and f"提示 Hint: {hint}" in report
+    chinese, english = hint.split(" / ", 1)
+    assert f"AssertionError: 提示 {chinese}\nHint: {english}\nperceptron_delta: case 3: " in report
     page.screenshot(path=SCREENSHOTS / "perceptron-mistake-validate.png")
+    for line in (f"提示 {chinese}", f"Hint: {english}"):
+        assert shown_whole(page, line), line
     page.close()

@@ -202,3 +202,24 @@ def test_the_loader_refuses_a_file_that_is_not_a_notebook(tmp_path):
     path.write_text("{ not json", encoding="utf-8")
     with pytest.raises(notebook_functions.NotebookError, match="a.ipynb is not a readable notebook"):
         notebook_functions.load_functions(path)
+
+
+def test_a_function_failing_through_the_students_own_wrong_helper_names_the_helper():
+    namespace = {"np": np, "Params": source_impl.Params}
+    for name in ("forward", "output_gradient", "hidden_gradient", "delta_v", "delta_gamma", "delta_w", "sigmoid"):
+        namespace[name] = getattr(source_impl, name)
+    exec(
+        "def delta_theta(eta, g):\n    return eta * g\n\n"
+        "def bp_step(x, y, params, eta):\n"
+        "    b, y_hat = forward(x, *params)\n"
+        "    g = output_gradient(y_hat, y)\n"
+        "    e = hidden_gradient(b, params.w, g)\n"
+        "    return Params(params.v + delta_v(eta, e, x), params.gamma + delta_gamma(eta, e),\n"
+        "                  params.w + delta_w(eta, g, b), params.theta + delta_theta(eta, g))\n",
+        namespace,
+    )
+    status, message = report("bp_step", namespace["bp_step"])
+    assert status == selfcheck.FAILED and "(it calls your delta_theta, which fails its own self-check" in message
+    assert "it calls your" not in report("delta_theta", namespace["delta_theta"])[1]
+    namespace["delta_theta"] = source_impl.delta_theta
+    assert report("bp_step", namespace["bp_step"])[0] == selfcheck.PASSED
