@@ -12,7 +12,9 @@ import re
 from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import default
 
-FILE_PATTERN = r"[^_]+_(?P<student_id>[^_]+)_attempt_(?P<timestamp>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)_(?P<file_id>\w+)\.ipynb"
+# nbgrader matches it at the start of the file's absolute path: the folders go first, whatever
+# their names (a course under /home/wang_li/ has an underscore before the file's own).
+FILE_PATTERN = r"(?:.*/)?[^_/]+_(?P<student_id>[^_/]+)_attempt_(?P<timestamp>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)_(?P<file_id>\w+)\.ipynb"
 _STAMP = re.compile(r"(\d{4}-\d\d-\d\d)-(\d\d)-(\d\d)-(\d\d)")
 
 
