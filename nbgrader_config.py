@@ -23,6 +23,7 @@ c.CourseDirectory.course_id = COURSE.id
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'var' / 'gradebook.db'}"
+(ROOT / "var").mkdir(exist_ok=True)  # sqlite creates the gradebook, not its folder: a fresh clone has none
 # The first graded cell grades the whole notebook, out of process: nbgrader's 30 s cell limit
 # would cut a slow submission short, so a cell may take as long as that grading may.
 c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30

@@ -36,7 +36,6 @@ from simulated_class.students import MISTAKE, make_class, write_class
 from . import class_report, confinement, crosscheck, parallel_nbgrader
 from .course import load_course
 from .nbgrader_course import ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
-from .release import write_companion_files
 from .sandbox import GraderError, check_worker_starts
 
 DEFAULT_OUT = ROOT / "var" / "round"
@@ -64,10 +63,7 @@ class Round:
     def release(self):
         empty_output_folder(self.out)
         for assignment in self.assignments:
-            folder = self.course.root / SOURCE / assignment
-            folder.mkdir(parents=True)
-            shutil.copy(ROOT / SOURCE / assignment / f"{assignment}.ipynb", folder)
-            write_companion_files(assignment, folder)
+            shutil.copytree(ROOT / SOURCE / assignment, self.course.root / SOURCE / assignment, ignore=shutil.ignore_patterns("__pycache__"))
             self.course.run("generate_assignment", assignment, "--force", log="generate_assignment")
 
     def make_class(self):

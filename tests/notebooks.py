@@ -6,7 +6,6 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.release import write_companion_files
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ["perceptron", "bp"]
@@ -18,16 +17,8 @@ def notebook_path(step, assignment):
 
 
 def copy_assignment(step, assignment, destination):
-    """Copy an assignment's folder to destination, with its companion files; return the notebook's path.
-
-    solutions/ holds only the notebook in a fresh checkout: its companion files are generated.
-    """
-    if step == "solutions":
-        Path(destination).mkdir(parents=True)
-        shutil.copy(notebook_path(step, assignment), destination)
-        write_companion_files(assignment, destination)
-    else:
-        shutil.copytree(ROOT / step / assignment, destination, ignore=shutil.ignore_patterns("__pycache__"))
+    """Copy an assignment's folder to destination, with its companion files; return the notebook's path."""
+    shutil.copytree(ROOT / step / assignment, destination, ignore=shutil.ignore_patterns("__pycache__"))
     return Path(destination) / f"{assignment}.ipynb"
 
 

@@ -31,9 +31,12 @@ def test_the_committed_release_is_what_nbgrader_generates(assignment, tmp_path):
     assert not mismatch and not errors, f"regenerate with `python3 tasks.py release`: {mismatch or errors} differ"
 
 
-def test_the_release_ships_every_companion_file(assignment):
+@pytest.mark.parametrize("step", ["solutions", "assignments"])
+def test_every_companion_file_is_committed_current_beside_the_source_and_the_release(assignment, step):
+    # nbgrader's own generate_assignment copies them from solutions/, and autograde copies them
+    # into each submission's folder from there: a fresh clone needs no command of the kit first
     for name, content in companion_files(assignment).items():
-        assert (ROOT / "assignments" / assignment / name).read_bytes() == content, f"{name}: run `python3 tasks.py release`"
+        assert (ROOT / step / assignment / name).read_bytes() == content, f"{step}/{assignment}/{name}: run `python3 tasks.py release`"
 
 
 def release_texts(assignment):
