@@ -8,10 +8,11 @@ from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades, SaveAutoGrades
 
 from autograder.course import load_course
 from autograder.nbgrader_cell import grading_timeout_seconds
+from autograder.score_of_record import ScoreOfRecord
 from autograder.start_grading import StartGrading
 
 ROOT = Path(__file__).resolve().parent
@@ -28,8 +29,12 @@ c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'var' / 'gradebook.db'}"
 # would cut a slow submission short, so a cell may take as long as that grading may.
 c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
 # Start each notebook's grading as nbgrader starts its kernel, not when its first graded cell
-# asks: a second core grades while the kernel starts (autograder/early_grading.py).
-c.Autograde.autograde_preprocessors = [StartGrading, *Autograde.class_traits()["autograde_preprocessors"].default()]
+# asks: a second core grades while the kernel starts (autograder/early_grading.py). That
+# out-of-kernel grade is the score of record: written into the graded cells before nbgrader
+# saves them, whatever the student's code made the kernel show (autograder/score_of_record.py).
+_steps = Autograde.class_traits()["autograde_preprocessors"].default()
+_save = _steps.index(SaveAutoGrades)
+c.Autograde.autograde_preprocessors = [StartGrading, *_steps[:_save], ScoreOfRecord, *_steps[_save:]]
 # nbgrader's feedback shows each cell's source, the hidden tests included: clear them as the
 # release does. Each graded cell's output stays: the score, status and hint, without case values.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

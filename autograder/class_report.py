@@ -176,7 +176,7 @@ def _attention(students, reports, not_graded, mismatches, enforced):
     for mismatch in mismatches:
         by_submission[(mismatch.student, mismatch.assignment)].append(mismatch)
     for (student, assignment), cells in by_submission.items():
-        recorded = sum(m.gradebook_score or 0.0 for m in cells)
+        recorded = sum(m.kernel_score or 0.0 for m in cells)
         computed = sum(m.cli_score for m in cells)
         action = "the command line's scores written to the gradebook" if enforced else "gradebook unchanged (--no-enforce); rerun without it to correct it"
         rows.append((student, assignment, "tamper flag", f"{len(cells)} cells: kernel {recorded:g} vs out of kernel {computed:g} points; {action}"))

@@ -1,21 +1,21 @@
-"""The out-of-kernel cross-check: each autograded submission graded again by the command line, and compared.
+"""The round's check of the gradebook against the out-of-kernel grades that nbgrader's autograde saved.
 
 nbgrader runs the hidden tests in the student's own kernel, after the student's code, which can
-patch the hidden-test function, builtins, NumPy or ``sys.modules`` to fake its score. The
-command-line grader reads only the definitions of the submitted notebook and runs them in a
-worker of its own. Every cell whose gradebook score differs from the command line's is a
-mismatch; ``enforce`` writes the command line's score into the cell through nbgrader's
-Gradebook API and flags the notebook, so the formgrader shows it too.
+patch the hidden-test function, builtins, NumPy or ``sys.modules`` to fake its score. In the
+autograde chain, ``ScoreOfRecord`` (score_of_record.py) takes each notebook's grade from the
+command-line grader, which reads only the notebook's definitions and runs them in a worker of
+its own, writes it into the graded cells, and saves that report with the scores the kernel had
+shown. This module reads those reports back: every cell whose kernel score differs from the
+report's is a ``Mismatch`` (a tamper flag in the class report); ``enforce`` writes the report's
+score into any gradebook cell that still differs (none, unless autograde ran with
+``--ScoreOfRecord.enforce=False``) and flags the notebook, so the formgrader shows it too.
 """
 
-import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import json
 from dataclasses import dataclass
 
 from nbgrader.api import Gradebook
 
-from .nbgrader_cell import grade_out_of_process
-from .nbgrader_course import SUBMITTED
 from .per_item_export import submission_scores
 from .results import DECIMALS
 
@@ -27,52 +27,39 @@ class Mismatch:
     student: str
     assignment: str
     item: str
-    gradebook_score: float
+    kernel_score: float | None  # what the kernel showed, None where nbgrader could not read a score
     cli_score: float
 
 
-def grade_all(course, assignment, students, reports, jobs=1, progress=None):
-    """Grade each student's submitted notebook with ``python -m autograder``; {student: report dict, or the reason it failed}.
-
-    Each report is also written to reports/<student>.json.
-    """
-    reports.mkdir(parents=True, exist_ok=True)
-    done, results = 0, {}
-
-    def one(student):
-        return student, _grade_one(course.notebook(SUBMITTED, student, assignment), student, assignment, reports / f"{student}.json")
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for student, result in pool.map(one, sorted(students)):
-            results[student] = result
-            done += 1
-            if progress:
-                progress(done, len(students))
-    return results
-
-
-def _grade_one(notebook, student, assignment, out):
-    try:
-        return grade_out_of_process(notebook, student, out, assignment)
-    except subprocess.TimeoutExpired:
-        return "the command-line grader did not finish in time"
-    except RuntimeError as error:
-        return str(error)
+def saved_reports(folder, students):
+    """{student: the report ScoreOfRecord saved in folder, or why there is none} for each student."""
+    reports = {}
+    for student in sorted(students):
+        try:
+            reports[student] = json.loads((folder / f"{student}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            reports[student] = f"no out-of-kernel report ({type(error).__name__})"
+    return reports
 
 
 def compare(gradebook, assignment, reports):
-    """The Mismatches between the gradebook's cells and the command line's reports (dicts) of the assignment."""
+    """The Mismatches of the assignment: cells where the kernel, or the gradebook still, differ from the report."""
     mismatches = []
     with Gradebook(f"sqlite:///{gradebook}") as book:
         for student, report in sorted(reports.items()):
             if not isinstance(report, dict):
                 continue
-            scores = submission_scores(book, assignment, student) or {}
+            recorded = submission_scores(book, assignment, student) or {}
+            kernel = report.get("kernel", {})
             for item in report["items"]:
-                recorded = scores.get(item["id"])
-                if recorded is None or abs(recorded - item["score"]) > TOLERANCE:
-                    mismatches.append(Mismatch(student, assignment, item["id"], recorded, item["score"]))
+                shown = kernel.get(item["id"])
+                if _differs(shown, item["score"]) or _differs(recorded.get(item["id"]), item["score"]):
+                    mismatches.append(Mismatch(student, assignment, item["id"], shown, item["score"]))
     return mismatches
+
+
+def _differs(score, reported):
+    return score is None or abs(score - reported) > TOLERANCE
 
 
 def enforce(gradebook, mismatches):

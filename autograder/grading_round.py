@@ -9,10 +9,12 @@
    imported with `nbgrader zip_collect`;
 3. check: a worker can start here (else the round stops and says why); each submission's
    notebook is there and readable; the others are reported and left out;
-4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``);
-5. cross-check: every submission graded again by ``python -m autograder`` outside the kernel
-   and compared with the gradebook; the command line's score is written into each mismatched
-   cell, so that the out-of-kernel score counts (``--no-enforce``: only reported) (``crosscheck``);
+4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``); its
+   chain writes the out-of-kernel grade into the graded cells (``score_of_record``;
+   ``--no-enforce``: only records it) and saves each report with the kernel's own scores;
+5. cross-check: those reports checked against the gradebook: a cell whose kernel score differed
+   is a tamper flag, and a gradebook cell that still differs gets the report's score
+   (``--no-enforce``: only reported) (``crosscheck``);
 6. feedback: `nbgrader generate_feedback`, in shards too (nbgrader_config.py keeps the hidden tests out);
 7. export: `nbgrader export` (totals) and the per-item CSV (``per_item_export``);
 8. report: the class report in Markdown and HTML with its plots (``class_report``).
@@ -93,26 +95,25 @@ class Round:
 
     def autograde(self):
         everyone = [s.id for s in self.students]
+        # nbgrader's chain saves each out-of-kernel report (with the kernel's own scores) for the check
+        options = [f"--ScoreOfRecord.reports_directory={self.out / 'reports'}", f"--ScoreOfRecord.enforce={self.enforce}"]
         for assignment in self.assignments:
             failures = parallel_nbgrader.autograde(
-                self.course, assignment, self.gradable(assignment), everyone, self.jobs, _progress(f"autograde {assignment}")
+                self.course, assignment, self.gradable(assignment), everyone, self.jobs, _progress(f"autograde {assignment}"), options
             )
             for student, reason in failures.items():
                 self.not_graded[assignment][student] = f"{reason}; see {self.course.logs.relative_to(self.out)}/autograde-{assignment}*.log"
 
     def crosscheck(self):
         for assignment in self.assignments:
-            students = self.gradable(assignment)
-            self.reports[assignment] = crosscheck.grade_all(
-                self.course, assignment, students, self.out / "reports" / assignment, self.jobs, _progress(f"cross-check {assignment}")
-            )
+            self.reports[assignment] = crosscheck.saved_reports(self.out / "reports" / assignment, self.gradable(assignment))
             self.mismatches += crosscheck.compare(self.course.gradebook, assignment, self.reports[assignment])
         if self.mismatches:
             flagged = sorted({(m.student, m.assignment) for m in self.mismatches})
             print(f"    {len(self.mismatches)} cells differ from the command line in {len(flagged)} submissions: " + ", ".join(f"{s} {a}" for s, a in flagged))
         if self.enforce and self.mismatches:
             crosscheck.enforce(self.course.gradebook, self.mismatches)
-            print("    the command line's scores are now in the gradebook")
+            print("    the command line's scores are in the gradebook")
 
     def feedback(self):
         everyone = [s.id for s in self.students]

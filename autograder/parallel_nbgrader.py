@@ -28,10 +28,10 @@ SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "
 GRADE_COLUMNS, COMMENT_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"), ("auto_comment", "manual_comment")
 
 
-def autograde(course, assignment, students, everyone, jobs=1, progress=None):
+def autograde(course, assignment, students, everyone, jobs=1, progress=None, options=()):
     """Autograde the assignment of ``students`` (ids; ``everyone`` are all the roster's); return {student: reason} of failures.
 
-    progress(done, total) is called as submissions are graded.
+    progress(done, total) is called as submissions are graded; options are added to each nbgrader command.
     """
     shards, total = _shards(students, jobs), len(students)
     if not shards:
@@ -42,7 +42,7 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None):
         log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
         path = course.logs / f"{log}.log"
         logs.append((path, path.stat().st_size if path.exists() else 0))
-        process = course.start("autograde", assignment, _only(shard, everyone), "--force", log=log, gradebook=gradebook)
+        process = course.start("autograde", assignment, _only(shard, everyone), "--force", *options, log=log, gradebook=gradebook)
         runs.append((process, gradebook, shard))
     failures, running, reported = {}, runs, time.monotonic()
     while running:

@@ -214,8 +214,9 @@ NOTEBOOK_CORPUS = (
         lower=("delta_gamma",),
         flagged=True,
     ),
-    # nbgrader refuses a displayed score above the cell's points and leaves the whole submission ungraded.
-    NotebookEntry("kernel_displays_too_many_points", after_setup(fake_display(99)), not_graded="nbgrader could not autograde it"),
+    # nbgrader refuses a displayed score above the cell's points: the autograde chain writes the
+    # out-of-kernel scores into the cells first, so the submission is graded, and flagged.
+    NotebookEntry("kernel_displays_too_many_points", after_setup(fake_display(99)), flagged=True),
     NotebookEntry("graded_cell_deleted", delete_cell("delta_gamma"), flagged=True),  # nbgrader's 0, the cross-check's 2
     NotebookEntry("graded_cell_edited", replace_in("delta_gamma", 'selfcheck.check("delta_gamma", delta_gamma)', "2.0")),
     NotebookEntry("function_renamed", replace_in("delta_gamma_code", "def delta_gamma(", "def delta_gama("), lower=("delta_gamma",)),

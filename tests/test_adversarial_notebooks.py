@@ -65,10 +65,10 @@ def graded(tmp_path_factory):
     before = fingerprint(*protected)
     not_graded = {s: submission_problem(course, s, ASSIGNMENT) for s in students}
     gradable = [s for s, problem in not_graded.items() if problem is None and s != HONEST]
-    failures = parallel_nbgrader.autograde(course, ASSIGNMENT, gradable, students, JOBS)
+    reports = grading_round.out / "reports"
+    failures = parallel_nbgrader.autograde(course, ASSIGNMENT, gradable, students, JOBS, options=[f"--ScoreOfRecord.reports_directory={reports}"])
     graded_ones = [s for s in gradable if s not in failures]
-    reports = crosscheck.grade_all(course, ASSIGNMENT, graded_ones, grading_round.out / "reports", JOBS)
-    mismatches = crosscheck.compare(course.gradebook, ASSIGNMENT, reports)
+    mismatches = crosscheck.compare(course.gradebook, ASSIGNMENT, crosscheck.saved_reports(reports / ASSIGNMENT, graded_ones))
     crosscheck.enforce(course.gradebook, mismatches)
     not_graded.update(failures)
     return SimpleNamespace(course=course, honest=honest, before=before, protected=protected, not_graded=not_graded, mismatches=mismatches)

@@ -13,6 +13,7 @@ from notebooks import ROOT, copy_assignment, paste_solutions, solution_cells
 
 from autograder.grader import grade
 from autograder.nbgrader_course import nbgrader_environment
+from simulated_class.students import TAMPER_ATTRIBUTE, TAMPER_CELLS
 
 ASSIGNMENT = "bp"
 # Two mistakes of the catalog, as a student would make them in the notebook.
@@ -22,7 +23,7 @@ MISTAKES = {
 }
 
 
-def nbgrader(command, root):
+def nbgrader(command, root, check=True, **environment):
     options = [
         f"--CourseDirectory.root={root}",
         "--CourseDirectory.source_directory=solutions",
@@ -30,9 +31,34 @@ def nbgrader(command, root):
     ]
     # From the repository, so that its nbgrader_config.py applies; the options move the course to root.
     result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *command, *options], capture_output=True, text=True, cwd=ROOT, env=nbgrader_environment()
+        [sys.executable, "-m", "nbgrader", *command, *options], capture_output=True, text=True, cwd=ROOT, env={**nbgrader_environment(), **environment}
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert not check or result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def finished_submission(root, student="finished"):
+    """A course folder at root with bp generated and one finished submission; the submitted notebook's path."""
+    copy_assignment("solutions", ASSIGNMENT, root / "solutions" / ASSIGNMENT)
+    nbgrader(["generate_assignment", ASSIGNMENT], root)
+    folder = shutil.copytree(root / "assignments" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT)
+    paste_solutions(folder / f"{ASSIGNMENT}.ipynb", ASSIGNMENT)
+    return folder / f"{ASSIGNMENT}.ipynb"
+
+
+# Cells a student adds after the set-up: one makes the hidden-test function report full marks,
+# one makes every score display as 99, above any cell's points (nbgrader refuses such a score).
+ATTACKS = {
+    "tamperer": TAMPER_CELLS[TAMPER_ATTRIBUTE],
+    "fake_display": "get_ipython().display_formatter.formatters['text/plain'].for_type(float, lambda value, p, cycle: p.text('99'))",
+}
+
+
+def after_setup(path, code):
+    notebook = nbformat.read(path, as_version=4)
+    setup = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
+    notebook.cells.insert(setup + 1, nbformat.v4.new_code_cell(code))
+    nbformat.write(notebook, path)
 
 
 def with_mistakes(path):
@@ -50,13 +76,15 @@ def course(tmp_path_factory):
     copy_assignment("solutions", ASSIGNMENT, root / "solutions" / ASSIGNMENT)
     nbgrader(["generate_assignment", ASSIGNMENT], root)
     submitted = {}
-    for student in ("finished", "two_mistakes", "unfinished"):
+    for student in ("finished", "two_mistakes", "unfinished", "tamperer", "fake_display"):
         folder = shutil.copytree(root / "assignments" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT)
         path = folder / f"{ASSIGNMENT}.ipynb"
-        if student != "unfinished":
+        if student not in ("unfinished", "tamperer"):
             paste_solutions(path, ASSIGNMENT)
         if student == "two_mistakes":
             with_mistakes(path)
+        if student in ATTACKS:
+            after_setup(path, ATTACKS[student])
         submitted[student] = path
     nbgrader(["autograde", ASSIGNMENT, "--create"], root)
     return root, submitted
@@ -68,7 +96,12 @@ def gradebook_scores(root, student):
         return {grade.name: grade.score for grade in submission.grades}
 
 
-@pytest.mark.parametrize("student", ["finished", "two_mistakes", "unfinished"])
+def flagged(root, student):
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        return gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).flagged
+
+
+@pytest.mark.parametrize("student", ["finished", "two_mistakes", "unfinished", "tamperer", "fake_display"])
 def test_nbgrader_autograde_agrees_with_the_command_line_grader(course, student):
     root, submitted = course
     report = grade([submitted[student]], student).to_dict()
@@ -86,6 +119,20 @@ def test_the_mistakes_cost_their_own_items_only_though_other_items_call_them(cou
     assert sum(full.values()) == 35 and sum(gradebook_scores(root, "unfinished").values()) == 0
 
 
+def test_plain_autograde_saves_the_out_of_kernel_score_and_flags_the_kernels_that_showed_another(course):
+    root, _ = course
+    full = gradebook_scores(root, "finished")
+    assert sum(gradebook_scores(root, "tamperer").values()) == 0  # its stubs are unfinished, whatever its kernel said
+    assert gradebook_scores(root, "fake_display") == full  # graded from the report, not refused for its 99s
+    assert {student: flagged(root, student) for student in ("finished", "two_mistakes", "unfinished", "tamperer", "fake_display")} == {
+        "finished": False, "two_mistakes": False, "unfinished": False, "tamperer": True, "fake_display": True,
+    }
+    autograded = nbformat.read(root / "autograded" / "tamperer" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    sigmoid = next(cell for cell in autograded.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    assert [output.output_type for output in sigmoid.outputs] == ["stream", "execute_result"]
+    assert sigmoid.outputs[0].text.startswith("sigmoid: 0.00/1 not_implemented") and sigmoid.outputs[1].data["text/plain"] == "0.0"
+
+
 def test_nbgraders_configuration_leaves_room_for_grading_and_confines_every_kernel(monkeypatch):
     from traitlets.config.loader import PyFileConfigLoader
 
@@ -96,3 +143,29 @@ def test_nbgraders_configuration_leaves_room_for_grading_and_confines_every_kern
     assert config.Execute.timeout > grading_timeout_seconds()
     assert os.environ["JUPYTER_DEFAULT_PROVISIONER_NAME"] == "confined-local-provisioner"
     assert config.Execute.kernel_name == "python3"  # whatever kernel a notebook names
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the worker runs as another user only when nbgrader runs as root")
+def test_autograde_where_the_grader_cannot_run_fails_loudly_and_saves_no_silent_zero(tmp_path):
+    # the worker's user cannot enter a temporary folder that only root may enter: no notebook can be graded
+    finished_submission(tmp_path)
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    result = nbgrader(["autograde", ASSIGNMENT, "--create"], tmp_path, check=False, TMPDIR=str(closed))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "the course kit could not grade" in output and "the worker process cannot start" in output, output
+    assert not (tmp_path / "autograded" / "finished" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:  # nothing saved: no cell scored 0
+        grades = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "finished").grades
+        assert {grade.auto_score for grade in grades} == {None}
+
+
+def test_autograde_of_a_notebook_whose_kernel_cannot_import_the_self_check_still_saves_its_grade_and_says_so(tmp_path):
+    # the companion files left out of the course and of the submission: the kernel's cells fail, the grade does not
+    notebook = finished_submission(tmp_path)
+    for folder in (tmp_path / "solutions" / ASSIGNMENT, notebook.parent):
+        (folder / "selfcheck.py").unlink()
+    result = nbgrader(["autograde", ASSIGNMENT, "--create"], tmp_path)
+    assert sum(gradebook_scores(tmp_path, "finished").values()) == 35 and flagged(tmp_path, "finished")
+    assert "the kernel's scores differ from the out-of-kernel grader's in" in result.stdout + result.stderr
