@@ -1,0 +1,236 @@
+"""The instructor's side in real JupyterLab, driven by headless Chromium: nbgrader's formgrader,
+opened from JupyterLab's Nbgrader menu, generates bp and releases it to the exchange; it
+autogrades two submissions from its Manage Submissions page; the submission view shows a
+catalogued mistake costing its own cell only; the notebook's list flags a notebook that tampered
+with the grading kernel, at its out-of-kernel score. Screenshots go to var/test-output/formgrader/.
+
+The course is a copy of the repository's files in a temporary folder, never the repository:
+formgrader writes the release, the gradebook and the autograded notebooks into its course."""
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from lab_server import chromium, jupyterlab, needs_chromium
+from notebooks import ROOT
+from playwright.sync_api import expect
+
+from autograder.course import load_course
+from autograder.nbgrader_course import nbgrader_environment
+from simulated_class.students import MISTAKE, NBGRADER, TAMPER_ATTRIBUTE, TAMPER_CELLS, Student, notebook_of, solution_sources, write_nbgrader_submission
+
+SCREENSHOTS = ROOT / "var" / "test-output" / "formgrader"
+ASSIGNMENT = "bp"
+MISTAKEN = Student("s01", "Wei", "Wang", MISTAKE, NBGRADER, {ASSIGNMENT: ("delta_theta", "wrong_sign")})
+TAMPERER = Student("s02", "Fang", "Li", TAMPER_ATTRIBUTE, NBGRADER)
+STUDENTS = (MISTAKEN, TAMPERER)
+POINTS = {item.id: item.points for item in load_course().assignment(ASSIGNMENT).items}  # one graded cell each
+TOTAL = sum(POINTS.values())
+LONG = 240_000  # ms: how long an nbgrader command run by formgrader may take (a notebook's grading, at most)
+
+pytestmark = needs_chromium
+
+
+def name_of(student):
+    """As formgrader shows a student: "Last, First"."""
+    return f"{student.last_name}, {student.first_name}"
+
+
+def copy_of_the_repository(destination):
+    """The repository's files (tracked, and new ones not ignored) copied to destination, as a fresh clone has them."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True)
+    assert listed.returncode == 0, f"git lists the files of the course to copy: {listed.stderr}"
+    for name in filter(None, listed.stdout.split("\0")):
+        if (ROOT / name).is_file():  # not one deleted in the working tree
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, destination / name)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A course folder with the students on its roster, and the exchange it releases to: (home, course, exchange)."""
+    home = tmp_path_factory.mktemp("formgrader")
+    course, exchange = home / "course", home / "exchange"
+    copy_of_the_repository(course)
+    exchange.mkdir()
+    # nbgrader reads the configuration folder's nbgrader_config.py, then the course's own
+    (home / "config").mkdir()
+    (home / "config" / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\n", encoding="utf-8")
+    roster = home / "roster.csv"
+    with roster.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["id", "first_name", "last_name"])
+        writer.writerows([student.id, student.first_name, student.last_name] for student in STUDENTS)
+    # from the course folder, so that its nbgrader_config.py applies
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "db", "student", "import", str(roster)],
+        cwd=course, env=nbgrader_environment(), capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return home, course, exchange
+
+
+@pytest.fixture(scope="module")
+def lab(course):
+    """JupyterLab serving the course folder and started in it, so that formgrader grades that course."""
+    home, folder, _ = course
+    with jupyterlab(home, folder, cwd=folder, environment=nbgrader_environment()) as (base, token):
+        yield base, token
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def formgrader(browser, lab):
+    """JupyterLab's page with formgrader opened from its Nbgrader menu; yields (page, formgrader's frame)."""
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(f"{base}/lab/workspaces/formgrader?token={token}&reset")
+    page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+    page.get_by_role("menuitem", name="Formgrader", exact=True).click()
+    page.keyboard.press("Control+b")  # the file browser's sidebar closed: room for formgrader's tables
+    frame = page.locator("iframe[src$='/formgrader']").element_handle(timeout=60_000).content_frame()
+    expect(frame.get_by_role("heading", name="Manage Assignments")).to_be_visible(timeout=60_000)
+    yield page, frame
+    page.close()
+
+
+def cell(frame, row_text, column):
+    """The cell, in the column headed column, of the row of formgrader's table that holds row_text."""
+    row = frame.locator("tbody tr").filter(has=frame.get_by_text(row_text, exact=True))
+    expect(row).to_have_count(1, timeout=LONG)  # the table is loaded (an action's row is back)
+    headers = [header.strip() for header in frame.locator("thead th").all_inner_texts()]
+    return row.locator("td").nth(headers.index(column))
+
+
+def follow(frame, link):
+    """Click a link of formgrader's frame and wait for the page it leads to."""
+    with frame.expect_navigation():
+        link.click()
+
+
+def press(frame, row_text, column, success):
+    """Press the button of a row in a column; wait for the dialog that says success, and close it."""
+    cell(frame, row_text, column).get_by_role("link").click()
+    dialog = frame.get_by_role("dialog")
+    expect(dialog).to_contain_text(re.compile("Success|Error"), timeout=LONG)
+    expect(dialog).to_contain_text(success)
+    dialog.get_by_role("button", name="OK").click()
+    expect(frame.locator(".modal, .modal-backdrop")).to_have_count(0)  # faded out and removed, not only hidden
+
+
+def screenshot(page, name, centre=None):
+    """Save a screenshot of JupyterLab's window, with the element centre in the middle of formgrader's frame."""
+    if centre is not None:
+        centre.evaluate("element => element.scrollIntoView({block: 'center'})")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / name)
+
+
+@pytest.fixture(scope="module")
+def released(formgrader):
+    """bp generated and released with formgrader's buttons on its Manage Assignments page."""
+    page, frame = formgrader
+    press(frame, ASSIGNMENT, "Generate", f"Successfully created the student version of '{ASSIGNMENT}'")
+    press(frame, ASSIGNMENT, "Release", f"Successfully released '{ASSIGNMENT}'.")
+    expect(cell(frame, ASSIGNMENT, "Status")).to_have_text("released")
+    screenshot(page, "manage-assignments-released.png")
+    return page, frame
+
+
+@pytest.fixture(scope="module")
+def autograded(released, course):
+    """The two students' submissions of bp, as nbgrader's collect leaves them, each autograded with its
+    button on formgrader's Manage Submissions page."""
+    page, frame = released
+    _, folder, _ = course
+    notebook = folder / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    solutions = solution_sources(folder / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    for student in STUDENTS:
+        content = notebook_of(student, ASSIGNMENT, notebook, solutions)
+        write_nbgrader_submission(folder, student.id, ASSIGNMENT, notebook.parent, content, student.submitted_at)
+    follow(frame, frame.get_by_role("link", name="Manage Assignments"))  # counts the submissions anew
+    follow(frame, cell(frame, ASSIGNMENT, "# Submissions").get_by_role("link", name=str(len(STUDENTS))))
+    for student in STUDENTS:
+        press(frame, student.id, "Autograde", f"Successfully autograded '{ASSIGNMENT}' for student '{student.id}'.")
+    screenshot(page, "manage-submissions-autograded.png")
+    return page, frame
+
+
+def open_notebook_list(frame):
+    """Manual Grading's list of the submitted notebooks of bp, with the students' names shown."""
+    follow(frame, frame.get_by_role("link", name="Manual Grading").first)
+    follow(frame, frame.locator("tbody").get_by_role("link", name=ASSIGNMENT, exact=True))  # the assignment
+    follow(frame, frame.locator("tbody").get_by_role("link", name=ASSIGNMENT, exact=True))  # its notebook
+    expect(frame.locator("tbody").get_by_role("link", name=re.compile(r"^Submission #"))).to_have_count(len(STUDENTS))
+    frame.get_by_role("button", name="Show All Names").click()
+    expect(frame.get_by_role("button", name="Hide All Names")).to_be_visible()
+
+
+def open_submission(frame, student):
+    """The student's notebook in formgrader's submission view, once the autograder's scores are in."""
+    open_notebook_list(frame)
+    follow(frame, frame.get_by_role("link", name=name_of(student)))
+    expect(frame.locator("input.score[placeholder]")).to_have_count(len(POINTS), timeout=60_000)
+
+
+def graded_cell(frame, grade_id):
+    """The panel of a graded cell on formgrader's submission view, found by the id in its heading."""
+    label = frame.locator(".nbgrader-label").filter(has_text=re.compile(f"^{re.escape(grade_id)}$"))
+    return frame.locator(".nbgrader_cell").filter(has=label)
+
+
+def expect_score(panel, score, points):
+    """formgrader shows a graded cell's autograded score as its score box's placeholder, beside "/ points"."""
+    expect(panel.locator("input.score")).to_have_attribute("placeholder", f"{score:g}")
+    expect(panel.locator(".panel-heading")).to_contain_text(f"/ {float(points)}")
+
+
+def test_formgrader_generates_bp_and_releases_it_to_the_exchange(released, course):
+    _, frame = released
+    _, folder, exchange = course
+    expect(cell(frame, ASSIGNMENT, "Status")).to_have_text("released")
+    outbound = exchange / load_course().id / "outbound" / ASSIGNMENT
+    assert sorted(path.name for path in outbound.iterdir()) == sorted(path.name for path in (folder / "assignments" / ASSIGNMENT).iterdir())
+    assert "BEGIN SOLUTION" not in (outbound / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
+
+
+def test_each_submission_is_autograded_from_the_manage_submissions_page(autograded):
+    _, frame = autograded
+    for student in STUDENTS:
+        expect(cell(frame, student.id, "Status")).to_have_text("graded")
+        expect(cell(frame, student.id, "Student Name")).to_have_text(name_of(student))
+
+
+def test_the_submission_view_shows_a_catalogued_mistake_costing_its_own_cell_only(autograded):
+    # the kit grades each equation on its own: delta_w keeps its points, and so does bp_step, which calls delta_theta
+    page, frame = autograded
+    open_notebook_list(frame)
+    expect(cell(frame, name_of(MISTAKEN), "Overall Score")).to_have_text(f"{TOTAL - POINTS['delta_theta']} / {TOTAL}")
+    open_submission(frame, MISTAKEN)
+    screenshot(page, "submission-mistake-delta_w.png", centre=graded_cell(frame, "delta_w"))
+    screenshot(page, "submission-mistake-delta_theta.png", centre=graded_cell(frame, "delta_theta"))
+    expect_score(graded_cell(frame, "delta_theta"), 0, POINTS["delta_theta"])
+    for item in ("delta_w", "bp_step"):
+        expect_score(graded_cell(frame, item), POINTS[item], POINTS[item])
+
+
+def test_a_notebook_that_tampers_with_the_grading_kernel_is_flagged_at_its_out_of_kernel_score(autograded):
+    # the tampering cell makes the kernel report full marks; the score of record is the grader's, out of the kernel
+    page, frame = autograded
+    open_notebook_list(frame)
+    screenshot(page, "notebook-submissions-flagged.png")
+    expect(cell(frame, name_of(MISTAKEN), "Flagged?").locator(".glyphicon-flag")).to_have_count(0)
+    expect(cell(frame, name_of(TAMPERER), "Flagged?").locator(".glyphicon-flag")).to_have_count(1)
+    expect(cell(frame, name_of(TAMPERER), "Overall Score")).to_have_text(f"0 / {TOTAL}")
+    open_submission(frame, TAMPERER)
+    tampering = frame.locator(".input_area", has_text=TAMPER_CELLS[TAMPER_ATTRIBUTE].splitlines()[-1])
+    screenshot(page, "submission-tamperer.png", centre=tampering)
+    expect(frame.locator("input.score[placeholder='0']")).to_have_count(len(POINTS))
