@@ -1,6 +1,7 @@
 """Helpers for tests that run the course's notebooks in a real Jupyter kernel."""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -53,3 +54,14 @@ def paste_solutions(student_notebook_path, assignment):
         lines = solutions[grade_id(cell)].splitlines()
         cell.source = "\n".join(line for line in lines if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
     nbformat.write(notebook, student_notebook_path)
+
+
+def copy_of_the_repository(destination):
+    """The repository's files, tracked and new but not ignored, as the working tree holds them, copied
+    to destination: what a clean checkout of this work holds (no .venv, no var/)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True)
+    assert listed.returncode == 0, f"git lists the repository's files to copy: {listed.stderr}"
+    for name in filter(None, listed.stdout.split("\0")):
+        if (ROOT / name).is_file():  # not one deleted in the working tree
+            (Path(destination) / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, Path(destination) / name, follow_symlinks=False)

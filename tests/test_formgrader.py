@@ -9,13 +9,12 @@ formgrader writes the release, the gradebook and the autograded notebooks into i
 
 import csv
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 from lab_server import chromium, jupyterlab, needs_chromium
-from notebooks import ROOT
+from notebooks import ROOT, copy_of_the_repository
 from playwright.sync_api import expect
 
 from autograder.course import load_course
@@ -37,16 +36,6 @@ pytestmark = needs_chromium
 def name_of(student):
     """As formgrader shows a student: "Last, First"."""
     return f"{student.last_name}, {student.first_name}"
-
-
-def copy_of_the_repository(destination):
-    """The repository's files (tracked, and new ones not ignored) copied to destination, as a fresh clone has them."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True)
-    assert listed.returncode == 0, f"git lists the files of the course to copy: {listed.stderr}"
-    for name in filter(None, listed.stdout.split("\0")):
-        if (ROOT / name).is_file():  # not one deleted in the working tree
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, destination / name)
 
 
 @pytest.fixture(scope="module")
