@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from nbgrader.api import Gradebook
 
 from .per_item_export import submission_scores
-from .results import DECIMALS
-
-TOLERANCE = 10.0**-DECIMALS  # scores are rounded to DECIMALS in every interface
+from .results import scores_differ
 
 
 @dataclass(frozen=True)
@@ -53,13 +51,9 @@ def compare(gradebook, assignment, reports):
             kernel = report.get("kernel", {})
             for item in report["items"]:
                 shown = kernel.get(item["id"])
-                if _differs(shown, item["score"]) or _differs(recorded.get(item["id"]), item["score"]):
+                if scores_differ(shown, item["score"]) or scores_differ(recorded.get(item["id"]), item["score"]):
                     mismatches.append(Mismatch(student, assignment, item["id"], shown, item["score"]))
     return mismatches
-
-
-def _differs(score, reported):
-    return score is None or abs(score - reported) > TOLERANCE
 
 
 def enforce(gradebook, mismatches):

@@ -41,9 +41,13 @@ def hidden_score(item_id, folder=None):
     except Exception as error:  # the cell must neither raise nor write to stderr: say it and score 0
         print(f"{item_id}: not graded: {type(error).__name__}: {error}")
         return 0.0
-    print(f"{item_id}: {result['score']:.2f}/{result['max_score']:g} {result['status']}")
-    print(result["student_feedback"])  # nbgrader's feedback shows this output to the student
+    print(cell_text(result), end="")  # nbgrader's feedback shows this output to the student
     return float(min(max(result["score"], 0.0), item.points))  # the JSON's score, so every interface agrees
+
+
+def cell_text(result):
+    """What a graded cell prints of its item's result (a report's item): the score line, then the student's feedback."""
+    return f"{result['id']}: {result['score']:.2f}/{result['max_score']:g} {result['status']}\n{result['student_feedback']}\n"
 
 
 @functools.lru_cache(maxsize=1)

@@ -17,6 +17,11 @@ STATUSES = (PASSED, PARTIAL, FAILED, ERROR, CRASHED, TIMEOUT, NOT_IMPLEMENTED)
 DECIMALS = 6  # scores are rounded so that the JSON of a regrade is identical text
 
 
+def scores_differ(score, reported):
+    """Whether a score (None where there is none) differs from a report's, beyond the rounding of DECIMALS."""
+    return score is None or abs(score - reported) > 10.0**-DECIMALS
+
+
 @dataclass(frozen=True)
 class CaseResult:
     """One hidden case: passed, or the layer that failed (missing, exception, type, …) and why."""

@@ -27,11 +27,10 @@ from nbgrader.utils import determine_grade, is_grade
 from traitlets import Bool, Unicode
 
 from . import early_grading
-from .nbgrader_cell import grade_out_of_process, grading_timeout_seconds, student_of
-from .results import DECIMALS
+from .nbgrader_cell import cell_text, grade_out_of_process, grading_timeout_seconds, student_of
+from .results import scores_differ
 
 HIDDEN_SCORE = re.compile(r"""hidden_score\(\s*["'](\w+)["']""")
-TOLERANCE = 10.0**-DECIMALS  # scores are rounded to DECIMALS in every interface
 
 
 class KitGradingFailed(RuntimeError):
@@ -56,7 +55,7 @@ class ScoreOfRecord(NbGraderPreprocessor):
         by_item = {item["id"]: item for item in report["items"]}
         kernel = {item: _kernel_score(nb.cells[index], self.log) for index, item in items.items()}
         report["kernel"] = kernel
-        disputed = sorted(item for item, result in by_item.items() if kernel.get(item) is None or abs(kernel[item] - result["score"]) > TOLERANCE)
+        disputed = sorted(item for item, result in by_item.items() if scores_differ(kernel.get(item), result["score"]))
         if self.enforce:
             for index, item in items.items():
                 if item in by_item:
@@ -115,8 +114,7 @@ def _kernel_score(cell, log):
 
 def _outputs(result):
     """A graded cell's output as the hidden-test call prints it: the score line and feedback, then the score."""
-    text = f"{result['id']}: {result['score']:.2f}/{result['max_score']:g} {result['status']}\n{result['student_feedback']}\n"
     return [
-        new_output("stream", name="stdout", text=text),
+        new_output("stream", name="stdout", text=cell_text(result)),
         new_output("execute_result", data={"text/plain": repr(float(result["score"]))}, execution_count=None),
     ]
