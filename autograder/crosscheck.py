@@ -57,11 +57,12 @@ def compare(gradebook, assignment, reports):
 
 
 def enforce(gradebook, mismatches):
-    """Write each mismatch's command-line score into its gradebook cell and flag the notebook."""
+    """Write each mismatch's command-line score into its gradebook cell where it still differs, and flag the notebook."""
     with Gradebook(f"sqlite:///{gradebook}") as book:
         for mismatch in mismatches:
             notebook = mismatch.assignment  # each assignment is one notebook of its name
             grade = book.find_grade(mismatch.item, notebook, mismatch.assignment, mismatch.student)
-            grade.auto_score, grade.manual_score, grade.needs_manual_grade = mismatch.cli_score, None, False
+            if scores_differ(grade.auto_score, mismatch.cli_score):  # autograde's chain has written most already
+                grade.auto_score, grade.manual_score, grade.needs_manual_grade = mismatch.cli_score, None, False
             book.find_submission_notebook(notebook, mismatch.assignment, mismatch.student).flagged = True
         book.db.commit()
