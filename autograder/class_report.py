@@ -2,9 +2,10 @@
 
 Per assignment: how many were graded, the totals, and per equation the mean and the shares of
 full, partial and zero marks (plots: the per-equation distribution and the totals); the most
-frequent misconceptions across the class (plot); and the students who need a look: not
-graded (and why), a timeout, a crash, an exception, or a tamper flag (the gradebook and the
-out-of-kernel grading disagree).
+frequent misconceptions across the class (plot); the students who need a look: not graded
+(and why), a timeout, a crash, an exception, or a tamper flag (the gradebook and the
+out-of-kernel grading disagree); and the files of an LMS download that were not simply one
+student's notebook, each with what became of it.
 """
 
 import collections
@@ -89,10 +90,11 @@ def one_mistake_summary(costs):
     )
 
 
-def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced, mistakes=None):
+def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced, mistakes=None, arrivals=()):
     """Write class_report.md, class_report.html and plots/*.png into out; return their paths.
 
-    ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake.
+    ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake;
+    ``arrivals`` (``lms_download.Note``s) what arrived that was not simply one notebook per student.
     """
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
@@ -129,6 +131,9 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
     if mistakes:
         lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
     lines += _attention(students, reports, not_graded, mismatches, enforced)
+    if arrivals:
+        lines += ["## 收到的文件 What arrived, besides one notebook per student", "", "| file | student | what became of it |", "| --- | --- | --- |"]
+        lines += [_row(note.path, note.student, note.what) for note in arrivals] + [""]
     markdown = "\n".join(lines) + "\n"
     (out / "class_report.md").write_text(markdown, encoding="utf-8")
     html = mistune.create_markdown(plugins=["table"])(markdown)

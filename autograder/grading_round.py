@@ -1,14 +1,20 @@
 """The instructor's grading round, end to end with real nbgrader and its sqlite gradebook.
 
-    python -m autograder.grading_round [--jobs N] [--no-enforce] [--small] [--assignments ID ...] [--out var/round]
+    python -m autograder.grading_round --submissions PATH [PATH ...] --roster CSV [--course DIR]   # a real class
+    python -m autograder.grading_round --course DIR [--roster CSV]                                 # an nbgrader course
+    python -m autograder.grading_round [--small] [--out var/round]                                 # the simulated class
+    (each with [--jobs N] [--no-enforce] [--assignments ID ...])
 
-1. release: the solution notebooks and their companion files into a fresh course folder,
-   then `nbgrader generate_assignment`;
-2. class: the simulated class (``simulated_class``), its roster imported with `nbgrader db
-   student import`; half the submissions in nbgrader's submitted/, half as an LMS download
-   imported with `nbgrader zip_collect`;
+1. release: each assignment released in the course folder, kept if it is there already, else
+   from the kit's solution notebooks and companion files with `nbgrader generate_assignment`;
+2. class: a real class's roster imported with `nbgrader db student import`, its LMS downloads
+   sorted into nbgrader's submitted/ (``lms_download``: Canvas, Moodle, Blackboard; every file
+   that is not simply one student's notebook is noted by name); the simulated class
+   (``simulated_class``) half in submitted/, half as a Blackboard download that `nbgrader
+   zip_collect` imports;
 3. check: a worker can start here (else the round stops and says why); each submission's
-   notebook is there and readable; the others are reported and left out;
+   notebook is there and readable (the others are reported and left out); what was graded
+   before and has not changed since is skipped (``round_record``);
 4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``); its
    chain writes the out-of-kernel grade into the graded cells (``score_of_record``;
    ``--no-enforce``: only records it) and saves each report with the kernel's own scores;
@@ -19,8 +25,10 @@
 7. export: `nbgrader export` (totals) and the per-item CSV (``per_item_export``);
 8. report: the class report in Markdown and HTML with its plots (``class_report``).
 
-Everything goes to the output folder (var/round/ by default), made anew each run. It prints
-progress as it goes, then the per-equation table and each step's elapsed time.
+A real class's course folder (var/course/ by default) is kept: the round adds to it, and its
+outputs go to its round/ folder. The simulated class's folder (var/round/ by default) is made
+anew each run. The round prints progress as it goes, then the per-equation table, what
+arrived that was not graded as it came, and each step's elapsed time.
 """
 
 import argparse
@@ -29,18 +37,23 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbgrader.api import Gradebook, MissingEntry
 
 from simulated_class.students import MISTAKE, make_class, write_class
 
-from . import class_report, confinement, crosscheck, parallel_nbgrader
+from . import class_report, confinement, crosscheck, lms_download, parallel_nbgrader
 from .course import load_course
-from .nbgrader_course import ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
+from .nbgrader_course import RELEASE, ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
+from .round_record import RoundRecord, digest
 from .sandbox import GraderError, check_worker_starts
 
 DEFAULT_OUT = ROOT / "var" / "round"
+DEFAULT_COURSE = ROOT / "var" / "course"
+NO_SUBMISSION = "no submission"
 MARKER = ".grading-round"  # the output folder is emptied on each run only when it holds this file
 
 
@@ -48,34 +61,99 @@ class RoundError(RuntimeError):
     """The round cannot go on; the message says why."""
 
 
+@dataclass(frozen=True)
+class SimulatedClass:
+    """The kit's simulated class, made anew in the output folder each run."""
+
+    small: bool = False
+
+    def course_of(self, out):
+        return CourseFolder(out / "course")
+
+    def prepare(self, grading_round):
+        empty_output_folder(grading_round.out)
+
+    def arrive(self, grading_round):
+        students = make_class(tuple(grading_round.assignments), small=self.small)
+        course = grading_round.course
+        roster = write_class(students, course.root, grading_round.assignments)
+        course.run("db", "student", "import", roster, log="roster")
+        for assignment in grading_round.assignments:
+            collector = "autograder.lms_collector.BlackboardCollector"
+            course.run("zip_collect", assignment, f"--ZipCollectApp.collector_plugin={collector}", "--force", log="zip_collect")
+        print(f"    {len(students)} students: {sum(s.channel == 'nbgrader' for s in students)} submitted through nbgrader, the others through the LMS download")
+        grading_round.known_mistakes = {s.id: {a: item for a, (item, _) in s.mistakes.items()} for s in students if s.profile == MISTAKE}
+        return [s.id for s in students]
+
+
+@dataclass(frozen=True)
+class RealClass:
+    """An instructor's class: a course folder that is kept, its LMS downloads and its roster."""
+
+    course: Path
+    downloads: tuple = ()
+    roster: Path | None = None
+
+    def course_of(self, out):
+        return CourseFolder(Path(self.course).resolve())
+
+    def prepare(self, grading_round):
+        grading_round.out.mkdir(parents=True, exist_ok=True)  # the course folder's round/, so the course too
+
+    def arrive(self, grading_round):
+        course, assignments = grading_round.course, grading_round.assignments
+        roster = lms_download.read_roster(self.roster) if self.roster else []
+        if roster:
+            course.run("db", "student", "import", Path(self.roster).resolve(), log="roster")
+        if self.downloads:
+            arrivals = [arrival for download in self.downloads for arrival in lms_download.read_download(download)]
+            graded_cells = {a.id: {item.id for item in a.items} for a in grading_round.registry.assignments}
+            sorting = lms_download.sort(arrivals, roster, graded_cells, assignments)
+            placed = lms_download.place(course, sorting.chosen)
+            grading_round.arrival_notes += sorting.notes
+            counts = {state: sum(v == state for v in placed.values()) for state in ("new", "changed", "unchanged")}
+            print(f"    {len(arrivals)} files in the download: {len(placed)} notebooks to submitted/ ({', '.join(f'{n} {s}' for s, n in counts.items())}), {len(sorting.notes)} notes")
+        with Gradebook(f"sqlite:///{course.gradebook}") as book:
+            known = {student.id for student in book.students}
+        folders = {p.name for p in (course.root / SUBMITTED).iterdir() if p.is_dir()} if (course.root / SUBMITTED).is_dir() else set()
+        if roster:
+            grading_round.arrival_notes += [
+                lms_download.Note(f"{SUBMITTED}/{student}", "not on the roster: graded, and added to the gradebook by nbgrader", student)
+                for student in sorted(folders - known)
+            ]
+        students = sorted(known | folders | {entry.id for entry in roster})
+        print(f"    {len(students)} students: {len(known)} in the gradebook, {len(roster)} on the roster given, {len(folders)} with a folder in {SUBMITTED}/")
+        return students
+
+
 class Round:
     """One grading round's state: the course folder, the class, and what each step found."""
 
-    def __init__(self, out, jobs=1, enforce=True, small=False, assignments=None):
-        self.out, self.jobs, self.enforce, self.small = Path(out).resolve(), jobs, enforce, small
-        self.course = CourseFolder(self.out / "course")
+    def __init__(self, out, jobs=1, enforce=True, assignments=None, students=SimulatedClass()):
+        self.out, self.jobs, self.enforce, self.source = Path(out).resolve(), jobs, enforce, students
+        self.course = students.course_of(self.out)
         self.registry = load_course()
         self.assignments = [a.id for a in self.registry.assignments if not assignments or a.id in assignments]
         self.students = []
+        self.known_mistakes = {}  # {student: {assignment: item id}}: a simulated class's single mistakes
+        self.arrival_notes = []  # [lms_download.Note]: what arrived that was not simply one notebook
         self.not_graded = {a: {} for a in self.assignments}  # {assignment: {student: reason}}
+        self.to_grade = {a: [] for a in self.assignments}  # new or changed since the last run
+        self.record = RoundRecord(self.out / "graded.json")
         self.reports = {}  # {assignment: {student: report dict or reason}}
         self.mismatches = []
         self.timings = []  # [(step, seconds)]
 
     def release(self):
-        empty_output_folder(self.out)
+        self.source.prepare(self)
+        self.record = RoundRecord(self.out / "graded.json")  # read after the simulated class's folder is remade
         for assignment in self.assignments:
-            shutil.copytree(ROOT / SOURCE / assignment, self.course.root / SOURCE / assignment, ignore=shutil.ignore_patterns("__pycache__"))
-            self.course.run("generate_assignment", assignment, "--force", log="generate_assignment")
+            release(self.course, assignment)
 
     def make_class(self):
-        self.students = make_class(tuple(self.assignments), small=self.small)
-        roster = write_class(self.students, self.course.root, self.assignments)
-        self.course.run("db", "student", "import", roster, log="roster")
-        for assignment in self.assignments:
-            collector = "autograder.lms_collector.BlackboardCollector"
-            self.course.run("zip_collect", assignment, f"--ZipCollectApp.collector_plugin={collector}", "--force", log="zip_collect")
-        print(f"    {len(self.students)} students: {sum(s.channel == 'nbgrader' for s in self.students)} submitted through nbgrader, the others through the LMS download")
+        self.students = self.source.arrive(self)
+        for note in self.arrival_notes:
+            print(f"    {_described(note)}")
 
     def check(self):
         print(f"    sandbox: {confinement.describe()}")
@@ -85,24 +163,35 @@ class Round:
             raise RoundError(f"no submission can be graded here: {error}") from None
         for assignment in self.assignments:
             for student in self.students:
-                reason = submission_problem(self.course, student.id, assignment)
+                reason = submission_problem(self.course, student, assignment)
+                theirs = [note.path for note in self.arrival_notes if note.student == student]
+                if reason == NO_SUBMISSION and theirs:
+                    reason += f" graded: {len(theirs)} file(s) of theirs in the download were not (see what arrived)"
                 if reason:
-                    self.not_graded[assignment][student.id] = reason
-                    print(f"    {student.id} {assignment}: not graded: {reason}")
+                    self.not_graded[assignment][student] = reason
+                    print(f"    {student} {assignment}: not graded: {reason}")
+            digests = {s: digest(self.course.notebook(SUBMITTED, s, assignment)) for s in self.gradable(assignment)}
+            self.to_grade[assignment] = [s for s, sha256 in digests.items() if self.record.needs_grading(self.course.gradebook, assignment, s, sha256)]
+            skipped = sorted(set(digests) - set(self.to_grade[assignment]))
+            if skipped:
+                print(f"    {assignment}: {len(skipped)} submissions graded before and unchanged, skipped: {', '.join(skipped)}")
 
     def gradable(self, assignment):
-        return [s.id for s in self.students if s.id not in self.not_graded[assignment]]
+        return [s for s in self.students if s not in self.not_graded[assignment]]
 
     def autograde(self):
-        everyone = [s.id for s in self.students]
         # nbgrader's chain saves each out-of-kernel report (with the kernel's own scores) for the check
         options = [f"--ScoreOfRecord.reports_directory={self.out / 'reports'}", f"--ScoreOfRecord.enforce={self.enforce}"]
         for assignment in self.assignments:
+
+            def graded(students, assignment=assignment):
+                self.record.graded(assignment, [(s, digest(self.course.notebook(SUBMITTED, s, assignment))) for s in students])
+
             failures = parallel_nbgrader.autograde(
-                self.course, assignment, self.gradable(assignment), everyone, self.jobs, _progress(f"autograde {assignment}"), options
+                self.course, assignment, self.to_grade[assignment], self.students, self.jobs, _progress(f"autograde {assignment}"), options, graded
             )
             for student, reason in failures.items():
-                self.not_graded[assignment][student] = f"{reason}; see {self.course.logs.relative_to(self.out)}/autograde-{assignment}*.log"
+                self.not_graded[assignment][student] = f"{reason}; see {self.course.logs}/autograde-{assignment}*.log"
 
     def crosscheck(self):
         for assignment in self.assignments:
@@ -116,23 +205,20 @@ class Round:
             print("    the command line's scores are in the gradebook")
 
     def feedback(self):
-        everyone = [s.id for s in self.students]
         for assignment in self.assignments:
-            parallel_nbgrader.generate_feedback(self.course, assignment, self.gradable(assignment), everyone, self.jobs)
+            students = [s for s in self.gradable(assignment) if self.record.needs_feedback(assignment, s)]
+            parallel_nbgrader.generate_feedback(self.course, assignment, students, self.students, self.jobs)
+            self.record.feedback_written(assignment, students)
 
     def export(self):
         self.course.run("export", f"--to={self.out / 'grades.csv'}", log="export")
         exporter = "autograder.per_item_export.PerItemCsvExporter"
         self.course.run("export", f"--exporter={exporter}", f"--to={self.out / 'grades_per_item.csv'}", log="export")
 
-    def known_mistakes(self):
-        """{student: {assignment: item id}} of the simulated students with one catalogued mistake."""
-        return {s.id: {a: item for a, (item, _) in s.mistakes.items()} for s in self.students if s.profile == MISTAKE}
-
     def report(self):
         paths = class_report.write(
-            self.out, self.registry, self.course.gradebook, [s.id for s in self.students], self.reports, self.not_graded,
-            self.mismatches, self.enforce, self.known_mistakes(),
+            self.out, self.registry, self.course.gradebook, self.students, self.reports, self.not_graded,
+            self.mismatches, self.enforce, self.known_mistakes, self.arrival_notes,
         )
         print(f"    {', '.join(str(p.relative_to(self.out)) for p in paths)}")
 
@@ -153,6 +239,24 @@ class Round:
         (self.out / "timings.json").write_text(json.dumps({"jobs": self.jobs, "students": len(self.students), "seconds": timings}, indent=1) + "\n")
 
 
+def release(course, assignment):
+    """Release the assignment in the course folder unless it is released there already.
+
+    The source is the course's own solutions/<assignment>/ when it has one, else the kit's, copied there.
+    """
+    if course.gradebook.is_file() and (course.root / RELEASE / assignment / f"{assignment}.ipynb").is_file():
+        with Gradebook(f"sqlite:///{course.gradebook}") as book:
+            try:
+                book.find_assignment(assignment)
+                return
+            except MissingEntry:
+                pass
+    source = course.root / SOURCE / assignment
+    if not source.exists():
+        shutil.copytree(ROOT / SOURCE / assignment, source, ignore=shutil.ignore_patterns("__pycache__"))
+    course.run("generate_assignment", assignment, "--force", log="generate_assignment")
+
+
 def empty_output_folder(out):
     """Make out an empty folder marked as a round's; refuse to empty a folder that is not a round's output."""
     if out.exists() and any(out.iterdir()):
@@ -167,7 +271,7 @@ def submission_problem(course, student, assignment):
     """Why the student's submission of the assignment cannot go to nbgrader, or None when it can."""
     notebook = course.notebook(SUBMITTED, student, assignment)
     if not notebook.parent.is_dir():
-        return "no submission"
+        return NO_SUBMISSION
     if not notebook.is_file():
         found = ", ".join(sorted(p.name for p in notebook.parent.glob("*.ipynb"))) or "no notebook"
         return f"no {notebook.name} in the submission (found: {found})"
@@ -176,6 +280,10 @@ def submission_problem(course, student, assignment):
     except Exception as error:  # not JSON, not a notebook, or not a valid one: nbgrader would fail on it
         return f"{notebook.name} is not a readable notebook ({type(error).__name__})"
     return None
+
+
+def _described(note):
+    return f"{note.student + ' ' if note.student else ''}{note.path}: {note.what}"
 
 
 def _progress(label, steps=10):
@@ -192,15 +300,21 @@ def _progress(label, steps=10):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.grading_round", description="Run a whole grading round on a simulated class.")
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.grading_round",
+        description="Run a whole grading round: on a real class (--submissions and --roster, or --course), else on the simulated class.",
+    )
+    parser.add_argument("--submissions", nargs="+", type=Path, metavar="PATH", help="LMS downloads (Canvas, Moodle, Blackboard): zip files or unpacked folders")
+    parser.add_argument("--roster", type=Path, metavar="CSV", help="the class: a CSV with the columns id,first_name,last_name,email (and optionally lms_user_id)")
+    parser.add_argument("--course", type=Path, metavar="DIR", help="the nbgrader course folder to grade in, kept and added to (default with --submissions: var/course)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: the number of CPUs)")
     parser.add_argument(
         "--enforce", action=argparse.BooleanOptionalAction, default=True,
         help="write the command line's score into every cell the cross-check disputes (default); --no-enforce only reports them",
     )
-    parser.add_argument("--small", action="store_true", help="a class of a handful of students instead of about forty")
+    parser.add_argument("--small", action="store_true", help="the simulated class: a handful of students instead of about forty")
     parser.add_argument("--assignments", nargs="+", metavar="ID", help="grade only these assignments (default: all of course.yaml)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the output folder, emptied first if it is an earlier round's (default: var/round)")
+    parser.add_argument("--out", type=Path, help="the simulated class's output folder, emptied first if it is an earlier round's (default: var/round)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
@@ -208,23 +322,53 @@ def main(argv=None):
     for assignment in args.assignments or ():
         if assignment not in known:
             parser.error(f"no assignment {assignment!r} in course.yaml; it has: {', '.join(known)}")
-    grading_round = Round(args.out, args.jobs, args.enforce, args.small, args.assignments)
+    real = args.submissions or args.course or args.roster
+    if real and (args.small or args.out):
+        parser.error("--small and --out are for the simulated class; a real class's outputs go to its course folder's round/")
+    if args.submissions and not args.roster:
+        parser.error("--submissions needs --roster: the roster tells whose each file is")
+    if args.roster and not args.submissions and not args.course:
+        parser.error("--roster needs --submissions or --course")
+    for path in [*(args.submissions or ()), *([args.roster] if args.roster else ())]:
+        if not path.exists():
+            parser.error(f"no such file or folder: {path}")
+    if real:
+        course = (args.course or DEFAULT_COURSE).resolve()
+        students, out = RealClass(course, tuple(args.submissions or ()), args.roster), course / "round"
+    else:
+        students, out = SimulatedClass(args.small), args.out or DEFAULT_OUT
+    grading_round = Round(out, args.jobs, args.enforce, args.assignments, students)
     try:
         grading_round.run()
-    except (RoundError, NbgraderFailed) as error:
+    except (RoundError, NbgraderFailed, lms_download.DownloadError) as error:
         print(f"grading round stopped: {error}", file=sys.stderr)
         return 2
+    print_summary(grading_round)
+    return 0
+
+
+def print_summary(grading_round):
+    """The per-equation table, what was not graded or arrived otherwise, and each step's time."""
+    students, registry, gradebook = grading_round.students, grading_round.registry, grading_round.course.gradebook
     print()
-    students = [s.id for s in grading_round.students]
-    print(class_report.item_table(grading_round.course.gradebook, grading_round.registry, students))
-    scores = class_report.class_scores(grading_round.course.gradebook, grading_round.registry, students)
-    print(class_report.one_mistake_summary(class_report.one_mistake_costs(scores, grading_round.registry, grading_round.known_mistakes())))
+    print(class_report.item_table(gradebook, registry, students))
+    if grading_round.known_mistakes:
+        scores = class_report.class_scores(gradebook, registry, students)
+        print(class_report.one_mistake_summary(class_report.one_mistake_costs(scores, registry, grading_round.known_mistakes)))
+    if grading_round.arrival_notes:
+        print(f"\nwhat arrived, besides one notebook per student ({len(grading_round.arrival_notes)}):")
+        for note in grading_round.arrival_notes:
+            print(f"  {_described(note)}")
+    not_graded = [(a, s, reason) for a, reasons in grading_round.not_graded.items() for s, reason in sorted(reasons.items())]
+    if not_graded:
+        print(f"\nnot graded ({len(not_graded)}):")
+        for assignment, student, reason in not_graded:
+            print(f"  {student} {assignment}: {reason}")
     print()
-    print(f"{'step':<12} {'seconds':>8}   (--jobs {args.jobs}, {len(grading_round.students)} students)")
+    print(f"{'step':<12} {'seconds':>8}   (--jobs {grading_round.jobs}, {len(students)} students)")
     for name, seconds in grading_round.timings:
         print(f"{name:<12} {seconds:>8.1f}")
-    print(f"\nclass report: {grading_round.out / 'class_report.html'}")
-    return 0
+    print(f"\ncourse folder: {grading_round.course.root}\nclass report: {grading_round.out / 'class_report.html'}")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,17 @@ class CourseFolder:
         """The path of a student's notebook of the assignment in nbgrader's step (submitted, autograded, …)."""
         return self.root / step / student / assignment / f"{assignment}.ipynb"
 
+    def write_submission(self, student, assignment, content, submitted_at, name=None):
+        """Leave a submission as nbgrader's collect does: submitted/<student>/<assignment>/ with the released
+        folder's other files, the notebook's content (bytes) as name (default <assignment>.ipynb), and timestamp.txt."""
+        folder = self.root / SUBMITTED / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in (self.root / RELEASE / assignment).iterdir():  # what nbgrader's collect brings: the whole folder
+            if path.is_file() and path.suffix != ".ipynb":
+                (folder / path.name).write_bytes(path.read_bytes())
+        (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
+        (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+
     def start(self, *arguments, log, gradebook=None):
         """Start ``nbgrader <arguments>`` on this course, writing into logs/<log>.log; return the Popen."""
         self.logs.mkdir(parents=True, exist_ok=True)

@@ -28,10 +28,11 @@ SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "
 GRADE_COLUMNS, COMMENT_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"), ("auto_comment", "manual_comment")
 
 
-def autograde(course, assignment, students, everyone, jobs=1, progress=None, options=()):
+def autograde(course, assignment, students, everyone, jobs=1, progress=None, options=(), graded=None):
     """Autograde the assignment of ``students`` (ids; ``everyone`` are all the roster's); return {student: reason} of failures.
 
-    progress(done, total) is called as submissions are graded; options are added to each nbgrader command.
+    progress(done, total) is called as submissions are graded; graded(students) with the students of
+    each shard as soon as their grades are in the gradebook; options are added to each nbgrader command.
     """
     shards, total = _shards(students, jobs), len(students)
     if not shards:
@@ -52,6 +53,8 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None, opt
             failures.update(_unfinished(course, gradebook, assignment, shard))
             if gradebook != course.gradebook:
                 _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
+            if graded:
+                graded(sorted(set(shard) - set(failures)))
         if running and not ended:
             time.sleep(CHECK_SECONDS)
         if progress and time.monotonic() - reported >= PROGRESS_SECONDS:

@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import load_course
+from autograder.nbgrader_course import RELEASE, SOURCE, CourseFolder
 
 from .mistakes import MISTAKES, in_notebook
 
@@ -145,7 +146,7 @@ def _with_body(source, body):
     return "\n".join(lines[: signature_end + 1]) + "\n" + body
 
 
-def write_class(students, course_root, assignments, source_directory="solutions", release_directory="assignments"):
+def write_class(students, course_root, assignments):
     """Write the roster and everyone's submissions under course_root; return the roster's path.
 
     nbgrader submissions go to submitted/<student>/<assignment>/ with the folder's other files
@@ -153,8 +154,8 @@ def write_class(students, course_root, assignments, source_directory="solutions"
     """
     course_root = Path(course_root)
     for assignment in assignments:
-        released = course_root / release_directory / assignment / f"{assignment}.ipynb"
-        solutions = solution_sources(course_root / source_directory / assignment / f"{assignment}.ipynb")
+        released = course_root / RELEASE / assignment / f"{assignment}.ipynb"
+        solutions = solution_sources(course_root / SOURCE / assignment / f"{assignment}.ipynb")
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w") as download:
             for student in students:
@@ -162,7 +163,7 @@ def write_class(students, course_root, assignments, source_directory="solutions"
                 missing = student.profile == MISSING and assignment == student.corrupt_or_missing
                 if student.channel == NBGRADER:
                     name = MISPLACED_NAME.format(assignment=assignment) if missing else None
-                    write_nbgrader_submission(course_root, student.id, assignment, released.parent, content, student.submitted_at, name)
+                    CourseFolder(course_root).write_submission(student.id, assignment, content, student.submitted_at, name)
                 elif not missing:  # through the LMS, a missing notebook is one never uploaded
                     stamp = student.submitted_at.strftime("%Y-%m-%d-%H-%M-%S")
                     download.writestr(f"{assignment}_{student.id}_attempt_{stamp}_{assignment}.ipynb", content)
@@ -176,15 +177,3 @@ def write_class(students, course_root, assignments, source_directory="solutions"
         for student in students:
             writer.writerow([student.id, student.first_name, student.last_name, f"{student.id}@example.edu"])
     return roster
-
-
-def write_nbgrader_submission(course_root, student, assignment, released_folder, content, submitted_at, name=None):
-    """As nbgrader's collect leaves it: submitted/<student>/<assignment>/ with the released folder's
-    other files, the notebook's content (bytes) as name (default <assignment>.ipynb), and timestamp.txt."""
-    folder = Path(course_root) / "submitted" / student / assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in released_folder.iterdir():  # what nbgrader's collect brings: the whole folder
-        if path.is_file() and path.suffix != ".ipynb":
-            (folder / path.name).write_bytes(path.read_bytes())
-    (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
-    (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))

@@ -20,7 +20,7 @@ from autograder.course import load_course
 from autograder.grading_round import Round, submission_problem
 from autograder.nbgrader_course import AUTOGRADED, ROOT, SUBMITTED
 from autograder.per_item_export import submission_scores
-from simulated_class.students import DEADLINE, filled, solution_sources, write_nbgrader_submission
+from simulated_class.students import DEADLINE, filled, solution_sources
 
 ASSIGNMENT = "bp"
 JOBS = 2
@@ -28,7 +28,7 @@ JOBS = 2
 
 def submit(course, student, content):
     data = content if isinstance(content, bytes) else nbformat.writes(content).encode("utf-8")
-    write_nbgrader_submission(course.root, student, ASSIGNMENT, course.root / "assignments" / ASSIGNMENT, data, DEADLINE)
+    course.write_submission(student, ASSIGNMENT, data, DEADLINE)
 
 
 def complete_notebook(course):

@@ -18,8 +18,8 @@ from notebooks import ROOT, copy_of_the_repository
 from playwright.sync_api import expect
 
 from autograder.course import load_course
-from autograder.nbgrader_course import nbgrader_environment
-from simulated_class.students import MISTAKE, NBGRADER, TAMPER_ATTRIBUTE, TAMPER_CELLS, Student, notebook_of, solution_sources, write_nbgrader_submission
+from autograder.nbgrader_course import CourseFolder, nbgrader_environment
+from simulated_class.students import MISTAKE, NBGRADER, TAMPER_ATTRIBUTE, TAMPER_CELLS, Student, notebook_of, solution_sources
 
 SCREENSHOTS = ROOT / "var" / "test-output" / "formgrader"
 ASSIGNMENT = "bp"
@@ -144,7 +144,7 @@ def autograded(released, course):
     solutions = solution_sources(folder / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     for student in STUDENTS:
         content = notebook_of(student, ASSIGNMENT, notebook, solutions)
-        write_nbgrader_submission(folder, student.id, ASSIGNMENT, notebook.parent, content, student.submitted_at)
+        CourseFolder(folder).write_submission(student.id, ASSIGNMENT, content, student.submitted_at)
     follow(frame, frame.get_by_role("link", name="Manage Assignments"))  # counts the submissions anew
     follow(frame, cell(frame, ASSIGNMENT, "# Submissions").get_by_role("link", name=str(len(STUDENTS))))
     for student in STUDENTS:
