@@ -1,7 +1,9 @@
 """Set up the kit and run its jobs, with nothing but python3 (standard library only).
 
     python3 tasks.py main [--jobs N] [--no-enforce] [--small]
-                                       # set up, then run the main job: a whole grading round
+                                       # set up, then run the main job: a whole grading round (of the simulated class)
+    python3 tasks.py main --submissions PATH --roster CSV [--course DIR]
+                                       # ... of your class: an LMS download (or --course DIR: an nbgrader course)
     python3 tasks.py exercise          # set up, then compare standard and accumulated BP (exercise 5.5)
     python3 tasks.py benchmark         # set up, then measure grading and the reference (scripts/benchmark.py)
     python3 tasks.py test              # set up, then run the tests (extra arguments go to pytest)

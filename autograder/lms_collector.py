@@ -1,30 +1,37 @@
-"""nbgrader's zip_collect plugin for an LMS download named the Blackboard way.
+"""nbgrader's zip_collect plugins for LMS downloads named the Canvas, Moodle or Blackboard way.
 
-    nbgrader zip_collect ASSIGNMENT --ZipCollectApp.collector_plugin=autograder.lms_collector.BlackboardCollector
+    nbgrader zip_collect ASSIGNMENT --ZipCollectApp.collector_plugin=autograder.lms_collector.CanvasCollector
 
-Blackboard names each file <assignment>_<student>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file>.ipynb.
-nbgrader's own collector would hand that timestamp to its date parser, which reads the
-trailing "-MM-SS" as a time zone and loses the minutes; this one rewrites it as ISO 8601 first.
+Each reads the file names as ``lms_download`` does (its SCHEMES): the student is the LMS's id
+of them (Canvas's and Moodle's are numbers: ``nbgrader db student import`` a roster with those
+ids, or grade with the round, which matches them to the roster); the time is Blackboard's, which
+nbgrader's own collector would misread (it takes the trailing "-MM-SS" for a time zone).
 """
 
-import re
-
 from nbgrader.plugins import FileNameCollectorPlugin
-from traitlets import default
 
-# nbgrader matches it at the start of the file's absolute path: the folders go first, whatever
-# their names (a course under /home/wang_li/ has an underscore before the file's own).
-FILE_PATTERN = r"(?:.*/)?[^_/]+_(?P<student_id>[^_/]+)_attempt_(?P<timestamp>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)_(?P<file_id>\w+)\.ipynb"
-_STAMP = re.compile(r"(\d{4}-\d\d-\d\d)-(\d\d)-(\d\d)-(\d\d)")
+from .lms_download import read_name
 
 
-class BlackboardCollector(FileNameCollectorPlugin):
-    @default("named_regexp")
-    def _named_regexp_default(self):
-        return FILE_PATTERN
+class _Collector(FileNameCollectorPlugin):
+    lms = ""
 
     def collect(self, submitted_file):
-        found = super().collect(submitted_file)
-        if found and found.get("timestamp"):
-            found["timestamp"] = _STAMP.sub(r"\1T\2:\3:\4+00:00", found["timestamp"])
-        return found
+        named = read_name(submitted_file)
+        if named is None or named[0] != self.lms or not named[3].endswith(tuple(self.valid_ext)):
+            self.log.warning("not a %s file name of a notebook, skipped: %s", self.lms, submitted_file)
+            return None
+        _, lms_id, _, file, time = named
+        return {"student_id": lms_id, "file_id": file, **({"timestamp": time.isoformat()} if time else {})}
+
+
+class CanvasCollector(_Collector):
+    lms = "Canvas"
+
+
+class MoodleCollector(_Collector):
+    lms = "Moodle"
+
+
+class BlackboardCollector(_Collector):
+    lms = "Blackboard"

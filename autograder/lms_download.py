@@ -122,15 +122,24 @@ def _utc(seconds):
     return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(microsecond=0)
 
 
-def _recognised(path, time, content):
+def read_name(path):
+    """(LMS, its id of the student, the student's name, the file's name, the time or None) that the path's
+    name says under the first scheme it follows, or None when it follows none."""
     for lms, scheme in SCHEMES.items():
         found = scheme.search(path)
         if found:
             groups = found.groupdict()
-            if groups.get("time"):
-                time = datetime.strptime(groups["time"], "%Y-%m-%d-%H-%M-%S").replace(tzinfo=timezone.utc)
-            return Arrival(path, time, content, lms, groups["lms_id"], groups.get("name") or "", groups.get("file") or "")
-    return Arrival(path, time, content, file=Path(path).name)
+            time = groups.get("time") and datetime.strptime(groups["time"], "%Y-%m-%d-%H-%M-%S").replace(tzinfo=timezone.utc)
+            return lms, groups["lms_id"], groups.get("name") or "", groups.get("file") or "", time or None
+    return None
+
+
+def _recognised(path, time, content):
+    named = read_name(path)
+    if named is None:
+        return Arrival(path, time, content, file=Path(path).name)
+    lms, lms_id, name, file, named_time = named
+    return Arrival(path, named_time or time, content, lms, lms_id, name, file)
 
 
 def sort(arrivals, roster, graded_cells, assignments):
