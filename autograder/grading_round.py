@@ -53,6 +53,8 @@ from .sandbox import GraderError, check_worker_starts
 
 DEFAULT_OUT = ROOT / "var" / "round"
 DEFAULT_COURSE = ROOT / "var" / "course"
+# The repository is a course folder of its own: nbgrader_config.py keeps its gradebook in var/
+REPOSITORY_RUNTIME, REPOSITORY_ROUND = ROOT / "var", ROOT / "var" / "course-round"
 NO_SUBMISSION = "no submission"
 MARKER = ".grading-round"  # the output folder is emptied on each run only when it holds this file
 
@@ -95,7 +97,7 @@ class RealClass:
     roster: Path | None = None
 
     def course_of(self, out):
-        return CourseFolder(Path(self.course).resolve())
+        return CourseFolder(ROOT, REPOSITORY_RUNTIME) if self.course == ROOT else CourseFolder(self.course)
 
     def prepare(self, grading_round):
         grading_round.out.mkdir(parents=True, exist_ok=True)  # the course folder's round/, so the course too
@@ -334,7 +336,7 @@ def main(argv=None):
             parser.error(f"no such file or folder: {path}")
     if real:
         course = (args.course or DEFAULT_COURSE).resolve()
-        students, out = RealClass(course, tuple(args.submissions or ()), args.roster), course / "round"
+        students, out = RealClass(course, tuple(args.submissions or ()), args.roster), REPOSITORY_ROUND if course == ROOT else course / "round"
     else:
         students, out = SimulatedClass(args.small), args.out or DEFAULT_OUT
     grading_round = Round(out, args.jobs, args.enforce, args.assignments, students)

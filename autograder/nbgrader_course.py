@@ -22,14 +22,15 @@ class NbgraderFailed(RuntimeError):
 @dataclass(frozen=True)
 class CourseFolder:
     root: Path
+    runtime: Path | None = None  # where the gradebook, logs and shards go; default: root
 
     @property
     def gradebook(self):
-        return self.root / "gradebook.db"
+        return (self.runtime or self.root) / "gradebook.db"
 
     @property
     def logs(self):
-        return self.root / "logs"
+        return (self.runtime or self.root) / "logs"
 
     def notebook(self, step, student, assignment):
         """The path of a student's notebook of the assignment in nbgrader's step (submitted, autograded, …)."""

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SAWarning
 from .nbgrader_course import AUTOGRADED, NbgraderFailed
 
 CHECK_SECONDS, PROGRESS_SECONDS = 0.1, 2  # how often to look for an ended run, and to report progress
+STUDENT_COLUMNS = ("first_name", "last_name", "email", "lms_user_id")
 SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "late_submission_penalty")
 GRADE_COLUMNS, COMMENT_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"), ("auto_comment", "manual_comment")
 
@@ -87,7 +88,7 @@ def _only(shard, everyone):
 
 
 def _shard_gradebook(course, assignment, number):
-    path = course.root / "shards" / f"{assignment}-{number}.db"
+    path = course.gradebook.parent / "shards" / f"{assignment}-{number}.db"
     path.parent.mkdir(exist_ok=True)
     shutil.copyfile(course.gradebook, path)
     return path
@@ -154,6 +155,8 @@ def _merge(shard_gradebook, gradebook, assignment, students):
         # nbgrader's update_or_create_submission makes SQLAlchemy warn of its own autoflush; the rows are right
         warnings.simplefilter("ignore", SAWarning)
         for student in sorted(students):
+            # a student nbgrader's autograde added to the shard's gradebook (a submitted/ folder not on the roster)
+            book.update_or_create_student(student, **_columns(shard.find_student(student), STUDENT_COLUMNS))
             source = shard.find_submission(assignment, student)
             book.update_or_create_submission(assignment, student, **_columns(source, SUBMISSION_COLUMNS))
             for notebook in source.notebooks:

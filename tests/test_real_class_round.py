@@ -19,9 +19,10 @@ from datetime import datetime
 import pytest
 from lms_downloads import ASSIGNMENT, LATE, OTHER, canvas_download, canvas_name, files, moodle_download, notebook, write_roster, write_zip
 from nbgrader.api import Gradebook, MissingEntry
-from notebooks import ROOT
+from notebooks import ROOT, copy_of_the_repository
 
 from autograder.course import load_course
+from autograder.nbgrader_course import CourseFolder, nbgrader_environment
 
 POINTS = {item.id: float(item.points) for item in load_course().assignment(ASSIGNMENT).items}
 MISTAKEN_ITEM = "perceptron_loss"  # tests/lms_downloads.py's mistake
@@ -194,3 +195,25 @@ def kill_during(course, download, roster, step, ready, patience=120):
             time.sleep(0.05)
         os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
+
+
+def test_the_repository_s_own_course_is_graded_in_the_gradebook_nbgrader_s_commands_use(tmp_path):
+    """An instructor who collected with nbgrader's own commands in the repository runs the round there."""
+    copy = tmp_path / "repository"
+    copy_of_the_repository(copy)
+    for student, kind in (("s1", "complete"), ("s2", "mistake")):  # as nbgrader collect leaves them
+        CourseFolder(copy).write_submission(student, ASSIGNMENT, notebook(kind=kind), LATE)
+    released = {p.relative_to(copy): p.read_bytes() for p in (copy / "assignments").rglob("*") if p.is_file()}
+    environment = {**nbgrader_environment(), "PYTHONPATH": str(copy)}  # the copy's kit, as a clone's set-up installs it
+    command = [sys.executable, "-m", "autograder.grading_round", "--course", str(copy), "--assignments", ASSIGNMENT, "--jobs", "2"]
+    result = subprocess.run(command, cwd=copy, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert scores(copy / "var", "s1") == POINTS
+    assert {item for item, score in scores(copy / "var", "s2").items() if score < POINTS[item]} == {MISTAKEN_ITEM}
+    assert (copy / "var" / "course-round" / "class_report.html").is_file()
+    assert not any((copy / name).exists() for name in ("gradebook.db", "logs", "shards", "round"))  # runtime files stay in var/
+    assert {p.relative_to(copy): p.read_bytes() for p in (copy / "assignments").rglob("*") if p.is_file()} == released
+    exported = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(tmp_path / "grades.csv")], cwd=copy, env=environment, capture_output=True, text=True)
+    assert exported.returncode == 0, exported.stderr
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as file:  # nbgrader's own export, from nbgrader_config.py's gradebook
+        assert {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}["s1"] == sum(POINTS.values())
