@@ -118,6 +118,12 @@ class RealClass:
         with Gradebook(f"sqlite:///{course.gradebook}") as book:
             known = {student.id for student in book.students}
         folders = {p.name for p in (course.root / SUBMITTED).iterdir() if p.is_dir()} if (course.root / SUBMITTED).is_dir() else set()
+        unusable = {name for name in folders if not lms_download.STUDENT_ID.fullmatch(name)}
+        grading_round.arrival_notes += [
+            lms_download.Note(f"{SUBMITTED}/{name}", "a folder whose name cannot be a student id (letters, digits and . _ @ + - only): not graded")
+            for name in sorted(unusable)
+        ]
+        folders -= unusable
         if roster:
             grading_round.arrival_notes += [
                 lms_download.Note(f"{SUBMITTED}/{student}", "not on the roster: graded, and added to the gradebook by nbgrader", student)
@@ -141,14 +147,14 @@ class Round:
         self.arrival_notes = []  # [lms_download.Note]: what arrived that was not simply one notebook
         self.not_graded = {a: {} for a in self.assignments}  # {assignment: {student: reason}}
         self.to_grade = {a: [] for a in self.assignments}  # new or changed since the last run
-        self.record = RoundRecord(self.out / "graded.json")
+        self.record = None  # the RoundRecord, read once the output folder is ready
         self.reports = {}  # {assignment: {student: report dict or reason}}
         self.mismatches = []
         self.timings = []  # [(step, seconds)]
 
     def release(self):
         self.source.prepare(self)
-        self.record = RoundRecord(self.out / "graded.json")  # read after the simulated class's folder is remade
+        self.record = RoundRecord(self.out / "graded.json")
         for assignment in self.assignments:
             release(self.course, assignment)
 
@@ -173,7 +179,7 @@ class Round:
                     self.not_graded[assignment][student] = reason
                     print(f"    {student} {assignment}: not graded: {reason}")
             digests = {s: digest(self.course.notebook(SUBMITTED, s, assignment)) for s in self.gradable(assignment)}
-            self.to_grade[assignment] = [s for s, sha256 in digests.items() if self.record.needs_grading(self.course.gradebook, assignment, s, sha256)]
+            self.to_grade[assignment] = self.record.to_grade(self.course.gradebook, assignment, digests)
             skipped = sorted(set(digests) - set(self.to_grade[assignment]))
             if skipped:
                 print(f"    {assignment}: {len(skipped)} submissions graded before and unchanged, skipped: {', '.join(skipped)}")

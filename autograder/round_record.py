@@ -27,15 +27,12 @@ class RoundRecord:
             print(f"    {path} is unreadable: every submission is graded again", flush=True)
             self.entries = {}
 
-    def needs_grading(self, gradebook, assignment, student, sha256):
-        if self.entries.get(assignment, {}).get(student, {}).get("sha256") != sha256:
-            return True
+    def to_grade(self, gradebook, assignment, digests):
+        """Those of the students ({student: their notebook's SHA-256}) whose submission is new, changed, or not in the gradebook."""
+        recorded = self.entries.get(assignment, {})
         with Gradebook(f"sqlite:///{gradebook}") as book:
-            try:
-                book.find_submission(assignment, student)
-            except MissingEntry:
-                return True
-        return False
+            in_gradebook = {submission.student_id for submission in book.assignment_submissions(assignment)} if _released(book, assignment) else set()
+        return [s for s, sha256 in digests.items() if recorded.get(s, {}).get("sha256") != sha256 or s not in in_gradebook]
 
     def needs_feedback(self, assignment, student):
         return not self.entries.get(assignment, {}).get(student, {}).get("feedback")
@@ -54,3 +51,11 @@ class RoundRecord:
         aside = self.path.with_suffix(".json.partial")
         aside.write_text(json.dumps(self.entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(aside, self.path)
+
+
+def _released(book, assignment):
+    try:
+        book.find_assignment(assignment)
+        return True
+    except MissingEntry:
+        return False
