@@ -44,8 +44,9 @@ class CourseFolder:
         for path in (self.root / RELEASE / assignment).iterdir():  # what nbgrader's collect brings: the whole folder
             if path.is_file() and path.suffix != ".ipynb":
                 (folder / path.name).write_bytes(path.read_bytes())
-        (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
+        # the notebook last: a rerun after a kill here finds it differs, and writes the folder again
         (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+        (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
 
     def start(self, *arguments, log, gradebook=None):
         """Start ``nbgrader <arguments>`` on this course, writing into logs/<log>.log; return the Popen."""
