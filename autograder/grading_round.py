@@ -172,7 +172,7 @@ class Round:
         for assignment in self.assignments:
             for student in self.students:
                 reason = submission_problem(self.course, student, assignment)
-                theirs = [note.path for note in self.arrival_notes if note.student == student]
+                theirs = [note.path for note in self.arrival_notes if note.student == student and note.assignment in (assignment, "")]
                 if reason == NO_SUBMISSION and theirs:
                     reason += f" graded: {len(theirs)} file(s) of theirs in the download were not (see what arrived)"
                 if reason:
@@ -198,8 +198,11 @@ class Round:
             failures = parallel_nbgrader.autograde(
                 self.course, assignment, self.to_grade[assignment], self.students, self.jobs, _progress(f"autograde {assignment}"), options, graded
             )
+            if failures:  # a kernel may fail to start (two shards' kernels can draw the same free port): one more try each
+                print(f"    autograde {assignment}: nbgrader failed on {', '.join(sorted(failures))}; once more, one at a time", flush=True)
+                failures = parallel_nbgrader.autograde(self.course, assignment, sorted(failures), self.students, 1, None, options, graded)
             for student, reason in failures.items():
-                self.not_graded[assignment][student] = f"{reason}; see {self.course.logs}/autograde-{assignment}*.log"
+                self.not_graded[assignment][student] = f"{reason}, twice; see {self.course.logs}/autograde-{assignment}*.log"
 
     def crosscheck(self):
         for assignment in self.assignments:

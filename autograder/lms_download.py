@@ -74,6 +74,7 @@ class Note:
     path: str
     what: str
     student: str = ""
+    assignment: str = ""  # "" when neither the file's cells nor its name tell
 
 
 @dataclass
@@ -149,7 +150,7 @@ def sort(arrivals, roster, graded_cells, assignments):
         student, unmatched = match(arrival, roster) if arrival.lms else (None, None)
         problem = _not_a_notebook(arrival)
         if problem:
-            notes.append(Note(arrival.path, problem, student.id if student else ""))
+            notes.append(Note(arrival.path, problem, student.id if student else "", named_assignment(arrival.file, graded_cells) or ""))
             continue
         if arrival.lms is None:
             notes.append(Note(arrival.path, "named by no LMS's scheme (Canvas, Moodle, Blackboard): whose it is cannot be told; not graded"))
@@ -161,19 +162,19 @@ def sort(arrivals, roster, graded_cells, assignments):
         if assignment is None:
             notes.append(Note(arrival.path, f"holds none of the graded cells of {', '.join(graded_cells)} and its name names none: not graded", student.id))
         elif assignment not in assignments:
-            notes.append(Note(arrival.path, f"a notebook of {assignment}, which this round does not grade", student.id))
+            notes.append(Note(arrival.path, f"a notebook of {assignment}, which this round does not grade", student.id, assignment))
         else:
             chosen[(student.id, assignment)].append(arrival)
             if named not in (None, assignment):
-                notes.append(Note(arrival.path, f"holds the {assignment} notebook under the name {arrival.file!r}: graded as {assignment}", student.id))
+                notes.append(Note(arrival.path, f"holds the {assignment} notebook under the name {arrival.file!r}: graded as {assignment}", student.id, assignment))
             elif arrival.file != f"{assignment}.ipynb":
-                notes.append(Note(arrival.path, f"named {arrival.file!r}: taken as {assignment}.ipynb", student.id))
+                notes.append(Note(arrival.path, f"named {arrival.file!r}: taken as {assignment}.ipynb", student.id, assignment))
     latest = {}
     for key, candidates in chosen.items():
         ordered = sorted(candidates, key=lambda a: (a.time, a.path))
         latest[key] = ordered[-1]
         for older in ordered[:-1]:
-            notes.append(Note(older.path, f"older than {ordered[-1].path} ({older.time:%Y-%m-%d %H:%M} before {ordered[-1].time:%Y-%m-%d %H:%M}): the latest is graded", key[0]))
+            notes.append(Note(older.path, f"older than {ordered[-1].path} ({older.time:%Y-%m-%d %H:%M} before {ordered[-1].time:%Y-%m-%d %H:%M}): the latest is graded", *key))
     return Sorting(latest, notes)
 
 
@@ -216,9 +217,7 @@ def assignment_of(arrival, graded_cells):
         ids = {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells}
     except Exception:  # not JSON, not a notebook: its name must tell; nbgrader's check reports the rest
         ids = set()
-    stem = Path(arrival.file).stem.casefold()
-    named = [a for a in graded_cells if re.search(rf"(?<![a-z]){re.escape(a.casefold())}(?![a-z])", stem)]
-    named = named[0] if len(named) == 1 else None
+    named = named_assignment(arrival.file, graded_cells)
     by_cells = max(graded_cells, key=lambda a: len(ids & graded_cells[a]))
     return (by_cells if ids & graded_cells[by_cells] else named), named
 
@@ -237,3 +236,10 @@ def place(course, chosen):
         placed[(student, assignment)] = "changed" if notebook.is_file() else "new"
         course.write_submission(student, assignment, arrival.content, arrival.time)
     return placed
+
+
+def named_assignment(file, assignments):
+    """The one of the assignments that the file's name names as a word ("bp (1).ipynb", "bp-final.py"), else None."""
+    stem = Path(file).stem.casefold()
+    named = [a for a in assignments if re.search(rf"(?<![a-z]){re.escape(a.casefold())}(?![a-z])", stem)]
+    return named[0] if len(named) == 1 else None

@@ -16,8 +16,9 @@ import sys
 import time
 from datetime import datetime
 
+import nbformat
 import pytest
-from lms_downloads import ASSIGNMENT, LATE, OTHER, canvas_download, canvas_name, files, moodle_download, notebook, write_roster, write_zip
+from lms_downloads import ASSIGNMENT, LATE, OTHER, ROSTER, canvas_download, canvas_name, files, moodle_download, notebook, write_roster, write_zip
 from nbgrader.api import Gradebook, MissingEntry
 from notebooks import ROOT, copy_of_the_repository
 
@@ -161,6 +162,22 @@ def test_a_moodle_download_is_matched_by_name_and_a_notebook_of_the_other_assign
     assert scores(course, "s7", OTHER) is not None and scores(course, "s7") is None
     assert "Ming Zhou_4099_assignsubmission_file_/perceptron.ipynb: Moodle user 4099 (Ming Zhou) is not on the roster" in stdout
     assert re.search(r"^  s2 Fang Li_4002_assignsubmission_file_/perceptron.ipynb: older than", stdout, flags=re.M)
+    # s4's stray files are named perceptron: they are not counted against bp
+    assert re.search(r"^  s4 perceptron: no submission graded: 2 file\(s\) of theirs in the download were not", stdout, flags=re.M)
+    assert re.search(r"^  s4 bp: no submission$", stdout, flags=re.M)
+
+
+def test_a_notebook_nbgrader_fails_on_is_tried_once_more_then_reported_and_the_others_are_graded(tmp_path):
+    killer = nbformat.reads(notebook().decode("utf-8"), as_version=4)
+    killer.cells.insert(1, nbformat.v4.new_code_cell("import os\nos._exit(1)  # the kernel dies"))
+    download = write_zip(
+        tmp_path / "submissions.zip",
+        [(canvas_name(ROSTER[0], f"{ASSIGNMENT}.ipynb"), LATE, notebook()), (canvas_name(ROSTER[1], f"{ASSIGNMENT}.ipynb"), LATE, nbformat.writes(killer).encode("utf-8"))],
+    )
+    stdout = run_round(tmp_path / "course", download, roster=write_roster(tmp_path / "roster.csv"))
+    assert f"autograde {ASSIGNMENT}: nbgrader failed on s2; once more, one at a time" in stdout
+    assert re.search(rf"^  s2 {ASSIGNMENT}: nbgrader could not autograde it, twice; see ", stdout, flags=re.M)
+    assert scores(tmp_path / "course", "s1") == POINTS and scores(tmp_path / "course", "s2") is None
 
 
 def test_a_round_killed_during_autograde_and_during_feedback_ends_as_one_never_stopped(tmp_path):
