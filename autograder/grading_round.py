@@ -174,7 +174,7 @@ class Round:
                 reason = submission_problem(self.course, student, assignment)
                 theirs = [note.path for note in self.arrival_notes if note.student == student and note.assignment in (assignment, "")]
                 if reason == NO_SUBMISSION and theirs:
-                    reason += f" graded: {len(theirs)} file(s) of theirs in the download were not (see what arrived)"
+                    reason += f": {len(theirs)} file(s) of theirs in the download could not be graded (see what arrived)"
                 if reason:
                     self.not_graded[assignment][student] = reason
                     print(f"    {student} {assignment}: not graded: {reason}")
@@ -182,7 +182,7 @@ class Round:
             self.to_grade[assignment] = self.record.to_grade(self.course.gradebook, assignment, digests)
             skipped = sorted(set(digests) - set(self.to_grade[assignment]))
             if skipped:
-                print(f"    {assignment}: {len(skipped)} submissions graded before and unchanged, skipped: {', '.join(skipped)}")
+                print(f"    {assignment}: skipped, graded before and unchanged since ({len(skipped)}): {', '.join(skipped)}")
 
     def gradable(self, assignment):
         return [s for s in self.students if s not in self.not_graded[assignment]]
