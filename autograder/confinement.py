@@ -10,7 +10,7 @@ This file imports only the standard library: the worker loads it from its scratc
 where the kit's packages cannot be imported. As a program, it confines itself and then runs a
 command (nbgrader's kernels are started so, see ``confined_kernel.py``)::
 
-    python -m autograder.confinement [--write PATH]... [--bind-port N]... [--memory BYTES] -- COMMAND...
+    python -m autograder.confinement [--read PATH]... [--write PATH]... [--bind-port N]... [--memory BYTES] [--no-programs] -- COMMAND...
 """
 
 import argparse
@@ -19,6 +19,7 @@ import errno
 import os
 import platform
 import resource
+import runpy
 import struct
 import sys
 
@@ -119,9 +120,20 @@ def _allow_beneath(ruleset, path, access):
 
 def forbid_new_processes():
     """Refuse fork, clone (so threads too) and exec with EPERM from now on; False where unsupported."""
+    return _refuse(lambda name: True)
+
+
+def forbid_programs():
+    """Refuse exec with EPERM from now on: threads and forks stay, no program starts; False where unsupported."""
+    return _refuse(lambda name: name.startswith("exec"))
+
+
+def _refuse(which):
+    """Install a seccomp filter that refuses the architecture's process-starting calls for which which(name) holds."""
     if not can_forbid_new_processes():
         return False
     arch, calls = _SECCOMP_TARGETS[platform.machine()]
+    calls = {name: number for name, number in calls.items() if which(name)}
     refuse, allow = 0x00050000 | errno.EPERM, 0x7FFF0000  # SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ALLOW
     load, equal, at_least, answer = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
     numbers = sorted(calls.values())
@@ -157,16 +169,29 @@ def _check(result, doing):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.confinement", description="Confine this process, then run a command.")
+    parser.add_argument("--read", action="append", default=[], metavar="PATH", help="a file or folder it may read beneath; with none, it may read all")
     parser.add_argument("--write", action="append", default=[], metavar="PATH", help="a file or folder it may write beneath")
     parser.add_argument("--bind-port", action="append", default=[], type=int, metavar="N", help="a TCP port it may bind")
     parser.add_argument("--memory", type=int, metavar="BYTES", help="its address space limit")
+    parser.add_argument("--no-programs", action="store_true", help="start no program: the command, PYTHON -m MODULE ARGS..., runs in this process")
+    parser.add_argument("--python-path", action="append", default=[], metavar="DIR", help="with --no-programs: a folder to import from, after the working folder")
     parser.add_argument("command", nargs="+")
     args = parser.parse_args(argv)
     if args.memory:
         resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    restrict(write=args.write, tcp_bind_ports=args.bind_port, reads_too=False)
-    os.execvp(args.command[0], args.command)
+    restrict(read=args.read, write=args.write, tcp_bind_ports=args.bind_port, reads_too=bool(args.read))
+    if not args.no_programs:
+        os.execvp(args.command[0], args.command)
+    if args.command[1:2] != ["-m"] or len(args.command) < 3:
+        parser.error("--no-programs runs only a Python module: PYTHON -m MODULE ARGS...")
+    if not forbid_programs():
+        raise ConfinementError(errno.ENOSYS, f"cannot refuse new programs on {platform.machine()}")
+    sys.argv = [args.command[2], *args.command[3:]]
+    if args.read:  # ipykernel asks psutil, which reads all of /proc, for children to end at exit: this process can have none
+        sys.modules["psutil"] = None
+    sys.path[0:1] = [os.getcwd(), *args.python_path]  # as `python -m` would have it, not this script's folder
+    runpy.run_module(args.command[2], run_name="__main__", alter_sys=True)
 
 
 if __name__ == "__main__":

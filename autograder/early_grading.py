@@ -6,12 +6,13 @@ notebook, and that start keeps one core busy for about a second: the ``StartGrad
 preprocessor (start_grading.py), run by nbgrader just before its ``Execute``, starts the
 grading of the notebook file then, in the background, so that a second core grades meanwhile.
 
-The report goes to a folder of nbgrader's process that kernels may read but not write (they
-are confined to their submission's folder), named by the SHA-256 of the notebook file and
-the student, and the grading holds a lock on its ``.lock`` file until it ends. ``report``
-waits on that lock and gives the report only for the very file the kernel is executing;
-otherwise the cell grades the notebook itself, as it does where nobody started grading early.
-This module imports only the standard library and the light command-line module: kernels import it.
+Each report goes to a folder of its own in a folder of nbgrader's process, named by the
+SHA-256 of the notebook file and the student (``report_folder``): the kernel of that notebook
+may read that one folder and nothing else of nbgrader's (confined_kernel.py). The grading holds
+a lock on the folder's ``lock`` file until it ends; ``report`` waits on that lock and gives the
+report only for the very file the kernel is executing; otherwise the cell grades the notebook
+itself, as it does where nobody started grading early. This module imports only the standard
+library (the command line's module when it starts a grading): the autograde kernel has a copy.
 """
 
 import atexit
@@ -26,8 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import cli
-
 FOLDER_VARIABLE = "AUTOGRADER_EARLY_GRADES"  # kernels inherit nbgrader's environment
 POLL_SECONDS = 0.01
 NICENESS = 10  # the kernel's start comes first: the grading takes the time the kernel leaves
@@ -35,27 +34,29 @@ _running = []  # the gradings started, kept until they end so that none is left 
 
 
 def start(notebook, student, assignment):
-    """Start grading the notebook file in the background; ``report`` finds the result by the file's digest and the student."""
-    folder = _folder()
-    name = _name(digest_of(notebook), student)
+    """Start grading the notebook file in the background; return the report's folder, where ``report`` finds it."""
+    from autograder import cli  # here: the autograde kernel's copy of this module has no command line
+
+    folder = report_folder(digest_of(notebook), student)
+    folder.mkdir(mode=0o755, exist_ok=True)
     _running[:] = [process for process in _running if process.poll() is None]
-    with open(folder / f"{name}.lock", "w") as lock:
+    with open(folder / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held by the grader's copy of the descriptor until it exits
-        command = cli.command([notebook], student, assignment, folder / f"{name}.json")
+        command = cli.command([notebook], student, assignment, folder / "report.json")
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(lock.fileno(),))
     with contextlib.suppress(ProcessLookupError):  # it may have ended already
         os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
     _running.append(process)
+    return folder
 
 
 def report(digest, student, timeout):
     """The report of the grading started early for the file of this digest and this student, once it ended; else None."""
-    folder = os.environ.get(FOLDER_VARIABLE)
-    if not folder:
+    if not os.environ.get(FOLDER_VARIABLE):
         return None
-    name = _name(digest, student)
+    folder = Path(os.environ[FOLDER_VARIABLE]) / _name(digest, student)
     try:
-        lock = open(Path(folder) / f"{name}.lock")
+        lock = open(folder / "lock")
     except OSError:  # nobody started grading this file: it was changed, or is graded elsewhere
         return None
     with lock:
@@ -65,7 +66,7 @@ def report(digest, student, timeout):
                 return None
             time.sleep(POLL_SECONDS)
     try:
-        graded = json.loads((Path(folder) / f"{name}.json").read_text(encoding="utf-8"))
+        graded = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):  # the early grading failed: the cell grades again and says why
         return None
     return graded if graded.get("student") == student else None
@@ -75,8 +76,13 @@ def digest_of(notebook):
     return hashlib.sha256(Path(notebook).read_bytes()).hexdigest()
 
 
+def report_folder(digest, student):
+    """In nbgrader's process: the folder of the report on the file of this digest for this student."""
+    return _folder() / _name(digest, student)
+
+
 def _name(digest, student):
-    """A file name for the file's digest and the student: two students may hand in the same file."""
+    """A folder name for the file's digest and the student: two students may hand in the same file."""
     return hashlib.sha256(f"{digest}\x1f{student}".encode("utf-8")).hexdigest()
 
 

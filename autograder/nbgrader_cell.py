@@ -7,7 +7,9 @@ graded cell reads its item from that report. Under ``nbgrader autograde`` that g
 usually started before the kernel did (early_grading.py); the first graded cell waits for it.
 The cell's last expression must be a plain float within [0, points]: nbgrader parses its text
 as the partial score. Nothing here raises or writes to stderr, either of which would make
-nbgrader zero the cell.
+nbgrader zero the cell. Under autograde the kernel reads nothing of the kit but a copy of this
+module and of early_grading.py, and the one report meant for it (confined_kernel.py): the
+course and the grader are imported only where no report was started for the notebook.
 """
 
 import functools
@@ -17,10 +19,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import cli, early_grading
-from autograder.course import load_course
+from autograder import early_grading
 
 GRADING_TIMEOUT_MARGIN_SECONDS = 60
+# The early grading ends within the submission's time limit, and nbgrader's cell limit is longer
+# (nbgrader_config.py); the kernel cannot read course.yaml's limit, so it waits up to this.
+EARLY_REPORT_WAIT_SECONDS = 3600
 LOCAL_STUDENT = "local"
 
 
@@ -32,9 +36,8 @@ def hidden_score(item_id, folder=None):
     not move it).
     """
     try:
-        item = next(item for item in _course().items() if item.id == item_id)
-        notebook = _notebook_folder(folder) / f"{item.assignment}.ipynb"
-        report, reason = _graded(str(notebook), early_grading.digest_of(notebook), student_of(notebook), item.assignment)
+        notebook = _notebook_folder(folder) / f"{_assignment_of(item_id)}.ipynb"
+        report, reason = _graded(str(notebook), early_grading.digest_of(notebook), student_of(notebook))
         if reason:
             raise RuntimeError(reason)
         result = next(r for r in report["items"] if r["id"] == item_id)
@@ -42,7 +45,16 @@ def hidden_score(item_id, folder=None):
         print(f"{item_id}: not graded: {type(error).__name__}: {error}")
         return 0.0
     print(cell_text(result), end="")  # nbgrader's feedback shows this output to the student
-    return float(min(max(result["score"], 0.0), item.points))  # the JSON's score, so every interface agrees
+    return float(min(max(result["score"], 0.0), result["max_score"]))  # the JSON's score, so every interface agrees
+
+
+def _assignment_of(item_id):
+    """The item's assignment from course.yaml; under autograde, which keeps the course from the kernel,
+    the name of the assignment's folder (nbgrader's autograded/<student>/<assignment>/)."""
+    try:
+        return next(item.assignment for item in _course().items() if item.id == item_id)
+    except (ImportError, OSError):
+        return _notebook_folder(None).name
 
 
 def cell_text(result):
@@ -53,6 +65,8 @@ def cell_text(result):
 @functools.lru_cache(maxsize=1)
 def _course():
     """The course, read once per kernel: each of a notebook's graded cells asks for it."""
+    from autograder.course import load_course
+
     return load_course()
 
 
@@ -78,21 +92,21 @@ def _notebook_folder(folder):
 
 
 @functools.lru_cache(maxsize=8)
-def _graded(notebook, digest, student, assignment):
+def _graded(notebook, digest, student):
     """(report, None), or (None, reason) when grading failed: a failure too is met once per notebook."""
     try:
-        return _report(notebook, digest, student, assignment), None
+        return _report(notebook, digest, student), None
     except Exception as error:
         return None, f"{type(error).__name__}: {error}"
 
 
-def _report(notebook, digest, student, assignment):
+def _report(notebook, digest, student):
     """The grade report of the notebook for one student: the one started early for this file, else graded now, out of process."""
-    early = early_grading.report(digest, student, grading_timeout_seconds())
+    early = early_grading.report(digest, student, EARLY_REPORT_WAIT_SECONDS)
     if early is not None:
         return early
     with tempfile.TemporaryDirectory() as scratch:
-        return grade_out_of_process(notebook, student, Path(scratch) / "grade.json", assignment)
+        return grade_out_of_process(notebook, student, Path(scratch) / "grade.json", Path(notebook).stem)
 
 
 def grade_out_of_process(notebook, student, out, assignment=None):
@@ -101,6 +115,8 @@ def grade_out_of_process(notebook, student, out, assignment=None):
     Raises RuntimeError with the grader's last line when it could not grade, and
     subprocess.TimeoutExpired when it took longer than the grading time limit.
     """
+    from autograder import cli
+
     result = subprocess.run(cli.command([notebook], student, assignment, out), capture_output=True, text=True, timeout=grading_timeout_seconds())
     if result.returncode != 0 or not Path(out).exists():
         reason = (result.stderr or result.stdout).strip().splitlines()

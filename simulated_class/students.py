@@ -39,9 +39,7 @@ HANG_BODY = "    while True:\n        pass\n"
 TAMPER_CELLS = {
     TAMPER_ATTRIBUTE: (
         "import autograder.nbgrader_cell as _cell\n"
-        "from autograder.course import load_course as _load_course\n"
-        "_points = {item.id: float(item.points) for item in _load_course().items()}\n"
-        "_cell.hidden_score = lambda item_id, folder=None: _points[item_id]\n"
+        "_cell.hidden_score = lambda item_id, folder=None: 1.0\n"
     ),
     TAMPER_SYS_MODULES: (
         "import sys, types\n"

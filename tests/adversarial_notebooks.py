@@ -125,36 +125,49 @@ print(sorted(set(attempts.values())))
 """
 
 
-FORGE_EARLY_REPORTS = """import fcntl, json, os, pathlib
+FORGE_EARLY_REPORTS = """import fcntl, hashlib, json, os, pathlib
+notebook = pathlib.Path("bp.ipynb").resolve()
+name = hashlib.sha256(f"{hashlib.sha256(notebook.read_bytes()).hexdigest()}\\x1f{notebook.parent.parent.name}".encode()).hexdigest()
+own = pathlib.Path(os.environ["AUTOGRADER_EARLY_GRADES"]) / name
 outcome = set()
-for lock in pathlib.Path(os.environ["AUTOGRADER_EARLY_GRADES"]).glob("*.lock"):
-    with open(lock) as held:
-        fcntl.flock(held, fcntl.LOCK_SH)  # the early grading has ended: its report is there
-    report = lock.with_suffix(".json")
-    try:
-        forged = json.loads(report.read_text())
-        for item in forged["items"]:
-            item["score"], item["status"] = item["max_score"], "passed"
-        report.write_text(json.dumps(forged))
-        outcome.add("forged")
-    except OSError as error:
-        outcome.add(type(error).__name__)
+with open(own / "lock") as held:
+    fcntl.flock(held, fcntl.LOCK_SH)  # the early grading has ended: its report is there
+try:
+    forged = json.loads((own / "report.json").read_text())
+    for item in forged["items"]:
+        item["score"], item["status"] = item["max_score"], "passed"
+    (own / "report.json").write_text(json.dumps(forged))
+    outcome.add("forged")
+except OSError as error:
+    outcome.add(type(error).__name__)
 print("forge:", sorted(outcome))
 """
 
 
-REDIRECT_EARLY_REPORTS = """import hashlib, json, os, pathlib
-from autograder.course import load_course
+REDIRECT_EARLY_REPORTS = """import hashlib, json, os, pathlib, re
 notebook = pathlib.Path("bp.ipynb").resolve()
 student = notebook.parent.parent.name
 name = hashlib.sha256(f"{hashlib.sha256(notebook.read_bytes()).hexdigest()}\\x1f{student}".encode()).hexdigest()
 fake = pathlib.Path("fake_reports").resolve()
-fake.mkdir()
-(fake / f"{name}.lock").write_text("")
-items = [{"id": i.id, "score": i.points, "max_score": i.points, "status": "passed", "student_feedback": ""} for i in load_course().assignment("bp").items]
-(fake / f"{name}.json").write_text(json.dumps({"student": student, "items": items}))
+(fake / name).mkdir(parents=True)
+(fake / name / "lock").write_text("")
+ids = re.findall(r'hidden_score\\(\\\\?"(\\w+)', notebook.read_text())
+items = [{"id": i, "score": 1.0, "max_score": 1.0, "status": "passed", "student_feedback": ""} for i in ids]
+(fake / name / "report.json").write_text(json.dumps({"student": student, "items": items}))
 os.environ["AUTOGRADER_EARLY_GRADES"] = str(fake)
 """
+
+
+def reading(path):
+    """A cell that reads (or lists) the path, an expression, and prints what happened."""
+    return (
+        "import importlib.util, os\n"
+        "try:\n"
+        f"    path = {path}\n"
+        "    print('read:', os.listdir(path) if os.path.isdir(path) else open(path, 'rb').read(200))\n"
+        "except Exception as error:\n"
+        "    print('read:', type(error).__name__)\n"
+    )
 
 
 def fake_display(score):
@@ -170,6 +183,17 @@ NOTEBOOK_CORPUS = (
         after_setup("import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError as error:\n    print('kill:', type(error).__name__)"),
         prints="kill: PermissionError",
         landlock=6,
+    ),
+    # What the kernel may not read or start (confined_kernel.py); tests/test_kernel_confidentiality.py checks the feedback too.
+    NotebookEntry("kernel_reads_the_answer_key", after_setup(reading("importlib.util.find_spec('source_impl.bp').origin")), prints="read: PermissionError", landlock=1),
+    NotebookEntry("kernel_reads_the_gradebook", after_setup(reading("'../../../gradebook.db'")), prints="read: PermissionError", landlock=1),
+    NotebookEntry("kernel_lists_the_other_students", after_setup(reading("'../..'")), prints="read: PermissionError", landlock=1),
+    NotebookEntry("kernel_reads_nbgraders_environment", after_setup(reading("f'/proc/{os.getppid()}/environ'")), prints="read: PermissionError", landlock=1),
+    NotebookEntry(
+        "kernel_starts_a_program",
+        after_setup("import subprocess\ntry:\n    subprocess.run(['id'])\nexcept OSError as error:\n    print('program:', type(error).__name__)"),
+        prints="program: PermissionError",
+        landlock=1,
     ),
     NotebookEntry(
         "kernel_allocates_80_gb",

@@ -168,11 +168,11 @@ def test_the_per_item_csv_has_a_column_per_item_and_the_gradebooks_scores(serial
 def test_the_tampering_kernel_is_caught_by_the_cross_check(serial):
     out, stdout = serial
     tamperer = BY_PROFILE[simulated.TAMPER_ATTRIBUTE].id
-    assert sum(scores(out, tamperer).values()) == COURSE.assignment(ASSIGNMENT).points  # what the kernel reported
+    assert scores(out, tamperer) == {item: 1.0 for item in ITEMS}  # what the kernel reported: the tamperer's 1.0 a cell
     assert cli_report(out, tamperer)["score"] == 0
-    assert f"19 cells differ from the command line in 1 submissions: {tamperer} bp" in stdout
+    assert f"{len(ITEMS)} cells differ from the command line in 1 submissions: {tamperer} bp" in stdout
     report = (out / "class_report.md").read_text(encoding="utf-8")
-    assert re.search(rf"\| {tamperer} \| bp \| tamper flag \| 19 cells: kernel 35 vs out of kernel 0 points; gradebook unchanged", report)
+    assert re.search(rf"\| {tamperer} \| bp \| tamper flag \| {len(ITEMS)} cells: kernel {len(ITEMS)} vs out of kernel 0 points; gradebook unchanged", report)
 
 
 def test_the_round_says_what_the_sandbox_confines(serial):
