@@ -44,3 +44,6 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPr
 # its metadata names.
 os.environ["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "confined-local-provisioner"
 c.Execute.kernel_name = "python3"
+# A feedback page that holds a line of the reference, another student's id or a secret of this
+# environment is not released; the log names it (autograder/feedback_check.py).
+c.ExchangeFactory.release_feedback = "autograder.feedback_check.CheckedReleaseFeedback"

@@ -90,11 +90,12 @@ def one_mistake_summary(costs):
     )
 
 
-def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced, mistakes=None, arrivals=()):
+def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced, mistakes=None, arrivals=(), withheld=()):
     """Write class_report.md, class_report.html and plots/*.png into out; return their paths.
 
     ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake;
-    ``arrivals`` (``lms_download.Note``s) what arrived that was not simply one notebook per student.
+    ``arrivals`` (``lms_download.Note``s) what arrived that was not simply one notebook per student;
+    ``withheld`` ([(student, assignment, why)]) the feedback pages that leak what the student may not see.
     """
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
@@ -130,7 +131,7 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
         lines += ["None recognised.", ""]
     if mistakes:
         lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
-    lines += _attention(students, reports, not_graded, mismatches, enforced)
+    lines += _attention(students, reports, not_graded, mismatches, enforced, withheld)
     if arrivals:
         lines += ["## 收到的文件 What arrived, besides one notebook per student", "", "| file | student | what became of it |", "| --- | --- | --- |"]
         lines += [_row(note.path, note.student, note.what) for note in arrivals] + [""]
@@ -162,10 +163,10 @@ def _misconception_text(names, item_id, variant):
     return (misconception.name, misconception.hint) if misconception else (variant, "")
 
 
-def _attention(students, reports, not_graded, mismatches, enforced):
-    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags."""
+def _attention(students, reports, not_graded, mismatches, enforced, withheld=()):
+    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback held back."""
     lines = ["## 需要关注 Students who need a look", ""]
-    rows = []
+    rows = [(student, assignment, "feedback held back", why) for student, assignment, why in withheld]
     for assignment, reasons in not_graded.items():
         rows += [(student, assignment, "not graded", reason) for student, reason in reasons.items()]
     for assignment, by_student in reports.items():

@@ -45,9 +45,9 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from simulated_class.students import MISTAKE, make_class, write_class
 
-from . import class_report, confinement, crosscheck, lms_download, parallel_nbgrader
+from . import class_report, confinement, crosscheck, feedback_check, lms_download, parallel_nbgrader
 from .course import load_course
-from .nbgrader_course import RELEASE, ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
+from .nbgrader_course import FEEDBACK, RELEASE, ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
 from .round_record import RoundRecord, digest
 from .sandbox import GraderError, check_worker_starts
 
@@ -150,6 +150,7 @@ class Round:
         self.record = None  # the RoundRecord, read once the output folder is ready
         self.reports = {}  # {assignment: {student: report dict or reason}}
         self.mismatches = []
+        self.withheld = []  # [(student, assignment, why)]: feedback pages that release_feedback will hold back
         self.timings = []  # [(step, seconds)]
 
     def release(self):
@@ -220,6 +221,15 @@ class Round:
             students = [s for s in self.gradable(assignment) if self.record.needs_feedback(assignment, s)]
             parallel_nbgrader.generate_feedback(self.course, assignment, students, self.students, self.jobs)
             self.record.feedback_written(assignment, students)
+            pages = {s: self.course.root / FEEDBACK / s / assignment / f"{assignment}.html" for s in students}
+            leaking = feedback_check.check_pages(
+                {s: page for s, page in pages.items() if page.is_file()},
+                lambda student, assignment=assignment: feedback_check.submission_text(self.course.root, student, assignment),
+                f"sqlite:///{self.course.gradebook}", os.environ,
+            )
+            for student, leaked in leaking.items():  # the confined kernel should have kept it out: say so loudly
+                self.withheld.append((student, assignment, feedback_check.described(student, leaked)))
+                print(f"    {student} {assignment}: feedback not to release: {self.withheld[-1][2]}", flush=True)
 
     def export(self):
         self.course.run("export", f"--to={self.out / 'grades.csv'}", log="export")
@@ -229,7 +239,7 @@ class Round:
     def report(self):
         paths = class_report.write(
             self.out, self.registry, self.course.gradebook, self.students, self.reports, self.not_graded,
-            self.mismatches, self.enforce, self.known_mistakes, self.arrival_notes,
+            self.mismatches, self.enforce, self.known_mistakes, self.arrival_notes, self.withheld,
         )
         print(f"    {', '.join(str(p.relative_to(self.out)) for p in paths)}")
 
@@ -370,6 +380,10 @@ def print_summary(grading_round):
         print(f"\nwhat arrived, besides one notebook per student ({len(grading_round.arrival_notes)}):")
         for note in grading_round.arrival_notes:
             print(f"  {_described(note)}")
+    if grading_round.withheld:
+        print(f"\nfeedback that release_feedback will hold back ({len(grading_round.withheld)}):")
+        for student, assignment, why in grading_round.withheld:
+            print(f"  {student} {assignment}: {why}")
     not_graded = [(a, s, reason) for a, reasons in grading_round.not_graded.items() for s, reason in sorted(reasons.items())]
     if not_graded:
         print(f"\nnot graded ({len(not_graded)}):")

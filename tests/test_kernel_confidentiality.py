@@ -1,0 +1,193 @@
+"""Nothing a student may not see leaves the autograde kernel: the snooper's feedback, through nbgrader's commands and the round.
+
+A snooping submission (complete, plus one cell) reads what it can reach from the folder nbgrader
+runs it in and prints it: the reference's source, course.yaml, the gradebook, the other students'
+folders, the early reports' folder, the exchange, the instructor's home, the folders above it,
+its environment and that of nbgrader's process (/proc), and a program's output. nbgrader runs
+with a JupyterHub token and a cloud key in its environment. After `nbgrader autograde` and
+`nbgrader generate_feedback`, and after a round on the same submissions, the snooper's feedback
+page holds none of it; the honest student's grade is full. `nbgrader release_feedback` holds
+back a page that leaks, names the line, and releases the others. A submission that ships a
+package ``autograder`` with a ``confinement.py`` of its own does not replace the kernel's launcher.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from notebooks import ROOT
+
+from autograder import confinement, feedback_check
+from autograder.course import load_course
+from autograder.grading_round import Round
+from autograder.nbgrader_course import FEEDBACK, CourseFolder
+from simulated_class.students import DEADLINE, filled, solution_sources
+
+pytestmark = pytest.mark.skipif(confinement.landlock_abi() == 0, reason="needs Landlock, which this machine's kernel lacks (see the README's sandbox table)")
+
+ASSIGNMENT = "bp"
+HONEST, SNOOPER, HIJACKER = "aa_honest", "zz_snooper", "zz_hijacker"
+POINTS = sum(item.points for item in load_course().assignment(ASSIGNMENT).items)
+TOKEN, CLOUD_KEY = f"tok-{secrets.token_hex(12)}", f"aws-{secrets.token_hex(12)}"
+HOME_MARKER, EXCHANGE_MARKER = f"home-{secrets.token_hex(6)}", f"exchange-{secrets.token_hex(6)}"
+
+SNOOP = """import importlib.util, json, os, pathlib, subprocess
+def read(path):
+    try:
+        path = pathlib.Path(path)
+        return path.read_text(errors="replace")[:400] if path.is_file() else " ".join(sorted(os.listdir(path)))[:400]
+    except Exception as error:
+        return type(error).__name__
+seen = {label: read(path) for label, path in TARGETS.items()}
+seen["early reports"] = read(os.environ.get("AUTOGRADER_EARLY_GRADES", "/nonexistent"))
+seen.update({f"above {parent}": read(parent) for parent in list(pathlib.Path.cwd().parents)[:4]})
+seen["nbgrader's environment"] = read(f"/proc/{os.getppid()}/environ")
+seen["nbgrader's command"] = read(f"/proc/{os.getppid()}/cmdline")
+try:
+    seen["reference module"] = read(importlib.util.find_spec("source_impl.bp").origin)
+except Exception as error:
+    seen["reference module"] = type(error).__name__
+try:
+    seen["a program"] = subprocess.run(["cat", "/etc/hostname"], capture_output=True, text=True).stdout
+except Exception as error:
+    seen["a program"] = type(error).__name__
+seen["environment"] = json.dumps(dict(os.environ))
+for label, value in seen.items():
+    print(f"snoop {label}: {value}")
+"""
+
+
+def snooping_cell(course, home, exchange):
+    targets = {
+        "reference": ROOT / "source_impl" / "bp.py",
+        "course.yaml": ROOT / "course.yaml",
+        "gradebook": course.gradebook,
+        "the submissions": course.root / "submitted",  # the others' ids and notebooks: the snooper knows neither
+        "the autograded notebooks": course.root / "autograded",
+        "the exchange": exchange / "marker.txt",
+        "the instructor's home": home / "notes.txt",
+    }
+    return f"TARGETS = {({label: str(path) for label, path in targets.items()})!r}\n" + SNOOP
+
+
+def complete_notebook(course):
+    solutions = solution_sources(course.root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    return filled(course.root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions)
+
+
+def submit_all(course, home, exchange):
+    (course.root / "roster.csv").write_text(f"id\n{HONEST}\n{SNOOPER}\n{HIJACKER}\n", encoding="utf-8")
+    course.run("db", "student", "import", course.root / "roster.csv", log="roster")
+    complete = nbformat.writes(complete_notebook(course)).encode("utf-8")
+    course.write_submission(HONEST, ASSIGNMENT, complete, DEADLINE)
+    # nbgrader copies a submission's whole folder: one that ships the kernel's launcher of its own
+    course.write_submission(HIJACKER, ASSIGNMENT, complete, DEADLINE)
+    package = course.root / "submitted" / HIJACKER / ASSIGNMENT / "autograder"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "confinement.py").write_text(f"open({str(home / 'hijacked')!r}, 'w').write('unconfined')\n", encoding="utf-8")
+    snooper = complete_notebook(course)
+    setup = next(i for i, cell in enumerate(snooper.cells) if cell.cell_type == "code")
+    snooper.cells.insert(setup + 1, nbformat.v4.new_code_cell(snooping_cell(course, home, exchange)))
+    course.write_submission(SNOOPER, ASSIGNMENT, nbformat.writes(snooper).encode("utf-8"), DEADLINE)
+
+
+@pytest.fixture(scope="module")
+def secrets_around(tmp_path_factory):
+    """The instructor's environment: a home with notes, an exchange with a file, a token and a cloud key."""
+    folder = tmp_path_factory.mktemp("instructor")
+    home, exchange = folder / "home", folder / "exchange"
+    home.mkdir()
+    exchange.mkdir()
+    (home / "notes.txt").write_text(HOME_MARKER, encoding="utf-8")
+    (exchange / "marker.txt").write_text(EXCHANGE_MARKER, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTERHUB_API_TOKEN", TOKEN)
+        patch.setenv("AWS_SECRET_ACCESS_KEY", CLOUD_KEY)
+        yield home, exchange
+
+
+def new_course(tmp_path_factory, name, secrets_around):
+    grading_round = Round(tmp_path_factory.mktemp(name), assignments=[ASSIGNMENT])
+    grading_round.release()
+    submit_all(grading_round.course, *secrets_around)
+    return grading_round
+
+
+@pytest.fixture(scope="module")
+def by_nbgrader(tmp_path_factory, secrets_around):
+    """nbgrader's own autograde and generate_feedback on the two submissions."""
+    course = new_course(tmp_path_factory, "nbgrader", secrets_around).course
+    course.run("autograde", ASSIGNMENT, "--force", log="autograde")
+    course.run("generate_feedback", ASSIGNMENT, "--force", log="generate_feedback")
+    return course
+
+
+@pytest.fixture(scope="module")
+def by_the_round(tmp_path_factory, secrets_around):
+    """The round on a course folder holding the same two submissions."""
+    course = new_course(tmp_path_factory, "round", secrets_around).course
+    command = [sys.executable, "-m", "autograder.grading_round", "--course", str(course.root), "--assignments", ASSIGNMENT, "--jobs", "2"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return course
+
+
+def page(course, student):
+    return (course.root / FEEDBACK / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+
+
+def total(course, student):
+    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+        return sum(grade.score for grade in book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades)
+
+
+@pytest.mark.parametrize("graded_by", ["by_nbgrader", "by_the_round"])
+def test_the_snoopers_feedback_holds_nothing_it_may_not_see_and_says_each_read_was_refused(graded_by, request):
+    course = request.getfixturevalue(graded_by)
+    text = feedback_check.page_text(page(course, SNOOPER))
+    for label in ("reference", "course.yaml", "gradebook", "the submissions", "the autograded notebooks", "the exchange",
+                  "the instructor's home", "early reports", "nbgrader's environment", "nbgrader's command"):
+        assert f"snoop {label}: PermissionError" in text, label
+    assert "snoop a program: PermissionError" in text  # no program starts
+    for marker in (TOKEN, CLOUD_KEY, HOME_MARKER, EXCHANGE_MARKER, HONEST):
+        assert marker not in text
+    environment = {"JUPYTERHUB_API_TOKEN": TOKEN, "AWS_SECRET_ACCESS_KEY": CLOUD_KEY}
+    own = feedback_check.submission_text(course.root, SNOOPER, ASSIGNMENT)
+    reference = feedback_check.reference_lines()
+    assert feedback_check.leaks(page(course, SNOOPER), own, SNOOPER, [HONEST, SNOOPER], reference, environment) == []
+    assert total(course, HONEST) == total(course, SNOOPER) == POINTS  # the snooper's own work is graded as it is
+
+
+@pytest.mark.parametrize("graded_by", ["by_nbgrader", "by_the_round"])
+def test_a_launcher_shipped_in_the_submission_is_not_the_one_that_starts_its_kernel(graded_by, request, secrets_around):
+    course = request.getfixturevalue(graded_by)
+    home, _ = secrets_around
+    assert not (home / "hijacked").exists()
+    assert total(course, HIJACKER) == POINTS
+
+
+def test_release_feedback_holds_back_a_page_that_leaks_names_the_line_and_releases_the_others(by_nbgrader, tmp_path):
+    course = by_nbgrader
+    leaked_line = next(line for line in sorted(feedback_check.reference_lines()) if line.startswith('"""'))
+    leaking = course.root / FEEDBACK / SNOOPER / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    original = leaking.read_text(encoding="utf-8")
+    leaking.write_text(original.replace("</body>", f"<pre>{leaked_line}\n{TOKEN}</pre></body>"), encoding="utf-8")  # as an unconfined kernel's output would
+    for student in (HONEST, SNOOPER, HIJACKER):  # what `nbgrader submit` and collect would have brought
+        (course.root / FEEDBACK / student / ASSIGNMENT / "submission_secret.txt").write_text(secrets.token_hex(8), encoding="utf-8")
+    try:
+        exchange = tmp_path / "exchange"
+        exchange.mkdir()
+        code = course.run("release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}", log="release_feedback", check=False)
+        log = (course.logs / "release_feedback.log").read_text(encoding="utf-8")
+    finally:
+        leaking.write_text(original, encoding="utf-8")
+    assert code != 0
+    assert f"not released: {SNOOPER}'s feedback holds a line of the reference's source: {leaked_line[:120]!r}" in log
+    assert "the grading environment's JUPYTERHUB_API_TOKEN" in log and TOKEN not in log
+    released = list((exchange).rglob("feedback/*.html"))
+    assert len(released) == 2 and all(TOKEN not in page.read_text(encoding="utf-8") for page in released)  # all but the snooper's
