@@ -11,7 +11,6 @@ back a page that leaks, names the line, and releases the others. A submission th
 package ``autograder`` with a ``confinement.py`` of its own does not replace the kernel's launcher.
 """
 
-import os
 import secrets
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from notebooks import ROOT
 from autograder import confinement, feedback_check
 from autograder.course import load_course
 from autograder.grading_round import Round
-from autograder.nbgrader_course import FEEDBACK, CourseFolder
+from autograder.nbgrader_course import FEEDBACK
 from simulated_class.students import DEADLINE, filled, solution_sources
 
 pytestmark = pytest.mark.skipif(confinement.landlock_abi() == 0, reason="needs Landlock, which this machine's kernel lacks (see the README's sandbox table)")
