@@ -190,3 +190,19 @@ def test_release_feedback_holds_back_a_page_that_leaks_names_the_line_and_releas
     assert "the grading environment's JUPYTERHUB_API_TOKEN" in log and TOKEN not in log
     released = list((exchange).rglob("feedback/*.html"))
     assert len(released) == 2 and all(TOKEN not in page.read_text(encoding="utf-8") for page in released)  # all but the snooper's
+
+
+@pytest.mark.parametrize("missing", ["landlock", "seccomp"])
+def test_without_landlock_or_seccomp_an_autograde_kernel_is_refused_with_the_risk_and_the_way_out(missing, monkeypatch):
+    """Linux before 5.13, or a machine the seccomp filter does not know: this machine has both, so their absence is posed."""
+    from autograder import confined_kernel
+
+    monkeypatch.setattr(confinement, "landlock_abi", lambda: 0 if missing == "landlock" else 7)
+    monkeypatch.setattr(confinement, "can_forbid_new_processes", lambda: missing != "seccomp")
+    monkeypatch.setenv(confined_kernel.AUTOGRADE_REPORT, "")
+    monkeypatch.delenv(confined_kernel.ACCEPT_UNCONFINED, raising=False)
+    with pytest.raises(confined_kernel.UnconfinedKernel) as refused:
+        confined_kernel.ConfinedProvisioner()._autograde_reads("kit")
+    message = str(refused.value)
+    assert "could read the reference solutions, the gradebook, other students' work and your environment's tokens" in message
+    assert f"{confined_kernel.ACCEPT_UNCONFINED}=yes" in message and "container" in message
