@@ -6,7 +6,7 @@
                                        # ... of your class: an LMS download (or --course DIR: an nbgrader course)
     python3 tasks.py exercise          # set up, then compare standard and accumulated BP (exercise 5.5)
     python3 tasks.py benchmark         # set up, then measure grading and the reference (scripts/benchmark.py)
-    python3 tasks.py test              # set up, then run the tests (extra arguments go to pytest)
+    python3 tasks.py test [--fast]     # set up, then run the tests (--fast: the fast tier; extra arguments go to pytest)
     python3 tasks.py release           # set up, then regenerate assignments/ from solutions/ with nbgrader
     python3 tasks.py student [ASSIGNMENT] [--setup-only]
                                        # the student's side: JupyterLab on assignments/ (or one of them)
@@ -107,7 +107,10 @@ def benchmark(args):
 
 def test(args):
     python = setup()
-    setup_browser()
+    if "--fast" in args:  # the edit-test loop: the tests not marked slow (tests/conftest.py), about a minute
+        args = ["-m", "not slow", *(arg for arg in args if arg != "--fast")]
+    else:
+        setup_browser()
     run(python, "-m", "pytest", *args)
 
 

@@ -1,0 +1,32 @@
+"""Test tiers, marked by module: `python3 tasks.py test --fast` (pytest -m "not slow") runs the fast tier in
+about a minute, for the edit-test loop; `python3 tasks.py test`, and so CI, runs every test.
+
+- slow: runs nbgrader's commands on whole classes, notebooks in Jupyter kernels, JupyterLab and
+  Chromium, or a virtual environment of its own (seconds to minutes a module);
+- nbgrader: runs nbgrader's own commands;
+- browser: drives Chromium.
+"""
+
+import pytest
+
+TIERS = {
+    "test_adversarial_corpus": ("slow",),
+    "test_adversarial_notebooks": ("slow", "nbgrader"),
+    "test_benchmark_script": ("slow",),
+    "test_formgrader": ("slow", "nbgrader", "browser"),
+    "test_grading_round": ("slow", "nbgrader"),
+    "test_jupyterlab": ("slow", "browser"),
+    "test_kernel_confidentiality": ("slow", "nbgrader"),
+    "test_lms_collector": ("nbgrader",),
+    "test_nbgrader_autograde": ("slow", "nbgrader"),
+    "test_nbgrader_workflow": ("slow", "nbgrader"),
+    "test_notebooks": ("slow",),
+    "test_real_class_round": ("slow", "nbgrader"),
+    "test_student_environment": ("slow",),
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for marker in TIERS.get(item.module.__name__, ()):
+            item.add_marker(getattr(pytest.mark, marker))
