@@ -1,5 +1,5 @@
 # Shortcuts for tasks.py, which needs nothing but python3.
-.PHONY: main exercise test setup clean
+.PHONY: main exercise test test-fast setup clean
 
 main:
 	python3 tasks.py main
@@ -15,3 +15,6 @@ setup:
 
 clean:
 	rm -rf .venv .venv-student var .pytest_cache
+
+test-fast:
+	python3 tasks.py test --fast
