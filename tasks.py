@@ -8,6 +8,8 @@
     python3 tasks.py benchmark         # set up, then measure grading and the reference (scripts/benchmark.py)
     python3 tasks.py test [--fast]     # set up, then run the tests (--fast: the fast tier; extra arguments go to pytest)
     python3 tasks.py release           # set up, then regenerate assignments/ from solutions/ with nbgrader
+    python3 tasks.py gradescope [--assignments ID ...]
+                                       # set up, then write a Gradescope autograder bundle per assignment (var/gradescope/)
     python3 tasks.py student [ASSIGNMENT] [--setup-only]
                                        # the student's side: JupyterLab on assignments/ (or one of them)
     python3 tasks.py setup             # set up only
@@ -118,6 +120,10 @@ def release(args):
     run(setup(), "-m", "autograder.release", *args)
 
 
+def gradescope(args):
+    run(setup(), "-m", "autograder.gradescope", "build", *args)
+
+
 def student(args):
     python = setup_student()
     if "--setup-only" in args:
@@ -135,7 +141,10 @@ def run(*command, quiet=False):
         sys.exit(f"failed ({completed.returncode}): {' '.join(str(part) for part in command)}")
 
 
-JOBS = {"setup": lambda args: setup(), "main": main, "exercise": exercise, "benchmark": benchmark, "test": test, "release": release, "student": student}
+JOBS = {
+    "setup": lambda args: setup(), "main": main, "exercise": exercise, "benchmark": benchmark, "test": test, "release": release,
+    "gradescope": gradescope, "student": student,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in JOBS:

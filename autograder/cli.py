@@ -28,7 +28,7 @@ def main(argv=None):
     except OSError as error:
         return _cannot_grade(error)
     # Imported only now, while the worker imports NumPy: a grading's start costs one import, not two in a row.
-    from .course import CourseError
+    from .course import CourseError, load_course
     from .grader import grade
     from .submission import SubmissionError
 
@@ -38,7 +38,8 @@ def main(argv=None):
         return _cannot_grade(error)
     print(f"{report.student} · {report.assignment}")
     print(report.table())
-    for path, content in ((args.json, report.to_dict()), (args.gradescope, report.to_gradescope())):
+    shown = load_course().gradescope
+    for path, content in ((args.json, report.to_dict()), (args.gradescope, report.to_gradescope(shown.visibility, shown.stdout_visibility))):
         if path:
             write_json(path, content)
     return 0

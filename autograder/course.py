@@ -85,6 +85,17 @@ class Timeouts:
 
 
 @dataclass(frozen=True)
+class Gradescope:
+    """What a Gradescope student sees, and when: of each item's test, and of the grader's output."""
+
+    visibility: str = "visible"
+    stdout_visibility: str = "hidden"
+
+
+GRADESCOPE_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")  # Gradescope's own words
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -93,6 +104,7 @@ class Course:
     timeouts: Timeouts
     tolerance: Tolerance
     assignments: tuple
+    gradescope: Gradescope = Gradescope()
 
     def assignment(self, assignment_id):
         for assignment in self.assignments:
@@ -127,7 +139,7 @@ def parse_course(data, source="course.yaml"):
     top = _Node(data, source, "")
     top.keys(required=("course", "assignments"))
     course = top["course"]
-    course.keys(required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"))
+    course.keys(required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"), optional=("gradescope",))
     timeouts = course["timeouts"]
     timeouts.keys(required=("per_call_seconds", "per_submission_seconds"))
     tolerance = _tolerance(course["tolerance"])
@@ -143,7 +155,19 @@ def parse_course(data, source="course.yaml"):
         ),
         tolerance=tolerance,
         assignments=tuple(_assignment(node, tolerance, seen) for node in top["assignments"].elements()),
+        gradescope=_gradescope(course["gradescope"]) if "gradescope" in course else Gradescope(),
     )
+
+
+def _gradescope(node):
+    node.keys(required=(), optional=("visibility", "stdout_visibility"))
+    chosen = {}
+    for key in ("visibility", "stdout_visibility"):
+        if key in node:
+            chosen[key] = node[key].text()
+            if chosen[key] not in GRADESCOPE_VISIBILITIES:
+                raise node[key].error(f"must be one of {', '.join(GRADESCOPE_VISIBILITIES)}; got {chosen[key]!r}")
+    return Gradescope(**chosen)
 
 
 def _assignment(node, default_tolerance, seen):

@@ -86,17 +86,19 @@ class GradeReport:
             "items": [item.to_dict() for item in self.items],
         }
 
-    def to_gradescope(self):
-        """Gradescope's results.json: one test per item."""
+    def to_gradescope(self, visibility="visible", stdout_visibility="hidden"):
+        """Gradescope's results.json: one test per item, each shown to the student as ``visibility`` says."""
         return {
             "score": self.score,
+            "stdout_visibility": stdout_visibility,
             "tests": [
                 {
                     "name": f"{item.id} ({item.equation})",
                     "score": round(item.score, DECIMALS),
                     "max_score": item.max_score,
                     "output": item.student_feedback,
-                    "visibility": "visible",
+                    "visibility": visibility,
+                    "status": "passed" if item.score >= item.max_score else "failed",
                 }
                 for item in self.items
             ],

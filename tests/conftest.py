@@ -14,6 +14,7 @@ TIERS = {
     "test_adversarial_notebooks": ("slow", "nbgrader"),
     "test_benchmark_script": ("slow",),
     "test_formgrader": ("slow", "nbgrader", "browser"),
+    "test_gradescope": ("slow",),
     "test_grading_round": ("slow", "nbgrader"),
     "test_jupyterlab": ("slow", "browser"),
     "test_kernel_confidentiality": ("slow", "nbgrader"),

@@ -38,7 +38,7 @@ def test_the_cli_the_pytest_interface_and_the_library_agree(two_mistakes, tmp_pa
     gradescope = json.loads((tmp_path / "gradescope.json").read_text(encoding="utf-8"))
     assert gradescope["score"] == from_cli["score"]
     assert [t["score"] for t in gradescope["tests"]] == [i["score"] for i in from_cli["items"]]
-    assert set(gradescope["tests"][0]) == {"name", "score", "max_score", "output", "visibility"}
+    assert set(gradescope["tests"][0]) == {"name", "score", "max_score", "output", "visibility", "status"}
 
 
 def test_the_json_has_the_issues_fields(two_mistakes):

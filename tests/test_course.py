@@ -87,6 +87,10 @@ BAD_FILES = {
         r"assignments\[1\]\.items\[2\]: missing required key 'points'",
     ),
     "missing course field": (lambda d: edit(d, ["course", "base_seed"], delete=True), r"course: missing required key 'base_seed'"),
+    "gradescope visibility Gradescope lacks": (
+        lambda d: edit(d, ["course", "gradescope", "visibility"], "always"),
+        r"course\.gradescope\.visibility: must be one of hidden, after_due_date, after_published, visible; got 'always'",
+    ),
     "function source_impl lacks": (
         lambda d: edit(d, ["assignments", 1, "items", 3, "function"], "delta_x"),
         r"assignments\[1\]\.items\[3\]\.function: source_impl has no function 'delta_x'",
