@@ -22,7 +22,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 
-from .nbgrader_course import ROOT
+from .nbgrader_course import ROOT, SUBMITTED
 
 REFERENCE = ROOT / "source_impl"
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|KEY|CREDENTIAL|AUTH|COOKIE|PRIVATE", re.IGNORECASE)
@@ -73,14 +73,15 @@ def leaks(page, own, student, students, reference, environment):
     return found
 
 
-def check_pages(pages, submitted, gradebook_url, environment):
-    """{student: leaks} of the feedback pages ({student: page path}) that leak; submitted(student) is their submission's text."""
+def check_pages(pages, root, assignment, gradebook_url, environment):
+    """{student: leaks} of the assignment's feedback pages ({student: page path}) that leak, in the course folder root."""
     with Gradebook(gradebook_url) as book:
         students = [student.id for student in book.students]
     reference = reference_lines()
     found = {}
     for student, page in sorted(pages.items()):
-        leaked = leaks(Path(page).read_text(encoding="utf-8", errors="replace"), submitted(student), student, students, reference, environment)
+        own = submission_text(root, student, assignment)
+        leaked = leaks(Path(page).read_text(encoding="utf-8", errors="replace"), own, student, students, reference, environment)
         if leaked:
             found[student] = leaked
     return found
@@ -93,7 +94,7 @@ def described(student, leaked):
 def submission_text(root, student, assignment):
     """The text of the student's submitted notebooks, their cells' sources and outputs: what is theirs to see."""
     parts = []
-    for path in sorted((Path(root) / "submitted" / student / assignment).glob("*.ipynb")):
+    for path in sorted((Path(root) / SUBMITTED / student / assignment).glob("*.ipynb")):
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
             parts += _strings(json.loads(text))
@@ -116,9 +117,8 @@ class CheckedReleaseFeedback(ExchangeReleaseFeedback):
     """nbgrader's release_feedback that holds back, and names, every page that leaks."""
 
     def copy_files(self):
-        assignment = self.coursedir.assignment_id
         pages = {Path(page).parent.parent.name: page for page in glob.glob(os.path.join(self.src_path, "*.html"))}
-        found = check_pages(pages, lambda student: submission_text(self.coursedir.root, student, assignment), self.coursedir.db_url, os.environ)
+        found = check_pages(pages, self.coursedir.root, self.coursedir.assignment_id, self.coursedir.db_url, os.environ)
         for student, leaked in found.items():
             self.log.error("not released: %s", described(student, leaked))
         if found:

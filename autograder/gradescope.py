@@ -90,6 +90,7 @@ def student_of(root):
 
 def run(assignment, root):
     """Grade the submission under root into results/results.json, a readable failed test when it cannot be read."""
+    from .cli import write_json
     from .course import CourseError, load_course
     from .grader import grade
     from .sandbox import GraderError
@@ -109,9 +110,7 @@ def run(assignment, root):
             "tests": [{"name": "submission", "score": 0.0, "max_score": points, "output": output, "visibility": "visible", "status": "failed"}],
         }
         print(output)
-    out = Path(root) / "results" / "results.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_json(Path(root) / "results" / "results.json", results)
     return 0
 
 

@@ -222,11 +222,8 @@ class Round:
             parallel_nbgrader.generate_feedback(self.course, assignment, students, self.students, self.jobs)
             self.record.feedback_written(assignment, students)
             pages = {s: self.course.root / FEEDBACK / s / assignment / f"{assignment}.html" for s in students}
-            leaking = feedback_check.check_pages(
-                {s: page for s, page in pages.items() if page.is_file()},
-                lambda student, assignment=assignment: feedback_check.submission_text(self.course.root, student, assignment),
-                f"sqlite:///{self.course.gradebook}", os.environ,
-            )
+            written = {s: page for s, page in pages.items() if page.is_file()}
+            leaking = feedback_check.check_pages(written, self.course.root, assignment, f"sqlite:///{self.course.gradebook}", os.environ)
             for student, leaked in leaking.items():  # the confined kernel should have kept it out: say so loudly
                 self.withheld.append((student, assignment, feedback_check.described(student, leaked)))
                 print(f"    {student} {assignment}: feedback not to release: {self.withheld[-1][2]}", flush=True)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 
 
 def digest(path):
@@ -30,8 +30,8 @@ class RoundRecord:
     def to_grade(self, gradebook, assignment, digests):
         """Those of the students ({student: their notebook's SHA-256}) whose submission is new, changed, or not in the gradebook."""
         recorded = self.entries.get(assignment, {})
-        with Gradebook(f"sqlite:///{gradebook}") as book:
-            in_gradebook = {submission.student_id for submission in book.assignment_submissions(assignment)} if _released(book, assignment) else set()
+        with Gradebook(f"sqlite:///{gradebook}") as book:  # the round released the assignment before
+            in_gradebook = {submission.student_id for submission in book.assignment_submissions(assignment)}
         return [s for s, sha256 in digests.items() if recorded.get(s, {}).get("sha256") != sha256 or s not in in_gradebook]
 
     def needs_feedback(self, assignment, student):
@@ -52,10 +52,3 @@ class RoundRecord:
         aside.write_text(json.dumps(self.entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(aside, self.path)
 
-
-def _released(book, assignment):
-    try:
-        book.find_assignment(assignment)
-        return True
-    except MissingEntry:
-        return False

@@ -29,14 +29,14 @@ ON_ROSTER_BY_ID = ("s1", "s2")
 EARLY, LATE = datetime(2026, 11, 19, 9, 0, 0), datetime(2026, 11, 20, 22, 30, 0)
 
 
-def notebook(assignment=ASSIGNMENT, kind="complete"):
-    """A notebook of the assignment as bytes: complete, with one catalogued mistake, or unfinished."""
+def notebook(assignment=ASSIGNMENT, kind="complete", mistake=MISTAKE):
+    """A notebook of the assignment as bytes: complete, with one catalogued mistake (a MISTAKES key), or unfinished."""
     released = notebook_path("assignments", assignment)
     sources = solution_sources(notebook_path("solutions", assignment))
     if kind == "unfinished":
         sources = {}
     elif kind == "mistake":
-        sources[MISTAKE[0]] = in_notebook(MISTAKES[MISTAKE])
+        sources[mistake[0]] = in_notebook(MISTAKES[mistake])
     return nbformat.writes(filled(released, sources)).encode("utf-8")
 
 

@@ -15,14 +15,13 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-import nbformat
 import pytest
+from lms_downloads import notebook
 from notebooks import notebook_path
 
 from autograder import gradescope
 from autograder.course import GRADESCOPE_VISIBILITIES, load_course
-from simulated_class.mistakes import MISTAKES, in_notebook
-from simulated_class.students import filled, solution_sources
+from simulated_class.mistakes import MISTAKES
 
 ASSIGNMENT = "bp"
 COURSE = load_course()
@@ -70,10 +69,6 @@ def graded(root, name, content):
     return results
 
 
-def notebook_bytes(sources):
-    return nbformat.writes(filled(notebook_path("assignments", ASSIGNMENT), sources)).encode("utf-8")
-
-
 def by_item(results):
     return {test["name"].split(" ")[0]: test["score"] for test in results["tests"]}
 
@@ -90,9 +85,7 @@ def test_the_release_gets_nothing(autograder_root):
 
 
 def test_one_catalogued_mistake_costs_only_its_item_and_its_feedback_names_it(autograder_root):
-    sources = solution_sources(notebook_path("solutions", ASSIGNMENT))
-    sources[MISTAKE[0]] = in_notebook(MISTAKES[MISTAKE])
-    results = graded(autograder_root, "submission.ipynb", notebook_bytes(sources))
+    results = graded(autograder_root, "submission.ipynb", notebook(ASSIGNMENT, "mistake", MISTAKE))
     lost = {item for item, score in by_item(results).items() if score < POINTS[item]}
     assert lost == {MISTAKE[0]}
     mistaken = next(test for test in results["tests"] if test["name"].startswith(MISTAKE[0]))
