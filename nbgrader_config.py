@@ -24,6 +24,8 @@ c.CourseDirectory.course_id = COURSE.id
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'var' / 'gradebook.db'}"
+# What a student finds in a derivation cell (a "Manually graded answer"): both languages, as every cell
+c.ClearSolutions.text_stub = "在这里用文字和公式写出你的推导或回答（公式写在 $...$ 中）。\n\nWrite your derivation or answer here, in words and formulas (between $...$)."
 (ROOT / "var").mkdir(exist_ok=True)  # sqlite creates the gradebook, not its folder: a fresh clone has none
 # The first graded cell grades the whole notebook, out of process: nbgrader's 30 s cell limit
 # would cut a slow submission short, so a cell may take as long as that grading may.
