@@ -20,7 +20,7 @@ from autograder.nbgrader_course import nbgrader_environment
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_FILES = [
     ROOT / "student" / name
-    for name in ("selfcheck.py", "comparison.py", "notebook_functions.py", "test_selfcheck.py", "pytest.ini", "requirements.txt")
+    for name in ("selfcheck.py", "comparison.py", "notebook_functions.py", "figures.py", "test_selfcheck.py", "pytest.ini", "requirements.txt")
 ]
 DATA_FILES = {"bp": [ROOT / "source_impl" / "data" / "watermelon3_0.csv"]}
 
