@@ -6,6 +6,11 @@ The public cases in public_cases.json are small, fixed and public by design; the
 use other, hidden cases. Whether a result is right is decided by comparison.py beside this
 file, the same comparison the hidden grader uses: a result that passes a case here passes
 the same case there. Needs nothing beyond NumPy.
+
+Two gradient checks compare a gradient you derived with centred finite differences of your own loss:
+
+    selfcheck.bp_gradient_check(forward, squared_error, gradients)   # one line per block v, γ, w, θ
+    selfcheck.perceptron_gradient_check(perceptron_loss, perceptron_gradient)
 """
 
 import copy
@@ -131,18 +136,322 @@ def _failing_helpers(name, function, cases_file):
 
 def run_capstone(body):
     """Run a capstone cell's body; if a function it needs is unfinished, say which instead of failing."""
-    if os.environ.get("NBGRADER_EXECUTION") in ("autograde", "validate"):
+    if _nbgrader_is_running():
         print("(skipped while nbgrader grades or validates)")
         return None
     try:
         return body()
     except NotImplementedError:
-        frame = sys.exc_info()[2]
-        while frame.tb_next is not None:
-            frame = frame.tb_next
-        name = frame.tb_frame.f_code.co_name
-        print(f"… 这一部分需要先完成 {name} / This part needs {name}, which is not implemented yet.")
+        print(_unfinished_message(sys.exc_info()[2]))
         return None
+
+
+def _nbgrader_is_running():
+    """True while nbgrader grades or validates: a warning printed then would zero a graded cell."""
+    return os.environ.get("NBGRADER_EXECUTION") in ("autograde", "validate")
+
+
+def _unfinished_message(traceback):
+    """Which function raised NotImplementedError: the innermost frame, the stub itself."""
+    while traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    name = traceback.tb_frame.f_code.co_name
+    return f"… 这一部分需要先完成 {name} / This part needs {name}, which is not implemented yet."
+
+
+# Gradient checks: your analytic gradient against centred finite differences of YOUR OWN loss.
+# They hold no forward pass and no gradient formula: they only compare two sets of numbers.
+
+GRADIENT_STEP = 1e-5  # centred differences err by ~h² (curvature) and ~1e-16/h (rounding): both far below 1e-7
+AGREES_BELOW = 1e-7  # relative errors
+SUSPICIOUS_UP_TO = 1e-3
+INDENT = "    "
+GRADIENT_CHECK_SKIPPED = "(梯度检验在 nbgrader 评分或验证时跳过 / gradient check skipped while nbgrader grades or validates)"
+
+BlockNotes = namedtuple("BlockNotes", "label sign_note hint")  # sign_note and hint: (Chinese, English)
+_OUTPUT_LAYER_HINT = ("链式法则的每个因子都在吗？", "is every factor of the chain rule there?")
+_HIDDEN_LAYER_HINT = (
+    "因子都在吗？对每个输出 j 求和了吗？w 是更新前的吗？",
+    "every factor there, summed over every output j, with w before its update?",
+)
+BP_BLOCKS = {
+    "v": BlockNotes("∂E/∂v", ("g、e 是负梯度", "g and e are negative gradients"), _HIDDEN_LAYER_HINT),
+    "gamma": BlockNotes("∂E/∂γ", ("阈值是减去的", "thresholds are subtracted"), _HIDDEN_LAYER_HINT),
+    "w": BlockNotes("∂E/∂w", ("g、e 是负梯度", "g and e are negative gradients"), _OUTPUT_LAYER_HINT),
+    "theta": BlockNotes("∂E/∂θ", ("阈值是减去的", "thresholds are subtracted"), _OUTPUT_LAYER_HINT),
+}
+PERCEPTRON_BLOCK = BlockNotes(
+    "∂L/∂ŵ", ("梯度指向 L 增大的方向", "the gradient points where L grows"), ("对哪些点求和？", "which points does the sum run over?")
+)
+
+
+def bp_gradient_check(forward, squared_error, gradients, seed=0):
+    """Print, per block v, γ, w, θ, how far your ``gradients`` is from finite differences of your E_k.
+
+    The network is small and random (``numpy.random.default_rng(seed)``): d=3 inputs, q=4 hidden,
+    l=2 outputs, every weight and threshold in (−1, 1), so that no sigmoid saturates; one sample
+    x (d,) and y (l,) in (0, 1). E_k is ``squared_error(forward(x, *params)[1], y)``: YOUR functions.
+
+    Parameters
+    ----------
+    forward : your forward(x, v, gamma, w, theta) -> (b (q,), y_hat (l,))
+    squared_error : your squared_error(y_hat (l,), y (l,)) -> E_k, one number
+    gradients : your gradients(x (d,), y (l,), params Params) -> ∂E_k/∂v (d, q), ∂E_k/∂γ (q,),
+        ∂E_k/∂w (q, l), ∂E_k/∂θ (l,): a Params, tuple or list in this order, or a dict with
+        the keys v, gamma, w, theta
+    seed : int
+
+    Returns
+    -------
+    dict {"v", "gamma", "w", "theta": relative error, or None where it could not be computed},
+    or None when the check could not run (it says which function is unfinished or failed)
+    """
+    if _nbgrader_is_running():
+        print(GRADIENT_CHECK_SKIPPED)
+        return None
+    rng = np.random.default_rng(seed)
+    d, q, l = 3, 4, 2
+    params = Params(*(rng.uniform(-1, 1, shape) for shape in ((d, q), q, (q, l), l)))
+    x, y = rng.uniform(-1, 1, d), rng.uniform(0.1, 0.9, l)
+
+    def error_with(name, block):
+        y_hat = forward(x.copy(), *(part.copy() for part in params._replace(**{name: block})))[1]
+        return _one_number(squared_error(y_hat, y.copy()), "squared_error")
+
+    def compute():
+        numerical = {
+            name: _numerical_gradient(lambda block: error_with(name, block), part) for name, part in params._asdict().items()
+        }
+        return numerical, gradients(x.copy(), y.copy(), Params(*(part.copy() for part in params)))
+
+    print(_bilingual(
+        f"BP 梯度检验（seed {seed}，d={d} q={q} l={l}）：你的 gradients 对比你的 E_k 的中心差分",
+        f"BP gradient check (seed {seed}, d={d} q={q} l={l}): your gradients vs centred differences of your E_k",
+    ))
+    computed = _call_student(compute, (forward, squared_error, gradients))
+    if computed is None:
+        return None
+    numerical, result = computed
+    analytic = _four_blocks(result)
+    if analytic is None:
+        got = type(result).__name__
+        print(f"✗ gradients 应返回 (v, γ, w, θ) 四块 / gradients should return the four blocks (v, γ, w, θ), not {got}")
+        return None
+    errors = {}
+    for name, notes in BP_BLOCKS.items():
+        errors[name], mark, explanation = _verdict(analytic[name], numerical[name], notes)
+        print(_block_line(mark, notes.label, numerical[name].shape, errors[name], explanation))
+    return errors
+
+
+def perceptron_gradient_check(perceptron_loss, perceptron_gradient, seed=0):
+    """Print how far your ``perceptron_gradient`` is from finite differences of your ``perceptron_loss``.
+
+    The data set is small and random (``numpy.random.default_rng(seed)``): m=8 samples of n=2
+    features with the constant 1 appended, X_hat (8, 3); a random ŵ (3,) misclassifies some
+    samples and not others; no sample lies within 1e-3 of the hyperplane. L is piecewise linear in
+    ŵ, so there the finite difference equals the gradient.
+
+    Parameters
+    ----------
+    perceptron_loss : your perceptron_loss(w_hat (n+1,), X_hat (m, n+1), y (m,)) -> L, one number
+    perceptron_gradient : your perceptron_gradient(w_hat (n+1,), X_hat (m, n+1), y (m,)) -> (n+1,)
+    seed : int
+
+    Returns
+    -------
+    dict {"w_hat": relative error, or None if it could not be computed},
+    or None when the check could not run (it says which function is unfinished or failed)
+    """
+    if _nbgrader_is_running():
+        print(GRADIENT_CHECK_SKIPPED)
+        return None
+    w_hat, X_hat, y = _small_perceptron_problem(np.random.default_rng(seed))
+
+    def numerical_on(rows):
+        def loss_of(w):
+            return _one_number(perceptron_loss(w, X_hat[rows].copy(), y[rows].copy()), "perceptron_loss")
+
+        return _numerical_gradient(loss_of, w_hat)
+
+    def compute():
+        return numerical_on(slice(None)), perceptron_gradient(w_hat.copy(), X_hat.copy(), y.copy())
+
+    def counted_outside_M():
+        """Numbers (from 1) of the samples whose own loss is flat in ŵ but whose own gradient is not 0."""
+        samples = range(len(y))
+        own_gradients = [np.asarray(perceptron_gradient(w_hat.copy(), X_hat[[i]], y[[i]]), dtype=float) for i in samples]
+        return [i + 1 for i in samples if np.any(own_gradients[i]) and not np.any(numerical_on([i]))]
+
+    print(_bilingual(
+        f"感知机梯度检验（seed {seed}，m={len(y)}）：L 分段线性，样本都离超平面足够远，中心差分就等于梯度",
+        f"perceptron gradient check (seed {seed}, m={len(y)}): L is piecewise linear and no sample is near "
+        "the hyperplane, so the centred difference equals the gradient",
+    ))
+    computed = _call_student(compute, (perceptron_loss, perceptron_gradient))
+    if computed is None:
+        return None
+    numerical, analytic = computed
+    error, mark, explanation = _verdict(analytic, numerical, PERCEPTRON_BLOCK)
+    if error is not None and error > SUSPICIOUS_UP_TO:
+        counted = _call_student(counted_outside_M, (perceptron_loss, perceptron_gradient))
+        if counted is None:
+            return None
+        if counted:
+            numbers = ", ".join(map(str, counted))
+            explanation = (
+                f"样本 {numbers} 分类正确（它们的损失与 ŵ 无关），梯度却算了它们：只对 M 求和",
+                f"samples {numbers} are classified right (their loss is flat) yet count in your gradient: sum over M only",
+            )
+    print(_block_line(mark, PERCEPTRON_BLOCK.label, numerical.shape, error, explanation))
+    return {"w_hat": error}
+
+
+def _small_perceptron_problem(rng):
+    """ŵ (3,), X_hat (8, 3) with a last column of 1, and labels y (8,) of 0/1.
+
+    Three samples are labelled against their side of the hyperplane and five with it: whichever
+    side a model calls 1, both M and the rest are non-empty. Every sample is at least 1e-3 from the
+    hyperplane and |ŵᵀx̂| ≥ 1e-3, a hundred steps h: no finite difference moves one across.
+    """
+    while True:
+        w_hat = rng.uniform(-1, 1, 3)
+        X_hat = np.hstack([rng.uniform(-1, 1, (8, 2)), np.ones((8, 1))])
+        scores = X_hat @ w_hat
+        if np.all(np.abs(scores) >= 1e-3 * max(1.0, np.linalg.norm(w_hat[:-1]))):
+            break
+    side = scores > 0
+    against_their_side = rng.permutation(np.arange(8) < 3)
+    return w_hat, X_hat, np.where(against_their_side, ~side, side).astype(int)
+
+
+def _numerical_gradient(loss_of, block):
+    """(loss_of(block + h eᵢ) − loss_of(block − h eᵢ)) / 2h for every entry i of ``block``: an array of its shape."""
+    gradient = np.zeros(block.shape)
+    for index in np.ndindex(block.shape):
+        step = np.zeros(block.shape)
+        step[index] = GRADIENT_STEP
+        gradient[index] = (loss_of(block + step) - loss_of(block - step)) / (2 * GRADIENT_STEP)
+    return gradient
+
+
+def _one_number(value, name):
+    """``value`` as a float: a loss of several entries or of no number cannot be differenced."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.size != 1:
+        got = type(value).__name__ if array is None else f"shape {array.shape}"
+        raise ValueError(f"{name} should return one number, got {got}")
+    return float(array.item())
+
+
+def _four_blocks(result):
+    """The student's gradients as {name: block} from a Params, tuple, list or dict; None if it is none of those."""
+    if isinstance(result, dict):
+        return {name: result.get(name) for name in Params._fields}
+    if isinstance(result, (tuple, list)) and len(result) == len(Params._fields):
+        return dict(zip(Params._fields, result))
+    return None
+
+
+def _call_student(compute, functions):
+    """compute(), or None after one line saying which of the student's ``functions`` is unfinished or failed."""
+    try:
+        return compute()
+    except NotImplementedError:
+        print(_unfinished_message(sys.exc_info()[2]))
+    except Exception as error:  # the student's code may fail in any way: say how, in one line
+        name = _first_called(sys.exc_info()[2], functions)
+        who = f"：{name} 出错 / the check stopped: {name} raised" if name else " / the check stopped:"
+        line = f"✗ 梯度检验中断{who} {type(error).__name__}: {error}".replace("\n", " ")
+        print(line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 1] + "…")
+    return None
+
+
+def _first_called(traceback, functions):
+    """The name of the first of ``functions`` on the way from the checker down to the error; None if none is."""
+    names = {getattr(function, "__code__", None): getattr(function, "__name__", None) for function in functions}
+    while traceback is not None:
+        if traceback.tb_frame.f_code in names:
+            return names[traceback.tb_frame.f_code]
+        traceback = traceback.tb_next
+    return None
+
+
+def _verdict(analytic, numerical, notes):
+    """(relative error or None, mark, (Chinese, English) meaning) of one analytic block against the numerical one."""
+    if analytic is None:
+        return None, "✗", ("缺少这一块", "this block is missing")
+    try:
+        array = np.asarray(analytic)
+    except (TypeError, ValueError):  # ragged nested lists
+        array = None
+    if array is None or array.dtype.kind not in comparison.REAL_KINDS:
+        return None, "✗", ("不是数值数组", f"not an array of numbers: {type(analytic).__name__}")
+    analytic = array.astype(float)
+    if analytic.shape != numerical.shape:
+        if analytic.ndim == 2 and analytic.shape == numerical.shape[::-1]:
+            return None, "✗", (
+                f"形状 {analytic.shape} 是 {numerical.shape} 的转置",
+                f"transposed: shape {analytic.shape} for {numerical.shape}; w is (q, l), v is (d, q)",
+            )
+        return None, "✗", (
+            f"形状应为 {numerical.shape}，得到 {analytic.shape}",
+            f"wrong shape: expected {numerical.shape}, got {analytic.shape}",
+        )
+    if not np.all(np.isfinite(analytic)):
+        return None, "✗", ("含 NaN 或 inf", "holds NaN or inf")
+    if not np.all(np.isfinite(numerical)):
+        return None, "✗", ("你的损失在这里给出 NaN 或 inf", "your loss gives NaN or inf here: no difference to compare with")
+    error = _relative_error(analytic, numerical)
+    if error < AGREES_BELOW:
+        return error, "✓", ("一致", "agrees")
+    if error <= SUSPICIOUS_UP_TO:
+        return error, "?", ("可疑：差别超出了舍入误差", "suspicious: more than rounding error")
+    return error, "✗", _recognised_mistake(analytic, numerical, notes)
+
+
+def _recognised_mistake(analytic, numerical, notes):
+    """What a wrong block looks like: all 0, the opposite, a multiple, right signs only, or just different."""
+    if not np.any(analytic):
+        return "解析梯度全为 0，数值梯度不是：漏了一项？", "analytic all 0 where numerical is not: a term missing?"
+    if _relative_error(analytic, -numerical) <= SUSPICIOUS_UP_TO:
+        return f"解析 ≈ −数值：符号反了（{notes.sign_note[0]}）", f"analytic ≈ −numerical: flipped sign ({notes.sign_note[1]})"
+    if np.any(numerical):
+        ratio = float(analytic.ravel() @ numerical.ravel() / (numerical.ravel() @ numerical.ravel()))
+        if _relative_error(analytic, ratio * numerical) <= SUSPICIOUS_UP_TO:
+            return (
+                f"解析 ≈ {ratio:.3g} × 数值：多了或少了一个因子（η？½？）",
+                f"analytic ≈ {ratio:.3g} × numerical: a factor such as η or ½ missing or extra",
+            )
+        if analytic.size > 1 and np.all(np.sign(analytic) == np.sign(numerical)):
+            return f"符号都对，各元素却差不同的倍数：{notes.hint[0]}", f"right signs, entries off by different factors: {notes.hint[1]}"
+    return f"数值不符：{notes.hint[0]}", f"values differ: {notes.hint[1]}"
+
+
+def _relative_error(analytic, numerical):
+    """‖analytic − numerical‖ / (‖analytic‖ + ‖numerical‖), and 0 when both are 0."""
+    scale = np.linalg.norm(analytic) + np.linalg.norm(numerical)
+    return 0.0 if scale == 0 else float(np.linalg.norm(analytic - numerical) / scale)
+
+
+def _block_line(mark, label, shape, error, meaning):
+    """One block's report: mark, block, shape, relative error and its (Chinese, English) meaning."""
+    shown = "—" if error is None else f"{error:.1e}"
+    return _bilingual(f"{mark} {label} {str(shape):<6} 相对误差 relative error {shown:<7}  {meaning[0]}", meaning[1])
+
+
+def _bilingual(chinese, english):
+    """``chinese / english`` on one line if it fits in LINE_WIDTH, else the English half on lines of its own."""
+    line = f"{chinese} / {english}"
+    if len(line) <= LINE_WIDTH:
+        return line
+    return "\n".join([
+        textwrap.fill(f"{chinese} /", LINE_WIDTH, subsequent_indent=INDENT),
+        textwrap.fill(english, LINE_WIDTH, initial_indent=INDENT, subsequent_indent=INDENT),
+    ])
 
 
 def _decode(value):

@@ -1,0 +1,284 @@
+"""The students' gradient checkers (selfcheck.bp_gradient_check, perceptron_gradient_check): the reference's
+gradients agree in every block; a real mistake is caught and named; an unfinished or crashing function is
+named in one line; nothing runs while nbgrader grades; and the finite differences are of the student's own
+forward pass, not of one built into the file."""
+
+import importlib.util
+import re
+
+import numpy as np
+import pytest
+from notebooks import ROOT
+
+import source_impl as ref
+
+SELFCHECK = ROOT / "student" / "selfcheck.py"
+BLOCKS = ("v", "gamma", "w", "theta")
+
+
+def load_selfcheck():
+    spec = importlib.util.spec_from_file_location("selfcheck", SELFCHECK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+selfcheck = load_selfcheck()
+
+
+@pytest.fixture(autouse=True)
+def outside_nbgrader(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+
+def printed(capsys):
+    """What the checker printed, after checking that every line fits in the self-check's width."""
+    out = capsys.readouterr().out
+    too_long = [line for line in out.splitlines() if len(line) > selfcheck.LINE_WIDTH]
+    assert not too_long, too_long
+    return out
+
+
+def reference_gradients(x, y, params, forward=ref.forward, output_scale=1.0, w_for_e=None, sum_over_j=True):
+    """∂E_k/∂(v, γ, w, θ) from the reference's g, e and Δ's: every Δ is −η times the partial derivative.
+
+    output_scale multiplies g (a forward pass ŷ = f(s(β − θ)) has g scaled by s); w_for_e replaces the w
+    that e is computed from; sum_over_j=False keeps e's terms per output j, shape (q, l).
+    """
+    b, y_hat = forward(x, *params)
+    g = output_scale * ref.output_gradient(y_hat, y)
+    w = params.w if w_for_e is None else w_for_e(params.w, g, b)
+    e = ref.hidden_gradient(b, w, g) if sum_over_j else ref.db_dalpha(b)[:, None] * w * g
+    return ref.Params(v=-ref.delta_v(1.0, e, x), gamma=-ref.delta_gamma(1.0, e), w=-ref.delta_w(1.0, g, b), theta=-ref.delta_theta(1.0, g))
+
+
+def with_block(name, change, **options):
+    """The reference's gradients with one block changed."""
+
+    def gradients(x, y, params):
+        blocks = reference_gradients(x, y, params, **options)
+        return blocks._replace(**{name: change(getattr(blocks, name))})
+
+    return gradients
+
+
+def g_without_the_sigmoid_derivative(x, y, params):
+    b, y_hat = ref.forward(x, *params)
+    g = ref.output_gradient(y_hat, y) / ref.dyhat_dbeta(y_hat)
+    e = ref.hidden_gradient(b, params.w, g)
+    return ref.Params(-ref.delta_v(1.0, e, x), -ref.delta_gamma(1.0, e), -ref.delta_w(1.0, g, b), -ref.delta_theta(1.0, g))
+
+
+AGREES = "一致 / agrees"
+BP_MISTAKES = {
+    # mistake: (gradients, {block: pattern of its line}); the blocks not named must agree
+    "theta with a flipped sign": (
+        with_block("theta", np.negative),
+        {"theta": r"^✗ ∂E/∂θ \(2,\) .*1\.0e\+00 .*符号反了（阈值是减去的） / analytic ≈ −numerical: flipped sign \(thresholds are subtracted\)"},
+    ),
+    "w transposed": (with_block("w", np.transpose), {"w": r"^✗ ∂E/∂w \(4, 2\) .* — .* / transposed: shape \(2, 4\) for \(4, 2\); w is \(q, l\)"}),
+    "delta_w returned for dE/dw": (
+        with_block("w", lambda dE_dw: -0.1 * dE_dw),
+        {"w": r"analytic ≈ -0\.1 × numerical: a factor such as η or ½ missing or extra"},
+    ),
+    "a half left out of dE/dv": (with_block("v", lambda dE_dv: 2 * dE_dv), {"v": r"analytic ≈ 2 × numerical: a factor such as η or ½"}),
+    "a term missing from dE/dgamma": (with_block("gamma", np.zeros_like), {"gamma": r"analytic all 0 where numerical is not: a term missing\?"}),
+    "g without yhat(1 - yhat)": (
+        g_without_the_sigmoid_derivative,
+        {
+            "v": r"^✗ ∂E/∂v",
+            "gamma": r"^✗ ∂E/∂γ",
+            "w": r"right signs, entries off by different factors: is every factor of the chain rule there\?",
+            "theta": r"right signs, entries off by different factors: is every factor of the chain rule there\?",
+        },
+    ),
+    "e without the sum over j": (
+        lambda x, y, params: reference_gradients(x, y, params, sum_over_j=False),
+        {"v": r"wrong shape: expected \(3, 4\), got \(3, 8\)", "gamma": r"wrong shape: expected \(4,\), got \(4, 2\)"},
+    ),
+    "e with w already updated": (
+        lambda x, y, params: reference_gradients(x, y, params, w_for_e=lambda w, g, b: w + ref.delta_w(0.5, g, b)),
+        {"v": r"^✗ ∂E/∂v .*with w before its update\?$", "gamma": r"^✗ ∂E/∂γ .*with w before its update\?$"},
+    ),
+}
+
+
+def block_reports(out):
+    """{block name: its report, its wrapped lines joined again by a space}, from the checker's output."""
+    reports, current = {}, None
+    labels = {"∂E/∂v": "v", "∂E/∂γ": "gamma", "∂E/∂w": "w", "∂E/∂θ": "theta", "∂L/∂ŵ": "w_hat"}
+    for line in out.splitlines():
+        label = line[2:7]
+        if line[:1] in "✓?✗" and label in labels:
+            current = labels[label]
+            reports[current] = line
+        elif current and line.startswith(selfcheck.INDENT):
+            reports[current] += " " + line.strip()
+    return reports
+
+
+def test_the_references_gradients_agree_in_every_block(capsys):
+    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, reference_gradients)
+    reports = block_reports(printed(capsys))
+    assert set(errors) == set(BLOCKS) and all(errors[name] < 1e-7 for name in BLOCKS), errors
+    assert list(reports) == list(BLOCKS)
+    for name, shape in zip(BLOCKS, ("(3, 4)", "(4,)", "(4, 2)", "(2,)")):
+        assert reports[name].startswith(f"✓ {selfcheck.BP_BLOCKS[name].label} {shape}") and reports[name].endswith(AGREES)
+
+
+@pytest.mark.parametrize("to_container", [tuple, list, lambda blocks: blocks._asdict()], ids=["tuple", "list", "dict"])
+def test_the_gradients_may_come_in_a_tuple_a_list_or_a_dict(capsys, to_container):
+    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, lambda *args: to_container(reference_gradients(*args)))
+    assert all(errors[name] < 1e-7 for name in BLOCKS), printed(capsys)
+
+
+def test_gradients_that_are_not_four_blocks_get_one_line_saying_what_to_return(capsys):
+    assert selfcheck.bp_gradient_check(ref.forward, ref.squared_error, lambda *args: 0.0) is None
+    out = printed(capsys)
+    assert out.splitlines()[-1] == "✗ gradients 应返回 (v, γ, w, θ) 四块 / gradients should return the four blocks (v, γ, w, θ), not float"
+
+
+@pytest.mark.parametrize("mistake", BP_MISTAKES)
+def test_a_wrong_block_is_caught_and_its_mistake_named(capsys, mistake):
+    gradients, wrong = BP_MISTAKES[mistake]
+    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, gradients)
+    reports = block_reports(printed(capsys))
+    for name in BLOCKS:
+        if name in wrong:
+            assert errors[name] is None or errors[name] > 1e-3, (name, errors)
+            assert reports[name].startswith("✗") and re.search(wrong[name], reports[name]), reports[name]
+        else:
+            assert errors[name] < 1e-7 and reports[name].endswith(AGREES), reports[name]
+
+
+def test_a_block_off_by_more_than_rounding_is_suspicious_not_wrong(capsys):
+    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, with_block("theta", lambda dE_dtheta: dE_dtheta * (1 + 1e-5)))
+    assert 1e-7 < errors["theta"] < 1e-3
+    assert block_reports(printed(capsys))["theta"].endswith("可疑：差别超出了舍入误差 / suspicious: more than rounding error")
+
+
+def test_a_block_that_cannot_be_compared_says_why_and_has_no_relative_error(capsys):
+    def gradients(x, y, params):
+        blocks = reference_gradients(x, y, params)._asdict()
+        return {"v": np.full((3, 4), np.nan), "gamma": [str(entry) for entry in blocks["gamma"]], "w": blocks["w"]}
+
+    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, gradients)
+    reports = block_reports(printed(capsys))
+    assert errors["v"] is errors["gamma"] is errors["theta"] is None and errors["w"] < 1e-7
+    assert reports["v"].endswith("含 NaN 或 inf / holds NaN or inf")
+    assert reports["gamma"].endswith("不是数值数组 / not an array of numbers: list")
+    assert reports["theta"].endswith("缺少这一块 / this block is missing")
+
+
+def test_a_loss_that_gives_nan_leaves_nothing_to_compare(capsys):
+    errors = selfcheck.bp_gradient_check(ref.forward, lambda y_hat, y: float("nan"), reference_gradients)
+    assert all(errors[name] is None for name in BLOCKS)
+    assert block_reports(printed(capsys))["w"].endswith("your loss gives NaN or inf here: no difference to compare with")
+
+
+def steep_forward(x, v, gamma, w, theta):
+    """A student's own network, deliberately not the book's: ŷ = f(2(β − θ))."""
+    b, _ = ref.forward(x, v, gamma, w, theta)
+    return b, ref.sigmoid(2 * (b @ w - theta))
+
+
+def test_the_finite_differences_are_of_the_students_own_forward_pass(capsys):
+    # gradients consistent with the student's forward agree; the book's gradients do not: the checker
+    # holds no forward pass of its own, so it cannot give away the book's
+    def steep_gradients(x, y, params):
+        return reference_gradients(x, y, params, forward=steep_forward, output_scale=2.0)
+
+    errors = selfcheck.bp_gradient_check(steep_forward, ref.squared_error, steep_gradients)
+    assert all(errors[name] < 1e-7 for name in BLOCKS), printed(capsys)
+    errors = selfcheck.bp_gradient_check(steep_forward, ref.squared_error, reference_gradients)
+    assert all(errors[name] > 1e-3 for name in BLOCKS), printed(capsys)
+    errors = selfcheck.bp_gradient_check(ref.forward, lambda y_hat, y: 2 * ref.squared_error(y_hat, y), reference_gradients)
+    assert "analytic ≈ 0.5 × numerical" in block_reports(printed(capsys))["theta"], "the student's own squared_error is used too"
+
+
+def test_selfcheck_holds_no_forward_pass_and_no_gradient_formula():
+    source = SELFCHECK.read_text(encoding="utf-8")
+    for closed_form in ("exp(", "tanh(", "expit", "outer(", "* (1 -", "*(1-"):
+        assert closed_form not in source, closed_form
+
+
+def test_the_references_perceptron_gradient_agrees(capsys):
+    errors = selfcheck.perceptron_gradient_check(ref.perceptron_loss, ref.perceptron_gradient)
+    out = printed(capsys)
+    assert errors["w_hat"] < 1e-7, out
+    assert "L is piecewise linear" in out and block_reports(out)["w_hat"].startswith("✓ ∂L/∂ŵ (3,)")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_perceptron_problem_has_misclassified_and_right_samples_none_near_the_hyperplane(seed):
+    w_hat, X_hat, y = selfcheck._small_perceptron_problem(np.random.default_rng(seed))
+    assert X_hat.shape == (8, 3) and np.all(X_hat[:, -1] == 1) and set(np.unique(y)) <= {0, 1}
+    assert 0 < np.sum(ref.perceptron_predict(w_hat, X_hat) != y) < 8
+    assert min(ref.distance_to_hyperplane(w_hat[:-1], w_hat[-1], x[:-1]) for x in X_hat) >= 1e-3
+
+
+def gradient_over_all_points(w_hat, X_hat, y):
+    """The sum over every point of the factor that M's points get, 1 − 2y (= ŷ − y on M), times x̂."""
+    return (1.0 - 2.0 * np.asarray(y, dtype=float)) @ X_hat
+
+
+def test_a_perceptron_gradient_summed_over_all_points_names_the_points_outside_M(capsys):
+    errors = selfcheck.perceptron_gradient_check(ref.perceptron_loss, gradient_over_all_points)
+    w_hat, X_hat, y = selfcheck._small_perceptron_problem(np.random.default_rng(0))
+    right = ", ".join(str(i + 1) for i in np.flatnonzero(ref.perceptron_predict(w_hat, X_hat) == y))
+    assert errors["w_hat"] > 1e-3
+    report = block_reports(printed(capsys))["w_hat"]
+    assert report.startswith("✗") and f"samples {right} are classified right" in report and "sum over M only" in report
+
+
+def test_a_perceptron_gradient_with_a_flipped_sign_is_named(capsys):
+    errors = selfcheck.perceptron_gradient_check(ref.perceptron_loss, lambda *args: -ref.perceptron_gradient(*args))
+    assert errors["w_hat"] == pytest.approx(1.0)
+    assert "analytic ≈ −numerical: flipped sign (the gradient points where L grows)" in block_reports(printed(capsys))["w_hat"]
+
+
+def test_an_unfinished_function_is_named_and_nothing_raises(capsys):
+    def hidden_gradient(b, w, g):
+        raise NotImplementedError()
+
+    def gradients(x, y, params):
+        b, y_hat = ref.forward(x, *params)
+        g = ref.output_gradient(y_hat, y)
+        return hidden_gradient(b, params.w, g)
+
+    def perceptron_loss(w_hat, X_hat, y):
+        raise NotImplementedError()
+
+    assert selfcheck.bp_gradient_check(ref.forward, ref.squared_error, gradients) is None
+    assert printed(capsys).splitlines()[-1] == "… 这一部分需要先完成 hidden_gradient / This part needs hidden_gradient, which is not implemented yet."
+    assert selfcheck.perceptron_gradient_check(perceptron_loss, ref.perceptron_gradient) is None
+    assert "This part needs perceptron_loss, which is not implemented yet." in printed(capsys)
+
+
+def test_a_crash_is_reported_in_one_line_naming_the_function(capsys):
+    def forward(x, v, gamma, w, theta):
+        raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0 " * 3)
+
+    assert selfcheck.bp_gradient_check(forward, ref.squared_error, reference_gradients) is None
+    header, line = printed(capsys).rstrip("\n").split("\n")[-2:]
+    assert header.startswith("    BP gradient check")
+    assert line.startswith("✗ 梯度检验中断：forward 出错 / the check stopped: forward raised ValueError: matmul: Input")
+    assert line.endswith("…")
+
+
+def test_a_loss_of_several_numbers_stops_the_check_with_one_line(capsys):
+    assert selfcheck.bp_gradient_check(ref.forward, lambda y_hat, y: (y_hat - y) ** 2, reference_gradients) is None
+    last = printed(capsys).splitlines()[-1]
+    assert last == "✗ 梯度检验中断 / the check stopped: ValueError: squared_error should return one number, got shape (2,)"
+
+
+@pytest.mark.parametrize("execution", ["autograde", "validate"])
+def test_nothing_is_called_while_nbgrader_grades_or_validates(capsys, monkeypatch, execution):
+    # a warning from the student's code would land on stderr, and nbgrader would zero the cell
+    def called(*args):
+        raise AssertionError("called while nbgrader runs")
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", execution)
+    assert selfcheck.bp_gradient_check(called, called, called) is None
+    assert selfcheck.perceptron_gradient_check(called, called) is None
+    assert printed(capsys) == 2 * f"{selfcheck.GRADIENT_CHECK_SKIPPED}\n"
