@@ -128,6 +128,51 @@ def test_a_capstone_names_the_unfinished_function_instead_of_failing(capsys, mon
     assert selfcheck.run_capstone(lambda: 42) == 42
 
 
+def notebook_namespace(source):
+    """The functions a notebook's cells define, in one namespace, as a kernel holds them."""
+    namespace = {"np": np, "source_impl": source_impl}
+    exec(source, namespace)
+    return namespace
+
+
+CAPSTONE = """
+from source_impl import augment, perceptron_delta, perceptron_predict as reference_predict
+
+def perceptron_predict(w_hat, X_hat):
+    return PREDICT(w_hat, X_hat)
+
+def train_perceptron(X_hat, y, w_hat0, eta, max_epochs):
+    w_hat, mistakes_per_epoch = np.array(w_hat0, dtype=float), []
+    for _ in range(max_epochs):
+        mistakes_per_epoch.append(0)
+        for x, t in zip(X_hat, y):
+            if perceptron_predict(w_hat, x) != t:
+                w_hat = w_hat + perceptron_delta(w_hat, x, t, eta)
+                mistakes_per_epoch[-1] += 1
+        if mistakes_per_epoch[-1] == 0:
+            break
+    return w_hat, mistakes_per_epoch
+
+def gates():
+    return train_perceptron(augment(np.eye(2)), np.array([0, 1]), np.zeros(3), 0.1, 5)[0]
+"""
+
+
+@pytest.mark.parametrize("predict, warned", [("reference_predict", False), ("lambda w, X: 1 - reference_predict(w, X)", True)])
+def test_a_capstone_says_above_its_result_which_function_it_uses_fails_its_self_check(capsys, monkeypatch, predict, warned):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    namespace = notebook_namespace(CAPSTONE.replace("PREDICT", predict))
+    result = selfcheck.run_capstone(lambda: namespace["gates"](), cases_file("perceptron"))
+    assert result is None or len(result) == 3
+    # the lambda reaches perceptron_predict through gates and train_perceptron
+    assert selfcheck.run_capstone(namespace["gates"], cases_file("perceptron")) is not None
+    out = capsys.readouterr().out
+    # the wrong prediction makes the trainer that calls it fail its self-check too; the reference's pass
+    assert (out.startswith("⚠ 下面的结果用到了你的 train_perceptron, perceptron_predict，") and "fail their self-checks" in out) == warned, out
+    assert "perceptron_delta" not in out and "augment" not in out
+    assert all(len(line) <= selfcheck.LINE_WIDTH for line in out.splitlines())
+
+
 def test_a_capstone_is_skipped_while_grading(capsys, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert selfcheck.run_capstone(lambda: 1 / 0) is None
