@@ -47,7 +47,7 @@ CASES = {
         [(_W_HAT, np.array([2.0, 1.0, 1.0])), (_W_HAT, _X_HAT)],
     ),
     "distance_to_hyperplane": (
-        "|wᵀx₀ + b| 除以 w 的欧氏范数 / |wᵀx₀ + b| over the Euclidean norm of w.",
+        "x₀ − x₁ 在单位法向量 w/‖w‖ 上的投影长度，x₁ 是 S 上任一点 / the length of the projection of x₀ − x₁ on the unit normal w/‖w‖, x₁ any point of S; ≥ 0.",
         None,
         [(np.array([3.0, 4.0]), -5.0, np.array([0.0, 0.0])), (np.array([1.0, -2.0]), 0.5, np.array([2.0, 1.0]))],
     ),
@@ -57,7 +57,7 @@ CASES = {
         [(_W_HAT, _X_HAT, np.array([1, 0, 0, 1])), (_W_HAT, _X_HAT, np.array([0, 1, 1, 0]))],
     ),
     "perceptron_gradient": (
-        "求导时 ŷ 与 M 视为常数 / hold ŷ and M fixed when differentiating (ŷᵢ − yᵢ) ŵᵀx̂ᵢ.",
+        "求导时 ŷ 与 M 视为常数 / hold ŷ and M fixed when differentiating each term of L(ŵ).",
         None,
         [(_W_HAT, _X_HAT, np.array([1, 0, 0, 1])), (_W_HAT, _X_HAT, np.array([0, 1, 1, 0]))],
     ),
@@ -95,7 +95,7 @@ CASES = {
         [(_y_hat, _y), (np.array([0.25]), np.array([1.0]))],
     ),
     "hidden_gradient": (
-        "对输出 j 求和 w_hj g_j，再乘 b_h(1 − b_h)；w 的形状是 (q, l) / sum w_hj g_j over the outputs j; w is (q, l).",
+        "b_h 经过每个 β_j 影响 E_k，要对输出 j 求和；w 的形状是 (q, l) / b_h reaches E_k through every β_j: sum over the outputs j; w is (q, l).",
         None,
         [(_b, _P.w, _g), (_b, _P1.w, _g[:1])],
     ),

@@ -8,9 +8,11 @@ import re
 
 import nbformat
 import pytest
+from closed_forms import CLOSED_FORMS, closed_forms_in
 from notebooks import ASSIGNMENTS, ROOT, copy_assignment, notebook_path, solution_cells
 
 import source_impl
+from autograder.course import load_course
 from autograder.release import companion_files, generate_assignment
 
 pytestmark = pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -41,7 +43,34 @@ def test_every_companion_file_is_committed_current_beside_the_source_and_the_rel
 
 def release_texts(assignment):
     folder = ROOT / "assignments" / assignment
-    return {path.name: path.read_text(encoding="utf-8") for path in folder.iterdir() if path.suffix in (".py", ".ipynb", ".json", ".ini")}
+    return {path.name: path.read_text(encoding="utf-8") for path in folder.iterdir() if path.suffix in (".py", ".ipynb", ".json", ".ini", ".md")}
+
+
+def solution_code_cells(notebook):
+    """The stubs' cells: a derivation cell (Markdown) has no code to compare."""
+    return [cell for cell in solution_cells(notebook) if cell.cell_type == "code"]
+
+
+def readable(name, text):
+    """What a reader of the file sees: a notebook's cells and outputs, any other file as it is."""
+    if not name.endswith(".ipynb"):
+        return text
+    notebook = nbformat.reads(text, as_version=4)
+    outputs = (output.get("text", "") + str(output.get("data", {}).get("text/plain", "")) for cell in notebook.cells for output in cell.get("outputs", []))
+    return "\n".join([cell.source for cell in notebook.cells] + list(outputs))
+
+
+def test_no_closed_form_of_a_graded_quantity_reaches_the_student(assignment):
+    # the notebooks lead up to each step; the result is the student's to derive (spec §6, "Derivation first")
+    for name, text in release_texts(assignment).items():
+        assert not closed_forms_in(readable(name, text)), f"{name} states the closed form of {closed_forms_in(readable(name, text))}"
+
+
+def test_the_instructors_version_states_each_closed_form_the_release_is_checked_for(assignment):
+    # so that the check above looks for spellings the kit itself writes, and would find them
+    items = {item.id for item in load_course().assignment(assignment).items} & set(CLOSED_FORMS)
+    stated = closed_forms_in(readable(".ipynb", notebook_path("solutions", assignment).read_text(encoding="utf-8")))
+    assert items and items <= set(stated), f"no closed form of {sorted(items - set(stated))} in the solution notebook"
 
 
 def test_the_release_holds_no_solution_and_no_hidden_tests(assignment):
@@ -79,7 +108,7 @@ def test_the_release_holds_no_body_of_a_reference_or_solution_function(assignmen
     for name in source_impl.__all__:
         if name != "Params":  # given to the students, not theirs to write
             answers |= substantial_lines(reference_body(getattr(source_impl, name)))
-    for cell in solution_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4)):
+    for cell in solution_code_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4)):
         answers |= substantial_lines(cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0])
     for name, text in release_texts(assignment).items():
         code = code_of(name, text)
@@ -89,7 +118,7 @@ def test_the_release_holds_no_body_of_a_reference_or_solution_function(assignmen
 
 def test_every_stub_in_the_release_raises_not_implemented(assignment):
     notebook = nbformat.read(notebook_path("assignments", assignment), as_version=4)
-    stubs = solution_cells(notebook)
+    stubs = solution_code_cells(notebook)
     assert stubs
     for cell in stubs:
         assert cell.source.rstrip().endswith("raise NotImplementedError()"), cell.source
