@@ -1,11 +1,13 @@
 """The class report an instructor reads after grading: Markdown and HTML, with PNG plots.
 
-Per assignment: how many were graded, the totals, and per equation the mean and the shares of
-full, partial and zero marks (plots: the per-equation distribution and the totals); the most
-frequent misconceptions across the class (plot); the students who need a look: not graded
-(and why), a timeout, a crash, an exception, or a tamper flag (the gradebook and the
-out-of-kernel grading disagree); and the files of an LMS download that were not simply one
-student's notebook, each with what became of it.
+Per assignment: how many were graded, the automatic items' totals, and per equation the mean and
+the shares of full, partial and zero marks (plots: the per-equation distribution and the totals);
+the derivations graded by people: per cell how many answers await a grade in formgrader, how
+many were graded and how many left blank, and how to grade them; the most frequent
+misconceptions across the class (plot); the students who need a look: not graded (and why), a
+timeout, a crash, an exception, or a tamper flag (the gradebook and the out-of-kernel grading
+disagree); and the files of an LMS download that were not simply one student's notebook, each
+with what became of it.
 """
 
 import collections
@@ -20,8 +22,8 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 import mistune  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 
-from . import misconceptions  # noqa: E402
-from .per_item_export import submission_scores  # noqa: E402
+from . import manual_grading, misconceptions  # noqa: E402
+from .per_item_export import submission_grades, submission_scores  # noqa: E402
 from .results import CRASHED, ERROR, TIMEOUT  # noqa: E402
 
 TOP_MISCONCEPTIONS = 12
@@ -29,13 +31,23 @@ ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
 
 
 def class_scores(gradebook, registry, students):
-    """{assignment: {student: {item: score}}} of the gradebook's submissions."""
+    """{assignment: {student: {item: score}}} of the gradebook's submissions: the automatic items only."""
     scores = {}
     with Gradebook(f"sqlite:///{gradebook}") as book:
         for assignment in registry.assignments:
-            found = {student: submission_scores(book, assignment.id, student) for student in students}
+            found = {student: submission_scores(book, assignment.id, student, registry) for student in students}
             scores[assignment.id] = {student: items for student, items in found.items() if items is not None}
     return scores
+
+
+def manual_status(gradebook, registry, students, assignments):
+    """{assignment: its derivations' manual_grading.DerivationStatus} over the gradebook's submissions of the assignments (ids)."""
+    statuses = {}
+    with Gradebook(f"sqlite:///{gradebook}") as book:
+        for assignment in (a for a in registry.assignments if a.id in assignments):
+            found = {student: submission_grades(book, assignment.id, student) for student in students}
+            statuses[assignment.id] = manual_grading.class_status({s: g for s, g in found.items() if g is not None}, assignment)
+    return statuses
 
 
 def item_statistics(item, scores):
@@ -112,13 +124,19 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
         lines += [f"## {assignment.id}: {assignment.title}", ""]
         summary = f"{len(by_student)} of {len(students)} graded"
         if totals:
-            summary += f"; total out of {assignment.points:g}: mean {statistics.fmean(totals):.2f}, median {statistics.median(totals):.2f}"
+            summary += (
+                f"; the automatic items' total, out of {assignment.item_points:g}: "
+                f"mean {statistics.fmean(totals):.2f}, median {statistics.median(totals):.2f}"
+            )
+        if assignment.derivations:
+            summary += f" (the derivations, {assignment.manual_points:g} points, are graded by people: see below)"
         lines += [summary + ".", "", "| item | equation | points | mean | full | partial | zero |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
         for item in assignment.items:
             mean, full, partial, zero = item_statistics(item, by_student)
             lines.append(_row(item.id, item.equation, f"{item.points:g}", f"{mean:.2f}", f"{full:.0%}", f"{partial:.0%}", f"{zero:.0%}"))
         paths += [_plot_items(plots, assignment, by_student), _plot_totals(plots, assignment, totals)]
         lines += ["", f"![{assignment.id}: marks per equation](plots/{paths[-2].name})", "", f"![{assignment.id}: totals](plots/{paths[-1].name})", ""]
+    lines += _manual_section(manual_status(gradebook, registry, students, reports))
     lines += ["## 常见错误 Most frequent misconceptions", ""]
     if counts:
         lines += ["| students | item | misconception | hint |", "| ---: | --- | --- | --- |"]
@@ -141,6 +159,42 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
     page = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Class report: {registry.id}</title>\n<style>{_STYLE}</style></head>\n<body>\n{html}</body></html>\n'
     (out / "class_report.html").write_text(page, encoding="utf-8")
     return [out / "class_report.md", out / "class_report.html", *paths]
+
+
+MANUAL_GRADING_HOWTO = (
+    "To grade them: start JupyterLab in the course folder and open Nbgrader → Formgrader → Manual Grading → "
+    "the assignment → its notebook → a submission. Each derivation cell shows the student's answer with a score "
+    "box beside \"/ points\" (saved when the box loses focus) and a comment box. The rubric and the model answer are in the "
+    "cell of the solution notebook (`solutions/<assignment>/<assignment>.ipynb`). Then write the feedback again "
+    "(`nbgrader generate_feedback <assignment> --force`, from the kit's folder, whose nbgrader_config.py keeps the "
+    "hidden tests out of it) and run the round again: a real class's round grades only new or changed submissions "
+    "and makes grades.csv, grades_per_item.csv and this report anew from the gradebook (the simulated class's "
+    "folder is made anew instead). The README's \"Derivations graded by people\" gives the commands for a course "
+    "folder other than the kit's."
+)
+
+
+def _manual_section(statuses):
+    """The section on the derivations graded by people: per cell, how many answers await a grade, and how to grade them."""
+    if not any(statuses.values()):
+        return []
+    summary = manual_grading.awaiting_summary(statuses)
+    lines = [
+        "## 人工评分的推导 Derivations graded by people",
+        "",
+        "Markdown answer cells that people grade in formgrader: the kit's grader does not score them, and the "
+        "totals above are of the automatic items only. nbgrader's autograde leaves each answer \"needs manual grade\", "
+        f"and scores an answer left as released 0 itself (blank). {summary[:1].upper()}{summary[1:]}.",
+        "",
+        "| assignment | cell | equation | points | awaiting a grade | graded | mean of the graded | blank (0 from nbgrader) |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for assignment, found in statuses.items():
+        for status in found:
+            d = status.derivation
+            mean = f"{statistics.fmean(status.scores):.2f}" if status.scores else ""
+            lines.append(_row(assignment, d.id, d.equation, f"{d.points:g}", len(status.awaiting), len(status.graded), mean, len(status.blank)))
+    return lines + ["", MANUAL_GRADING_HOWTO, ""]
 
 
 def _one_mistake_section(costs):
@@ -211,8 +265,8 @@ def _plot_items(plots, assignment, by_student):
 
 def _plot_totals(plots, assignment, totals):
     figure, axes = plt.subplots(figsize=(6, 3))
-    axes.hist(totals, bins=min(20, max(5, len(totals) // 2)), range=(0, assignment.points), color="#3b6ea5")
-    axes.set_xlabel(f"total (of {assignment.points:g})")
+    axes.hist(totals, bins=min(20, max(5, len(totals) // 2)), range=(0, assignment.item_points), color="#3b6ea5")
+    axes.set_xlabel(f"automatic items' total (of {assignment.item_points:g})")
     axes.set_ylabel("students")
     axes.set_title(f"{assignment.id}: totals")
     return _save(figure, plots / f"{assignment.id}_totals.png")

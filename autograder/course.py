@@ -3,6 +3,12 @@
 ``load_course()`` is the one way the rest of the kit learns what is graded. A bad file is
 refused with a ``CourseError`` whose message names the file, the key and the problem.
 
+An assignment's graded cells are of two kinds: its ``items``, each a function that the kit's
+hidden grader scores, and its optional ``derivations``, Markdown answer cells that people grade
+in nbgrader's formgrader (the rubric is in the solution notebook's cell). Their ids are
+nbgrader's cell ids, unique across the course. ``Assignment.item_points`` is what the hidden
+grader can give, ``manual_points`` what people give, ``total_points`` nbgrader's maximum.
+
 Every catalogued misconception of an item must fail at least one public self-check case of
 the item's function (tests/test_public_cases.py holds the kit to it), unless the item's
 optional ``hidden_only`` lists its id: a mistake only the hidden cases can tell apart
@@ -24,6 +30,8 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 COURSE_FILE = Path(__file__).resolve().parent.parent / "course.yaml"
 WEIGHT_SUM_TOLERANCE = 1e-9
+GRADED_CELL = "graded cell id"  # items and derivations share it: each is a graded cell of nbgrader
+GRADED_CELL_RULE = "the ids of items and derivations are nbgrader's cell ids, each unique in the course"
 
 
 class CourseError(ValueError):
@@ -68,14 +76,36 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """A derivation graded by people: a Markdown answer cell of the notebook, its equation and its points."""
+
+    id: str
+    assignment: str
+    equation: str
+    points: float
+
+
+@dataclass(frozen=True)
 class Assignment:
     id: str
     title: str
     items: tuple
+    derivations: tuple = ()
 
     @property
-    def points(self):
+    def item_points(self):
+        """The points of the automatic items: all that the hidden grader (and Gradescope's autograder) can give."""
         return sum(item.points for item in self.items)
+
+    @property
+    def manual_points(self):
+        """The points of the derivations, which people grade in formgrader."""
+        return sum(derivation.points for derivation in self.derivations)
+
+    @property
+    def total_points(self):
+        """Items and derivations: the assignment's maximum in nbgrader's gradebook."""
+        return self.item_points + self.manual_points
 
 
 @dataclass(frozen=True)
@@ -116,6 +146,10 @@ class Course:
     def items(self):
         """Every graded item, assignment by assignment, in the file's order."""
         return tuple(item for assignment in self.assignments for item in assignment.items)
+
+    def derivations(self):
+        """Every derivation graded by people, assignment by assignment, in the file's order."""
+        return tuple(derivation for assignment in self.assignments for derivation in assignment.derivations)
 
 
 def load_course(path=COURSE_FILE):
@@ -171,17 +205,30 @@ def _gradescope(node):
 
 
 def _assignment(node, default_tolerance, seen):
-    node.keys(required=("id", "title", "items"))
+    node.keys(required=("id", "title", "items"), optional=("derivations",))
     assignment_id = node["id"].identifier()
     _claim(seen, "assignment id", node["id"])
     items = tuple(_item(item, assignment_id, default_tolerance, seen) for item in node["items"].elements())
-    return Assignment(id=assignment_id, title=node["title"].text(), items=items)
+    derivations = tuple(_derivation(d, assignment_id, seen) for d in node["derivations"].elements()) if "derivations" in node else ()
+    return Assignment(id=assignment_id, title=node["title"].text(), items=items, derivations=derivations)
+
+
+def _derivation(node, assignment_id, seen):
+    node.keys(required=("id", "equation", "points"))
+    derivation_id = node["id"].identifier()
+    _claim(seen, "derivation id", node["id"], namespace=GRADED_CELL)
+    return Derivation(
+        id=derivation_id,
+        assignment=assignment_id,
+        equation=node["equation"].text(),
+        points=node["points"].number(positive=True),
+    )
 
 
 def _item(node, assignment_id, default_tolerance, seen):
     node.keys(required=("id", "equation", "function", "points", "groups"), optional=("tolerance", "misconception_credit", "hidden_only"))
     item_id = node["id"].identifier()
-    _claim(seen, "item id", node["id"])
+    _claim(seen, "item id", node["id"], namespace=GRADED_CELL)
     function = node["function"].identifier()
     if function not in source_impl.__all__ or not callable(getattr(source_impl, function)):
         raise node["function"].error(f"source_impl has no function {function!r} in its student API")
@@ -254,11 +301,12 @@ def _tolerance(node):
     return Tolerance(rtol=node["rtol"].number(minimum=0), atol=node["atol"].number(minimum=0))
 
 
-def _claim(seen, kind, node):
-    """Record node's value as used for kind; refuse it if an earlier node already used it."""
-    key = (kind, node.value)
+def _claim(seen, kind, node, namespace=None):
+    """Record node's value as used for kind (in namespace, by default kind's own); refuse it if an earlier node used it there."""
+    key = (namespace or kind, node.value)
     if key in seen:
-        raise node.error(f"duplicate {kind} {node.value!r} (first used at {seen[key]})")
+        hint = f"; {GRADED_CELL_RULE}" if namespace == GRADED_CELL else ""
+        raise node.error(f"duplicate {kind} {node.value!r} (first used at {seen[key]}){hint}")
     seen[key] = node.path
 
 

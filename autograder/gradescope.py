@@ -9,6 +9,9 @@ student's files in /autograder/submission/ and reads /autograder/results/results
 bundle holds the hidden grader and the reference (never shipped to students), course.yaml, and
 requirements.txt with the grading dependencies pinned to the kit's own versions. Both scripts
 read the root from AUTOGRADER_ROOT (default /autograder), so that a test can lay it out anywhere.
+
+The results hold one test per item of course.yaml and nothing of its derivations (the Markdown
+answer cells people grade): on Gradescope those are manually graded questions of their own.
 """
 
 import argparse
@@ -103,7 +106,7 @@ def run(assignment, root):
         results = report.to_gradescope(shown.visibility, shown.stdout_visibility)
         print(report.table())
     except (SubmissionError, CourseError, GraderError, OSError) as error:
-        points = course.assignment(assignment).points
+        points = course.assignment(assignment).item_points  # the autograder's share; derivations are Gradescope's manual questions
         output = f"没有评分：无法读取提交。/ Not graded: the submission could not be read.\n{error}"
         results = {
             "score": 0.0, "stdout_visibility": shown.stdout_visibility,

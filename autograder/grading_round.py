@@ -25,6 +25,10 @@
 7. export: `nbgrader export` (totals) and the per-item CSV (``per_item_export``);
 8. report: the class report in Markdown and HTML with its plots (``class_report``).
 
+The derivations of course.yaml (Markdown answer cells) are graded by people in formgrader:
+autograde leaves them "needs manual grade", the round lists what awaits a grade (its summary,
+the class report) and puts their scores in the per-item CSV once graded (``manual_grading``).
+
 A real class's course folder (var/course/ by default) is kept: the round adds to it, and its
 outputs go to its round/ folder. The simulated class's folder (var/round/ by default) is made
 anew each run. The round prints progress as it goes, then the per-equation table, what
@@ -45,7 +49,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from simulated_class.students import MISTAKE, make_class, write_class
 
-from . import class_report, confinement, crosscheck, feedback_check, lms_download, parallel_nbgrader
+from . import class_report, confinement, crosscheck, feedback_check, lms_download, manual_grading, parallel_nbgrader
 from .course import load_course
 from .nbgrader_course import FEEDBACK, RELEASE, ROOT, SOURCE, SUBMITTED, CourseFolder, NbgraderFailed
 from .round_record import RoundRecord, digest
@@ -365,14 +369,33 @@ def main(argv=None):
     return 0
 
 
+def print_manual_grading(statuses):
+    """What awaits a person's grade in formgrader, per derivation: {assignment: its DerivationStatuses}."""
+    summary = manual_grading.awaiting_summary(statuses)
+    if not summary:
+        return
+    print(f"\n{summary}")
+    for assignment, found in statuses.items():
+        for status in found:
+            d = status.derivation
+            print(
+                f"  {assignment:<11} {d.id:<27} {d.points:>3g} points  {len(status.awaiting):>3} awaiting, "
+                f"{len(status.graded)} graded, {len(status.blank)} blank (0 from nbgrader)  {d.equation}"
+            )
+    if any(status.awaiting for found in statuses.values() for status in found):
+        print("  grade them in formgrader's Manual Grading (the rubrics are in the solution notebooks); then")
+        print("  nbgrader generate_feedback <assignment> --force, and this round again (the class report says how)")
+
+
 def print_summary(grading_round):
-    """The per-equation table, what was not graded or arrived otherwise, and each step's time."""
+    """The per-equation table, what awaits manual grading, what was not graded or arrived otherwise, and each step's time."""
     students, registry, gradebook = grading_round.students, grading_round.registry, grading_round.course.gradebook
     print()
     print(class_report.item_table(gradebook, registry, students))
     if grading_round.known_mistakes:
         scores = class_report.class_scores(gradebook, registry, students)
         print(class_report.one_mistake_summary(class_report.one_mistake_costs(scores, registry, grading_round.known_mistakes)))
+    print_manual_grading(class_report.manual_status(gradebook, registry, students, grading_round.assignments))
     if grading_round.arrival_notes:
         print(f"\nwhat arrived, besides one notebook per student ({len(grading_round.arrival_notes)}):")
         for note in grading_round.arrival_notes:

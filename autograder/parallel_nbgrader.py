@@ -8,8 +8,10 @@ Gradebook API, giving the results of a serial run. Feedback only reads the grade
 job nbgrader runs as it is, on the gradebook itself.
 
 A submission nbgrader fails on is reported and leaves no half-graded submission behind: the
-gradebook holds, per student, a fully autograded submission or none. A graded cell that the
-student deleted scores 0 and leaves the rest of the submission as graded.
+gradebook holds, per student, a fully autograded submission or none. A Markdown answer cell
+(a derivation people grade) has no automatic score: it stays "needs manual grade" for
+formgrader. A graded cell that the student deleted scores 0 and leaves the rest of the
+submission as graded.
 """
 
 import re
@@ -23,6 +25,7 @@ from sqlalchemy.exc import SAWarning
 
 from .nbgrader_course import AUTOGRADED, NbgraderFailed
 
+MANUAL_CELL_TYPE = "markdown"  # nbgrader's graded cells of this type have no automatic score: people grade them
 CHECK_SECONDS, PROGRESS_SECONDS = 0.1, 2  # how often to look for an ended run, and to report progress
 STUDENT_COLUMNS = ("first_name", "last_name", "email", "lms_user_id")
 SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "late_submission_penalty")
@@ -115,9 +118,11 @@ def _finished(logs, assignment):
 def _unfinished(course, gradebook, assignment, students):
     """{student: reason} of the students without a fully autograded submission; a half-made one is removed.
 
-    A graded cell that the student deleted is no failure of nbgrader's: nbgrader leaves its
-    score empty; it gets 0 here, as nbgrader would give an empty cell, and the cross-check
-    then finds the item's own score out of the kernel.
+    A Markdown answer cell that the student answered has no automatic score: nbgrader leaves it
+    for a person, and so does this. A graded cell that the student deleted is no failure of
+    nbgrader's: nbgrader leaves its score empty; it gets 0 here, as nbgrader gives an empty
+    answer, and nothing to grade by hand; the cross-check then finds an item's own score out of
+    the kernel.
     """
     failures = {}
     with Gradebook(f"sqlite:///{gradebook}") as book:
@@ -129,12 +134,13 @@ def _unfinished(course, gradebook, assignment, students):
                 continue
             ungraded = [grade for notebook in submission.notebooks for grade in notebook.grades if grade.auto_score is None]
             deleted = _deleted_cells(course.notebook(AUTOGRADED, student, assignment), {grade.name for grade in ungraded})
-            if any(grade.name not in deleted for grade in ungraded):
+            if any(grade.name not in deleted and grade.cell_type != MANUAL_CELL_TYPE for grade in ungraded):
                 book.remove_submission(assignment, student)
                 failures[student] = "nbgrader could not autograde it"
                 continue
             for grade in ungraded:
-                grade.auto_score = 0.0
+                if grade.name in deleted:
+                    grade.auto_score, grade.needs_manual_grade = 0.0, False
         book.db.commit()
     return failures
 

@@ -6,7 +6,8 @@ Placed after nbgrader's ``Execute`` and before its ``SaveAutoGrades``, this prep
 the grade of the very file being autograded from ``python -m autograder`` (the grading that
 ``StartGrading`` started with the kernel, else one run now), and for every graded cell of the
 kit writes that score and the student's feedback as the cell's output, which ``SaveAutoGrades``
-then saves; a graded cell the student deleted gets its score in the gradebook directly. Where
+then saves; a graded cell the student deleted gets its score in the gradebook directly. The
+Markdown answer cells that people grade (course.yaml's derivations) are left as they are. Where
 the kernel had shown another score, the notebook is flagged in the gradebook (formgrader shows
 it) and nbgrader's log says which cells.
 
@@ -46,7 +47,7 @@ class ScoreOfRecord(NbGraderPreprocessor):
     ).tag(config=True)
 
     def preprocess(self, nb, resources):
-        items = {index: match.group(1) for index, cell in enumerate(nb.cells) if is_grade(cell) and (match := HIDDEN_SCORE.search(cell.source))}
+        items = {index: match.group(1) for index, cell in enumerate(nb.cells) if _kit_graded(cell) and (match := HIDDEN_SCORE.search(cell.source))}
         if not items:
             return nb, resources
         notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
@@ -102,6 +103,11 @@ class ScoreOfRecord(NbGraderPreprocessor):
                     grade = book.find_grade(item, info["notebook"], info["assignment"], info["student"])
                     grade.auto_score, grade.needs_manual_grade = by_item[item]["score"], False
             book.db.commit()
+
+
+def _kit_graded(cell):
+    """A graded code cell: the kit's items. A graded Markdown cell (a derivation) is a person's to grade, whatever it says."""
+    return is_grade(cell) and cell.cell_type == "code"
 
 
 def _kernel_score(cell, log):

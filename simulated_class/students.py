@@ -6,7 +6,8 @@ unfinished; a function that crashes the process running it; a function that neve
 two that tamper with the grading kernel (one patches the hidden-test function, one replaces
 its module in ``sys.modules``) while leaving every stub unfinished; a corrupt notebook; a
 missing notebook. ``write_class`` makes their notebooks from the released and the solution
-notebooks: half arrive as nbgrader submissions (``submitted/<student>/<assignment>/``), half
+notebooks (a student who did the work also answers each derivation cell, in the same few words,
+for a person to grade; the unfinished and the tamperers leave those cells as released): half arrive as nbgrader submissions (``submitted/<student>/<assignment>/``), half
 in an LMS download (one zip per assignment, files named as Blackboard names them), which
 ``nbgrader zip_collect`` imports with ``autograder.lms_collector``.
 """
@@ -48,6 +49,8 @@ TAMPER_CELLS = {
         "sys.modules['autograder.nbgrader_cell'] = _fake\n"
     ),
 }
+# What a student who did the work writes in each derivation cell (Markdown, graded by people in formgrader)
+DERIVATION_ANSWER = "由链式法则逐步求导，每一步写出理由。\n\nBy the chain rule, step by step, each step with its reason."
 MISPLACED_NAME = "{assignment} (1).ipynb"  # the missing notebook: uploaded under another name
 DEADLINE = datetime(2026, 11, 20, 23, 59, tzinfo=timezone.utc)
 SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao", "Lin", "He"]
@@ -105,7 +108,7 @@ def solution_sources(solution_notebook):
 
 
 def filled(released_notebook, sources):
-    """The released notebook with the solution cell of each function in sources replaced by its source."""
+    """The released notebook with the solution cell of each function (or derivation id) in sources replaced by its source."""
     notebook = nbformat.read(released_notebook, as_version=4)
     for cell in notebook.cells:
         function = cell.metadata.get("nbgrader", {}).get("grade_id", "").removesuffix("_code")
@@ -120,7 +123,7 @@ def notebook_of(student, assignment, released_notebook, solutions):
     if profile in (UNFINISHED, *TAMPERING):
         notebook = filled(released_notebook, {})
     else:
-        sources = dict(solutions)
+        sources = {**solutions, **derivation_answers(assignment)}
         if profile == MISTAKE and assignment in student.mistakes:
             item, _ = student.mistakes[assignment]
             sources[item] = in_notebook(MISTAKES[student.mistakes[assignment]])
@@ -135,6 +138,11 @@ def notebook_of(student, assignment, released_notebook, solutions):
     if profile == CORRUPT and assignment == student.corrupt_or_missing:
         text = text[: len(text) // 2]  # a download cut short
     return text.encode("utf-8")
+
+
+def derivation_answers(assignment):
+    """{derivation id: DERIVATION_ANSWER} of the assignment's derivation cells, for ``filled``."""
+    return {derivation.id: DERIVATION_ANSWER for derivation in load_course().assignment(assignment).derivations}
 
 
 def _with_body(source, body):

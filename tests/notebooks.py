@@ -38,6 +38,16 @@ def graded_cells(notebook):
     return [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade")]
 
 
+def graded_code_cells(notebook):
+    """The items' cells: the self-check and the hidden tests, scored by the kit's grader."""
+    return [cell for cell in graded_cells(notebook) if cell.cell_type == "code"]
+
+
+def answer_cells(notebook):
+    """The derivations' cells: nbgrader's "Manually graded answer" Markdown cells, graded by people."""
+    return [cell for cell in graded_cells(notebook) if cell.cell_type == "markdown"]
+
+
 def solution_cells(notebook):
     return [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")]
 

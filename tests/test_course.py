@@ -46,6 +46,24 @@ def test_an_item_without_a_tolerance_takes_the_courses():
     assert item.tolerance == course.tolerance
 
 
+def test_the_derivations_graded_by_people_are_read_with_their_points_apart_from_the_items():
+    course = load_course()
+    perceptron, bp = course.assignment("perceptron"), course.assignment("bp")
+    assert [(d.id, d.assignment, d.equation, d.points) for d in perceptron.derivations] == [("derive_perceptron_gradient", "perceptron", "§5.2, ∇L(ŵ)", 2)]
+    assert [(d.id, d.equation, d.points) for d in bp.derivations] == [
+        ("derive_hidden_gradient", "5.15", 3), ("derive_delta_theta", "5.12", 2), ("exercise_5_5_questions", "exercise 5.5", 3),
+    ]
+    assert course.derivations() == perceptron.derivations + bp.derivations
+    # what the hidden grader can give, what people give, and nbgrader's maximum
+    assert (bp.item_points, bp.manual_points, bp.total_points) == (35, 8, 43)
+    assert (perceptron.item_points, perceptron.manual_points, perceptron.total_points) == (12, 2, 14)
+
+
+def test_an_assignment_without_derivations_has_none(tmp_path, shipped):
+    assignment = load_course(write(tmp_path, edit(shipped, ["assignments", 0, "derivations"], delete=True))).assignment("perceptron")
+    assert (assignment.derivations, assignment.manual_points, assignment.total_points) == ((), 0, assignment.item_points)
+
+
 def test_an_unknown_assignment_is_named_with_the_known_ones():
     with pytest.raises(CourseError, match="no assignment 'svm'.*perceptron, bp"):
         load_course().assignment("svm")
@@ -156,6 +174,31 @@ BAD_FILES = {
     "hidden-only misconceptions as a mapping": (
         lambda d: edit(d, ["assignments", 0, "items", 5, "hidden_only"], {"pm_one_form": 1}),
         r"items\[5\]\.hidden_only: must be a list of misconception ids",
+    ),
+    "derivation id that is an item's": (
+        lambda d: edit(d, ["assignments", 1, "derivations", 0, "id"], "delta_theta"),
+        r"assignments\[1\]\.derivations\[0\]\.id: duplicate derivation id 'delta_theta' \(first used at assignments\[1\]\.items\[11\]\.id\); "
+        r"the ids of items and derivations are nbgrader's cell ids, each unique in the course",
+    ),
+    "derivation id used twice": (
+        lambda d: edit(d, ["assignments", 1, "derivations", 2, "id"], "derive_perceptron_gradient"),
+        r"assignments\[1\]\.derivations\[2\]\.id: duplicate derivation id 'derive_perceptron_gradient' \(first used at assignments\[0\]\.derivations\[0\]\.id\)",
+    ),
+    "derivation with zero points": (
+        lambda d: edit(d, ["assignments", 1, "derivations", 1, "points"], 0),
+        r"assignments\[1\]\.derivations\[1\]\.points: must be a positive number; got 0",
+    ),
+    "derivation without its equation": (
+        lambda d: edit(d, ["assignments", 0, "derivations", 0, "equation"], delete=True),
+        r"assignments\[0\]\.derivations\[0\]: missing required key 'equation'",
+    ),
+    "derivation with a key it has not": (
+        lambda d: edit(d, ["assignments", 0, "derivations", 0, "function"], "perceptron_gradient"),
+        r"assignments\[0\]\.derivations\[0\]: unknown key 'function'; the keys allowed here are id, equation, points",
+    ),
+    "derivations as a mapping": (
+        lambda d: edit(d, ["assignments", 0, "derivations"], {"id": "derive_perceptron_gradient"}),
+        r"assignments\[0\]\.derivations: must be a non-empty list",
     ),
     "item id with a space": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "id"], "aug ment"),

@@ -2,7 +2,9 @@
 opened from JupyterLab's Nbgrader menu, generates bp and releases it to the exchange; it
 autogrades two submissions from its Manage Submissions page; the submission view shows a
 catalogued mistake costing its own cell only; the notebook's list flags a notebook that tampered
-with the grading kernel, at its out-of-kernel score. Screenshots go to var/test-output/formgrader/.
+with the grading kernel, at its out-of-kernel score; the derivation cells (Markdown answers) await
+a person's grade, and a score typed into one is saved in the gradebook and exported. Screenshots
+go to var/test-output/formgrader/.
 
 The course is a copy of the repository's files in a temporary folder, never the repository:
 formgrader writes the release, the gradebook and the autograded notebooks into its course."""
@@ -11,10 +13,12 @@ import csv
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from lab_server import chromium, jupyterlab, needs_chromium
 from notebooks import ROOT, copy_of_the_repository
+from nbgrader.api import Gradebook
 from playwright.sync_api import expect
 
 from autograder.course import load_course
@@ -27,7 +31,9 @@ MISTAKEN = Student("s01", "Wei", "Wang", MISTAKE, NBGRADER, {ASSIGNMENT: ("delta
 TAMPERER = Student("s02", "Fang", "Li", TAMPER_ATTRIBUTE, NBGRADER)
 STUDENTS = (MISTAKEN, TAMPERER)
 POINTS = {item.id: item.points for item in load_course().assignment(ASSIGNMENT).items}  # one graded cell each
-TOTAL = sum(POINTS.values())
+DERIVATIONS = {derivation.id: derivation.points for derivation in load_course().assignment(ASSIGNMENT).derivations}  # Markdown answers
+TOTAL = load_course().assignment(ASSIGNMENT).total_points  # formgrader's maximum: the items' and the derivations' points
+MANUAL_SCORE = 1.5  # what the grader gives derive_delta_theta, out of 2
 LONG = 240_000  # ms: how long an nbgrader command run by formgrader may take (a notebook's grading, at most)
 
 pytestmark = needs_chromium
@@ -163,17 +169,22 @@ def open_notebook_list(frame):
     expect(frame.get_by_role("button", name="Hide All Names")).to_be_visible()
 
 
-def open_submission(frame, student):
-    """The student's notebook in formgrader's submission view, once the autograder's scores are in."""
+def open_submission(frame, student, scored=len(POINTS)):
+    """The student's notebook in formgrader's submission view, once the autograder's scores (of scored cells) are in."""
     open_notebook_list(frame)
     follow(frame, frame.get_by_role("link", name=name_of(student)))
-    expect(frame.locator("input.score[placeholder]")).to_have_count(len(POINTS), timeout=60_000)
+    expect(frame.locator("input.score[placeholder]")).to_have_count(scored, timeout=60_000)
 
 
 def graded_cell(frame, grade_id):
     """The panel of a graded cell on formgrader's submission view, found by the id in its heading."""
     label = frame.locator(".nbgrader-label").filter(has_text=re.compile(f"^{re.escape(grade_id)}$"))
     return frame.locator(".nbgrader_cell").filter(has=label)
+
+
+def answer_cell(frame, grade_id):
+    """The panel of a derivation's answer cell ("Student's answer") on formgrader's submission view, by its score box's id."""
+    return frame.locator(".nbgrader_cell").filter(has=frame.locator(f"input.score[id='{grade_id}']"))
 
 
 def expect_score(panel, score, points):
@@ -193,8 +204,9 @@ def test_formgrader_generates_bp_and_releases_it_to_the_exchange(released, cours
 
 def test_each_submission_is_autograded_from_the_manage_submissions_page(autograded):
     _, frame = autograded
-    for student in STUDENTS:
-        expect(cell(frame, student.id, "Status")).to_have_text("graded")
+    # autograded both; the mistaken student's answered derivations now await a person, the tamperer's are blank
+    for student, status in ((MISTAKEN, "needs manual grading"), (TAMPERER, "graded")):
+        expect(cell(frame, student.id, "Status")).to_have_text(status)
         expect(cell(frame, student.id, "Student Name")).to_have_text(name_of(student))
 
 
@@ -202,7 +214,8 @@ def test_the_submission_view_shows_a_catalogued_mistake_costing_its_own_cell_onl
     # the kit grades each equation on its own: delta_w keeps its points, and so does bp_step, which calls delta_theta
     page, frame = autograded
     open_notebook_list(frame)
-    expect(cell(frame, name_of(MISTAKEN), "Overall Score")).to_have_text(f"{TOTAL - POINTS['delta_theta']} / {TOTAL}")
+    # the derivations, not graded yet, count 0 of the total
+    expect(cell(frame, name_of(MISTAKEN), "Overall Score")).to_have_text(f"{sum(POINTS.values()) - POINTS['delta_theta']:g} / {TOTAL:g}")
     open_submission(frame, MISTAKEN)
     screenshot(page, "submission-mistake-delta_w.png", centre=graded_cell(frame, "delta_w"))
     screenshot(page, "submission-mistake-delta_theta.png", centre=graded_cell(frame, "delta_theta"))
@@ -218,8 +231,54 @@ def test_a_notebook_that_tampers_with_the_grading_kernel_is_flagged_at_its_out_o
     screenshot(page, "notebook-submissions-flagged.png")
     expect(cell(frame, name_of(MISTAKEN), "Flagged?").locator(".glyphicon-flag")).to_have_count(0)
     expect(cell(frame, name_of(TAMPERER), "Flagged?").locator(".glyphicon-flag")).to_have_count(1)
-    expect(cell(frame, name_of(TAMPERER), "Overall Score")).to_have_text(f"0 / {TOTAL}")
-    open_submission(frame, TAMPERER)
+    expect(cell(frame, name_of(TAMPERER), "Overall Score")).to_have_text(f"0 / {TOTAL:g}")
+    open_submission(frame, TAMPERER, scored=len(POINTS) + len(DERIVATIONS))  # its derivation cells as released: nbgrader's 0
     tampering = frame.locator(".input_area", has_text=TAMPER_CELLS[TAMPER_ATTRIBUTE].splitlines()[-1])
     screenshot(page, "submission-tamperer.png", centre=tampering)
-    expect(frame.locator("input.score[placeholder='0']")).to_have_count(len(POINTS))
+    expect(frame.locator("input.score[placeholder='0']")).to_have_count(len(POINTS) + len(DERIVATIONS))
+
+
+def manual_grades(folder, student):
+    """{derivation: (manual_score, needs_manual_grade)} of the student's bp in the course's sqlite gradebook."""
+    with Gradebook(f"sqlite:///{folder / 'var' / 'gradebook.db'}") as book:
+        grades = book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades
+        return {grade.name: (grade.manual_score, grade.needs_manual_grade) for grade in grades if grade.name in DERIVATIONS}
+
+
+def test_the_derivation_cells_await_a_persons_grade_which_is_saved_in_the_gradebook_and_exported(autograded, course):
+    page, frame = autograded
+    _, folder, _ = course
+    open_notebook_list(frame)  # the answered derivations make the notebook need a manual grade; the blank ones do not
+    expect(cell(frame, name_of(MISTAKEN), "Needs Manual Grade?").locator(".glyphicon-ok")).to_have_count(1)
+    expect(cell(frame, name_of(TAMPERER), "Needs Manual Grade?").locator(".glyphicon-ok")).to_have_count(0)
+    expect(cell(frame, name_of(MISTAKEN), "Written Score")).to_have_text(f"0 / {sum(DERIVATIONS.values())}")
+    open_submission(frame, MISTAKEN)
+    for grade_id, points in DERIVATIONS.items():  # the student's answer, its points, a box for the grader's score
+        panel = answer_cell(frame, grade_id)
+        expect(panel.locator(".nbgrader-label")).to_have_text("Student's answer")
+        expect(panel.locator(".panel-heading")).to_contain_text(f"/ {float(points)}")
+        expect(panel.locator(".text_cell_render")).to_contain_text("By the chain rule, step by step")
+        expect(panel.locator("input.score")).to_have_class(re.compile(r"\bneeds_manual_grade\b"))
+        expect(panel.locator("input.score")).to_have_value("")
+    assert manual_grades(folder, MISTAKEN.id) == dict.fromkeys(DERIVATIONS, (None, True))
+
+    score = answer_cell(frame, "derive_delta_theta").locator("input.score")
+    score.fill(str(MANUAL_SCORE))
+    score.press("Tab")  # formgrader saves a score when its box loses focus
+    deadline = time.monotonic() + 30
+    while manual_grades(folder, MISTAKEN.id)["derive_delta_theta"] != (MANUAL_SCORE, False) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert manual_grades(folder, MISTAKEN.id) == {**dict.fromkeys(DERIVATIONS, (None, True)), "derive_delta_theta": (MANUAL_SCORE, False)}
+    expect(score).not_to_have_class(re.compile(r"\bneeds_manual_grade\b"))
+    screenshot(page, "submission-derivation-manual-grade.png", centre=answer_cell(frame, "derive_delta_theta"))
+
+    exported = folder / "grades_per_item.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "export", "--exporter", "autograder.per_item_export.PerItemCsvExporter", f"--to={exported}"],
+        cwd=folder, env=nbgrader_environment(), capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with exported.open(newline="", encoding="utf-8") as file:
+        row = next(row for row in csv.DictReader(file) if row["student_id"] == MISTAKEN.id)
+    assert {grade_id: row[grade_id] for grade_id in DERIVATIONS} == {"derive_hidden_gradient": "", "derive_delta_theta": "1.5", "exercise_5_5_questions": ""}
+    assert (row["bp_awaiting_manual"], float(row["bp_total"])) == ("2", float(row["bp_items_total"]) + MANUAL_SCORE)

@@ -29,7 +29,7 @@ def reference_file(tmp_path_factory):
 @pytest.mark.parametrize("assignment", ["perceptron", "bp"])
 def test_the_reference_as_a_py_file_gets_full_marks(reference_file, assignment):
     report = grade([reference_file], "alice", assignment)
-    assert report.score == report.max_score == COURSE.assignment(assignment).points
+    assert report.score == report.max_score == COURSE.assignment(assignment).item_points
     assert {item.status for item in report.items} == {"passed"}
 
 

@@ -27,9 +27,14 @@ from simulated_class import students as simulated
 ASSIGNMENT = "bp"
 COURSE = load_course()
 ITEMS = [item.id for item in COURSE.assignment(ASSIGNMENT).items]
+DERIVATIONS = [derivation.id for derivation in COURSE.assignment(ASSIGNMENT).derivations]
 COURSE_POINTS = {item.id: item.points for item in COURSE.assignment(ASSIGNMENT).items}
 CLASS = simulated.make_class((ASSIGNMENT,), small=True)
 BY_PROFILE = {student.profile: student for student in CLASS}
+# who answers the derivation cells (for a person to grade) and who leaves them as released (nbgrader's 0)
+NOT_GRADED = (simulated.CORRUPT, simulated.MISSING)
+BLANK = (simulated.UNFINISHED, *simulated.TAMPERING)
+ANSWERED = [s.id for s in CLASS if s.profile not in (*NOT_GRADED, *BLANK)]
 
 
 def run_round(out, *options):
@@ -56,12 +61,18 @@ def gradebook_of(out):
 
 def scores(out, student):
     """{item: score} of the student's bp in the round's gradebook, or None without a submission."""
+    grades = gradebook_grades(out, student)
+    return None if grades is None else {name: grade[0] for name, grade in grades.items() if name in ITEMS}
+
+
+def gradebook_grades(out, student):
+    """{graded cell: (score, auto_score, manual_score, needs_manual_grade)} of the student's bp, or None without a submission."""
     with gradebook_of(out) as book:
         try:
             submission = book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
         except MissingEntry:
             return None
-        return {grade.name: grade.score for grade in submission.grades}
+        return {grade.name: (grade.score, grade.auto_score, grade.manual_score, grade.needs_manual_grade) for grade in submission.grades}
 
 
 def cli_report(out, student):
@@ -84,7 +95,7 @@ def test_the_gradebook_holds_what_the_out_of_kernel_grader_gives_every_honest_st
 
 def test_each_kind_of_submission_gets_the_scores_and_statuses_it_deserves(serial):
     out, _ = serial
-    assert sum(scores(out, BY_PROFILE[simulated.COMPLETE].id).values()) == COURSE.assignment(ASSIGNMENT).points
+    assert sum(scores(out, BY_PROFILE[simulated.COMPLETE].id).values()) == COURSE.assignment(ASSIGNMENT).item_points
     assert sum(scores(out, BY_PROFILE[simulated.UNFINISHED].id).values()) == 0
     item, variant = BY_PROFILE[simulated.MISTAKE].mistakes[ASSIGNMENT]
     mistaken = {i["id"]: i for i in cli_report(out, BY_PROFILE[simulated.MISTAKE].id)["items"]}
@@ -108,27 +119,66 @@ def test_a_submission_nbgrader_cannot_grade_is_reported_and_leaves_the_gradebook
     report = (out / "class_report.md").read_text(encoding="utf-8")
     assert f"| {BY_PROFILE[simulated.CORRUPT].id} | bp | not graded | bp.ipynb is not a readable notebook (NotJSONError) |" in report
     assert f"| {BY_PROFILE[simulated.MISSING].id} | bp | not graded | no bp.ipynb in the submission (found: bp (1).ipynb) |" in report
-    with gradebook_of(out) as book:  # everyone else has a fully autograded submission
+    with gradebook_of(out) as book:  # everyone else has a fully autograded submission: its derivations left to people
         submissions = book.assignment_submissions(ASSIGNMENT)
         assert len(submissions) == len(CLASS) - 2
-        assert all(grade.auto_score is not None for s in submissions for n in s.notebooks for grade in n.grades)
+        grades = [grade for s in submissions for n in s.notebooks for grade in n.grades]
+        assert all(grade.auto_score is not None for grade in grades if grade.name in ITEMS)
+        assert all((grade.auto_score, grade.needs_manual_grade) in ((None, True), (0.0, False)) for grade in grades if grade.name in DERIVATIONS)
+
+
+def test_autograde_leaves_each_derivation_to_a_person_and_scores_a_blank_one_0(serial):
+    # nbgrader's autograde gives an answered Markdown cell no score ("needs manual grade"), one left as released 0;
+    # neither the kit's chain nor the round writes a score into them
+    out, _ = serial
+    for student in CLASS:
+        grades = gradebook_grades(out, student.id)
+        if student.profile in NOT_GRADED:
+            continue
+        expected = (0.0, None, None, True) if student.id in ANSWERED else (0.0, 0.0, None, False)
+        assert {cell: grades[cell] for cell in DERIVATIONS} == dict.fromkeys(DERIVATIONS, expected), student
+    assert ANSWERED and len(ANSWERED) < len(CLASS) - len(NOT_GRADED)  # both kinds are in the class
+
+
+def test_the_round_lists_the_derivations_awaiting_a_person_in_its_summary_and_its_report(serial):
+    out, stdout = serial
+    answered, blank = len(ANSWERED), len(CLASS) - len(NOT_GRADED) - len(ANSWERED)
+    assert f"awaiting manual grading in formgrader: {answered} submissions × {len(DERIVATIONS)} cells (bp)" in stdout
+    for derivation in COURSE.assignment(ASSIGNMENT).derivations:
+        assert re.search(
+            rf"^  bp +{derivation.id} +{derivation.points:g} points +{answered} awaiting, 0 graded, {blank} blank \(0 from nbgrader\)  {re.escape(derivation.equation)}$",
+            stdout, flags=re.M,
+        ), derivation.id
+    assert "grade them in formgrader's Manual Grading" in stdout
+    report = (out / "class_report.md").read_text(encoding="utf-8")
+    section = report.split("## 人工评分的推导 Derivations graded by people", 1)[1].split("\n## ", 1)[0]
+    assert f"Awaiting manual grading in formgrader: {answered} submissions × {len(DERIVATIONS)} cells (bp)." in section
+    for derivation in COURSE.assignment(ASSIGNMENT).derivations:
+        assert f"| bp | {derivation.id} | {derivation.equation} | {derivation.points:g} | {answered} | 0 |  | {blank} |" in section
+    assert "Manual Grading" in section and "nbgrader generate_feedback <assignment> --force" in section
+    assert "`solutions/<assignment>/<assignment>.ipynb`" in section  # where the rubric is
+    assert f"the automatic items' total, out of {COURSE.assignment(ASSIGNMENT).item_points:g}" in report
 
 
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # nbgrader's own add_submission warns so
 def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
+    # an answered derivation cell (Markdown) has no automatic score after autograde: it is a person's to grade, no failure
     monkeypatch.setenv("PATH", nbgrader_environment()["PATH"])  # a new gradebook runs alembic
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     with Gradebook(url) as book:
         book.add_assignment(ASSIGNMENT)
         book.add_notebook(ASSIGNMENT, ASSIGNMENT)
         book.add_grade_cell("sigmoid", ASSIGNMENT, ASSIGNMENT, max_score=1, cell_type="code")
+        book.add_grade_cell("derive_delta_theta", ASSIGNMENT, ASSIGNMENT, max_score=2, cell_type="markdown")
         for student in ("graded", "half", "deleted_the_cell"):
             book.add_student(student)
             book.add_submission(ASSIGNMENT, student)
         book.find_grade("sigmoid", ASSIGNMENT, ASSIGNMENT, "graded").auto_score = 1.0
         book.db.commit()
     course = CourseFolder(tmp_path)
-    for student, cells in (("half", [nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade_id": "sigmoid", "grade": True}})]), ("deleted_the_cell", [])):
+    code = nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade_id": "sigmoid", "grade": True}})
+    answer = nbformat.v4.new_markdown_cell("By the chain rule …", metadata={"nbgrader": {"grade_id": "derive_delta_theta", "grade": True, "solution": True}})
+    for student, cells in (("graded", [code, answer]), ("half", [code, answer]), ("deleted_the_cell", [])):
         course.notebook(AUTOGRADED, student, ASSIGNMENT).parent.mkdir(parents=True)
         nbformat.write(nbformat.v4.new_notebook(cells=cells), course.notebook(AUTOGRADED, student, ASSIGNMENT))
     assert _unfinished(course, tmp_path / "gradebook.db", ASSIGNMENT, ["graded", "half", "absent", "deleted_the_cell"]) == {
@@ -137,7 +187,11 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
     }
     with Gradebook(url) as book:
         assert sorted(s.student_id for s in book.assignment_submissions(ASSIGNMENT)) == ["deleted_the_cell", "graded"]
-        assert book.find_grade("sigmoid", ASSIGNMENT, ASSIGNMENT, "deleted_the_cell").auto_score == 0.0
+        answered = book.find_grade("derive_delta_theta", ASSIGNMENT, ASSIGNMENT, "graded")
+        assert (answered.auto_score, answered.needs_manual_grade) == (None, True)  # left for formgrader
+        for cell in ("sigmoid", "derive_delta_theta"):  # deleted: 0, as nbgrader gives an empty answer, and nothing to grade by hand
+            deleted = book.find_grade(cell, ASSIGNMENT, ASSIGNMENT, "deleted_the_cell")
+            assert (deleted.auto_score, deleted.needs_manual_grade) == (0.0, False), cell
 
 
 def test_both_channels_arrive_with_their_timestamps(serial):
@@ -151,18 +205,34 @@ def test_both_channels_arrive_with_their_timestamps(serial):
                 assert stamp == student.submitted_at.replace(tzinfo=None), student
 
 
-def test_the_per_item_csv_has_a_column_per_item_and_the_gradebooks_scores(serial):
+def test_the_per_item_csv_has_a_column_per_item_and_derivation_and_the_gradebooks_scores(serial):
     out, _ = serial
     rows = per_item_csv(out)
-    assert list(rows[0]) == ["student_id", "last_name", "first_name", *ITEMS, "bp_total", "total"]
+    totals = ["bp_items_total", *DERIVATIONS, "bp_awaiting_manual", "bp_total"]
+    assert list(rows[0]) == ["student_id", "last_name", "first_name", *ITEMS, *totals, "total"]
     assert [row["student_id"] for row in rows] == sorted(student.id for student in CLASS)
     for row in rows:
         recorded = scores(out, row["student_id"])
         if recorded is None:
-            assert all(row[item] == "" for item in ITEMS + ["bp_total"])
+            assert all(row[column] == "" for column in ITEMS + totals)
             continue
         assert {item: float(row[item]) for item in ITEMS} == recorded
-        assert float(row["bp_total"]) == pytest.approx(sum(recorded.values()))
+        assert float(row["bp_items_total"]) == pytest.approx(sum(recorded.values()))
+        if row["student_id"] in ANSWERED:  # not graded yet: empty, never 0; the total is the items'
+            assert [row[d] for d in DERIVATIONS] == [""] * len(DERIVATIONS) and row["bp_awaiting_manual"] == str(len(DERIVATIONS))
+        else:  # left as released: nbgrader's 0
+            assert [row[d] for d in DERIVATIONS] == ["0"] * len(DERIVATIONS) and row["bp_awaiting_manual"] == "0"
+        assert row["bp_total"] == row["bp_items_total"] and row["total"] == row["bp_total"]
+
+
+def test_grades_csv_is_nbgraders_total_of_what_is_graded_so_far_out_of_items_and_derivations(serial):
+    out, _ = serial
+    with open(out / "grades.csv", newline="", encoding="utf-8") as file:
+        rows = {row["student_id"]: row for row in csv.DictReader(file) if row["assignment"] == ASSIGNMENT}
+    for student in CLASS:
+        recorded = scores(out, student.id)
+        assert float(rows[student.id]["max_score"]) == COURSE.assignment(ASSIGNMENT).total_points  # 43: the derivations included
+        assert float(rows[student.id]["score"]) == pytest.approx(sum(recorded.values()) if recorded else 0.0)  # a derivation not graded yet: 0
 
 
 def test_the_tampering_kernel_is_caught_by_the_cross_check(serial):

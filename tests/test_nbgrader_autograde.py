@@ -1,5 +1,6 @@
 """`nbgrader autograde`, through the hidden-test regions of the graded cells, gives every item
-the same score as the command-line grader gives the same submitted notebook."""
+the same score as the command-line grader gives the same submitted notebook, and leaves the
+derivation cells (Markdown, graded by people) without a score, whatever their text says."""
 
 import os
 import shutil
@@ -11,6 +12,7 @@ import pytest
 from nbgrader.api import Gradebook
 from notebooks import ROOT, copy_assignment, paste_solutions, solution_cells
 
+from autograder.course import load_course
 from autograder.grader import grade
 from autograder.nbgrader_course import nbgrader_environment
 from simulated_class.students import TAMPER_ATTRIBUTE, TAMPER_CELLS
@@ -66,7 +68,13 @@ def with_mistakes(path):
     for cell in solution_cells(notebook):
         for right, wrong in MISTAKES.items():
             cell.source = cell.source.replace(right, wrong)
+        if cell.cell_type == "markdown":  # a derivation's answer that reads like a graded cell's hidden test
+            cell.source += f'\n\n{HIDDEN_CALL}'
     nbformat.write(notebook, path)
+
+
+HIDDEN_CALL = 'hidden_score("delta_theta")'
+DERIVATIONS = [derivation.id for derivation in load_course().assignment(ASSIGNMENT).derivations]
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +99,17 @@ def course(tmp_path_factory):
 
 
 def gradebook_scores(root, student):
+    """{item: score}: the items' cells, not the derivations'."""
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
-        return {grade.name: grade.score for grade in submission.grades}
+        return {grade.name: grade.score for grade in submission.grades if grade.name not in DERIVATIONS}
+
+
+def derivation_grades(root, student):
+    """{derivation: (auto_score, needs_manual_grade)} in the gradebook."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+        return {grade.name: (grade.auto_score, grade.needs_manual_grade) for grade in submission.grades if grade.name in DERIVATIONS}
 
 
 def flagged(root, student):
@@ -131,6 +147,19 @@ def test_plain_autograde_saves_the_out_of_kernel_score_and_flags_the_kernels_tha
     sigmoid = next(cell for cell in autograded.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
     assert [output.output_type for output in sigmoid.outputs] == ["stream", "execute_result"]
     assert sigmoid.outputs[0].text.startswith("sigmoid: 0.00/1 not_implemented") and sigmoid.outputs[1].data["text/plain"] == "0.0"
+
+
+def test_the_derivation_cells_are_left_to_a_person_even_when_their_text_calls_a_hidden_test(course):
+    root, submitted = course
+    answered = dict.fromkeys(DERIVATIONS, (None, True))  # "needs manual grade": formgrader's
+    assert derivation_grades(root, "finished") == answered
+    assert derivation_grades(root, "two_mistakes") == answered
+    assert HIDDEN_CALL in "".join(cell.source for cell in nbformat.read(submitted["two_mistakes"], as_version=4).cells if cell.cell_type == "markdown")
+    assert derivation_grades(root, "unfinished") == dict.fromkeys(DERIVATIONS, (0.0, False))  # left as released: nbgrader's 0
+    autograded = nbformat.read(root / "autograded" / "two_mistakes" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    cells = [cell for cell in autograded.cells if cell.metadata.get("nbgrader", {}).get("grade_id") in DERIVATIONS]
+    assert len(cells) == len(DERIVATIONS) and all(cell.cell_type == "markdown" and "outputs" not in cell for cell in cells)
+    assert not flagged(root, "two_mistakes")  # nothing the kernel showed was taken for that cell's score
 
 
 def test_nbgraders_configuration_leaves_room_for_grading_and_confines_every_kernel(monkeypatch):

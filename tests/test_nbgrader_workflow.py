@@ -5,7 +5,8 @@ through an exchange folder, four students fetching and submitting, then collect,
 feedback and export, each typed as ``nbgrader <command>`` in the clone with the kit's
 environment activated. The solution scores full marks, the untouched release 0, one catalogued
 mistake costs its own item only, and a student who tampers with the hidden tests in the kernel
-gets the out-of-kernel score and a flag.
+gets the out-of-kernel score and a flag. The derivation cells are left for people to grade in
+formgrader: answered ones "need a manual grade", blank ones get nbgrader's 0.
 """
 
 import csv
@@ -29,6 +30,7 @@ from simulated_class.students import COMPLETE, MISTAKE, NBGRADER, TAMPER_ATTRIBU
 ASSIGNMENT = "bp"
 COURSE = load_course()
 POINTS = {item.id: float(item.points) for item in COURSE.assignment(ASSIGNMENT).items}
+DERIVATIONS = {derivation.id: float(derivation.points) for derivation in COURSE.assignment(ASSIGNMENT).derivations}
 MISTAKEN = ("delta_theta", "wrong_sign")  # (item, misconception) of simulated_class.mistakes
 STUDENTS = {
     "complete": Student("complete", "Wei", "Wang", COMPLETE, NBGRADER),
@@ -185,6 +187,18 @@ def test_a_tamperer_gets_the_out_of_kernel_score_in_the_gradebook_after_plain_au
     assert scores(workflow, "tamperer") == out_of_kernel, workflow.output_of("autograde")
 
 
+def test_autograde_leaves_the_answered_derivations_to_formgrader_and_scores_the_blank_ones_0(workflow):
+    with workflow.gradebook() as book:
+        found = {
+            student: {grade.name: (grade.auto_score, grade.manual_score, grade.needs_manual_grade, grade.max_score, grade.cell_type)
+                      for grade in book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades if grade.name in DERIVATIONS}
+            for student in STUDENTS
+        }
+    answered = {cell: (None, None, True, points, "markdown") for cell, points in DERIVATIONS.items()}  # "needs manual grade"
+    blank = {cell: (0.0, None, False, points, "markdown") for cell, points in DERIVATIONS.items()}  # the cell as released: nbgrader's 0
+    assert found == {"complete": answered, "one_mistake": answered, "untouched": blank, "tamperer": blank}, workflow.output_of("autograde")
+
+
 def test_only_the_tamperer_is_flagged_for_the_formgrader(workflow):
     assert {student: flagged(workflow, student) for student in STUDENTS} == {
         "complete": False, "untouched": False, "one_mistake": False, "tamperer": True,
@@ -204,7 +218,15 @@ def test_the_exports_hold_the_gradebooks_totals_and_items(workflow):
     with open(workflow.course / "grades.csv", newline="", encoding="utf-8") as file:
         totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file) if row["assignment"] == ASSIGNMENT}
     with open(workflow.course / "grades_per_item.csv", newline="", encoding="utf-8") as file:
-        items = {row["student_id"]: {item: float(row[item]) for item in POINTS} for row in csv.DictReader(file)}
+        rows = {row["student_id"]: row for row in csv.DictReader(file)}
+    items = {student: {item: float(row[item]) for item in POINTS} for student, row in rows.items()}
     expected = {student: scores(workflow, student) for student in STUDENTS}
+    # before anyone grades the derivations, nbgrader's total is the items' (an answer not graded yet counts 0)
     assert totals == {student: sum(found.values()) for student, found in expected.items()}, workflow.output_of("export")
     assert items == expected, workflow.output_of("export", "--exporter")
+    derivations = {student: {cell: row[cell] for cell in DERIVATIONS} for student, row in rows.items()}
+    assert derivations == {  # empty while a person has still to grade it, never 0
+        "complete": dict.fromkeys(DERIVATIONS, ""), "one_mistake": dict.fromkeys(DERIVATIONS, ""),
+        "untouched": dict.fromkeys(DERIVATIONS, "0"), "tamperer": dict.fromkeys(DERIVATIONS, "0"),
+    }
+    assert {student: row["bp_awaiting_manual"] for student, row in rows.items()} == {"complete": "3", "one_mistake": "3", "untouched": "0", "tamperer": "0"}

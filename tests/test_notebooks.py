@@ -1,5 +1,7 @@
-"""The assignment notebooks: they run in a real kernel, their points are course.yaml's, every
-markdown cell speaks both languages, and a finished student copy passes nbgrader validate."""
+"""The assignment notebooks: they run in a real kernel, their points are course.yaml's (the items'
+code cells and the derivations' answer cells, whose rubric adds up to their points and whose
+release is the stub alone), every markdown cell speaks both languages, and a finished student
+copy passes nbgrader validate."""
 
 import re
 import subprocess
@@ -10,15 +12,19 @@ import numpy as np
 import pytest
 from notebooks import (
     ASSIGNMENTS,
+    ROOT,
+    answer_cells,
     copy_assignment,
     execute,
     grade_id,
     graded_cells,
+    graded_code_cells,
     notebook_path,
     paste_solutions,
     solution_cells,
     stream_text,
 )
+from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.course import load_course
 from autograder.nbgrader_course import nbgrader_environment
@@ -31,8 +37,64 @@ each_assignment = pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_graded_cells_are_the_items_of_course_yaml_with_their_points(assignment):
     items = {item.id: item for item in load_course().assignment(assignment).items}
     notebook = nbformat.read(notebook_path("solutions", assignment), as_version=4)
-    points = {grade_id(cell): cell.metadata["nbgrader"]["points"] for cell in graded_cells(notebook)}
+    points = {grade_id(cell): cell.metadata["nbgrader"]["points"] for cell in graded_code_cells(notebook)}
     assert points == {item_id: item.points for item_id, item in items.items()}
+    assert len(graded_cells(notebook)) == len(graded_code_cells(notebook)) + len(answer_cells(notebook))  # no other kind
+
+
+@each_assignment
+@pytest.mark.parametrize("step", ["solutions", "assignments"])
+def test_graded_answer_cells_are_the_derivations_of_course_yaml_with_their_points(assignment, step):
+    derivations = load_course().assignment(assignment).derivations
+    notebook = nbformat.read(notebook_path(step, assignment), as_version=4)
+    points = {grade_id(cell): cell.metadata["nbgrader"]["points"] for cell in answer_cells(notebook)}
+    assert points == {derivation.id: derivation.points for derivation in derivations}
+    for cell in answer_cells(notebook):  # nbgrader's "Manually graded answer": a person grades what the student writes
+        assert (cell.metadata["nbgrader"]["solution"], cell.metadata["nbgrader"].get("locked", False)) == (True, False), grade_id(cell)
+
+
+RUBRIC = "**评分标准 · Rubric**"
+
+
+def rubric_points(source):
+    """The points a derivation cell's rubric gives: its bullets' "N 分" each, and "每题 N 分" (N a question)
+    times the questions numbered 1., 2., … in the cell's model answers above the rubric."""
+    answers, rubric = source.split(RUBRIC, 1)
+    questions = len(re.findall(r"^\d+\. ", answers, flags=re.M))
+    total = 0.0
+    for bullet in (line for line in rubric.splitlines() if line.startswith("- ")):
+        each = re.match(r"- 每题 (\d+(?:\.\d+)?) 分", bullet)
+        points = re.match(r"- (\d+(?:\.\d+)?) 分", bullet)
+        assert each or points, f"a rubric bullet without its points: {bullet[:60]}"
+        total += float(each[1]) * questions if each else float(points[1])
+    return total
+
+
+def test_rubric_points_reads_each_bullets_points_and_a_per_question_rubric():
+    assert rubric_points(f"answer\n\n{RUBRIC}\n\n- 1 分：a.\n- 0.5 分：b（0.5 分 if c）.\n") == 1.5
+    assert rubric_points(f"1. one\n2. two\n3. three\n\n{RUBRIC}\n\n- 每题 1 分：each.\n") == 3
+    with pytest.raises(AssertionError, match="without its points"):
+        rubric_points(f"answer\n\n{RUBRIC}\n\n- a criterion\n")
+
+
+@each_assignment
+def test_each_derivation_cell_of_the_solution_holds_a_rubric_worth_its_points(assignment):
+    notebook = nbformat.read(notebook_path("solutions", assignment), as_version=4)
+    for cell in answer_cells(notebook):
+        assert RUBRIC in cell.source, f"{grade_id(cell)} has no rubric"
+        assert rubric_points(cell.source) == cell.metadata["nbgrader"]["points"], grade_id(cell)
+
+
+@each_assignment
+def test_each_derivation_cell_of_the_release_holds_the_stub_only(assignment, monkeypatch):
+    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", "local-provisioner")  # restored after: the configuration sets it
+    stub = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config().ClearSolutions.text_stub
+    solutions = {grade_id(c): c.source for c in answer_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4))}
+    released = answer_cells(nbformat.read(notebook_path("assignments", assignment), as_version=4))
+    assert released and {grade_id(cell) for cell in released} == set(solutions)
+    for cell in released:
+        assert cell.source == stub, f"{grade_id(cell)} in the release is not the stub"
+        assert RUBRIC not in cell.source and solutions[grade_id(cell)] not in cell.source
 
 
 @each_assignment
@@ -83,7 +145,7 @@ def test_the_solution_notebook_runs_and_every_self_check_passes(assignment, tmp_
         assert not errors, f"{errors[0].ename}: {errors[0].evalue}"
         # nbgrader zeroes a graded cell with any stderr output
         assert not stream_text(cell, "stderr"), stream_text(cell, "stderr")
-    for cell in graded_cells(notebook):
+    for cell in graded_code_cells(notebook):
         points = cell.metadata["nbgrader"]["points"]
         assert stream_text(cell).startswith(f"✓ {grade_id(cell)}: 通过 passed"), stream_text(cell)
         assert f"{grade_id(cell)}: {points:.2f}/{points:g} passed" in stream_text(cell)  # the hidden tests
@@ -98,7 +160,7 @@ def test_the_student_version_runs_with_every_stub_unfinished(assignment, tmp_pat
     notebook = execute(copy_assignment("assignments", assignment, tmp_path / assignment))
     for cell in notebook.cells:
         assert not [o for o in cell.get("outputs", []) if o.output_type == "error"]
-    for cell in graded_cells(notebook):
+    for cell in graded_code_cells(notebook):
         assert stream_text(cell) == f"… {grade_id(cell)}: 尚未完成 / not implemented yet\n"
     capstones = [stream_text(c) for c in notebook.cells if "run_capstone(" in c.source]
     assert capstones and all("is not implemented yet" in text for text in capstones), capstones

@@ -43,9 +43,11 @@ def run_round(*arguments, **options):
 
 
 def scores(course, student, assignment=ASSIGNMENT):
+    """{item: score} of the student's submission in the gradebook (the derivations left aside), or None without one."""
+    items = {item.id for item in load_course().assignment(assignment).items}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:
         try:
-            return {grade.name: grade.score for grade in book.find_submission_notebook(assignment, assignment, student).grades}
+            return {grade.name: grade.score for grade in book.find_submission_notebook(assignment, assignment, student).grades if grade.name in items}
         except MissingEntry:
             return None
 
@@ -129,14 +131,22 @@ def test_the_course_folder_holds_feedback_the_gradebook_the_exports_and_the_repo
     assert (course / "submitted" / "s2" / ASSIGNMENT / "timestamp.txt").read_text() == f"{LATE:%Y-%m-%d %H:%M:%S}.000000 UTC"
 
 
-def test_a_second_run_keeps_the_course_and_grades_nothing_again(canvas):
+def test_a_second_run_keeps_the_course_and_its_manual_grades_and_grades_nothing_again(canvas):
     course, download, roster, _ = canvas
+    (derivation,) = load_course().assignment(ASSIGNMENT).derivations
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:  # a person's grade, as formgrader saves it
+        grade = book.find_grade(derivation.id, ASSIGNMENT, ASSIGNMENT, "s1")
+        grade.manual_score, grade.needs_manual_grade = 1.5, False
+        book.db.commit()
     before, files_before = gradebook_rows(course), modified(course, "submitted", "autograded", "feedback")
     stdout = run_round(course, download, roster=roster)
     assert "perceptron: skipped, graded before and unchanged since (3): s1, s2, s3" in stdout
     assert "autograde perceptron:" not in stdout  # no progress: nothing was autograded
     assert gradebook_rows(course) == before
     assert modified(course, "submitted", "autograded", "feedback") == files_before
+    with open(course / "round" / "grades_per_item.csv", newline="", encoding="utf-8") as file:  # made anew from the gradebook
+        s1 = next(row for row in csv.DictReader(file) if row["student_id"] == "s1")
+    assert (s1[derivation.id], float(s1[f"{ASSIGNMENT}_total"])) == ("1.5", sum(POINTS.values()) + 1.5)
 
 
 def test_a_late_upload_is_graded_and_nothing_else_is(canvas):

@@ -1,0 +1,46 @@
+"""The per-item CSV's header and an assignment's cells of a row: the items and their total, each
+derivation's score once a person graded it (empty before, never 0 for "not graded yet"), how
+many await a person, and the assignment's total of what is graded so far."""
+
+from manual_grades import ANSWERED, BLANK_ANSWER, GRADED_ANSWER, grade
+
+from autograder.course import load_course
+from autograder.per_item_export import columns, header
+
+COURSE = load_course()
+BP = COURSE.assignment("bp")
+
+
+def test_the_header_has_the_items_their_total_the_derivations_what_awaits_and_the_totals():
+    items = [item.id for item in BP.items]
+    assert header([BP]) == [
+        "student_id", "last_name", "first_name", *items, "bp_items_total",
+        "derive_hidden_gradient", "derive_delta_theta", "exercise_5_5_questions", "bp_awaiting_manual", "bp_total", "total",
+    ]
+    assert header(COURSE.assignments)[-1] == "total" and header(COURSE.assignments).count("total") == 1
+
+
+def full_marks_except(derivations):
+    return {**{item.id: grade(auto_score=float(item.points), needs_manual_grade=False) for item in BP.items}, **derivations}
+
+
+def test_a_derivation_not_yet_graded_is_empty_and_the_total_holds_what_is_graded():
+    hidden, theta, questions = (d.id for d in BP.derivations)
+    cells, total = columns(BP, full_marks_except({hidden: GRADED_ANSWER, theta: ANSWERED, questions: BLANK_ANSWER}))
+    row = dict(zip(header([BP])[3:-1], cells))
+    assert row["bp_items_total"] == "35"
+    assert (row[hidden], row[theta], row[questions]) == ("1.5", "", "0")  # graded, awaiting a person, left blank
+    assert row["bp_awaiting_manual"] == "1"
+    assert row["bp_total"] == "36.5" and total == 36.5
+
+
+def test_before_any_manual_grade_the_total_is_the_items_and_every_answer_awaits():
+    cells, total = columns(BP, full_marks_except({d.id: ANSWERED for d in BP.derivations}))
+    row = dict(zip(header([BP])[3:-1], cells))
+    assert [row[d.id] for d in BP.derivations] == ["", "", ""]
+    assert (row["bp_awaiting_manual"], row["bp_total"], total) == ("3", "35", 35.0)
+
+
+def test_an_assignment_without_a_submission_leaves_every_cell_empty():
+    cells, total = columns(BP, None)
+    assert cells == [""] * (len(header([BP])) - 4) and total == 0.0
