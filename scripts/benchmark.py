@@ -102,9 +102,9 @@ def course(root, students, constant_scores):
     source.mkdir(parents=True)
     notebook = nbformat.read(ROOT / SOURCE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     if constant_scores:
-        for cell in notebook.cells:
+        for cell in notebook.cells:  # the items' cells; a derivation's (Markdown) is nbgrader's to leave ungraded in both courses
             points = cell.metadata.get("nbgrader", {}).get("points")
-            if points is not None:
+            if points is not None and cell.cell_type == "code":
                 cell.source = HIDDEN_REGION.sub(f"### BEGIN HIDDEN TESTS\n{float(points)}\n### END HIDDEN TESTS", cell.source)
     nbformat.write(notebook, source / f"{ASSIGNMENT}.ipynb")
     write_companion_files(ASSIGNMENT, source)

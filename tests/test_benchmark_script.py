@@ -5,6 +5,7 @@ import importlib.util
 import nbformat
 from notebooks import ROOT
 
+from autograder.course import load_course
 from simulated_class import students as simulated
 
 SPEC = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")
@@ -21,8 +22,10 @@ def test_the_class_is_typical_submissions_arriving_through_nbgrader():
 def test_the_constant_score_course_keeps_nbgraders_work_and_drops_only_the_kits_grading(tmp_path):
     folder = benchmark.course(tmp_path, benchmark.the_class(1), constant_scores=True)
     source = nbformat.read(tmp_path / "solutions" / "bp" / "bp.ipynb", as_version=4)
-    graded = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("points") is not None]
-    assert len(graded) == 19 and not any("hidden_score" in c.source for c in source.cells)
+    graded = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("points") is not None and c.cell_type == "code"]
+    assert len(graded) == len(load_course().assignment("bp").items) == 19 and not any("hidden_score" in c.source for c in source.cells)
+    answers = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("points") is not None and c.cell_type == "markdown"]
+    assert len(answers) == len(load_course().assignment("bp").derivations)  # the derivations, as in the kit's course
     for cell in graded:
         region = cell.source.split("### BEGIN HIDDEN TESTS\n")[1].split("\n### END HIDDEN TESTS")[0]
         assert float(region) == cell.metadata["nbgrader"]["points"]
