@@ -15,7 +15,7 @@ AWAITING, GRADED, BLANK = "awaiting", "graded", "blank"
 
 def state(grade):
     """AWAITING (a person must grade it), GRADED (a person did) or BLANK (nbgrader's 0 for an unchanged cell) of a derivation's Grade."""
-    if grade.needs_manual_grade:
+    if grade.needs_manual_grade or (grade.manual_score is None and grade.auto_score is None):  # no score at all: a person's to give
         return AWAITING
     return GRADED if grade.manual_score is not None else BLANK
 
