@@ -4,8 +4,8 @@
 
 First each solutions/<assignment>/ gets the files a student works with besides the notebook
 (the self-check and the comparison it shares with the grader, its public cases, the pytest file,
-and the data), all generated from their one source in the repository (git keeps only the
-notebooks of solutions/); then nbgrader turns solutions/ into assignments/.
+the figures, the data and a README), all generated from their one source in the repository (git
+keeps only the notebooks of solutions/); then nbgrader turns solutions/ into assignments/.
 """
 
 import shutil
@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder import public_cases
+from autograder import public_cases, student_readme
 from autograder.course import load_course
 from autograder.nbgrader_course import nbgrader_environment
 
@@ -29,6 +29,7 @@ def companion_files(assignment_id):
     """{file name: bytes} of the files that sit beside the notebook in an assignment folder."""
     files = {path.name: path.read_bytes() for path in STUDENT_FILES + DATA_FILES.get(assignment_id, [])}
     files["public_cases.json"] = public_cases.dumps(public_cases.build(assignment_id)).encode("utf-8")
+    files["README.md"] = student_readme.readme(assignment_id).encode("utf-8")
     return files
 
 

@@ -122,3 +122,13 @@ def test_every_stub_in_the_release_raises_not_implemented(assignment):
     assert stubs
     for cell in stubs:
         assert cell.source.rstrip().endswith("raise NotImplementedError()"), cell.source
+
+
+def test_the_assignment_readme_names_the_graded_notebook_and_every_graded_cell_with_its_points(assignment):
+    readme = (ROOT / "assignments" / assignment / "README.md").read_text(encoding="utf-8")
+    course = load_course().assignment(assignment)
+    assert f"Only `{assignment}.ipynb` is graded" in readme and "Submit" in readme and "pytest" in readme
+    rows = dict(re.findall(r"^\| (?:推导 derivation )?`(\w+)` \| .* \| ([\d.]+) \|$", readme, flags=re.M))
+    expected = {item.function: item.points for item in course.items} | {d.id: d.points for d in course.derivations}
+    assert {name: float(points) for name, points in rows.items()} == expected
+    assert f"| **合计 Total** | | **{course.total_points:g}** |" in readme

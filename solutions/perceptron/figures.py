@@ -6,21 +6,26 @@ perceptron's geometry, and standard against accumulated BP (exercise 5.5).
 
 Every function takes an optional matplotlib Axes `ax` (a new figure is made when it is None)
 and returns the figure. The drawings name quantities; they compute none of the graded ones.
-Needs only NumPy and matplotlib.
+Needs only NumPy and matplotlib. matplotlib is imported when a figure is drawn, not with this
+file: the notebooks import it in their first cell, which also runs while nbgrader grades.
 """
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Circle, Rectangle
 
 CLASS_COLOURS = ("tab:blue", "tab:orange")  # label 0, label 1
 HIGHLIGHT = "tab:red"
 MAX_UNITS = 5  # a layer with more units shows the first two, "⋯", the last two
 
 
+def _subplots(*grid, figsize):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(*grid, figsize=figsize, layout="constrained")
+
+
 def _figure_and_axes(ax, figsize):
     if ax is None:
-        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        fig, ax = _subplots(figsize=figsize)
     return ax.figure, ax
 
 
@@ -47,6 +52,8 @@ def draw_network(d=3, q=4, l=2, ax=None):
     γ_h and θ_j sit beside their units, and the net inputs (5.3) and the parameters' shapes
     v (d, q), γ (q,), w (q, l), θ (l,) are written beside the layers.
     """
+    from matplotlib.patches import Circle
+
     for name, n in (("d", d), ("q", q), ("l", l)):
         if int(n) != n or n < 1:
             raise ValueError(f"{name} must be a positive whole number of units, got {n!r}")
@@ -152,6 +159,8 @@ def draw_dependencies(ax=None):
     labelled with the name of its partial derivative. The nodes indexed by j sit on a plate that
     stands for every output j = 1, ..., l: b_h reaches E_k through every β_j, hence a sum over j.
     """
+    from matplotlib.patches import Rectangle
+
     fig, ax = _figure_and_axes(ax, (10, 4.2))
     for symbol, ((x, y), kind) in NODES.items():
         ax.text(x, y, f"${symbol}$", ha="center", va="center", fontsize=14, zorder=3, gid="node",
@@ -224,7 +233,7 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
 
     The side where wᵀx + b >= 0 (predicted class 1) is shaded, w is drawn from a point of the
     line, misclassified samples are circled in red, and the chosen point x₀ is joined to the
-    line by a dashed segment labelled with its signed distance (wᵀx₀ + b) / ‖w‖ as a number.
+    line by a dashed segment labelled with its signed distance to the line, as a number.
     """
     w, b, X, y = _validated(w, b, X, y)
     norm = np.linalg.norm(w)
@@ -326,7 +335,7 @@ def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=No
         raise ValueError(f"m must be the positive number of samples, got {m!r}")
     m = int(m)
     if ax is None:
-        fig, (by_update, by_epoch) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+        fig, (by_update, by_epoch) = _subplots(1, 2, figsize=(11, 4.2))
     else:
         by_update, by_epoch = ax
         fig = by_update.figure

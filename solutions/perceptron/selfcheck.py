@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import textwrap
+import types
 from collections import namedtuple
 from pathlib import Path
 
@@ -134,16 +135,49 @@ def _failing_helpers(name, function, cases_file):
     )
 
 
-def run_capstone(body):
-    """Run a capstone cell's body; if a function it needs is unfinished, say which instead of failing."""
+def run_capstone(body, cases_file=CASES_FILE):
+    """Run a capstone cell's body; if a function it needs is unfinished, say which instead of failing.
+
+    First, above the result, name the graded functions it uses, directly or through the notebook's
+    other functions, that fail their self-check: the result is not to be trusted then.
+    """
     if _nbgrader_is_running():
         print("(skipped while nbgrader grades or validates)")
         return None
+    namespace = getattr(body, "__globals__", {})
+    failing = [name for name in _graded_functions_used(body, cases_file) if report(name, namespace.get(name), cases_file)[0] == FAILED]
+    if failing:
+        names = ", ".join(failing)
+        fail = "fails its self-check" if len(failing) == 1 else "fail their self-checks"
+        print(_bilingual(f"⚠ 下面的结果用到了你的 {names}，没有通过自检：结果不可信", f"the result below uses your {names}, which {fail}: do not trust it"))
     try:
         return body()
     except NotImplementedError:
         print(_unfinished_message(sys.exc_info()[2]))
         return None
+
+
+def _graded_functions_used(body, cases_file):
+    """The names of the graded functions that ``body`` calls, directly or through the notebook's functions."""
+    try:
+        graded = json.loads(Path(cases_file).read_text(encoding="utf-8"))["functions"]
+    except (OSError, ValueError, KeyError):  # no public cases beside this file: nothing to say, the capstone still runs
+        return []
+    namespace = getattr(body, "__globals__", {})
+    used, seen, codes = [], set(), [getattr(body, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if code is None or code in seen:
+            continue
+        seen.add(code)
+        codes += [constant for constant in code.co_consts if isinstance(constant, types.CodeType)]  # lambdas, comprehensions
+        for name in code.co_names:
+            if name in graded and name not in used:
+                used.append(name)
+            value = namespace.get(name)
+            if isinstance(value, types.FunctionType) and value.__globals__ is namespace:
+                codes.append(value.__code__)
+    return used
 
 
 def _nbgrader_is_running():
