@@ -16,6 +16,8 @@ from simulated_class.mistakes import MISTAKES, in_notebook
 
 SCREENSHOTS = ROOT / "var" / "test-output" / "jupyterlab"
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show
+# perceptron: the hyperplane's geometry, the logic gates; bp: Fig. 5.7, E_k's dependencies, exercise 5.5
+FIGURES = {"perceptron": 2, "bp": 3}
 
 pytestmark = needs_chromium
 
@@ -120,7 +122,10 @@ def test_a_finished_notebook_runs_in_jupyterlab_with_every_self_check_passing(br
     for item in load_course().assignment(assignment).items:
         assert f"✓ {item.function}: 通过 passed" in text, item.function
     assert "Traceback" not in text and "Error" not in text
-    assert page.locator(f"{NOTEBOOK} .jp-RenderedImage img").count() >= 1, "the capstone's plot is shown"
+    images = page.locator(f"{NOTEBOOK} .jp-RenderedImage img")
+    assert images.count() == FIGURES[assignment], "the figures and the capstones' plots are shown"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    images.first.screenshot(path=SCREENSHOTS / f"{assignment}-first-figure.png")  # bp: the network of Fig. 5.7
     assert page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown mjx-container").count() > 20, "MathJax typeset the equations"
     markdown = "\n".join(page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown").all_inner_texts())
     assert "$$" not in markdown and "\\frac" not in markdown and "\\boldsymbol" not in markdown
