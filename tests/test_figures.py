@@ -2,7 +2,6 @@
 without a warning, and student/figures.py stays a standalone file with no answer in it."""
 
 import ast
-import importlib.util
 import re
 import sys
 import warnings
@@ -17,19 +16,12 @@ import pytest  # noqa: E402
 from matplotlib.patches import Circle, Polygon  # noqa: E402
 from matplotlib.path import Path as PolygonPath  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
-from notebooks import ROOT  # noqa: E402
+from notebooks import ROOT, student_module  # noqa: E402
 
 SOURCE = ROOT / "student" / "figures.py"
 
 
-def load():
-    spec = importlib.util.spec_from_file_location("figures", SOURCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-figures = load()
+figures = student_module("figures")
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,11 @@ gradients agree in every block; a real mistake is caught and named; an unfinishe
 named in one line; nothing runs while nbgrader grades; and the finite differences are of the student's own
 forward pass, not of one built into the file."""
 
-import importlib.util
 import re
 
 import numpy as np
 import pytest
-from notebooks import ROOT
+from notebooks import ROOT, student_module
 
 import source_impl as ref
 
@@ -16,14 +15,7 @@ SELFCHECK = ROOT / "student" / "selfcheck.py"
 BLOCKS = ("v", "gamma", "w", "theta")
 
 
-def load_selfcheck():
-    spec = importlib.util.spec_from_file_location("selfcheck", SELFCHECK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-selfcheck = load_selfcheck()
+selfcheck = student_module("selfcheck")
 
 
 @pytest.fixture(autouse=True)

@@ -1,29 +1,18 @@
 """The files every student gets: the self-check's messages, one per layer of what can be wrong,
 and the loader that takes a notebook's definitions without running its plots or training."""
 
-import importlib.util
 import json
 import re
 
 import nbformat
 import numpy as np
 import pytest
-from notebooks import ROOT
+from notebooks import ROOT, student_module
 
 import source_impl
 
-STUDENT = ROOT / "student"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, STUDENT / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-selfcheck = load("selfcheck")
-notebook_functions = load("notebook_functions")
+selfcheck = student_module("selfcheck")
+notebook_functions = student_module("notebook_functions")
 
 
 def cases_file(assignment):
