@@ -32,8 +32,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-# This module imports neither NumPy nor the kit's packages: the command line imports it first, to
-# start a worker while it imports the rest.
+# This module imports neither NumPy nor the kit's packages (worker.py, whose framing of messages
+# it shares, imports the standard library only): the command line imports it first, to start a
+# worker while it imports the rest.
+from .worker import HEADER, write_message
 
 WORKER_FILE = Path(__file__).with_name("worker.py")
 CONFINEMENT_FILE = Path(__file__).with_name("confinement.py")
@@ -45,7 +47,6 @@ MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a cras
 CPU_MARGIN_SECONDS = 5  # the worker's CPU time limit: the submission's time limit and this
 LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy machine
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space
-HEADER_SIZE = 8
 
 STAND_IN = "reference"  # a worker's request for a stand-in's value, in the middle of a call
 OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
@@ -146,7 +147,7 @@ class Worker:
         WorkerDied (the worker then closed) when it could not.
         """
         try:
-            _write(self._requests, math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS)
+            write_message(self._requests, math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS)
         except OSError:  # a broken pipe: the worker died while it started
             raise self._died(CRASHED, "loading the submission", "was not run: loading your code crashed the process running it") from None
         try:
@@ -176,7 +177,7 @@ class Worker:
             raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
         stand_ins = stand_ins or {}
         try:
-            _write(self._requests, (function, tuple(_encode(a) for a in args), tuple(stand_ins)))
+            write_message(self._requests, (function, tuple(_encode(a) for a in args), tuple(stand_ins)))
         except OSError:  # a broken pipe: the worker is gone
             raise self._died(CRASHED, f"calling {function}") from None
         self._sent = (function, time.monotonic(), timeout, stand_ins)
@@ -205,7 +206,7 @@ class Worker:
         except Exception as error:  # the submission's arguments may be anything: its call raises, as its own would
             reply = ("raised", type(error).__name__, str(error)[:300])
         try:
-            _write(self._requests, reply)
+            write_message(self._requests, reply)
         except OSError:  # a broken pipe: the worker is gone
             raise self._died(CRASHED, f"calling {function}") from None
         return name
@@ -230,8 +231,7 @@ class Worker:
 
     def _receive(self, since, timeout, doing):
         deadline = since + timeout
-        header = self._read(HEADER_SIZE, deadline, doing, timeout)
-        size = int.from_bytes(header, "big")
+        size = HEADER.unpack(self._read(HEADER.size, deadline, doing, timeout))[0]
         if size > MESSAGE_LIMIT:
             raise self._died(CRASHED, f"{doing}: the answer is larger than {MESSAGE_LIMIT // 2**20} MB")
         try:
@@ -333,12 +333,6 @@ class _Drain(threading.Thread):
         if self._cut or len(text) > OUTPUT_LIMIT:
             text = text[:OUTPUT_LIMIT] + " … [cut]"
         return text
-
-
-def _write(stream, message):
-    data = pickle.dumps(message, protocol=4)
-    stream.write(len(data).to_bytes(HEADER_SIZE, "big") + data)
-    stream.flush()
 
 
 def _encode(value):

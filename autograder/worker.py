@@ -34,7 +34,7 @@ import sys
 from collections import namedtuple
 
 FORBIDDEN = ("source_impl", "autograder")
-HEADER = struct.Struct("!Q")
+HEADER = struct.Struct("!Q")  # a message: its length in 8 bytes, big-endian, then its pickle; sandbox.py frames alike
 Params = namedtuple("Params", "v gamma w theta")
 
 
