@@ -23,7 +23,7 @@ import yaml
 
 import source_impl
 
-from .misconceptions import CATALOG
+from .items import ITEMS
 
 # libyaml's safe loader where PyYAML has it: the pure-Python one takes a tenth of a second on this file
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -278,8 +278,8 @@ def _hidden_only(node, item_id):
 
 
 def _catalogued(node, item_id, variant_id):
-    """Refuse a misconception id that the item's catalog of misconceptions lacks."""
-    known = [m.id for m in CATALOG.get(item_id, ())]
+    """Refuse a misconception id that the item's catalog of misconceptions (its record's) lacks."""
+    known = [m.id for m in ITEMS[item_id].misconceptions] if item_id in ITEMS else []
     if variant_id not in known:
         raise node.error(
             f"item {item_id!r} has no catalogued misconception {variant_id!r}; "

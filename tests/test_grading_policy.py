@@ -18,14 +18,16 @@ import source_impl as ref
 from source_impl.batch import mean_deltas
 from source_impl.network import Params
 
-from autograder import cases, misconceptions
+from autograder import cases
 from autograder.course import load_course
 from autograder.grader import discriminating, grade, item_result, passed_share
-from autograder.misconceptions import CATALOG
+from autograder.items import ITEMS
+from autograder.items.bp import bp_step_variant
+from autograder.items.perceptron import perceptron_delta_pm_one, train_perceptron_with
 from autograder.results import CaseResult
 from autograder.sandbox import OK, RAISED, Outcome
 from autograder.submission import ROOT, read
-from simulated_class.mistakes import MISTAKES, in_notebook
+from simulated_class.mistakes import in_notebook
 from simulated_class.students import filled, solution_sources
 
 COURSE = load_course()
@@ -53,10 +55,26 @@ def test_every_graded_function_a_solution_calls_comes_before_it_so_that_the_refe
         assert not solution.functions_called_by(function) & set(order[index + 1 :]), function
 
 
-@pytest.mark.parametrize("mistake", sorted(MISTAKES), ids="/".join)
+def _misconception(item_id, misconception_id):
+    return next(m for m in ITEMS[item_id].misconceptions if m.id == misconception_id)
+
+
+def _variant(item_id, misconception_id):
+    return _misconception(item_id, misconception_id).variant
+
+
+def _in_notebook(item_id, misconception_id):
+    """The student's source of the misconception, as the notebook's cell of its function."""
+    return in_notebook(_misconception(item_id, misconception_id).student_source)
+
+
+MISCONCEPTIONS = sorted((item_id, m.id) for item_id, record in ITEMS.items() for m in record.misconceptions)
+
+
+@pytest.mark.parametrize("mistake", MISCONCEPTIONS, ids="/".join)
 def test_one_catalogued_mistake_in_a_notebook_costs_its_own_item_and_nothing_else(tmp_path, mistake):
     item_id, _ = mistake
-    path = notebook_with(tmp_path, assignment_of(item_id), {item_id: in_notebook(MISTAKES[mistake])})
+    path = notebook_with(tmp_path, assignment_of(item_id), {item_id: _in_notebook(*mistake)})
     report = grade([path], "s01", assignment_of(item_id))
     lost_elsewhere = {i.id: i.max_score - i.score for i in report.items if i.id != item_id and i.score < i.max_score}
     assert lost_elsewhere == {}, report.table()
@@ -64,7 +82,7 @@ def test_one_catalogued_mistake_in_a_notebook_costs_its_own_item_and_nothing_els
 
 
 def test_a_helpers_mistake_is_named_where_the_students_own_helper_would_have_made_a_caller_fail(tmp_path):
-    path = notebook_with(tmp_path, "bp", {"sigmoid": in_notebook(MISTAKES[("sigmoid", "wrong_sign")])})
+    path = notebook_with(tmp_path, "bp", {"sigmoid": _in_notebook("sigmoid", "wrong_sign")})
     report = grade([path], "s01", "bp")
     forward = report.item("forward")
     assert forward.status == "passed"
@@ -75,7 +93,7 @@ def test_a_helpers_mistake_is_named_where_the_students_own_helper_would_have_mad
 
 
 def test_a_caller_that_does_not_reach_the_wrong_helper_gets_no_note(tmp_path):
-    path = notebook_with(tmp_path, "bp", {"delta_w": in_notebook(MISTAKES[("delta_w", "wrong_sign")])})
+    path = notebook_with(tmp_path, "bp", {"delta_w": _in_notebook("delta_w", "wrong_sign")})
     report = grade([path], "s01", "bp")
     noted = {item.id for item in report.items if "With your own delta_w" in item.student_feedback}
     assert noted == {"bp_step", "train_standard_bp", "train_accumulated_bp"}  # the callers of delta_w, direct or not
@@ -121,14 +139,6 @@ def test_the_right_values_in_other_numeric_containers_get_full_marks_with_a_note
 # --- monotone partial credit, over the catalogue --------------------------------------------
 
 
-def _delta_pm_one(w_hat, x_hat, y, eta):
-    return dict((m.id, m.variant) for m in CATALOG["perceptron_delta"])["pm_one_form"](w_hat, x_hat, y, eta)
-
-
-def _variant(item_id, misconception_id):
-    return next(m.variant for m in CATALOG[item_id] if m.id == misconception_id)
-
-
 def _accumulated_with_threshold_signs(X, Y, params0, eta, epochs):
     params, history = Params(*params0), np.empty(epochs)
     for t in range(epochs):
@@ -147,9 +157,9 @@ BOTH = {
     ("perceptron_loss", "over_all_points", "wrong_sign"): lambda w, X, y: -_variant("perceptron_loss", "over_all_points")(w, X, y),
     ("perceptron_gradient", "over_all_points", "wrong_sign"): lambda w, X, y: -_variant("perceptron_gradient", "over_all_points")(w, X, y),
     ("perceptron_delta", "wrong_sign", "missing_eta"): lambda w, x, y, eta: -ref.perceptron_delta(w, x, y, 1.0),
-    ("perceptron_delta", "wrong_sign", "pm_one_form"): lambda w, x, y, eta: -_delta_pm_one(w, x, y, eta),
-    ("perceptron_delta", "missing_eta", "pm_one_form"): lambda w, x, y, eta: _delta_pm_one(w, x, y, 1.0),
-    ("train_perceptron", "wrong_sign", "pm_one_form"): misconceptions._train_perceptron_with(lambda w, x, y, eta: -_delta_pm_one(w, x, y, eta)),
+    ("perceptron_delta", "wrong_sign", "pm_one_form"): lambda w, x, y, eta: -perceptron_delta_pm_one(w, x, y, eta),
+    ("perceptron_delta", "missing_eta", "pm_one_form"): lambda w, x, y, eta: perceptron_delta_pm_one(w, x, y, 1.0),
+    ("train_perceptron", "wrong_sign", "pm_one_form"): train_perceptron_with(lambda w, x, y, eta: -perceptron_delta_pm_one(w, x, y, eta)),
     ("output_gradient", "wrong_sign", "missing_sigmoid_derivative"): lambda y_hat, y: ref.dE_dyhat(y_hat, y),
     ("hidden_gradient", "missing_sigmoid_derivative", "w_transposed"): lambda b, w, g: np.asarray(w).T @ g,
     ("hidden_gradient", "missing_sigmoid_derivative", "no_sum_over_j"): lambda b, w, g: np.asarray(w) * g,
@@ -164,7 +174,7 @@ BOTH = {
     ("delta_v", "missing_eta", "transposed"): lambda eta, e, x: np.outer(e, x),
     ("delta_v", "wrong_sign", "transposed"): lambda eta, e, x: -eta * np.outer(e, x),
     ("delta_gamma", "wrong_sign", "missing_eta"): lambda eta, e: np.asarray(e, dtype=float),
-    ("bp_step", "e_from_updated_w", "threshold_signs"): lambda x, y, params, eta: misconceptions._bp_step(
+    ("bp_step", "e_from_updated_w", "threshold_signs"): lambda x, y, params, eta: bp_step_variant(
         x, y, params, eta, e_from_updated_w=True, threshold_sign=-1.0
     ),
     ("train_standard_bp", "threshold_signs", "accumulated_instead"): _accumulated_with_threshold_signs,
@@ -178,7 +188,7 @@ EXCLUSIVE = {
 
 
 def test_every_pair_of_catalogued_mistakes_is_made_together_or_said_to_exclude_each_other():
-    pairs = {(item, a.id, b.id) for item, variants in CATALOG.items() for a, b in itertools.combinations(variants, 2)}
+    pairs = {(item, a.id, b.id) for item, record in ITEMS.items() for a, b in itertools.combinations(record.misconceptions, 2)}
     assert pairs == BOTH.keys() | EXCLUSIVE.keys()
 
 
@@ -207,7 +217,7 @@ def test_two_mistakes_together_never_score_above_either_alone(pair):
         assert both <= min(alone), (student, both, alone)
 
 
-@pytest.mark.parametrize("mistake", [(item, m.id) for item, variants in CATALOG.items() for m in variants], ids="/".join)
+@pytest.mark.parametrize("mistake", MISCONCEPTIONS, ids="/".join)
 def test_a_recognised_mistake_never_scores_below_the_same_values_unrecognised(mistake):
     item = next(i for i in COURSE.items() if i.id == mistake[0])
     for student in STUDENTS:

@@ -6,29 +6,33 @@ import copy
 
 import pytest
 import yaml
-from simulated_class.mistakes import MISTAKES
 from submissions import with_functions, write
 
 from autograder import cases
 from autograder.compare import compare
 from autograder.course import COURSE_FILE, load_course, parse_course
 from autograder.grader import grade
-from autograder.misconceptions import CATALOG
+from autograder.items import ITEMS as RECORDS
 
 COURSE = load_course()
 ITEMS = {item.id: item for item in COURSE.items()}
-VARIANTS = [(item_id, m.id) for item_id, catalog in CATALOG.items() for m in catalog]
+VARIANTS = [(item_id, m.id) for item_id, record in RECORDS.items() for m in record.misconceptions]
 
 
-def test_every_catalog_entry_belongs_to_a_graded_item_and_every_mistake_is_written_out():
-    assert set(CATALOG) <= set(ITEMS)
-    assert sorted(MISTAKES) == sorted(VARIANTS)
+def misconception(item_id, variant_id):
+    return next(m for m in RECORDS[item_id].misconceptions if m.id == variant_id)
+
+
+def test_the_misconception_ids_of_an_item_are_unique():
+    for item_id, record in RECORDS.items():
+        ids = [m.id for m in record.misconceptions]
+        assert len(ids) == len(set(ids)), item_id
 
 
 @pytest.mark.parametrize("item_id, variant_id", VARIANTS)
 def test_a_variant_differs_from_the_reference_on_some_hidden_case(item_id, variant_id):
     item = ITEMS[item_id]
-    variant = next(m for m in CATALOG[item_id] if m.id == variant_id).variant
+    variant = misconception(item_id, variant_id).variant
     differs = 0
     for case in cases.generate(item, seed=7):
         try:
@@ -42,12 +46,11 @@ def test_a_variant_differs_from_the_reference_on_some_hidden_case(item_id, varia
 
 @pytest.mark.parametrize("item_id, variant_id", VARIANTS)
 def test_a_submission_with_exactly_one_mistake_is_named_and_loses_only_that_item(tmp_path, item_id, variant_id):
-    item = ITEMS[item_id]
-    misconception = next(m for m in CATALOG[item_id] if m.id == variant_id)
-    report = grade([write(tmp_path, with_functions(MISTAKES[item_id, variant_id]))], "s1", item.assignment)
+    item, mistake = ITEMS[item_id], misconception(item_id, variant_id)
+    report = grade([write(tmp_path, with_functions(mistake.student_source))], "s1", item.assignment)
     result = report.item(item_id)
     assert (result.score, result.status, result.misconception) == (0, "failed", variant_id), result.feedback
-    assert misconception.hint_zh in result.feedback and misconception.hint_en in result.feedback
+    assert mistake.hint_zh in result.feedback and mistake.hint_en in result.feedback
     others = [i for i in report.items if i.id != item_id]
     assert all(i.status == "passed" and i.score == i.max_score for i in others), [i.id for i in others if i.status != "passed"]
 
@@ -58,7 +61,7 @@ def test_course_yaml_can_give_a_misconception_a_share_of_the_points(tmp_path):
     delta_theta = next(i for i in data["assignments"][1]["items"] if i["id"] == "delta_theta")
     delta_theta["misconception_credit"] = {"wrong_sign": 0.25}
     course = parse_course(data)
-    report = grade([write(tmp_path, with_functions(MISTAKES["delta_theta", "wrong_sign"]))], "s1", "bp", course=course)
+    report = grade([write(tmp_path, with_functions(misconception("delta_theta", "wrong_sign").student_source))], "s1", "bp", course=course)
     result = report.item("delta_theta")
     assert (result.score, result.status, result.misconception) == (0.5, "partial", "wrong_sign")
 

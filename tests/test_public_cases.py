@@ -9,8 +9,7 @@ import pytest
 
 from autograder.compare import compare
 from autograder.course import load_course
-from autograder.misconceptions import CATALOG
-from autograder.public_cases import CASES
+from autograder.items import ITEMS as RECORDS
 
 ITEMS = load_course().items()
 MOST_CASES = 4
@@ -22,8 +21,7 @@ def arguments(args):
 
 
 def public_cases(item):
-    _, _, cases = CASES[item.function]
-    return cases
+    return RECORDS[item.id].public_cases
 
 
 def tells_apart(item, variant, args):
@@ -48,7 +46,7 @@ def numbers(value):
 CHECKED = [
     pytest.param(item, misconception, id=f"{item.id}/{misconception.id}")
     for item in ITEMS
-    for misconception in CATALOG.get(item.id, ())
+    for misconception in RECORDS[item.id].misconceptions
     if misconception.id not in item.hidden_only
 ]
 
@@ -57,7 +55,7 @@ CHECKED = [
 def test_every_catalogued_mistake_fails_at_least_one_public_case_of_its_item(item, misconception):
     assert any(tells_apart(item, misconception.variant, args) for args in public_cases(item)), (
         f"{item.id}/{misconception.id}: no public case of {item.function} tells the misconception "
-        f"({misconception.name}) from the reference; add a case to autograder/public_cases.py CASES, "
+        f"({misconception.name}) from the reference; add a public case to its record in autograder/items/{item.assignment}.py, "
         f"or list {misconception.id!r} in the item's hidden_only in course.yaml with the reason"
     )
 
