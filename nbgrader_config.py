@@ -4,18 +4,16 @@ The course id comes from course.yaml; the gradebook and every other runtime file
 """
 
 import os
-from pathlib import Path
-
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades, SaveAutoGrades
 
-from autograder.course import load_course
+from autograder import ROOT
+from autograder.grading.course import load_course
 from autograder.nbgrader_cell import grading_timeout_seconds
-from autograder.score_of_record import ScoreOfRecord
-from autograder.start_grading import StartGrading
+from autograder.integration.score_of_record import ScoreOfRecord
+from autograder.integration.start_grading import StartGrading
 
-ROOT = Path(__file__).resolve().parent
 COURSE = load_course()
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it reads this file)
@@ -31,21 +29,21 @@ c.ClearSolutions.text_stub = "在这里用文字和公式写出你的推导或�
 # would cut a slow submission short, so a cell may take as long as that grading may.
 c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
 # Start each notebook's grading as nbgrader starts its kernel, not when its first graded cell
-# asks: a second core grades while the kernel starts (autograder/early_grading.py). That
+# asks: a second core grades while the kernel starts (autograder/integration/early_grading.py). That
 # out-of-kernel grade is the score of record: written into the graded cells before nbgrader
-# saves them, whatever the student's code made the kernel show (autograder/score_of_record.py).
+# saves them, whatever the student's code made the kernel show (autograder/integration/score_of_record.py).
 _steps = Autograde.class_traits()["autograde_preprocessors"].default()
 _save = _steps.index(SaveAutoGrades)
 c.Autograde.autograde_preprocessors = [StartGrading, *_steps[:_save], ScoreOfRecord, *_steps[_save:]]
 # nbgrader's feedback shows each cell's source, the hidden tests included: clear them as the
 # release does. Each graded cell's output stays: the score, status and hint, without case values.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
-# A submission's code runs in the kernel: confine it (autograder/confined_kernel.py). nbclient
+# A submission's code runs in the kernel: confine it (autograder/sandbox/confined_kernel.py). nbclient
 # builds its kernel manager without a parent, so jupyter_client reads this choice from the
 # environment, not from this configuration. Every notebook runs in python3, whatever kernel
 # its metadata names.
 os.environ["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "confined-local-provisioner"
 c.Execute.kernel_name = "python3"
 # A feedback page that holds a line of the reference, another student's id or a secret of this
-# environment is not released; the log names it (autograder/feedback_check.py).
-c.ExchangeFactory.release_feedback = "autograder.feedback_check.CheckedReleaseFeedback"
+# environment is not released; the log names it (autograder/integration/feedback_check.py).
+c.ExchangeFactory.release_feedback = "autograder.integration.feedback_check.CheckedReleaseFeedback"

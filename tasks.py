@@ -10,7 +10,7 @@
     python3 tasks.py release           # set up, then regenerate assignments/ from solutions/ with nbgrader
     python3 tasks.py gradescope [--assignments ID ...]
                                        # set up, then write a Gradescope autograder bundle per assignment (var/gradescope/)
-    python3 tasks.py student [ASSIGNMENT] [--setup-only]
+    python3 tasks.py student [ASSIGNMENT] [--setup-only] [--venv DIR]
                                        # the student's side: JupyterLab on assignments/ (or one of them)
     python3 tasks.py setup             # set up only
 
@@ -69,14 +69,14 @@ def setup():
     return ensure_venv(KIT_VENV, ROOT / "pyproject.toml", install)
 
 
-def setup_student():
+def setup_student(folder=STUDENT_VENV):
     def install(python):
         print("installing what a student needs", flush=True)
         run(python, "-m", "pip", "install", "--quiet", "--requirement", STUDENT_REQUIREMENTS)
         for extension in INSTRUCTOR_EXTENSIONS:
             run(python, "-m", "jupyterlab.labextensions", "disable", "--level=sys_prefix", extension, quiet=True)
 
-    return ensure_venv(STUDENT_VENV, STUDENT_REQUIREMENTS, install)
+    return ensure_venv(folder, STUDENT_REQUIREMENTS, install)
 
 
 def setup_browser():
@@ -96,7 +96,9 @@ def setup_browser():
 
 
 def main(args):
-    run(setup(), "-m", "autograder.grading_round", *args)
+    # your class (its downloads and roster, or a course folder), else the simulated class
+    real = any(option in args for option in ("--submissions", "--course", "--roster"))
+    run(setup(), "-m", "autograder.rounds" if real else "simulated_class", *args)
 
 
 def exercise(args):
@@ -117,15 +119,19 @@ def test(args):
 
 
 def release(args):
-    run(setup(), "-m", "autograder.release", *args)
+    run(setup(), "-m", "autograder.integration.release", *args)
 
 
 def gradescope(args):
-    run(setup(), "-m", "autograder.gradescope", "build", *args)
+    run(setup(), "-m", "autograder.exports.gradescope", "build", *args)
 
 
 def student(args):
-    python = setup_student()
+    folder = STUDENT_VENV
+    if "--venv" in args:  # another folder for the environment (the tests make theirs in a temporary folder)
+        at = args.index("--venv")
+        folder, args = Path(args[at + 1]).resolve(), args[:at] + args[at + 2 :]
+    python = setup_student(folder)
     if "--setup-only" in args:
         return
     target = ROOT / "assignments" / (args[0] if args else "")

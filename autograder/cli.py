@@ -10,7 +10,8 @@ import json
 import sys
 from pathlib import Path
 
-from .sandbox import GraderError, Scratch, Worker
+from autograder.sandbox.process import GraderError, Worker
+from autograder.sandbox.scratch import Scratch
 
 
 def main(argv=None):
@@ -28,9 +29,9 @@ def main(argv=None):
     except OSError as error:
         return _cannot_grade(error)
     # Imported only now, while the worker imports NumPy: a grading's start costs one import, not two in a row.
-    from .course import CourseError, load_course
-    from .grader import grade
-    from .submission import SubmissionError
+    from autograder.grading.course import CourseError, load_course
+    from autograder.grading.grader import grade
+    from autograder.grading.submission import SubmissionError
 
     try:
         report = grade(args.paths, args.student, args.assignment, worker=worker)

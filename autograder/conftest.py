@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from autograder import ROOT
 from autograder.cli import write_json
-from autograder.course import CourseError, load_course
-from autograder.grader import assignment_of, grade
-from autograder.submission import ROOT, SubmissionError, read
+from autograder.grading.course import CourseError, load_course
+from autograder.grading.grader import assignment_of, grade
+from autograder.grading.submission import SubmissionError, read
 
 
 def pytest_addoption(parser):

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import early_grading
+from autograder.integration import early_grading
 
 GRADING_TIMEOUT_MARGIN_SECONDS = 60
 # The early grading ends within the submission's time limit, and nbgrader's cell limit is longer
@@ -65,7 +65,7 @@ def cell_text(result):
 @functools.lru_cache(maxsize=1)
 def _course():
     """The course, read once per kernel: each of a notebook's graded cells asks for it."""
-    from autograder.course import load_course
+    from autograder.grading.course import load_course
 
     return load_course()
 

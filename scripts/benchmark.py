@@ -36,14 +36,20 @@ import nbformat
 import numpy as np
 from nbgrader.api import Gradebook
 
+from autograder import ROOT
 from autograder import cli as command_line
-from autograder.nbgrader_course import SOURCE, SUBMITTED, CourseFolder
-from autograder.parallel_nbgrader import autograde
-from autograder.release import write_companion_files
-from simulated_class.students import COMPLETE, MISTAKE, NBGRADER, make_class, write_class
+from autograder.integration.nbgrader_course import SOURCE, SUBMITTED, CourseFolder
+from autograder.integration.parallel_nbgrader import autograde
+from autograder.integration.release import write_companion_files
+from simulated_class.students import (
+    COMPLETE,
+    MISTAKE,
+    NBGRADER,
+    make_class,
+    write_class,
+)
 from source_impl import batch, init_params
 
-ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "bp"
 TARGETS = {"cli": 3.0, "overhead": 1.15, "jobs": 1.7, "batch": 20.0}
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", re.S)
@@ -137,7 +143,7 @@ def cli_cost(folder, students, repeats):
 def worker_peak_rss(folder, student):
     """The peak resident size (MB) of the grader's largest child (its workers), grading one submission in a fresh process."""
     code = (
-        "import resource, sys; from autograder.grader import grade; grade([sys.argv[1]], sys.argv[2]);"
+        "import resource, sys; from autograder.grading.grader import grade; grade([sys.argv[1]], sys.argv[2]);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     result = subprocess.run([sys.executable, "-c", code, folder.notebook(SUBMITTED, student.id, ASSIGNMENT), student.id], check=True, capture_output=True, text=True)

@@ -9,7 +9,7 @@ missing notebook. ``write_class`` makes their notebooks from the released and th
 notebooks (a student who did the work also answers each derivation cell, in the same few words,
 for a person to grade; the unfinished and the tamperers leave those cells as released): half arrive as nbgrader submissions (``submitted/<student>/<assignment>/``), half
 in an LMS download (one zip per assignment, files named as Blackboard names them), which
-``nbgrader zip_collect`` imports with ``autograder.lms_collector``.
+``nbgrader zip_collect`` imports with ``autograder.integration.lms_collector``.
 """
 
 import csv
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import load_course
-from autograder.nbgrader_course import RELEASE, SOURCE, CourseFolder
+from autograder.grading.course import load_course
+from autograder.integration.nbgrader_course import RELEASE, SOURCE, CourseFolder
 
 from .mistakes import MISTAKES, in_notebook
 

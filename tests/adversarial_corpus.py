@@ -16,8 +16,8 @@ and {port}, a TCP port on which the test listens.
 import hashlib
 from dataclasses import dataclass
 
-from autograder.confinement import can_forbid_new_processes, landlock_abi
-from autograder.results import CRASHED, ERROR, FAILED, PARTIAL, PASSED, TIMEOUT
+from autograder.grading.results import CRASHED, ERROR, FAILED, PARTIAL, PASSED, TIMEOUT
+from autograder.sandbox.confinement import can_forbid_new_processes, landlock_abi
 
 
 def supported(landlock=0, seccomp=False):

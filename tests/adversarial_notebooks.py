@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import nbformat
 
-from simulated_class.students import TAMPER_CELLS, TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES
+from simulated_class.students import TAMPER_ATTRIBUTE, TAMPER_CELLS, TAMPER_SYS_MODULES
 
 HONEST = "aa_honest"  # graded first, so that every attacker comes after it
 TARGETS = (

@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from autograder import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ["perceptron", "bp"]
 
 

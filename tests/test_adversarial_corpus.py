@@ -16,13 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from adversarial_corpus import CORPUS, fingerprint, supported
-from autograder.course import load_course
-from autograder.results import PARTIAL, PASSED
 from submissions import with_functions
 
-ROOT = Path(__file__).resolve().parent.parent
+from autograder import ROOT
+from autograder.grading.course import load_course
+from autograder.grading.results import PARTIAL, PASSED
+
 COURSE = load_course()
 # Each item stops at its first hanging call; the three trainers' own cases take some seconds.
 TIME_LIMIT_SECONDS = 3 * COURSE.timeouts.per_call_seconds + 60
@@ -50,7 +50,7 @@ def listener():
 def paths(course_folder, port):
     return {
         "reference": ROOT / "source_impl" / "bp.py",
-        "grader": ROOT / "autograder" / "grader.py",
+        "grader": ROOT / "autograder" / "grading" / "grader.py",
         "course_file": ROOT / "course.yaml",
         "gradebook": course_folder / "gradebook.db",
         "other_submission": course_folder / "submitted" / "someone_else" / "bp" / "bp.ipynb",

@@ -15,11 +15,14 @@ from adversarial_corpus import fingerprint, supported
 from adversarial_notebooks import HONEST, NOTEBOOK_CORPUS
 from nbgrader.api import Gradebook
 
-from autograder import crosscheck, parallel_nbgrader
-from autograder.course import load_course
-from autograder.grading_round import Round, submission_problem
-from autograder.nbgrader_course import AUTOGRADED, ROOT, SUBMITTED
-from autograder.per_item_export import submission_scores
+from autograder import ROOT
+from autograder.exports.per_item import submission_scores
+from autograder.grading.course import load_course
+from autograder.integration import parallel_nbgrader
+from autograder.integration.nbgrader_course import AUTOGRADED, SUBMITTED
+from autograder.rounds import crosscheck
+from autograder.rounds.grading_round import Round, submission_problem
+from simulated_class.class_source import SimulatedClass
 from simulated_class.students import DEADLINE, filled, solution_sources
 
 ASSIGNMENT = "bp"
@@ -47,7 +50,7 @@ def points():
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    grading_round = Round(tmp_path_factory.mktemp("round"), jobs=JOBS, enforce=True, assignments=[ASSIGNMENT])
+    grading_round = Round(tmp_path_factory.mktemp("round"), SimulatedClass(), jobs=JOBS, enforce=True, assignments=[ASSIGNMENT])
     grading_round.release()
     course = grading_round.course
     entries = [entry for entry in NOTEBOOK_CORPUS if supported(entry.landlock)]  # an unconfined kernel would harm the course

@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
-from simulated_class.mistakes import MISTAKES
 from submissions import with_functions, write
 
-from autograder.grader import grade
-from autograder.submission import ROOT
+from autograder import ROOT
+from autograder.grading.grader import grade
+from simulated_class.mistakes import MISTAKES
 
 
 def run(*args):

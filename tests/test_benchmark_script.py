@@ -5,7 +5,7 @@ import importlib.util
 import nbformat
 from notebooks import ROOT
 
-from autograder.course import load_course
+from autograder.grading.course import load_course
 from simulated_class import students as simulated
 
 SPEC = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")

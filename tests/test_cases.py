@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import source_impl as ref
-from autograder import cases
-from autograder.course import load_course
+from autograder.grading import cases
+from autograder.grading.course import load_course
 from autograder.items import ITEMS as RECORDS
 
 COURSE = load_course()
@@ -111,8 +111,8 @@ def test_upstream_arguments_are_the_references():
 
 @pytest.mark.parametrize("student", ["alice", "bob", "carol"])
 def test_a_correct_function_never_has_only_public_answers_so_it_is_never_taken_for_hard_coding(student):
-    from autograder.compare import compare
-    from autograder.grader import public_answers
+    from autograder.grading.compare import compare
+    from autograder.grading.scoring import public_answers
 
     for item_id, item in ITEMS.items():
         public = public_answers(item)

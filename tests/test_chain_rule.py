@@ -6,7 +6,15 @@ import pytest
 from gradient_check import numerical_gradient, relative_error
 from networks import SHAPES, random_network
 
-from source_impl import db_dalpha, db_dgamma, dE_dyhat, dyhat_dbeta, dyhat_dtheta, sigmoid, squared_error
+from source_impl import (
+    db_dalpha,
+    db_dgamma,
+    dE_dyhat,
+    dyhat_dbeta,
+    dyhat_dtheta,
+    sigmoid,
+    squared_error,
+)
 
 TOLERANCE = 1e-6
 

@@ -1,17 +1,23 @@
-"""The one comparison (student/comparison.py, the grader's autograder.compare): values before containers,
+"""The one comparison (student/comparison.py, the grader's autograder.grading.compare): values before containers,
 layers checked in the order type, shape, finite, values, with |a − e| ≤ atol + rtol·|e|, and the same
 verdict in the students' self-check as in the hidden grader."""
 
-import importlib.util
 import json
 
 import numpy as np
 import pytest
-from notebooks import ROOT
+from notebooks import student_module
 
-from autograder import public_cases
-from autograder.compare import FINITE, SHAPE, TYPE, VALUES, compare, container_note
-from autograder.course import Tolerance
+from autograder.grading import public_cases
+from autograder.grading.compare import (
+    FINITE,
+    SHAPE,
+    TYPE,
+    VALUES,
+    compare,
+    container_note,
+)
+from autograder.grading.course import Tolerance
 from source_impl import Params
 
 TOL = Tolerance(rtol=1e-7, atol=1e-10)
@@ -145,14 +151,7 @@ def test_a_tuple_note_names_the_part_in_another_container():
 # --- one verdict: the self-check decides as the grader does -----------------------------------
 
 
-def load_selfcheck():
-    spec = importlib.util.spec_from_file_location("selfcheck", ROOT / "student" / "selfcheck.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-selfcheck = load_selfcheck()
+selfcheck = student_module("selfcheck")
 
 
 def cases_file(tmp_path, expected, tolerance=TOL, own_tolerance=None):

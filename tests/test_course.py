@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 import source_impl
-from autograder.course import COURSE_FILE, CourseError, load_course
+from autograder.grading.course import COURSE_FILE, CourseError, load_course
 
 
 @pytest.fixture

@@ -5,7 +5,12 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from source_impl.datasets import LOGIC_GATES, load_watermelon3_0, load_watermelon3_0_alpha, logic_gate
+from source_impl.datasets import (
+    LOGIC_GATES,
+    load_watermelon3_0,
+    load_watermelon3_0_alpha,
+    logic_gate,
+)
 
 ATTRIBUTE_VALUES = {"色泽": 3, "根蒂": 3, "敲声": 3, "纹理": 3, "脐部": 3, "触感": 2}
 

@@ -8,7 +8,8 @@ import nbformat
 import pytest
 from notebooks import copy_assignment
 
-from autograder import early_grading, nbgrader_cell
+from autograder import nbgrader_cell
+from autograder.integration import early_grading
 from autograder.nbgrader_cell import hidden_score
 
 WAIT_SECONDS = 60

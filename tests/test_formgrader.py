@@ -17,13 +17,21 @@ import time
 
 import pytest
 from lab_server import chromium, jupyterlab, needs_chromium
-from notebooks import ROOT, copy_of_the_repository
 from nbgrader.api import Gradebook
+from notebooks import ROOT, copy_of_the_repository
 from playwright.sync_api import expect
 
-from autograder.course import load_course
-from autograder.nbgrader_course import CourseFolder, nbgrader_environment
-from simulated_class.students import MISTAKE, NBGRADER, TAMPER_ATTRIBUTE, TAMPER_CELLS, Student, notebook_of, solution_sources
+from autograder.grading.course import load_course
+from autograder.integration.nbgrader_course import CourseFolder, nbgrader_environment
+from simulated_class.students import (
+    MISTAKE,
+    NBGRADER,
+    TAMPER_ATTRIBUTE,
+    TAMPER_CELLS,
+    Student,
+    notebook_of,
+    solution_sources,
+)
 
 SCREENSHOTS = ROOT / "var" / "test-output" / "formgrader"
 ASSIGNMENT = "bp"
@@ -274,7 +282,7 @@ def test_the_derivation_cells_await_a_persons_grade_which_is_saved_in_the_gradeb
 
     exported = folder / "grades_per_item.csv"
     result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "export", "--exporter", "autograder.per_item_export.PerItemCsvExporter", f"--to={exported}"],
+        [sys.executable, "-m", "nbgrader", "export", "--exporter", "autograder.exports.per_item.PerItemCsvExporter", f"--to={exported}"],
         cwd=folder, env=nbgrader_environment(), capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -8,15 +8,20 @@ import time
 import nbformat
 import pytest
 import yaml
-from submissions import module_source, reference_source, stub_source, with_functions, write
+from submissions import (
+    module_source,
+    reference_source,
+    stub_source,
+    with_functions,
+    write,
+)
 
+from autograder.grading.course import COURSE_FILE, load_course, parse_course
+from autograder.grading.grader import grade
+from autograder.grading.misconceptions import CATALOG
+from autograder.grading.submission import SubmissionError
+from autograder.sandbox import process as sandbox
 from source_impl import perceptron
-
-from autograder import sandbox
-from autograder.course import COURSE_FILE, load_course, parse_course
-from autograder.grader import grade
-from autograder.misconceptions import CATALOG
-from autograder.submission import ROOT, SubmissionError
 
 COURSE = load_course()
 
@@ -229,13 +234,11 @@ for _name in PUBLIC["functions"]:
 
 
 def test_hard_coded_public_answers_pass_the_self_check_and_get_0_on_the_hidden_cases(tmp_path):
-    import importlib.util
+    from notebooks import student_module
 
-    from autograder import public_cases
+    from autograder.grading import public_cases
 
-    spec = importlib.util.spec_from_file_location("selfcheck", ROOT / "student" / "selfcheck.py")
-    selfcheck = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(selfcheck)
+    selfcheck = student_module("selfcheck")
     for assignment in ("perceptron", "bp"):
         cases_file = tmp_path / f"{assignment}.json"
         cases_file.write_text(public_cases.dumps(public_cases.build(assignment)), encoding="utf-8")

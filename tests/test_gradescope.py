@@ -19,8 +19,8 @@ import pytest
 from lms_downloads import notebook
 from notebooks import notebook_path
 
-from autograder import gradescope
-from autograder.course import GRADESCOPE_VISIBILITIES, load_course
+from autograder.exports import gradescope
+from autograder.grading.course import GRADESCOPE_VISIBILITIES, load_course
 from simulated_class.mistakes import MISTAKES
 
 ASSIGNMENT = "bp"
@@ -116,6 +116,6 @@ def test_the_bundle_holds_the_grader_and_the_reference_and_pins_the_kits_version
     with zipfile.ZipFile(gradescope.build(ASSIGNMENT, tmp_path / "bp.zip")) as archive:
         names = set(archive.namelist())
         requirements = archive.read("requirements.txt").decode()
-    assert {"setup.sh", "run_autograder", "kit/autograder/grader.py", "kit/source_impl/bp.py", "kit/course.yaml", "kit/source_impl/data/watermelon3_0.csv"} <= names
+    assert {"setup.sh", "run_autograder", "kit/autograder/grading/grader.py", "kit/source_impl/bp.py", "kit/course.yaml", "kit/source_impl/data/watermelon3_0.csv"} <= names
     assert not any("__pycache__" in name or name.startswith("kit/solutions") for name in names)
     assert requirements.splitlines() == [f"{name}=={importlib.metadata.version(name)}" for name in gradescope.GRADING_REQUIREMENTS]

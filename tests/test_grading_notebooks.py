@@ -4,7 +4,7 @@ student versions none, each item `not_implemented`."""
 import pytest
 from notebooks import ASSIGNMENTS, notebook_path
 
-from autograder.grader import grade
+from autograder.grading.grader import grade
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

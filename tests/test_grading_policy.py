@@ -15,20 +15,21 @@ import pytest
 from submissions import with_functions, write
 
 import source_impl as ref
-from source_impl.batch import mean_deltas
-from source_impl.network import Params
-
-from autograder import cases
-from autograder.course import load_course
-from autograder.grader import discriminating, grade, item_result, passed_share
+from autograder import ROOT
+from autograder.grading import cases
+from autograder.grading.course import load_course
+from autograder.grading.grader import grade
+from autograder.grading.results import CaseResult
+from autograder.grading.scoring import discriminating, item_result, passed_share
+from autograder.grading.submission import read
 from autograder.items import ITEMS
 from autograder.items.bp import bp_step_variant
 from autograder.items.perceptron import perceptron_delta_pm_one, train_perceptron_with
-from autograder.results import CaseResult
-from autograder.sandbox import OK, RAISED, Outcome
-from autograder.submission import ROOT, read
+from autograder.sandbox.process import OK, RAISED, Outcome
 from simulated_class.mistakes import in_notebook
 from simulated_class.students import filled, solution_sources
+from source_impl.batch import mean_deltas
+from source_impl.network import Params
 
 COURSE = load_course()
 STUDENTS = ["s01", "s02", "s03", "s04", "s05", "s06", "s20", "s22"]  # s20, s22: bp_step's saturated cases tell nothing

@@ -17,11 +17,16 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 from notebooks import ROOT
 
-from autograder import cases, confinement
-from autograder.course import load_course
-from autograder.misconceptions import CATALOG
-from autograder.nbgrader_course import AUTOGRADED, CourseFolder, nbgrader_environment
-from autograder.parallel_nbgrader import _unfinished
+from autograder.grading import cases
+from autograder.grading.course import load_course
+from autograder.grading.misconceptions import CATALOG
+from autograder.integration.nbgrader_course import (
+    AUTOGRADED,
+    CourseFolder,
+    nbgrader_environment,
+)
+from autograder.integration.parallel_nbgrader import _unfinished
+from autograder.sandbox import confinement
 from simulated_class import students as simulated
 
 ASSIGNMENT = "bp"
@@ -38,7 +43,7 @@ ANSWERED = [s.id for s in CLASS if s.profile not in (*NOT_GRADED, *BLANK)]
 
 
 def run_round(out, *options):
-    command = [sys.executable, "-m", "autograder.grading_round", "--small", "--assignments", ASSIGNMENT, "--out", str(out), *options]
+    command = [sys.executable, "-m", "simulated_class", "--small", "--assignments", ASSIGNMENT, "--out", str(out), *options]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "missing from font" not in result.stderr  # a plot's label Matplotlib cannot draw
@@ -358,7 +363,7 @@ def test_the_round_prints_progress_the_table_and_the_timings(serial):
 
 def test_a_folder_that_is_not_a_rounds_output_is_never_emptied(tmp_path):
     (tmp_path / "thesis.tex").write_text("years of work")
-    result = subprocess.run([sys.executable, "-m", "autograder.grading_round", "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "simulated_class", "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2
     assert "is not empty and not a grading round's output folder" in result.stderr
     assert (tmp_path / "thesis.tex").read_text() == "years of work" and len(list(tmp_path.iterdir())) == 1
@@ -369,7 +374,7 @@ def test_a_round_where_no_worker_can_start_stops_and_says_why(tmp_path):
     # the worker's user cannot enter a temporary folder that only root may enter: every grading would fail alike
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)
-    command = [sys.executable, "-m", "autograder.grading_round", "--small", "--assignments", ASSIGNMENT, "--out", str(tmp_path / "round")]
+    command = [sys.executable, "-m", "simulated_class", "--small", "--assignments", ASSIGNMENT, "--out", str(tmp_path / "round")]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "TMPDIR": str(closed)})
     assert result.returncode == 2
     assert "grading round stopped: no submission can be graded here: the worker process cannot start" in result.stderr
@@ -379,14 +384,14 @@ def test_a_round_where_no_worker_can_start_stops_and_says_why(tmp_path):
 
 @pytest.mark.parametrize(("options", "message"), [(["--jobs", "0"], "--jobs must be at least 1"), (["--assignments", "svm"], "no assignment 'svm' in course.yaml")])
 def test_bad_options_are_refused_with_a_reason(tmp_path, options, message):
-    result = subprocess.run([sys.executable, "-m", "autograder.grading_round", "--out", str(tmp_path), *options], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-m", "simulated_class", "--out", str(tmp_path), *options], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2 and message in result.stderr and not list(tmp_path.iterdir())
 
 
 def test_a_bar_inside_a_report_cell_stays_in_its_cell():
     import mistune
 
-    from autograder.class_report import _row
+    from autograder.rounds.class_report import _row
 
     table = "\n".join([_row("item", "equation"), _row("---", "---"), _row("distance_to_hyperplane", "|wᵀx₀ + b| / ‖w‖")])
     html_table = mistune.create_markdown(plugins=["table"])(table)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import source_impl
-from autograder.course import load_course
+from autograder.grading.course import load_course
 from autograder.items import ITEMS
 
 COURSE_ITEMS = load_course().items()

@@ -11,7 +11,7 @@ import pytest
 from lab_server import chromium, jupyterlab, needs_chromium
 from notebooks import ASSIGNMENTS, ROOT, copy_assignment, paste_solutions
 
-from autograder.course import load_course
+from autograder.grading.course import load_course
 from simulated_class.mistakes import MISTAKES, in_notebook
 
 SCREENSHOTS = ROOT / "var" / "test-output" / "jupyterlab"

@@ -20,10 +20,12 @@ import pytest
 from nbgrader.api import Gradebook
 from notebooks import ROOT
 
-from autograder import confinement, feedback_check
-from autograder.course import load_course
-from autograder.grading_round import Round
-from autograder.nbgrader_course import FEEDBACK
+from autograder.grading.course import load_course
+from autograder.integration import feedback_check
+from autograder.integration.nbgrader_course import FEEDBACK
+from autograder.rounds.grading_round import Round
+from autograder.sandbox import confinement
+from simulated_class.class_source import SimulatedClass
 from simulated_class.students import DEADLINE, filled, solution_sources
 
 pytestmark = pytest.mark.skipif(confinement.landlock_abi() == 0, reason="needs Landlock, which this machine's kernel lacks (see the README's sandbox table)")
@@ -111,7 +113,7 @@ def secrets_around(tmp_path_factory):
 
 
 def new_course(tmp_path_factory, name, secrets_around):
-    grading_round = Round(tmp_path_factory.mktemp(name), assignments=[ASSIGNMENT])
+    grading_round = Round(tmp_path_factory.mktemp(name), SimulatedClass(), assignments=[ASSIGNMENT])
     grading_round.release()
     submit_all(grading_round.course, *secrets_around)
     return grading_round
@@ -130,7 +132,7 @@ def by_nbgrader(tmp_path_factory, secrets_around):
 def by_the_round(tmp_path_factory, secrets_around):
     """The round on a course folder holding the same two submissions."""
     course = new_course(tmp_path_factory, "round", secrets_around).course
-    command = [sys.executable, "-m", "autograder.grading_round", "--course", str(course.root), "--assignments", ASSIGNMENT, "--jobs", "2"]
+    command = [sys.executable, "-m", "autograder.rounds", "--course", str(course.root), "--assignments", ASSIGNMENT, "--jobs", "2"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return course
@@ -195,7 +197,7 @@ def test_release_feedback_holds_back_a_page_that_leaks_names_the_line_and_releas
 @pytest.mark.parametrize("missing", ["landlock", "seccomp"])
 def test_without_landlock_or_seccomp_an_autograde_kernel_is_refused_with_the_risk_and_the_way_out(missing, monkeypatch):
     """Linux before 5.13, or a machine the seccomp filter does not know: this machine has both, so their absence is posed."""
-    from autograder import confined_kernel
+    from autograder.sandbox import confined_kernel
 
     monkeypatch.setattr(confinement, "landlock_abi", lambda: 0 if missing == "landlock" else 7)
     monkeypatch.setattr(confinement, "can_forbid_new_processes", lambda: missing != "seccomp")

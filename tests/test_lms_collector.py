@@ -7,8 +7,12 @@ import pytest
 from lms_downloads import ASSIGNMENT, canvas_download, moodle_download
 from notebooks import ROOT
 
-from autograder.lms_collector import BlackboardCollector, CanvasCollector, MoodleCollector
-from autograder.nbgrader_course import nbgrader_environment
+from autograder.integration.lms_collector import (
+    BlackboardCollector,
+    CanvasCollector,
+    MoodleCollector,
+)
+from autograder.integration.nbgrader_course import nbgrader_environment
 
 BLACKBOARD = "bp_s40_attempt_2026-11-19-07-59-00_bp.ipynb"
 
@@ -42,7 +46,7 @@ def test_nbgrader_s_zip_collect_files_a_download_under_the_lms_s_ids(tmp_path, m
     archive.mkdir(parents=True)
     make(archive)
     command = [
-        sys.executable, "-m", "nbgrader", "zip_collect", ASSIGNMENT, f"--ZipCollectApp.collector_plugin=autograder.lms_collector.{collector}",
+        sys.executable, "-m", "nbgrader", "zip_collect", ASSIGNMENT, f"--ZipCollectApp.collector_plugin=autograder.integration.lms_collector.{collector}",
         f"--CourseDirectory.root={tmp_path}", f"--CourseDirectory.db_url=sqlite:///{tmp_path / 'gradebook.db'}",
     ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=nbgrader_environment())

@@ -6,12 +6,19 @@ import zipfile
 from datetime import datetime, timezone
 
 import pytest
-from lms_downloads import ASSIGNMENT, OTHER, canvas_download, moodle_download, notebook, write_roster
+from lms_downloads import (
+    ASSIGNMENT,
+    OTHER,
+    canvas_download,
+    moodle_download,
+    notebook,
+    write_roster,
+)
 
-from autograder import lms_download
-from autograder.course import load_course
-from autograder.lms_download import Arrival, DownloadError, RosterEntry
-from autograder.nbgrader_course import SUBMITTED, CourseFolder
+from autograder.grading.course import load_course
+from autograder.integration.nbgrader_course import SUBMITTED, CourseFolder
+from autograder.rounds import lms_download
+from autograder.rounds.lms_download import Arrival, DownloadError, RosterEntry
 
 GRADED_CELLS = {a.id: {item.id for item in a.items} for a in load_course().assignments}
 # What becomes of each file of tests/lms_downloads.py, by the student and the file name the student gave it.

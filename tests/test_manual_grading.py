@@ -5,9 +5,9 @@ round's line says how many submissions await how many cells."""
 import pytest
 from manual_grades import ANSWERED, BLANK_ANSWER, GRADED_ANSWER, REGRADED, grade
 
-from autograder import manual_grading
-from autograder.course import load_course
-from autograder.manual_grading import AWAITING, BLANK, GRADED
+from autograder.grading.course import load_course
+from autograder.rounds import manual_grading
+from autograder.rounds.manual_grading import AWAITING, BLANK, GRADED
 
 COURSE = load_course()
 

@@ -8,10 +8,10 @@ import pytest
 import yaml
 from submissions import with_functions, write
 
-from autograder import cases
-from autograder.compare import compare
-from autograder.course import COURSE_FILE, load_course, parse_course
-from autograder.grader import grade
+from autograder.grading import cases
+from autograder.grading.compare import compare
+from autograder.grading.course import COURSE_FILE, load_course, parse_course
+from autograder.grading.grader import grade
 from autograder.items import ITEMS as RECORDS
 
 COURSE = load_course()

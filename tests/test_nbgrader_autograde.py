@@ -12,9 +12,9 @@ import pytest
 from nbgrader.api import Gradebook
 from notebooks import ROOT, copy_assignment, paste_solutions, solution_cells
 
-from autograder.course import load_course
-from autograder.grader import grade
-from autograder.nbgrader_course import nbgrader_environment
+from autograder.grading.course import load_course
+from autograder.grading.grader import grade
+from autograder.integration.nbgrader_course import nbgrader_environment
 from simulated_class.students import TAMPER_ATTRIBUTE, TAMPER_CELLS
 
 ASSIGNMENT = "bp"

@@ -22,10 +22,19 @@ import pytest
 from nbgrader.api import Gradebook, MissingEntry
 from notebooks import copy_of_the_repository
 
-from autograder.course import load_course
-from autograder.grader import grade
-from autograder.per_item_export import submission_scores
-from simulated_class.students import COMPLETE, MISTAKE, NBGRADER, TAMPER_ATTRIBUTE, UNFINISHED, Student, notebook_of, solution_sources
+from autograder.exports.per_item import submission_scores
+from autograder.grading.course import load_course
+from autograder.grading.grader import grade
+from simulated_class.students import (
+    COMPLETE,
+    MISTAKE,
+    NBGRADER,
+    TAMPER_ATTRIBUTE,
+    UNFINISHED,
+    Student,
+    notebook_of,
+    solution_sources,
+)
 
 ASSIGNMENT = "bp"
 COURSE = load_course()
@@ -133,7 +142,7 @@ def workflow(tmp_path_factory):
     flow.instructor("generate_feedback", ASSIGNMENT)
     flow.instructor("release_feedback", ASSIGNMENT, f"--Exchange.root={flow.exchange}")
     flow.instructor("export")
-    flow.instructor("export", "--exporter", "autograder.per_item_export.PerItemCsvExporter")
+    flow.instructor("export", "--exporter", "autograder.exports.per_item.PerItemCsvExporter")
     for student in STUDENTS:
         flow.student(student, "fetch_feedback", ASSIGNMENT)
     return flow

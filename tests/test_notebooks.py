@@ -26,8 +26,8 @@ from notebooks import (
 )
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder.course import load_course
-from autograder.nbgrader_course import nbgrader_environment
+from autograder.grading.course import load_course
+from autograder.integration.nbgrader_course import nbgrader_environment
 from source_impl.datasets import load_watermelon3_0
 
 each_assignment = pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -4,8 +4,8 @@ many await a person, and the assignment's total of what is graded so far."""
 
 from manual_grades import ANSWERED, BLANK_ANSWER, GRADED_ANSWER, grade
 
-from autograder.course import load_course
-from autograder.per_item_export import columns, header
+from autograder.exports.per_item import columns, header
+from autograder.grading.course import load_course
 
 COURSE = load_course()
 BP = COURSE.assignment("bp")

@@ -1,8 +1,6 @@
 """The fresh-clone promise: CI runs the README's test command, and the README names both commands."""
 
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from autograder import ROOT
 
 
 def test_ci_runs_the_readmes_test_command():

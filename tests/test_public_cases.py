@@ -7,8 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder.compare import compare
-from autograder.course import load_course
+from autograder.grading.compare import compare
+from autograder.grading.course import load_course
 from autograder.items import ITEMS as RECORDS
 
 ITEMS = load_course().items()

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.course import load_course
+from autograder.grading.course import load_course
 from autograder.items import ITEMS
 
 COURSE_ITEMS = load_course().items()  # one per function of the student API (test_course.py)

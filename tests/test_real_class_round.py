@@ -1,7 +1,7 @@
 """The round on a real class, with real nbgrader and its sqlite gradebook: LMS downloads in, a course folder that is kept out.
 
 A Canvas-style and a Moodle-style download (tests/lms_downloads.py) are graded with
-`python -m autograder.grading_round --submissions ... --roster ...`; the Canvas course is then
+`python -m autograder.rounds --submissions ... --roster ...`; the Canvas course is then
 run again (nothing to grade), given a late upload (only it is graded), and a round killed
 during autograde and during feedback is run to the end and compared with one never stopped.
 """
@@ -18,19 +18,31 @@ from datetime import datetime
 
 import nbformat
 import pytest
-from lms_downloads import ASSIGNMENT, LATE, OTHER, ROSTER, canvas_download, canvas_name, files, moodle_download, notebook, write_roster, write_zip
+from lms_downloads import (
+    ASSIGNMENT,
+    LATE,
+    OTHER,
+    ROSTER,
+    canvas_download,
+    canvas_name,
+    files,
+    moodle_download,
+    notebook,
+    write_roster,
+    write_zip,
+)
 from nbgrader.api import Gradebook, MissingEntry
 from notebooks import ROOT, copy_of_the_repository
 
-from autograder.course import load_course
-from autograder.nbgrader_course import CourseFolder, nbgrader_environment
+from autograder.grading.course import load_course
+from autograder.integration.nbgrader_course import CourseFolder, nbgrader_environment
 
 POINTS = {item.id: float(item.points) for item in load_course().assignment(ASSIGNMENT).items}
 MISTAKEN_ITEM = "perceptron_loss"  # tests/lms_downloads.py's mistake
 
 
 def round_command(course, *download, roster=None, assignments=(ASSIGNMENT,), jobs=2):
-    command = [sys.executable, "-m", "autograder.grading_round", "--course", str(course), "--jobs", str(jobs), "--assignments", *assignments]
+    command = [sys.executable, "-m", "autograder.rounds", "--course", str(course), "--jobs", str(jobs), "--assignments", *assignments]
     if download:
         command += ["--submissions", *map(str, download), "--roster", str(roster)]
     return command
@@ -232,7 +244,7 @@ def test_the_repository_s_own_course_is_graded_in_the_gradebook_nbgrader_s_comma
         CourseFolder(copy).write_submission(student, ASSIGNMENT, notebook(kind=kind), LATE)
     released = {p.relative_to(copy): p.read_bytes() for p in (copy / "assignments").rglob("*") if p.is_file()}
     environment = {**nbgrader_environment(), "PYTHONPATH": str(copy)}  # the copy's kit, as a clone's set-up installs it
-    command = [sys.executable, "-m", "autograder.grading_round", "--course", str(copy), "--assignments", ASSIGNMENT, "--jobs", "2"]
+    command = [sys.executable, "-m", "autograder.rounds", "--course", str(copy), "--assignments", ASSIGNMENT, "--jobs", "2"]
     result = subprocess.run(command, cwd=copy, env=environment, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert scores(copy / "var", "s1") == POINTS

@@ -12,8 +12,8 @@ from closed_forms import CLOSED_FORMS, closed_forms_in
 from notebooks import ASSIGNMENTS, ROOT, copy_assignment, notebook_path, solution_cells
 
 import source_impl
-from autograder.course import load_course
-from autograder.release import companion_files, generate_assignment
+from autograder.grading.course import load_course
+from autograder.integration.release import companion_files, generate_assignment
 
 pytestmark = pytest.mark.parametrize("assignment", ASSIGNMENTS)
 

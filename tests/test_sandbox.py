@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.confinement import landlock_abi
-from autograder.course import Timeouts
-from autograder.sandbox import OK, OUTPUT_LIMIT, RAISED, Scratch, Worker, WorkerDied, _SafeUnpickler
+from autograder.grading.course import Timeouts
+from autograder.sandbox.confinement import landlock_abi
+from autograder.sandbox.process import OK, OUTPUT_LIMIT, RAISED, Worker, WorkerDied
+from autograder.sandbox.scratch import Scratch
+from autograder.sandbox.unpickler import SafeUnpickler
 
 TIMEOUTS = Timeouts(per_call_seconds=2, per_submission_seconds=30)
 
@@ -142,9 +144,9 @@ def test_answers_are_unpickled_with_a_whitelist():
     import numpy as np
 
     plain = (np.arange(3.0), np.float64(2.0), np.int64(1), [1, 2], None, "text")
-    assert repr(_SafeUnpickler(io.BytesIO(pickle.dumps(plain))).load()) == repr(plain)
+    assert repr(SafeUnpickler(io.BytesIO(pickle.dumps(plain))).load()) == repr(plain)
     with pytest.raises(pickle.UnpicklingError, match="refused"):
-        _SafeUnpickler(io.BytesIO(pickle.dumps(Exploit()))).load()
+        SafeUnpickler(io.BytesIO(pickle.dumps(Exploit()))).load()
 
 
 def test_a_worker_that_answers_out_of_protocol_costs_only_that_call():

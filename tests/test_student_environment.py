@@ -7,13 +7,12 @@ import sys
 import pytest
 from notebooks import ROOT, copy_assignment, paste_solutions
 
-STUDENT_PYTHON = ROOT / ".venv-student" / "bin" / "python"
-
-
 @pytest.fixture(scope="module")
-def student_python():
-    subprocess.run([sys.executable, ROOT / "tasks.py", "student", "--setup-only"], check=True, timeout=900)
-    return STUDENT_PYTHON
+def student_python(tmp_path_factory):
+    # the student's side as `python3 tasks.py student` sets it up, in a folder of the test's own
+    folder = tmp_path_factory.mktemp("student") / ".venv-student"
+    subprocess.run([sys.executable, ROOT / "tasks.py", "student", "--setup-only", "--venv", folder], check=True, timeout=900)
+    return folder / "bin" / "python"
 
 
 def run(python, *args, cwd=None):

@@ -15,7 +15,12 @@ from source_impl import (
     train_accumulated_bp,
     train_standard_bp,
 )
-from source_impl.batch import mean_deltas, mean_squared_error, per_sample_mean_deltas, per_sample_mean_squared_error
+from source_impl.batch import (
+    mean_deltas,
+    mean_squared_error,
+    per_sample_mean_deltas,
+    per_sample_mean_squared_error,
+)
 from source_impl.datasets import load_watermelon3_0
 from source_impl.training import classification_accuracy
 

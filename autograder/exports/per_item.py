@@ -1,0 +1,103 @@
+"""An nbgrader export plugin that writes one column per graded cell (nbgrader's own CSV has totals only).
+
+    nbgrader export --exporter=autograder.exports.per_item.PerItemCsvExporter --to grades_per_item.csv
+
+One row per student of the gradebook: student_id, last_name, first_name, then for each
+assignment of course.yaml in the gradebook, in course order:
+
+- its items, each the gradebook's score (a manual grade over the automatic one), then
+  ``<assignment>_items_total``, their sum: what the kit's grader gives;
+- its derivations (graded by people in formgrader), each the gradebook's score once graded
+  (nbgrader's 0 for an answer left blank), empty while it awaits a person: never 0 for "not
+  graded yet"; then ``<assignment>_awaiting_manual``, how many of them await a person;
+- ``<assignment>_total``: the items and the derivations graded so far (final once nothing awaits),
+  nbgrader's score of the submission;
+
+then ``total``, the sum of the assignments' totals. An assignment without a submission leaves its
+cells empty.
+"""
+
+import csv
+
+from nbgrader.api import MissingEntry
+from nbgrader.plugins import ExportPlugin
+
+from autograder.grading.course import load_course
+from autograder.rounds import manual_grading
+
+DEFAULT_FILE = "grades_per_item.csv"
+
+
+class PerItemCsvExporter(ExportPlugin):
+    def export(self, gradebook):
+        course = load_course()
+        in_gradebook = {assignment.name for assignment in gradebook.assignments}
+        assignments = [a for a in course.assignments if a.id in in_gradebook and (not self.assignment or a.id in self.assignment)]
+        students = [s for s in gradebook.students if not self.student or s.id in self.student]
+        path = self.to or DEFAULT_FILE
+        self.log.info("Exporting the per-item grades to %s", path)
+        with open(path, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(header(assignments))
+            for student in sorted(students, key=lambda s: s.id):
+                row, total = [student.id, student.last_name or "", student.first_name or ""], 0.0
+                for assignment in assignments:
+                    grades = submission_grades(gradebook, assignment.id, student.id)
+                    cells, assignment_total = columns(assignment, grades)
+                    row += cells
+                    total += assignment_total
+                writer.writerow(row + [_number(total)])
+
+
+def header(assignments):
+    """The CSV's header for these assignments (course.yaml's Assignments)."""
+    names = ["student_id", "last_name", "first_name"]
+    for a in assignments:
+        names += [item.id for item in a.items] + [f"{a.id}_items_total"]
+        names += [d.id for d in a.derivations] + ([f"{a.id}_awaiting_manual"] if a.derivations else []) + [f"{a.id}_total"]
+    return names + ["total"]
+
+
+def columns(assignment, grades):
+    """(the assignment's cells of a row, its total) from the submission's {cell id: Grade}, or None without a submission."""
+    if grades is None:
+        return [""] * (len(header([assignment])) - len(header([]))), 0.0
+    items = item_scores(grades, assignment)
+    derivations = derivation_scores(grades, assignment)
+    graded = [value for value in derivations.values() if value is not None]
+    total = sum(items.values()) + sum(graded)
+    cells = [_number(items.get(item.id, 0.0)) for item in assignment.items] + [_number(sum(items.values()))]
+    cells += ["" if derivations[d.id] is None else _number(derivations[d.id]) for d in assignment.derivations]
+    if assignment.derivations:
+        cells.append(str(len(derivations) - len(graded)))
+    return cells + [_number(total)], total
+
+
+def submission_grades(gradebook, assignment, student):
+    """{graded cell id: nbgrader's Grade} of the student's submission of the assignment (ids), or None without one."""
+    try:
+        submission = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return None
+    return {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
+
+
+def item_scores(grades, assignment):
+    """{item id: score} of the assignment's automatic items in the submission's {cell id: Grade} (those it has)."""
+    return {item.id: grades[item.id].score for item in assignment.items if item.id in grades}
+
+
+def derivation_scores(grades, assignment):
+    """{derivation id: score, or None while it awaits a person} of the submission's {cell id: Grade}."""
+    return {d.id: manual_grading.score(grades[d.id]) if d.id in grades else None for d in assignment.derivations}
+
+
+def submission_scores(gradebook, assignment, student, course=None):
+    """{item id: score} of the automatic items of the student's submission of the assignment (id), or None without one."""
+    grades = submission_grades(gradebook, assignment, student)
+    return None if grades is None else item_scores(grades, (course or load_course()).assignment(assignment))
+
+
+def _number(value):
+    """Six decimals at most, as the grader rounds: 2, 1.5, 0.666667."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")

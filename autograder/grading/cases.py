@@ -1,0 +1,49 @@
+"""The hidden cases of an item, drawn by the generators of its record (``autograder.items``).
+
+``GENERATORS[item_id][group_name](rng)`` returns the argument tuple of one case. The groups
+are exactly course.yaml's groups for the item (a test holds the two equal). Cases are drawn
+from one ``numpy.random.Generator`` per (base seed, course, assignment, student, item), so a
+regrade gives identical cases and two students get different ones.
+"""
+
+import copy
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograder.items import ITEMS
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hidden case of an item: its group, its number within the item, and its arguments."""
+
+    group: str
+    number: int
+    args: tuple
+
+    def arguments(self):
+        """A fresh deep copy of the arguments, so that no call can change the case itself."""
+        return copy.deepcopy(self.args)
+
+
+def item_seed(base_seed, course_id, assignment_id, student_id, item_id):
+    """A 64-bit seed from the SHA-256 of the course's base seed and the four ids."""
+    text = "\x1f".join(str(part) for part in (base_seed, course_id, assignment_id, student_id, item_id))
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+
+
+def generate(item, seed):
+    """The cases of an item, group by group in course.yaml's order, from one seeded generator."""
+    rng = np.random.default_rng(seed)
+    generators = ITEMS[item.id].generators
+    cases = []
+    for group in item.groups:
+        for _ in range(group.count):
+            cases.append(Case(group.name, len(cases) + 1, tuple(generators[group.name](rng))))
+    return cases
+
+
+# {item id: {group name: generator(rng) → argument tuple}}, from the items' records
+GENERATORS = {item_id: record.generators for item_id, record in ITEMS.items()}

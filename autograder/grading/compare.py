@@ -1,0 +1,32 @@
+"""The grader's door to the one comparison, student/comparison.py, which the students' self-check uses too.
+
+It lives in student/ because it ships beside selfcheck.py; it is loaded here by path, as submission.py
+loads student/notebook_functions.py, so that the grader and the self-check cannot drift apart
+("one verdict", spec §6). ``compare`` returns None when a value matches, else a ``Mismatch`` naming
+the first layer that failed (type, shape, finite, values).
+"""
+
+import importlib.util
+
+from autograder import ROOT
+
+_COMPARISON = ROOT / "student" / "comparison.py"
+
+
+def _load_comparison():
+    spec = importlib.util.spec_from_file_location("comparison", _COMPARISON)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_comparison = _load_comparison()
+
+TYPE, SHAPE, FINITE, VALUES = _comparison.TYPE, _comparison.SHAPE, _comparison.FINITE, _comparison.VALUES
+Mismatch = _comparison.Mismatch
+compare = _comparison.compare
+close = _comparison.close
+container_note = _comparison.container_note
+describe = _comparison.describe
+
+__all__ = ["FINITE", "SHAPE", "TYPE", "VALUES", "Mismatch", "close", "compare", "container_note", "describe"]

@@ -1,0 +1,384 @@
+"""The course registry: course.yaml loaded, validated and resolved against source_impl.
+
+``load_course()`` is the one way the rest of the kit learns what is graded. A bad file is
+refused with a ``CourseError`` whose message names the file, the key and the problem.
+
+An assignment's graded cells are of two kinds: its ``items``, each a function that the kit's
+hidden grader scores, and its optional ``derivations``, Markdown answer cells that people grade
+in nbgrader's formgrader (the rubric is in the solution notebook's cell). Their ids are
+nbgrader's cell ids, unique across the course. ``Assignment.item_points`` is what the hidden
+grader can give, ``manual_points`` what people give, ``total_points`` nbgrader's maximum.
+
+Every catalogued misconception of an item must fail at least one public self-check case of
+the item's function (tests/test_public_cases.py holds the kit to it), unless the item's
+optional ``hidden_only`` lists its id: a mistake only the hidden cases can tell apart
+without the public cases giving the answer away.
+"""
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+import source_impl
+from autograder import ROOT
+from autograder.items import ITEMS
+
+# libyaml's safe loader where PyYAML has it: the pure-Python one takes a tenth of a second on this file
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+COURSE_FILE = ROOT / "course.yaml"
+WEIGHT_SUM_TOLERANCE = 1e-9
+GRADED_CELL = "graded cell id"  # items and derivations share it: each is a graded cell of nbgrader
+GRADED_CELL_RULE = "the ids of items and derivations are nbgrader's cell ids, each unique in the course"
+
+
+class CourseError(ValueError):
+    """course.yaml is missing, unreadable, or breaks a rule; the message says where."""
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """A case matches the reference when |actual − expected| ≤ atol + rtol·|expected|."""
+
+    rtol: float
+    atol: float
+
+
+@dataclass(frozen=True)
+class CaseGroup:
+    name: str
+    count: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Item:
+    """One graded quantity: a function of the student API, its points and its hidden cases."""
+
+    id: str
+    assignment: str
+    equation: str
+    function: str
+    points: float
+    groups: tuple
+    tolerance: Tolerance
+    # {misconception id: fraction of the points} for recognised mistakes that earn credit; others earn 0
+    misconception_credit: dict = field(default_factory=dict)
+    # misconception ids no public self-check case needs to tell apart (course.yaml says why for each)
+    hidden_only: tuple = ()
+
+    @property
+    def reference(self):
+        """The reference implementation of this item's function."""
+        return getattr(source_impl, self.function)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A derivation graded by people: a Markdown answer cell of the notebook, its equation and its points."""
+
+    id: str
+    assignment: str
+    equation: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    items: tuple
+    derivations: tuple = ()
+
+    @property
+    def item_points(self):
+        """The points of the automatic items: all that the hidden grader (and Gradescope's autograder) can give."""
+        return sum(item.points for item in self.items)
+
+    @property
+    def manual_points(self):
+        """The points of the derivations, which people grade in formgrader."""
+        return sum(derivation.points for derivation in self.derivations)
+
+    @property
+    def total_points(self):
+        """Items and derivations: the assignment's maximum in nbgrader's gradebook."""
+        return self.item_points + self.manual_points
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    per_call_seconds: float
+    per_submission_seconds: float
+
+
+@dataclass(frozen=True)
+class Gradescope:
+    """What a Gradescope student sees, and when: of each item's test, and of the grader's output."""
+
+    visibility: str = "visible"
+    stdout_visibility: str = "hidden"
+
+
+GRADESCOPE_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")  # Gradescope's own words
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title: str
+    languages: tuple
+    base_seed: int
+    timeouts: Timeouts
+    tolerance: Tolerance
+    assignments: tuple
+    gradescope: Gradescope = Gradescope()
+
+    def assignment(self, assignment_id):
+        for assignment in self.assignments:
+            if assignment.id == assignment_id:
+                return assignment
+        known = ", ".join(a.id for a in self.assignments)
+        raise CourseError(f"no assignment {assignment_id!r} in the course; it has: {known}")
+
+    def items(self):
+        """Every graded item, assignment by assignment, in the file's order."""
+        return tuple(item for assignment in self.assignments for item in assignment.items)
+
+    def derivations(self):
+        """Every derivation graded by people, assignment by assignment, in the file's order."""
+        return tuple(derivation for assignment in self.assignments for derivation in assignment.derivations)
+
+
+def load_course(path=COURSE_FILE):
+    """Read and validate a course file; return the Course or raise CourseError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CourseError(f"{path}: course file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CourseError(f"{path}: cannot read the course file: {error}") from None
+    try:
+        data = yaml.load(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError as error:
+        raise CourseError(f"{path}: not valid YAML: {error}") from None
+    return parse_course(data, source=path.name)
+
+
+def parse_course(data, source="course.yaml"):
+    """Validate the parsed YAML of a course file and build the Course."""
+    top = _Node(data, source, "")
+    top.keys(required=("course", "assignments"))
+    course = top["course"]
+    course.keys(required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"), optional=("gradescope",))
+    timeouts = course["timeouts"]
+    timeouts.keys(required=("per_call_seconds", "per_submission_seconds"))
+    tolerance = _tolerance(course["tolerance"])
+    seen = {}
+    return Course(
+        id=course["id"].text(),
+        title=course["title"].text(),
+        languages=tuple(node.text() for node in course["languages"].elements()),
+        base_seed=course["base_seed"].integer(minimum=0),
+        timeouts=Timeouts(
+            per_call_seconds=timeouts["per_call_seconds"].number(positive=True),
+            per_submission_seconds=timeouts["per_submission_seconds"].number(positive=True),
+        ),
+        tolerance=tolerance,
+        assignments=tuple(_assignment(node, tolerance, seen) for node in top["assignments"].elements()),
+        gradescope=_gradescope(course["gradescope"]) if "gradescope" in course else Gradescope(),
+    )
+
+
+def _gradescope(node):
+    node.keys(required=(), optional=("visibility", "stdout_visibility"))
+    chosen = {}
+    for key in ("visibility", "stdout_visibility"):
+        if key in node:
+            chosen[key] = node[key].text()
+            if chosen[key] not in GRADESCOPE_VISIBILITIES:
+                raise node[key].error(f"must be one of {', '.join(GRADESCOPE_VISIBILITIES)}; got {chosen[key]!r}")
+    return Gradescope(**chosen)
+
+
+def _assignment(node, default_tolerance, seen):
+    node.keys(required=("id", "title", "items"), optional=("derivations",))
+    assignment_id = node["id"].identifier()
+    _claim(seen, "assignment id", node["id"])
+    items = tuple(_item(item, assignment_id, default_tolerance, seen) for item in node["items"].elements())
+    derivations = tuple(_derivation(d, assignment_id, seen) for d in node["derivations"].elements()) if "derivations" in node else ()
+    return Assignment(id=assignment_id, title=node["title"].text(), items=items, derivations=derivations)
+
+
+def _derivation(node, assignment_id, seen):
+    node.keys(required=("id", "equation", "points"))
+    derivation_id = node["id"].identifier()
+    _claim(seen, "derivation id", node["id"], namespace=GRADED_CELL)
+    return Derivation(
+        id=derivation_id,
+        assignment=assignment_id,
+        equation=node["equation"].text(),
+        points=node["points"].number(positive=True),
+    )
+
+
+def _item(node, assignment_id, default_tolerance, seen):
+    node.keys(required=("id", "equation", "function", "points", "groups"), optional=("tolerance", "misconception_credit", "hidden_only"))
+    item_id = node["id"].identifier()
+    _claim(seen, "item id", node["id"], namespace=GRADED_CELL)
+    function = node["function"].identifier()
+    if function not in source_impl.__all__ or not callable(getattr(source_impl, function)):
+        raise node["function"].error(f"source_impl has no function {function!r} in its student API")
+    group_names = {}
+    groups = []
+    for group_node in node["groups"].elements():
+        group = _group(group_node)
+        _claim(group_names, "group name", group_node["name"])
+        groups.append(group)
+    total = math.fsum(group.weight for group in groups)
+    if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
+        raise node["groups"].error(f"the weights sum to {total:g}; they must sum to 1")
+    return Item(
+        id=item_id,
+        assignment=assignment_id,
+        equation=node["equation"].text(),
+        function=function,
+        points=node["points"].number(positive=True),
+        groups=tuple(groups),
+        tolerance=_tolerance(node["tolerance"]) if "tolerance" in node else default_tolerance,
+        misconception_credit=_misconception_credit(node["misconception_credit"], item_id) if "misconception_credit" in node else {},
+        hidden_only=_hidden_only(node["hidden_only"], item_id) if "hidden_only" in node else (),
+    )
+
+
+def _misconception_credit(node, item_id):
+    """{misconception id: fraction in [0, 1]}; every id must be in the item's catalog of misconceptions."""
+    if not isinstance(node.value, dict):
+        raise node.error(f"must be a mapping from misconception id to a fraction of the points; got {_describe(node.value)}")
+    credit = {}
+    for variant_id in node.value:
+        _catalogued(node, item_id, variant_id)
+        fraction = node[variant_id].number(minimum=0)
+        if fraction > 1:
+            raise node[variant_id].error(f"must be a fraction of the points between 0 and 1; got {fraction!r}")
+        credit[variant_id] = fraction
+    return credit
+
+
+def _hidden_only(node, item_id):
+    """The misconception ids, each in the item's catalog, that only the hidden cases have to tell apart."""
+    if not isinstance(node.value, list):
+        raise node.error(f"must be a list of misconception ids; got {_describe(node.value)}")
+    for variant_id in node.value:
+        _catalogued(node, item_id, variant_id)
+    return tuple(node.value)
+
+
+def _catalogued(node, item_id, variant_id):
+    """Refuse a misconception id that the item's catalog of misconceptions (its record's) lacks."""
+    known = [m.id for m in ITEMS[item_id].misconceptions] if item_id in ITEMS else []
+    if variant_id not in known:
+        raise node.error(
+            f"item {item_id!r} has no catalogued misconception {variant_id!r}; "
+            f"its catalog has: {', '.join(known) or 'nothing'}"
+        )
+
+
+def _group(node):
+    node.keys(required=("name", "count", "weight"))
+    return CaseGroup(
+        name=node["name"].identifier(),
+        count=node["count"].integer(minimum=1),
+        weight=node["weight"].number(positive=True),
+    )
+
+
+def _tolerance(node):
+    node.keys(required=("rtol", "atol"))
+    return Tolerance(rtol=node["rtol"].number(minimum=0), atol=node["atol"].number(minimum=0))
+
+
+def _claim(seen, kind, node, namespace=None):
+    """Record node's value as used for kind (in namespace, by default kind's own); refuse it if an earlier node used it there."""
+    key = (namespace or kind, node.value)
+    if key in seen:
+        hint = f"; {GRADED_CELL_RULE}" if namespace == GRADED_CELL else ""
+        raise node.error(f"duplicate {kind} {node.value!r} (first used at {seen[key]}){hint}")
+    seen[key] = node.path
+
+
+class _Node:
+    """A value of the parsed YAML with its path in the file, for messages that say where."""
+
+    def __init__(self, value, source, path):
+        self.value, self.source, self.path = value, source, path
+
+    def error(self, problem):
+        return CourseError(f"{self.source}: {self.path or 'top level'}: {problem}")
+
+    def keys(self, required, optional=()):
+        if not isinstance(self.value, dict):
+            raise self.error(f"must be a mapping with keys {', '.join(required)}; got {_describe(self.value)}")
+        allowed = (*required, *optional)
+        for key in self.value:
+            if key not in allowed:
+                raise self.error(f"unknown key {key!r}; the keys allowed here are {', '.join(allowed)}")
+        for key in required:
+            if key not in self.value:
+                raise self.error(f"missing required key {key!r}")
+
+    def __contains__(self, key):
+        return key in self.value
+
+    def __getitem__(self, key):
+        return _Node(self.value[key], self.source, f"{self.path}.{key}" if self.path else key)
+
+    def elements(self):
+        if not isinstance(self.value, list) or not self.value:
+            raise self.error(f"must be a non-empty list; got {_describe(self.value)}")
+        return [_Node(value, self.source, f"{self.path}[{i}]") for i, value in enumerate(self.value)]
+
+    def text(self):
+        if not isinstance(self.value, str) or not self.value.strip():
+            raise self.error(f"must be a non-empty string; got {_describe(self.value)}")
+        return self.value
+
+    def identifier(self):
+        if not isinstance(self.value, str) or not self.value.isidentifier():
+            raise self.error(f"must be a name of letters, digits and _ (a Python identifier); got {_describe(self.value)}")
+        return self.value
+
+    def integer(self, minimum):
+        if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < minimum:
+            raise self.error(f"must be an integer ≥ {minimum}; got {_describe(self.value)}")
+        return self.value
+
+    def number(self, positive=False, minimum=None):
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            hint = ""
+            if isinstance(value, str) and _looks_numeric(value):
+                hint = " (YAML reads a number such as 1e-7 as text: write 1.0e-7)"
+            raise self.error(f"must be a finite number; got {_describe(value)}{hint}")
+        if positive and value <= 0:
+            raise self.error(f"must be a positive number; got {value!r}")
+        if minimum is not None and value < minimum:
+            raise self.error(f"must be a number ≥ {minimum}; got {value!r}")
+        return value
+
+
+def _looks_numeric(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _describe(value):
+    if value is None:
+        return "nothing"
+    return f"{value!r} ({type(value).__name__})"

@@ -1,0 +1,102 @@
+"""One submission's worker session: the worker of the moment, the submission's clock, and the
+reference's functions standing in for the student's graded helpers that did not pass."""
+
+import inspect
+import time
+
+from autograder.sandbox.process import MISSING, Worker, WorkerDied, check_worker_starts
+from autograder.sandbox.process import TIMEOUT as CALL_TIMEOUT
+from source_impl.network import Params
+
+PARAMS_ARGUMENTS = {"params", "params0"}  # the reference's parameters that take Params
+
+
+def stand_ins(items):
+    """{function: the reference's} of the given graded items, to stand in for the student's while another is graded.
+
+    Parameters named params or params0 arrive from the worker as plain tuples: they become Params.
+    """
+    return {item.function: _with_params(item.reference) for item in items}
+
+
+def _with_params(reference):
+    signature = inspect.signature(reference)
+
+    def stand_in(*args, **keywords):
+        bound = signature.bind(*args, **keywords)
+        for name in PARAMS_ARGUMENTS & bound.arguments.keys():
+            bound.arguments[name] = Params(*bound.arguments[name])
+        return reference(*bound.args, **bound.kwargs)
+
+    return stand_in
+
+
+class Session:
+    """The worker of the moment and the submission's clock; a fresh worker after each crash."""
+
+    def __init__(self, scratch, spare):
+        self._scratch, self._spare, self._worker = scratch, spare, None  # spare: started, not loaded
+        self._load_failure = None  # loading is deterministic: a failed load is not retried
+        self.problems = ()
+
+    def start(self, timeouts):
+        """Start the submission's clock: the submission is in the scratch folder now."""
+        self._timeouts = timeouts
+        self._deadline = time.monotonic() + timeouts.per_submission_seconds
+
+    def outcomes(self, function, argument_lists, stand_ins):
+        """The Outcome of each call function(*args) in order, none after a missing function; ``stand_ins`` see Worker.send.
+
+        Each next call runs in the worker while the caller compares the last one's result.
+        Raises WorkerDied when the worker crashed or hung; it is replaced on the next call.
+        """
+        pending = iter(argument_lists)
+        args = next(pending, None)
+        if args is not None:
+            self._send(function, args, stand_ins)
+        while args is not None:
+            outcome = self._answer()
+            args = None if outcome.kind == MISSING else next(pending, None)
+            failed = None
+            if args is not None:
+                try:
+                    self._send(function, args, stand_ins)
+                except WorkerDied as died:  # the outcome in hand still counts
+                    failed = died
+            yield outcome
+            if failed:
+                raise failed
+
+    def _send(self, function, args, stand_ins):
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            seconds = self._timeouts.per_submission_seconds
+            raise WorkerDied(CALL_TIMEOUT, "the submission's time limit was reached before this item", f"was not run: the submission's time limit of {seconds:g} s was spent")
+        if self._load_failure:
+            raise self._load_failure
+        if self._worker is None:
+            worker, self._spare = self._spare or Worker(self._scratch), None
+            try:
+                self._worker = worker.load(self._timeouts)
+            except WorkerDied as died:
+                check_worker_starts(self._timeouts)  # the submission's fault, or the grader's?
+                self._load_failure = died
+                raise
+            self.problems = tuple(self._worker.problems)
+        try:
+            self._worker.send(function, args, min(self._timeouts.per_call_seconds, remaining), stand_ins)
+        except WorkerDied:
+            self._worker = None
+            raise
+
+    def _answer(self):
+        try:
+            return self._worker.answer()
+        except WorkerDied:
+            self._worker = None
+            raise
+
+    def close(self):
+        for worker in (self._worker, self._spare):
+            if worker is not None:
+                worker.close()

@@ -1,0 +1,117 @@
+"""Grading a notebook while nbgrader starts its kernel: ``start`` in nbgrader's process, ``report`` in the kernel.
+
+A notebook's first graded cell waits for the notebook's grade (``nbgrader_cell.hidden_score``),
+which ``python -m autograder`` computes out of the kernel. nbgrader starts a kernel per
+notebook, and that start keeps one core busy for about a second: the ``StartGrading``
+preprocessor (start_grading.py), run by nbgrader just before its ``Execute``, starts the
+grading of the notebook file then, in the background, so that a second core grades meanwhile.
+
+Each report goes to a folder of its own in a folder of nbgrader's process, named by the
+SHA-256 of the notebook file and the student (``report_folder``): the kernel of that notebook
+may read that one folder and nothing else of nbgrader's (confined_kernel.py). The grading holds
+a lock on the folder's ``lock`` file until it ends; ``report`` waits on that lock and gives the
+report only for the very file the kernel is executing; otherwise the cell grades the notebook
+itself, as it does where nobody started grading early. This module imports only the standard
+library (the command line's module when it starts a grading): the autograde kernel has a copy.
+"""
+
+import atexit
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+FOLDER_VARIABLE = "AUTOGRADER_EARLY_GRADES"  # kernels inherit nbgrader's environment
+POLL_SECONDS = 0.01
+NICENESS = 10  # the kernel's start comes first: the grading takes the time the kernel leaves
+_running = []  # the gradings started, kept until they end so that none is left a zombie
+
+
+def start(notebook, student, assignment):
+    """Start grading the notebook file in the background; return the report's folder, where ``report`` finds it."""
+    from autograder import (
+        cli,  # here: the autograde kernel's copy of this module has no command line
+    )
+
+    folder = report_folder(digest_of(notebook), student)
+    folder.mkdir(mode=0o755, exist_ok=True)
+    _running[:] = [process for process in _running if process.poll() is None]
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held by the grader's copy of the descriptor until it exits
+        command = cli.command([notebook], student, assignment, folder / "report.json")
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(lock.fileno(),))
+    with contextlib.suppress(ProcessLookupError):  # it may have ended already
+        os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
+    _running.append(process)
+    return folder
+
+
+def report(digest, student, timeout):
+    """The report of the grading started early for the file of this digest and this student, once it ended; else None."""
+    if not os.environ.get(FOLDER_VARIABLE):
+        return None
+    folder = Path(os.environ[FOLDER_VARIABLE]) / _name(digest, student)
+    try:
+        lock = open(folder / "lock")
+    except OSError:  # nobody started grading this file: it was changed, or is graded elsewhere
+        return None
+    with lock:
+        deadline = time.monotonic() + timeout
+        while not _locked_shared(lock):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(POLL_SECONDS)
+    try:
+        graded = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # the early grading failed: the cell grades again and says why
+        return None
+    return graded if graded.get("student") == student else None
+
+
+def digest_of(notebook):
+    return hashlib.sha256(Path(notebook).read_bytes()).hexdigest()
+
+
+def report_folder(digest, student):
+    """In nbgrader's process: the folder of the report on the file of this digest for this student."""
+    return _folder() / _name(digest, student)
+
+
+def _name(digest, student):
+    """A folder name for the file's digest and the student: two students may hand in the same file."""
+    return hashlib.sha256(f"{digest}\x1f{student}".encode("utf-8")).hexdigest()
+
+
+@atexit.register
+def _stop_running():
+    """At exit, end the gradings nobody waited for (a kernel that died before its first graded cell): their reports go unread."""
+    for process in _running:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _locked_shared(lock):
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _folder():
+    """This process's report folder, made at the first notebook and removed at exit; kernels learn it from the environment."""
+    folder = os.environ.get(FOLDER_VARIABLE)
+    if folder and Path(folder).is_dir():
+        return Path(folder)
+    folder = tempfile.mkdtemp(prefix="early-grades-")
+    os.chmod(folder, 0o755)
+    os.environ[FOLDER_VARIABLE] = folder
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Path(folder)

@@ -1,0 +1,130 @@
+"""The last check before a feedback page reaches its student: nothing in it the student may not see.
+
+A page leaks when it holds a line of the reference implementation's source, the id of another
+student of the course, or the value of a secret of the grading environment (a variable named
+like a token, password, key or credential). A line or id that the student's own submission
+holds is theirs to see (a correct student writes some of the reference's lines). The confined
+kernel keeps these out of the notebook (confined_kernel.py); this check is the second line.
+
+``CheckedReleaseFeedback`` is nbgrader's ``release_feedback`` with the check (nbgrader_config.py
+sets it): a leaking page is not released, nbgrader's log names the student and the line, and the
+command exits non-zero; the round runs the same check after its feedback step.
+"""
+
+import glob
+import html
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
+
+from autograder import ROOT
+from autograder.integration.nbgrader_course import SUBMITTED
+
+REFERENCE = ROOT / "source_impl"
+SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|KEY|CREDENTIAL|AUTH|COOKIE|PRIVATE", re.IGNORECASE)
+SHORTEST_LINE, SHORTEST_SECRET = 24, 8  # shorter lines are common code; shorter values are not secrets
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def page_text(page):
+    """The text a feedback page shows (its HTML's tags, scripts' and styles' contents aside)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.DOTALL | re.IGNORECASE)
+    parser = _Text()
+    parser.feed(page)
+    return html.unescape("".join(parser.parts))
+
+
+def reference_lines():
+    """The reference's source lines long enough to tell: stripped, each once."""
+    lines = {line.strip() for path in sorted(REFERENCE.rglob("*.py")) for line in path.read_text(encoding="utf-8").splitlines()}
+    return {line for line in lines if len(line) >= SHORTEST_LINE}
+
+
+def secrets(environment):
+    """{name: value} of the environment's variables named like secrets, with values long enough to be one."""
+    return {name: value for name, value in environment.items() if SECRET_NAME.search(name) and len(value) >= SHORTEST_SECRET}
+
+
+def leaks(page, own, student, students, reference, environment):
+    """What the page holds that its student may not see: a list of (what, the line or id), empty when nothing.
+
+    ``own`` is the text of the student's own submission; ``students`` the course's student ids.
+    """
+    text = page_text(page)
+    lines = {line.strip() for line in text.splitlines()}
+    found = [("a line of the reference's source", line) for line in sorted(reference & lines) if line not in own]
+    found += [
+        ("another student's id", other) for other in sorted(set(students) - {student})
+        if re.search(rf"(?<![\w.@-]){re.escape(other)}(?![\w@-])", text) and other not in own
+    ]
+    found += [(f"the grading environment's {name}", "(its value)") for name, value in sorted(secrets(environment).items()) if value in text]
+    return found
+
+
+def check_pages(pages, root, assignment, gradebook_url, environment):
+    """{student: leaks} of the assignment's feedback pages ({student: page path}) that leak, in the course folder root."""
+    with Gradebook(gradebook_url) as book:
+        students = [student.id for student in book.students]
+    reference = reference_lines()
+    found = {}
+    for student, page in sorted(pages.items()):
+        own = submission_text(root, student, assignment)
+        leaked = leaks(Path(page).read_text(encoding="utf-8", errors="replace"), own, student, students, reference, environment)
+        if leaked:
+            found[student] = leaked
+    return found
+
+
+def described(student, leaked):
+    return f"{student}'s feedback holds " + "; ".join(f"{what}: {line[:120]!r}" for what, line in leaked)
+
+
+def submission_text(root, student, assignment):
+    """The text of the student's submitted notebooks, their cells' sources and outputs: what is theirs to see."""
+    parts = []
+    for path in sorted((Path(root) / SUBMITTED / student / assignment).glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            parts += _strings(json.loads(text))
+        except ValueError:  # not JSON: its raw text is all there is
+            parts.append(text)
+    return "\n".join(parts)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return ["".join(value)] if all(isinstance(v, str) for v in value) else [s for v in value for s in _strings(v)]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    return []
+
+
+class CheckedReleaseFeedback(ExchangeReleaseFeedback):
+    """nbgrader's release_feedback that holds back, and names, every page that leaks."""
+
+    def copy_files(self):
+        pages = {Path(page).parent.parent.name: page for page in glob.glob(os.path.join(self.src_path, "*.html"))}
+        found = check_pages(pages, self.coursedir.root, self.coursedir.assignment_id, self.coursedir.db_url, os.environ)
+        for student, leaked in found.items():
+            self.log.error("not released: %s", described(student, leaked))
+        if found:
+            held = set(filter(None, self.coursedir.student_id_exclude.split(","))) | set(found)
+            self.coursedir.student_id_exclude = ",".join(sorted(held))
+        super().copy_files()
+        if found:
+            self.fail(f"feedback not released for {', '.join(found)}: it holds what the student may not see (see above)")

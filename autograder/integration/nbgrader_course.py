@@ -1,0 +1,74 @@
+"""A course folder of nbgrader's anywhere on disk, and the nbgrader commands run on it.
+
+The commands run from the repository, so that its nbgrader_config.py applies (course id, cell
+time limit, feedback without the hidden tests); options move the course's root and gradebook
+to the folder. Each command's output goes to a log file of the folder.
+"""
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import ROOT
+
+SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK = "solutions", "assignments", "submitted", "autograded", "feedback"
+
+
+class NbgraderFailed(RuntimeError):
+    """An nbgrader command exited with an error; the message names it and its log."""
+
+
+@dataclass(frozen=True)
+class CourseFolder:
+    root: Path
+    runtime: Path | None = None  # where the gradebook, logs and shards go; default: root
+
+    @property
+    def gradebook(self):
+        return (self.runtime or self.root) / "gradebook.db"
+
+    @property
+    def logs(self):
+        return (self.runtime or self.root) / "logs"
+
+    def notebook(self, step, student, assignment):
+        """The path of a student's notebook of the assignment in nbgrader's step (submitted, autograded, …)."""
+        return self.root / step / student / assignment / f"{assignment}.ipynb"
+
+    def write_submission(self, student, assignment, content, submitted_at, name=None):
+        """Leave a submission as nbgrader's collect does: submitted/<student>/<assignment>/ with the released
+        folder's other files, the notebook's content (bytes) as name (default <assignment>.ipynb), and timestamp.txt."""
+        folder = self.root / SUBMITTED / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in (self.root / RELEASE / assignment).iterdir():  # what nbgrader's collect brings: the whole folder
+            if path.is_file() and path.suffix != ".ipynb":
+                (folder / path.name).write_bytes(path.read_bytes())
+        # the notebook last: a rerun after a kill here finds it differs, and writes the folder again
+        (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+        (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
+
+    def start(self, *arguments, log, gradebook=None):
+        """Start ``nbgrader <arguments>`` on this course, writing into logs/<log>.log; return the Popen."""
+        self.logs.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable, "-m", "nbgrader", *arguments,
+            f"--CourseDirectory.root={self.root}",
+            f"--CourseDirectory.db_url=sqlite:///{gradebook or self.gradebook}",
+        ]
+        with open(self.logs / f"{log}.log", "ab") as output:
+            return subprocess.Popen([str(part) for part in command], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=nbgrader_environment())
+
+    def run(self, *arguments, log, gradebook=None, check=True):
+        """Run ``nbgrader <arguments>`` to its end; NbgraderFailed if check and it failed. Returns its exit code."""
+        code = self.start(*arguments, log=log, gradebook=gradebook).wait()
+        if check and code != 0:
+            raise NbgraderFailed(f"nbgrader {' '.join(map(str, arguments))} failed ({code}); see {self.logs / f'{log}.log'}")
+        return code
+
+
+def nbgrader_environment():
+    """The environment for running nbgrader: it calls the `alembic` command of its own Python's bin folder."""
+    bin_folder = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": os.pathsep.join([bin_folder, os.environ.get("PATH", "")])}

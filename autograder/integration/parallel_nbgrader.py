@@ -1,0 +1,183 @@
+"""nbgrader's per-student steps, `autograde` and `generate_feedback`, in N parallel shards.
+
+nbgrader grades one submission after another. Here the students are dealt round-robin to N
+shards, each nbgrader's own command told by its `student_id_exclude` to leave everyone else
+out. Autograde writes the gradebook, and sqlite takes one writer at a time: each shard works
+on a copy of it, and then its grades are written into the gradebook through nbgrader's
+Gradebook API, giving the results of a serial run. Feedback only reads the gradebook. With one
+job nbgrader runs as it is, on the gradebook itself.
+
+A submission nbgrader fails on is reported and leaves no half-graded submission behind: the
+gradebook holds, per student, a fully autograded submission or none. A Markdown answer cell
+(a derivation people grade) has no automatic score: it stays "needs manual grade" for
+formgrader. A graded cell that the student deleted scores 0 and leaves the rest of the
+submission as graded.
+"""
+
+import re
+import shutil
+import time
+import warnings
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
+
+from autograder.integration.nbgrader_course import AUTOGRADED, NbgraderFailed
+
+MANUAL_CELL_TYPE = "markdown"  # nbgrader's graded cells of this type have no automatic score: people grade them
+CHECK_SECONDS, PROGRESS_SECONDS = 0.1, 2  # how often to look for an ended run, and to report progress
+STUDENT_COLUMNS = ("first_name", "last_name", "email", "lms_user_id")
+SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "late_submission_penalty")
+GRADE_COLUMNS, COMMENT_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"), ("auto_comment", "manual_comment")
+
+
+def autograde(course, assignment, students, everyone, jobs=1, progress=None, options=(), graded=None):
+    """Autograde the assignment of ``students`` (ids; ``everyone`` are all the roster's); return {student: reason} of failures.
+
+    progress(done, total) is called as submissions are graded; graded(students) with the students of
+    each shard as soon as their grades are in the gradebook; options are added to each nbgrader command.
+    """
+    shards, total = _shards(students, jobs), len(students)
+    if not shards:
+        return {}
+    runs, logs = [], []
+    for number, shard in enumerate(shards):
+        gradebook = course.gradebook if len(shards) == 1 else _shard_gradebook(course, assignment, number)
+        log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
+        path = course.logs / f"{log}.log"
+        logs.append((path, path.stat().st_size if path.exists() else 0))
+        process = course.start("autograde", assignment, _only(shard, everyone), "--force", *options, log=log, gradebook=gradebook)
+        runs.append((process, gradebook, shard))
+    failures, running, reported = {}, runs, time.monotonic()
+    while running:
+        ended = [run for run in running if run[0].poll() is not None]
+        running = [run for run in running if run not in ended]
+        for _, gradebook, shard in ended:  # merged while the other shards still run
+            failures.update(_unfinished(course, gradebook, assignment, shard))
+            if gradebook != course.gradebook:
+                _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
+            if graded:
+                graded(sorted(set(shard) - set(failures)))
+        if running and not ended:
+            time.sleep(CHECK_SECONDS)
+        if progress and time.monotonic() - reported >= PROGRESS_SECONDS:
+            progress(_finished(logs, assignment), total)
+            reported = time.monotonic()
+    if progress:
+        progress(total - len(failures), total)
+    return failures
+
+
+def generate_feedback(course, assignment, students, everyone, jobs=1):
+    """`nbgrader generate_feedback` of the assignment for the students, in parallel shards."""
+    runs = []
+    for number, shard in enumerate(_shards(students, jobs)):
+        runs.append(course.start("generate_feedback", assignment, _only(shard, everyone), "--force", log=f"generate_feedback-{assignment}-{number}"))
+    failed = [number for number, process in enumerate(runs) if process.wait() != 0]
+    if failed:
+        raise NbgraderFailed(f"nbgrader generate_feedback {assignment} failed; see {course.logs}/generate_feedback-{assignment}-{failed[0]}.log")
+
+
+def _shards(students, jobs):
+    """The students dealt round-robin to at most ``jobs`` non-empty shards."""
+    students = sorted(students)
+    return [students[k::jobs] for k in range(min(jobs, len(students)))]
+
+
+def _only(shard, everyone):
+    """nbgrader's option that leaves out everyone not in the shard."""
+    return f"--CourseDirectory.student_id_exclude={','.join(sorted(set(everyone) - set(shard)))}"
+
+
+def _shard_gradebook(course, assignment, number):
+    path = course.gradebook.parent / "shards" / f"{assignment}-{number}.db"
+    path.parent.mkdir(exist_ok=True)
+    shutil.copyfile(course.gradebook, path)
+    return path
+
+
+def _finished(logs, assignment):
+    """How many submissions the runs have graded so far, read from their logs ([(path, offset at the start)]).
+
+    nbgrader logs "Writing N bytes to …/autograded/<student>/<assignment>/<assignment>.ipynb"
+    twice per submission (sanitized, then executed); a submission is done at its second write,
+    or once the run has gone on to another one.
+    """
+    done = 0
+    for path, offset in logs:
+        with open(path, "rb") as log:
+            log.seek(offset)
+            text = log.read().decode("utf-8", errors="replace")
+        written = re.findall(rf"Writing \d+ bytes to (.*/{AUTOGRADED}/[^/]+/{re.escape(assignment)}/{re.escape(assignment)}\.ipynb)", text)
+        order = list(dict.fromkeys(written))
+        done += sum(written.count(notebook) >= 2 or notebook != order[-1] for notebook in order)
+    return done
+
+
+def _unfinished(course, gradebook, assignment, students):
+    """{student: reason} of the students without a fully autograded submission; a half-made one is removed.
+
+    A Markdown answer cell that the student answered has no automatic score: nbgrader leaves it
+    for a person, and so does this. A graded cell that the student deleted is no failure of
+    nbgrader's: nbgrader leaves its score empty; it gets 0 here, as nbgrader gives an empty
+    answer, and nothing to grade by hand; the cross-check then finds an item's own score out of
+    the kernel.
+    """
+    failures = {}
+    with Gradebook(f"sqlite:///{gradebook}") as book:
+        for student in students:
+            try:
+                submission = book.find_submission(assignment, student)
+            except MissingEntry:
+                failures[student] = "nbgrader made no submission of it"
+                continue
+            ungraded = [grade for notebook in submission.notebooks for grade in notebook.grades if grade.auto_score is None]
+            deleted = _deleted_cells(course.notebook(AUTOGRADED, student, assignment), {grade.name for grade in ungraded})
+            if any(grade.name not in deleted and grade.cell_type != MANUAL_CELL_TYPE for grade in ungraded):
+                book.remove_submission(assignment, student)
+                failures[student] = "nbgrader could not autograde it"
+                continue
+            for grade in ungraded:
+                if grade.name in deleted:
+                    grade.auto_score, grade.needs_manual_grade = 0.0, False
+        book.db.commit()
+    return failures
+
+
+def _deleted_cells(notebook, grade_ids):
+    """Those of the grade ids whose cells the autograded notebook lacks; none when nbgrader wrote no notebook."""
+    try:
+        cells = nbformat.read(notebook, as_version=4).cells
+    except (OSError, ValueError):  # no notebook, or an unreadable one: nbgrader did not finish it
+        return set()
+    present = {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells}
+    return set(grade_ids) - present
+
+
+def _merge(shard_gradebook, gradebook, assignment, students):
+    """Write the shard's submissions of the students into the gradebook, column by column."""
+    with Gradebook(f"sqlite:///{shard_gradebook}") as shard, Gradebook(f"sqlite:///{gradebook}") as book, warnings.catch_warnings():
+        # nbgrader's update_or_create_submission makes SQLAlchemy warn of its own autoflush; the rows are right
+        warnings.simplefilter("ignore", SAWarning)
+        for student in sorted(students):
+            # a student nbgrader's autograde added to the shard's gradebook (a submitted/ folder not on the roster)
+            book.update_or_create_student(student, **_columns(shard.find_student(student), STUDENT_COLUMNS))
+            source = shard.find_submission(assignment, student)
+            book.update_or_create_submission(assignment, student, **_columns(source, SUBMISSION_COLUMNS))
+            for notebook in source.notebooks:
+                _copy(notebook, book.find_submission_notebook(notebook.name, assignment, student), NOTEBOOK_COLUMNS)
+                for grade in notebook.grades:
+                    _copy(grade, book.find_grade(grade.name, notebook.name, assignment, student), GRADE_COLUMNS)
+                for comment in notebook.comments:
+                    _copy(comment, book.find_comment(comment.name, notebook.name, assignment, student), COMMENT_COLUMNS)
+        book.db.commit()
+
+
+def _columns(row, names):
+    return {name: getattr(row, name) for name in names}
+
+
+def _copy(source, target, names):
+    for name, value in _columns(source, names).items():
+        setattr(target, name, value)

@@ -1,0 +1,22 @@
+"""``StartGrading``: the nbgrader preprocessor that starts a notebook's grading before its kernel (see early_grading.py)."""
+
+import os
+from pathlib import Path
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from autograder.integration import early_grading
+from autograder.nbgrader_cell import student_of
+from autograder.sandbox.confined_kernel import AUTOGRADE_REPORT
+
+
+class StartGrading(NbGraderPreprocessor):
+    """Starts ``python -m autograder grade`` on the notebook being autograded, if its graded cells ask for the grade."""
+
+    def preprocess(self, nb, resources):
+        report = ""
+        if any("hidden_score(" in cell.source for cell in nb.cells if cell.cell_type == "code"):
+            notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
+            report = early_grading.start(notebook, student_of(notebook), resources["nbgrader"]["assignment"])  # the key the kernel looks under
+        os.environ[AUTOGRADE_REPORT] = str(report)  # the kernel about to start reads this report and nothing else of nbgrader's
+        return nb, resources

@@ -1,0 +1,1 @@
+"""The grading round of a whole class, its record, its cross-check and its reports."""

@@ -1,0 +1,296 @@
+"""The class report an instructor reads after grading: Markdown and HTML, with PNG plots.
+
+Per assignment: how many were graded, the automatic items' totals, and per equation the mean and
+the shares of full, partial and zero marks (plots: the per-equation distribution and the totals);
+the derivations graded by people: per cell how many answers await a grade in formgrader, how
+many were graded and how many left blank, and how to grade them; the most frequent
+misconceptions across the class (plot); the students who need a look: not graded (and why), a
+timeout, a crash, an exception, or a tamper flag (the gradebook and the out-of-kernel grading
+disagree); and the files of an LMS download that were not simply one student's notebook, each
+with what became of it.
+"""
+
+import collections
+import math
+import statistics
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, never a window
+import matplotlib.pyplot as plt  # noqa: E402
+import mistune  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+from nbgrader.api import Gradebook  # noqa: E402
+
+from autograder.exports.per_item import submission_grades, submission_scores  # noqa: E402
+from autograder.grading import misconceptions  # noqa: E402
+from autograder.grading.results import CRASHED, ERROR, TIMEOUT  # noqa: E402
+from autograder.rounds import manual_grading  # noqa: E402
+
+TOP_MISCONCEPTIONS = 12
+ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
+
+
+def class_scores(gradebook, registry, students):
+    """{assignment: {student: {item: score}}} of the gradebook's submissions: the automatic items only."""
+    scores = {}
+    with Gradebook(f"sqlite:///{gradebook}") as book:
+        for assignment in registry.assignments:
+            found = {student: submission_scores(book, assignment.id, student, registry) for student in students}
+            scores[assignment.id] = {student: items for student, items in found.items() if items is not None}
+    return scores
+
+
+def manual_status(gradebook, registry, students, assignments):
+    """{assignment: its derivations' manual_grading.DerivationStatus} over the gradebook's submissions of the assignments (ids)."""
+    statuses = {}
+    with Gradebook(f"sqlite:///{gradebook}") as book:
+        for assignment in (a for a in registry.assignments if a.id in assignments):
+            found = {student: submission_grades(book, assignment.id, student) for student in students}
+            statuses[assignment.id] = manual_grading.class_status({s: g for s, g in found.items() if g is not None}, assignment)
+    return statuses
+
+
+def item_statistics(item, scores):
+    """(mean, share with full marks, share with some, share with none) of an item over the submissions."""
+    values = [by_item.get(item.id, 0.0) for by_item in scores.values()]
+    if not values:
+        return 0.0, 0.0, 0.0, 0.0
+    full = sum(v >= item.points - 1e-9 for v in values)
+    zero = sum(v <= 1e-9 for v in values)
+    return statistics.fmean(values), full / len(values), (len(values) - full - zero) / len(values), zero / len(values)
+
+
+def item_table(gradebook, registry, students):
+    """The per-equation table as text: item, equation, points, mean, % full, % partial, % zero."""
+    scores = class_scores(gradebook, registry, students)
+    lines = [f"{'assignment':<11} {'item':<23} {'points':>6} {'mean':>6} {'full':>6} {'partial':>7} {'zero':>6}  equation"]
+    for assignment in registry.assignments:
+        if not scores[assignment.id]:
+            continue
+        for item in assignment.items:
+            mean, full, partial, zero = item_statistics(item, scores[assignment.id])
+            lines.append(f"{assignment.id:<11} {item.id:<23} {item.points:>6g} {mean:>6.2f} {full:>6.0%} {partial:>7.0%} {zero:>6.0%}  {item.equation}")
+    return "\n".join(lines)
+
+
+def one_mistake_costs(scores, registry, mistakes):
+    """[(assignment, student, item, points lost on it, points lost on the other items)] of each known single mistake.
+
+    ``mistakes`` is {student: {assignment: item id}}, the one item each student is known to have
+    got wrong (a simulated class knows it); a grade that measures each equation loses nothing elsewhere.
+    """
+    costs = []
+    for assignment in registry.assignments:
+        for student, by_item in scores.get(assignment.id, {}).items():
+            mistaken = mistakes.get(student, {}).get(assignment.id)
+            if mistaken is None:
+                continue
+            lost = {item.id: item.points - by_item.get(item.id, 0.0) for item in assignment.items}
+            elsewhere = math.fsum(points for item_id, points in lost.items() if item_id != mistaken)
+            costs.append((assignment.id, student, mistaken, lost[mistaken], round(elsewhere, 6)))
+    return costs
+
+
+def one_mistake_summary(costs):
+    """One line: the points lost outside the mistaken item, mean and largest, over the students with one mistake."""
+    if not costs:
+        return "no student with exactly one known mistake"
+    elsewhere = [cost[-1] for cost in costs]
+    return (
+        f"points lost outside the mistaken item, {len(costs)} submissions with one catalogued mistake: "
+        f"mean {statistics.fmean(elsewhere):.2f}, largest {max(elsewhere):.2f}"
+    )
+
+
+def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced, mistakes=None, arrivals=(), withheld=()):
+    """Write class_report.md, class_report.html and plots/*.png into out; return their paths.
+
+    ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake;
+    ``arrivals`` (``lms_download.Note``s) what arrived that was not simply one notebook per student;
+    ``withheld`` ([(student, assignment, why)]) the feedback pages that leak what the student may not see.
+    """
+    plots = out / "plots"
+    plots.mkdir(parents=True, exist_ok=True)
+    scores = class_scores(gradebook, registry, students)
+    names = {(item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants}  # ids repeat across items
+    counts = collections.Counter(
+        (r["id"], r["misconception"]) for by_student in reports.values() for report in by_student.values() if isinstance(report, dict) for r in report["items"] if r["misconception"]
+    )
+    paths = []
+    lines = [f"# 班级报告 Class report: {registry.title}", "", f"Course `{registry.id}`, {len(students)} students on the roster.", ""]
+    for assignment in (a for a in registry.assignments if a.id in reports):  # the round's assignments
+        by_student = scores[assignment.id]
+        totals = [sum(items.values()) for items in by_student.values()]
+        lines += [f"## {assignment.id}: {assignment.title}", ""]
+        summary = f"{len(by_student)} of {len(students)} graded"
+        if totals:
+            summary += (
+                f"; the automatic items' total, out of {assignment.item_points:g}: "
+                f"mean {statistics.fmean(totals):.2f}, median {statistics.median(totals):.2f}"
+            )
+        if assignment.derivations:
+            summary += f" (the derivations, {assignment.manual_points:g} points, are graded by people: see below)"
+        lines += [summary + ".", "", "| item | equation | points | mean | full | partial | zero |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+        for item in assignment.items:
+            mean, full, partial, zero = item_statistics(item, by_student)
+            lines.append(_row(item.id, item.equation, f"{item.points:g}", f"{mean:.2f}", f"{full:.0%}", f"{partial:.0%}", f"{zero:.0%}"))
+        paths += [_plot_items(plots, assignment, by_student), _plot_totals(plots, assignment, totals)]
+        lines += ["", f"![{assignment.id}: marks per equation](plots/{paths[-2].name})", "", f"![{assignment.id}: totals](plots/{paths[-1].name})", ""]
+    lines += _manual_section(manual_status(gradebook, registry, students, reports))
+    lines += ["## 常见错误 Most frequent misconceptions", ""]
+    if counts:
+        lines += ["| students | item | misconception | hint |", "| ---: | --- | --- | --- |"]
+        for (item_id, variant), count in counts.most_common():
+            name, hint = _misconception_text(names, item_id, variant)
+            lines.append(_row(count, item_id, name, hint))
+        paths.append(_plot_misconceptions(plots, counts, names))
+        lines += ["", f"![most frequent misconceptions](plots/{paths[-1].name})", ""]
+    else:
+        lines += ["None recognised.", ""]
+    if mistakes:
+        lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
+    lines += _attention(students, reports, not_graded, mismatches, enforced, withheld)
+    if arrivals:
+        lines += ["## 收到的文件 What arrived, besides one notebook per student", "", "| file | student | what became of it |", "| --- | --- | --- |"]
+        lines += [_row(note.path, note.student, note.what) for note in arrivals] + [""]
+    markdown = "\n".join(lines) + "\n"
+    (out / "class_report.md").write_text(markdown, encoding="utf-8")
+    html = mistune.create_markdown(plugins=["table"])(markdown)
+    page = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Class report: {registry.id}</title>\n<style>{_STYLE}</style></head>\n<body>\n{html}</body></html>\n'
+    (out / "class_report.html").write_text(page, encoding="utf-8")
+    return [out / "class_report.md", out / "class_report.html", *paths]
+
+
+MANUAL_GRADING_HOWTO = (
+    "To grade them: start JupyterLab in the course folder and open Nbgrader → Formgrader → Manual Grading → "
+    "the assignment → its notebook → a submission. Each derivation cell shows the student's answer with a score "
+    "box beside \"/ points\" (saved when the box loses focus) and a comment box. The rubric and the model answer are in the "
+    "cell of the solution notebook (`solutions/<assignment>/<assignment>.ipynb`). Then write the feedback again "
+    "(`nbgrader generate_feedback <assignment> --force`, from the kit's folder, whose nbgrader_config.py keeps the "
+    "hidden tests out of it) and run the round again: a real class's round grades only new or changed submissions "
+    "and makes grades.csv, grades_per_item.csv and this report anew from the gradebook (the simulated class's "
+    "folder is made anew instead). The README's \"Derivations graded by people\" gives the commands for a course "
+    "folder other than the kit's."
+)
+
+
+def _manual_section(statuses):
+    """The section on the derivations graded by people: per cell, how many answers await a grade, and how to grade them."""
+    if not any(statuses.values()):
+        return []
+    summary = manual_grading.awaiting_summary(statuses)
+    lines = [
+        "## 人工评分的推导 Derivations graded by people",
+        "",
+        "Markdown answer cells that people grade in formgrader: the kit's grader does not score them, and the "
+        "totals above are of the automatic items only. nbgrader's autograde leaves each answer \"needs manual grade\", "
+        f"and scores an answer left as released 0 itself (blank). {summary[:1].upper()}{summary[1:]}.",
+        "",
+        "| assignment | cell | equation | points | awaiting a grade | graded | mean of the graded | blank (0 from nbgrader) |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for assignment, found in statuses.items():
+        for status in found:
+            d = status.derivation
+            mean = f"{statistics.fmean(status.scores):.2f}" if status.scores else ""
+            lines.append(_row(assignment, d.id, d.equation, f"{d.points:g}", len(status.awaiting), len(status.graded), mean, len(status.blank)))
+    return lines + ["", MANUAL_GRADING_HOWTO, ""]
+
+
+def _one_mistake_section(costs):
+    lines = ["## 一处错误的代价 The cost of one mistake", "", one_mistake_summary(costs) + ".", ""]
+    if costs:
+        lines += ["| assignment | student | mistaken item | lost on it | lost elsewhere |", "| --- | --- | --- | ---: | ---: |"]
+        lines += [_row(assignment, student, item, f"{on_it:g}", f"{elsewhere:g}") for assignment, student, item, on_it, elsewhere in costs]
+    return lines + [""]
+
+
+def _row(*cells):
+    """A Markdown table row; a | inside a cell (|wᵀx₀ + b|) is escaped, or it would split the cell."""
+    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
+
+
+def _misconception_text(names, item_id, variant):
+    if variant == misconceptions.PUBLIC_ANSWERS.id:
+        return misconceptions.PUBLIC_ANSWERS.name, misconceptions.PUBLIC_ANSWERS.hint
+    misconception = names.get((item_id, variant))
+    return (misconception.name, misconception.hint) if misconception else (variant, "")
+
+
+def _attention(students, reports, not_graded, mismatches, enforced, withheld=()):
+    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback held back."""
+    lines = ["## 需要关注 Students who need a look", ""]
+    rows = [(student, assignment, "feedback held back", why) for student, assignment, why in withheld]
+    for assignment, reasons in not_graded.items():
+        rows += [(student, assignment, "not graded", reason) for student, reason in reasons.items()]
+    for assignment, by_student in reports.items():
+        for student, report in by_student.items():
+            if not isinstance(report, dict):
+                rows.append((student, assignment, "not cross-checked", report))
+                continue
+            for status, label in ATTENTION.items():
+                items = [r["id"] for r in report["items"] if r["status"] == status]
+                if items:
+                    rows.append((student, assignment, label, ", ".join(items)))
+    by_submission = collections.defaultdict(list)
+    for mismatch in mismatches:
+        by_submission[(mismatch.student, mismatch.assignment)].append(mismatch)
+    for (student, assignment), cells in by_submission.items():
+        recorded = sum(m.kernel_score or 0.0 for m in cells)
+        computed = sum(m.cli_score for m in cells)
+        action = "the command line's scores written to the gradebook" if enforced else "gradebook unchanged (--no-enforce); rerun without it to correct it"
+        rows.append((student, assignment, "tamper flag", f"{len(cells)} cells: kernel {recorded:g} vs out of kernel {computed:g} points; {action}"))
+    if not rows:
+        return lines + ["Nobody.", ""]
+    lines += ["| student | assignment | what | details |", "| --- | --- | --- | --- |"]
+    lines += [_row(*row) for row in sorted(rows)]
+    return lines + [""]
+
+
+def _plot_items(plots, assignment, by_student):
+    items = list(assignment.items)
+    shares = [item_statistics(item, by_student)[1:] for item in items]
+    figure, axes = plt.subplots(figsize=(8, 0.32 * len(items) + 1.2))
+    left = [0.0] * len(items)
+    for index, (label, color) in enumerate((("full", "#4c9a2a"), ("partial", "#f2b134"), ("zero", "#c8553d"))):
+        widths = [100 * share[index] for share in shares]
+        axes.barh([item.id for item in items], widths, left=left, color=color, label=label)
+        left = [a + b for a, b in zip(left, widths)]
+    axes.invert_yaxis()
+    axes.set_xlabel("% of graded submissions")
+    axes.set_title(f"{assignment.id}: marks per equation ({len(by_student)} submissions)", pad=24)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize="small", frameon=False)
+    return _save(figure, plots / f"{assignment.id}_items.png")
+
+
+def _plot_totals(plots, assignment, totals):
+    figure, axes = plt.subplots(figsize=(6, 3))
+    axes.hist(totals, bins=min(20, max(5, len(totals) // 2)), range=(0, assignment.item_points), color="#3b6ea5")
+    axes.set_xlabel(f"automatic items' total (of {assignment.item_points:g})")
+    axes.set_ylabel("students")
+    axes.set_title(f"{assignment.id}: totals")
+    return _save(figure, plots / f"{assignment.id}_totals.png")
+
+
+def _plot_misconceptions(plots, counts, names):
+    top = counts.most_common(TOP_MISCONCEPTIONS)
+    figure, axes = plt.subplots(figsize=(8, 0.35 * len(top) + 1.2))
+    # the names' English half: Matplotlib's default font has no Chinese glyphs
+    labels = [f"{item}: {_misconception_text(names, item, variant)[0].split(' / ')[-1]}"[:60] for (item, variant), _ in top]
+    axes.barh(labels, [count for _, count in top], color="#7a4ea3")
+    axes.invert_yaxis()
+    axes.set_xlabel("students")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title("most frequent misconceptions")
+    return _save(figure, plots / "misconceptions.png")
+
+
+def _save(figure, path):
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+_STYLE = "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}img{max-width:100%}"

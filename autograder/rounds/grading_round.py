@@ -1,0 +1,412 @@
+"""The instructor's grading round, end to end with real nbgrader and its sqlite gradebook.
+
+    python -m autograder.rounds --submissions PATH [PATH ...] --roster CSV [--course DIR]   # a real class
+    python -m autograder.rounds --course DIR [--roster CSV]                                 # an nbgrader course
+    python -m simulated_class [--small] [--out var/round]                                   # the simulated class
+    (each with [--jobs N] [--no-enforce] [--assignments ID ...])
+
+``Round`` takes its class as an input: ``RealClass`` here, ``simulated_class.SimulatedClass``
+there; nothing of the grading side imports the simulated class.
+
+1. release: each assignment released in the course folder, kept if it is there already, else
+   from the kit's solution notebooks and companion files with `nbgrader generate_assignment`;
+2. class: a real class's roster imported with `nbgrader db student import`, its LMS downloads
+   sorted into nbgrader's submitted/ (``lms_download``: Canvas, Moodle, Blackboard; every file
+   that is not simply one student's notebook is noted by name); the simulated class
+   (``simulated_class``) half in submitted/, half as a Blackboard download that `nbgrader
+   zip_collect` imports;
+3. check: a worker can start here (else the round stops and says why); each submission's
+   notebook is there and readable (the others are reported and left out); what was graded
+   before and has not changed since is skipped (``round_record``);
+4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``); its
+   chain writes the out-of-kernel grade into the graded cells (``score_of_record``;
+   ``--no-enforce``: only records it) and saves each report with the kernel's own scores;
+5. cross-check: those reports checked against the gradebook: a cell whose kernel score differed
+   is a tamper flag, and a gradebook cell that still differs gets the report's score
+   (``--no-enforce``: only reported) (``crosscheck``);
+6. feedback: `nbgrader generate_feedback`, in shards too (nbgrader_config.py keeps the hidden tests out);
+7. export: `nbgrader export` (totals) and the per-item CSV (``per_item_export``);
+8. report: the class report in Markdown and HTML with its plots (``class_report``).
+
+The derivations of course.yaml (Markdown answer cells) are graded by people in formgrader:
+autograde leaves them "needs manual grade", the round lists what awaits a grade (its summary,
+the class report) and puts their scores in the per-item CSV once graded (``manual_grading``).
+
+A real class's course folder (var/course/ by default) is kept: the round adds to it, and its
+outputs go to its round/ folder. The simulated class's folder (var/round/ by default) is made
+anew each run. The round prints progress as it goes, then the per-equation table, what
+arrived that was not graded as it came, and each step's elapsed time.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder import ROOT
+from autograder.grading.course import load_course
+from autograder.integration import feedback_check, parallel_nbgrader
+from autograder.integration.nbgrader_course import (
+    FEEDBACK,
+    RELEASE,
+    SOURCE,
+    SUBMITTED,
+    CourseFolder,
+    NbgraderFailed,
+)
+from autograder.rounds import class_report, crosscheck, lms_download, manual_grading
+from autograder.rounds.round_record import RoundRecord, digest
+from autograder.sandbox import confinement
+from autograder.sandbox.process import GraderError, check_worker_starts
+
+DEFAULT_COURSE = ROOT / "var" / "course"
+# The repository is a course folder of its own: nbgrader_config.py keeps its gradebook in var/
+REPOSITORY_RUNTIME, REPOSITORY_ROUND = ROOT / "var", ROOT / "var" / "course-round"
+NO_SUBMISSION = "no submission"
+MARKER = ".grading-round"  # the output folder is emptied on each run only when it holds this file
+
+
+class RoundError(RuntimeError):
+    """The round cannot go on; the message says why."""
+
+
+@dataclass(frozen=True)
+class RealClass:
+    """An instructor's class: a course folder that is kept, its LMS downloads and its roster."""
+
+    course: Path
+    downloads: tuple = ()
+    roster: Path | None = None
+
+    def course_of(self, out):
+        return CourseFolder(ROOT, REPOSITORY_RUNTIME) if self.course == ROOT else CourseFolder(self.course)
+
+    def prepare(self, grading_round):
+        grading_round.out.mkdir(parents=True, exist_ok=True)  # the course folder's round/, so the course too
+
+    def arrive(self, grading_round):
+        course, assignments = grading_round.course, grading_round.assignments
+        roster = lms_download.read_roster(self.roster) if self.roster else []
+        if roster:
+            course.run("db", "student", "import", Path(self.roster).resolve(), log="roster")
+        if self.downloads:
+            arrivals = [arrival for download in self.downloads for arrival in lms_download.read_download(download)]
+            graded_cells = {a.id: {item.id for item in a.items} for a in grading_round.registry.assignments}
+            sorting = lms_download.sort(arrivals, roster, graded_cells, assignments)
+            placed = lms_download.place(course, sorting.chosen)
+            grading_round.arrival_notes += sorting.notes
+            counts = {state: sum(v == state for v in placed.values()) for state in ("new", "changed", "unchanged")}
+            print(f"    {len(arrivals)} files in the download: {len(placed)} notebooks to submitted/ ({', '.join(f'{n} {s}' for s, n in counts.items())}), {len(sorting.notes)} notes")
+        with Gradebook(f"sqlite:///{course.gradebook}") as book:
+            known = {student.id for student in book.students}
+        folders = {p.name for p in (course.root / SUBMITTED).iterdir() if p.is_dir()} if (course.root / SUBMITTED).is_dir() else set()
+        unusable = {name for name in folders if not lms_download.STUDENT_ID.fullmatch(name)}
+        grading_round.arrival_notes += [
+            lms_download.Note(f"{SUBMITTED}/{name}", "a folder whose name cannot be a student id (letters, digits and . _ @ + - only): not graded")
+            for name in sorted(unusable)
+        ]
+        folders -= unusable
+        if roster:
+            grading_round.arrival_notes += [
+                lms_download.Note(f"{SUBMITTED}/{student}", "not on the roster: graded, and added to the gradebook by nbgrader", student)
+                for student in sorted(folders - known)
+            ]
+        students = sorted(known | folders | {entry.id for entry in roster})
+        print(f"    {len(students)} students: {len(known)} in the gradebook, {len(roster)} on the roster given, {len(folders)} with a folder in {SUBMITTED}/")
+        return students
+
+
+class Round:
+    """One grading round's state: the course folder, the class, and what each step found."""
+
+    def __init__(self, out, students, jobs=1, enforce=True, assignments=None):
+        self.out, self.jobs, self.enforce, self.source = Path(out).resolve(), jobs, enforce, students
+        self.course = students.course_of(self.out)
+        self.registry = load_course()
+        self.assignments = [a.id for a in self.registry.assignments if not assignments or a.id in assignments]
+        self.students = []
+        self.known_mistakes = {}  # {student: {assignment: item id}}: a simulated class's single mistakes
+        self.arrival_notes = []  # [lms_download.Note]: what arrived that was not simply one notebook
+        self.not_graded = {a: {} for a in self.assignments}  # {assignment: {student: reason}}
+        self.to_grade = {a: [] for a in self.assignments}  # new or changed since the last run
+        self.record = None  # the RoundRecord, read once the output folder is ready
+        self.reports = {}  # {assignment: {student: report dict or reason}}
+        self.mismatches = []
+        self.withheld = []  # [(student, assignment, why)]: feedback pages that release_feedback will hold back
+        self.timings = []  # [(step, seconds)]
+
+    def release(self):
+        self.source.prepare(self)
+        self.record = RoundRecord(self.out / "graded.json")
+        for assignment in self.assignments:
+            release(self.course, assignment)
+
+    def make_class(self):
+        self.students = self.source.arrive(self)
+        for note in self.arrival_notes:
+            print(f"    {_described(note)}")
+
+    def check(self):
+        print(f"    sandbox: {confinement.describe()}")
+        try:
+            check_worker_starts(self.registry.timeouts)
+        except GraderError as error:  # else every submission would score 0, each with the same reason
+            raise RoundError(f"no submission can be graded here: {error}") from None
+        for assignment in self.assignments:
+            for student in self.students:
+                reason = submission_problem(self.course, student, assignment)
+                theirs = [note.path for note in self.arrival_notes if note.student == student and note.assignment in (assignment, "")]
+                if reason == NO_SUBMISSION and theirs:
+                    reason += f": {len(theirs)} file(s) of theirs in the download could not be graded (see what arrived)"
+                if reason:
+                    self.not_graded[assignment][student] = reason
+                    print(f"    {student} {assignment}: not graded: {reason}")
+            digests = {s: digest(self.course.notebook(SUBMITTED, s, assignment)) for s in self.gradable(assignment)}
+            self.to_grade[assignment] = self.record.to_grade(self.course.gradebook, assignment, digests)
+            skipped = sorted(set(digests) - set(self.to_grade[assignment]))
+            if skipped:
+                print(f"    {assignment}: skipped, graded before and unchanged since ({len(skipped)}): {', '.join(skipped)}")
+
+    def gradable(self, assignment):
+        return [s for s in self.students if s not in self.not_graded[assignment]]
+
+    def autograde(self):
+        # nbgrader's chain saves each out-of-kernel report (with the kernel's own scores) for the check
+        options = [f"--ScoreOfRecord.reports_directory={self.out / 'reports'}", f"--ScoreOfRecord.enforce={self.enforce}"]
+        for assignment in self.assignments:
+
+            def graded(students, assignment=assignment):
+                self.record.graded(assignment, [(s, digest(self.course.notebook(SUBMITTED, s, assignment))) for s in students])
+
+            failures = parallel_nbgrader.autograde(
+                self.course, assignment, self.to_grade[assignment], self.students, self.jobs, _progress(f"autograde {assignment}"), options, graded
+            )
+            if failures:  # a kernel may fail to start (two shards' kernels can draw the same free port): one more try each
+                print(f"    autograde {assignment}: nbgrader failed on {', '.join(sorted(failures))}; once more, one at a time", flush=True)
+                failures = parallel_nbgrader.autograde(self.course, assignment, sorted(failures), self.students, 1, None, options, graded)
+            for student, reason in failures.items():
+                self.not_graded[assignment][student] = f"{reason}, twice; see {self.course.logs}/autograde-{assignment}*.log"
+
+    def crosscheck(self):
+        for assignment in self.assignments:
+            self.reports[assignment] = crosscheck.saved_reports(self.out / "reports" / assignment, self.gradable(assignment))
+            self.mismatches += crosscheck.compare(self.course.gradebook, assignment, self.reports[assignment])
+        if self.mismatches:
+            flagged = sorted({(m.student, m.assignment) for m in self.mismatches})
+            print(f"    {len(self.mismatches)} cells differ from the command line in {len(flagged)} submissions: " + ", ".join(f"{s} {a}" for s, a in flagged))
+        if self.enforce and self.mismatches:
+            crosscheck.enforce(self.course.gradebook, self.mismatches)
+            print("    the command line's scores are in the gradebook")
+
+    def feedback(self):
+        for assignment in self.assignments:
+            students = [s for s in self.gradable(assignment) if self.record.needs_feedback(assignment, s)]
+            parallel_nbgrader.generate_feedback(self.course, assignment, students, self.students, self.jobs)
+            self.record.feedback_written(assignment, students)
+            pages = {s: self.course.root / FEEDBACK / s / assignment / f"{assignment}.html" for s in students}
+            written = {s: page for s, page in pages.items() if page.is_file()}
+            leaking = feedback_check.check_pages(written, self.course.root, assignment, f"sqlite:///{self.course.gradebook}", os.environ)
+            for student, leaked in leaking.items():  # the confined kernel should have kept it out: say so loudly
+                self.withheld.append((student, assignment, feedback_check.described(student, leaked)))
+                print(f"    {student} {assignment}: feedback not to release: {self.withheld[-1][2]}", flush=True)
+
+    def export(self):
+        self.course.run("export", f"--to={self.out / 'grades.csv'}", log="export")
+        exporter = "autograder.exports.per_item.PerItemCsvExporter"
+        self.course.run("export", f"--exporter={exporter}", f"--to={self.out / 'grades_per_item.csv'}", log="export")
+
+    def report(self):
+        paths = class_report.write(
+            self.out, self.registry, self.course.gradebook, self.students, self.reports, self.not_graded,
+            self.mismatches, self.enforce, self.known_mistakes, self.arrival_notes, self.withheld,
+        )
+        print(f"    {', '.join(str(p.relative_to(self.out)) for p in paths)}")
+
+    STEPS = [
+        ("release", release), ("class", make_class), ("check", check), ("autograde", autograde), ("cross-check", crosscheck),
+        ("feedback", feedback), ("export", export), ("report", report),
+    ]
+
+    def run(self):
+        started = time.monotonic()
+        for number, (name, step) in enumerate(self.STEPS, start=1):
+            print(f"[{number}/{len(self.STEPS)}] {name}", flush=True)
+            begun = time.monotonic()
+            step(self)
+            self.timings.append((name, time.monotonic() - begun))
+        self.timings.append(("total", time.monotonic() - started))
+        timings = {name: round(seconds, 1) for name, seconds in self.timings}
+        (self.out / "timings.json").write_text(json.dumps({"jobs": self.jobs, "students": len(self.students), "seconds": timings}, indent=1) + "\n")
+
+
+def release(course, assignment):
+    """Release the assignment in the course folder unless it is released there already.
+
+    The source is the course's own solutions/<assignment>/ when it has one, else the kit's, copied there.
+    """
+    if course.gradebook.is_file() and (course.root / RELEASE / assignment / f"{assignment}.ipynb").is_file():
+        with Gradebook(f"sqlite:///{course.gradebook}") as book:
+            try:
+                book.find_assignment(assignment)
+                return
+            except MissingEntry:
+                pass
+    source = course.root / SOURCE / assignment
+    if not source.exists():
+        shutil.copytree(ROOT / SOURCE / assignment, source, ignore=shutil.ignore_patterns("__pycache__"))
+    course.run("generate_assignment", assignment, "--force", log="generate_assignment")
+
+
+def empty_output_folder(out):
+    """Make out an empty folder marked as a round's; refuse to empty a folder that is not a round's output."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise RoundError(f"{out} is not empty and not a grading round's output folder: choose another --out")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("made by a grading round, which empties this folder on each run\n")
+
+
+def submission_problem(course, student, assignment):
+    """Why the student's submission of the assignment cannot go to nbgrader, or None when it can."""
+    notebook = course.notebook(SUBMITTED, student, assignment)
+    if not notebook.parent.is_dir():
+        return NO_SUBMISSION
+    if not notebook.is_file():
+        found = ", ".join(sorted(p.name for p in notebook.parent.glob("*.ipynb"))) or "no notebook"
+        return f"no {notebook.name} in the submission (found: {found})"
+    try:
+        nbformat.validate(nbformat.read(notebook, as_version=4))
+    except Exception as error:  # not JSON, not a notebook, or not a valid one: nbgrader would fail on it
+        return f"{notebook.name} is not a readable notebook ({type(error).__name__})"
+    return None
+
+
+def _described(note):
+    return f"{note.student + ' ' if note.student else ''}{note.path}: {note.what}"
+
+
+def _progress(label, steps=10):
+    """A progress(done, total) callback that prints a line at each tenth of the way, and at the end."""
+    last = [None]
+
+    def progress(done, total):
+        step = done * steps // max(total, 1)
+        if step != last[0]:
+            last[0] = step
+            print(f"    {label}: {done}/{total}", flush=True)
+
+    return progress
+
+
+def round_options(parser):
+    """The options of any round, real or simulated: --jobs, --enforce, --assignments."""
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: the number of CPUs)")
+    parser.add_argument(
+        "--enforce", action=argparse.BooleanOptionalAction, default=True,
+        help="write the command line's score into every cell the cross-check disputes (default); --no-enforce only reports them",
+    )
+    parser.add_argument("--assignments", nargs="+", metavar="ID", help="grade only these assignments (default: all of course.yaml)")
+
+
+def checked_round_options(parser, args):
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+    known = [a.id for a in load_course().assignments]
+    for assignment in args.assignments or ():
+        if assignment not in known:
+            parser.error(f"no assignment {assignment!r} in course.yaml; it has: {', '.join(known)}")
+
+
+def run(students, out, args):
+    """Run the round of ``students`` (a class source: RealClass, or the simulated class) into ``out``; the exit status."""
+    grading_round = Round(out, students, args.jobs, args.enforce, args.assignments)
+    try:
+        grading_round.run()
+    except (RoundError, NbgraderFailed, lms_download.DownloadError) as error:
+        print(f"grading round stopped: {error}", file=sys.stderr)
+        return 2
+    print_summary(grading_round)
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.rounds",
+        description="Run a whole grading round on your class: its LMS downloads and roster, or an nbgrader course folder. "
+        "(The simulated class: python -m simulated_class.)",
+    )
+    parser.add_argument("--submissions", nargs="+", type=Path, metavar="PATH", help="LMS downloads (Canvas, Moodle, Blackboard): zip files or unpacked folders")
+    parser.add_argument("--roster", type=Path, metavar="CSV", help="the class: a CSV with the columns id,first_name,last_name,email (and optionally lms_user_id)")
+    parser.add_argument("--course", type=Path, metavar="DIR", help="the nbgrader course folder to grade in, kept and added to (default with --submissions: var/course)")
+    round_options(parser)
+    args = parser.parse_args(argv)
+    checked_round_options(parser, args)
+    if not args.submissions and not args.course:
+        parser.error("give your class: --submissions PATH ... --roster CSV, or --course DIR (the simulated class: python -m simulated_class)")
+    if args.submissions and not args.roster:
+        parser.error("--submissions needs --roster: the roster tells whose each file is")
+    for path in [*(args.submissions or ()), *([args.roster] if args.roster else ())]:
+        if not path.exists():
+            parser.error(f"no such file or folder: {path}")
+    course = (args.course or DEFAULT_COURSE).resolve()
+    out = REPOSITORY_ROUND if course == ROOT else course / "round"
+    return run(RealClass(course, tuple(args.submissions or ()), args.roster), out, args)
+
+
+def print_manual_grading(statuses):
+    """What awaits a person's grade in formgrader, per derivation: {assignment: its DerivationStatuses}."""
+    summary = manual_grading.awaiting_summary(statuses)
+    if not summary:
+        return
+    print(f"\n{summary}")
+    for assignment, found in statuses.items():
+        for status in found:
+            d = status.derivation
+            print(
+                f"  {assignment:<11} {d.id:<27} {d.points:>3g} points  {len(status.awaiting):>3} awaiting, "
+                f"{len(status.graded)} graded, {len(status.blank)} blank (0 from nbgrader)  {d.equation}"
+            )
+    if any(status.awaiting for found in statuses.values() for status in found):
+        print("  grade them in formgrader's Manual Grading (the rubrics are in the solution notebooks); then")
+        print("  nbgrader generate_feedback <assignment> --force, and this round again (the class report says how)")
+
+
+def print_summary(grading_round):
+    """The per-equation table, what awaits manual grading, what was not graded or arrived otherwise, and each step's time."""
+    students, registry, gradebook = grading_round.students, grading_round.registry, grading_round.course.gradebook
+    print()
+    print(class_report.item_table(gradebook, registry, students))
+    if grading_round.known_mistakes:
+        scores = class_report.class_scores(gradebook, registry, students)
+        print(class_report.one_mistake_summary(class_report.one_mistake_costs(scores, registry, grading_round.known_mistakes)))
+    print_manual_grading(class_report.manual_status(gradebook, registry, students, grading_round.assignments))
+    if grading_round.arrival_notes:
+        print(f"\nwhat arrived, besides one notebook per student ({len(grading_round.arrival_notes)}):")
+        for note in grading_round.arrival_notes:
+            print(f"  {_described(note)}")
+    if grading_round.withheld:
+        print(f"\nfeedback that release_feedback will hold back ({len(grading_round.withheld)}):")
+        for student, assignment, why in grading_round.withheld:
+            print(f"  {student} {assignment}: {why}")
+    not_graded = [(a, s, reason) for a, reasons in grading_round.not_graded.items() for s, reason in sorted(reasons.items())]
+    if not_graded:
+        print(f"\nnot graded ({len(not_graded)}):")
+        for assignment, student, reason in not_graded:
+            print(f"  {student} {assignment}: {reason}")
+    print()
+    print(f"{'step':<12} {'seconds':>8}   (--jobs {grading_round.jobs}, {len(students)} students)")
+    for name, seconds in grading_round.timings:
+        print(f"{name:<12} {seconds:>8.1f}")
+    print(f"\ncourse folder: {grading_round.course.root}\nclass report: {grading_round.out / 'class_report.html'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Running a student's code apart: the worker process, its confinement, and the confined Jupyter kernel."""

@@ -1,0 +1,329 @@
+"""The grader's side of the worker: start it with limits, send it calls, read its answers safely.
+
+A ``Worker`` is one child process running ``worker.py`` on one submission. It starts before the
+submission is known and imports NumPy while the grader gets ready; ``load`` then hands it the
+submission. It runs as
+``python -I -S`` from a scratch folder that holds only copies of the worker, of
+``confinement.py`` and of the submission, with NumPy's folder as its one extra import path,
+limits on memory, CPU time, file size and open files, and, when the grader runs as root, as an
+unprivileged user. Before the submission runs it confines itself where Linux allows (files,
+TCP, signals, new processes; see ``confinement.py``), and says so in ``Worker.confinement``.
+Its answers are unpickled with a whitelist that admits NumPy arrays and plain Python values only.
+"""
+
+
+import contextlib
+import dataclasses
+import importlib.util
+import io
+import math
+import os
+import resource
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.sandbox.scratch import (
+    UNPRIVILEGED_USER,
+    Scratch,
+    dropping_privileges,
+    user_arguments,
+)
+from autograder.sandbox.unpickler import SafeUnpickler
+
+# This module imports neither NumPy nor the kit's packages (worker.py, whose framing of messages
+# it shares, imports the standard library only): the command line imports it first, to start a
+# worker while it imports the rest.
+from autograder.sandbox.worker import HEADER, write_message
+
+NUMPY_DIR = str(Path(importlib.util.find_spec("numpy").origin).resolve().parent.parent)
+
+
+OUTPUT_LIMIT = 4000  # characters of the student's stdout and of stderr that are kept
+
+
+STDERR_TAIL = 300  # characters of the worker's error output quoted when it dies
+
+
+MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
+
+
+CPU_MARGIN_SECONDS = 5  # the worker's CPU time limit: the submission's time limit and this
+
+
+LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy machine
+
+
+MEMORY_LIMIT = 2 * 2**30  # bytes of address space
+
+
+STAND_IN = "reference"  # a worker's request for a stand-in's value, in the middle of a call
+
+
+OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
+    "ok", "not_implemented", "raised", "missing", "unsendable", "timeout", "crashed",
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call gave: a value (kind ok) or what went wrong instead."""
+
+    kind: str
+    value: object = None
+    message: str = ""
+    mutated: tuple = ()
+    consulted: tuple = ()  # the stand-ins the call asked for, by name
+
+
+class GraderError(RuntimeError):
+    """The worker cannot start even on an empty submission: the grader itself cannot run."""
+
+
+class WorkerDied(RuntimeError):
+    """The worker crashed, hung or was killed; the message says which, ``reason`` says it to a student."""
+
+    def __init__(self, kind, message, reason=""):
+        super().__init__(message)
+        self.kind = kind
+        self.reason = reason or message
+
+
+class Worker:
+    """One worker process on one submission: ``Worker(scratch).load(timeouts)``, then ``call`` runs one function on one case."""
+
+    def __init__(self, scratch):
+        """Start the process; it imports NumPy and waits for ``load``, so the submission need not be written yet."""
+        self.scratch = scratch
+        request_read, request_write = os.pipe()
+        response_read, response_write = os.pipe()
+        command = [sys.executable, "-I", "-S", "worker.py", NUMPY_DIR, str(request_read), str(response_write), "submission.py"]
+        self.process = subprocess.Popen(
+            command,
+            cwd=scratch.path,
+            env=_environment(scratch.tmp),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=(request_read, response_write),
+            start_new_session=True,  # its own process group, so that a kill takes its children too
+            preexec_fn=_limits(dropping=dropping_privileges()),
+            **user_arguments(),
+        )
+        os.close(request_read)
+        os.close(response_write)
+        self._requests = os.fdopen(request_write, "wb")
+        self._responses = response_read
+        self._stdout, self._stderr = _Drain(self.process.stdout), _Drain(self.process.stderr)
+
+    def load(self, timeouts):
+        """Have the worker limit its CPU time, confine itself and run the scratch folder's submission; returns self.
+
+        WorkerDied (the worker then closed) when it could not.
+        """
+        try:
+            write_message(self._requests, math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS)
+        except OSError:  # a broken pipe: the worker died while it started
+            raise self._died(CRASHED, "loading the submission", "was not run: loading your code crashed the process running it") from None
+        try:
+            loaded = self._receive(time.monotonic(), timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
+        except WorkerDied as died:  # no function ran: say that loading the code failed
+            what = "did not finish in time" if died.kind == TIMEOUT else died.reason
+            raise WorkerDied(died.kind, str(died), f"was not run: loading your code {what}") from None
+        try:
+            _, self.problems, self.confinement = loaded
+        except (TypeError, ValueError):  # only a tampered worker sends this
+            raise self._died(CRASHED, "loading the submission: a malformed answer") from None
+        return self
+
+    def call(self, function, args, timeout, stand_ins=None):
+        """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
+        self.send(function, args, timeout, stand_ins)
+        return self.answer()
+
+    def send(self, function, args, timeout, stand_ins=None):
+        """Start function(*args) in the worker, to answer within timeout seconds from now; ``answer`` waits for it.
+
+        ``stand_ins`` ({name: function}) are computed here while the call runs: the submission's
+        code calling one of those names gets this side's value instead of running its own.
+        The grader may work meanwhile, as long as it asks for the answer before it sends again.
+        """
+        if self._responses is None:
+            raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
+        stand_ins = stand_ins or {}
+        try:
+            write_message(self._requests, (function, tuple(_encode(a) for a in args), tuple(stand_ins)))
+        except OSError:  # a broken pipe: the worker is gone
+            raise self._died(CRASHED, f"calling {function}") from None
+        self._sent = (function, time.monotonic(), timeout, stand_ins)
+
+    def answer(self):
+        """The Outcome of the call sent last, or WorkerDied after a crash or hang; serves its stand-ins meanwhile."""
+        function, sent, timeout, stand_ins = self._sent
+        consulted = []
+        while (answer := self._receive(sent, timeout, f"calling {function}"))[0] == STAND_IN:
+            consulted.append(self._serve(answer, stand_ins, function))
+        try:
+            return dataclasses.replace(_outcome(answer), consulted=tuple(dict.fromkeys(consulted)))
+        except (TypeError, ValueError, IndexError):  # only a tampered worker sends these
+            raise self._died(CRASHED, f"calling {function}: a malformed answer") from None
+
+    def _serve(self, request, stand_ins, function):
+        """Answer a stand-in's request with this side's value, or with the error it raised; the name asked for."""
+        name = str(request[1]) if len(request) > 1 else "?"
+        try:
+            _, _, args, keywords = request
+            if name not in stand_ins:
+                raise NameError(f"{name} does not stand in while {function} is graded")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                reply = ("value", _encode(stand_ins[name](*args, **dict(keywords))))
+        except Exception as error:  # the submission's arguments may be anything: its call raises, as its own would
+            reply = ("raised", type(error).__name__, str(error)[:300])
+        try:
+            write_message(self._requests, reply)
+        except OSError:  # a broken pipe: the worker is gone
+            raise self._died(CRASHED, f"calling {function}") from None
+        return name
+
+    def output(self):
+        """The student's printed output and errors, each cut to OUTPUT_LIMIT characters."""
+        return self._stdout.text(), self._stderr.text()
+
+    def close(self):
+        """Kill the worker (and anything it started) and release the pipes; safe to call twice."""
+        if self._responses is None:
+            return
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        with contextlib.suppress(OSError):
+            self._requests.close()
+        os.close(self._responses)
+        self._responses = None
+        self._stdout.join()
+        self._stderr.join()
+
+    def _receive(self, since, timeout, doing):
+        deadline = since + timeout
+        size = HEADER.unpack(self._read(HEADER.size, deadline, doing, timeout))[0]
+        if size > MESSAGE_LIMIT:
+            raise self._died(CRASHED, f"{doing}: the answer is larger than {MESSAGE_LIMIT // 2**20} MB")
+        try:
+            return SafeUnpickler(io.BytesIO(self._read(size, deadline, doing, timeout))).load()
+        except Exception as error:  # a malformed or refused answer: the worker was tampered with
+            raise self._died(CRASHED, f"{doing}: unreadable answer ({error})") from None
+
+    def _read(self, count, deadline, doing, timeout):
+        data = b""
+        while len(data) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self._responses], [], [], remaining)[0]:
+                raise self._died(TIMEOUT, f"{doing}: no answer within {timeout:g} s", f"did not return within {timeout:g} s")
+            chunk = os.read(self._responses, count - len(data))
+            if not chunk:
+                raise self._died(CRASHED, f"{doing}: the worker process died")
+            data += chunk
+        return data
+
+    def _died(self, kind, message, reason=""):
+        self.close()
+        code = self.process.returncode
+        if kind == CRASHED and code is not None:
+            cause = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+            message += f" ({cause})"
+            reason = reason or f"crashed the process running it ({cause})"
+        stderr = self._stderr.text().strip()
+        if stderr:
+            message += f"; the end of its error output: {stderr[-STDERR_TAIL:]}"
+        return WorkerDied(kind, message, reason)
+
+
+def _outcome(answer):
+    """The Outcome of one answer of the worker (see worker.py's protocol)."""
+    kind = answer[0]
+    if kind == OK:
+        value, mutated = answer[1:]
+        return Outcome(OK, value=value, mutated=tuple(int(n) for n in mutated))
+    if kind == RAISED:
+        return Outcome(RAISED, message=f"{answer[1]}: {answer[2]}")
+    if kind == UNSENDABLE:
+        return Outcome(UNSENDABLE, message=f"returned {answer[1]}")
+    if kind in (NOT_IMPLEMENTED, MISSING):
+        return Outcome(kind)
+    raise ValueError(f"unknown answer {kind!r}")
+
+
+def check_worker_starts(timeouts):
+    """Start a worker on an empty submission; GraderError if even that fails."""
+    with Scratch("") as scratch:
+        try:
+            Worker(scratch).load(timeouts).close()
+        except (WorkerDied, OSError) as died:  # OSError: the process could not even be started
+            hint = ""
+            if os.geteuid() == 0:
+                hint = (
+                    f"; as root the worker runs as {UNPRIVILEGED_USER}, who must be able to run {sys.executable}, "
+                    f"read NumPy and enter the temporary folder {tempfile.gettempdir()}: install the kit, "
+                    "and point TMPDIR, outside a folder only root can enter"
+                )
+            raise GraderError(f"the worker process cannot start: {died}{hint}") from None
+
+
+class _Drain(threading.Thread):
+    """Reads a pipe to its end, keeping the first OUTPUT_LIMIT characters, so the worker never blocks on it."""
+
+    def __init__(self, stream):
+        super().__init__(daemon=True)
+        self._stream, self._kept, self._cut = stream, b"", False
+        self.start()
+
+    def run(self):
+        while chunk := self._stream.read1(65536):
+            room = 4 * OUTPUT_LIMIT - len(self._kept)  # UTF-8 takes at most 4 bytes a character
+            self._kept += chunk[:room]
+            self._cut = self._cut or len(chunk) > room
+        self._stream.close()
+
+    def text(self):
+        text = self._kept.decode("utf-8", errors="replace")
+        if self._cut or len(text) > OUTPUT_LIMIT:
+            text = text[:OUTPUT_LIMIT] + " … [cut]"
+        return text
+
+
+def _encode(value):
+    """The worker cannot import source_impl: Params travel as a marked dict of their four arrays, also inside tuples."""
+    from source_impl.network import Params  # not at the top: see the imports
+
+    if isinstance(value, Params):
+        return {"__params__": tuple(value)}
+    if isinstance(value, tuple):
+        return tuple(_encode(part) for part in value)
+    return value
+
+
+def _environment(home):
+    threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(home), "LC_ALL": "C.UTF-8", **threads}
+
+
+def _limits(dropping):
+    """The child's resource limits, set between fork and exec; its CPU time it limits itself once ``load`` says how much."""
+
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if dropping:  # counted per user: only meaningful for the worker's own unprivileged user
+            resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
+
+    return apply

@@ -1,0 +1,29 @@
+"""python -m simulated_class [--small] [--out DIR] [--jobs N] [--no-enforce] [--assignments ID ...]
+
+A whole grading round (autograder/rounds/grading_round.py) on the simulated class: the kit's main
+job when no class of yours is given (python3 tasks.py main).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder import ROOT
+from autograder.rounds import grading_round
+from simulated_class.class_source import SimulatedClass
+
+DEFAULT_OUT = ROOT / "var" / "round"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m simulated_class", description="Run a whole grading round on the simulated class.")
+    parser.add_argument("--small", action="store_true", help="a handful of students instead of about forty")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the output folder, emptied first if it is an earlier round's (default: var/round)")
+    grading_round.round_options(parser)
+    args = parser.parse_args(argv)
+    grading_round.checked_round_options(parser, args)
+    return grading_round.run(SimulatedClass(args.small), args.out, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

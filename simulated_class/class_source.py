@@ -1,0 +1,32 @@
+"""The simulated class as a grading round's class: made anew in the round's output folder each run."""
+
+from dataclasses import dataclass
+
+from autograder.integration.nbgrader_course import CourseFolder
+from autograder.rounds.grading_round import empty_output_folder
+from simulated_class.students import MISTAKE, make_class, write_class
+
+
+@dataclass(frozen=True)
+class SimulatedClass:
+    """The kit's simulated class, made anew in the output folder each run."""
+
+    small: bool = False
+
+    def course_of(self, out):
+        return CourseFolder(out / "course")
+
+    def prepare(self, grading_round):
+        empty_output_folder(grading_round.out)
+
+    def arrive(self, grading_round):
+        students = make_class(tuple(grading_round.assignments), small=self.small)
+        course = grading_round.course
+        roster = write_class(students, course.root, grading_round.assignments)
+        course.run("db", "student", "import", roster, log="roster")
+        for assignment in grading_round.assignments:
+            collector = "autograder.integration.lms_collector.BlackboardCollector"
+            course.run("zip_collect", assignment, f"--ZipCollectApp.collector_plugin={collector}", "--force", log="zip_collect")
+        print(f"    {len(students)} students: {sum(s.channel == 'nbgrader' for s in students)} submitted through nbgrader, the others through the LMS download")
+        grading_round.known_mistakes = {s.id: {a: item for a, (item, _) in s.mistakes.items()} for s in students if s.profile == MISTAKE}
+        return [s.id for s in students]
