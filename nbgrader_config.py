@@ -4,15 +4,16 @@ The course id comes from course.yaml; the gradebook and every other runtime file
 """
 
 import os
+
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades, SaveAutoGrades
 
 from autograder import ROOT
 from autograder.grading.course import load_course
-from autograder.nbgrader_cell import grading_timeout_seconds
 from autograder.integration.score_of_record import ScoreOfRecord
 from autograder.integration.start_grading import StartGrading
+from autograder.nbgrader_cell import grading_timeout_seconds
 
 COURSE = load_course()
 
@@ -24,7 +25,8 @@ c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'var' / 'gradebook.db'}"
 # What a student finds in a derivation cell (a "Manually graded answer"): both languages, as every cell
 c.ClearSolutions.text_stub = "在这里用文字和公式写出你的推导或回答（公式写在 $...$ 中）。\n\nWrite your derivation or answer here, in words and formulas (between $...$)."
-(ROOT / "var").mkdir(exist_ok=True)  # sqlite creates the gradebook, not its folder: a fresh clone has none
+# sqlite creates the gradebook, not its folder: a fresh clone has none
+(ROOT / "var").mkdir(exist_ok=True)
 # The first graded cell grades the whole notebook, out of process: nbgrader's 30 s cell limit
 # would cut a slow submission short, so a cell may take as long as that grading may.
 c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
@@ -34,7 +36,12 @@ c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
 # saves them, whatever the student's code made the kernel show (autograder/integration/score_of_record.py).
 _steps = Autograde.class_traits()["autograde_preprocessors"].default()
 _save = _steps.index(SaveAutoGrades)
-c.Autograde.autograde_preprocessors = [StartGrading, *_steps[:_save], ScoreOfRecord, *_steps[_save:]]
+c.Autograde.autograde_preprocessors = [
+    StartGrading,
+    *_steps[:_save],
+    ScoreOfRecord,
+    *_steps[_save:],
+]
 # nbgrader's feedback shows each cell's source, the hidden tests included: clear them as the
 # release does. Each graded cell's output stays: the score, status and hint, without case values.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

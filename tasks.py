@@ -32,9 +32,16 @@ KIT_VENV = ROOT / ".venv"
 STUDENT_VENV = ROOT / ".venv-student"
 STUDENT_REQUIREMENTS = ROOT / "student" / "requirements.txt"
 # nbgrader's instructor tools, of no use to a student; Validate and the assignment list stay
-INSTRUCTOR_EXTENSIONS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"]
+INSTRUCTOR_EXTENSIONS = [
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:course-list",
+]
 # The browser tests need Chromium, and a font with Chinese glyphs for readable screenshots.
-BROWSER_PACKAGES = {"chromium": Path("/usr/bin/chromium"), "fonts-wqy-zenhei": Path("/usr/share/fonts/truetype/wqy")}
+BROWSER_PACKAGES = {
+    "chromium": Path("/usr/bin/chromium"),
+    "fonts-wqy-zenhei": Path("/usr/share/fonts/truetype/wqy"),
+}
 
 
 def python_of(folder):
@@ -47,15 +54,24 @@ def ensure_venv(folder, source, install):
     wanted = hashlib.sha256(source.read_bytes()).hexdigest()
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
-    if python.exists() and subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True).returncode != 0:
-        print(f"{folder.name}/ has no working pip (an earlier set-up failed): making it anew", flush=True)
+    if (
+        python.exists()
+        and subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True).returncode
+        != 0
+    ):
+        print(
+            f"{folder.name}/ has no working pip (an earlier set-up failed): making it anew",
+            flush=True,
+        )
         shutil.rmtree(folder)
     if not python.exists():
         print(f"creating the virtual environment {folder.name}/", flush=True)
         try:
             venv.create(folder, with_pip=True)
         except Exception as error:  # ensurepip missing is the common case on Debian
-            sys.exit(f"could not create {folder}: {error}\nOn Debian or Ubuntu: apt-get install python3-venv")
+            sys.exit(
+                f"could not create {folder}: {error}\nOn Debian or Ubuntu: apt-get install python3-venv"
+            )
     install(python)
     stamp.write_text(wanted)
     return python
@@ -74,7 +90,15 @@ def setup_student(folder=STUDENT_VENV):
         print("installing what a student needs", flush=True)
         run(python, "-m", "pip", "install", "--quiet", "--requirement", STUDENT_REQUIREMENTS)
         for extension in INSTRUCTOR_EXTENSIONS:
-            run(python, "-m", "jupyterlab.labextensions", "disable", "--level=sys_prefix", extension, quiet=True)
+            run(
+                python,
+                "-m",
+                "jupyterlab.labextensions",
+                "disable",
+                "--level=sys_prefix",
+                extension,
+                quiet=True,
+            )
 
     return ensure_venv(folder, STUDENT_REQUIREMENTS, install)
 
@@ -85,13 +109,22 @@ def setup_browser():
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        print(f"not installing {', '.join(missing)} (needs root and apt-get): the browser tests will be skipped", flush=True)
+        print(
+            f"not installing {', '.join(missing)} (needs root and apt-get): the browser tests will be skipped",
+            flush=True,
+        )
         return
     print(f"installing {', '.join(missing)} for the browser tests", flush=True)
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing]):
+    for command in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
+    ):
         if subprocess.run(command, env=environment, stdout=subprocess.DEVNULL).returncode != 0:
-            print(f"could not install {', '.join(missing)}: the browser tests will be skipped", flush=True)
+            print(
+                f"could not install {', '.join(missing)}: the browser tests will be skipped",
+                flush=True,
+            )
             return
 
 
@@ -111,7 +144,8 @@ def benchmark(args):
 
 def test(args):
     python = setup()
-    if "--fast" in args:  # the edit-test loop: the tests not marked slow (tests/conftest.py), about a minute
+    # the edit-test loop: the tests not marked slow (tests/conftest.py), about a minute
+    if "--fast" in args:
         args = ["-m", "not slow", *(arg for arg in args if arg != "--fast")]
     else:
         setup_browser()
@@ -128,7 +162,8 @@ def gradescope(args):
 
 def student(args):
     folder = STUDENT_VENV
-    if "--venv" in args:  # another folder for the environment (the tests make theirs in a temporary folder)
+    # another folder for the environment (the tests make theirs in a temporary folder)
+    if "--venv" in args:
         at = args.index("--venv")
         folder, args = Path(args[at + 1]).resolve(), args[:at] + args[at + 2 :]
     python = setup_student(folder)
@@ -136,7 +171,9 @@ def student(args):
         return
     target = ROOT / "assignments" / (args[0] if args else "")
     if not target.is_dir():
-        sys.exit(f"no assignment folder {target.relative_to(ROOT)}; choose one of: {', '.join(p.name for p in (ROOT / 'assignments').iterdir())}")
+        sys.exit(
+            f"no assignment folder {target.relative_to(ROOT)}; choose one of: {', '.join(p.name for p in (ROOT / 'assignments').iterdir())}"
+        )
     run(python, "-m", "jupyterlab", f"--ServerApp.root_dir={target}")
 
 
@@ -148,8 +185,14 @@ def run(*command, quiet=False):
 
 
 JOBS = {
-    "setup": lambda args: setup(), "main": main, "exercise": exercise, "benchmark": benchmark, "test": test, "release": release,
-    "gradescope": gradescope, "student": student,
+    "setup": lambda args: setup(),
+    "main": main,
+    "exercise": exercise,
+    "benchmark": benchmark,
+    "test": test,
+    "release": release,
+    "gradescope": gradescope,
+    "student": student,
 }
 
 if __name__ == "__main__":

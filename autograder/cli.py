@@ -15,14 +15,22 @@ from autograder.sandbox.scratch import Scratch
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder", description="Grade a submission against the reference.")
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder", description="Grade a submission against the reference."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    grade_command = commands.add_parser("grade", help="grade one submission (one or more .py/.ipynb files)")
+    grade_command = commands.add_parser(
+        "grade", help="grade one submission (one or more .py/.ipynb files)"
+    )
     grade_command.add_argument("paths", nargs="+", metavar="PATH")
     grade_command.add_argument("--student", required=True, metavar="ID")
-    grade_command.add_argument("--assignment", metavar="ID", help="needed for a .py; inferred for a notebook")
+    grade_command.add_argument(
+        "--assignment", metavar="ID", help="needed for a .py; inferred for a notebook"
+    )
     grade_command.add_argument("--json", type=Path, metavar="OUT", help="write the grade as JSON")
-    grade_command.add_argument("--gradescope", type=Path, metavar="OUT", help="write Gradescope's results.json")
+    grade_command.add_argument(
+        "--gradescope", type=Path, metavar="OUT", help="write Gradescope's results.json"
+    )
     args = parser.parse_args(argv)
     try:
         worker = _first_worker()
@@ -40,7 +48,10 @@ def main(argv=None):
     print(f"{report.student} · {report.assignment}")
     print(report.table())
     shown = load_course().gradescope
-    for path, content in ((args.json, report.to_dict()), (args.gradescope, report.to_gradescope(shown.visibility, shown.stdout_visibility))):
+    for path, content in (
+        (args.json, report.to_dict()),
+        (args.gradescope, report.to_gradescope(shown.visibility, shown.stdout_visibility)),
+    ):
         if path:
             write_json(path, content)
     return 0

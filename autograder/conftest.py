@@ -18,10 +18,23 @@ from autograder.grading.submission import SubmissionError, read
 
 def pytest_addoption(parser):
     group = parser.getgroup("autograder", "grading a submission with the hidden graders")
-    group.addoption("--submission", action="append", metavar="PATH", help="a file of the submission (repeat for several)")
-    group.addoption("--student", metavar="ID", help="the student's id (default: the first file's name without suffix)")
+    group.addoption(
+        "--submission",
+        action="append",
+        metavar="PATH",
+        help="a file of the submission (repeat for several)",
+    )
+    group.addoption(
+        "--student",
+        metavar="ID",
+        help="the student's id (default: the first file's name without suffix)",
+    )
     group.addoption("--assignment", metavar="ID", help="needed for a .py; inferred for a notebook")
-    group.addoption("--json", metavar="OUT", help="where to write the grade (default: var/grades/STUDENT-ASSIGNMENT.json)")
+    group.addoption(
+        "--json",
+        metavar="OUT",
+        help="where to write the grade (default: var/grades/STUDENT-ASSIGNMENT.json)",
+    )
 
 
 ASSIGNMENT = pytest.StashKey[str]()
@@ -33,7 +46,9 @@ def pytest_configure(config):
         raise pytest.UsageError("pytest autograder needs --submission PATH")
     try:
         course, submission = load_course(), read(config.getoption("--submission"))
-        config.stash[ASSIGNMENT] = course.assignment(assignment_of(submission, config.getoption("--assignment"), course)).id
+        config.stash[ASSIGNMENT] = course.assignment(
+            assignment_of(submission, config.getoption("--assignment"), course)
+        ).id
     except (SubmissionError, CourseError) as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -49,6 +64,9 @@ def report(pytestconfig):
     paths = pytestconfig.getoption("--submission")
     student = pytestconfig.getoption("--student") or Path(paths[0]).stem
     report = grade(paths, student, pytestconfig.stash[ASSIGNMENT])
-    out = pytestconfig.getoption("--json") or ROOT / "var" / "grades" / f"{report.student}-{report.assignment}.json"
+    out = (
+        pytestconfig.getoption("--json")
+        or ROOT / "var" / "grades" / f"{report.student}-{report.assignment}.json"
+    )
     write_json(out, report.to_dict())
     return report

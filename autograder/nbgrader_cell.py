@@ -37,15 +37,19 @@ def hidden_score(item_id, folder=None):
     """
     try:
         notebook = _notebook_folder(folder) / f"{_assignment_of(item_id)}.ipynb"
-        report, reason = _graded(str(notebook), early_grading.digest_of(notebook), student_of(notebook))
+        report, reason = _graded(
+            str(notebook), early_grading.digest_of(notebook), student_of(notebook)
+        )
         if reason:
             raise RuntimeError(reason)
         result = next(r for r in report["items"] if r["id"] == item_id)
-    except Exception as error:  # the cell must neither raise nor write to stderr: say it and score 0
+    # the cell must neither raise nor write to stderr: say it and score 0
+    except Exception as error:
         print(f"{item_id}: not graded: {type(error).__name__}: {error}")
         return 0.0
     print(cell_text(result), end="")  # nbgrader's feedback shows this output to the student
-    return float(min(max(result["score"], 0.0), result["max_score"]))  # the JSON's score, so every interface agrees
+    # the JSON's score, so every interface agrees
+    return float(min(max(result["score"], 0.0), result["max_score"]))
 
 
 def _assignment_of(item_id):
@@ -106,7 +110,9 @@ def _report(notebook, digest, student):
     if early is not None:
         return early
     with tempfile.TemporaryDirectory() as scratch:
-        return grade_out_of_process(notebook, student, Path(scratch) / "grade.json", Path(notebook).stem)
+        return grade_out_of_process(
+            notebook, student, Path(scratch) / "grade.json", Path(notebook).stem
+        )
 
 
 def grade_out_of_process(notebook, student, out, assignment=None):
@@ -117,7 +123,12 @@ def grade_out_of_process(notebook, student, out, assignment=None):
     """
     from autograder import cli
 
-    result = subprocess.run(cli.command([notebook], student, assignment, out), capture_output=True, text=True, timeout=grading_timeout_seconds())
+    result = subprocess.run(
+        cli.command([notebook], student, assignment, out),
+        capture_output=True,
+        text=True,
+        timeout=grading_timeout_seconds(),
+    )
     if result.returncode != 0 or not Path(out).exists():
         reason = (result.stderr or result.stdout).strip().splitlines()
         raise RuntimeError(reason[-1] if reason else f"the grader exited with {result.returncode}")

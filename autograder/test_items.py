@@ -6,4 +6,7 @@ import pytest
 def test_item(report, item_id):
     item = report.item(item_id)
     if item.score < item.max_score:
-        pytest.fail(f"{item.id}: {item.score:g}/{item.max_score:g} ({item.status})\n{item.feedback}", pytrace=False)
+        pytest.fail(
+            f"{item.id}: {item.score:g}/{item.max_score:g} ({item.status})\n{item.feedback}",
+            pytrace=False,
+        )

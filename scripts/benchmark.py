@@ -57,8 +57,12 @@ HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", r
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=16, help="submissions in the class (default 16)")
-    parser.add_argument("--repeats", type=int, default=5, help="runs of each measurement (default 5)")
+    parser.add_argument(
+        "--students", type=int, default=16, help="submissions in the class (default 16)"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="runs of each measurement (default 5)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "benchmark")
     args = parser.parse_args(argv)
     if args.out.exists():
@@ -80,8 +84,17 @@ def main(argv=None):
         runs["jobs2"].append(timed_autograde(parallel, students, jobs=2))
         identical = identical and gradebook_rows(kit) == gradebook_rows(parallel)
     serial = statistics.median(runs["kit"])
-    results["overhead"] = {"kit_seconds": runs["kit"], "nbgrader_seconds": runs["nbgrader"], "ratio": serial / statistics.median(runs["nbgrader"])}
-    results["jobs"] = {"serial_seconds": runs["kit"], "jobs2_seconds": runs["jobs2"], "speedup": serial / statistics.median(runs["jobs2"]), "identical": identical}
+    results["overhead"] = {
+        "kit_seconds": runs["kit"],
+        "nbgrader_seconds": runs["nbgrader"],
+        "ratio": serial / statistics.median(runs["nbgrader"]),
+    }
+    results["jobs"] = {
+        "serial_seconds": runs["kit"],
+        "jobs2_seconds": runs["jobs2"],
+        "speedup": serial / statistics.median(runs["jobs2"]),
+        "identical": identical,
+    }
     results["batch"] = batch_against_per_sample()
     (args.out / "benchmark.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(table(results))
@@ -111,7 +124,9 @@ def course(root, students, constant_scores):
         for cell in notebook.cells:  # the items' cells; a derivation's (Markdown) is nbgrader's to leave ungraded in both courses
             points = cell.metadata.get("nbgrader", {}).get("points")
             if points is not None and cell.cell_type == "code":
-                cell.source = HIDDEN_REGION.sub(f"### BEGIN HIDDEN TESTS\n{float(points)}\n### END HIDDEN TESTS", cell.source)
+                cell.source = HIDDEN_REGION.sub(
+                    f"### BEGIN HIDDEN TESTS\n{float(points)}\n### END HIDDEN TESTS", cell.source
+                )
     nbformat.write(notebook, source / f"{ASSIGNMENT}.ipynb")
     write_companion_files(ASSIGNMENT, source)
     folder.run("generate_assignment", ASSIGNMENT, "--force", log="generate_assignment")
@@ -132,11 +147,19 @@ def cli_cost(folder, students, repeats):
     for run in range(repeats):
         for s in students:
             floor[run].append(seconds([sys.executable, "-c", "import numpy"]))
-            grading[run].append(seconds(command_line.command([folder.notebook(SUBMITTED, s.id, ASSIGNMENT)], s.id)))
-    median_grading, median_floor = statistics.median(sum(grading, [])), statistics.median(sum(floor, []))
+            grading[run].append(
+                seconds(command_line.command([folder.notebook(SUBMITTED, s.id, ASSIGNMENT)], s.id))
+            )
+    median_grading, median_floor = (
+        statistics.median(sum(grading, [])),
+        statistics.median(sum(floor, [])),
+    )
     return {
-        "median_seconds": median_grading, "floor_seconds": median_floor, "ratio": median_grading / median_floor,
-        "median_seconds_per_repeat": [statistics.median(g) for g in grading], "floor_seconds_per_repeat": [statistics.median(f) for f in floor],
+        "median_seconds": median_grading,
+        "floor_seconds": median_floor,
+        "ratio": median_grading / median_floor,
+        "median_seconds_per_repeat": [statistics.median(g) for g in grading],
+        "floor_seconds_per_repeat": [statistics.median(f) for f in floor],
     }
 
 
@@ -146,7 +169,18 @@ def worker_peak_rss(folder, student):
         "import resource, sys; from autograder.grading.grader import grade; grade([sys.argv[1]], sys.argv[2]);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    result = subprocess.run([sys.executable, "-c", code, folder.notebook(SUBMITTED, student.id, ASSIGNMENT), student.id], check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            folder.notebook(SUBMITTED, student.id, ASSIGNMENT),
+            student.id,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return {"peak_rss_mb": int(result.stdout.split()[-1]) / 1024}  # ru_maxrss is in KiB on Linux
 
 
@@ -162,7 +196,12 @@ def timed_autograde(folder, students, jobs):
 
 def gradebook_rows(folder):
     with Gradebook(f"sqlite:///{folder.gradebook}") as book:
-        return sorted((s.student_id, g.name, g.score) for s in book.assignment_submissions(ASSIGNMENT) for n in s.notebooks for g in n.grades)
+        return sorted(
+            (s.student_id, g.name, g.score)
+            for s in book.assignment_submissions(ASSIGNMENT)
+            for n in s.notebooks
+            for g in n.grades
+        )
 
 
 def batch_against_per_sample(m=10_000, d=100, q=64, l=10, seed=0):
@@ -170,7 +209,10 @@ def batch_against_per_sample(m=10_000, d=100, q=64, l=10, seed=0):
     X, Y = rng.random((m, d)), rng.random((m, l))
     params = init_params(d, q, l, rng)
     measured = {}
-    for name, function in (("batch", batch.mean_deltas), ("per_sample", batch.per_sample_mean_deltas)):
+    for name, function in (
+        ("batch", batch.mean_deltas),
+        ("per_sample", batch.per_sample_mean_deltas),
+    ):
         tracemalloc.start()
         start, runs = time.perf_counter(), 0
         while runs < 3 or time.perf_counter() - start < 1.0:
@@ -180,7 +222,9 @@ def batch_against_per_sample(m=10_000, d=100, q=64, l=10, seed=0):
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         measured[name] = {"updates_per_second": 1 / seconds, "peak_mb": peak / 2**20}
-    measured["speedup"] = measured["batch"]["updates_per_second"] / measured["per_sample"]["updates_per_second"]
+    measured["speedup"] = (
+        measured["batch"]["updates_per_second"] / measured["per_sample"]["updates_per_second"]
+    )
     return measured
 
 
@@ -198,30 +242,77 @@ def spread(numerators, denominators):
 
 
 def table(results):
-    cli, overhead, jobs, batch_result = results["cli"], results["overhead"], results["jobs"], results["batch"]
-    kit, nbgrader, jobs2 = (statistics.median(overhead["kit_seconds"]), statistics.median(overhead["nbgrader_seconds"]), statistics.median(jobs["jobs2_seconds"]))
+    cli, overhead, jobs, batch_result = (
+        results["cli"],
+        results["overhead"],
+        results["jobs"],
+        results["batch"],
+    )
+    kit, nbgrader, jobs2 = (
+        statistics.median(overhead["kit_seconds"]),
+        statistics.median(overhead["nbgrader_seconds"]),
+        statistics.median(jobs["jobs2_seconds"]),
+    )
     ranges = {
         "cli": spread(cli["median_seconds_per_repeat"], cli["floor_seconds_per_repeat"]),
         "overhead": spread(overhead["kit_seconds"], overhead["nbgrader_seconds"]),
         "jobs": spread(jobs["serial_seconds"], jobs["jobs2_seconds"]),
     }
-    verdict = {name: "met" if ok else "missed" for name, ok in (
-        ("cli", cli["ratio"] <= TARGETS["cli"]),
-        ("overhead", overhead["ratio"] <= TARGETS["overhead"]),
-        ("jobs", jobs["speedup"] >= TARGETS["jobs"] and jobs["identical"]),
-        ("batch", batch_result["speedup"] >= TARGETS["batch"]),
-    )}
+    verdict = {
+        name: "met" if ok else "missed"
+        for name, ok in (
+            ("cli", cli["ratio"] <= TARGETS["cli"]),
+            ("overhead", overhead["ratio"] <= TARGETS["overhead"]),
+            ("jobs", jobs["speedup"] >= TARGETS["jobs"] and jobs["identical"]),
+            ("batch", batch_result["speedup"] >= TARGETS["batch"]),
+        )
+    }
     rows = [
-        ("CLI grading, one bp notebook", f"{cli['median_seconds']:.2f} s vs {cli['floor_seconds']:.2f} s bare numpy start", f"{cli['ratio']:.2f}× ({ranges['cli'][0]:.2f}–{ranges['cli'][1]:.2f})", f"≤ {TARGETS['cli']:g}×", verdict["cli"]),
-        ("nbgrader autograde, kit vs constant", f"{kit:.1f} s vs {nbgrader:.1f} s", f"{overhead['ratio']:.2f}× ({ranges['overhead'][0]:.2f}–{ranges['overhead'][1]:.2f})", f"≤ {TARGETS['overhead']:g}×", verdict["overhead"]),
-        ("autograde serial vs --jobs 2", f"{kit:.1f} s vs {jobs2:.1f} s, identical: {jobs['identical']}", f"{jobs['speedup']:.2f}× ({ranges['jobs'][0]:.2f}–{ranges['jobs'][1]:.2f})", f"≥ {TARGETS['jobs']:g}×", verdict["jobs"]),
-        ("batch vs per-sample update", f"{batch_result['batch']['updates_per_second']:.1f}/s vs {batch_result['per_sample']['updates_per_second']:.2f}/s", f"{batch_result['speedup']:.0f}×", f"≥ {TARGETS['batch']:g}×", verdict["batch"]),
-        ("  peak memory (tracemalloc)", f"{batch_result['batch']['peak_mb']:.0f} MB vs {batch_result['per_sample']['peak_mb']:.1f} MB", "", "", ""),
+        (
+            "CLI grading, one bp notebook",
+            f"{cli['median_seconds']:.2f} s vs {cli['floor_seconds']:.2f} s bare numpy start",
+            f"{cli['ratio']:.2f}× ({ranges['cli'][0]:.2f}–{ranges['cli'][1]:.2f})",
+            f"≤ {TARGETS['cli']:g}×",
+            verdict["cli"],
+        ),
+        (
+            "nbgrader autograde, kit vs constant",
+            f"{kit:.1f} s vs {nbgrader:.1f} s",
+            f"{overhead['ratio']:.2f}× ({ranges['overhead'][0]:.2f}–{ranges['overhead'][1]:.2f})",
+            f"≤ {TARGETS['overhead']:g}×",
+            verdict["overhead"],
+        ),
+        (
+            "autograde serial vs --jobs 2",
+            f"{kit:.1f} s vs {jobs2:.1f} s, identical: {jobs['identical']}",
+            f"{jobs['speedup']:.2f}× ({ranges['jobs'][0]:.2f}–{ranges['jobs'][1]:.2f})",
+            f"≥ {TARGETS['jobs']:g}×",
+            verdict["jobs"],
+        ),
+        (
+            "batch vs per-sample update",
+            f"{batch_result['batch']['updates_per_second']:.1f}/s vs {batch_result['per_sample']['updates_per_second']:.2f}/s",
+            f"{batch_result['speedup']:.0f}×",
+            f"≥ {TARGETS['batch']:g}×",
+            verdict["batch"],
+        ),
+        (
+            "  peak memory (tracemalloc)",
+            f"{batch_result['batch']['peak_mb']:.0f} MB vs {batch_result['per_sample']['peak_mb']:.1f} MB",
+            "",
+            "",
+            "",
+        ),
         ("grading worker peak RSS", f"{results['worker']['peak_rss_mb']:.0f} MB", "", "", ""),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = [results["machine"], f"{results['students']} bp submissions; medians of {results['repeats']} runs, their range in brackets"]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = [
+        results["machine"],
+        f"{results['students']} bp submissions; medians of {results['repeats']} runs, their range in brackets",
+    ]
+    lines += [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows
+    ]
     return "\n".join(lines)
 
 

@@ -51,7 +51,9 @@ def compare(checkpoints, q=5, eta=0.1, seed=0):
 
 def format_table(rows):
     lines = [f"{'algorithm':<16}{'epochs':>8}{'E (5.16)':>14}{'accuracy':>10}"]
-    lines += [f"{r['algorithm']:<16}{r['epochs']:>8}{r['E']:>14.6f}{r['accuracy']:>10.1%}" for r in rows]
+    lines += [
+        f"{r['algorithm']:<16}{r['epochs']:>8}{r['E']:>14.6f}{r['accuracy']:>10.1%}" for r in rows
+    ]
     return "\n".join(lines)
 
 
@@ -80,15 +82,24 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("var/exercise_5_5"), help="output folder")
     parser.add_argument(
-        "--checkpoints", type=int, nargs="+", default=[100, 500, 1000, 2000, 5000], help="epoch counts to report"
+        "--checkpoints",
+        type=int,
+        nargs="+",
+        default=[100, 500, 1000, 2000, 5000],
+        help="epoch counts to report",
     )
     args = parser.parse_args(argv)
     if min(args.checkpoints) < 1:
         parser.error("--checkpoints must be positive epoch counts")
-    print(f"training on watermelon 3.0 up to {max(args.checkpoints)} epochs (q = 5, η = 0.1) ...", flush=True)
+    print(
+        f"training on watermelon 3.0 up to {max(args.checkpoints)} epochs (q = 5, η = 0.1) ...",
+        flush=True,
+    )
     rows, histories = compare(args.checkpoints)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "table.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (args.out / "table.json").write_text(
+        json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     plot(histories, args.out / "loss_curves.png")
     print(format_table(rows))
     print(f"\nwrote {args.out / 'table.json'} and {args.out / 'loss_curves.png'}")

@@ -16,9 +16,19 @@ DEFAULT_OUT = ROOT / "var" / "round"
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m simulated_class", description="Run a whole grading round on the simulated class.")
-    parser.add_argument("--small", action="store_true", help="a handful of students instead of about forty")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the output folder, emptied first if it is an earlier round's (default: var/round)")
+    parser = argparse.ArgumentParser(
+        prog="python -m simulated_class",
+        description="Run a whole grading round on the simulated class.",
+    )
+    parser.add_argument(
+        "--small", action="store_true", help="a handful of students instead of about forty"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="the output folder, emptied first if it is an earlier round's (default: var/round)",
+    )
     grading_round.round_options(parser)
     args = parser.parse_args(argv)
     grading_round.checked_round_options(parser, args)

@@ -26,7 +26,19 @@ class SimulatedClass:
         course.run("db", "student", "import", roster, log="roster")
         for assignment in grading_round.assignments:
             collector = "autograder.integration.lms_collector.BlackboardCollector"
-            course.run("zip_collect", assignment, f"--ZipCollectApp.collector_plugin={collector}", "--force", log="zip_collect")
-        print(f"    {len(students)} students: {sum(s.channel == 'nbgrader' for s in students)} submitted through nbgrader, the others through the LMS download")
-        grading_round.known_mistakes = {s.id: {a: item for a, (item, _) in s.mistakes.items()} for s in students if s.profile == MISTAKE}
+            course.run(
+                "zip_collect",
+                assignment,
+                f"--ZipCollectApp.collector_plugin={collector}",
+                "--force",
+                log="zip_collect",
+            )
+        print(
+            f"    {len(students)} students: {sum(s.channel == 'nbgrader' for s in students)} submitted through nbgrader, the others through the LMS download"
+        )
+        grading_round.known_mistakes = {
+            s.id: {a: item for a, (item, _) in s.mistakes.items()}
+            for s in students
+            if s.profile == MISTAKE
+        }
         return [s.id for s in students]

@@ -10,7 +10,11 @@ reference (``tests/submissions.with_functions``); the simulated class into a not
 
 from autograder.items import ITEMS
 
-MISTAKES = {(item_id, m.id): m.student_source for item_id, record in ITEMS.items() for m in record.misconceptions}
+MISTAKES = {
+    (item_id, m.id): m.student_source
+    for item_id, record in ITEMS.items()
+    for m in record.misconceptions
+}
 
 
 def in_notebook(source):

@@ -27,7 +27,12 @@ from autograder.integration.nbgrader_course import RELEASE, SOURCE, CourseFolder
 from .mistakes import MISTAKES, in_notebook
 
 COMPLETE, MISTAKE, UNFINISHED, CRASH, HANG = "complete", "mistake", "unfinished", "crash", "hang"
-TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES, CORRUPT, MISSING = "tamper_attribute", "tamper_sys_modules", "corrupt", "missing"
+TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES, CORRUPT, MISSING = (
+    "tamper_attribute",
+    "tamper_sys_modules",
+    "corrupt",
+    "missing",
+)
 TAMPERING = (TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES)
 NBGRADER, LMS = "nbgrader", "lms"  # how a submission arrives
 
@@ -53,8 +58,43 @@ TAMPER_CELLS = {
 DERIVATION_ANSWER = "由链式法则逐步求导，每一步写出理由。\n\nBy the chain rule, step by step, each step with its reason."
 MISPLACED_NAME = "{assignment} (1).ipynb"  # the missing notebook: uploaded under another name
 DEADLINE = datetime(2026, 11, 20, 23, 59, tzinfo=timezone.utc)
-SURNAMES = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao", "Lin", "He"]
-GIVEN_NAMES = ["Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Jun", "Tao", "Ming", "Xia", "Hui", "Qiang", "Li", "Ning", "Bo", "Yu"]
+SURNAMES = [
+    "Wang",
+    "Li",
+    "Zhang",
+    "Liu",
+    "Chen",
+    "Yang",
+    "Zhao",
+    "Huang",
+    "Zhou",
+    "Wu",
+    "Xu",
+    "Sun",
+    "Hu",
+    "Zhu",
+    "Gao",
+    "Lin",
+    "He",
+]
+GIVEN_NAMES = [
+    "Wei",
+    "Fang",
+    "Min",
+    "Jing",
+    "Lei",
+    "Yan",
+    "Jun",
+    "Tao",
+    "Ming",
+    "Xia",
+    "Hui",
+    "Qiang",
+    "Li",
+    "Ning",
+    "Bo",
+    "Yu",
+]
 
 
 @dataclass(frozen=True)
@@ -74,20 +114,57 @@ class Student:
 
 def make_class(assignments=("perceptron", "bp"), small=False):
     """The students of the round; ``small`` gives a handful, one of each kind that the tests need."""
-    by_assignment = {a: [key for key in MISTAKES if _assignment_of(key[0]) == a] for a in assignments}
+    by_assignment = {
+        a: [key for key in MISTAKES if _assignment_of(key[0]) == a] for a in assignments
+    }
     if small:
-        profiles = [(COMPLETE, {}), (MISTAKE, {a: by_assignment[a][0] for a in assignments}), (UNFINISHED, {}), (CRASH, {}), (HANG, {}), (TAMPER_ATTRIBUTE, {}), (CORRUPT, {}), (MISSING, {})]
+        profiles = [
+            (COMPLETE, {}),
+            (MISTAKE, {a: by_assignment[a][0] for a in assignments}),
+            (UNFINISHED, {}),
+            (CRASH, {}),
+            (HANG, {}),
+            (TAMPER_ATTRIBUTE, {}),
+            (CORRUPT, {}),
+            (MISSING, {}),
+        ]
     else:
         most = max(len(mistakes) for mistakes in by_assignment.values())
-        mistaken = [(MISTAKE, {a: m[i] for a, m in by_assignment.items() if i < len(m)}) for i in range(most)]
-        others = [(COMPLETE, {}), (COMPLETE, {}), (UNFINISHED, {}), (CRASH, {}), (HANG, {}), (TAMPER_ATTRIBUTE, {}), (TAMPER_SYS_MODULES, {}), (CORRUPT, {}), (MISSING, {})]
+        mistaken = [
+            (MISTAKE, {a: m[i] for a, m in by_assignment.items() if i < len(m)})
+            for i in range(most)
+        ]
+        others = [
+            (COMPLETE, {}),
+            (COMPLETE, {}),
+            (UNFINISHED, {}),
+            (CRASH, {}),
+            (HANG, {}),
+            (TAMPER_ATTRIBUTE, {}),
+            (TAMPER_SYS_MODULES, {}),
+            (CORRUPT, {}),
+            (MISSING, {}),
+        ]
         profiles = others[:2] + mistaken + others[2:]
     students = []
     for number, (profile, mistakes) in enumerate(profiles, start=1):
-        first, last = GIVEN_NAMES[(number * 7) % len(GIVEN_NAMES)], SURNAMES[(number * 5) % len(SURNAMES)]
+        first, last = (
+            GIVEN_NAMES[(number * 7) % len(GIVEN_NAMES)],
+            SURNAMES[(number * 5) % len(SURNAMES)],
+        )
         # a missing notebook through nbgrader: a submission folder without it, which nbgrader would fail on
         channel = NBGRADER if number % 2 or profile == MISSING else LMS
-        students.append(Student(f"s{number:02d}", first, last, profile, channel, mistakes, corrupt_or_missing=assignments[-1]))
+        students.append(
+            Student(
+                f"s{number:02d}",
+                first,
+                last,
+                profile,
+                channel,
+                mistakes,
+                corrupt_or_missing=assignments[-1],
+            )
+        )
     return students
 
 
@@ -102,7 +179,11 @@ def solution_sources(solution_notebook):
     for cell in notebook.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if cell.metadata.get("nbgrader", {}).get("solution") and grade_id.endswith("_code"):
-            lines = [line for line in cell.source.splitlines() if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")]
+            lines = [
+                line
+                for line in cell.source.splitlines()
+                if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
+            ]
             sources[grade_id.removesuffix("_code")] = "\n".join(lines)
     return sources
 
@@ -129,7 +210,9 @@ def notebook_of(student, assignment, released_notebook, solutions):
             sources[item] = in_notebook(MISTAKES[student.mistakes[assignment]])
         if profile in (CRASH, HANG):
             function = (CRASHING if profile == CRASH else HANGING)[assignment]
-            sources[function] = _with_body(solutions[function], CRASH_BODY if profile == CRASH else HANG_BODY)
+            sources[function] = _with_body(
+                solutions[function], CRASH_BODY if profile == CRASH else HANG_BODY
+            )
         notebook = filled(released_notebook, sources)
     if profile in TAMPERING:
         setup = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
@@ -142,7 +225,10 @@ def notebook_of(student, assignment, released_notebook, solutions):
 
 def derivation_answers(assignment):
     """{derivation id: DERIVATION_ANSWER} of the assignment's derivation cells, for ``filled``."""
-    return {derivation.id: DERIVATION_ANSWER for derivation in load_course().assignment(assignment).derivations}
+    return {
+        derivation.id: DERIVATION_ANSWER
+        for derivation in load_course().assignment(assignment).derivations
+    }
 
 
 def _with_body(source, body):
@@ -169,10 +255,14 @@ def write_class(students, course_root, assignments):
                 missing = student.profile == MISSING and assignment == student.corrupt_or_missing
                 if student.channel == NBGRADER:
                     name = MISPLACED_NAME.format(assignment=assignment) if missing else None
-                    CourseFolder(course_root).write_submission(student.id, assignment, content, student.submitted_at, name)
+                    CourseFolder(course_root).write_submission(
+                        student.id, assignment, content, student.submitted_at, name
+                    )
                 elif not missing:  # through the LMS, a missing notebook is one never uploaded
                     stamp = student.submitted_at.strftime("%Y-%m-%d-%H-%M-%S")
-                    download.writestr(f"{assignment}_{student.id}_attempt_{stamp}_{assignment}.ipynb", content)
+                    download.writestr(
+                        f"{assignment}_{student.id}_attempt_{stamp}_{assignment}.ipynb", content
+                    )
         folder = course_root / "downloaded" / assignment / "archive"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{assignment}.zip").write_bytes(archive.getvalue())
@@ -181,5 +271,7 @@ def write_class(students, course_root, assignments):
         writer = csv.writer(file)
         writer.writerow(["id", "first_name", "last_name", "email"])
         for student in students:
-            writer.writerow([student.id, student.first_name, student.last_name, f"{student.id}@example.edu"])
+            writer.writerow(
+                [student.id, student.first_name, student.last_name, f"{student.id}@example.edu"]
+            )
     return roster

@@ -6,8 +6,16 @@ The modules also hold what the kit itself needs (the batch path, data loaders); 
 not graded.
 """
 
-from .bp import bp_step, delta_gamma, delta_theta, delta_v, delta_w, hidden_gradient, output_gradient
-from .chain_rule import dE_dyhat, db_dalpha, db_dgamma, dyhat_dbeta, dyhat_dtheta
+from .bp import (
+    bp_step,
+    delta_gamma,
+    delta_theta,
+    delta_v,
+    delta_w,
+    hidden_gradient,
+    output_gradient,
+)
+from .chain_rule import db_dalpha, db_dgamma, dE_dyhat, dyhat_dbeta, dyhat_dtheta
 from .network import Params, forward, init_params, sigmoid, squared_error
 from .perceptron import (
     augment,

@@ -42,7 +42,12 @@ def per_sample_mean_deltas(X, Y, params, eta):
         b, y_hat = forward(x, *params)
         g = output_gradient(y_hat, y)
         e = hidden_gradient(b, params.w, g)
-        step = Params(v=delta_v(eta, e, x), gamma=delta_gamma(eta, e), w=delta_w(eta, g, b), theta=delta_theta(eta, g))
+        step = Params(
+            v=delta_v(eta, e, x),
+            gamma=delta_gamma(eta, e),
+            w=delta_w(eta, g, b),
+            theta=delta_theta(eta, g),
+        )
         total = Params(*map(np.add, total, step))
     return Params(*(t / len(X) for t in total))
 

@@ -9,7 +9,7 @@ also take a batch (rows are samples): the batch path reuses them.
 
 import numpy as np
 
-from .chain_rule import dE_dyhat, db_dalpha, dyhat_dbeta
+from .chain_rule import db_dalpha, dE_dyhat, dyhat_dbeta
 from .network import Params, forward
 
 

@@ -67,7 +67,11 @@ def logic_gate(name):
 
 
 def _read_table(filename):
-    with resources.files(__package__).joinpath("data", filename).open(encoding="utf-8", newline="") as f:
+    with (
+        resources.files(__package__)
+        .joinpath("data", filename)
+        .open(encoding="utf-8", newline="") as f
+    ):
         return list(csv.DictReader(f))
 
 

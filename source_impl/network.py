@@ -102,4 +102,6 @@ def init_params(d, q, l, rng):
             "init_params: rng must be a numpy.random.Generator, "
             f"for example numpy.random.default_rng(0); got {type(rng).__name__}"
         )
-    return Params(v=rng.random((d, q)), gamma=rng.random(q), w=rng.random((q, l)), theta=rng.random(l))
+    return Params(
+        v=rng.random((d, q)), gamma=rng.random(q), w=rng.random((q, l)), theta=rng.random(l)
+    )

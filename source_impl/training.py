@@ -32,7 +32,9 @@ def check_data(X, Y, params):
         )
     d, l = v.shape[0], w.shape[1]
     if X.ndim != 2 or X.shape[1] != d or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (m, d) = (m, {d}) with m ≥ 1 to fit v {v.shape}; got {X.shape}")
+        raise ValueError(
+            f"X must have shape (m, d) = (m, {d}) with m ≥ 1 to fit v {v.shape}; got {X.shape}"
+        )
     if Y.shape != (X.shape[0], l):
         hint = " (for one output, pass y[:, None])" if Y.shape == (X.shape[0],) else ""
         raise ValueError(f"Y must have shape (m, l) = ({X.shape[0]}, {l}); got {Y.shape}{hint}")

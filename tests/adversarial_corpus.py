@@ -27,7 +27,12 @@ def supported(landlock=0, seccomp=False):
 
 def fingerprint(*paths):
     """sha256 of every file given or beneath a folder given, by path (Python's bytecode caches left out)."""
-    files = (p for path in paths for p in ([path] if path.is_file() else sorted(path.rglob("*"))) if p.is_file() and "__pycache__" not in p.parts)
+    files = (
+        p
+        for path in paths
+        for p in ([path] if path.is_file() else sorted(path.rglob("*")))
+        if p.is_file() and "__pycache__" not in p.parts
+    )
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
@@ -48,8 +53,18 @@ RIGHT = "-eta * np.asarray(e, dtype=float)"  # Eq. (5.14), what delta_gamma must
 
 CORPUS = (
     # Time: the per-call limit stops each of these in its first case.
-    Entry("loops_forever", "def delta_gamma(eta, e):\n    while True:\n        pass", TIMEOUT, says="delta_gamma did not return within 2 s"),
-    Entry("sleeps", "def delta_gamma(eta, e):\n    import time\n    time.sleep(3600)", TIMEOUT, says="delta_gamma did not return within 2 s"),
+    Entry(
+        "loops_forever",
+        "def delta_gamma(eta, e):\n    while True:\n        pass",
+        TIMEOUT,
+        says="delta_gamma did not return within 2 s",
+    ),
+    Entry(
+        "sleeps",
+        "def delta_gamma(eta, e):\n    import time\n    time.sleep(3600)",
+        TIMEOUT,
+        says="delta_gamma did not return within 2 s",
+    ),
     Entry(
         "burns_cpu_in_numpy",
         "def delta_gamma(eta, e):\n    a = np.ones((6000, 6000))\n    return (a @ a @ a)[0, : len(e)]",
@@ -57,13 +72,48 @@ CORPUS = (
         says="delta_gamma did not return within 2 s",
     ),
     # Exceptions of every kind, and deaths.
-    Entry("raises_value_error", "def delta_gamma(eta, e):\n    raise ValueError('no')", ERROR, says="your function raised an exception: ValueError"),
-    Entry("divides_by_zero", "def delta_gamma(eta, e):\n    return 1 / 0", ERROR, says="ZeroDivisionError"),
-    Entry("recurses_forever", "def delta_gamma(eta, e):\n    return delta_gamma(eta, e)", ERROR, says="RecursionError"),
-    Entry("raises_system_exit", "def delta_gamma(eta, e):\n    raise SystemExit(3)", ERROR, says="SystemExit"),
-    Entry("calls_sys_exit", "def delta_gamma(eta, e):\n    import sys\n    sys.exit()", ERROR, says="SystemExit"),
-    Entry("raises_keyboard_interrupt", "def delta_gamma(eta, e):\n    raise KeyboardInterrupt", ERROR, says="KeyboardInterrupt"),
-    Entry("calls_os_exit", "def delta_gamma(eta, e):\n    import os\n    os._exit(0)", CRASHED, says="delta_gamma crashed the process running it (exit status 0)"),
+    Entry(
+        "raises_value_error",
+        "def delta_gamma(eta, e):\n    raise ValueError('no')",
+        ERROR,
+        says="your function raised an exception: ValueError",
+    ),
+    Entry(
+        "divides_by_zero",
+        "def delta_gamma(eta, e):\n    return 1 / 0",
+        ERROR,
+        says="ZeroDivisionError",
+    ),
+    Entry(
+        "recurses_forever",
+        "def delta_gamma(eta, e):\n    return delta_gamma(eta, e)",
+        ERROR,
+        says="RecursionError",
+    ),
+    Entry(
+        "raises_system_exit",
+        "def delta_gamma(eta, e):\n    raise SystemExit(3)",
+        ERROR,
+        says="SystemExit",
+    ),
+    Entry(
+        "calls_sys_exit",
+        "def delta_gamma(eta, e):\n    import sys\n    sys.exit()",
+        ERROR,
+        says="SystemExit",
+    ),
+    Entry(
+        "raises_keyboard_interrupt",
+        "def delta_gamma(eta, e):\n    raise KeyboardInterrupt",
+        ERROR,
+        says="KeyboardInterrupt",
+    ),
+    Entry(
+        "calls_os_exit",
+        "def delta_gamma(eta, e):\n    import os\n    os._exit(0)",
+        CRASHED,
+        says="delta_gamma crashed the process running it (exit status 0)",
+    ),
     Entry(
         "segfaults",
         "def delta_gamma(eta, e):\n    import ctypes\n    return ctypes.string_at(0)",
@@ -86,11 +136,38 @@ CORPUS = (
     ),
     # Returns of the wrong kind.
     Entry("returns_none", "def delta_gamma(eta, e):\n    return None", FAILED, says="wrong type"),
-    Entry("returns_a_list", f"def delta_gamma(eta, e):\n    return list({RIGHT})", PASSED, score=None, says="Note: return a NumPy array"),
-    Entry("returns_a_tuple", f"def delta_gamma(eta, e):\n    return tuple({RIGHT})", PASSED, score=None, says="Note: return a NumPy array"),
-    Entry("returns_a_scalar", f"def delta_gamma(eta, e):\n    return float(np.sum({RIGHT}))", FAILED, says="wrong"),
-    Entry("returns_a_0d_array", f"def delta_gamma(eta, e):\n    return np.array(np.sum({RIGHT}))", FAILED, says="wrong"),
-    Entry("returns_the_wrong_shape", f"def delta_gamma(eta, e):\n    return ({RIGHT}).reshape(1, -1)", FAILED, says="wrong shape"),
+    Entry(
+        "returns_a_list",
+        f"def delta_gamma(eta, e):\n    return list({RIGHT})",
+        PASSED,
+        score=None,
+        says="Note: return a NumPy array",
+    ),
+    Entry(
+        "returns_a_tuple",
+        f"def delta_gamma(eta, e):\n    return tuple({RIGHT})",
+        PASSED,
+        score=None,
+        says="Note: return a NumPy array",
+    ),
+    Entry(
+        "returns_a_scalar",
+        f"def delta_gamma(eta, e):\n    return float(np.sum({RIGHT}))",
+        FAILED,
+        says="wrong",
+    ),
+    Entry(
+        "returns_a_0d_array",
+        f"def delta_gamma(eta, e):\n    return np.array(np.sum({RIGHT}))",
+        FAILED,
+        says="wrong",
+    ),
+    Entry(
+        "returns_the_wrong_shape",
+        f"def delta_gamma(eta, e):\n    return ({RIGHT}).reshape(1, -1)",
+        FAILED,
+        says="wrong shape",
+    ),
     Entry(
         "returns_a_transpose",
         "def delta_w(eta, g, b):\n    return (eta * np.outer(b, g)).T",
@@ -98,11 +175,36 @@ CORPUS = (
         item="delta_w",
         says="the result has the wrong shape (transposed?)",
     ),
-    Entry("returns_ints", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(int)", FAILED, says="values differ"),
-    Entry("returns_complex", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(complex)", FAILED, says="wrong type"),
-    Entry("returns_objects", f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(object)", ERROR, says="returned a NumPy array of dtype object"),
-    Entry("returns_nan", "def delta_gamma(eta, e):\n    return np.full(len(e), np.nan)", FAILED, says="NaN or inf"),
-    Entry("returns_inf", "def delta_gamma(eta, e):\n    return np.full(len(e), np.inf)", FAILED, says="NaN or inf"),
+    Entry(
+        "returns_ints",
+        f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(int)",
+        FAILED,
+        says="values differ",
+    ),
+    Entry(
+        "returns_complex",
+        f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(complex)",
+        FAILED,
+        says="wrong type",
+    ),
+    Entry(
+        "returns_objects",
+        f"def delta_gamma(eta, e):\n    return ({RIGHT}).astype(object)",
+        ERROR,
+        says="returned a NumPy array of dtype object",
+    ),
+    Entry(
+        "returns_nan",
+        "def delta_gamma(eta, e):\n    return np.full(len(e), np.nan)",
+        FAILED,
+        says="NaN or inf",
+    ),
+    Entry(
+        "returns_inf",
+        "def delta_gamma(eta, e):\n    return np.full(len(e), np.inf)",
+        FAILED,
+        says="NaN or inf",
+    ),
     Entry(
         "returns_an_array_that_equals_anything",
         "class Agreeable(np.ndarray):\n    def __eq__(self, other):\n        return True\n"
@@ -113,7 +215,7 @@ CORPUS = (
     ),
     Entry(
         "returns_an_object_whose_array_lies",
-        f"class Liar:\n    def __array__(self, *args, **kwargs):\n        return np.zeros(3)\n    def __float__(self):\n        return 0.0\n\n"
+        "class Liar:\n    def __array__(self, *args, **kwargs):\n        return np.zeros(3)\n    def __float__(self):\n        return 0.0\n\n"
         "def delta_gamma(eta, e):\n    return Liar()",
         ERROR,
         says="returned an object of type Liar",
@@ -125,9 +227,24 @@ CORPUS = (
         PASSED,
         score=None,
     ),
-    Entry("writes_to_stderr", f"def delta_gamma(eta, e):\n    import sys\n    print('debug', e, file=sys.stderr)\n    return {RIGHT}", PASSED, score=None),
-    Entry("warns", f"def delta_gamma(eta, e):\n    import warnings\n    warnings.warn('careful')\n    return {RIGHT}", PASSED, score=None),
-    Entry("allocates_80_gb", "def delta_gamma(eta, e):\n    return np.ones(10**10)[: len(e)]", ERROR, says="MemoryError"),
+    Entry(
+        "writes_to_stderr",
+        f"def delta_gamma(eta, e):\n    import sys\n    print('debug', e, file=sys.stderr)\n    return {RIGHT}",
+        PASSED,
+        score=None,
+    ),
+    Entry(
+        "warns",
+        f"def delta_gamma(eta, e):\n    import warnings\n    warnings.warn('careful')\n    return {RIGHT}",
+        PASSED,
+        score=None,
+    ),
+    Entry(
+        "allocates_80_gb",
+        "def delta_gamma(eta, e):\n    return np.ones(10**10)[: len(e)]",
+        ERROR,
+        says="MemoryError",
+    ),
     Entry(
         "grows_until_memory_runs_out",
         "def delta_gamma(eta, e):\n    hoard = []\n    while True:\n        hoard.append(np.empty(10**8))  # address space: touching it all would only be slower",
@@ -142,7 +259,13 @@ CORPUS = (
         says="PermissionError",
         seccomp=True,
     ),
-    Entry("runs_a_program", "def delta_gamma(eta, e):\n    import subprocess\n    subprocess.run(['true'])", ERROR, says="PermissionError", seccomp=True),
+    Entry(
+        "runs_a_program",
+        "def delta_gamma(eta, e):\n    import subprocess\n    subprocess.run(['true'])",
+        ERROR,
+        says="PermissionError",
+        seccomp=True,
+    ),
     Entry(
         "starts_a_thread",
         f"def delta_gamma(eta, e):\n    import threading\n    threading.Thread(target=print).start()\n    return {RIGHT}",
@@ -151,15 +274,69 @@ CORPUS = (
         seccomp=True,
     ),
     # Files the student must not see or change.
-    Entry("reads_the_reference", "def delta_gamma(eta, e):\n    return open('{reference}').read()", ERROR, says="PermissionError", landlock=1),
-    Entry("reads_the_grader", "def delta_gamma(eta, e):\n    return open('{grader}').read()", ERROR, says="PermissionError", landlock=1),
-    Entry("reads_the_course_file", "def delta_gamma(eta, e):\n    return open('{course_file}').read()", ERROR, says="PermissionError", landlock=1),
-    Entry("reads_the_gradebook", "def delta_gamma(eta, e):\n    return open('{gradebook}', 'rb').read()", ERROR, says="PermissionError", landlock=1),
-    Entry("reads_another_submission", "def delta_gamma(eta, e):\n    return open('{other_submission}').read()", ERROR, says="PermissionError", landlock=1),
-    Entry("lists_the_course", "def delta_gamma(eta, e):\n    import os\n    return os.listdir('{course_root}')", ERROR, says="PermissionError", landlock=1),
-    Entry("writes_into_the_course", "def delta_gamma(eta, e):\n    open('{course_root}/grades.csv', 'w').write('me,100')", ERROR, says="PermissionError", landlock=1),
-    Entry("deletes_the_gradebook", "def delta_gamma(eta, e):\n    import os\n    os.remove('{gradebook}')", ERROR, says="PermissionError", landlock=1),
-    Entry("overwrites_the_reference", "def delta_gamma(eta, e):\n    open('{reference}', 'a').write('\\n')", ERROR, says="PermissionError", landlock=1),
+    Entry(
+        "reads_the_reference",
+        "def delta_gamma(eta, e):\n    return open('{reference}').read()",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
+    Entry(
+        "reads_the_grader",
+        "def delta_gamma(eta, e):\n    return open('{grader}').read()",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
+    Entry(
+        "reads_the_course_file",
+        "def delta_gamma(eta, e):\n    return open('{course_file}').read()",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
+    Entry(
+        "reads_the_gradebook",
+        "def delta_gamma(eta, e):\n    return open('{gradebook}', 'rb').read()",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
+    Entry(
+        "reads_another_submission",
+        "def delta_gamma(eta, e):\n    return open('{other_submission}').read()",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
+    Entry(
+        "lists_the_course",
+        "def delta_gamma(eta, e):\n    import os\n    return os.listdir('{course_root}')",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
+    Entry(
+        "writes_into_the_course",
+        "def delta_gamma(eta, e):\n    open('{course_root}/grades.csv', 'w').write('me,100')",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
+    Entry(
+        "deletes_the_gradebook",
+        "def delta_gamma(eta, e):\n    import os\n    os.remove('{gradebook}')",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
+    Entry(
+        "overwrites_the_reference",
+        "def delta_gamma(eta, e):\n    open('{reference}', 'a').write('\\n')",
+        ERROR,
+        says="PermissionError",
+        landlock=1,
+    ),
     Entry(
         "writes_its_own_scratch_folder",
         f"def delta_gamma(eta, e):\n    import os, tempfile\n    with open(os.path.join(tempfile.gettempdir(), 'notes.txt'), 'w') as f:\n"
@@ -167,8 +344,20 @@ CORPUS = (
         PASSED,
         score=None,
     ),
-    Entry("connects_to_the_network", "def delta_gamma(eta, e):\n    import socket\n    socket.create_connection(('127.0.0.1', {port}), 1)", ERROR, says="PermissionError", landlock=4),
-    Entry("kills_the_grader", "def delta_gamma(eta, e):\n    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)", ERROR, says="PermissionError", landlock=6),
+    Entry(
+        "connects_to_the_network",
+        "def delta_gamma(eta, e):\n    import socket\n    socket.create_connection(('127.0.0.1', {port}), 1)",
+        ERROR,
+        says="PermissionError",
+        landlock=4,
+    ),
+    Entry(
+        "kills_the_grader",
+        "def delta_gamma(eta, e):\n    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)",
+        ERROR,
+        says="PermissionError",
+        landlock=6,
+    ),
     # Reaching for the kit, patching what the grader might rely on.
     Entry(
         "imports_the_reference",
@@ -177,7 +366,12 @@ CORPUS = (
         ERROR,
         says="ModuleNotFoundError",
     ),
-    Entry("imports_the_grader", "def delta_gamma(eta, e):\n    import autograder\n    return autograder", ERROR, says="ModuleNotFoundError"),
+    Entry(
+        "imports_the_grader",
+        "def delta_gamma(eta, e):\n    import autograder\n    return autograder",
+        ERROR,
+        says="ModuleNotFoundError",
+    ),
     Entry(
         "patches_numpy",
         "np.allclose = np.array_equal = lambda *args, **kwargs: True\nnp.testing.assert_allclose = lambda *args, **kwargs: None\n\n"
@@ -200,7 +394,13 @@ CORPUS = (
         says="values differ",
     ),
     # State and aliasing.
-    Entry("mutates_its_input", "def delta_gamma(eta, e):\n    e *= -eta\n    return e", PASSED, score=None, says="changed an argument in place"),
+    Entry(
+        "mutates_its_input",
+        "def delta_gamma(eta, e):\n    e *= -eta\n    return e",
+        PASSED,
+        score=None,
+        says="changed an argument in place",
+    ),
     Entry(
         "keeps_state_between_calls",
         f"CALLS = []\n\ndef delta_gamma(eta, e):\n    CALLS.append(1)\n    return {RIGHT} if len(CALLS) <= 3 else np.zeros(len(e))",

@@ -45,7 +45,11 @@ def code_cells(notebook):
 
 
 def cell_of(notebook, grade_id):
-    return next(cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return next(
+        cell
+        for cell in notebook.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
 
 
 def after_setup(code):
@@ -79,11 +83,15 @@ def delete_cell(grade_id):
 
 def after_setup_with_wrong_delta_gamma(code):
     """A cell of the student's after the set-up, in a notebook whose delta_gamma has the wrong sign: what the attack would hide."""
-    return lambda notebook: after_setup(code)(replace_in("delta_gamma_code", "return -eta", "return eta")(notebook))
+    return lambda notebook: after_setup(code)(
+        replace_in("delta_gamma_code", "return -eta", "return eta")(notebook)
+    )
 
 
 def move_last_solution_first(notebook):
-    solutions = [cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")]
+    solutions = [
+        cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")
+    ]
     notebook.cells.remove(solutions[-1])
     notebook.cells.insert(0, solutions[-1])
     return notebook
@@ -99,7 +107,11 @@ def with_kernel(name, language):
 
 def with_large_output(notebook):
     text = "0123456789" * 3_000_000  # 30 MB of stored output
-    notebook.cells.append(nbformat.v4.new_code_cell("print('long')", outputs=[nbformat.v4.new_output("stream", name="stdout", text=text)]))
+    notebook.cells.append(
+        nbformat.v4.new_code_cell(
+            "print('long')", outputs=[nbformat.v4.new_output("stream", name="stdout", text=text)]
+        )
+    )
     return notebook
 
 
@@ -175,34 +187,66 @@ def fake_display(score):
     return f"get_ipython().display_formatter.formatters['text/plain'].for_type(float, lambda value, p, cycle: p.text('{score}'))"
 
 
-
 NOTEBOOK_CORPUS = (
-    NotebookEntry("kernel_writes_course_files", after_setup(WRITE_COURSE_FILES), prints="['PermissionError']", landlock=1),
+    NotebookEntry(
+        "kernel_writes_course_files",
+        after_setup(WRITE_COURSE_FILES),
+        prints="['PermissionError']",
+        landlock=1,
+    ),
     NotebookEntry(
         "kernel_kills_nbgrader",
-        after_setup("import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError as error:\n    print('kill:', type(error).__name__)"),
+        after_setup(
+            "import os, signal\ntry:\n    os.kill(os.getppid(), signal.SIGKILL)\nexcept OSError as error:\n    print('kill:', type(error).__name__)"
+        ),
         prints="kill: PermissionError",
         landlock=6,
     ),
     # What the kernel may not read or start (confined_kernel.py); tests/test_kernel_confidentiality.py checks the feedback too.
-    NotebookEntry("kernel_reads_the_answer_key", after_setup(reading("importlib.util.find_spec('source_impl.bp').origin")), prints="read: PermissionError", landlock=1),
-    NotebookEntry("kernel_reads_the_gradebook", after_setup(reading("'../../../gradebook.db'")), prints="read: PermissionError", landlock=1),
-    NotebookEntry("kernel_lists_the_other_students", after_setup(reading("'../..'")), prints="read: PermissionError", landlock=1),
-    NotebookEntry("kernel_reads_nbgraders_environment", after_setup(reading("f'/proc/{os.getppid()}/environ'")), prints="read: PermissionError", landlock=1),
+    NotebookEntry(
+        "kernel_reads_the_answer_key",
+        after_setup(reading("importlib.util.find_spec('source_impl.bp').origin")),
+        prints="read: PermissionError",
+        landlock=1,
+    ),
+    NotebookEntry(
+        "kernel_reads_the_gradebook",
+        after_setup(reading("'../../../gradebook.db'")),
+        prints="read: PermissionError",
+        landlock=1,
+    ),
+    NotebookEntry(
+        "kernel_lists_the_other_students",
+        after_setup(reading("'../..'")),
+        prints="read: PermissionError",
+        landlock=1,
+    ),
+    NotebookEntry(
+        "kernel_reads_nbgraders_environment",
+        after_setup(reading("f'/proc/{os.getppid()}/environ'")),
+        prints="read: PermissionError",
+        landlock=1,
+    ),
     NotebookEntry(
         "kernel_starts_a_program",
-        after_setup("import subprocess\ntry:\n    subprocess.run(['id'])\nexcept OSError as error:\n    print('program:', type(error).__name__)"),
+        after_setup(
+            "import subprocess\ntry:\n    subprocess.run(['id'])\nexcept OSError as error:\n    print('program:', type(error).__name__)"
+        ),
         prints="program: PermissionError",
         landlock=1,
     ),
     NotebookEntry(
         "kernel_allocates_80_gb",
-        after_setup("import numpy as np\ntry:\n    hoard = np.ones(10**10)\nexcept MemoryError:\n    print('MemoryError')"),
+        after_setup(
+            "import numpy as np\ntry:\n    hoard = np.ones(10**10)\nexcept MemoryError:\n    print('MemoryError')"
+        ),
         prints="MemoryError",
     ),
     NotebookEntry(
         "kernel_connects_out",
-        after_setup("import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), 1)\nexcept OSError as error:\n    print('connect:', type(error).__name__)"),
+        after_setup(
+            "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), 1)\nexcept OSError as error:\n    print('connect:', type(error).__name__)"
+        ),
         prints="connect: PermissionError",
         landlock=4,
     ),
@@ -241,12 +285,25 @@ NOTEBOOK_CORPUS = (
     # nbgrader refuses a displayed score above the cell's points: the autograde chain writes the
     # out-of-kernel scores into the cells first, so the submission is graded, and flagged.
     NotebookEntry("kernel_displays_too_many_points", after_setup(fake_display(99)), flagged=True),
-    NotebookEntry("graded_cell_deleted", delete_cell("delta_gamma"), flagged=True),  # nbgrader's 0, the cross-check's 2
-    NotebookEntry("graded_cell_edited", replace_in("delta_gamma", 'selfcheck.check("delta_gamma", delta_gamma)', "2.0")),
-    NotebookEntry("function_renamed", replace_in("delta_gamma_code", "def delta_gamma(", "def delta_gama("), lower=("delta_gamma",)),
+    # nbgrader's 0, the cross-check's 2
+    NotebookEntry("graded_cell_deleted", delete_cell("delta_gamma"), flagged=True),
+    NotebookEntry(
+        "graded_cell_edited",
+        replace_in("delta_gamma", 'selfcheck.check("delta_gamma", delta_gamma)', "2.0"),
+    ),
+    NotebookEntry(
+        "function_renamed",
+        replace_in("delta_gamma_code", "def delta_gamma(", "def delta_gama("),
+        lower=("delta_gamma",),
+    ),
     NotebookEntry(
         "function_defined_twice",
-        lambda nb: (nb.cells.append(nbformat.v4.new_code_cell("def delta_gamma(eta, e):\n    return eta * e")), nb)[1],
+        lambda nb: (
+            nb.cells.append(
+                nbformat.v4.new_code_cell("def delta_gamma(eta, e):\n    return eta * e")
+            ),
+            nb,
+        )[1],
         lower=("delta_gamma",),
     ),
     NotebookEntry("cells_out_of_order", move_last_solution_first),
@@ -255,5 +312,9 @@ NOTEBOOK_CORPUS = (
     NotebookEntry("corrupt_notebook", truncated, not_graded="not a readable notebook"),
     NotebookEntry("empty_notebook", lambda nb: b"", not_graded="not a readable notebook"),
     NotebookEntry("not_utf8", with_latin1_bytes, not_graded="not a readable notebook"),
-    NotebookEntry("not_a_notebook", lambda nb: json.dumps({"cells": "none"}).encode(), not_graded="not a readable notebook"),
+    NotebookEntry(
+        "not_a_notebook",
+        lambda nb: json.dumps({"cells": "none"}).encode(),
+        not_graded="not a readable notebook",
+    ),
 )

@@ -27,14 +27,26 @@ CLOSED_FORMS = {
 
 HAT = "\u0302"  # the combining circumflex of ŷ, ŵ and x̂
 _SPELLINGS = [
-    (r"\^?\\mathrm\{T\}", "ᵀ"), (r"\.T\b", "ᵀ"),
-    (r"\\eta(?![A-Za-z])|\beta\b", "η"), (r"\\theta(?![A-Za-z])|\btheta\b", "θ"), (r"\\gamma(?![A-Za-z])|\bgamma\b", "γ"),
-    (r"\\alpha(?![A-Za-z])|\balpha\b", "α"), (r"\\beta(?![A-Za-z])|\bbeta\b", "β"), (r"\\sum(?![A-Za-z])|\bnp\.sum\b", "Σ"),
-    (r"\\nabla(?![A-Za-z])", "∇"), (r"\\Delta(?![A-Za-z])", "Δ"), (r"\\partial(?![A-Za-z])", "∂"), (r"\\\|", "‖"),
-    (r"\\[lr]vert(?![A-Za-z])", "|"), (r"\\(?:left|right|cdot|times|qquad|quad)(?![A-Za-z])|\\[,;!]", ""),
-    (r"\\hat\{\\boldsymbol\{(\w)\}\}", r"\1" + HAT), (r"\\hat\{(\w)\}", r"\1" + HAT), (r"\b(\w)_hat\b", r"\1" + HAT),
+    (r"\^?\\mathrm\{T\}", "ᵀ"),
+    (r"\.T\b", "ᵀ"),
+    (r"\\eta(?![A-Za-z])|\beta\b", "η"),
+    (r"\\theta(?![A-Za-z])|\btheta\b", "θ"),
+    (r"\\gamma(?![A-Za-z])|\bgamma\b", "γ"),
+    (r"\\alpha(?![A-Za-z])|\balpha\b", "α"),
+    (r"\\beta(?![A-Za-z])|\bbeta\b", "β"),
+    (r"\\sum(?![A-Za-z])|\bnp\.sum\b", "Σ"),
+    (r"\\nabla(?![A-Za-z])", "∇"),
+    (r"\\Delta(?![A-Za-z])", "Δ"),
+    (r"\\partial(?![A-Za-z])", "∂"),
+    (r"\\\|", "‖"),
+    (r"\\[lr]vert(?![A-Za-z])", "|"),
+    (r"\\(?:left|right|cdot|times|qquad|quad)(?![A-Za-z])|\\[,;!]", ""),
+    (r"\\hat\{\\boldsymbol\{(\w)\}\}", r"\1" + HAT),
+    (r"\\hat\{(\w)\}", r"\1" + HAT),
+    (r"\b(\w)_hat\b", r"\1" + HAT),
     (r"\\(?:boldsymbol|mathbf)\{(\w)\}", r"\1"),
-    (r"\b(?:np\.)?asarray\(([^(),]+)(?:,[^()]*)?\)", r"\1"), (r"\bnp\.", ""),
+    (r"\b(?:np\.)?asarray\(([^(),]+)(?:,[^()]*)?\)", r"\1"),
+    (r"\bnp\.", ""),
 ]
 
 
@@ -46,7 +58,9 @@ def canonical(text):
         text, count = re.subn(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", r"\1/\2", text)
         if not count:
             break
-    text = re.sub(r"[_^](\{[^{}]*\}|[A-Za-z0-9∈]+)", lambda m: "" if m.group(0) != "^2" else "^2", text)
+    text = re.sub(
+        r"[_^](\{[^{}]*\}|[A-Za-z0-9∈]+)", lambda m: "" if m.group(0) != "^2" else "^2", text
+    )
     text = re.sub(r"[ᵢⱼₕₖ₀₁₂]", "", text)
     text = text.replace("-", "−").replace("1.0", "1")
     return unicodedata.normalize("NFC", re.sub(r"[\s*·]", "", text))
@@ -55,5 +69,8 @@ def canonical(text):
 def closed_forms_in(text):
     """{item: the closed forms of it that the text spells}."""
     text = canonical(text)
-    found = {item: [form for form in forms if unicodedata.normalize("NFC", form) in text] for item, forms in CLOSED_FORMS.items()}
+    found = {
+        item: [form for form in forms if unicodedata.normalize("NFC", form) in text]
+        for item, forms in CLOSED_FORMS.items()
+    }
     return {item: forms for item, forms in found.items() if forms}

@@ -29,7 +29,10 @@ CHROMIUM_FLAGS = [
 # Render every cell (JupyterLab otherwise renders only those in view) and ask nothing about news.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 needs_chromium = pytest.mark.skipif(
@@ -64,10 +67,23 @@ def jupyterlab(home, folder, cwd=None, environment=None):
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
         **(environment or {}),
     }
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}"]
-    command += [f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--allow-root"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+    ]
+    command += [
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={folder}",
+        "--allow-root",
+    ]
     with open(home / "server.log", "w") as log:
-        server = subprocess.Popen(command, env=environment, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            command, env=environment, cwd=cwd, stdout=log, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -77,7 +93,9 @@ def jupyterlab(home, folder, cwd=None, environment=None):
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("JupyterLab did not start:\n" + (home / "server.log").read_text()) from None
+                    raise RuntimeError(
+                        "JupyterLab did not start:\n" + (home / "server.log").read_text()
+                    ) from None
                 time.sleep(0.3)
         yield base, token
     finally:

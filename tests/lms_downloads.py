@@ -22,8 +22,13 @@ MISTAKE = next(key for key in MISTAKES if key[0] == "perceptron_loss")
 # (roster id, first name, last name, the LMS's user id): the roster's lms_user_id column has it for
 # s1 and s2 only, so the LMS's other files are matched by the student's name
 ROSTER = [
-    ("s1", "Wei", "Wang", "1001"), ("s2", "Fang", "Li", "1002"), ("s3", "Min", "Zhang", "1003"),
-    ("s4", "Jing", "Liu", "1004"), ("s5", "Lei", "Chen", "1005"), ("s6", "Yan", "Zhao", "1006"), ("s7", "Jun", "Yang", "1007"),
+    ("s1", "Wei", "Wang", "1001"),
+    ("s2", "Fang", "Li", "1002"),
+    ("s3", "Min", "Zhang", "1003"),
+    ("s4", "Jing", "Liu", "1004"),
+    ("s5", "Lei", "Chen", "1005"),
+    ("s6", "Yan", "Zhao", "1006"),
+    ("s7", "Jun", "Yang", "1007"),
 ]
 ON_ROSTER_BY_ID = ("s1", "s2")
 EARLY, LATE = datetime(2026, 11, 19, 9, 0, 0), datetime(2026, 11, 20, 22, 30, 0)
@@ -56,7 +61,11 @@ def files(name_of):
         (name_of(s2, f"{ASSIGNMENT}.ipynb"), EARLY, notebook(kind="unfinished")),
         (name_of(s2, f"{ASSIGNMENT}-1.ipynb", late=True), LATE, notebook()),
         (name_of(s3, f"{ASSIGNMENT} (1).ipynb"), LATE, notebook(kind="mistake")),
-        (name_of(s4, f"{ASSIGNMENT}.py"), LATE, b"def perceptron_loss(w_hat, X_hat, y):\n    return 0.0\n"),
+        (
+            name_of(s4, f"{ASSIGNMENT}.py"),
+            LATE,
+            b"def perceptron_loss(w_hat, X_hat, y):\n    return 0.0\n",
+        ),
         (name_of(s4, f"{ASSIGNMENT}.zip"), LATE, inner_zip()),
         (name_of(s5, f"{ASSIGNMENT}.ipynb"), LATE, b""),
         (name_of(stranger, f"{ASSIGNMENT}.ipynb"), LATE, notebook()),
@@ -66,7 +75,9 @@ def files(name_of):
 
 def canvas_name(row, file, late=False):
     _, first, last, lms_id = row
-    return f"{(last + first).lower()}_{'LATE_' if late else ''}{lms_id}_{int(lms_id) + 70000}_{file}"
+    return (
+        f"{(last + first).lower()}_{'LATE_' if late else ''}{lms_id}_{int(lms_id) + 70000}_{file}"
+    )
 
 
 def moodle_name(row, file, late=False):
@@ -84,10 +95,20 @@ def write_zip(path, entries):
 def write_roster(path, with_lms_ids=True):
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
-        writer.writerow(["id", "first_name", "last_name", "email", *(["lms_user_id"] if with_lms_ids else [])])
+        writer.writerow(
+            ["id", "first_name", "last_name", "email", *(["lms_user_id"] if with_lms_ids else [])]
+        )
         for student, first, last, lms_id in ROSTER:
             lms_user_id = lms_id if student in ON_ROSTER_BY_ID else ""
-            writer.writerow([student, first, last, f"{student}@example.edu", *([lms_user_id] if with_lms_ids else [])])
+            writer.writerow(
+                [
+                    student,
+                    first,
+                    last,
+                    f"{student}@example.edu",
+                    *([lms_user_id] if with_lms_ids else []),
+                ]
+            )
     return path
 
 

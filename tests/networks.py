@@ -15,7 +15,12 @@ def random_network(d, q, l, seed):
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, d)
     y = rng.uniform(0, 1, l)
-    params = Params(v=rng.normal(size=(d, q)), gamma=rng.normal(size=q), w=rng.normal(size=(q, l)), theta=rng.normal(size=l))
+    params = Params(
+        v=rng.normal(size=(d, q)),
+        gamma=rng.normal(size=q),
+        w=rng.normal(size=(q, l)),
+        theta=rng.normal(size=l),
+    )
     eta = rng.uniform(0.05, 0.95)
     return x, y, params, eta
 

@@ -28,14 +28,21 @@ def notebook_path(step, assignment):
 
 def copy_assignment(step, assignment, destination):
     """Copy an assignment's folder to destination, with its companion files; return the notebook's path."""
-    shutil.copytree(ROOT / step / assignment, destination, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / step / assignment, destination, ignore=shutil.ignore_patterns("__pycache__")
+    )
     return Path(destination) / f"{assignment}.ipynb"
 
 
 def execute(path, timeout=300):
     """Run a notebook top to bottom in a fresh python3 kernel, in its own folder; return it with outputs."""
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    ).execute()
     return notebook
 
 
@@ -62,23 +69,37 @@ def solution_cells(notebook):
 
 
 def stream_text(cell, name="stdout"):
-    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream" and o.name == name)
+    return "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.output_type == "stream" and o.name == name
+    )
 
 
 def paste_solutions(student_notebook_path, assignment):
     """Fill a student copy's stubs with the solution notebook's code, as a student who finished would."""
-    solutions = {grade_id(c): c.source for c in solution_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4))}
+    solutions = {
+        grade_id(c): c.source
+        for c in solution_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4))
+    }
     notebook = nbformat.read(student_notebook_path, as_version=4)
     for cell in solution_cells(notebook):
         lines = solutions[grade_id(cell)].splitlines()
-        cell.source = "\n".join(line for line in lines if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+        cell.source = "\n".join(
+            line for line in lines if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")
+        )
     nbformat.write(notebook, student_notebook_path)
 
 
 def copy_of_the_repository(destination):
     """The repository's files, tracked and new but not ignored, as the working tree holds them, copied
     to destination: what a clean checkout of this work holds (no .venv, no var/)."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert listed.returncode == 0, f"git lists the repository's files to copy: {listed.stderr}"
     for name in filter(None, listed.stdout.split("\0")):
         if (ROOT / name).is_file():  # not one deleted in the working tree

@@ -42,7 +42,11 @@ def reference_source():
 
 def with_functions(*definitions):
     """The reference submission with each definition (source text) added at top level, overriding."""
-    return reference_source() + "\n\n" + "\n\n".join(textwrap.dedent(d).strip() + "\n" for d in definitions)
+    return (
+        reference_source()
+        + "\n\n"
+        + "\n\n".join(textwrap.dedent(d).strip() + "\n" for d in definitions)
+    )
 
 
 def stub_source():

@@ -37,7 +37,9 @@ def course_folder(tmp_path_factory):
         gradebook.execute("insert into grade values ('someone_else', 35)")
     other = root / "submitted" / "someone_else" / "bp" / "bp.ipynb"
     other.parent.mkdir(parents=True)
-    other.write_text((ROOT / "solutions" / "bp" / "bp.ipynb").read_text(encoding="utf-8"), encoding="utf-8")
+    other.write_text(
+        (ROOT / "solutions" / "bp" / "bp.ipynb").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return root
 
 
@@ -61,20 +63,46 @@ def paths(course_folder, port):
 
 
 @pytest.mark.parametrize("entry", CORPUS, ids=lambda entry: entry.name)
-def test_the_entry_is_graded_fairly_with_nothing_else_changed(entry, course_folder, listener, tmp_path):
+def test_the_entry_is_graded_fairly_with_nothing_else_changed(
+    entry, course_folder, listener, tmp_path
+):
     if not supported(entry.landlock, entry.seccomp):
-        pytest.skip(f"needs Landlock ABI {entry.landlock} or seccomp, which this machine lacks (see the README's sandbox table)")
+        pytest.skip(
+            f"needs Landlock ABI {entry.landlock} or seccomp, which this machine lacks (see the README's sandbox table)"
+        )
     submission = tmp_path / "submission.py"
-    submission.write_text(with_functions(entry.code.format(**paths(course_folder, listener))), encoding="utf-8")
+    submission.write_text(
+        with_functions(entry.code.format(**paths(course_folder, listener))), encoding="utf-8"
+    )
     kit = [ROOT / name for name in ("source_impl", "autograder", "solutions", "course.yaml")]
     before = fingerprint(course_folder, *kit)
     out = tmp_path / "grade.json"
-    scratch = Path(tempfile.mkdtemp(prefix="corpus-"))  # not beneath tmp_path, which only its owner may enter
+    # not beneath tmp_path, which only its owner may enter
+    scratch = Path(tempfile.mkdtemp(prefix="corpus-"))
     scratch.chmod(0o755)
-    command = [sys.executable, "-m", "autograder", "grade", str(submission), "--assignment", "bp", "--student", "adversary", "--json", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        str(submission),
+        "--assignment",
+        "bp",
+        "--student",
+        "adversary",
+        "--json",
+        str(out),
+    ]
 
     start = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIME_LIMIT_SECONDS + 30, env={**os.environ, "TMPDIR": str(scratch)})
+    result = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT_SECONDS + 30,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
     elapsed = time.monotonic() - start
 
     assert result.returncode == 0, result.stderr
@@ -93,6 +121,8 @@ def test_the_entry_is_graded_fairly_with_nothing_else_changed(entry, course_fold
         assert attacked["score"] == attacked["max_score"]
     assert entry.says in attacked["student_feedback"]
     if entry.others == "full":
-        assert {i: (item["status"], item["score"]) for i, item in items.items()} == {i: (PASSED, item["max_score"]) for i, item in items.items()}
+        assert {i: (item["status"], item["score"]) for i, item in items.items()} == {
+            i: (PASSED, item["max_score"]) for i, item in items.items()
+        }
     elif entry.others == "zero":
         assert {item["score"] for item in items.values()} == {0}

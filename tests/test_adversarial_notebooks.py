@@ -50,10 +50,18 @@ def points():
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    grading_round = Round(tmp_path_factory.mktemp("round"), SimulatedClass(), jobs=JOBS, enforce=True, assignments=[ASSIGNMENT])
+    grading_round = Round(
+        tmp_path_factory.mktemp("round"),
+        SimulatedClass(),
+        jobs=JOBS,
+        enforce=True,
+        assignments=[ASSIGNMENT],
+    )
     grading_round.release()
     course = grading_round.course
-    entries = [entry for entry in NOTEBOOK_CORPUS if supported(entry.landlock)]  # an unconfined kernel would harm the course
+    entries = [
+        entry for entry in NOTEBOOK_CORPUS if supported(entry.landlock)
+    ]  # an unconfined kernel would harm the course
     students = [HONEST] + [entry.name for entry in entries]
     roster = course.root / "roster.csv"
     roster.write_text("id\n" + "\n".join(students) + "\n", encoding="utf-8")
@@ -64,17 +72,35 @@ def graded(tmp_path_factory):
 
     for entry in entries:
         submit(course, entry.name, entry.make(complete_notebook(course)))
-    protected = [course.root / name for name in ("solutions", "assignments", SUBMITTED)] + [ROOT / name for name in ("source_impl", "autograder")]
+    protected = [course.root / name for name in ("solutions", "assignments", SUBMITTED)] + [
+        ROOT / name for name in ("source_impl", "autograder")
+    ]
     before = fingerprint(*protected)
     not_graded = {s: submission_problem(course, s, ASSIGNMENT) for s in students}
     gradable = [s for s, problem in not_graded.items() if problem is None and s != HONEST]
     reports = grading_round.out / "reports"
-    failures = parallel_nbgrader.autograde(course, ASSIGNMENT, gradable, students, JOBS, options=[f"--ScoreOfRecord.reports_directory={reports}"])
+    failures = parallel_nbgrader.autograde(
+        course,
+        ASSIGNMENT,
+        gradable,
+        students,
+        JOBS,
+        options=[f"--ScoreOfRecord.reports_directory={reports}"],
+    )
     graded_ones = [s for s in gradable if s not in failures]
-    mismatches = crosscheck.compare(course.gradebook, ASSIGNMENT, crosscheck.saved_reports(reports / ASSIGNMENT, graded_ones))
+    mismatches = crosscheck.compare(
+        course.gradebook, ASSIGNMENT, crosscheck.saved_reports(reports / ASSIGNMENT, graded_ones)
+    )
     crosscheck.enforce(course.gradebook, mismatches)
     not_graded.update(failures)
-    return SimpleNamespace(course=course, honest=honest, before=before, protected=protected, not_graded=not_graded, mismatches=mismatches)
+    return SimpleNamespace(
+        course=course,
+        honest=honest,
+        before=before,
+        protected=protected,
+        not_graded=not_graded,
+        mismatches=mismatches,
+    )
 
 
 def test_the_honest_students_grades_and_the_courses_files_are_untouched(graded):
@@ -89,7 +115,9 @@ def test_the_honest_students_grades_and_the_courses_files_are_untouched(graded):
 @pytest.mark.parametrize("entry", NOTEBOOK_CORPUS, ids=lambda entry: entry.name)
 def test_the_entry_is_graded_fairly(graded, entry):
     if not supported(entry.landlock):
-        pytest.skip(f"needs Landlock ABI {entry.landlock}, which this machine lacks (see the README's sandbox table)")
+        pytest.skip(
+            f"needs Landlock ABI {entry.landlock}, which this machine lacks (see the README's sandbox table)"
+        )
     problem = graded.not_graded[entry.name]
     if entry.not_graded:
         assert problem and entry.not_graded in problem
@@ -98,10 +126,20 @@ def test_the_entry_is_graded_fairly(graded, entry):
     assert problem is None
     expected = points()
     got = scores(graded.course, entry.name)
-    assert {item: got[item] for item in expected if item not in entry.lower} == {item: p for item, p in expected.items() if item not in entry.lower}
+    assert {item: got[item] for item in expected if item not in entry.lower} == {
+        item: p for item, p in expected.items() if item not in entry.lower
+    }
     assert all(got[item] < expected[item] for item in entry.lower)
     assert any(m.student == entry.name for m in graded.mismatches) == entry.flagged
     if entry.prints:
-        notebook = nbformat.read(graded.course.root / AUTOGRADED / entry.name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-        printed = "".join(output.get("text", "") for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
+        notebook = nbformat.read(
+            graded.course.root / AUTOGRADED / entry.name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+            as_version=4,
+        )
+        printed = "".join(
+            output.get("text", "")
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+            for output in cell.outputs
+        )
         assert entry.prints in printed

@@ -14,37 +14,91 @@ from simulated_class.mistakes import MISTAKES
 
 
 def run(*args):
-    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
 def two_mistakes(tmp_path_factory):
-    source = with_functions(MISTAKES["delta_theta", "wrong_sign"], MISTAKES["hidden_gradient", "missing_sigmoid_derivative"])
+    source = with_functions(
+        MISTAKES["delta_theta", "wrong_sign"],
+        MISTAKES["hidden_gradient", "missing_sigmoid_derivative"],
+    )
     return write(tmp_path_factory.mktemp("submission"), source)
 
 
 def test_the_cli_the_pytest_interface_and_the_library_agree(two_mistakes, tmp_path):
-    cli = run("-m", "autograder", "grade", str(two_mistakes), "--student", "s42", "--assignment", "bp",
-              "--json", str(tmp_path / "cli.json"), "--gradescope", str(tmp_path / "gradescope.json"))
+    cli = run(
+        "-m",
+        "autograder",
+        "grade",
+        str(two_mistakes),
+        "--student",
+        "s42",
+        "--assignment",
+        "bp",
+        "--json",
+        str(tmp_path / "cli.json"),
+        "--gradescope",
+        str(tmp_path / "gradescope.json"),
+    )
     assert cli.returncode == 0, cli.stderr
     assert "delta_theta" in cli.stdout and "wrong_sign" in cli.stdout and "total" in cli.stdout
-    by_pytest = run("-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", str(two_mistakes),
-                    "--student", "s42", "--assignment", "bp", "--json", str(tmp_path / "pytest.json"))
+    by_pytest = run(
+        "-m",
+        "pytest",
+        "autograder",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--submission",
+        str(two_mistakes),
+        "--student",
+        "s42",
+        "--assignment",
+        "bp",
+        "--json",
+        str(tmp_path / "pytest.json"),
+    )
     assert "2 failed, 17 passed" in by_pytest.stdout, by_pytest.stdout
-    assert "test_item[delta_theta]" in by_pytest.stdout and "test_item[hidden_gradient]" in by_pytest.stdout
-    from_cli, from_pytest = (json.loads((tmp_path / name).read_text(encoding="utf-8")) for name in ("cli.json", "pytest.json"))
+    assert (
+        "test_item[delta_theta]" in by_pytest.stdout
+        and "test_item[hidden_gradient]" in by_pytest.stdout
+    )
+    from_cli, from_pytest = (
+        json.loads((tmp_path / name).read_text(encoding="utf-8"))
+        for name in ("cli.json", "pytest.json")
+    )
     assert from_cli == from_pytest == grade([two_mistakes], "s42", "bp").to_dict()
     assert from_cli["score"] == from_cli["max_score"] - 5
     gradescope = json.loads((tmp_path / "gradescope.json").read_text(encoding="utf-8"))
     assert gradescope["score"] == from_cli["score"]
     assert [t["score"] for t in gradescope["tests"]] == [i["score"] for i in from_cli["items"]]
-    assert set(gradescope["tests"][0]) == {"name", "score", "max_score", "output", "visibility", "status"}
+    assert set(gradescope["tests"][0]) == {
+        "name",
+        "score",
+        "max_score",
+        "output",
+        "visibility",
+        "status",
+    }
 
 
 def test_the_json_has_the_issues_fields(two_mistakes):
     content = grade([two_mistakes], "s42", "bp").to_dict()
     assert list(content) == ["student", "assignment", "score", "max_score", "items"]
-    assert list(content["items"][0]) == ["id", "function", "equation", "score", "max_score", "status", "misconception", "feedback", "student_feedback"]
+    assert list(content["items"][0]) == [
+        "id",
+        "function",
+        "equation",
+        "score",
+        "max_score",
+        "status",
+        "misconception",
+        "feedback",
+        "student_feedback",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -63,6 +117,8 @@ def test_the_cli_exits_non_zero_with_one_line_only_when_it_cannot_grade(args, re
 
 
 def test_the_pytest_interface_refuses_a_run_it_cannot_grade_before_collecting():
-    completed = run("-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", "tasks.py")
+    completed = run(
+        "-m", "pytest", "autograder", "-q", "-p", "no:cacheprovider", "--submission", "tasks.py"
+    )
     assert completed.returncode == pytest.ExitCode.USAGE_ERROR
     assert "needs --assignment" in completed.stderr

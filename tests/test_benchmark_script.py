@@ -16,16 +16,29 @@ SPEC.loader.exec_module(benchmark)
 def test_the_class_is_typical_submissions_arriving_through_nbgrader():
     students = benchmark.the_class(6)
     assert len(students) == 6
-    assert {s.profile for s in students} <= {simulated.COMPLETE, simulated.MISTAKE} and {s.channel for s in students} == {simulated.NBGRADER}
+    assert {s.profile for s in students} <= {simulated.COMPLETE, simulated.MISTAKE} and {
+        s.channel for s in students
+    } == {simulated.NBGRADER}
 
 
 def test_the_constant_score_course_keeps_nbgraders_work_and_drops_only_the_kits_grading(tmp_path):
     folder = benchmark.course(tmp_path, benchmark.the_class(1), constant_scores=True)
     source = nbformat.read(tmp_path / "solutions" / "bp" / "bp.ipynb", as_version=4)
-    graded = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("points") is not None and c.cell_type == "code"]
-    assert len(graded) == len(load_course().assignment("bp").items) == 19 and not any("hidden_score" in c.source for c in source.cells)
-    answers = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("points") is not None and c.cell_type == "markdown"]
-    assert len(answers) == len(load_course().assignment("bp").derivations)  # the derivations, as in the kit's course
+    graded = [
+        c
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("points") is not None and c.cell_type == "code"
+    ]
+    assert len(graded) == len(load_course().assignment("bp").items) == 19 and not any(
+        "hidden_score" in c.source for c in source.cells
+    )
+    answers = [
+        c
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("points") is not None and c.cell_type == "markdown"
+    ]
+    # the derivations, as in the kit's course
+    assert len(answers) == len(load_course().assignment("bp").derivations)
     for cell in graded:
         region = cell.source.split("### BEGIN HIDDEN TESTS\n")[1].split("\n### END HIDDEN TESTS")[0]
         assert float(region) == cell.metadata["nbgrader"]["points"]
@@ -36,4 +49,8 @@ def test_the_constant_score_course_keeps_nbgraders_work_and_drops_only_the_kits_
 def test_the_batch_path_is_measured_against_the_per_sample_path():
     measured = benchmark.batch_against_per_sample(m=50, d=4, q=3, l=2)
     assert set(measured) == {"batch", "per_sample", "speedup"}
-    assert measured["speedup"] == measured["batch"]["updates_per_second"] / measured["per_sample"]["updates_per_second"] > 0
+    assert (
+        measured["speedup"]
+        == measured["batch"]["updates_per_second"] / measured["per_sample"]["updates_per_second"]
+        > 0
+    )

@@ -33,7 +33,9 @@ def E_k(x, y, params):
 
 def E_k_gradient(x, y, params, name):
     """∂E_k/∂(one parameter array), numerically, the others held fixed."""
-    return numerical_gradient(lambda value: E_k(x, y, params._replace(**{name: value})), getattr(params, name))
+    return numerical_gradient(
+        lambda value: E_k(x, y, params._replace(**{name: value})), getattr(params, name)
+    )
 
 
 @pytest.fixture(params=list(enumerate(SHAPES)), ids=lambda case: "d{}-q{}-l{}".format(*case[1]))
@@ -42,7 +44,9 @@ def case(request):
     x, y, params, eta = random_network(*shape, seed)
     b, y_hat = forward(x, *params)
     g = output_gradient(y_hat, y)
-    return dict(x=x, y=y, params=params, eta=eta, b=b, y_hat=y_hat, g=g, e=hidden_gradient(b, params.w, g))
+    return dict(
+        x=x, y=y, params=params, eta=eta, b=b, y_hat=y_hat, g=g, e=hidden_gradient(b, params.w, g)
+    )
 
 
 def test_g_is_minus_the_derivative_of_E_k_by_beta(case):
@@ -54,7 +58,9 @@ def test_g_is_minus_the_derivative_of_E_k_by_beta(case):
 
 def test_e_is_minus_the_derivative_of_E_k_by_alpha(case):
     x, y, (v, gamma, w, theta) = case["x"], case["y"], case["params"]
-    numeric = numerical_gradient(lambda alpha: squared_error(sigmoid(sigmoid(alpha - gamma) @ w - theta), y), x @ v)
+    numeric = numerical_gradient(
+        lambda alpha: squared_error(sigmoid(sigmoid(alpha - gamma) @ w - theta), y), x @ v
+    )
     assert relative_error(case["e"], -numeric) < TOLERANCE
 
 
@@ -85,7 +91,12 @@ def test_bp_step_moves_every_parameter_by_minus_eta_times_its_gradient(case):
 def test_a_tiny_network_worked_by_hand():
     # α = 0.5, b = f(0.5 − 0.5) = ½;  β = 2·½ = 1, ŷ = f(1 − 1) = ½;  y = 1, η = 0.1.
     x, y = np.array([1.0, 0.0]), np.array([1.0])
-    params = Params(v=np.array([[0.5], [0.2]]), gamma=np.array([0.5]), w=np.array([[2.0]]), theta=np.array([1.0]))
+    params = Params(
+        v=np.array([[0.5], [0.2]]),
+        gamma=np.array([0.5]),
+        w=np.array([[2.0]]),
+        theta=np.array([1.0]),
+    )
     b, y_hat = forward(x, *params)
     assert b == pytest.approx([0.5]) and y_hat == pytest.approx([0.5])
     g = output_gradient(y_hat, y)  # ½·½·(1 − ½)

@@ -26,9 +26,14 @@ def arrays(value):
 
 
 def same_case(a, b):
-    return a.group == b.group and all(
-        x.shape == y.shape and np.array_equal(x, y) for x, y in zip(arrays(a.args), arrays(b.args))
-    ) and len(arrays(a.args)) == len(arrays(b.args))
+    return (
+        a.group == b.group
+        and all(
+            x.shape == y.shape and np.array_equal(x, y)
+            for x, y in zip(arrays(a.args), arrays(b.args))
+        )
+        and len(arrays(a.args)) == len(arrays(b.args))
+    )
 
 
 @pytest.mark.parametrize("item_id", ITEMS)
@@ -49,11 +54,16 @@ def test_the_seed_depends_on_every_part_and_regenerating_gives_the_same_cases():
         changed = list(parts)
         changed[i] = 1 if i == 0 else other
         assert cases.item_seed(*changed) != seed
-    assert all(same_case(a, b) for a, b in zip(all_cases("bp_step", seed), all_cases("bp_step", seed)))
+    assert all(
+        same_case(a, b) for a, b in zip(all_cases("bp_step", seed), all_cases("bp_step", seed))
+    )
 
 
 def test_two_students_get_different_cases():
-    seeds = [cases.item_seed(COURSE.base_seed, COURSE.id, "bp", student, "forward") for student in ("alice", "bob")]
+    seeds = [
+        cases.item_seed(COURSE.base_seed, COURSE.id, "bp", student, "forward")
+        for student in ("alice", "bob")
+    ]
     first, second = (all_cases("forward", seed) for seed in seeds)
     assert not any(same_case(a, b) for a, b in zip(first, second))
 
@@ -66,7 +76,10 @@ def test_a_case_hands_out_copies_of_its_arguments():
 
 def forward_shapes(seed):
     """(d, q, l) of every forward case."""
-    return [(c.args[1].shape[0], c.args[1].shape[1], c.args[3].shape[1]) for c in all_cases("forward", seed)]
+    return [
+        (c.args[1].shape[0], c.args[1].shape[1], c.args[3].shape[1])
+        for c in all_cases("forward", seed)
+    ]
 
 
 def test_network_shapes_vary_and_include_single_outputs_units_and_inputs():
@@ -74,7 +87,9 @@ def test_network_shapes_vary_and_include_single_outputs_units_and_inputs():
     assert any(l == 1 for _, _, l in found) and any(q == 1 for _, q, _ in found)
     assert len(set(found)) > 5
     assert all(c.args[2].shape == (1,) for c in all_cases("delta_v") if c.group == "single_input")
-    assert any(c.args[1].shape[0] == c.args[1].shape[1] for c in all_cases("hidden_gradient", seed=3))
+    assert any(
+        c.args[1].shape[0] == c.args[1].shape[1] for c in all_cases("hidden_gradient", seed=3)
+    )
 
 
 def test_on_hyperplane_cases_hold_points_exactly_on_it():
@@ -110,7 +125,9 @@ def test_upstream_arguments_are_the_references():
 
 
 @pytest.mark.parametrize("student", ["alice", "bob", "carol"])
-def test_a_correct_function_never_has_only_public_answers_so_it_is_never_taken_for_hard_coding(student):
+def test_a_correct_function_never_has_only_public_answers_so_it_is_never_taken_for_hard_coding(
+    student,
+):
     from autograder.grading.compare import compare
     from autograder.grading.scoring import public_answers
 
@@ -118,14 +135,22 @@ def test_a_correct_function_never_has_only_public_answers_so_it_is_never_taken_f
         public = public_answers(item)
         seed = cases.item_seed(COURSE.base_seed, COURSE.id, item.assignment, student, item_id)
         answers = [item.reference(*case.arguments()) for case in cases.generate(item, seed)]
-        assert not all(any(compare(p, a, item.tolerance) is None for p in public) for a in answers), item_id
+        assert not all(
+            any(compare(p, a, item.tolerance) is None for p in public) for a in answers
+        ), item_id
 
 
 def test_the_public_self_check_arguments_are_never_hidden_cases():
     for item_id, record in RECORDS.items():
-        public = [np.concatenate([a.ravel() for a in arrays(tuple(args))]) for args in record.public_cases if arrays(tuple(args))]
+        public = [
+            np.concatenate([a.ravel() for a in arrays(tuple(args))])
+            for args in record.public_cases
+            if arrays(tuple(args))
+        ]
         for case in all_cases(item_id):
             hidden = arrays(case.args)
             if hidden:
                 flat = np.concatenate([a.ravel() for a in hidden])
-                assert not any(p.shape == flat.shape and np.array_equal(p, flat) for p in public), item_id
+                assert not any(p.shape == flat.shape and np.array_equal(p, flat) for p in public), (
+                    item_id
+                )

@@ -26,7 +26,9 @@ def pieces(d, q, l, seed):
     b = sigmoid(alpha - gamma)
     beta = b @ w
     y_hat = sigmoid(beta - theta)
-    return dict(x=x, y=y, v=v, gamma=gamma, w=w, theta=theta, alpha=alpha, b=b, beta=beta, y_hat=y_hat)
+    return dict(
+        x=x, y=y, v=v, gamma=gamma, w=w, theta=theta, alpha=alpha, b=b, beta=beta, y_hat=y_hat
+    )
 
 
 @pytest.fixture(params=list(enumerate(SHAPES)), ids=lambda case: "d{}-q{}-l{}".format(*case[1]))
@@ -79,9 +81,21 @@ def test_the_factors_chain_to_the_derivatives_of_E_k(net):
     dE_dbeta = dE_dyhat(net["y_hat"], y) * dyhat_dbeta(net["y_hat"])
     dE_db = w @ dE_dbeta  # ∂β_j/∂b_h = w_hj
     assert relative_error(dE_dbeta, numerical_gradient(E_of_beta, net["beta"])) < TOLERANCE
-    assert relative_error(dE_dyhat(net["y_hat"], y) * dyhat_dtheta(net["y_hat"]), numerical_gradient(E_of_theta, theta)) < TOLERANCE
-    assert relative_error(dE_db * db_dalpha(net["b"]), numerical_gradient(E_of_alpha, net["alpha"])) < TOLERANCE
-    assert relative_error(dE_db * db_dgamma(net["b"]), numerical_gradient(E_of_gamma, gamma)) < TOLERANCE
+    assert (
+        relative_error(
+            dE_dyhat(net["y_hat"], y) * dyhat_dtheta(net["y_hat"]),
+            numerical_gradient(E_of_theta, theta),
+        )
+        < TOLERANCE
+    )
+    assert (
+        relative_error(dE_db * db_dalpha(net["b"]), numerical_gradient(E_of_alpha, net["alpha"]))
+        < TOLERANCE
+    )
+    assert (
+        relative_error(dE_db * db_dgamma(net["b"]), numerical_gradient(E_of_gamma, gamma))
+        < TOLERANCE
+    )
 
 
 def test_the_factors_are_elementwise_and_keep_the_shape():

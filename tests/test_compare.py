@@ -46,7 +46,11 @@ PROMISES = {
     "a float for an int of the same value": (1, 1.0, None),
     "an array for a list of counts": ([3, 0], np.array([3, 0]), None),
     "float32 within the tolerance": (THIRDS, THIRDS.astype(np.float32), None),
-    "float32 off by more than the tolerance": (THIRDS, THIRDS.astype(np.float32) + np.float32(1e-3), VALUES),
+    "float32 off by more than the tolerance": (
+        THIRDS,
+        THIRDS.astype(np.float32) + np.float32(1e-3),
+        VALUES,
+    ),
     "other values": (V, V + 1e-3, VALUES),
     "a float for an int of another value": (1, 1.5, VALUES),
     "a transposed array": (E, E.T.copy(), SHAPE),
@@ -98,9 +102,15 @@ def test_a_value_mismatch_names_an_index_both_values_and_the_largest_difference(
 
 
 def test_scalars_ints_and_lists_match_by_value_whatever_their_numeric_type():
-    assert layer(1.5, np.float64(1.5)) is None and layer(1.5, "1.5") == TYPE and layer(1.5, np.inf) == FINITE
+    assert (
+        layer(1.5, np.float64(1.5)) is None
+        and layer(1.5, "1.5") == TYPE
+        and layer(1.5, np.inf) == FINITE
+    )
     assert layer(1, np.int64(1)) is None and layer(1, 1.0) is None and layer(1, True) == TYPE
-    assert layer(1, 1 + 1e-12) == VALUES, "an int result (a count, a class label) must be equal, not merely close"
+    assert layer(1, 1 + 1e-12) == VALUES, (
+        "an int result (a count, a class label) must be equal, not merely close"
+    )
     assert layer(np.array([1, 0]), np.array([True, False])) == TYPE
     assert layer([3, 0], np.array([3, 0])) is None and layer([3, 0], (3.0, 0.0)) is None
     assert layer([3, 0], [3]) == SHAPE and layer([3, 0], [3, 1]) == VALUES
@@ -114,7 +124,9 @@ def test_a_tuple_is_compared_part_by_part_with_the_parts_names():
     mismatch = compare(expected, (expected.v, expected.gamma, expected.w * 2, expected.theta), TOL)
     assert (mismatch.layer, mismatch.message.split(":")[0]) == (VALUES, "w")
     assert compare(expected, expected[:3], TOL).layer == TYPE
-    assert compare(expected, np.stack([np.zeros(1)] * 4), TOL).layer == TYPE, "an array is not a tuple of results"
+    assert compare(expected, np.stack([np.zeros(1)] * 4), TOL).layer == TYPE, (
+        "an array is not a tuple of results"
+    )
 
 
 def test_a_list_of_arrays_of_different_lengths_is_a_type_mismatch_not_a_crash():
@@ -127,12 +139,22 @@ def test_a_list_of_arrays_of_different_lengths_is_a_type_mismatch_not_a_crash():
 
 @pytest.mark.parametrize(
     "expected, actual, accepted",
-    [(V, V.tolist(), "list"), (E, E.tolist(), "list"), (0.5, np.array(0.5), "0-d array"), ([3, 0], np.array([3, 0]), "ndarray")],
+    [
+        (V, V.tolist(), "list"),
+        (E, E.tolist(), "list"),
+        (0.5, np.array(0.5), "0-d array"),
+        ([3, 0], np.array([3, 0]), "ndarray"),
+    ],
 )
-def test_a_value_in_another_container_gets_one_line_in_chinese_then_english(expected, actual, accepted):
+def test_a_value_in_another_container_gets_one_line_in_chinese_then_english(
+    expected, actual, accepted
+):
     note = container_note(expected, actual)
     assert note.startswith("提示：") and "\n" not in note
-    assert note.index("这次接受了") < note.index("/ Note: return") and f"the {accepted} was accepted" in note
+    assert (
+        note.index("这次接受了") < note.index("/ Note: return")
+        and f"the {accepted} was accepted" in note
+    )
 
 
 def test_a_value_in_its_own_container_gets_no_note():
@@ -183,7 +205,9 @@ def test_the_self_check_passes_exactly_what_the_grader_accepts(tmp_path, pair):
 def test_the_self_check_passes_a_value_in_another_container_with_a_note_on_the_same_line(tmp_path):
     status, message = self_check(tmp_path, V, V.tolist())
     assert status == selfcheck.PASSED and "\n" not in message
-    assert message.startswith("通过 passed (1 public case) 提示：") and message.endswith("the list was accepted.")
+    assert message.startswith("通过 passed (1 public case) 提示：") and message.endswith(
+        "the list was accepted."
+    )
     assert self_check(tmp_path, V, V.copy()) == (selfcheck.PASSED, "通过 passed (1 public case)")
 
 

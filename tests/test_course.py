@@ -49,19 +49,33 @@ def test_an_item_without_a_tolerance_takes_the_courses():
 def test_the_derivations_graded_by_people_are_read_with_their_points_apart_from_the_items():
     course = load_course()
     perceptron, bp = course.assignment("perceptron"), course.assignment("bp")
-    assert [(d.id, d.assignment, d.equation, d.points) for d in perceptron.derivations] == [("derive_perceptron_gradient", "perceptron", "§5.2, ∇L(ŵ)", 2)]
+    assert [(d.id, d.assignment, d.equation, d.points) for d in perceptron.derivations] == [
+        ("derive_perceptron_gradient", "perceptron", "§5.2, ∇L(ŵ)", 2)
+    ]
     assert [(d.id, d.equation, d.points) for d in bp.derivations] == [
-        ("derive_hidden_gradient", "5.15", 3), ("derive_delta_theta", "5.12", 2), ("exercise_5_5_questions", "exercise 5.5", 3),
+        ("derive_hidden_gradient", "5.15", 3),
+        ("derive_delta_theta", "5.12", 2),
+        ("exercise_5_5_questions", "exercise 5.5", 3),
     ]
     assert course.derivations() == perceptron.derivations + bp.derivations
     # what the hidden grader can give, what people give, and nbgrader's maximum
     assert (bp.item_points, bp.manual_points, bp.total_points) == (35, 8, 43)
-    assert (perceptron.item_points, perceptron.manual_points, perceptron.total_points) == (12, 2, 14)
+    assert (perceptron.item_points, perceptron.manual_points, perceptron.total_points) == (
+        12,
+        2,
+        14,
+    )
 
 
 def test_an_assignment_without_derivations_has_none(tmp_path, shipped):
-    assignment = load_course(write(tmp_path, edit(shipped, ["assignments", 0, "derivations"], delete=True))).assignment("perceptron")
-    assert (assignment.derivations, assignment.manual_points, assignment.total_points) == ((), 0, assignment.item_points)
+    assignment = load_course(
+        write(tmp_path, edit(shipped, ["assignments", 0, "derivations"], delete=True))
+    ).assignment("perceptron")
+    assert (assignment.derivations, assignment.manual_points, assignment.total_points) == (
+        (),
+        0,
+        assignment.item_points,
+    )
 
 
 def test_an_unknown_assignment_is_named_with_the_known_ones():
@@ -104,7 +118,10 @@ BAD_FILES = {
         lambda d: edit(d, ["assignments", 1, "items", 2, "points"], delete=True),
         r"assignments\[1\]\.items\[2\]: missing required key 'points'",
     ),
-    "missing course field": (lambda d: edit(d, ["course", "base_seed"], delete=True), r"course: missing required key 'base_seed'"),
+    "missing course field": (
+        lambda d: edit(d, ["course", "base_seed"], delete=True),
+        r"course: missing required key 'base_seed'",
+    ),
     "gradescope visibility Gradescope lacks": (
         lambda d: edit(d, ["course", "gradescope", "visibility"], "always"),
         r"course\.gradescope\.visibility: must be one of hidden, after_due_date, after_published, visible; got 'always'",
@@ -129,8 +146,14 @@ BAD_FILES = {
         lambda d: edit(d, ["assignments", 0, "items", 1, "points"], "two"),
         r"items\[1\]\.points: must be a finite number; got 'two' \(str\)",
     ),
-    "duplicate item id": (duplicated_item, r"duplicate item id 'augment' \(first used at assignments\[0\]\.items\[0\]\.id\)"),
-    "duplicate assignment id": (duplicated_assignment, r"assignments\[1\]\.id: duplicate assignment id 'perceptron'"),
+    "duplicate item id": (
+        duplicated_item,
+        r"duplicate item id 'augment' \(first used at assignments\[0\]\.items\[0\]\.id\)",
+    ),
+    "duplicate assignment id": (
+        duplicated_assignment,
+        r"assignments\[1\]\.id: duplicate assignment id 'perceptron'",
+    ),
     "weights that do not sum to 1": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "groups", 0, "weight"], 0.4),
         r"assignments\[0\]\.items\[0\]\.groups: the weights sum to 0.9; they must sum to 1",
@@ -143,23 +166,35 @@ BAD_FILES = {
         lambda d: edit(d, ["assignments", 0, "items", 0, "groups", 1, "name"], "one_sample"),
         r"groups\[1\]\.name: duplicate group name 'one_sample'",
     ),
-    "negative tolerance": (lambda d: edit(d, ["course", "tolerance", "rtol"], -1.0), r"course\.tolerance\.rtol: must be a number ≥ 0"),
-    "empty item list": (lambda d: edit(d, ["assignments", 0, "items"], []), r"assignments\[0\]\.items: must be a non-empty list"),
+    "negative tolerance": (
+        lambda d: edit(d, ["course", "tolerance", "rtol"], -1.0),
+        r"course\.tolerance\.rtol: must be a number ≥ 0",
+    ),
+    "empty item list": (
+        lambda d: edit(d, ["assignments", 0, "items"], []),
+        r"assignments\[0\]\.items: must be a non-empty list",
+    ),
     "an item that is not a mapping": (
         lambda d: edit(d, ["assignments", 0, "items", 0], "augment"),
         r"assignments\[0\]\.items\[0\]: must be a mapping",
     ),
     "misconception credit for a variant the catalog lacks": (
-        lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], {"sign_flip": 0.5}),
+        lambda d: edit(
+            d, ["assignments", 1, "items", 11, "misconception_credit"], {"sign_flip": 0.5}
+        ),
         r"assignments\[1\]\.items\[11\]\.misconception_credit: item 'delta_theta' has no catalogued misconception "
         r"'sign_flip'; its catalog has: wrong_sign, missing_eta",
     ),
     "misconception credit above 1": (
-        lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": 1.5}),
+        lambda d: edit(
+            d, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": 1.5}
+        ),
         r"items\[11\]\.misconception_credit\.wrong_sign: must be a fraction of the points between 0 and 1; got 1\.5",
     ),
     "negative misconception credit": (
-        lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": -0.5}),
+        lambda d: edit(
+            d, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": -0.5}
+        ),
         r"misconception_credit\.wrong_sign: must be a number ≥ 0",
     ),
     "misconception credit as a list": (
@@ -167,7 +202,9 @@ BAD_FILES = {
         r"items\[11\]\.misconception_credit: must be a mapping from misconception id to a fraction",
     ),
     "hidden-only misconception the catalog lacks": (
-        lambda d: edit(d, ["assignments", 0, "items", 5, "hidden_only"], ["pm_one_form", "plus_minus"]),
+        lambda d: edit(
+            d, ["assignments", 0, "items", 5, "hidden_only"], ["pm_one_form", "plus_minus"]
+        ),
         r"assignments\[0\]\.items\[5\]\.hidden_only: item 'perceptron_delta' has no catalogued misconception "
         r"'plus_minus'; its catalog has: wrong_sign, missing_eta, pm_one_form",
     ),
@@ -220,7 +257,11 @@ def test_each_bad_file_would_load_without_its_one_change(tmp_path, shipped):
 
 
 def test_a_misconception_credit_is_read_per_item(tmp_path, shipped):
-    data = edit(shipped, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": 0.5, "missing_eta": 0})
+    data = edit(
+        shipped,
+        ["assignments", 1, "items", 11, "misconception_credit"],
+        {"wrong_sign": 0.5, "missing_eta": 0},
+    )
     item = load_course(write(tmp_path, data)).assignment("bp").items[11]
     assert item.misconception_credit == {"wrong_sign": 0.5, "missing_eta": 0}
     assert load_course().assignment("bp").items[11].misconception_credit == {}

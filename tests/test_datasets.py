@@ -35,7 +35,10 @@ def test_each_categorical_attribute_is_one_hot_not_ordinal():
 def test_watermelon3_0_keeps_the_books_values():
     X, _, names = load_watermelon3_0()
     sample = dict(zip(names, X[0]))  # 1: 青绿 蜷缩 浊响 清晰 凹陷 硬滑 0.697 0.460 是
-    assert all(sample[f"{a}={v}"] == 1.0 for a, v in zip(ATTRIBUTE_VALUES, ["青绿", "蜷缩", "浊响", "清晰", "凹陷", "硬滑"]))
+    assert all(
+        sample[f"{a}={v}"] == 1.0
+        for a, v in zip(ATTRIBUTE_VALUES, ["青绿", "蜷缩", "浊响", "清晰", "凹陷", "硬滑"])
+    )
     assert (sample["密度"], sample["含糖率"]) == (0.697, 0.460)
     assert X[9, names.index("含糖率")] == 0.267  # sample 10, misprinted 0.0267 in some copies
 
@@ -55,7 +58,8 @@ def test_the_shipped_tables_are_utf8(filename):
 
 
 @pytest.mark.parametrize(
-    "gate, truth", [("AND", [0, 0, 0, 1]), ("OR", [0, 1, 1, 1]), ("XOR", [0, 1, 1, 0]), ("NOT", [1, 0])]
+    "gate, truth",
+    [("AND", [0, 0, 0, 1]), ("OR", [0, 1, 1, 1]), ("XOR", [0, 1, 1, 0]), ("NOT", [1, 0])],
 )
 def test_logic_gates_are_their_truth_tables(gate, truth):
     X, y, _ = logic_gate(gate)
@@ -65,5 +69,7 @@ def test_logic_gates_are_their_truth_tables(gate, truth):
 
 
 def test_an_unknown_gate_is_refused_with_the_known_ones_named():
-    with pytest.raises(ValueError, match="unknown logic gate 'NAND'; choose one of AND, OR, NOT, XOR"):
+    with pytest.raises(
+        ValueError, match="unknown logic gate 'NAND'; choose one of AND, OR, NOT, XOR"
+    ):
         logic_gate("NAND")

@@ -28,22 +28,39 @@ def folder(tmp_path, monkeypatch):
 
 @pytest.fixture
 def notebook(tmp_path):
-    return copy_assignment("solutions", "perceptron", tmp_path / "autograded" / "s01" / "perceptron")
+    return copy_assignment(
+        "solutions", "perceptron", tmp_path / "autograded" / "s01" / "perceptron"
+    )
 
 
 def graded_by_the_command_line(notebook, student, tmp_path):
     out = tmp_path / f"{student}.json"
-    command = [sys.executable, "-m", "autograder", "grade", str(notebook), "--student", student, "--assignment", "perceptron", "--json", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        str(notebook),
+        "--student",
+        student,
+        "--assignment",
+        "perceptron",
+        "--json",
+        str(out),
+    ]
     subprocess.run(command, check=True, capture_output=True)
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def test_the_early_report_is_the_command_lines_for_that_file_and_that_student_only(folder, notebook, tmp_path):
+def test_the_early_report_is_the_command_lines_for_that_file_and_that_student_only(
+    folder, notebook, tmp_path
+):
     early_grading.start(notebook, "s01", "perceptron")
     digest = early_grading.digest_of(notebook)
     report = early_grading.report(digest, "s01", WAIT_SECONDS)
     assert report == graded_by_the_command_line(notebook, "s01", tmp_path)
-    assert early_grading.report(digest, "s02", WAIT_SECONDS) is None  # the same file handed in by another student
+    # the same file handed in by another student
+    assert early_grading.report(digest, "s02", WAIT_SECONDS) is None
     assert early_grading.report("0" * 64, "s01", WAIT_SECONDS) is None  # another file
 
 
@@ -55,7 +72,9 @@ def test_a_failed_early_grading_gives_no_report_and_no_wait(folder, tmp_path):
     assert early_grading.report(early_grading.digest_of(broken), "s01", WAIT_SECONDS) is None
 
 
-def test_hidden_score_reads_the_early_report_of_the_file_it_executes_and_grades_a_changed_file_anew(folder, notebook, capsys):
+def test_hidden_score_reads_the_early_report_of_the_file_it_executes_and_grades_a_changed_file_anew(
+    folder, notebook, capsys
+):
     early_grading.start(notebook, "s01", "perceptron")
     digest = early_grading.digest_of(notebook)
     early_grading.report(digest, "s01", WAIT_SECONDS)  # the grading has ended

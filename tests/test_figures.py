@@ -67,9 +67,15 @@ def test_the_network_has_a_circle_per_unit_and_a_line_per_connection_and_renders
     assert len(unit_circles(ax)) == 3 + 4 + 2
     assert len(ax.lines) == 3 * 4 + 4 * 2
     rows = sorted({round(c.center[1], 6) for c in unit_circles(ax)})
-    spans = sorted((round(min(line.get_ydata()), 1), round(max(line.get_ydata()), 1)) for line in ax.lines)
-    assert spans.count(spans[0]) == 12 and spans.count(spans[-1]) == 8, "12 input→hidden, 8 hidden→output lines"
-    assert spans[0][0] > rows[0] and spans[-1][1] < rows[2], "lines run between the layers, bottom to top"
+    spans = sorted(
+        (round(min(line.get_ydata()), 1), round(max(line.get_ydata()), 1)) for line in ax.lines
+    )
+    assert spans.count(spans[0]) == 12 and spans.count(spans[-1]) == 8, (
+        "12 input→hidden, 8 hidden→output lines"
+    )
+    assert spans[0][0] > rows[0] and spans[-1][1] < rows[2], (
+        "lines run between the layers, bottom to top"
+    )
     labels = set(strings(ax))
     for unit in ("$x_{1}$", "$x_{3}$", "$b_{1}$", "$b_{4}$", r"$\hat{y}_{1}$", r"$\hat{y}_{2}$"):
         assert unit in labels
@@ -103,8 +109,16 @@ def test_the_network_shows_the_thresholds_net_inputs_and_shapes():
         assert rf"$\gamma_{{{h}}}$" in joined
     for j in (1, 2):
         assert rf"$\theta_{{{j}}}$" in joined
-    assert r"\alpha_h = \sum_{i=1}^{d} v_{ih}" in joined and r"\beta_j = \sum_{h=1}^{q} w_{hj}" in joined
-    for shape in (r"$v$: $(d, q) = (3, 4)$", r"$\gamma$: $(q,) = (4,)$", r"$w$: $(q, l) = (4, 2)$", r"$\theta$: $(l,) = (2,)$"):
+    assert (
+        r"\alpha_h = \sum_{i=1}^{d} v_{ih}" in joined
+        and r"\beta_j = \sum_{h=1}^{q} w_{hj}" in joined
+    )
+    for shape in (
+        r"$v$: $(d, q) = (3, 4)$",
+        r"$\gamma$: $(q,) = (4,)$",
+        r"$w$: $(q, l) = (4, 2)$",
+        r"$\theta$: $(l,) = (2,)$",
+    ):
         assert shape in joined
 
 
@@ -116,8 +130,18 @@ def test_a_wide_layer_shows_its_first_and_last_units_around_dots():
     assert len(unit_circles(ax)) == 4 + 4 + 1
     assert len(ax.lines) == 4 * 4 + 4 * 1
     assert labels.count(r"$\cdots$") == 2
-    assert {"$x_{1}$", "$x_{2}$", "$x_{19}$", "$x_{20}$", "$b_{1}$", "$b_{8}$", r"$\hat{y}_{1}$"} <= set(labels)
-    assert not any(re.fullmatch(r"\$x_\{(1[0-8]|[3-9])\}\$", label) for label in labels), "x_3 ... x_18 are the dots"
+    assert {
+        "$x_{1}$",
+        "$x_{2}$",
+        "$x_{19}$",
+        "$x_{20}$",
+        "$b_{1}$",
+        "$b_{8}$",
+        r"$\hat{y}_{1}$",
+    } <= set(labels)
+    assert not any(re.fullmatch(r"\$x_\{(1[0-8]|[3-9])\}\$", label) for label in labels), (
+        "x_3 ... x_18 are the dots"
+    )
 
 
 def test_a_layer_of_five_is_drawn_whole():
@@ -135,11 +159,30 @@ def test_a_network_needs_whole_positive_sizes(sizes):
 
 # --- the dependencies ----------------------------------------------------------------------
 
-SYMBOLS = [r"v_{ih}", r"x_i", r"\alpha_h", r"\gamma_h", r"b_h", r"w_{hj}", r"\beta_j", r"\theta_j", r"\hat{y}_j", r"y_j", r"E_k"]
+SYMBOLS = [
+    r"v_{ih}",
+    r"x_i",
+    r"\alpha_h",
+    r"\gamma_h",
+    r"b_h",
+    r"w_{hj}",
+    r"\beta_j",
+    r"\theta_j",
+    r"\hat{y}_j",
+    r"y_j",
+    r"E_k",
+]
 DEPENDS = [  # (what, on what)
-    (r"\alpha_h", r"v_{ih}"), (r"\alpha_h", r"x_i"), (r"b_h", r"\alpha_h"), (r"b_h", r"\gamma_h"),
-    (r"\beta_j", r"b_h"), (r"\beta_j", r"w_{hj}"), (r"\hat{y}_j", r"\beta_j"), (r"\hat{y}_j", r"\theta_j"),
-    (r"E_k", r"\hat{y}_j"), (r"E_k", r"y_j"),
+    (r"\alpha_h", r"v_{ih}"),
+    (r"\alpha_h", r"x_i"),
+    (r"b_h", r"\alpha_h"),
+    (r"b_h", r"\gamma_h"),
+    (r"\beta_j", r"b_h"),
+    (r"\beta_j", r"w_{hj}"),
+    (r"\hat{y}_j", r"\beta_j"),
+    (r"\hat{y}_j", r"\theta_j"),
+    (r"E_k", r"\hat{y}_j"),
+    (r"E_k", r"y_j"),
 ]
 
 
@@ -165,7 +208,9 @@ def test_each_arrow_is_labelled_with_the_name_of_its_partial_derivative_and_no_v
         middle = (np.array(arrow.xy) + np.array(arrow.xyann)) / 2
         [label] = [t for t in labels if np.hypot(*(np.array(t.get_position()) - middle)) < 0.3]
         top, bottom = label.get_text().strip("$").split("/")
-        on = {tuple(np.round(t.get_position(), 6)): t.get_text().strip("$") for t in texts(ax, "node")}
+        on = {
+            tuple(np.round(t.get_position(), 6)): t.get_text().strip("$") for t in texts(ax, "node")
+        }
         assert top.strip() == rf"\partial {on[tuple(np.round(arrow.xy, 6))]}"
         assert bottom.strip() == rf"\partial {on[tuple(np.round(arrow.xyann, 6))]}"
         assert "=" not in label.get_text()
@@ -183,7 +228,8 @@ def test_the_diagram_says_b_h_reaches_E_k_through_every_output():
 W, B = np.array([1.0, -2.0]), 0.5
 X = np.array([[2.0, 0.0], [0.0, 2.0], [0.0, -1.0], [1.5, 1.0], [-1.0, 0.5], [1.5, 1.0]])
 #            wᵀx + b:  2.5        -3.5       2.5        0.0         -1.5        0.0
-Y = np.array([1, 0, 0, 1, 1, 0])  # misclassified: 2 (class-1 side, label 0), 4 (0 side, 1), 5 (on the line: 1)
+# misclassified: 2 (class-1 side, label 0), 4 (0 side, 1), 5 (on the line: 1)
+Y = np.array([1, 0, 0, 1, 1, 0])
 
 
 def annotation(ax, gid):
@@ -199,7 +245,9 @@ def test_the_normal_arrow_starts_on_the_line_points_along_w_into_the_shaded_clas
     base, tip = np.array(arrow.xyann), np.array(arrow.xy)
     assert abs(W @ base + B) < 1e-9, "the arrow starts on the line"
     direction = tip - base
-    assert abs(direction[0] * W[1] - direction[1] * W[0]) < 1e-9 and direction @ W > 0, "it points along w"
+    assert abs(direction[0] * W[1] - direction[1] * W[0]) < 1e-9 and direction @ W > 0, (
+        "it points along w"
+    )
     assert W @ tip + B > 0
     [shaded] = [p for p in ax.patches if isinstance(p, Polygon) and p.get_gid() == "class 1 side"]
     corners = shaded.get_xy()
@@ -213,8 +261,12 @@ def signed_distance_shown(ax):
     return float(re.fullmatch(r"signed distance (-?\d+\.\d\d)", text).group(1))
 
 
-@pytest.mark.parametrize("point, x0", [(None, X[2]), (4, X[4]), (np.array([-1.0, 1.0]), np.array([-1.0, 1.0]))])
-def test_the_signed_distance_shown_is_that_of_the_chosen_point_and_its_segment_ends_on_the_line(point, x0):
+@pytest.mark.parametrize(
+    "point, x0", [(None, X[2]), (4, X[4]), (np.array([-1.0, 1.0]), np.array([-1.0, 1.0]))]
+)
+def test_the_signed_distance_shown_is_that_of_the_chosen_point_and_its_segment_ends_on_the_line(
+    point, x0
+):
     fig = figures.draw_perceptron_geometry(W, B, X, Y, point=point)
     ax = fig.axes[0]
     plt.close(fig)
@@ -237,13 +289,18 @@ def test_nothing_is_marked_when_every_sample_is_on_its_side():
     ax = fig.axes[0]
     plt.close(fig)
     assert not [c for c in ax.collections if c.get_gid() == "misclassified"]
-    assert signed_distance_shown(ax) == round(2.5 / np.sqrt(5), 2), "the first sample when none is misclassified"
+    assert signed_distance_shown(ax) == round(2.5 / np.sqrt(5), 2), (
+        "the first sample when none is misclassified"
+    )
 
 
 @pytest.mark.parametrize(
     "w, X_bad, message",
-    [(W, np.zeros((5, 3)), r"X must have shape \(m, 2\).*got shape \(5, 3\)"), (W, np.zeros(4), r"got shape \(4,\)"),
-     (np.zeros(2), X, "w is the zero vector")],
+    [
+        (W, np.zeros((5, 3)), r"X must have shape \(m, 2\).*got shape \(5, 3\)"),
+        (W, np.zeros(4), r"got shape \(4,\)"),
+        (np.zeros(2), X, "w is the zero vector"),
+    ],
 )
 def test_a_wrong_input_raises_a_value_error_that_names_it(w, X_bad, message):
     with pytest.raises(ValueError, match=message):
@@ -254,7 +311,11 @@ def test_a_wrong_input_raises_a_value_error_that_names_it(w, X_bad, message):
 
 
 def curves(ax):
-    return {line.get_label().split(" (")[0]: line for line in ax.lines if not line.get_label().startswith("_")}
+    return {
+        line.get_label().split(" (")[0]: line
+        for line in ax.lines
+        if not line.get_label().startswith("_")
+    }
 
 
 def test_standard_bp_is_plotted_at_m_updates_an_epoch_and_accumulated_at_one():
@@ -273,8 +334,14 @@ def test_standard_bp_is_plotted_at_m_updates_an_epoch_and_accumulated_at_one():
     assert np.array_equal(lines["accumulated BP"].get_xdata(), np.arange(1, 301))
     assert by_update.get_legend() is not None and by_epoch.get_legend() is not None
     # at a common count, both errors as numbers: 17 epochs of standard BP = 289 updates
-    assert f"after 289 updates:\nstandard E = {standard[16]:.4g}\naccumulated E = {accumulated[288]:.4g}" in strings(by_update)
-    assert f"after 40 epochs:\nstandard E = {standard[39]:.4g}\naccumulated E = {accumulated[39]:.4g}" in strings(by_epoch)
+    assert (
+        f"after 289 updates:\nstandard E = {standard[16]:.4g}\naccumulated E = {accumulated[288]:.4g}"
+        in strings(by_update)
+    )
+    assert (
+        f"after 40 epochs:\nstandard E = {standard[39]:.4g}\naccumulated E = {accumulated[39]:.4g}"
+        in strings(by_epoch)
+    )
 
 
 def test_the_histories_must_be_one_dimensional_and_m_positive():
@@ -303,15 +370,25 @@ def test_a_drawing_goes_into_the_axes_it_is_given_and_saves_without_a_warning(na
 
 def test_the_error_curves_go_into_the_pair_of_axes_given_and_save_without_a_warning(tmp_path):
     fig, pair = plt.subplots(1, 2)
-    assert figures.draw_standard_vs_accumulated(np.geomspace(1, 1e-3, 50), np.geomspace(1, 1e-1, 50), 5, ax=pair) is fig
+    assert (
+        figures.draw_standard_vs_accumulated(
+            np.geomspace(1, 1e-3, 50), np.geomspace(1, 1e-1, 50), 5, ax=pair
+        )
+        is fig
+    )
     assert all(len(ax.lines) >= 2 for ax in pair)
     saved(fig, tmp_path / "curves.png")
 
 
 @pytest.mark.parametrize(
     "draw",
-    [lambda: figures.draw_network(), lambda: figures.draw_network(30, 12, 9), figures.draw_dependencies,
-     lambda: figures.draw_perceptron_geometry(W, B, X, Y), lambda: figures.draw_standard_vs_accumulated([0.2, 0.1], [0.2, 0.19], 17)],
+    [
+        lambda: figures.draw_network(),
+        lambda: figures.draw_network(30, 12, 9),
+        figures.draw_dependencies,
+        lambda: figures.draw_perceptron_geometry(W, B, X, Y),
+        lambda: figures.draw_standard_vs_accumulated([0.2, 0.1], [0.2, 0.19], 17),
+    ],
 )
 def test_a_new_figure_saves_to_png_without_a_warning_and_closes(draw, tmp_path):
     saved(draw(), tmp_path / "figure.png")
@@ -338,9 +415,33 @@ def test_the_file_has_no_chinese_characters_which_fonts_may_lack():
 
 @pytest.mark.parametrize(
     "closed_form",
-    ["(1 -", "(1−", "(1 −", "1 - y_hat", "1 - b", "η g", "eta * g", "eta *", "y - ŷ", "y − ŷ", "ŷ - y", "ŷ − y",
-     r"(y_j - \hat", r"(\hat{y}_j - y_j", "y - y_hat", "y_hat - y", "y_j - ", r"- \hat{y}", r"\Delta", "Δ", "g_j =",
-     "e_h =", r"g_j \,", "sum_j w_{hj} g", r"\eta"],
+    [
+        "(1 -",
+        "(1−",
+        "(1 −",
+        "1 - y_hat",
+        "1 - b",
+        "η g",
+        "eta * g",
+        "eta *",
+        "y - ŷ",
+        "y − ŷ",
+        "ŷ - y",
+        "ŷ − y",
+        r"(y_j - \hat",
+        r"(\hat{y}_j - y_j",
+        "y - y_hat",
+        "y_hat - y",
+        "y_j - ",
+        r"- \hat{y}",
+        r"\Delta",
+        "Δ",
+        "g_j =",
+        "e_h =",
+        r"g_j \,",
+        "sum_j w_{hj} g",
+        r"\eta",
+    ],
 )
 def test_the_file_states_no_closed_form_of_a_graded_quantity(closed_form):
     assert closed_form not in CODE

@@ -35,12 +35,20 @@ from simulated_class.students import (
 
 SCREENSHOTS = ROOT / "var" / "test-output" / "formgrader"
 ASSIGNMENT = "bp"
-MISTAKEN = Student("s01", "Wei", "Wang", MISTAKE, NBGRADER, {ASSIGNMENT: ("delta_theta", "wrong_sign")})
+MISTAKEN = Student(
+    "s01", "Wei", "Wang", MISTAKE, NBGRADER, {ASSIGNMENT: ("delta_theta", "wrong_sign")}
+)
 TAMPERER = Student("s02", "Fang", "Li", TAMPER_ATTRIBUTE, NBGRADER)
 STUDENTS = (MISTAKEN, TAMPERER)
-POINTS = {item.id: item.points for item in load_course().assignment(ASSIGNMENT).items}  # one graded cell each
-DERIVATIONS = {derivation.id: derivation.points for derivation in load_course().assignment(ASSIGNMENT).derivations}  # Markdown answers
-TOTAL = load_course().assignment(ASSIGNMENT).total_points  # formgrader's maximum: the items' and the derivations' points
+POINTS = {
+    item.id: item.points for item in load_course().assignment(ASSIGNMENT).items
+}  # one graded cell each
+DERIVATIONS = {
+    derivation.id: derivation.points
+    for derivation in load_course().assignment(ASSIGNMENT).derivations
+}  # Markdown answers
+# formgrader's maximum: the items' and the derivations' points
+TOTAL = load_course().assignment(ASSIGNMENT).total_points
 MANUAL_SCORE = 1.5  # what the grader gives derive_delta_theta, out of 2
 LONG = 240_000  # ms: how long an nbgrader command run by formgrader may take (a notebook's grading, at most)
 
@@ -61,16 +69,23 @@ def course(tmp_path_factory):
     exchange.mkdir()
     # nbgrader reads the configuration folder's nbgrader_config.py, then the course's own
     (home / "config").mkdir()
-    (home / "config" / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\n", encoding="utf-8")
+    (home / "config" / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.Exchange.root = {str(exchange)!r}\n", encoding="utf-8"
+    )
     roster = home / "roster.csv"
     with roster.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["id", "first_name", "last_name"])
-        writer.writerows([student.id, student.first_name, student.last_name] for student in STUDENTS)
+        writer.writerows(
+            [student.id, student.first_name, student.last_name] for student in STUDENTS
+        )
     # from the course folder, so that its nbgrader_config.py applies
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", "db", "student", "import", str(roster)],
-        cwd=course, env=nbgrader_environment(), capture_output=True, text=True,
+        cwd=course,
+        env=nbgrader_environment(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return home, course, exchange
@@ -98,8 +113,11 @@ def formgrader(browser, lab):
     page.goto(f"{base}/lab/workspaces/formgrader?token={token}&reset")
     page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
     page.get_by_role("menuitem", name="Formgrader", exact=True).click()
-    page.keyboard.press("Control+b")  # the file browser's sidebar closed: room for formgrader's tables
-    frame = page.locator("iframe[src$='/formgrader']").element_handle(timeout=60_000).content_frame()
+    # the file browser's sidebar closed: room for formgrader's tables
+    page.keyboard.press("Control+b")
+    frame = (
+        page.locator("iframe[src$='/formgrader']").element_handle(timeout=60_000).content_frame()
+    )
     expect(frame.get_by_role("heading", name="Manage Assignments")).to_be_visible(timeout=60_000)
     yield page, frame
     page.close()
@@ -126,7 +144,8 @@ def press(frame, row_text, column, success):
     expect(dialog).to_contain_text(re.compile("Success|Error"), timeout=LONG)
     expect(dialog).to_contain_text(success)
     dialog.get_by_role("button", name="OK").click()
-    expect(frame.locator(".modal, .modal-backdrop")).to_have_count(0)  # faded out and removed, not only hidden
+    # faded out and removed, not only hidden
+    expect(frame.locator(".modal, .modal-backdrop")).to_have_count(0)
 
 
 def screenshot(page, name, centre=None):
@@ -141,7 +160,9 @@ def screenshot(page, name, centre=None):
 def released(formgrader):
     """bp generated and released with formgrader's buttons on its Manage Assignments page."""
     page, frame = formgrader
-    press(frame, ASSIGNMENT, "Generate", f"Successfully created the student version of '{ASSIGNMENT}'")
+    press(
+        frame, ASSIGNMENT, "Generate", f"Successfully created the student version of '{ASSIGNMENT}'"
+    )
     press(frame, ASSIGNMENT, "Release", f"Successfully released '{ASSIGNMENT}'.")
     expect(cell(frame, ASSIGNMENT, "Status")).to_have_text("released")
     screenshot(page, "manage-assignments-released.png")
@@ -159,10 +180,18 @@ def autograded(released, course):
     for student in STUDENTS:
         content = notebook_of(student, ASSIGNMENT, notebook, solutions)
         CourseFolder(folder).write_submission(student.id, ASSIGNMENT, content, student.submitted_at)
-    follow(frame, frame.get_by_role("link", name="Manage Assignments"))  # counts the submissions anew
-    follow(frame, cell(frame, ASSIGNMENT, "# Submissions").get_by_role("link", name=str(len(STUDENTS))))
+    # counts the submissions anew
+    follow(frame, frame.get_by_role("link", name="Manage Assignments"))
+    follow(
+        frame, cell(frame, ASSIGNMENT, "# Submissions").get_by_role("link", name=str(len(STUDENTS)))
+    )
     for student in STUDENTS:
-        press(frame, student.id, "Autograde", f"Successfully autograded '{ASSIGNMENT}' for student '{student.id}'.")
+        press(
+            frame,
+            student.id,
+            "Autograde",
+            f"Successfully autograded '{ASSIGNMENT}' for student '{student.id}'.",
+        )
     screenshot(page, "manage-submissions-autograded.png")
     return page, frame
 
@@ -170,17 +199,22 @@ def autograded(released, course):
 def open_notebook_list(frame):
     """Manual Grading's list of the submitted notebooks of bp, with the students' names shown."""
     follow(frame, frame.get_by_role("link", name="Manual Grading").first)
-    follow(frame, frame.locator("tbody").get_by_role("link", name=ASSIGNMENT, exact=True))  # the assignment
-    follow(frame, frame.locator("tbody").get_by_role("link", name=ASSIGNMENT, exact=True))  # its notebook
-    expect(frame.locator("tbody").get_by_role("link", name=re.compile(r"^Submission #"))).to_have_count(len(STUDENTS))
+    # the assignment
+    follow(frame, frame.locator("tbody").get_by_role("link", name=ASSIGNMENT, exact=True))
+    # its notebook
+    follow(frame, frame.locator("tbody").get_by_role("link", name=ASSIGNMENT, exact=True))
+    expect(
+        frame.locator("tbody").get_by_role("link", name=re.compile(r"^Submission #"))
+    ).to_have_count(len(STUDENTS))
     frame.get_by_role("button", name="Show All Names").click()
     expect(frame.get_by_role("button", name="Hide All Names")).to_be_visible()
 
 
-def open_submission(frame, student, scored=len(POINTS)):
+def open_submission(frame, student, scored=None):
     """The student's notebook in formgrader's submission view, once the autograder's scores (of scored cells) are in."""
     open_notebook_list(frame)
     follow(frame, frame.get_by_role("link", name=name_of(student)))
+    scored = len(POINTS) if scored is None else scored  # by default every graded cell
     expect(frame.locator("input.score[placeholder]")).to_have_count(scored, timeout=60_000)
 
 
@@ -192,7 +226,9 @@ def graded_cell(frame, grade_id):
 
 def answer_cell(frame, grade_id):
     """The panel of a derivation's answer cell ("Student's answer") on formgrader's submission view, by its score box's id."""
-    return frame.locator(".nbgrader_cell").filter(has=frame.locator(f"input.score[id='{grade_id}']"))
+    return frame.locator(".nbgrader_cell").filter(
+        has=frame.locator(f"input.score[id='{grade_id}']")
+    )
 
 
 def expect_score(panel, score, points):
@@ -206,7 +242,9 @@ def test_formgrader_generates_bp_and_releases_it_to_the_exchange(released, cours
     _, folder, exchange = course
     expect(cell(frame, ASSIGNMENT, "Status")).to_have_text("released")
     outbound = exchange / load_course().id / "outbound" / ASSIGNMENT
-    assert sorted(path.name for path in outbound.iterdir()) == sorted(path.name for path in (folder / "assignments" / ASSIGNMENT).iterdir())
+    assert sorted(path.name for path in outbound.iterdir()) == sorted(
+        path.name for path in (folder / "assignments" / ASSIGNMENT).iterdir()
+    )
     assert "BEGIN SOLUTION" not in (outbound / f"{ASSIGNMENT}.ipynb").read_text(encoding="utf-8")
 
 
@@ -223,7 +261,9 @@ def test_the_submission_view_shows_a_catalogued_mistake_costing_its_own_cell_onl
     page, frame = autograded
     open_notebook_list(frame)
     # the derivations, not graded yet, count 0 of the total
-    expect(cell(frame, name_of(MISTAKEN), "Overall Score")).to_have_text(f"{sum(POINTS.values()) - POINTS['delta_theta']:g} / {TOTAL:g}")
+    expect(cell(frame, name_of(MISTAKEN), "Overall Score")).to_have_text(
+        f"{sum(POINTS.values()) - POINTS['delta_theta']:g} / {TOTAL:g}"
+    )
     open_submission(frame, MISTAKEN)
     screenshot(page, "submission-mistake-delta_w.png", centre=graded_cell(frame, "delta_w"))
     screenshot(page, "submission-mistake-delta_theta.png", centre=graded_cell(frame, "delta_theta"))
@@ -232,7 +272,9 @@ def test_the_submission_view_shows_a_catalogued_mistake_costing_its_own_cell_onl
         expect_score(graded_cell(frame, item), POINTS[item], POINTS[item])
 
 
-def test_a_notebook_that_tampers_with_the_grading_kernel_is_flagged_at_its_out_of_kernel_score(autograded):
+def test_a_notebook_that_tampers_with_the_grading_kernel_is_flagged_at_its_out_of_kernel_score(
+    autograded,
+):
     # the tampering cell makes the kernel report full marks; the score of record is the grader's, out of the kernel
     page, frame = autograded
     open_notebook_list(frame)
@@ -240,32 +282,56 @@ def test_a_notebook_that_tampers_with_the_grading_kernel_is_flagged_at_its_out_o
     expect(cell(frame, name_of(MISTAKEN), "Flagged?").locator(".glyphicon-flag")).to_have_count(0)
     expect(cell(frame, name_of(TAMPERER), "Flagged?").locator(".glyphicon-flag")).to_have_count(1)
     expect(cell(frame, name_of(TAMPERER), "Overall Score")).to_have_text(f"0 / {TOTAL:g}")
-    open_submission(frame, TAMPERER, scored=len(POINTS) + len(DERIVATIONS))  # its derivation cells as released: nbgrader's 0
-    tampering = frame.locator(".input_area", has_text=TAMPER_CELLS[TAMPER_ATTRIBUTE].splitlines()[-1])
+    # its derivation cells as released: nbgrader's 0
+    open_submission(frame, TAMPERER, scored=len(POINTS) + len(DERIVATIONS))
+    tampering = frame.locator(
+        ".input_area", has_text=TAMPER_CELLS[TAMPER_ATTRIBUTE].splitlines()[-1]
+    )
     screenshot(page, "submission-tamperer.png", centre=tampering)
-    expect(frame.locator("input.score[placeholder='0']")).to_have_count(len(POINTS) + len(DERIVATIONS))
+    expect(frame.locator("input.score[placeholder='0']")).to_have_count(
+        len(POINTS) + len(DERIVATIONS)
+    )
 
 
 def manual_grades(folder, student):
     """{derivation: (manual_score, needs_manual_grade)} of the student's bp in the course's sqlite gradebook."""
     with Gradebook(f"sqlite:///{folder / 'var' / 'gradebook.db'}") as book:
         grades = book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades
-        return {grade.name: (grade.manual_score, grade.needs_manual_grade) for grade in grades if grade.name in DERIVATIONS}
+        return {
+            grade.name: (grade.manual_score, grade.needs_manual_grade)
+            for grade in grades
+            if grade.name in DERIVATIONS
+        }
 
 
-def test_the_derivation_cells_await_a_persons_grade_which_is_saved_in_the_gradebook_and_exported(autograded, course):
+def test_the_derivation_cells_await_a_persons_grade_which_is_saved_in_the_gradebook_and_exported(
+    autograded, course
+):
     page, frame = autograded
     _, folder, _ = course
-    open_notebook_list(frame)  # the answered derivations make the notebook need a manual grade; the blank ones do not
-    expect(cell(frame, name_of(MISTAKEN), "Needs Manual Grade?").locator(".glyphicon-ok")).to_have_count(1)
-    expect(cell(frame, name_of(TAMPERER), "Needs Manual Grade?").locator(".glyphicon-ok")).to_have_count(0)
-    expect(cell(frame, name_of(MISTAKEN), "Written Score")).to_have_text(f"0 / {sum(DERIVATIONS.values())}")
+    # the answered derivations make the notebook need a manual grade; the blank ones do not
+    open_notebook_list(frame)
+    expect(
+        cell(frame, name_of(MISTAKEN), "Needs Manual Grade?").locator(".glyphicon-ok")
+    ).to_have_count(1)
+    expect(
+        cell(frame, name_of(TAMPERER), "Needs Manual Grade?").locator(".glyphicon-ok")
+    ).to_have_count(0)
+    expect(cell(frame, name_of(MISTAKEN), "Written Score")).to_have_text(
+        f"0 / {sum(DERIVATIONS.values())}"
+    )
     open_submission(frame, MISTAKEN)
-    for grade_id, points in DERIVATIONS.items():  # the student's answer, its points, a box for the grader's score
+    # the student's answer, its points, a box for the grader's score
+    for (
+        grade_id,
+        points,
+    ) in DERIVATIONS.items():
         panel = answer_cell(frame, grade_id)
         expect(panel.locator(".nbgrader-label")).to_have_text("Student's answer")
         expect(panel.locator(".panel-heading")).to_contain_text(f"/ {float(points)}")
-        expect(panel.locator(".text_cell_render")).to_contain_text("By the chain rule, step by step")
+        expect(panel.locator(".text_cell_render")).to_contain_text(
+            "By the chain rule, step by step"
+        )
         expect(panel.locator("input.score")).to_have_class(re.compile(r"\bneeds_manual_grade\b"))
         expect(panel.locator("input.score")).to_have_value("")
     assert manual_grades(folder, MISTAKEN.id) == dict.fromkeys(DERIVATIONS, (None, True))
@@ -274,19 +340,47 @@ def test_the_derivation_cells_await_a_persons_grade_which_is_saved_in_the_gradeb
     score.fill(str(MANUAL_SCORE))
     score.press("Tab")  # formgrader saves a score when its box loses focus
     deadline = time.monotonic() + 30
-    while manual_grades(folder, MISTAKEN.id)["derive_delta_theta"] != (MANUAL_SCORE, False) and time.monotonic() < deadline:
+    while (
+        manual_grades(folder, MISTAKEN.id)["derive_delta_theta"] != (MANUAL_SCORE, False)
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.2)
-    assert manual_grades(folder, MISTAKEN.id) == {**dict.fromkeys(DERIVATIONS, (None, True)), "derive_delta_theta": (MANUAL_SCORE, False)}
+    assert manual_grades(folder, MISTAKEN.id) == {
+        **dict.fromkeys(DERIVATIONS, (None, True)),
+        "derive_delta_theta": (MANUAL_SCORE, False),
+    }
     expect(score).not_to_have_class(re.compile(r"\bneeds_manual_grade\b"))
-    screenshot(page, "submission-derivation-manual-grade.png", centre=answer_cell(frame, "derive_delta_theta"))
+    screenshot(
+        page,
+        "submission-derivation-manual-grade.png",
+        centre=answer_cell(frame, "derive_delta_theta"),
+    )
 
     exported = folder / "grades_per_item.csv"
     result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "export", "--exporter", "autograder.exports.per_item.PerItemCsvExporter", f"--to={exported}"],
-        cwd=folder, env=nbgrader_environment(), capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "export",
+            "--exporter",
+            "autograder.exports.per_item.PerItemCsvExporter",
+            f"--to={exported}",
+        ],
+        cwd=folder,
+        env=nbgrader_environment(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     with exported.open(newline="", encoding="utf-8") as file:
         row = next(row for row in csv.DictReader(file) if row["student_id"] == MISTAKEN.id)
-    assert {grade_id: row[grade_id] for grade_id in DERIVATIONS} == {"derive_hidden_gradient": "", "derive_delta_theta": "1.5", "exercise_5_5_questions": ""}
-    assert (row["bp_awaiting_manual"], float(row["bp_total"])) == ("2", float(row["bp_items_total"]) + MANUAL_SCORE)
+    assert {grade_id: row[grade_id] for grade_id in DERIVATIONS} == {
+        "derive_hidden_gradient": "",
+        "derive_delta_theta": "1.5",
+        "exercise_5_5_questions": "",
+    }
+    assert (row["bp_awaiting_manual"], float(row["bp_total"])) == (
+        "2",
+        float(row["bp_items_total"]) + MANUAL_SCORE,
+    )

@@ -48,18 +48,29 @@ def test_a_stub_only_file_gets_0_and_not_implemented_everywhere(tmp_path, assign
 
 def test_an_item_scores_its_points_times_the_weighted_share_of_passed_cases(tmp_path):
     # right on the general group (weight 0.7), wrong on every saturated case (weight 0.3)
-    source = with_functions("def dyhat_dbeta(y_hat):\n    return np.where((y_hat < 1e-9) | (y_hat > 1 - 1e-9), 0.5, y_hat * (1 - y_hat))\n")
+    source = with_functions(
+        "def dyhat_dbeta(y_hat):\n    return np.where((y_hat < 1e-9) | (y_hat > 1 - 1e-9), 0.5, y_hat * (1 - y_hat))\n"
+    )
     result = grade([write(tmp_path, source)], "alice", "bp").item("dyhat_dbeta")
     assert {(c.group, c.passed) for c in result.cases} == {("general", True), ("saturated", False)}
     assert (result.score, result.status) == (0.7, "partial")
-    assert result.feedback.startswith("4/6 hidden cases passed") and "case 5 (group saturated" in result.feedback
+    assert (
+        result.feedback.startswith("4/6 hidden cases passed")
+        and "case 5 (group saturated" in result.feedback
+    )
 
 
 def test_regrading_gives_identical_json_and_another_student_other_cases(tmp_path):
-    path = write(tmp_path, with_functions("def delta_w(eta, g, b):\n    return eta * np.outer(b, g) * 1.001\n"))
-    first, again, other = (grade([path], student, "bp").to_dict() for student in ("alice", "alice", "bob"))
+    path = write(
+        tmp_path,
+        with_functions("def delta_w(eta, g, b):\n    return eta * np.outer(b, g) * 1.001\n"),
+    )
+    first, again, other = (
+        grade([path], student, "bp").to_dict() for student in ("alice", "alice", "bob")
+    )
     assert json.dumps(first) == json.dumps(again)
-    assert first["items"][10]["feedback"] != other["items"][10]["feedback"]  # different seeds and values
+    # different seeds and values
+    assert first["items"][10]["feedback"] != other["items"][10]["feedback"]
 
 
 def test_a_hanging_and_a_crashing_function_cost_only_their_own_items(tmp_path):
@@ -72,13 +83,26 @@ def test_a_hanging_and_a_crashing_function_cost_only_their_own_items(tmp_path):
     report = grade([write(tmp_path, source)], "alice", "bp")
     assert time.monotonic() - start < COURSE.timeouts.per_call_seconds + 10
     statuses = {item.id: item.status for item in report.items}
-    assert (statuses.pop("sigmoid"), statuses.pop("forward"), statuses.pop("squared_error")) == ("timeout", "crashed", "error")
+    assert (statuses.pop("sigmoid"), statuses.pop("forward"), statuses.pop("squared_error")) == (
+        "timeout",
+        "crashed",
+        "error",
+    )
     assert set(statuses.values()) == {"passed"}
     assert report.score == report.max_score - 4
-    assert f"no answer within {COURSE.timeouts.per_call_seconds:g} s" in report.item("sigmoid").feedback
-    assert f"sigmoid did not return within {COURSE.timeouts.per_call_seconds:g} s" in report.item("sigmoid").student_feedback
+    assert (
+        f"no answer within {COURSE.timeouts.per_call_seconds:g} s"
+        in report.item("sigmoid").feedback
+    )
+    assert (
+        f"sigmoid did not return within {COURSE.timeouts.per_call_seconds:g} s"
+        in report.item("sigmoid").student_feedback
+    )
     assert "exit status 3" in report.item("forward").feedback
-    assert "forward crashed the process running it (exit status 3)" in report.item("forward").student_feedback
+    assert (
+        "forward crashed the process running it (exit status 3)"
+        in report.item("forward").student_feedback
+    )
     assert "ValueError: boom" in report.item("squared_error").feedback
 
 
@@ -89,19 +113,31 @@ def test_a_crash_in_the_middle_of_an_item_keeps_the_cases_answered_before_it(tmp
         "    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))\n"
     )
     result = grade([write(tmp_path, source)], "alice", "bp").item("sigmoid")
-    assert [(case.number, case.passed) for case in result.cases] == [(1, True), (2, True), (3, True)]
+    assert [(case.number, case.passed) for case in result.cases] == [
+        (1, True),
+        (2, True),
+        (3, True),
+    ]
     assert result.status == "crashed"
-    assert "Case 4: sigmoid crashed the process running it (exit status 5)" in result.student_feedback
+    assert (
+        "Case 4: sigmoid crashed the process running it (exit status 5)" in result.student_feedback
+    )
 
 
 def test_the_submissions_time_limit_stops_the_items_after_it(tmp_path):
     data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
     data["course"]["timeouts"] = {"per_call_seconds": 1, "per_submission_seconds": 1.5}
-    source = with_functions("def augment(X):\n    while True:\n        pass\n", "def perceptron_predict(w_hat, X_hat):\n    while True:\n        pass\n")
+    source = with_functions(
+        "def augment(X):\n    while True:\n        pass\n",
+        "def perceptron_predict(w_hat, X_hat):\n    while True:\n        pass\n",
+    )
     report = grade([write(tmp_path, source)], "alice", "perceptron", course=parse_course(data))
     assert [item.status for item in report.items] == ["timeout"] * len(report.items)
     assert "time limit was reached before this item" in report.items[-1].feedback
-    assert "train_perceptron was not run: the submission's time limit of 1.5 s was spent" in report.items[-1].student_feedback
+    assert (
+        "train_perceptron was not run: the submission's time limit of 1.5 s was spent"
+        in report.items[-1].student_feedback
+    )
 
 
 def test_a_submission_that_imports_the_reference_gets_no_credit_for_it(tmp_path):
@@ -133,13 +169,26 @@ def test_the_students_feedback_says_what_failed_without_the_hidden_cases_values(
     )
     report = grade([write(tmp_path, source)], "alice", "bp")
     wrong_sign, transposed, raised = (report.item(i) for i in ("delta_theta", "delta_v", "delta_w"))
-    assert "expected" in wrong_sign.feedback and "arguments" in wrong_sign.feedback  # the instructor's text has them
+    # the instructor's text has them
+    assert "expected" in wrong_sign.feedback and "arguments" in wrong_sign.feedback
     lines = wrong_sign.student_feedback.splitlines()
     misconception = CATALOG["delta_theta"][0]
-    assert f"识别出的常见错误 / Recognised mistake: {misconception.name}. 提示 / Hint: {misconception.hint}" in lines
-    assert "第 1 个用例未通过：数值不对。 / Case 1 failed: the values differ from the reference's." in lines
-    assert "第 1 个用例未通过：形状不对（转置了？）。 / Case 1 failed: the result has the wrong shape (transposed?)." in transposed.student_feedback
-    assert "第 1 个用例未通过：抛出了异常：KeyError。 / Case 1 failed: your function raised an exception: KeyError." in raised.student_feedback
+    assert (
+        f"识别出的常见错误 / Recognised mistake: {misconception.name}. 提示 / Hint: {misconception.hint}"
+        in lines
+    )
+    assert (
+        "第 1 个用例未通过：数值不对。 / Case 1 failed: the values differ from the reference's."
+        in lines
+    )
+    assert (
+        "第 1 个用例未通过：形状不对（转置了？）。 / Case 1 failed: the result has the wrong shape (transposed?)."
+        in transposed.student_feedback
+    )
+    assert (
+        "第 1 个用例未通过：抛出了异常：KeyError。 / Case 1 failed: your function raised an exception: KeyError."
+        in raised.student_feedback
+    )
     for item in report.items:
         assert "expected" not in item.student_feedback and "seed" not in item.student_feedback
         for line in item.student_feedback.splitlines():  # Chinese, then English, on every line
@@ -148,7 +197,9 @@ def test_the_students_feedback_says_what_failed_without_the_hidden_cases_values(
     assert report.to_gradescope()["tests"][11]["output"] == report.items[11].student_feedback
 
 
-def test_a_result_of_a_foreign_type_is_refused_by_type_and_the_right_numbers_in_a_list_are_not(tmp_path):
+def test_a_result_of_a_foreign_type_is_refused_by_type_and_the_right_numbers_in_a_list_are_not(
+    tmp_path,
+):
     source = with_functions(
         "def delta_theta(eta, g):\n    return [str(d) for d in -eta * g]\n",
         "def delta_gamma(eta, e):\n    return object()\n",
@@ -156,12 +207,17 @@ def test_a_result_of_a_foreign_type_is_refused_by_type_and_the_right_numbers_in_
     )
     report = grade([write(tmp_path, source)], "alice", "bp")
     assert "expected real numbers of shape" in report.item("delta_theta").feedback
-    assert report.item("delta_gamma").status == "error" and "type object" in report.item("delta_gamma").feedback
+    assert (
+        report.item("delta_gamma").status == "error"
+        and "type object" in report.item("delta_gamma").feedback
+    )
     assert report.item("delta_v").score == report.item("delta_v").max_score
 
 
 def test_a_missing_function_and_a_syntax_error_are_explained(tmp_path):
-    missing = grade([write(tmp_path, "import numpy as np\n")], "alice", "perceptron").item("augment")
+    missing = grade([write(tmp_path, "import numpy as np\n")], "alice", "perceptron").item(
+        "augment"
+    )
     assert missing.status == "failed" and "defines no function augment" in missing.feedback
     broken = grade([write(tmp_path, "def augment(X:\n")], "alice", "perceptron").item("augment")
     assert "syntax error on line 1" in broken.feedback
@@ -171,7 +227,9 @@ def notebook(tmp_path, folder, cells):
     path = tmp_path / folder / f"{folder}.ipynb"
     path.parent.mkdir()
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# 感知机")] + [nbformat.v4.new_code_cell(code) for code in cells]
+    nb.cells = [nbformat.v4.new_markdown_cell("# 感知机")] + [
+        nbformat.v4.new_code_cell(code) for code in cells
+    ]
     nbformat.write(nb, path)
     return path
 
@@ -246,7 +304,10 @@ def test_hard_coded_public_answers_pass_the_self_check_and_get_0_on_the_hidden_c
         namespace = {}
         exec(source, namespace)
         for item in COURSE.assignment(assignment).items:
-            assert selfcheck.report(item.function, namespace[item.function], cases_file)[0] == selfcheck.PASSED
+            assert (
+                selfcheck.report(item.function, namespace[item.function], cases_file)[0]
+                == selfcheck.PASSED
+            )
         report = grade([write(tmp_path, source)], "alice", assignment)
         assert report.score == 0, report.table()
         assert {item.misconception for item in report.items} == {"public_answers"}
@@ -256,7 +317,8 @@ def test_code_that_hangs_while_loading_costs_every_item_once(tmp_path, monkeypat
     monkeypatch.setattr(sandbox, "LOAD_MARGIN_SECONDS", 0.5)
     start = time.monotonic()
     report = grade([write(tmp_path, "while True:\n    pass\n")], "alice", "perceptron")
-    assert time.monotonic() - start < 2 * (COURSE.timeouts.per_call_seconds + 0.5)  # one wait in all, not one per item
+    # one wait in all, not one per item
+    assert time.monotonic() - start < 2 * (COURSE.timeouts.per_call_seconds + 0.5)
     assert {item.status for item in report.items} == {"timeout"}
     assert "loading the submission" in report.items[-1].feedback
 
@@ -267,10 +329,14 @@ def test_a_worker_that_cannot_start_at_all_stops_grading_with_a_reason(tmp_path,
         grade([write(tmp_path, reference_source())], "alice", "perceptron")
 
 
-def test_a_function_calling_the_students_own_wrong_function_is_graded_with_the_reference_and_told_which(tmp_path):
-    path = write(tmp_path, with_functions(
-        "def delta_theta(eta, g):\n    return eta * np.asarray(g, dtype=float)",
-        """
+def test_a_function_calling_the_students_own_wrong_function_is_graded_with_the_reference_and_told_which(
+    tmp_path,
+):
+    path = write(
+        tmp_path,
+        with_functions(
+            "def delta_theta(eta, g):\n    return eta * np.asarray(g, dtype=float)",
+            """
         def bp_step(x, y, params, eta):
             b, y_hat = forward(x, *params)
             g = output_gradient(y_hat, y)
@@ -278,7 +344,8 @@ def test_a_function_calling_the_students_own_wrong_function_is_graded_with_the_r
             return Params(params.v + delta_v(eta, e, x), params.gamma + delta_gamma(eta, e),
                           params.w + delta_w(eta, g, b), params.theta + delta_theta(eta, g))
         """,
-    ))
+        ),
+    )
     items = {item.id: item for item in grade([path], "alice", "bp").items}
     assert items["bp_step"].status == "passed" and items["delta_theta"].status == "failed"
     assert "With your own delta_theta, bp_step fails" in items["bp_step"].student_feedback
@@ -287,16 +354,23 @@ def test_a_function_calling_the_students_own_wrong_function_is_graded_with_the_r
 
 
 def test_a_list_of_arrays_for_a_list_of_counts_costs_its_item_only(tmp_path):
-    path = write(tmp_path, with_functions("""
+    path = write(
+        tmp_path,
+        with_functions("""
         def train_perceptron(X_hat, y, w_hat0, eta, max_epochs):
             return np.array(w_hat0, dtype=float), [np.zeros(2, dtype=int) for _ in range(max_epochs)]
-        """))
+        """),
+    )
     items = {item.id: item for item in grade([path], "alice", "perceptron").items}
     assert items["train_perceptron"].score == 0 and items["train_perceptron"].status == "failed"
-    assert all(item.status == "passed" for item_id, item in items.items() if item_id != "train_perceptron")
+    assert all(
+        item.status == "passed" for item_id, item in items.items() if item_id != "train_perceptron"
+    )
 
 
-def test_an_honest_loss_that_is_always_0_is_no_copy_yet_earns_nothing_for_the_cases_where_0_is_right(tmp_path):
+def test_an_honest_loss_that_is_always_0_is_no_copy_yet_earns_nothing_for_the_cases_where_0_is_right(
+    tmp_path,
+):
     # Not taken for a copy of the public answers: 0 is what a wrong loss may honestly return. The cases
     # it passes (no point misclassified) are those where a catalogued mistake is right too: no credit.
     path = write(tmp_path, with_functions("def perceptron_loss(w_hat, X_hat, y):\n    return 0.0"))

@@ -39,16 +39,24 @@ def autograder_root(tmp_path_factory):
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(root / "source")
     for name in ("setup.sh", "run_autograder"):
-        (root / "source" / name).chmod(0o755)  # zipfile does not restore modes; Gradescope's unzip does
+        # zipfile does not restore modes; Gradescope's unzip does
+        (root / "source" / name).chmod(0o755)
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
-    setup = subprocess.run([root / "source" / "setup.sh"], env=environment(root), capture_output=True, text=True)
+    setup = subprocess.run(
+        [root / "source" / "setup.sh"], env=environment(root), capture_output=True, text=True
+    )
     assert setup.returncode == 0, setup.stdout + setup.stderr
     yield root
     shutil.rmtree(root, ignore_errors=True)
 
 
 def environment(root):
-    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8", "AUTOGRADER_ROOT": str(root)}
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(root),
+        "LANG": "C.UTF-8",
+        "AUTOGRADER_ROOT": str(root),
+    }
 
 
 def graded(root, name, content):
@@ -57,13 +65,24 @@ def graded(root, name, content):
     shutil.rmtree(root / "results", ignore_errors=True)
     (root / "submission").mkdir()
     (root / "submission" / name).write_bytes(content)
-    (root / "submission_metadata.json").write_text(json.dumps({"users": [{"id": 4242, "email": "s@example.edu"}]}), encoding="utf-8")
-    result = subprocess.run([root / "run_autograder"], env=environment(root), capture_output=True, text=True, cwd="/")
+    (root / "submission_metadata.json").write_text(
+        json.dumps({"users": [{"id": 4242, "email": "s@example.edu"}]}), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [root / "run_autograder"], env=environment(root), capture_output=True, text=True, cwd="/"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
-    assert set(results) == {"score", "stdout_visibility", "tests"} and results["stdout_visibility"] in GRADESCOPE_VISIBILITIES
+    assert (
+        set(results) == {"score", "stdout_visibility", "tests"}
+        and results["stdout_visibility"] in GRADESCOPE_VISIBILITIES
+    )
     for test in results["tests"]:
-        assert set(test) == TEST_KEYS and test["visibility"] in GRADESCOPE_VISIBILITIES and test["status"] in ("passed", "failed")
+        assert (
+            set(test) == TEST_KEYS
+            and test["visibility"] in GRADESCOPE_VISIBILITIES
+            and test["status"] in ("passed", "failed")
+        )
         assert isinstance(test["score"], float) and 0 <= test["score"] <= test["max_score"]
     assert results["score"] == pytest.approx(sum(test["score"] for test in results["tests"]))
     return results
@@ -74,13 +93,21 @@ def by_item(results):
 
 
 def test_the_solutions_get_full_marks_whatever_the_notebook_is_called(autograder_root):
-    results = graded(autograder_root, "My BP homework (2).ipynb", notebook_path("solutions", ASSIGNMENT).read_bytes())
+    results = graded(
+        autograder_root,
+        "My BP homework (2).ipynb",
+        notebook_path("solutions", ASSIGNMENT).read_bytes(),
+    )
     assert by_item(results) == POINTS
     assert all(test["visibility"] == COURSE.gradescope.visibility for test in results["tests"])
 
 
 def test_the_release_gets_nothing(autograder_root):
-    results = graded(autograder_root, f"{ASSIGNMENT}.ipynb", notebook_path("assignments", ASSIGNMENT).read_bytes())
+    results = graded(
+        autograder_root,
+        f"{ASSIGNMENT}.ipynb",
+        notebook_path("assignments", ASSIGNMENT).read_bytes(),
+    )
     assert results["score"] == 0 and len(results["tests"]) == len(POINTS)
 
 
@@ -94,7 +121,9 @@ def test_one_catalogued_mistake_costs_only_its_item_and_its_feedback_names_it(au
 
 def test_the_cases_are_seeded_by_the_gradescope_users_id(tmp_path):
     assert gradescope.student_of(tmp_path) == "gradescope"  # no metadata: one seed for all
-    (tmp_path / "submission_metadata.json").write_text(json.dumps({"users": [{"id": 4242, "email": "s@example.edu"}]}), encoding="utf-8")
+    (tmp_path / "submission_metadata.json").write_text(
+        json.dumps({"users": [{"id": 4242, "email": "s@example.edu"}]}), encoding="utf-8"
+    )
     assert gradescope.student_of(tmp_path) == "4242"
 
 
@@ -103,19 +132,38 @@ def test_a_broken_notebook_gets_a_readable_failed_test(autograder_root):
     results = graded(autograder_root, f"{ASSIGNMENT}.ipynb", broken)
     assert results["score"] == 0
     [test] = results["tests"]
-    assert test["name"] == "submission" and test["status"] == "failed" and test["max_score"] == sum(POINTS.values())
-    assert "Not graded: the submission could not be read" in test["output"] and f"{ASSIGNMENT}.ipynb" in test["output"]
+    assert (
+        test["name"] == "submission"
+        and test["status"] == "failed"
+        and test["max_score"] == sum(POINTS.values())
+    )
+    assert (
+        "Not graded: the submission could not be read" in test["output"]
+        and f"{ASSIGNMENT}.ipynb" in test["output"]
+    )
 
 
 def test_a_submission_without_one_notebook_or_py_file_is_told_what_it_holds(autograder_root):
     results = graded(autograder_root, "answers.txt", b"see attached")
-    assert "expected one notebook (bp.ipynb) or one .py file; the submission holds: answers.txt" in results["tests"][0]["output"]
+    assert (
+        "expected one notebook (bp.ipynb) or one .py file; the submission holds: answers.txt"
+        in results["tests"][0]["output"]
+    )
 
 
 def test_the_bundle_holds_the_grader_and_the_reference_and_pins_the_kits_versions(tmp_path):
     with zipfile.ZipFile(gradescope.build(ASSIGNMENT, tmp_path / "bp.zip")) as archive:
         names = set(archive.namelist())
         requirements = archive.read("requirements.txt").decode()
-    assert {"setup.sh", "run_autograder", "kit/autograder/grading/grader.py", "kit/source_impl/bp.py", "kit/course.yaml", "kit/source_impl/data/watermelon3_0.csv"} <= names
+    assert {
+        "setup.sh",
+        "run_autograder",
+        "kit/autograder/grading/grader.py",
+        "kit/source_impl/bp.py",
+        "kit/course.yaml",
+        "kit/source_impl/data/watermelon3_0.csv",
+    } <= names
     assert not any("__pycache__" in name or name.startswith("kit/solutions") for name in names)
-    assert requirements.splitlines() == [f"{name}=={importlib.metadata.version(name)}" for name in gradescope.GRADING_REQUIREMENTS]
+    assert requirements.splitlines() == [
+        f"{name}=={importlib.metadata.version(name)}" for name in gradescope.GRADING_REQUIREMENTS
+    ]

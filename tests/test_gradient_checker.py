@@ -31,7 +31,9 @@ def printed(capsys):
     return out
 
 
-def reference_gradients(x, y, params, forward=ref.forward, output_scale=1.0, w_for_e=None, sum_over_j=True):
+def reference_gradients(
+    x, y, params, forward=ref.forward, output_scale=1.0, w_for_e=None, sum_over_j=True
+):
     """∂E_k/∂(v, γ, w, θ) from the reference's g, e and Δ's: every Δ is −η times the partial derivative.
 
     output_scale multiplies g (a forward pass ŷ = f(s(β − θ)) has g scaled by s); w_for_e replaces the w
@@ -41,7 +43,12 @@ def reference_gradients(x, y, params, forward=ref.forward, output_scale=1.0, w_f
     g = output_scale * ref.output_gradient(y_hat, y)
     w = params.w if w_for_e is None else w_for_e(params.w, g, b)
     e = ref.hidden_gradient(b, w, g) if sum_over_j else ref.db_dalpha(b)[:, None] * w * g
-    return ref.Params(v=-ref.delta_v(1.0, e, x), gamma=-ref.delta_gamma(1.0, e), w=-ref.delta_w(1.0, g, b), theta=-ref.delta_theta(1.0, g))
+    return ref.Params(
+        v=-ref.delta_v(1.0, e, x),
+        gamma=-ref.delta_gamma(1.0, e),
+        w=-ref.delta_w(1.0, g, b),
+        theta=-ref.delta_theta(1.0, g),
+    )
 
 
 def with_block(name, change, **options):
@@ -58,7 +65,12 @@ def g_without_the_sigmoid_derivative(x, y, params):
     b, y_hat = ref.forward(x, *params)
     g = ref.output_gradient(y_hat, y) / ref.dyhat_dbeta(y_hat)
     e = ref.hidden_gradient(b, params.w, g)
-    return ref.Params(-ref.delta_v(1.0, e, x), -ref.delta_gamma(1.0, e), -ref.delta_w(1.0, g, b), -ref.delta_theta(1.0, g))
+    return ref.Params(
+        -ref.delta_v(1.0, e, x),
+        -ref.delta_gamma(1.0, e),
+        -ref.delta_w(1.0, g, b),
+        -ref.delta_theta(1.0, g),
+    )
 
 
 AGREES = "一致 / agrees"
@@ -66,15 +78,28 @@ BP_MISTAKES = {
     # mistake: (gradients, {block: pattern of its line}); the blocks not named must agree
     "theta with a flipped sign": (
         with_block("theta", np.negative),
-        {"theta": r"^✗ ∂E/∂θ \(2,\) .*1\.0e\+00 .*符号反了（阈值是减去的） / analytic ≈ −numerical: flipped sign \(thresholds are subtracted\)"},
+        {
+            "theta": r"^✗ ∂E/∂θ \(2,\) .*1\.0e\+00 .*符号反了（阈值是减去的） / analytic ≈ −numerical: flipped sign \(thresholds are subtracted\)"
+        },
     ),
-    "w transposed": (with_block("w", np.transpose), {"w": r"^✗ ∂E/∂w \(4, 2\) .* — .* / transposed: shape \(2, 4\) for \(4, 2\); w is \(q, l\)"}),
+    "w transposed": (
+        with_block("w", np.transpose),
+        {
+            "w": r"^✗ ∂E/∂w \(4, 2\) .* — .* / transposed: shape \(2, 4\) for \(4, 2\); w is \(q, l\)"
+        },
+    ),
     "delta_w returned for dE/dw": (
         with_block("w", lambda dE_dw: -0.1 * dE_dw),
         {"w": r"analytic ≈ -0\.1 × numerical: a factor such as η or ½ missing or extra"},
     ),
-    "a half left out of dE/dv": (with_block("v", lambda dE_dv: 2 * dE_dv), {"v": r"analytic ≈ 2 × numerical: a factor such as η or ½"}),
-    "a term missing from dE/dgamma": (with_block("gamma", np.zeros_like), {"gamma": r"analytic all 0 where numerical is not: a term missing\?"}),
+    "a half left out of dE/dv": (
+        with_block("v", lambda dE_dv: 2 * dE_dv),
+        {"v": r"analytic ≈ 2 × numerical: a factor such as η or ½"},
+    ),
+    "a term missing from dE/dgamma": (
+        with_block("gamma", np.zeros_like),
+        {"gamma": r"analytic all 0 where numerical is not: a term missing\?"},
+    ),
     "g without yhat(1 - yhat)": (
         g_without_the_sigmoid_derivative,
         {
@@ -86,11 +111,19 @@ BP_MISTAKES = {
     ),
     "e without the sum over j": (
         lambda x, y, params: reference_gradients(x, y, params, sum_over_j=False),
-        {"v": r"wrong shape: expected \(3, 4\), got \(3, 8\)", "gamma": r"wrong shape: expected \(4,\), got \(4, 2\)"},
+        {
+            "v": r"wrong shape: expected \(3, 4\), got \(3, 8\)",
+            "gamma": r"wrong shape: expected \(4,\), got \(4, 2\)",
+        },
     ),
     "e with w already updated": (
-        lambda x, y, params: reference_gradients(x, y, params, w_for_e=lambda w, g, b: w + ref.delta_w(0.5, g, b)),
-        {"v": r"^✗ ∂E/∂v .*with w before its update\?$", "gamma": r"^✗ ∂E/∂γ .*with w before its update\?$"},
+        lambda x, y, params: reference_gradients(
+            x, y, params, w_for_e=lambda w, g, b: w + ref.delta_w(0.5, g, b)
+        ),
+        {
+            "v": r"^✗ ∂E/∂v .*with w before its update\?$",
+            "gamma": r"^✗ ∂E/∂γ .*with w before its update\?$",
+        },
     ),
 }
 
@@ -115,19 +148,28 @@ def test_the_references_gradients_agree_in_every_block(capsys):
     assert set(errors) == set(BLOCKS) and all(errors[name] < 1e-7 for name in BLOCKS), errors
     assert list(reports) == list(BLOCKS)
     for name, shape in zip(BLOCKS, ("(3, 4)", "(4,)", "(4, 2)", "(2,)")):
-        assert reports[name].startswith(f"✓ {selfcheck.BP_BLOCKS[name].label} {shape}") and reports[name].endswith(AGREES)
+        assert reports[name].startswith(f"✓ {selfcheck.BP_BLOCKS[name].label} {shape}") and reports[
+            name
+        ].endswith(AGREES)
 
 
-@pytest.mark.parametrize("to_container", [tuple, list, lambda blocks: blocks._asdict()], ids=["tuple", "list", "dict"])
+@pytest.mark.parametrize(
+    "to_container", [tuple, list, lambda blocks: blocks._asdict()], ids=["tuple", "list", "dict"]
+)
 def test_the_gradients_may_come_in_a_tuple_a_list_or_a_dict(capsys, to_container):
-    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, lambda *args: to_container(reference_gradients(*args)))
+    errors = selfcheck.bp_gradient_check(
+        ref.forward, ref.squared_error, lambda *args: to_container(reference_gradients(*args))
+    )
     assert all(errors[name] < 1e-7 for name in BLOCKS), printed(capsys)
 
 
 def test_gradients_that_are_not_four_blocks_get_one_line_saying_what_to_return(capsys):
     assert selfcheck.bp_gradient_check(ref.forward, ref.squared_error, lambda *args: 0.0) is None
     out = printed(capsys)
-    assert out.splitlines()[-1] == "✗ gradients 应返回 (v, γ, w, θ) 四块 / gradients should return the four blocks (v, γ, w, θ), not float"
+    assert (
+        out.splitlines()[-1]
+        == "✗ gradients 应返回 (v, γ, w, θ) 四块 / gradients should return the four blocks (v, γ, w, θ), not float"
+    )
 
 
 @pytest.mark.parametrize("mistake", BP_MISTAKES)
@@ -138,21 +180,33 @@ def test_a_wrong_block_is_caught_and_its_mistake_named(capsys, mistake):
     for name in BLOCKS:
         if name in wrong:
             assert errors[name] is None or errors[name] > 1e-3, (name, errors)
-            assert reports[name].startswith("✗") and re.search(wrong[name], reports[name]), reports[name]
+            assert reports[name].startswith("✗") and re.search(wrong[name], reports[name]), reports[
+                name
+            ]
         else:
             assert errors[name] < 1e-7 and reports[name].endswith(AGREES), reports[name]
 
 
 def test_a_block_off_by_more_than_rounding_is_suspicious_not_wrong(capsys):
-    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, with_block("theta", lambda dE_dtheta: dE_dtheta * (1 + 1e-5)))
+    errors = selfcheck.bp_gradient_check(
+        ref.forward,
+        ref.squared_error,
+        with_block("theta", lambda dE_dtheta: dE_dtheta * (1 + 1e-5)),
+    )
     assert 1e-7 < errors["theta"] < 1e-3
-    assert block_reports(printed(capsys))["theta"].endswith("可疑：差别超出了舍入误差 / suspicious: more than rounding error")
+    assert block_reports(printed(capsys))["theta"].endswith(
+        "可疑：差别超出了舍入误差 / suspicious: more than rounding error"
+    )
 
 
 def test_a_block_that_cannot_be_compared_says_why_and_has_no_relative_error(capsys):
     def gradients(x, y, params):
         blocks = reference_gradients(x, y, params)._asdict()
-        return {"v": np.full((3, 4), np.nan), "gamma": [str(entry) for entry in blocks["gamma"]], "w": blocks["w"]}
+        return {
+            "v": np.full((3, 4), np.nan),
+            "gamma": [str(entry) for entry in blocks["gamma"]],
+            "w": blocks["w"],
+        }
 
     errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, gradients)
     reports = block_reports(printed(capsys))
@@ -163,9 +217,13 @@ def test_a_block_that_cannot_be_compared_says_why_and_has_no_relative_error(caps
 
 
 def test_a_loss_that_gives_nan_leaves_nothing_to_compare(capsys):
-    errors = selfcheck.bp_gradient_check(ref.forward, lambda y_hat, y: float("nan"), reference_gradients)
+    errors = selfcheck.bp_gradient_check(
+        ref.forward, lambda y_hat, y: float("nan"), reference_gradients
+    )
     assert all(errors[name] is None for name in BLOCKS)
-    assert block_reports(printed(capsys))["w"].endswith("your loss gives NaN or inf here: no difference to compare with")
+    assert block_reports(printed(capsys))["w"].endswith(
+        "your loss gives NaN or inf here: no difference to compare with"
+    )
 
 
 def steep_forward(x, v, gamma, w, theta):
@@ -184,8 +242,12 @@ def test_the_finite_differences_are_of_the_students_own_forward_pass(capsys):
     assert all(errors[name] < 1e-7 for name in BLOCKS), printed(capsys)
     errors = selfcheck.bp_gradient_check(steep_forward, ref.squared_error, reference_gradients)
     assert all(errors[name] > 1e-3 for name in BLOCKS), printed(capsys)
-    errors = selfcheck.bp_gradient_check(ref.forward, lambda y_hat, y: 2 * ref.squared_error(y_hat, y), reference_gradients)
-    assert "analytic ≈ 0.5 × numerical" in block_reports(printed(capsys))["theta"], "the student's own squared_error is used too"
+    errors = selfcheck.bp_gradient_check(
+        ref.forward, lambda y_hat, y: 2 * ref.squared_error(y_hat, y), reference_gradients
+    )
+    assert "analytic ≈ 0.5 × numerical" in block_reports(printed(capsys))["theta"], (
+        "the student's own squared_error is used too"
+    )
 
 
 def test_selfcheck_holds_no_forward_pass_and_no_gradient_formula():
@@ -220,13 +282,22 @@ def test_a_perceptron_gradient_summed_over_all_points_names_the_points_outside_M
     right = ", ".join(str(i + 1) for i in np.flatnonzero(ref.perceptron_predict(w_hat, X_hat) == y))
     assert errors["w_hat"] > 1e-3
     report = block_reports(printed(capsys))["w_hat"]
-    assert report.startswith("✗") and f"samples {right} are classified right" in report and "sum over M only" in report
+    assert (
+        report.startswith("✗")
+        and f"samples {right} are classified right" in report
+        and "sum over M only" in report
+    )
 
 
 def test_a_perceptron_gradient_with_a_flipped_sign_is_named(capsys):
-    errors = selfcheck.perceptron_gradient_check(ref.perceptron_loss, lambda *args: -ref.perceptron_gradient(*args))
+    errors = selfcheck.perceptron_gradient_check(
+        ref.perceptron_loss, lambda *args: -ref.perceptron_gradient(*args)
+    )
     assert errors["w_hat"] == pytest.approx(1.0)
-    assert "analytic ≈ −numerical: flipped sign (the gradient points where L grows)" in block_reports(printed(capsys))["w_hat"]
+    assert (
+        "analytic ≈ −numerical: flipped sign (the gradient points where L grows)"
+        in block_reports(printed(capsys))["w_hat"]
+    )
 
 
 def test_an_unfinished_function_is_named_and_nothing_raises(capsys):
@@ -242,7 +313,10 @@ def test_an_unfinished_function_is_named_and_nothing_raises(capsys):
         raise NotImplementedError()
 
     assert selfcheck.bp_gradient_check(ref.forward, ref.squared_error, gradients) is None
-    assert printed(capsys).splitlines()[-1] == "… 这一部分需要先完成 hidden_gradient / This part needs hidden_gradient, which is not implemented yet."
+    assert (
+        printed(capsys).splitlines()[-1]
+        == "… 这一部分需要先完成 hidden_gradient / This part needs hidden_gradient, which is not implemented yet."
+    )
     assert selfcheck.perceptron_gradient_check(perceptron_loss, ref.perceptron_gradient) is None
     assert "This part needs perceptron_loss, which is not implemented yet." in printed(capsys)
 
@@ -254,14 +328,24 @@ def test_a_crash_is_reported_in_one_line_naming_the_function(capsys):
     assert selfcheck.bp_gradient_check(forward, ref.squared_error, reference_gradients) is None
     header, line = printed(capsys).rstrip("\n").split("\n")[-2:]
     assert header.startswith("    BP gradient check")
-    assert line.startswith("✗ 梯度检验中断：forward 出错 / the check stopped: forward raised ValueError: matmul: Input")
+    assert line.startswith(
+        "✗ 梯度检验中断：forward 出错 / the check stopped: forward raised ValueError: matmul: Input"
+    )
     assert line.endswith("…")
 
 
 def test_a_loss_of_several_numbers_stops_the_check_with_one_line(capsys):
-    assert selfcheck.bp_gradient_check(ref.forward, lambda y_hat, y: (y_hat - y) ** 2, reference_gradients) is None
+    assert (
+        selfcheck.bp_gradient_check(
+            ref.forward, lambda y_hat, y: (y_hat - y) ** 2, reference_gradients
+        )
+        is None
+    )
     last = printed(capsys).splitlines()[-1]
-    assert last == "✗ 梯度检验中断 / the check stopped: ValueError: squared_error should return one number, got shape (2,)"
+    assert (
+        last
+        == "✗ 梯度检验中断 / the check stopped: ValueError: squared_error should return one number, got shape (2,)"
+    )
 
 
 @pytest.mark.parametrize("execution", ["autograde", "validate"])

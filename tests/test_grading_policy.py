@@ -32,12 +32,24 @@ from source_impl.batch import mean_deltas
 from source_impl.network import Params
 
 COURSE = load_course()
-STUDENTS = ["s01", "s02", "s03", "s04", "s05", "s06", "s20", "s22"]  # s20, s22: bp_step's saturated cases tell nothing
+STUDENTS = [
+    "s01",
+    "s02",
+    "s03",
+    "s04",
+    "s05",
+    "s06",
+    "s20",
+    "s22",
+]  # s20, s22: bp_step's saturated cases tell nothing
 
 
 def notebook_with(tmp_path, assignment, replaced):
     """The released notebook filled with the solutions, each function of ``replaced`` with the given source."""
-    sources = {**solution_sources(ROOT / "solutions" / assignment / f"{assignment}.ipynb"), **replaced}
+    sources = {
+        **solution_sources(ROOT / "solutions" / assignment / f"{assignment}.ipynb"),
+        **replaced,
+    }
     notebook = filled(ROOT / "assignments" / assignment / f"{assignment}.ipynb", sources)
     path = tmp_path / f"{assignment}.ipynb"
     nbformat.write(notebook, path)
@@ -49,7 +61,9 @@ def assignment_of(item_id):
 
 
 @pytest.mark.parametrize("assignment", [a.id for a in COURSE.assignments])
-def test_every_graded_function_a_solution_calls_comes_before_it_so_that_the_reference_stands_in(assignment):
+def test_every_graded_function_a_solution_calls_comes_before_it_so_that_the_reference_stands_in(
+    assignment,
+):
     solution = read([ROOT / "solutions" / assignment / f"{assignment}.ipynb"])
     order = [item.function for item in COURSE.assignment(assignment).items]
     for index, function in enumerate(order):
@@ -69,35 +83,53 @@ def _in_notebook(item_id, misconception_id):
     return in_notebook(_misconception(item_id, misconception_id).student_source)
 
 
-MISCONCEPTIONS = sorted((item_id, m.id) for item_id, record in ITEMS.items() for m in record.misconceptions)
+MISCONCEPTIONS = sorted(
+    (item_id, m.id) for item_id, record in ITEMS.items() for m in record.misconceptions
+)
 
 
 @pytest.mark.parametrize("mistake", MISCONCEPTIONS, ids="/".join)
-def test_one_catalogued_mistake_in_a_notebook_costs_its_own_item_and_nothing_else(tmp_path, mistake):
+def test_one_catalogued_mistake_in_a_notebook_costs_its_own_item_and_nothing_else(
+    tmp_path, mistake
+):
     item_id, _ = mistake
     path = notebook_with(tmp_path, assignment_of(item_id), {item_id: _in_notebook(*mistake)})
     report = grade([path], "s01", assignment_of(item_id))
-    lost_elsewhere = {i.id: i.max_score - i.score for i in report.items if i.id != item_id and i.score < i.max_score}
+    lost_elsewhere = {
+        i.id: i.max_score - i.score
+        for i in report.items
+        if i.id != item_id and i.score < i.max_score
+    }
     assert lost_elsewhere == {}, report.table()
     assert report.item(item_id).score < report.item(item_id).max_score
 
 
-def test_a_helpers_mistake_is_named_where_the_students_own_helper_would_have_made_a_caller_fail(tmp_path):
+def test_a_helpers_mistake_is_named_where_the_students_own_helper_would_have_made_a_caller_fail(
+    tmp_path,
+):
     path = notebook_with(tmp_path, "bp", {"sigmoid": _in_notebook("sigmoid", "wrong_sign")})
     report = grade([path], "s01", "bp")
     forward = report.item("forward")
     assert forward.status == "passed"
     for feedback in (forward.feedback, forward.student_feedback):
-        assert "With your own sigmoid, forward fails" in feedback and "用你自己的 sigmoid 时" in feedback
+        assert (
+            "With your own sigmoid, forward fails" in feedback
+            and "用你自己的 sigmoid 时" in feedback
+        )
     assert "With your own" not in report.item("sigmoid").student_feedback
-    assert "With your own" not in report.item("delta_w").student_feedback  # delta_w calls no graded function
+    # delta_w calls no graded function
+    assert "With your own" not in report.item("delta_w").student_feedback
 
 
 def test_a_caller_that_does_not_reach_the_wrong_helper_gets_no_note(tmp_path):
     path = notebook_with(tmp_path, "bp", {"delta_w": _in_notebook("delta_w", "wrong_sign")})
     report = grade([path], "s01", "bp")
     noted = {item.id for item in report.items if "With your own delta_w" in item.student_feedback}
-    assert noted == {"bp_step", "train_standard_bp", "train_accumulated_bp"}  # the callers of delta_w, direct or not
+    assert noted == {
+        "bp_step",
+        "train_standard_bp",
+        "train_accumulated_bp",
+    }  # the callers of delta_w, direct or not
 
 
 def test_a_helper_that_crashes_is_named_in_its_callers_feedback_without_running_it_again(tmp_path):
@@ -105,10 +137,15 @@ def test_a_helper_that_crashes_is_named_in_its_callers_feedback_without_running_
     report = grade([notebook_with(tmp_path, "bp", {"delta_v": crash})], "s01", "bp")
     assert report.item("delta_v").status == "crashed"
     assert report.score == report.max_score - report.item("delta_v").max_score
-    assert "With your own delta_v, bp_step fails; it was graded with the reference's delta_v" in report.item("bp_step").student_feedback
+    assert (
+        "With your own delta_v, bp_step fails; it was graded with the reference's delta_v"
+        in report.item("bp_step").student_feedback
+    )
 
 
-def test_a_wrong_formula_written_inline_instead_of_calling_the_helper_still_costs_the_caller(tmp_path):
+def test_a_wrong_formula_written_inline_instead_of_calling_the_helper_still_costs_the_caller(
+    tmp_path,
+):
     inline = """
 def bp_step(x, y, params, eta):
     b, y_hat = forward(x, *params)
@@ -155,18 +192,42 @@ def _db(b):
 
 # Two catalogued mistakes of one item made together, as a student would write them.
 BOTH = {
-    ("perceptron_loss", "over_all_points", "wrong_sign"): lambda w, X, y: -_variant("perceptron_loss", "over_all_points")(w, X, y),
-    ("perceptron_gradient", "over_all_points", "wrong_sign"): lambda w, X, y: -_variant("perceptron_gradient", "over_all_points")(w, X, y),
-    ("perceptron_delta", "wrong_sign", "missing_eta"): lambda w, x, y, eta: -ref.perceptron_delta(w, x, y, 1.0),
-    ("perceptron_delta", "wrong_sign", "pm_one_form"): lambda w, x, y, eta: -perceptron_delta_pm_one(w, x, y, eta),
-    ("perceptron_delta", "missing_eta", "pm_one_form"): lambda w, x, y, eta: perceptron_delta_pm_one(w, x, y, 1.0),
-    ("train_perceptron", "wrong_sign", "pm_one_form"): train_perceptron_with(lambda w, x, y, eta: -perceptron_delta_pm_one(w, x, y, eta)),
-    ("output_gradient", "wrong_sign", "missing_sigmoid_derivative"): lambda y_hat, y: ref.dE_dyhat(y_hat, y),
-    ("hidden_gradient", "missing_sigmoid_derivative", "w_transposed"): lambda b, w, g: np.asarray(w).T @ g,
-    ("hidden_gradient", "missing_sigmoid_derivative", "no_sum_over_j"): lambda b, w, g: np.asarray(w) * g,
-    ("hidden_gradient", "missing_sigmoid_derivative", "wrong_sign"): lambda b, w, g: -(np.asarray(w) @ g),
-    ("hidden_gradient", "w_transposed", "wrong_sign"): lambda b, w, g: -_db(b) * (np.asarray(w).T @ g),
-    ("hidden_gradient", "no_sum_over_j", "wrong_sign"): lambda b, w, g: -_db(b)[:, None] * np.asarray(w) * g,
+    ("perceptron_loss", "over_all_points", "wrong_sign"): lambda w, X, y: (
+        -_variant("perceptron_loss", "over_all_points")(w, X, y)
+    ),
+    ("perceptron_gradient", "over_all_points", "wrong_sign"): lambda w, X, y: (
+        -_variant("perceptron_gradient", "over_all_points")(w, X, y)
+    ),
+    ("perceptron_delta", "wrong_sign", "missing_eta"): lambda w, x, y, eta: (
+        -ref.perceptron_delta(w, x, y, 1.0)
+    ),
+    ("perceptron_delta", "wrong_sign", "pm_one_form"): lambda w, x, y, eta: (
+        -perceptron_delta_pm_one(w, x, y, eta)
+    ),
+    ("perceptron_delta", "missing_eta", "pm_one_form"): lambda w, x, y, eta: (
+        perceptron_delta_pm_one(w, x, y, 1.0)
+    ),
+    ("train_perceptron", "wrong_sign", "pm_one_form"): train_perceptron_with(
+        lambda w, x, y, eta: -perceptron_delta_pm_one(w, x, y, eta)
+    ),
+    ("output_gradient", "wrong_sign", "missing_sigmoid_derivative"): lambda y_hat, y: ref.dE_dyhat(
+        y_hat, y
+    ),
+    ("hidden_gradient", "missing_sigmoid_derivative", "w_transposed"): lambda b, w, g: (
+        np.asarray(w).T @ g
+    ),
+    ("hidden_gradient", "missing_sigmoid_derivative", "no_sum_over_j"): lambda b, w, g: (
+        np.asarray(w) * g
+    ),
+    ("hidden_gradient", "missing_sigmoid_derivative", "wrong_sign"): lambda b, w, g: (
+        -(np.asarray(w) @ g)
+    ),
+    ("hidden_gradient", "w_transposed", "wrong_sign"): lambda b, w, g: (
+        -_db(b) * (np.asarray(w).T @ g)
+    ),
+    ("hidden_gradient", "no_sum_over_j", "wrong_sign"): lambda b, w, g: (
+        -_db(b)[:, None] * np.asarray(w) * g
+    ),
     ("delta_w", "missing_eta", "wrong_sign"): lambda eta, g, b: -np.outer(b, g),
     ("delta_w", "missing_eta", "transposed"): lambda eta, g, b: np.outer(g, b),
     ("delta_w", "wrong_sign", "transposed"): lambda eta, g, b: -eta * np.outer(g, b),
@@ -178,8 +239,14 @@ BOTH = {
     ("bp_step", "e_from_updated_w", "threshold_signs"): lambda x, y, params, eta: bp_step_variant(
         x, y, params, eta, e_from_updated_w=True, threshold_sign=-1.0
     ),
-    ("train_standard_bp", "threshold_signs", "accumulated_instead"): _accumulated_with_threshold_signs,
-    ("train_accumulated_bp", "sum_not_mean", "updates_inside_pass"): lambda X, Y, p, eta, epochs: ref.train_standard_bp(X, Y, p, eta * len(X), epochs),
+    (
+        "train_standard_bp",
+        "threshold_signs",
+        "accumulated_instead",
+    ): _accumulated_with_threshold_signs,
+    ("train_accumulated_bp", "sum_not_mean", "updates_inside_pass"): lambda X, Y, p, eta, epochs: (
+        ref.train_standard_bp(X, Y, p, eta * len(X), epochs)
+    ),
 }
 # Pairs no student can make together: both mistakes are about the same one thing.
 EXCLUSIVE = {
@@ -189,7 +256,11 @@ EXCLUSIVE = {
 
 
 def test_every_pair_of_catalogued_mistakes_is_made_together_or_said_to_exclude_each_other():
-    pairs = {(item, a.id, b.id) for item, record in ITEMS.items() for a, b in itertools.combinations(record.misconceptions, 2)}
+    pairs = {
+        (item, a.id, b.id)
+        for item, record in ITEMS.items()
+        for a, b in itertools.combinations(record.misconceptions, 2)
+    }
     assert pairs == BOTH.keys() | EXCLUSIVE.keys()
 
 
@@ -198,7 +269,9 @@ def score_of(item, student, function):
     seed = cases.item_seed(COURSE.base_seed, COURSE.id, item.assignment, student, item.id)
     item_cases = cases.generate(item, seed)
     expected = [item.reference(*case.arguments()) for case in item_cases]
-    return item_result(item, seed, item_cases, expected, [_outcome(function, case) for case in item_cases])
+    return item_result(
+        item, seed, item_cases, expected, [_outcome(function, case) for case in item_cases]
+    )
 
 
 def _outcome(function, case):
@@ -226,7 +299,9 @@ def test_a_recognised_mistake_never_scores_below_the_same_values_unrecognised(mi
         seed = cases.item_seed(COURSE.base_seed, COURSE.id, item.assignment, student, item.id)
         item_cases = cases.generate(item, seed)
         expected = [item.reference(*case.arguments()) for case in item_cases]
-        unrecognised = item.points * passed_share(item, item_cases, result.cases, discriminating(item, item_cases, expected))
+        unrecognised = item.points * passed_share(
+            item, item_cases, result.cases, discriminating(item, item_cases, expected)
+        )
         assert result.misconception == mistake[1]
         assert result.score >= unrecognised
 
@@ -238,14 +313,20 @@ def test_cases_where_the_catalogued_mistakes_agree_with_the_reference_award_noth
     result = score_of(item, "s20", both)
     assert all(case.passed for case in result.cases if case.group == "saturated")
     assert result.score == 0 and result.status == "failed"
-    assert "Only the" in result.student_feedback and "cases that tell the common mistakes apart are scored" in result.student_feedback
+    assert (
+        "Only the" in result.student_feedback
+        and "cases that tell the common mistakes apart are scored" in result.student_feedback
+    )
 
 
 def test_a_group_with_no_scored_case_drops_out_and_the_other_groups_fill_its_weight():
-    item = next(i for i in COURSE.items() if i.id == "dyhat_dbeta")  # general 4 cases (0.7), saturated 2 (0.3)
+    # general 4 cases (0.7), saturated 2 (0.3)
+    item = next(i for i in COURSE.items() if i.id == "dyhat_dbeta")
     item_cases = cases.generate(item, 1)
     passed = [True, False, True, False, True, True]
     results = [CaseResult(c.group, c.number, ok) for c, ok in zip(item_cases, passed)]
     assert passed_share(item, item_cases, results, (True,) * 6) == pytest.approx(0.7 * 2 / 4 + 0.3)
     assert passed_share(item, item_cases, results, (True,) * 4 + (False,) * 2) == pytest.approx(0.5)
-    assert passed_share(item, item_cases, results, (False, True, True, True, False, True)) == pytest.approx(0.7 * 1 / 3 + 0.3)
+    assert passed_share(
+        item, item_cases, results, (False, True, True, True, False, True)
+    ) == pytest.approx(0.7 * 1 / 3 + 0.3)

@@ -33,7 +33,9 @@ def test_every_course_yaml_item_has_a_record():
 
 def test_every_record_is_a_course_yaml_item_whose_function_is_in_the_student_api():
     assert [item_id for item_id in ITEMS if item_id not in ITEM_OF] == []
-    assert [item_id for item_id in ITEMS if ITEM_OF[item_id].function not in source_impl.__all__] == []
+    assert [
+        item_id for item_id in ITEMS if ITEM_OF[item_id].function not in source_impl.__all__
+    ] == []
 
 
 def test_the_records_are_in_course_yaml_order():
@@ -52,7 +54,12 @@ def test_a_record_has_public_cases_a_hint_and_names_for_the_parts_of_a_tuple_res
     record = ITEMS[item.id]
     assert record.public_cases and record.hint.strip()
     assert all(isinstance(args, tuple) for args in record.public_cases)
-    first = item.reference(*(np.random.default_rng(a["rng_seed"]) if isinstance(a, dict) else a for a in record.public_cases[0]))
+    first = item.reference(
+        *(
+            np.random.default_rng(a["rng_seed"]) if isinstance(a, dict) else a
+            for a in record.public_cases[0]
+        )
+    )
     if isinstance(first, tuple):
         assert record.result_names is not None and len(record.result_names) == len(first)
     else:
@@ -60,12 +67,17 @@ def test_a_record_has_public_cases_a_hint_and_names_for_the_parts_of_a_tuple_res
 
 
 @each_item
-def test_a_record_has_catalogued_misconceptions_each_with_its_variant_and_named_and_hinted_in_both_languages(item):
+def test_a_record_has_catalogued_misconceptions_each_with_its_variant_and_named_and_hinted_in_both_languages(
+    item,
+):
     misconceptions = ITEMS[item.id].misconceptions
     assert misconceptions
     for misconception in misconceptions:
         assert callable(misconception.variant), misconception.id
-        assert all(text.strip() for text in (misconception.name, misconception.hint_zh, misconception.hint_en)), misconception.id
+        assert all(
+            text.strip()
+            for text in (misconception.name, misconception.hint_zh, misconception.hint_en)
+        ), misconception.id
 
 
 @each_item
@@ -74,8 +86,12 @@ def test_every_misconception_has_a_student_source_defining_the_items_function(it
         assert misconception.student_source, f"{item.id}/{misconception.id} has no student source"
         tree = ast.parse(misconception.student_source)
         defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
-        assert item.function in defined, f"{item.id}/{misconception.id} defines {sorted(defined)}, not {item.function}"
-        assert [a.arg for a in defined[item.function].args.args] == parameters(item.reference), misconception.id
+        assert item.function in defined, (
+            f"{item.id}/{misconception.id} defines {sorted(defined)}, not {item.function}"
+        )
+        assert [a.arg for a in defined[item.function].args.args] == parameters(item.reference), (
+            misconception.id
+        )
 
 
 @each_item

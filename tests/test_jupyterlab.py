@@ -53,8 +53,7 @@ def run_all_cells(browser, lab, relative_path):
         """() => {
             const prompts = [...document.querySelectorAll('%s .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
             return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p));
-        }"""
-        % NOTEBOOK,
+        }""".replace("%s", NOTEBOOK),
         polling=500,  # an interval, not animation frames, which a background page may not get
         timeout=240_000,
     )
@@ -71,7 +70,9 @@ def validate(page):
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for(timeout=240_000)
     page.wait_for_function(
-        "() => !/Validating/.test(document.querySelector('.jp-Dialog').innerText)", polling=500, timeout=240_000
+        "() => !/Validating/.test(document.querySelector('.jp-Dialog').innerText)",
+        polling=500,
+        timeout=240_000,
     )
     return dialog.inner_text()
 
@@ -107,13 +108,17 @@ def shown_whole(page, text):
 
 def screenshot_at(page, text, name):
     """Scroll the output holding text into view and save a screenshot of the window."""
-    page.locator(f"{NOTEBOOK} .jp-OutputArea-output", has_text=text).first.scroll_into_view_if_needed()
+    page.locator(
+        f"{NOTEBOOK} .jp-OutputArea-output", has_text=text
+    ).first.scroll_into_view_if_needed()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / name)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_a_finished_notebook_runs_in_jupyterlab_with_every_self_check_passing(browser, lab, assignment):
+def test_a_finished_notebook_runs_in_jupyterlab_with_every_self_check_passing(
+    browser, lab, assignment
+):
     _, _, folder = lab
     notebook = copy_assignment("assignments", assignment, folder / f"{assignment}-finished")
     paste_solutions(notebook, assignment)
@@ -125,8 +130,11 @@ def test_a_finished_notebook_runs_in_jupyterlab_with_every_self_check_passing(br
     images = page.locator(f"{NOTEBOOK} .jp-RenderedImage img")
     assert images.count() == FIGURES[assignment], "the figures and the capstones' plots are shown"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    images.first.screenshot(path=SCREENSHOTS / f"{assignment}-first-figure.png")  # bp: the network of Fig. 5.7
-    assert page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown mjx-container").count() > 20, "MathJax typeset the equations"
+    # bp: the network of Fig. 5.7
+    images.first.screenshot(path=SCREENSHOTS / f"{assignment}-first-figure.png")
+    assert page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown mjx-container").count() > 20, (
+        "MathJax typeset the equations"
+    )
     markdown = "\n".join(page.locator(f"{NOTEBOOK} .jp-RenderedMarkdown").all_inner_texts())
     assert "$$" not in markdown and "\\frac" not in markdown and "\\boldsymbol" not in markdown
     last = load_course().assignment(assignment).items[-1].function
@@ -136,7 +144,9 @@ def test_a_finished_notebook_runs_in_jupyterlab_with_every_self_check_passing(br
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_an_unfinished_notebook_says_not_implemented_for_each_function_in_jupyterlab(browser, lab, assignment):
+def test_an_unfinished_notebook_says_not_implemented_for_each_function_in_jupyterlab(
+    browser, lab, assignment
+):
     _, _, folder = lab
     notebook = copy_assignment("assignments", assignment, folder / f"{assignment}-unfinished")
     page = run_all_cells(browser, lab, f"{assignment}-unfinished/{notebook.name}")
@@ -148,7 +158,9 @@ def test_an_unfinished_notebook_says_not_implemented_for_each_function_in_jupyte
     screenshot_at(page, "尚未完成", f"{assignment}-unfinished.png")
     report = validate(page)
     for item in load_course().assignment(assignment).items:
-        assert f"AssertionError: {item.function}: 尚未完成 / not implemented yet" in report, item.function
+        assert f"AssertionError: {item.function}: 尚未完成 / not implemented yet" in report, (
+            item.function
+        )
     page.screenshot(path=SCREENSHOTS / f"{assignment}-unfinished-validate.png")
     page.close()
 
@@ -159,10 +171,16 @@ def test_a_notebook_with_one_catalogued_mistake_shows_its_whole_hint_in_validate
     notebook_file = copy_assignment("assignments", "perceptron", folder / "perceptron-mistake")
     paste_solutions(notebook_file, "perceptron")
     notebook = nbformat.read(notebook_file, as_version=4)
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "perceptron_delta_code")
+    cell = next(
+        c
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "perceptron_delta_code"
+    )
     cell.source = in_notebook(MISTAKES[("perceptron_delta", "pm_one_form")])
     nbformat.write(notebook, notebook_file)
-    hint = json.loads((notebook_file.parent / "public_cases.json").read_text(encoding="utf-8"))["functions"]["perceptron_delta"]["hint"]
+    hint = json.loads((notebook_file.parent / "public_cases.json").read_text(encoding="utf-8"))[
+        "functions"
+    ]["perceptron_delta"]["hint"]
     page = run_all_cells(browser, lab, f"perceptron-mistake/{notebook_file.name}")
     assert "✗ perceptron_delta: case 3:" in outputs(page)
     report = validate(page)

@@ -28,7 +28,10 @@ from autograder.sandbox import confinement
 from simulated_class.class_source import SimulatedClass
 from simulated_class.students import DEADLINE, filled, solution_sources
 
-pytestmark = pytest.mark.skipif(confinement.landlock_abi() == 0, reason="needs Landlock, which this machine's kernel lacks (see the README's sandbox table)")
+pytestmark = pytest.mark.skipif(
+    confinement.landlock_abi() == 0,
+    reason="needs Landlock, which this machine's kernel lacks (see the README's sandbox table)",
+)
 
 ASSIGNMENT = "bp"
 HONEST, SNOOPER, HIJACKER = "aa_honest", "zz_snooper", "zz_hijacker"
@@ -67,12 +70,13 @@ def snooping_cell(course, home, exchange):
         "reference": ROOT / "source_impl" / "bp.py",
         "course.yaml": ROOT / "course.yaml",
         "gradebook": course.gradebook,
-        "the submissions": course.root / "submitted",  # the others' ids and notebooks: the snooper knows neither
+        "the submissions": course.root
+        / "submitted",  # the others' ids and notebooks: the snooper knows neither
         "the autograded notebooks": course.root / "autograded",
         "the exchange": exchange / "marker.txt",
         "the instructor's home": home / "notes.txt",
     }
-    return f"TARGETS = {({label: str(path) for label, path in targets.items()})!r}\n" + SNOOP
+    return f"TARGETS = { ({label: str(path) for label, path in targets.items()})!r}\n" + SNOOP
 
 
 def complete_notebook(course):
@@ -81,7 +85,9 @@ def complete_notebook(course):
 
 
 def submit_all(course, home, exchange):
-    (course.root / "roster.csv").write_text(f"id\n{HONEST}\n{SNOOPER}\n{HIJACKER}\n", encoding="utf-8")
+    (course.root / "roster.csv").write_text(
+        f"id\n{HONEST}\n{SNOOPER}\n{HIJACKER}\n", encoding="utf-8"
+    )
     course.run("db", "student", "import", course.root / "roster.csv", log="roster")
     complete = nbformat.writes(complete_notebook(course)).encode("utf-8")
     course.write_submission(HONEST, ASSIGNMENT, complete, DEADLINE)
@@ -90,10 +96,14 @@ def submit_all(course, home, exchange):
     package = course.root / "submitted" / HIJACKER / ASSIGNMENT / "autograder"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
-    (package / "confinement.py").write_text(f"open({str(home / 'hijacked')!r}, 'w').write('unconfined')\n", encoding="utf-8")
+    (package / "confinement.py").write_text(
+        f"open({str(home / 'hijacked')!r}, 'w').write('unconfined')\n", encoding="utf-8"
+    )
     snooper = complete_notebook(course)
     setup = next(i for i, cell in enumerate(snooper.cells) if cell.cell_type == "code")
-    snooper.cells.insert(setup + 1, nbformat.v4.new_code_cell(snooping_cell(course, home, exchange)))
+    snooper.cells.insert(
+        setup + 1, nbformat.v4.new_code_cell(snooping_cell(course, home, exchange))
+    )
     course.write_submission(SNOOPER, ASSIGNMENT, nbformat.writes(snooper).encode("utf-8"), DEADLINE)
 
 
@@ -132,27 +142,54 @@ def by_nbgrader(tmp_path_factory, secrets_around):
 def by_the_round(tmp_path_factory, secrets_around):
     """The round on a course folder holding the same two submissions."""
     course = new_course(tmp_path_factory, "round", secrets_around).course
-    command = [sys.executable, "-m", "autograder.rounds", "--course", str(course.root), "--assignments", ASSIGNMENT, "--jobs", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "autograder.rounds",
+        "--course",
+        str(course.root),
+        "--assignments",
+        ASSIGNMENT,
+        "--jobs",
+        "2",
+    ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return course
 
 
 def page(course, student):
-    return (course.root / FEEDBACK / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+    return (course.root / FEEDBACK / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def total(course, student):
     with Gradebook(f"sqlite:///{course.gradebook}") as book:
-        return sum(grade.score for grade in book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades)
+        return sum(
+            grade.score
+            for grade in book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades
+        )
 
 
 @pytest.mark.parametrize("graded_by", ["by_nbgrader", "by_the_round"])
-def test_the_snoopers_feedback_holds_nothing_it_may_not_see_and_says_each_read_was_refused(graded_by, request):
+def test_the_snoopers_feedback_holds_nothing_it_may_not_see_and_says_each_read_was_refused(
+    graded_by, request
+):
     course = request.getfixturevalue(graded_by)
     text = feedback_check.page_text(page(course, SNOOPER))
-    for label in ("reference", "course.yaml", "gradebook", "the submissions", "the autograded notebooks", "the exchange",
-                  "the instructor's home", "early reports", "nbgrader's environment", "nbgrader's command"):
+    for label in (
+        "reference",
+        "course.yaml",
+        "gradebook",
+        "the submissions",
+        "the autograded notebooks",
+        "the exchange",
+        "the instructor's home",
+        "early reports",
+        "nbgrader's environment",
+        "nbgrader's command",
+    ):
         assert f"snoop {label}: PermissionError" in text, label
     assert "snoop a program: PermissionError" in text  # no program starts
     for marker in (TOKEN, CLOUD_KEY, HOME_MARKER, EXCHANGE_MARKER, HONEST):
@@ -160,42 +197,78 @@ def test_the_snoopers_feedback_holds_nothing_it_may_not_see_and_says_each_read_w
     environment = {"JUPYTERHUB_API_TOKEN": TOKEN, "AWS_SECRET_ACCESS_KEY": CLOUD_KEY}
     own = feedback_check.submission_text(course.root, SNOOPER, ASSIGNMENT)
     reference = feedback_check.reference_lines()
-    assert feedback_check.leaks(page(course, SNOOPER), own, SNOOPER, [HONEST, SNOOPER], reference, environment) == []
-    assert total(course, HONEST) == total(course, SNOOPER) == POINTS  # the snooper's own work is graded as it is
+    assert (
+        feedback_check.leaks(
+            page(course, SNOOPER), own, SNOOPER, [HONEST, SNOOPER], reference, environment
+        )
+        == []
+    )
+    # the snooper's own work is graded as it is
+    assert total(course, HONEST) == total(course, SNOOPER) == POINTS
 
 
 @pytest.mark.parametrize("graded_by", ["by_nbgrader", "by_the_round"])
-def test_a_launcher_shipped_in_the_submission_is_not_the_one_that_starts_its_kernel(graded_by, request, secrets_around):
+def test_a_launcher_shipped_in_the_submission_is_not_the_one_that_starts_its_kernel(
+    graded_by, request, secrets_around
+):
     course = request.getfixturevalue(graded_by)
     home, _ = secrets_around
     assert not (home / "hijacked").exists()
     assert total(course, HIJACKER) == POINTS
 
 
-def test_release_feedback_holds_back_a_page_that_leaks_names_the_line_and_releases_the_others(by_nbgrader, tmp_path):
+def test_release_feedback_holds_back_a_page_that_leaks_names_the_line_and_releases_the_others(
+    by_nbgrader, tmp_path
+):
     course = by_nbgrader
-    leaked_line = next(line for line in sorted(feedback_check.reference_lines()) if line.startswith('"""'))
+    leaked_line = next(
+        line for line in sorted(feedback_check.reference_lines()) if line.startswith('"""')
+    )
     leaking = course.root / FEEDBACK / SNOOPER / ASSIGNMENT / f"{ASSIGNMENT}.html"
     original = leaking.read_text(encoding="utf-8")
-    leaking.write_text(original.replace("</body>", f"<pre>{leaked_line}\n{TOKEN}</pre></body>"), encoding="utf-8")  # as an unconfined kernel's output would
-    for student in (HONEST, SNOOPER, HIJACKER):  # what `nbgrader submit` and collect would have brought
-        (course.root / FEEDBACK / student / ASSIGNMENT / "submission_secret.txt").write_text(secrets.token_hex(8), encoding="utf-8")
+    # as an unconfined kernel's output would
+    leaking.write_text(
+        original.replace("</body>", f"<pre>{leaked_line}\n{TOKEN}</pre></body>"), encoding="utf-8"
+    )
+    # what `nbgrader submit` and collect would have brought
+    for student in (
+        HONEST,
+        SNOOPER,
+        HIJACKER,
+    ):
+        (course.root / FEEDBACK / student / ASSIGNMENT / "submission_secret.txt").write_text(
+            secrets.token_hex(8), encoding="utf-8"
+        )
     try:
         exchange = tmp_path / "exchange"
         exchange.mkdir()
-        code = course.run("release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}", log="release_feedback", check=False)
+        code = course.run(
+            "release_feedback",
+            ASSIGNMENT,
+            f"--Exchange.root={exchange}",
+            log="release_feedback",
+            check=False,
+        )
         log = (course.logs / "release_feedback.log").read_text(encoding="utf-8")
     finally:
         leaking.write_text(original, encoding="utf-8")
     assert code != 0
-    assert f"not released: {SNOOPER}'s feedback holds a line of the reference's source: {leaked_line[:120]!r}" in log
+    assert (
+        f"not released: {SNOOPER}'s feedback holds a line of the reference's source: {leaked_line[:120]!r}"
+        in log
+    )
     assert "the grading environment's JUPYTERHUB_API_TOKEN" in log and TOKEN not in log
     released = list((exchange).rglob("feedback/*.html"))
-    assert len(released) == 2 and all(TOKEN not in page.read_text(encoding="utf-8") for page in released)  # all but the snooper's
+    # all but the snooper's
+    assert len(released) == 2 and all(
+        TOKEN not in page.read_text(encoding="utf-8") for page in released
+    )
 
 
 @pytest.mark.parametrize("missing", ["landlock", "seccomp"])
-def test_without_landlock_or_seccomp_an_autograde_kernel_is_refused_with_the_risk_and_the_way_out(missing, monkeypatch):
+def test_without_landlock_or_seccomp_an_autograde_kernel_is_refused_with_the_risk_and_the_way_out(
+    missing, monkeypatch
+):
     """Linux before 5.13, or a machine the seccomp filter does not know: this machine has both, so their absence is posed."""
     from autograder.sandbox import confined_kernel
 
@@ -206,5 +279,8 @@ def test_without_landlock_or_seccomp_an_autograde_kernel_is_refused_with_the_ris
     with pytest.raises(confined_kernel.UnconfinedKernel) as refused:
         confined_kernel.ConfinedProvisioner()._autograde_reads("kit")
     message = str(refused.value)
-    assert "could read the reference solutions, the gradebook, other students' work and your environment's tokens" in message
+    assert (
+        "could read the reference solutions, the gradebook, other students' work and your environment's tokens"
+        in message
+    )
     assert f"{confined_kernel.ACCEPT_UNCONFINED}=yes" in message and "container" in message

@@ -24,7 +24,10 @@ GRADED_CELLS = {a.id: {item.id for item in a.items} for a in load_course().assig
 # What becomes of each file of tests/lms_downloads.py, by the student and the file name the student gave it.
 EXPECTED_NOTES = {
     ("s2", f"{ASSIGNMENT}-1.ipynb"): f"named '{ASSIGNMENT}-1.ipynb': taken as {ASSIGNMENT}.ipynb",
-    ("s3", f"{ASSIGNMENT} (1).ipynb"): f"named '{ASSIGNMENT} (1).ipynb': taken as {ASSIGNMENT}.ipynb",
+    (
+        "s3",
+        f"{ASSIGNMENT} (1).ipynb",
+    ): f"named '{ASSIGNMENT} (1).ipynb': taken as {ASSIGNMENT}.ipynb",
     ("s4", f"{ASSIGNMENT}.py"): "not a notebook (.py): not graded",
     ("s4", f"{ASSIGNMENT}.zip"): "an archive inside the download: not opened",
     ("s5", f"{ASSIGNMENT}.ipynb"): "an empty file: not graded",
@@ -42,11 +45,35 @@ def arrival(path, content=b"x", time=datetime(2026, 11, 20, tzinfo=timezone.utc)
     "path, lms, lms_id, name, file",
     [
         ("wangwei_1001_71001_bp.ipynb", "Canvas", "1001", "wangwei", "bp.ipynb"),
-        ("submissions/wangwei_LATE_1001_71001_bp-1.ipynb", "Canvas", "1001", "wangwei", "bp-1.ipynb"),
+        (
+            "submissions/wangwei_LATE_1001_71001_bp-1.ipynb",
+            "Canvas",
+            "1001",
+            "wangwei",
+            "bp-1.ipynb",
+        ),
         ("Wei Wang_4021_assignsubmission_file_/bp.ipynb", "Moodle", "4021", "Wei Wang", "bp.ipynb"),
-        ("Wei Wang_4021_assignsubmission_file_bp (1).ipynb", "Moodle", "4021", "Wei Wang", "bp (1).ipynb"),
-        ("Wei Wang_4021_assignsubmission_onlinetext_/onlinetext.html", "Moodle", "4021", "Wei Wang", "onlinetext.html"),
-        ("Homework_5 BP_wangwei_attempt_2026-11-20-10-30-05_bp.ipynb", "Blackboard", "wangwei", "", "bp.ipynb"),
+        (
+            "Wei Wang_4021_assignsubmission_file_bp (1).ipynb",
+            "Moodle",
+            "4021",
+            "Wei Wang",
+            "bp (1).ipynb",
+        ),
+        (
+            "Wei Wang_4021_assignsubmission_onlinetext_/onlinetext.html",
+            "Moodle",
+            "4021",
+            "Wei Wang",
+            "onlinetext.html",
+        ),
+        (
+            "Homework_5 BP_wangwei_attempt_2026-11-20-10-30-05_bp.ipynb",
+            "Blackboard",
+            "wangwei",
+            "",
+            "bp.ipynb",
+        ),
         ("bp (1).ipynb", None, "", "", "bp (1).ipynb"),
     ],
 )
@@ -57,7 +84,9 @@ def test_each_lms_names_the_student_and_the_file_its_own_way(path, lms, lms_id, 
 
 def test_blackboard_names_the_time_the_others_leave_it_to_the_archive():
     archive_time = datetime(2026, 11, 1, tzinfo=timezone.utc)
-    assert arrival("bp_wangwei_attempt_2026-11-20-10-30-05_bp.ipynb", time=archive_time).time == datetime(2026, 11, 20, 10, 30, 5, tzinfo=timezone.utc)
+    assert arrival(
+        "bp_wangwei_attempt_2026-11-20-10-30-05_bp.ipynb", time=archive_time
+    ).time == datetime(2026, 11, 20, 10, 30, 5, tzinfo=timezone.utc)
     assert arrival("wangwei_1001_71001_bp.ipynb", time=archive_time).time == archive_time
 
 
@@ -84,7 +113,9 @@ def test_a_file_is_matched_to_the_roster_by_id_else_by_name(path, student):
 
 
 def test_two_students_of_one_name_are_not_guessed_between():
-    entry, problem = lms_download.match(arrival("Wei Wang_4021_assignsubmission_file_/bp.ipynb"), ROSTER)
+    entry, problem = lms_download.match(
+        arrival("Wei Wang_4021_assignsubmission_file_/bp.ipynb"), ROSTER
+    )
     assert entry is None
     assert "matches several roster rows (s1, s3)" in problem and "lms_user_id" in problem
 
@@ -92,16 +123,25 @@ def test_two_students_of_one_name_are_not_guessed_between():
 @pytest.mark.parametrize("make", [canvas_download, moodle_download], ids=["canvas", "moodle"])
 def test_every_file_of_a_download_is_graded_or_noted_with_what_became_of_it(tmp_path, make):
     arrivals = lms_download.read_download(make(tmp_path))
-    sorting = lms_download.sort(arrivals, lms_download.read_roster(write_roster(tmp_path / "roster.csv")), GRADED_CELLS, [ASSIGNMENT])
+    sorting = lms_download.sort(
+        arrivals,
+        lms_download.read_roster(write_roster(tmp_path / "roster.csv")),
+        GRADED_CELLS,
+        [ASSIGNMENT],
+    )
     assert {key: a.file for key, a in sorting.chosen.items()} == {
-        ("s1", ASSIGNMENT): f"{ASSIGNMENT}.ipynb", ("s2", ASSIGNMENT): f"{ASSIGNMENT}-1.ipynb", ("s3", ASSIGNMENT): f"{ASSIGNMENT} (1).ipynb",
+        ("s1", ASSIGNMENT): f"{ASSIGNMENT}.ipynb",
+        ("s2", ASSIGNMENT): f"{ASSIGNMENT}-1.ipynb",
+        ("s3", ASSIGNMENT): f"{ASSIGNMENT} (1).ipynb",
     }
     by_file = {a.path: a.file for a in arrivals}
     noted = {(note.student, by_file[note.path]): note.what for note in sorting.notes}
     assert noted.keys() == EXPECTED_NOTES.keys()
     for key, what in EXPECTED_NOTES.items():
         assert what in noted[key], key
-    graded_or_noted = {a.path for a in sorting.chosen.values()} | {note.path for note in sorting.notes}
+    graded_or_noted = {a.path for a in sorting.chosen.values()} | {
+        note.path for note in sorting.notes
+    }
     assert graded_or_noted == {a.path for a in arrivals}  # none dropped silently
 
 
@@ -116,37 +156,58 @@ def test_an_unpacked_download_is_sorted_as_its_zip(tmp_path):
     roster = lms_download.read_roster(write_roster(tmp_path / "roster.csv"))
 
     def sorted_(path):
-        sorting = lms_download.sort(lms_download.read_download(path), roster, GRADED_CELLS, [ASSIGNMENT])
-        return {key: (a.path, a.content) for key, a in sorting.chosen.items()}, sorted((n.path, n.what) for n in sorting.notes)
+        sorting = lms_download.sort(
+            lms_download.read_download(path), roster, GRADED_CELLS, [ASSIGNMENT]
+        )
+        return {key: (a.path, a.content) for key, a in sorting.chosen.items()}, sorted(
+            (n.path, n.what) for n in sorting.notes
+        )
 
     assert sorted_(folder) == sorted_(download)
 
 
 def test_the_later_upload_wins_whichever_comes_first_in_the_archive():
-    early, late = datetime(2026, 11, 19, tzinfo=timezone.utc), datetime(2026, 11, 20, tzinfo=timezone.utc)
-    uploads = [arrival("lifang_1002_1_bp-1.ipynb", notebook(OTHER), late), arrival("lifang_1002_2_bp.ipynb", notebook(OTHER, "unfinished"), early)]
+    early, late = (
+        datetime(2026, 11, 19, tzinfo=timezone.utc),
+        datetime(2026, 11, 20, tzinfo=timezone.utc),
+    )
+    uploads = [
+        arrival("lifang_1002_1_bp-1.ipynb", notebook(OTHER), late),
+        arrival("lifang_1002_2_bp.ipynb", notebook(OTHER, "unfinished"), early),
+    ]
     roster = [RosterEntry("s2", "Fang", "Li", lms_user_id="1002")]
     for order in (uploads, uploads[::-1]):
-        assert lms_download.sort(order, roster, GRADED_CELLS, [OTHER]).chosen[("s2", OTHER)].path == "lifang_1002_1_bp-1.ipynb"
+        assert (
+            lms_download.sort(order, roster, GRADED_CELLS, [OTHER]).chosen[("s2", OTHER)].path
+            == "lifang_1002_1_bp-1.ipynb"
+        )
 
 
 def test_a_notebook_is_of_the_assignment_whose_graded_cells_it_holds_whatever_its_name():
     misnamed = arrival("lifang_1002_1_bp.ipynb", notebook(ASSIGNMENT))
     assert lms_download.assignment_of(misnamed, GRADED_CELLS) == (ASSIGNMENT, OTHER)
-    sorting = lms_download.sort([misnamed], [RosterEntry("s2", "Fang", "Li")], GRADED_CELLS, [ASSIGNMENT, OTHER])
+    sorting = lms_download.sort(
+        [misnamed], [RosterEntry("s2", "Fang", "Li")], GRADED_CELLS, [ASSIGNMENT, OTHER]
+    )
     assert list(sorting.chosen) == [("s2", ASSIGNMENT)]
-    assert [note.what for note in sorting.notes] == [f"holds the {ASSIGNMENT} notebook under the name 'bp.ipynb': graded as {ASSIGNMENT}"]
+    assert [note.what for note in sorting.notes] == [
+        f"holds the {ASSIGNMENT} notebook under the name 'bp.ipynb': graded as {ASSIGNMENT}"
+    ]
 
 
 def test_an_unreadable_notebook_is_placed_by_its_name_for_nbgrader_s_check_to_report():
     cut_short = arrival("lifang_1002_1_bp.ipynb", notebook(OTHER)[:500])
     assert lms_download.assignment_of(cut_short, GRADED_CELLS) == (OTHER, OTHER)
     nameless = arrival("lifang_1002_1_homework.ipynb", notebook(OTHER)[:500])
-    sorting = lms_download.sort([nameless], [RosterEntry("s2", "Fang", "Li")], GRADED_CELLS, [OTHER])
+    sorting = lms_download.sort(
+        [nameless], [RosterEntry("s2", "Fang", "Li")], GRADED_CELLS, [OTHER]
+    )
     assert sorting.chosen == {} and "holds none of the graded cells" in sorting.notes[0].what
 
 
-def test_a_notebook_is_written_where_nbgrader_s_collect_would_and_left_alone_when_unchanged(tmp_path):
+def test_a_notebook_is_written_where_nbgrader_s_collect_would_and_left_alone_when_unchanged(
+    tmp_path,
+):
     course = CourseFolder(tmp_path)
     released = tmp_path / "assignments" / OTHER
     shutil.copytree(lms_download.Path(__file__).parent.parent / "assignments" / OTHER, released)
@@ -155,7 +216,9 @@ def test_a_notebook_is_written_where_nbgrader_s_collect_would_and_left_alone_whe
     folder = tmp_path / SUBMITTED / "s1" / OTHER
     assert (folder / f"{OTHER}.ipynb").read_bytes() == first.content
     assert (folder / "timestamp.txt").read_text() == "2026-11-20 10:00:00.000000 UTC"
-    assert {p.name for p in released.iterdir() if p.is_file()} <= {p.name for p in folder.iterdir()}  # the companion files too
+    assert {p.name for p in released.iterdir() if p.is_file()} <= {
+        p.name for p in folder.iterdir()
+    }  # the companion files too
     written = (folder / f"{OTHER}.ipynb").stat().st_mtime_ns
     assert lms_download.place(course, {("s1", OTHER): first}) == {("s1", OTHER): "unchanged"}
     assert (folder / f"{OTHER}.ipynb").stat().st_mtime_ns == written
@@ -169,13 +232,22 @@ def test_a_notebook_is_written_where_nbgrader_s_collect_would_and_left_alone_whe
     [
         ("name,email\nWei,w@example.edu\n", "has no 'id' column"),
         ("id,first_name\ns1,Wei\ns1,Fang\n", "line 3: the id 's1' is there twice"),
-        ("id\ns1,s2\n", None),  # an extra value without a column is ignored, as nbgrader's import does
-        ("id\n\"s1,s2\"\n", "line 2: the id 's1,s2' cannot name a folder"),
+        # an extra value without a column is ignored, as nbgrader's import does
+        (
+            "id\ns1,s2\n",
+            None,
+        ),
+        ('id\n"s1,s2"\n', "line 2: the id 's1,s2' cannot name a folder"),
         ("id\n../s1\n", "cannot name a folder"),
-        ("\ufeffid,first_name,last_name,email,lms_user_id,section\ns1,Wei,Wang,w@example.edu,1001,A\n", None),
+        (
+            "\ufeffid,first_name,last_name,email,lms_user_id,section\ns1,Wei,Wang,w@example.edu,1001,A\n",
+            None,
+        ),
     ],
 )
-def test_a_roster_nbgrader_could_not_use_is_refused_with_the_line_that_says_why(tmp_path, text, problem):
+def test_a_roster_nbgrader_could_not_use_is_refused_with_the_line_that_says_why(
+    tmp_path, text, problem
+):
     path = tmp_path / "roster.csv"
     path.write_text(text, encoding="utf-8")
     if problem is None:

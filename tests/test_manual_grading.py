@@ -14,9 +14,14 @@ COURSE = load_course()
 
 @pytest.mark.parametrize(
     ("row", "state", "score"),
-    [(ANSWERED, AWAITING, None), (BLANK_ANSWER, BLANK, 0.0), (GRADED_ANSWER, GRADED, 1.5), (REGRADED, AWAITING, None),
-     (grade(manual_score=2.0, extra_credit=0.5, needs_manual_grade=False), GRADED, 2.5),
-     (grade(needs_manual_grade=False), AWAITING, None)],  # no score at all, whatever the flag says
+    [
+        (ANSWERED, AWAITING, None),
+        (BLANK_ANSWER, BLANK, 0.0),
+        (GRADED_ANSWER, GRADED, 1.5),
+        (REGRADED, AWAITING, None),
+        (grade(manual_score=2.0, extra_credit=0.5, needs_manual_grade=False), GRADED, 2.5),
+        (grade(needs_manual_grade=False), AWAITING, None),
+    ],  # no score at all, whatever the flag says
 )
 def test_an_answer_awaits_a_person_until_graded_and_has_no_score_before(row, state, score):
     assert manual_grading.state(row) == state
@@ -51,8 +56,15 @@ def test_the_summary_says_how_many_submissions_await_how_many_cells():
     (gradient,) = (d.id for d in perceptron.derivations)
     every_bp = {d.id: ANSWERED for d in bp.derivations}
     statuses = {
-        "perceptron": manual_grading.class_status({f"s{n}": {gradient: ANSWERED} for n in range(41)} | {"s99": {gradient: BLANK_ANSWER}}, perceptron),
-        "bp": manual_grading.class_status({f"s{n}": every_bp for n in range(39)} | {"s98": {**every_bp, bp.derivations[0].id: GRADED_ANSWER}}, bp),
+        "perceptron": manual_grading.class_status(
+            {f"s{n}": {gradient: ANSWERED} for n in range(41)} | {"s99": {gradient: BLANK_ANSWER}},
+            perceptron,
+        ),
+        "bp": manual_grading.class_status(
+            {f"s{n}": every_bp for n in range(39)}
+            | {"s98": {**every_bp, bp.derivations[0].id: GRADED_ANSWER}},
+            bp,
+        ),
     }
     assert manual_grading.awaiting_summary(statuses) == (
         "awaiting manual grading in formgrader: 41 submissions × 1 cell (perceptron), 39 submissions × 3 cells, 1 submission × 2 cells (bp)"
@@ -61,6 +73,13 @@ def test_the_summary_says_how_many_submissions_await_how_many_cells():
 
 def test_the_summary_says_when_nothing_awaits_and_is_empty_without_derivations():
     perceptron = COURSE.assignment("perceptron")
-    graded = {"perceptron": manual_grading.class_status({"s1": {perceptron.derivations[0].id: GRADED_ANSWER}}, perceptron)}
-    assert manual_grading.awaiting_summary(graded) == "derivations graded by people: none awaits a grade (perceptron)"
+    graded = {
+        "perceptron": manual_grading.class_status(
+            {"s1": {perceptron.derivations[0].id: GRADED_ANSWER}}, perceptron
+        )
+    }
+    assert (
+        manual_grading.awaiting_summary(graded)
+        == "derivations graded by people: none awaits a grade (perceptron)"
+    )
     assert manual_grading.awaiting_summary({"perceptron": ()}) == ""

@@ -45,14 +45,20 @@ def test_a_variant_differs_from_the_reference_on_some_hidden_case(item_id, varia
 
 
 @pytest.mark.parametrize("item_id, variant_id", VARIANTS)
-def test_a_submission_with_exactly_one_mistake_is_named_and_loses_only_that_item(tmp_path, item_id, variant_id):
+def test_a_submission_with_exactly_one_mistake_is_named_and_loses_only_that_item(
+    tmp_path, item_id, variant_id
+):
     item, mistake = ITEMS[item_id], misconception(item_id, variant_id)
     report = grade([write(tmp_path, with_functions(mistake.student_source))], "s1", item.assignment)
     result = report.item(item_id)
-    assert (result.score, result.status, result.misconception) == (0, "failed", variant_id), result.feedback
+    assert (result.score, result.status, result.misconception) == (0, "failed", variant_id), (
+        result.feedback
+    )
     assert mistake.hint_zh in result.feedback and mistake.hint_en in result.feedback
     others = [i for i in report.items if i.id != item_id]
-    assert all(i.status == "passed" and i.score == i.max_score for i in others), [i.id for i in others if i.status != "passed"]
+    assert all(i.status == "passed" and i.score == i.max_score for i in others), [
+        i.id for i in others if i.status != "passed"
+    ]
 
 
 def test_course_yaml_can_give_a_misconception_a_share_of_the_points(tmp_path):
@@ -61,7 +67,16 @@ def test_course_yaml_can_give_a_misconception_a_share_of_the_points(tmp_path):
     delta_theta = next(i for i in data["assignments"][1]["items"] if i["id"] == "delta_theta")
     delta_theta["misconception_credit"] = {"wrong_sign": 0.25}
     course = parse_course(data)
-    report = grade([write(tmp_path, with_functions(misconception("delta_theta", "wrong_sign").student_source))], "s1", "bp", course=course)
+    report = grade(
+        [
+            write(
+                tmp_path, with_functions(misconception("delta_theta", "wrong_sign").student_source)
+            )
+        ],
+        "s1",
+        "bp",
+        course=course,
+    )
     result = report.item("delta_theta")
     assert (result.score, result.status, result.misconception) == (0.5, "partial", "wrong_sign")
 

@@ -33,7 +33,11 @@ def nbgrader(command, root, check=True, **environment):
     ]
     # From the repository, so that its nbgrader_config.py applies; the options move the course to root.
     result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *command, *options], capture_output=True, text=True, cwd=ROOT, env={**nbgrader_environment(), **environment}
+        [sys.executable, "-m", "nbgrader", *command, *options],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**nbgrader_environment(), **environment},
     )
     assert not check or result.returncode == 0, result.stdout + result.stderr
     return result
@@ -43,7 +47,9 @@ def finished_submission(root, student="finished"):
     """A course folder at root with bp generated and one finished submission; the submitted notebook's path."""
     copy_assignment("solutions", ASSIGNMENT, root / "solutions" / ASSIGNMENT)
     nbgrader(["generate_assignment", ASSIGNMENT], root)
-    folder = shutil.copytree(root / "assignments" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT)
+    folder = shutil.copytree(
+        root / "assignments" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT
+    )
     paste_solutions(folder / f"{ASSIGNMENT}.ipynb", ASSIGNMENT)
     return folder / f"{ASSIGNMENT}.ipynb"
 
@@ -68,8 +74,9 @@ def with_mistakes(path):
     for cell in solution_cells(notebook):
         for right, wrong in MISTAKES.items():
             cell.source = cell.source.replace(right, wrong)
-        if cell.cell_type == "markdown":  # a derivation's answer that reads like a graded cell's hidden test
-            cell.source += f'\n\n{HIDDEN_CALL}'
+        # a derivation's answer that reads like a graded cell's hidden test
+        if cell.cell_type == "markdown":
+            cell.source += f"\n\n{HIDDEN_CALL}"
     nbformat.write(notebook, path)
 
 
@@ -85,7 +92,9 @@ def course(tmp_path_factory):
     nbgrader(["generate_assignment", ASSIGNMENT], root)
     submitted = {}
     for student in ("finished", "two_mistakes", "unfinished", "tamperer", "fake_display"):
-        folder = shutil.copytree(root / "assignments" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT)
+        folder = shutil.copytree(
+            root / "assignments" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT
+        )
         path = folder / f"{ASSIGNMENT}.ipynb"
         if student not in ("unfinished", "tamperer"):
             paste_solutions(path, ASSIGNMENT)
@@ -102,14 +111,20 @@ def gradebook_scores(root, student):
     """{item: score}: the items' cells, not the derivations'."""
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
-        return {grade.name: grade.score for grade in submission.grades if grade.name not in DERIVATIONS}
+        return {
+            grade.name: grade.score for grade in submission.grades if grade.name not in DERIVATIONS
+        }
 
 
 def derivation_grades(root, student):
     """{derivation: (auto_score, needs_manual_grade)} in the gradebook."""
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
-        return {grade.name: (grade.auto_score, grade.needs_manual_grade) for grade in submission.grades if grade.name in DERIVATIONS}
+        return {
+            grade.name: (grade.auto_score, grade.needs_manual_grade)
+            for grade in submission.grades
+            if grade.name in DERIVATIONS
+        }
 
 
 def flagged(root, student):
@@ -117,11 +132,15 @@ def flagged(root, student):
         return gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).flagged
 
 
-@pytest.mark.parametrize("student", ["finished", "two_mistakes", "unfinished", "tamperer", "fake_display"])
+@pytest.mark.parametrize(
+    "student", ["finished", "two_mistakes", "unfinished", "tamperer", "fake_display"]
+)
 def test_nbgrader_autograde_agrees_with_the_command_line_grader(course, student):
     root, submitted = course
     report = grade([submitted[student]], student).to_dict()
-    assert gradebook_scores(root, student) == {item["id"]: item["score"] for item in report["items"]}
+    assert gradebook_scores(root, student) == {
+        item["id"]: item["score"] for item in report["items"]
+    }
 
 
 def test_the_mistakes_cost_their_own_items_only_though_other_items_call_them(course):
@@ -131,22 +150,44 @@ def test_the_mistakes_cost_their_own_items_only_though_other_items_call_them(cou
     scores, full = gradebook_scores(root, "two_mistakes"), gradebook_scores(root, "finished")
     wrong = {"delta_theta", "hidden_gradient"}
     assert all(scores[item] == 0 for item in wrong)
-    assert {k: v for k, v in scores.items() if k not in wrong} == {k: v for k, v in full.items() if k not in wrong}
+    assert {k: v for k, v in scores.items() if k not in wrong} == {
+        k: v for k, v in full.items() if k not in wrong
+    }
     assert sum(full.values()) == 35 and sum(gradebook_scores(root, "unfinished").values()) == 0
 
 
-def test_plain_autograde_saves_the_out_of_kernel_score_and_flags_the_kernels_that_showed_another(course):
+def test_plain_autograde_saves_the_out_of_kernel_score_and_flags_the_kernels_that_showed_another(
+    course,
+):
     root, _ = course
     full = gradebook_scores(root, "finished")
-    assert sum(gradebook_scores(root, "tamperer").values()) == 0  # its stubs are unfinished, whatever its kernel said
-    assert gradebook_scores(root, "fake_display") == full  # graded from the report, not refused for its 99s
-    assert {student: flagged(root, student) for student in ("finished", "two_mistakes", "unfinished", "tamperer", "fake_display")} == {
-        "finished": False, "two_mistakes": False, "unfinished": False, "tamperer": True, "fake_display": True,
+    # its stubs are unfinished, whatever its kernel said
+    assert sum(gradebook_scores(root, "tamperer").values()) == 0
+    # graded from the report, not refused for its 99s
+    assert gradebook_scores(root, "fake_display") == full
+    assert {
+        student: flagged(root, student)
+        for student in ("finished", "two_mistakes", "unfinished", "tamperer", "fake_display")
+    } == {
+        "finished": False,
+        "two_mistakes": False,
+        "unfinished": False,
+        "tamperer": True,
+        "fake_display": True,
     }
-    autograded = nbformat.read(root / "autograded" / "tamperer" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    sigmoid = next(cell for cell in autograded.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid")
+    autograded = nbformat.read(
+        root / "autograded" / "tamperer" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
+    )
+    sigmoid = next(
+        cell
+        for cell in autograded.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "sigmoid"
+    )
     assert [output.output_type for output in sigmoid.outputs] == ["stream", "execute_result"]
-    assert sigmoid.outputs[0].text.startswith("sigmoid: 0.00/1 not_implemented") and sigmoid.outputs[1].data["text/plain"] == "0.0"
+    assert (
+        sigmoid.outputs[0].text.startswith("sigmoid: 0.00/1 not_implemented")
+        and sigmoid.outputs[1].data["text/plain"] == "0.0"
+    )
 
 
 def test_the_derivation_cells_are_left_to_a_person_even_when_their_text_calls_a_hidden_test(course):
@@ -154,12 +195,26 @@ def test_the_derivation_cells_are_left_to_a_person_even_when_their_text_calls_a_
     answered = dict.fromkeys(DERIVATIONS, (None, True))  # "needs manual grade": formgrader's
     assert derivation_grades(root, "finished") == answered
     assert derivation_grades(root, "two_mistakes") == answered
-    assert HIDDEN_CALL in "".join(cell.source for cell in nbformat.read(submitted["two_mistakes"], as_version=4).cells if cell.cell_type == "markdown")
-    assert derivation_grades(root, "unfinished") == dict.fromkeys(DERIVATIONS, (0.0, False))  # left as released: nbgrader's 0
-    autograded = nbformat.read(root / "autograded" / "two_mistakes" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    cells = [cell for cell in autograded.cells if cell.metadata.get("nbgrader", {}).get("grade_id") in DERIVATIONS]
-    assert len(cells) == len(DERIVATIONS) and all(cell.cell_type == "markdown" and "outputs" not in cell for cell in cells)
-    assert not flagged(root, "two_mistakes")  # nothing the kernel showed was taken for that cell's score
+    assert HIDDEN_CALL in "".join(
+        cell.source
+        for cell in nbformat.read(submitted["two_mistakes"], as_version=4).cells
+        if cell.cell_type == "markdown"
+    )
+    # left as released: nbgrader's 0
+    assert derivation_grades(root, "unfinished") == dict.fromkeys(DERIVATIONS, (0.0, False))
+    autograded = nbformat.read(
+        root / "autograded" / "two_mistakes" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
+    )
+    cells = [
+        cell
+        for cell in autograded.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in DERIVATIONS
+    ]
+    assert len(cells) == len(DERIVATIONS) and all(
+        cell.cell_type == "markdown" and "outputs" not in cell for cell in cells
+    )
+    # nothing the kernel showed was taken for that cell's score
+    assert not flagged(root, "two_mistakes")
 
 
 def test_nbgraders_configuration_leaves_room_for_grading_and_confines_every_kernel(monkeypatch):
@@ -167,34 +222,49 @@ def test_nbgraders_configuration_leaves_room_for_grading_and_confines_every_kern
 
     from autograder.nbgrader_cell import grading_timeout_seconds
 
-    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", "local-provisioner")  # restored after: the configuration sets it
+    # restored after: the configuration sets it
+    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", "local-provisioner")
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     assert config.Execute.timeout > grading_timeout_seconds()
     assert os.environ["JUPYTER_DEFAULT_PROVISIONER_NAME"] == "confined-local-provisioner"
     assert config.Execute.kernel_name == "python3"  # whatever kernel a notebook names
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the worker runs as another user only when nbgrader runs as root")
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="the worker runs as another user only when nbgrader runs as root"
+)
 def test_autograde_where_the_grader_cannot_run_fails_loudly_and_saves_no_silent_zero(tmp_path):
     # the worker's user cannot enter a temporary folder that only root may enter: no notebook can be graded
     finished_submission(tmp_path)
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)
-    result = nbgrader(["autograde", ASSIGNMENT, "--create"], tmp_path, check=False, TMPDIR=str(closed))
+    result = nbgrader(
+        ["autograde", ASSIGNMENT, "--create"], tmp_path, check=False, TMPDIR=str(closed)
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "the course kit could not grade" in output and "the worker process cannot start" in output, output
+    assert (
+        "the course kit could not grade" in output and "the worker process cannot start" in output
+    ), output
     assert not (tmp_path / "autograded" / "finished" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").exists()
-    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:  # nothing saved: no cell scored 0
+    # nothing saved: no cell scored 0
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
         grades = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "finished").grades
         assert {grade.auto_score for grade in grades} == {None}
 
 
-def test_autograde_of_a_notebook_whose_kernel_cannot_import_the_self_check_still_saves_its_grade_and_says_so(tmp_path):
+def test_autograde_of_a_notebook_whose_kernel_cannot_import_the_self_check_still_saves_its_grade_and_says_so(
+    tmp_path,
+):
     # the companion files left out of the course and of the submission: the kernel's cells fail, the grade does not
     notebook = finished_submission(tmp_path)
     for folder in (tmp_path / "solutions" / ASSIGNMENT, notebook.parent):
         (folder / "selfcheck.py").unlink()
     result = nbgrader(["autograde", ASSIGNMENT, "--create"], tmp_path)
-    assert sum(gradebook_scores(tmp_path, "finished").values()) == 35 and flagged(tmp_path, "finished")
-    assert "the kernel's scores differ from the out-of-kernel grader's in" in result.stdout + result.stderr
+    assert sum(gradebook_scores(tmp_path, "finished").values()) == 35 and flagged(
+        tmp_path, "finished"
+    )
+    assert (
+        "the kernel's scores differ from the out-of-kernel grader's in"
+        in result.stdout + result.stderr
+    )

@@ -27,14 +27,21 @@ def test_the_score_is_a_plain_float_within_the_items_points(tmp_path, capsys):
 def test_the_student_is_read_from_nbgraders_autograded_layout(tmp_path, capsys):
     from autograder import nbgrader_cell
 
-    notebook = copy_assignment("solutions", "perceptron", tmp_path / "autograded" / "s042" / "perceptron")
+    notebook = copy_assignment(
+        "solutions", "perceptron", tmp_path / "autograded" / "s042" / "perceptron"
+    )
     local = copy_assignment("solutions", "perceptron", tmp_path / "elsewhere" / "perceptron")
-    assert (nbgrader_cell.student_of(notebook), nbgrader_cell.student_of(local)) == ("s042", "local")
+    assert (nbgrader_cell.student_of(notebook), nbgrader_cell.student_of(local)) == (
+        "s042",
+        "local",
+    )
     assert hidden_score("augment", folder=notebook.parent) == 1.0
     assert "augment: 1.00/1 passed" in capsys.readouterr().out
 
 
-def test_the_notebook_is_found_beside_the_imported_selfcheck_after_a_chdir(tmp_path, monkeypatch, capsys):
+def test_the_notebook_is_found_beside_the_imported_selfcheck_after_a_chdir(
+    tmp_path, monkeypatch, capsys
+):
     import importlib.util
     import sys
 

@@ -39,12 +39,17 @@ from simulated_class.students import (
 ASSIGNMENT = "bp"
 COURSE = load_course()
 POINTS = {item.id: float(item.points) for item in COURSE.assignment(ASSIGNMENT).items}
-DERIVATIONS = {derivation.id: float(derivation.points) for derivation in COURSE.assignment(ASSIGNMENT).derivations}
+DERIVATIONS = {
+    derivation.id: float(derivation.points)
+    for derivation in COURSE.assignment(ASSIGNMENT).derivations
+}
 MISTAKEN = ("delta_theta", "wrong_sign")  # (item, misconception) of simulated_class.mistakes
 STUDENTS = {
     "complete": Student("complete", "Wei", "Wang", COMPLETE, NBGRADER),
     "untouched": Student("untouched", "Fang", "Li", UNFINISHED, NBGRADER),
-    "one_mistake": Student("one_mistake", "Min", "Zhang", MISTAKE, NBGRADER, mistakes={ASSIGNMENT: MISTAKEN}),
+    "one_mistake": Student(
+        "one_mistake", "Min", "Zhang", MISTAKE, NBGRADER, mistakes={ASSIGNMENT: MISTAKEN}
+    ),
     "tamperer": Student("tamperer", "Jing", "Liu", TAMPER_ATTRIBUTE, NBGRADER),
 }
 
@@ -57,7 +62,9 @@ class Run:
     output: str
 
     def __str__(self):
-        return f"{self.who}: nbgrader {' '.join(self.command)} exited {self.returncode}\n{self.output}"
+        return (
+            f"{self.who}: nbgrader {' '.join(self.command)} exited {self.returncode}\n{self.output}"
+        )
 
 
 class Workflow:
@@ -74,7 +81,9 @@ class Workflow:
         return {
             **os.environ,
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(self.course), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(self.course), os.environ.get("PYTHONPATH")])
+            ),
             **changes,
         }
 
@@ -89,18 +98,30 @@ class Workflow:
         """
         home = self.homes / student_id
         home.mkdir(parents=True, exist_ok=True)
-        options = (f"--course={COURSE.id}", f"--Exchange.root={self.exchange}", f"--student={student_id}")
+        options = (
+            f"--course={COURSE.id}",
+            f"--Exchange.root={self.exchange}",
+            f"--student={student_id}",
+        )
         return self._run(student_id, (*command, *options), home, self.environment(HOME=str(home)))
 
     def _run(self, who, command, cwd, env):
-        result = subprocess.run(["nbgrader", *command], cwd=cwd, env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            ["nbgrader", *command], cwd=cwd, env=env, capture_output=True, text=True
+        )
         run = Run(who, tuple(command), result.returncode, result.stdout + result.stderr)
         self.runs.append(run)
         return run
 
     def output_of(self, *command, who="instructor"):
         """The command (its first words) as who ran it, with its exit code and output: for a failure's message."""
-        return str(next(run for run in self.runs if run.who == who and run.command[: len(command)] == command))
+        return str(
+            next(
+                run
+                for run in self.runs
+                if run.who == who and run.command[: len(command)] == command
+            )
+        )
 
     def fetched(self, student_id):
         return self.homes / student_id / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -110,7 +131,11 @@ class Workflow:
 
 
 def contents(folder):
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +147,9 @@ def workflow(tmp_path_factory):
     with open(flow.course / "roster.csv", "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(["id", "first_name", "last_name", "email"])
-        writer.writerows([s.id, s.first_name, s.last_name, f"{s.id}@example.edu"] for s in STUDENTS.values())
+        writer.writerows(
+            [s.id, s.first_name, s.last_name, f"{s.id}@example.edu"] for s in STUDENTS.values()
+        )
 
     flow.instructor("db", "student", "import", "roster.csv")
     flow.instructor("generate_assignment", ASSIGNMENT, "--force")
@@ -152,7 +179,9 @@ def scores(flow, student):
     """{item: score} of the student's bp in the gradebook; the test fails with autograde's output without one."""
     with flow.gradebook() as book:
         found = submission_scores(book, ASSIGNMENT, student)
-    assert found is not None, f"no graded bp of {student} in the gradebook\n{flow.output_of('autograde')}"
+    assert found is not None, (
+        f"no graded bp of {student} in the gradebook\n{flow.output_of('autograde')}"
+    )
     return found
 
 
@@ -161,7 +190,9 @@ def flagged(flow, student):
         try:
             return book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).flagged
         except MissingEntry:
-            pytest.fail(f"no bp notebook of {student} in the gradebook\n{flow.output_of('autograde')}")
+            pytest.fail(
+                f"no bp notebook of {student} in the gradebook\n{flow.output_of('autograde')}"
+            )
 
 
 def test_every_command_of_the_instructor_and_the_students_exits_0_and_logs_no_error(workflow):
@@ -171,8 +202,14 @@ def test_every_command_of_the_instructor_and_the_students_exits_0_and_logs_no_er
 
 def test_generate_assignment_leaves_the_committed_release_as_it_is(workflow):
     committed, generated = workflow.committed_release, workflow.generated_release
-    changed = sorted(name for name in committed.keys() | generated.keys() if committed.get(name) != generated.get(name))
-    assert not changed, f"nbgrader generate_assignment changed assignments/: {changed}\n{workflow.output_of('generate_assignment')}"
+    changed = sorted(
+        name
+        for name in committed.keys() | generated.keys()
+        if committed.get(name) != generated.get(name)
+    )
+    assert not changed, (
+        f"nbgrader generate_assignment changed assignments/: {changed}\n{workflow.output_of('generate_assignment')}"
+    )
 
 
 def test_the_solution_scores_full_marks_on_every_item(workflow):
@@ -181,7 +218,9 @@ def test_the_solution_scores_full_marks_on_every_item(workflow):
 
 
 def test_the_untouched_release_scores_0(workflow):
-    assert scores(workflow, "untouched") == dict.fromkeys(POINTS, 0.0), workflow.output_of("autograde")
+    assert scores(workflow, "untouched") == dict.fromkeys(POINTS, 0.0), workflow.output_of(
+        "autograde"
+    )
 
 
 def test_one_catalogued_mistake_costs_its_own_item_and_nothing_else(workflow):
@@ -191,51 +230,101 @@ def test_one_catalogued_mistake_costs_its_own_item_and_nothing_else(workflow):
 
 def test_a_tamperer_gets_the_out_of_kernel_score_in_the_gradebook_after_plain_autograde(workflow):
     submitted = workflow.course / "submitted" / "tamperer" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    out_of_kernel = {item["id"]: item["score"] for item in grade([submitted], "tamperer").to_dict()["items"]}
-    assert out_of_kernel == dict.fromkeys(POINTS, 0.0)  # its stubs are unfinished, whatever its kernel shows
+    out_of_kernel = {
+        item["id"]: item["score"] for item in grade([submitted], "tamperer").to_dict()["items"]
+    }
+    # its stubs are unfinished, whatever its kernel shows
+    assert out_of_kernel == dict.fromkeys(POINTS, 0.0)
     assert scores(workflow, "tamperer") == out_of_kernel, workflow.output_of("autograde")
 
 
-def test_autograde_leaves_the_answered_derivations_to_formgrader_and_scores_the_blank_ones_0(workflow):
+def test_autograde_leaves_the_answered_derivations_to_formgrader_and_scores_the_blank_ones_0(
+    workflow,
+):
     with workflow.gradebook() as book:
         found = {
-            student: {grade.name: (grade.auto_score, grade.manual_score, grade.needs_manual_grade, grade.max_score, grade.cell_type)
-                      for grade in book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades if grade.name in DERIVATIONS}
+            student: {
+                grade.name: (
+                    grade.auto_score,
+                    grade.manual_score,
+                    grade.needs_manual_grade,
+                    grade.max_score,
+                    grade.cell_type,
+                )
+                for grade in book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades
+                if grade.name in DERIVATIONS
+            }
             for student in STUDENTS
         }
-    answered = {cell: (None, None, True, points, "markdown") for cell, points in DERIVATIONS.items()}  # "needs manual grade"
-    blank = {cell: (0.0, None, False, points, "markdown") for cell, points in DERIVATIONS.items()}  # the cell as released: nbgrader's 0
-    assert found == {"complete": answered, "one_mistake": answered, "untouched": blank, "tamperer": blank}, workflow.output_of("autograde")
+    answered = {
+        cell: (None, None, True, points, "markdown") for cell, points in DERIVATIONS.items()
+    }  # "needs manual grade"
+    blank = {
+        cell: (0.0, None, False, points, "markdown") for cell, points in DERIVATIONS.items()
+    }  # the cell as released: nbgrader's 0
+    assert found == {
+        "complete": answered,
+        "one_mistake": answered,
+        "untouched": blank,
+        "tamperer": blank,
+    }, workflow.output_of("autograde")
 
 
 def test_only_the_tamperer_is_flagged_for_the_formgrader(workflow):
     assert {student: flagged(workflow, student) for student in STUDENTS} == {
-        "complete": False, "untouched": False, "one_mistake": False, "tamperer": True,
+        "complete": False,
+        "untouched": False,
+        "one_mistake": False,
+        "tamperer": True,
     }, workflow.output_of("autograde")
 
 
 def test_every_student_fetches_feedback_without_the_hidden_tests(workflow):
     for student in STUDENTS:
-        pages = list((workflow.homes / student / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html"))
-        assert len(pages) == 1, f"{student} fetched {len(pages)} feedback pages\n{workflow.output_of('release_feedback')}\n{workflow.output_of('fetch_feedback', who=student)}"
-        text = html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text(encoding="utf-8")))  # the page's text, without highlighting
-        assert 'selfcheck.check("sigmoid", sigmoid)' in text, f"{student}'s feedback lacks the graded cells"
-        assert 'hidden_score("' not in text and "HIDDEN TESTS" not in text, f"{student}'s feedback shows the hidden tests"
+        pages = list(
+            (workflow.homes / student / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+        )
+        assert len(pages) == 1, (
+            f"{student} fetched {len(pages)} feedback pages\n{workflow.output_of('release_feedback')}\n{workflow.output_of('fetch_feedback', who=student)}"
+        )
+        # the page's text, without highlighting
+        text = html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text(encoding="utf-8")))
+        assert 'selfcheck.check("sigmoid", sigmoid)' in text, (
+            f"{student}'s feedback lacks the graded cells"
+        )
+        assert 'hidden_score("' not in text and "HIDDEN TESTS" not in text, (
+            f"{student}'s feedback shows the hidden tests"
+        )
 
 
 def test_the_exports_hold_the_gradebooks_totals_and_items(workflow):
     with open(workflow.course / "grades.csv", newline="", encoding="utf-8") as file:
-        totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file) if row["assignment"] == ASSIGNMENT}
+        totals = {
+            row["student_id"]: float(row["score"])
+            for row in csv.DictReader(file)
+            if row["assignment"] == ASSIGNMENT
+        }
     with open(workflow.course / "grades_per_item.csv", newline="", encoding="utf-8") as file:
         rows = {row["student_id"]: row for row in csv.DictReader(file)}
     items = {student: {item: float(row[item]) for item in POINTS} for student, row in rows.items()}
     expected = {student: scores(workflow, student) for student in STUDENTS}
     # before anyone grades the derivations, nbgrader's total is the items' (an answer not graded yet counts 0)
-    assert totals == {student: sum(found.values()) for student, found in expected.items()}, workflow.output_of("export")
+    assert totals == {student: sum(found.values()) for student, found in expected.items()}, (
+        workflow.output_of("export")
+    )
     assert items == expected, workflow.output_of("export", "--exporter")
-    derivations = {student: {cell: row[cell] for cell in DERIVATIONS} for student, row in rows.items()}
-    assert derivations == {  # empty while a person has still to grade it, never 0
-        "complete": dict.fromkeys(DERIVATIONS, ""), "one_mistake": dict.fromkeys(DERIVATIONS, ""),
-        "untouched": dict.fromkeys(DERIVATIONS, "0"), "tamperer": dict.fromkeys(DERIVATIONS, "0"),
+    derivations = {
+        student: {cell: row[cell] for cell in DERIVATIONS} for student, row in rows.items()
     }
-    assert {student: row["bp_awaiting_manual"] for student, row in rows.items()} == {"complete": "3", "one_mistake": "3", "untouched": "0", "tamperer": "0"}
+    assert derivations == {  # empty while a person has still to grade it, never 0
+        "complete": dict.fromkeys(DERIVATIONS, ""),
+        "one_mistake": dict.fromkeys(DERIVATIONS, ""),
+        "untouched": dict.fromkeys(DERIVATIONS, "0"),
+        "tamperer": dict.fromkeys(DERIVATIONS, "0"),
+    }
+    assert {student: row["bp_awaiting_manual"] for student, row in rows.items()} == {
+        "complete": "3",
+        "one_mistake": "3",
+        "untouched": "0",
+        "tamperer": "0",
+    }

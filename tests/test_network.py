@@ -33,7 +33,13 @@ def test_sigmoid_returns_a_float_for_a_scalar_and_keeps_an_arrays_shape():
 
 def test_forward_follows_eq_5_3_with_subtracted_thresholds():
     rng = np.random.default_rng(0)
-    x, v, gamma, w, theta = rng.normal(size=3), rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=(4, 2)), rng.normal(size=2)
+    x, v, gamma, w, theta = (
+        rng.normal(size=3),
+        rng.normal(size=(3, 4)),
+        rng.normal(size=4),
+        rng.normal(size=(4, 2)),
+        rng.normal(size=2),
+    )
     b, y_hat = forward(x, v, gamma, w, theta)
     for h in range(4):
         alpha_h = sum(v[i, h] * x[i] for i in range(3))
@@ -46,7 +52,9 @@ def test_forward_follows_eq_5_3_with_subtracted_thresholds():
 def test_forward_on_a_batch_equals_forward_on_each_row():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(6, 3))
-    params = Params(rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(2, 1)), rng.normal(size=1))
+    params = Params(
+        rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(2, 1)), rng.normal(size=1)
+    )
     B, Y_hat = forward(X, *params)
     assert B.shape == (6, 2) and Y_hat.shape == (6, 1)
     for k, x in enumerate(X):
@@ -56,7 +64,9 @@ def test_forward_on_a_batch_equals_forward_on_each_row():
 
 
 def test_squared_error_is_half_the_sum_of_squares():
-    assert squared_error(np.array([0.2, 0.9]), np.array([0.0, 1.0])) == pytest.approx(0.5 * (0.04 + 0.01))
+    assert squared_error(np.array([0.2, 0.9]), np.array([0.0, 1.0])) == pytest.approx(
+        0.5 * (0.04 + 0.01)
+    )
     assert isinstance(squared_error(np.array([0.5]), np.array([1.0])), float)
 
 
@@ -65,14 +75,23 @@ def test_init_params_draws_v_gamma_w_theta_uniformly_in_0_1_in_that_order():
     assert [p.shape for p in params] == [(19, 5), (5,), (5, 1), (1,)]
     assert all(np.all((p > 0) & (p < 1)) for p in params)
     rng = np.random.default_rng(42)
-    expected = [rng.uniform(0, 1, (19, 5)), rng.uniform(0, 1, 5), rng.uniform(0, 1, (5, 1)), rng.uniform(0, 1, 1)]
+    expected = [
+        rng.uniform(0, 1, (19, 5)),
+        rng.uniform(0, 1, 5),
+        rng.uniform(0, 1, (5, 1)),
+        rng.uniform(0, 1, 1),
+    ]
     for drawn, wanted in zip(params, expected):
         np.testing.assert_array_equal(drawn, wanted)
 
 
 @pytest.mark.parametrize(
     "args, message",
-    [((0, 5, 1), "d must be a positive integer"), ((3, 2.5, 1), "q must be a positive integer"), ((3, 2, True), "l must be")],
+    [
+        ((0, 5, 1), "d must be a positive integer"),
+        ((3, 2.5, 1), "q must be a positive integer"),
+        ((3, 2, True), "l must be"),
+    ],
 )
 def test_init_params_refuses_sizes_that_are_not_positive_integers(args, message):
     with pytest.raises(ValueError, match=message):

@@ -39,9 +39,14 @@ FIGURES = {"perceptron": 1, "bp": 2}
 def test_graded_cells_are_the_items_of_course_yaml_with_their_points(assignment):
     items = {item.id: item for item in load_course().assignment(assignment).items}
     notebook = nbformat.read(notebook_path("solutions", assignment), as_version=4)
-    points = {grade_id(cell): cell.metadata["nbgrader"]["points"] for cell in graded_code_cells(notebook)}
+    points = {
+        grade_id(cell): cell.metadata["nbgrader"]["points"] for cell in graded_code_cells(notebook)
+    }
     assert points == {item_id: item.points for item_id, item in items.items()}
-    assert len(graded_cells(notebook)) == len(graded_code_cells(notebook)) + len(answer_cells(notebook))  # no other kind
+    # no other kind
+    assert len(graded_cells(notebook)) == len(graded_code_cells(notebook)) + len(
+        answer_cells(notebook)
+    )
 
 
 @each_assignment
@@ -49,10 +54,16 @@ def test_graded_cells_are_the_items_of_course_yaml_with_their_points(assignment)
 def test_graded_answer_cells_are_the_derivations_of_course_yaml_with_their_points(assignment, step):
     derivations = load_course().assignment(assignment).derivations
     notebook = nbformat.read(notebook_path(step, assignment), as_version=4)
-    points = {grade_id(cell): cell.metadata["nbgrader"]["points"] for cell in answer_cells(notebook)}
+    points = {
+        grade_id(cell): cell.metadata["nbgrader"]["points"] for cell in answer_cells(notebook)
+    }
     assert points == {derivation.id: derivation.points for derivation in derivations}
-    for cell in answer_cells(notebook):  # nbgrader's "Manually graded answer": a person grades what the student writes
-        assert (cell.metadata["nbgrader"]["solution"], cell.metadata["nbgrader"].get("locked", False)) == (True, False), grade_id(cell)
+    # nbgrader's "Manually graded answer": a person grades what the student writes
+    for cell in answer_cells(notebook):
+        assert (
+            cell.metadata["nbgrader"]["solution"],
+            cell.metadata["nbgrader"].get("locked", False),
+        ) == (True, False), grade_id(cell)
 
 
 RUBRIC = "**评分标准 · Rubric**"
@@ -89,9 +100,17 @@ def test_each_derivation_cell_of_the_solution_holds_a_rubric_worth_its_points(as
 
 @each_assignment
 def test_each_derivation_cell_of_the_release_holds_the_stub_only(assignment, monkeypatch):
-    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", "local-provisioner")  # restored after: the configuration sets it
-    stub = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config().ClearSolutions.text_stub
-    solutions = {grade_id(c): c.source for c in answer_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4))}
+    # restored after: the configuration sets it
+    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", "local-provisioner")
+    stub = (
+        PyFileConfigLoader("nbgrader_config.py", path=str(ROOT))
+        .load_config()
+        .ClearSolutions.text_stub
+    )
+    solutions = {
+        grade_id(c): c.source
+        for c in answer_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4))
+    }
     released = answer_cells(nbformat.read(notebook_path("assignments", assignment), as_version=4))
     assert released and {grade_id(cell) for cell in released} == set(solutions)
     for cell in released:
@@ -133,10 +152,15 @@ def test_every_markdown_cell_is_chinese_first_then_english(assignment, step):
             continue
         text = prose(cell.source)
         chinese, english = CJK.search(text), ENGLISH_WORD.search(text)
-        assert chinese and english, f"markdown cell {number} lacks {'Chinese' if not chinese else 'English'}"
-        body = text.split("\n", 1)[1] if text.lstrip().startswith("#") else text  # headings hold both
+        assert chinese and english, (
+            f"markdown cell {number} lacks {'Chinese' if not chinese else 'English'}"
+        )
+        # headings hold both
+        body = text.split("\n", 1)[1] if text.lstrip().startswith("#") else text
         first_chinese, first_english = CJK.search(body), ENGLISH_WORD.search(body)
-        assert first_chinese and first_chinese.start() < first_english.start(), f"cell {number}: Chinese comes first"
+        assert first_chinese and first_chinese.start() < first_english.start(), (
+            f"cell {number}: Chinese comes first"
+        )
 
 
 @each_assignment
@@ -150,10 +174,16 @@ def test_the_solution_notebook_runs_and_every_self_check_passes(assignment, tmp_
     for cell in graded_code_cells(notebook):
         points = cell.metadata["nbgrader"]["points"]
         assert stream_text(cell).startswith(f"✓ {grade_id(cell)}: 通过 passed"), stream_text(cell)
-        assert f"{grade_id(cell)}: {points:.2f}/{points:g} passed" in stream_text(cell)  # the hidden tests
+        # the hidden tests
+        assert f"{grade_id(cell)}: {points:.2f}/{points:g} passed" in stream_text(cell)
         (value,) = [o.data["text/plain"] for o in cell.outputs if o.output_type == "execute_result"]
         assert value == repr(float(points))  # a plain float, which nbgrader reads as the score
-    plots = [o for cell in notebook.cells for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+    plots = [
+        o
+        for cell in notebook.cells
+        for o in cell.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
     assert plots, "the capstone draws its plot"
 
 
@@ -165,10 +195,16 @@ def test_the_student_version_runs_with_every_stub_unfinished(assignment, tmp_pat
     for cell in graded_code_cells(notebook):
         assert stream_text(cell) == f"… {grade_id(cell)}: 尚未完成 / not implemented yet\n"
     # a capstone or gradient check names the unfinished function it needs; a figure needs none and is drawn
-    runs = [c for c in notebook.cells if "run_capstone(" in c.source or "gradient_check(" in c.source]
-    figures = [c for c in runs if any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
+    runs = [
+        c for c in notebook.cells if "run_capstone(" in c.source or "gradient_check(" in c.source
+    ]
+    figures = [
+        c for c in runs if any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+    ]
     assert len(figures) == FIGURES[assignment] and len(runs) > len(figures)
-    assert all("is not implemented yet" in stream_text(c) for c in runs if c not in figures), [stream_text(c) for c in runs]
+    assert all("is not implemented yet" in stream_text(c) for c in runs if c not in figures), [
+        stream_text(c) for c in runs
+    ]
 
 
 @each_assignment
@@ -177,26 +213,50 @@ def test_a_finished_student_copy_passes_nbgrader_validate_and_its_pytest(assignm
     paste_solutions(path, assignment)
     environment = nbgrader_environment()
     validate = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "validate", str(path)], capture_output=True, text=True, cwd=tmp_path, env=environment
+        [sys.executable, "-m", "nbgrader", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
     )
-    assert "Success! Your notebook passes all the tests." in validate.stdout, validate.stdout + validate.stderr
-    selfcheck = subprocess.run([sys.executable, "-m", "pytest", "-q"], capture_output=True, text=True, cwd=path.parent, env=environment)
+    assert "Success! Your notebook passes all the tests." in validate.stdout, (
+        validate.stdout + validate.stderr
+    )
+    selfcheck = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q"],
+        capture_output=True,
+        text=True,
+        cwd=path.parent,
+        env=environment,
+    )
     functions = [item.function for item in load_course().assignment(assignment).items]
-    assert selfcheck.returncode == 0 and f"{len(functions)} passed" in selfcheck.stdout, selfcheck.stdout
+    assert selfcheck.returncode == 0 and f"{len(functions)} passed" in selfcheck.stdout, (
+        selfcheck.stdout
+    )
 
 
 @each_assignment
-def test_an_unfinished_student_copy_fails_validate_and_pytest_naming_each_function(assignment, tmp_path):
+def test_an_unfinished_student_copy_fails_validate_and_pytest_naming_each_function(
+    assignment, tmp_path
+):
     path = copy_assignment("assignments", assignment, tmp_path / assignment)
     validate = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "validate", str(path)], capture_output=True, text=True, cwd=tmp_path, env=nbgrader_environment()
+        [sys.executable, "-m", "nbgrader", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=nbgrader_environment(),
     )
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q"], capture_output=True, text=True, cwd=path.parent)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q"], capture_output=True, text=True, cwd=path.parent
+    )
     assert result.returncode == 1
     assert "Success!" not in validate.stdout
     for item in load_course().assignment(assignment).items:
         assert f"{item.function}: 尚未完成 / not implemented yet" in result.stdout
-        assert f"AssertionError: {item.function}: 尚未完成 / not implemented yet" in validate.stdout, validate.stdout
+        assert (
+            f"AssertionError: {item.function}: 尚未完成 / not implemented yet" in validate.stdout
+        ), validate.stdout
 
 
 @each_assignment
@@ -211,7 +271,9 @@ def test_the_bp_notebooks_watermelon_loader_equals_the_packages():
     loader = next(cell for cell in notebook.cells if grade_id(cell) == "watermelon")
     namespace = {"np": np}
     exec(loader.source, namespace)
-    X, y, names = namespace["load_watermelon3_0"](notebook_path("assignments", "bp").parent / "watermelon3_0.csv")
+    X, y, names = namespace["load_watermelon3_0"](
+        notebook_path("assignments", "bp").parent / "watermelon3_0.csv"
+    )
     expected = load_watermelon3_0()
     np.testing.assert_array_equal(X, expected.X)
     np.testing.assert_array_equal(y, expected.y)

@@ -14,22 +14,46 @@ BP = COURSE.assignment("bp")
 def test_the_header_has_the_items_their_total_the_derivations_what_awaits_and_the_totals():
     items = [item.id for item in BP.items]
     assert header([BP]) == [
-        "student_id", "last_name", "first_name", *items, "bp_items_total",
-        "derive_hidden_gradient", "derive_delta_theta", "exercise_5_5_questions", "bp_awaiting_manual", "bp_total", "total",
+        "student_id",
+        "last_name",
+        "first_name",
+        *items,
+        "bp_items_total",
+        "derive_hidden_gradient",
+        "derive_delta_theta",
+        "exercise_5_5_questions",
+        "bp_awaiting_manual",
+        "bp_total",
+        "total",
     ]
-    assert header(COURSE.assignments)[-1] == "total" and header(COURSE.assignments).count("total") == 1
+    assert (
+        header(COURSE.assignments)[-1] == "total" and header(COURSE.assignments).count("total") == 1
+    )
 
 
 def full_marks_except(derivations):
-    return {**{item.id: grade(auto_score=float(item.points), needs_manual_grade=False) for item in BP.items}, **derivations}
+    return {
+        **{
+            item.id: grade(auto_score=float(item.points), needs_manual_grade=False)
+            for item in BP.items
+        },
+        **derivations,
+    }
 
 
 def test_a_derivation_not_yet_graded_is_empty_and_the_total_holds_what_is_graded():
     hidden, theta, questions = (d.id for d in BP.derivations)
-    cells, total = columns(BP, full_marks_except({hidden: GRADED_ANSWER, theta: ANSWERED, questions: BLANK_ANSWER}))
+    cells, total = columns(
+        BP, full_marks_except({hidden: GRADED_ANSWER, theta: ANSWERED, questions: BLANK_ANSWER})
+    )
     row = dict(zip(header([BP])[3:-1], cells))
     assert row["bp_items_total"] == "35"
-    assert (row[hidden], row[theta], row[questions]) == ("1.5", "", "0")  # graded, awaiting a person, left blank
+    # graded, awaiting a person, left blank
+    assert (row[hidden], row[theta], row[questions]) == (
+        "1.5",
+        "",
+        "0",
+    )
     assert row["bp_awaiting_manual"] == "1"
     assert row["bp_total"] == "36.5" and total == 36.5
 

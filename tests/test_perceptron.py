@@ -63,7 +63,9 @@ def test_the_books_weights_compute_their_gate_with_zero_loss(gate):
 
 
 def test_distance_to_hyperplane_is_the_length_of_the_orthogonal_projection():
-    assert distance_to_hyperplane(np.array([3.0, 4.0]), -5.0, np.array([0.0, 0.0])) == pytest.approx(1.0)
+    assert distance_to_hyperplane(
+        np.array([3.0, 4.0]), -5.0, np.array([0.0, 0.0])
+    ) == pytest.approx(1.0)
     rng = np.random.default_rng(0)
     w, b, x0 = rng.normal(size=4), rng.normal(), rng.normal(size=4)
     foot = x0 - (w @ x0 + b) / (w @ w) * w  # the nearest point of the hyperplane
@@ -107,7 +109,9 @@ def test_delta_is_eq_5_2_and_minus_eta_times_the_gradient_on_one_point(seed):
     for x_hat, y_i in zip(X_hat, y):
         y_hat = perceptron_predict(w_hat, x_hat)
         delta = perceptron_delta(w_hat, x_hat, y_i, eta)
-        numeric = numerical_gradient(lambda w: perceptron_loss(w, x_hat[None, :], [y_i]), w_hat)
+        numeric = numerical_gradient(
+            lambda w, x_hat=x_hat, y_i=y_i: perceptron_loss(w, x_hat[None, :], [y_i]), w_hat
+        )
         assert relative_error(delta, -eta * numeric) < 1e-6
         np.testing.assert_allclose(delta, eta * (y_i - y_hat) * x_hat, rtol=1e-15, atol=0)
         if y_hat == y_i:

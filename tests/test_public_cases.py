@@ -17,7 +17,10 @@ MOST_CASES = 4
 
 def arguments(args):
     """Fresh copies of a public case's arguments; {"rng_seed": n} becomes a new np.random.default_rng(n)."""
-    return [np.random.default_rng(a["rng_seed"]) if isinstance(a, dict) else copy.deepcopy(a) for a in args]
+    return [
+        np.random.default_rng(a["rng_seed"]) if isinstance(a, dict) else copy.deepcopy(a)
+        for a in args
+    ]
 
 
 def public_cases(item):
@@ -61,12 +64,20 @@ def test_every_catalogued_mistake_fails_at_least_one_public_case_of_its_item(ite
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=lambda item: item.id)
-def test_an_item_has_at_most_four_public_cases_each_accepted_by_the_reference_with_finite_values(item):
+def test_an_item_has_at_most_four_public_cases_each_accepted_by_the_reference_with_finite_values(
+    item,
+):
     cases = public_cases(item)
-    assert 1 <= len(cases) <= MOST_CASES, f"{item.id}: {len(cases)} public cases; keep between 1 and {MOST_CASES}"
+    assert 1 <= len(cases) <= MOST_CASES, (
+        f"{item.id}: {len(cases)} public cases; keep between 1 and {MOST_CASES}"
+    )
     with np.errstate(all="raise", under="ignore"):
         for number, args in enumerate(cases, start=1):
             expected = item.reference(*arguments(args))
-            assert np.all(np.isfinite(numbers(expected))), f"{item.id}: public case {number} has a value that is not finite"
+            assert np.all(np.isfinite(numbers(expected))), (
+                f"{item.id}: public case {number} has a value that is not finite"
+            )
             again = item.reference(*arguments(args))
-            assert compare(expected, again, item.tolerance) is None, f"{item.id}: the reference fails its own public case {number}"
+            assert compare(expected, again, item.tolerance) is None, (
+                f"{item.id}: the reference fails its own public case {number}"
+            )

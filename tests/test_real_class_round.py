@@ -42,14 +42,26 @@ MISTAKEN_ITEM = "perceptron_loss"  # tests/lms_downloads.py's mistake
 
 
 def round_command(course, *download, roster=None, assignments=(ASSIGNMENT,), jobs=2):
-    command = [sys.executable, "-m", "autograder.rounds", "--course", str(course), "--jobs", str(jobs), "--assignments", *assignments]
+    command = [
+        sys.executable,
+        "-m",
+        "autograder.rounds",
+        "--course",
+        str(course),
+        "--jobs",
+        str(jobs),
+        "--assignments",
+        *assignments,
+    ]
     if download:
         command += ["--submissions", *map(str, download), "--roster", str(roster)]
     return command
 
 
 def run_round(*arguments, **options):
-    result = subprocess.run(round_command(*arguments, **options), capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        round_command(*arguments, **options), capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
@@ -59,7 +71,11 @@ def scores(course, student, assignment=ASSIGNMENT):
     items = {item.id for item in load_course().assignment(assignment).items}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:
         try:
-            return {grade.name: grade.score for grade in book.find_submission_notebook(assignment, assignment, student).grades if grade.name in items}
+            return {
+                grade.name: grade.score
+                for grade in book.find_submission_notebook(assignment, assignment, student).grades
+                if grade.name in items
+            }
         except MissingEntry:
             return None
 
@@ -72,35 +88,59 @@ def gradebook_rows(course):
             for submission in book.assignment_submissions(assignment.name):
                 submissions.append((submission.student_id, assignment.name, submission.timestamp))
                 grades += [
-                    (submission.student_id, assignment.name, grade.name, grade.auto_score, grade.manual_score, grade.needs_manual_grade)
-                    for notebook in submission.notebooks for grade in notebook.grades
+                    (
+                        submission.student_id,
+                        assignment.name,
+                        grade.name,
+                        grade.auto_score,
+                        grade.manual_score,
+                        grade.needs_manual_grade,
+                    )
+                    for notebook in submission.notebooks
+                    for grade in notebook.grades
                 ]
     with sqlite3.connect(course / "gradebook.db") as db:
         return sorted(grades), sorted(submissions), db.execute("pragma integrity_check").fetchone()
 
 
 def modified(course, *parts):
-    return {p.relative_to(course): p.stat().st_mtime_ns for part in parts for p in (course / part).rglob("*") if p.is_file()}
+    return {
+        p.relative_to(course): p.stat().st_mtime_ns
+        for part in parts
+        for p in (course / part).rglob("*")
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
 def canvas(tmp_path_factory):
     folder = tmp_path_factory.mktemp("canvas")
     download, roster = canvas_download(folder), write_roster(folder / "roster.csv")
-    return folder / "course", download, roster, run_round(folder / "course", download, roster=roster)
+    return (
+        folder / "course",
+        download,
+        roster,
+        run_round(folder / "course", download, roster=roster),
+    )
 
 
 @pytest.fixture(scope="module")
 def moodle(tmp_path_factory):
     folder = tmp_path_factory.mktemp("moodle")
-    download, roster = moodle_download(folder), write_roster(folder / "roster.csv", with_lms_ids=False)
-    return folder / "course", run_round(folder / "course", download, roster=roster, assignments=(ASSIGNMENT, OTHER))
+    download, roster = (
+        moodle_download(folder),
+        write_roster(folder / "roster.csv", with_lms_ids=False),
+    )
+    return folder / "course", run_round(
+        folder / "course", download, roster=roster, assignments=(ASSIGNMENT, OTHER)
+    )
 
 
 def test_every_notebook_of_a_canvas_download_is_graded_the_latest_upload_of_each_student(canvas):
     course, *_ = canvas
     assert scores(course, "s1") == POINTS
-    assert scores(course, "s2") == POINTS  # the later, complete upload; the earlier one was unfinished
+    # the later, complete upload; the earlier one was unfinished
+    assert scores(course, "s2") == POINTS
     lost = {item for item, score in scores(course, "s3").items() if score < POINTS[item]}
     assert lost == {MISTAKEN_ITEM}  # perceptron (1).ipynb, graded as perceptron.ipynb
     for student in ("s4", "s5", "s6", "s7"):
@@ -113,18 +153,39 @@ def test_the_summary_names_every_file_that_was_not_simply_one_notebook(canvas):
     course, _, _, stdout = canvas
     summary = stdout.split("what arrived, besides one notebook per student")[1]
     for student, file, what in [
-        ("s2", "lifang_LATE_1002_71002_perceptron-1.ipynb", "named 'perceptron-1.ipynb': taken as perceptron.ipynb"),
-        ("s2", "lifang_1002_71002_perceptron.ipynb", "older than lifang_LATE_1002_71002_perceptron-1.ipynb"),
+        (
+            "s2",
+            "lifang_LATE_1002_71002_perceptron-1.ipynb",
+            "named 'perceptron-1.ipynb': taken as perceptron.ipynb",
+        ),
+        (
+            "s2",
+            "lifang_1002_71002_perceptron.ipynb",
+            "older than lifang_LATE_1002_71002_perceptron-1.ipynb",
+        ),
         ("s3", "zhangmin_1003_71003_perceptron (1).ipynb", "taken as perceptron.ipynb"),
         ("s4", "liujing_1004_71004_perceptron.py", "not a notebook (.py): not graded"),
         ("s4", "liujing_1004_71004_perceptron.zip", "an archive inside the download: not opened"),
         ("s5", "chenlei_1005_71005_perceptron.ipynb", "an empty file: not graded"),
-        ("", "zhouming_1099_71099_perceptron.ipynb", "Canvas user 1099 (zhouming) is not on the roster"),
+        (
+            "",
+            "zhouming_1099_71099_perceptron.ipynb",
+            "Canvas user 1099 (zhouming) is not on the roster",
+        ),
         ("s7", "yangjun_1007_71007_bp.ipynb", "a notebook of bp, which this round does not grade"),
     ]:
-        assert re.search(rf"^  {student + ' ' if student else ''}{re.escape(file)}: .*{re.escape(what)}", summary, flags=re.M), file
-    assert re.search(r"^  s4 perceptron: no submission: 2 file\(s\) of theirs in the download could not be graded", summary, flags=re.M)
-    assert re.search(r"^  s6 perceptron: no submission$", summary, flags=re.M)  # on the roster, uploaded nothing
+        assert re.search(
+            rf"^  {student + ' ' if student else ''}{re.escape(file)}: .*{re.escape(what)}",
+            summary,
+            flags=re.M,
+        ), file
+    assert re.search(
+        r"^  s4 perceptron: no submission: 2 file\(s\) of theirs in the download could not be graded",
+        summary,
+        flags=re.M,
+    )
+    # on the roster, uploaded nothing
+    assert re.search(r"^  s6 perceptron: no submission$", summary, flags=re.M)
     report = (course / "round" / "class_report.md").read_text(encoding="utf-8")
     assert "## 收到的文件 What arrived, besides one notebook per student" in report
     assert "| liujing_1004_71004_perceptron.py | s4 | not a notebook (.py): not graded |" in report
@@ -135,30 +196,44 @@ def test_the_course_folder_holds_feedback_the_gradebook_the_exports_and_the_repo
     course, *_ = canvas
     with open(course / "round" / "grades_per_item.csv", newline="", encoding="utf-8") as file:
         rows = {row["student_id"]: row for row in csv.DictReader(file)}
-    assert float(rows["s3"][MISTAKEN_ITEM]) < POINTS[MISTAKEN_ITEM] and float(rows["s1"][MISTAKEN_ITEM]) == POINTS[MISTAKEN_ITEM]
+    assert (
+        float(rows["s3"][MISTAKEN_ITEM]) < POINTS[MISTAKEN_ITEM]
+        and float(rows["s1"][MISTAKEN_ITEM]) == POINTS[MISTAKEN_ITEM]
+    )
     with open(course / "round" / "grades.csv", newline="", encoding="utf-8") as file:
         totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
-    assert totals["s1"] == sum(POINTS.values()) and totals["s6"] == 0.0  # nbgrader's export: the whole roster
+    # nbgrader's export: the whole roster
+    assert totals["s1"] == sum(POINTS.values()) and totals["s6"] == 0.0
     assert (course / "round" / "class_report.html").is_file()
-    assert (course / "submitted" / "s2" / ASSIGNMENT / "timestamp.txt").read_text() == f"{LATE:%Y-%m-%d %H:%M:%S}.000000 UTC"
+    assert (
+        course / "submitted" / "s2" / ASSIGNMENT / "timestamp.txt"
+    ).read_text() == f"{LATE:%Y-%m-%d %H:%M:%S}.000000 UTC"
 
 
 def test_a_second_run_keeps_the_course_and_its_manual_grades_and_grades_nothing_again(canvas):
     course, download, roster, _ = canvas
     (derivation,) = load_course().assignment(ASSIGNMENT).derivations
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:  # a person's grade, as formgrader saves it
+    # a person's grade, as formgrader saves it
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as book:
         grade = book.find_grade(derivation.id, ASSIGNMENT, ASSIGNMENT, "s1")
         grade.manual_score, grade.needs_manual_grade = 1.5, False
         book.db.commit()
-    before, files_before = gradebook_rows(course), modified(course, "submitted", "autograded", "feedback")
+    before, files_before = (
+        gradebook_rows(course),
+        modified(course, "submitted", "autograded", "feedback"),
+    )
     stdout = run_round(course, download, roster=roster)
     assert "perceptron: skipped, graded before and unchanged since (3): s1, s2, s3" in stdout
     assert "autograde perceptron:" not in stdout  # no progress: nothing was autograded
     assert gradebook_rows(course) == before
     assert modified(course, "submitted", "autograded", "feedback") == files_before
-    with open(course / "round" / "grades_per_item.csv", newline="", encoding="utf-8") as file:  # made anew from the gradebook
+    # made anew from the gradebook
+    with open(course / "round" / "grades_per_item.csv", newline="", encoding="utf-8") as file:
         s1 = next(row for row in csv.DictReader(file) if row["student_id"] == "s1")
-    assert (s1[derivation.id], float(s1[f"{ASSIGNMENT}_total"])) == ("1.5", sum(POINTS.values()) + 1.5)
+    assert (s1[derivation.id], float(s1[f"{ASSIGNMENT}_total"])) == (
+        "1.5",
+        sum(POINTS.values()) + 1.5,
+    )
 
 
 def test_a_late_upload_is_graded_and_nothing_else_is(canvas):
@@ -166,39 +241,75 @@ def test_a_late_upload_is_graded_and_nothing_else_is(canvas):
     late = datetime(2026, 11, 22, 8, 0, 0)
     later_download = write_zip(
         course.parent / "submissions-later.zip",
-        [*files(canvas_name), (canvas_name(("s3", "Min", "Zhang", "1003"), f"{ASSIGNMENT}.ipynb", late=True), late, notebook()),
-         (canvas_name(("s6", "Yan", "Zhao", "1006"), f"{ASSIGNMENT}.ipynb", late=True), late, notebook())],
+        [
+            *files(canvas_name),
+            (
+                canvas_name(("s3", "Min", "Zhang", "1003"), f"{ASSIGNMENT}.ipynb", late=True),
+                late,
+                notebook(),
+            ),
+            (
+                canvas_name(("s6", "Yan", "Zhao", "1006"), f"{ASSIGNMENT}.ipynb", late=True),
+                late,
+                notebook(),
+            ),
+        ],
     )
     s1_before = modified(course, "autograded/s1", "feedback/s1")
     stdout = run_round(course, later_download, roster=roster)
     assert "4 notebooks to submitted/ (1 new, 1 changed, 2 unchanged)" in stdout
     assert "perceptron: skipped, graded before and unchanged since (2): s1, s2" in stdout
     assert re.search(r"autograde perceptron: 2/2", stdout)
-    assert scores(course, "s3") == POINTS and scores(course, "s6") == POINTS  # the fixed upload and the new one
+    # the fixed upload and the new one
+    assert scores(course, "s3") == POINTS and scores(course, "s6") == POINTS
     assert modified(course, "autograded/s1", "feedback/s1") == s1_before
 
 
-def test_a_moodle_download_is_matched_by_name_and_a_notebook_of_the_other_assignment_is_graded_as_it(moodle):
+def test_a_moodle_download_is_matched_by_name_and_a_notebook_of_the_other_assignment_is_graded_as_it(
+    moodle,
+):
     course, stdout = moodle
     assert scores(course, "s1") == POINTS and scores(course, "s2") == POINTS
     assert scores(course, "s7", OTHER) is not None and scores(course, "s7") is None
-    assert "Ming Zhou_4099_assignsubmission_file_/perceptron.ipynb: Moodle user 4099 (Ming Zhou) is not on the roster" in stdout
-    assert re.search(r"^  s2 Fang Li_4002_assignsubmission_file_/perceptron.ipynb: older than", stdout, flags=re.M)
+    assert (
+        "Ming Zhou_4099_assignsubmission_file_/perceptron.ipynb: Moodle user 4099 (Ming Zhou) is not on the roster"
+        in stdout
+    )
+    assert re.search(
+        r"^  s2 Fang Li_4002_assignsubmission_file_/perceptron.ipynb: older than",
+        stdout,
+        flags=re.M,
+    )
     # s4's stray files are named perceptron: they are not counted against bp
-    assert re.search(r"^  s4 perceptron: no submission: 2 file\(s\) of theirs in the download could not be graded", stdout, flags=re.M)
+    assert re.search(
+        r"^  s4 perceptron: no submission: 2 file\(s\) of theirs in the download could not be graded",
+        stdout,
+        flags=re.M,
+    )
     assert re.search(r"^  s4 bp: no submission$", stdout, flags=re.M)
 
 
-def test_a_notebook_nbgrader_fails_on_is_tried_once_more_then_reported_and_the_others_are_graded(tmp_path):
+def test_a_notebook_nbgrader_fails_on_is_tried_once_more_then_reported_and_the_others_are_graded(
+    tmp_path,
+):
     killer = nbformat.reads(notebook().decode("utf-8"), as_version=4)
     killer.cells.insert(1, nbformat.v4.new_code_cell("import os\nos._exit(1)  # the kernel dies"))
     download = write_zip(
         tmp_path / "submissions.zip",
-        [(canvas_name(ROSTER[0], f"{ASSIGNMENT}.ipynb"), LATE, notebook()), (canvas_name(ROSTER[1], f"{ASSIGNMENT}.ipynb"), LATE, nbformat.writes(killer).encode("utf-8"))],
+        [
+            (canvas_name(ROSTER[0], f"{ASSIGNMENT}.ipynb"), LATE, notebook()),
+            (
+                canvas_name(ROSTER[1], f"{ASSIGNMENT}.ipynb"),
+                LATE,
+                nbformat.writes(killer).encode("utf-8"),
+            ),
+        ],
     )
     stdout = run_round(tmp_path / "course", download, roster=write_roster(tmp_path / "roster.csv"))
     assert f"autograde {ASSIGNMENT}: nbgrader failed on s2; once more, one at a time" in stdout
-    assert re.search(rf"^  s2 {ASSIGNMENT}: nbgrader could not autograde it, twice; see ", stdout, flags=re.M)
+    assert re.search(
+        rf"^  s2 {ASSIGNMENT}: nbgrader could not autograde it, twice; see ", stdout, flags=re.M
+    )
     assert scores(tmp_path / "course", "s1") == POINTS and scores(tmp_path / "course", "s2") is None
 
 
@@ -207,7 +318,13 @@ def test_a_round_killed_during_autograde_and_during_feedback_ends_as_one_never_s
     whole = tmp_path / "whole"
     run_round(whole, download, roster=roster, jobs=1)
     interrupted = tmp_path / "interrupted"
-    kill_during(interrupted, download, roster, "[4/8] autograde", lambda: any((interrupted / "autograded").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")))
+    kill_during(
+        interrupted,
+        download,
+        roster,
+        "[4/8] autograde",
+        lambda: any((interrupted / "autograded").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")),
+    )
     assert gradebook_rows(interrupted) != gradebook_rows(whole)  # the kill came before the end
     kill_during(interrupted, download, roster, "[6/8] feedback", lambda: True)
     stdout = run_round(interrupted, download, roster=roster, jobs=1)
@@ -215,15 +332,20 @@ def test_a_round_killed_during_autograde_and_during_feedback_ends_as_one_never_s
     grades, submissions, integrity = gradebook_rows(interrupted)
     assert (grades, submissions) == gradebook_rows(whole)[:2]
     assert integrity == ("ok",)
-    assert len(submissions) == len({student for student, _, _ in submissions}) == 3  # none lost, none doubled
-    feedback = sorted(p.relative_to(interrupted) for p in (interrupted / "feedback").rglob("*.html"))
+    # none lost, none doubled
+    assert len(submissions) == len({student for student, _, _ in submissions}) == 3
+    feedback = sorted(
+        p.relative_to(interrupted) for p in (interrupted / "feedback").rglob("*.html")
+    )
     assert feedback == sorted(p.relative_to(whole) for p in (whole / "feedback").rglob("*.html"))
 
 
 def kill_during(course, download, roster, step, ready, patience=120):
     """Start the round, and kill it with its nbgrader and kernels once it prints step and ready() holds."""
     command = round_command(course, download, roster=roster, jobs=1)
-    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True) as process:
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True
+    ) as process:
         deadline = time.monotonic() + patience
         for line in process.stdout:
             if line.startswith(step):
@@ -242,17 +364,50 @@ def test_the_repository_s_own_course_is_graded_in_the_gradebook_nbgrader_s_comma
     copy_of_the_repository(copy)
     for student, kind in (("s1", "complete"), ("s2", "mistake")):  # as nbgrader collect leaves them
         CourseFolder(copy).write_submission(student, ASSIGNMENT, notebook(kind=kind), LATE)
-    released = {p.relative_to(copy): p.read_bytes() for p in (copy / "assignments").rglob("*") if p.is_file()}
-    environment = {**nbgrader_environment(), "PYTHONPATH": str(copy)}  # the copy's kit, as a clone's set-up installs it
-    command = [sys.executable, "-m", "autograder.rounds", "--course", str(copy), "--assignments", ASSIGNMENT, "--jobs", "2"]
+    released = {
+        p.relative_to(copy): p.read_bytes()
+        for p in (copy / "assignments").rglob("*")
+        if p.is_file()
+    }
+    environment = {
+        **nbgrader_environment(),
+        "PYTHONPATH": str(copy),
+    }  # the copy's kit, as a clone's set-up installs it
+    command = [
+        sys.executable,
+        "-m",
+        "autograder.rounds",
+        "--course",
+        str(copy),
+        "--assignments",
+        ASSIGNMENT,
+        "--jobs",
+        "2",
+    ]
     result = subprocess.run(command, cwd=copy, env=environment, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert scores(copy / "var", "s1") == POINTS
-    assert {item for item, score in scores(copy / "var", "s2").items() if score < POINTS[item]} == {MISTAKEN_ITEM}
+    assert {item for item, score in scores(copy / "var", "s2").items() if score < POINTS[item]} == {
+        MISTAKEN_ITEM
+    }
     assert (copy / "var" / "course-round" / "class_report.html").is_file()
-    assert not any((copy / name).exists() for name in ("gradebook.db", "logs", "shards", "round"))  # runtime files stay in var/
-    assert {p.relative_to(copy): p.read_bytes() for p in (copy / "assignments").rglob("*") if p.is_file()} == released
-    exported = subprocess.run([sys.executable, "-m", "nbgrader", "export", "--to", str(tmp_path / "grades.csv")], cwd=copy, env=environment, capture_output=True, text=True)
+    # runtime files stay in var/
+    assert not any((copy / name).exists() for name in ("gradebook.db", "logs", "shards", "round"))
+    assert {
+        p.relative_to(copy): p.read_bytes()
+        for p in (copy / "assignments").rglob("*")
+        if p.is_file()
+    } == released
+    exported = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "export", "--to", str(tmp_path / "grades.csv")],
+        cwd=copy,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
     assert exported.returncode == 0, exported.stderr
-    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as file:  # nbgrader's own export, from nbgrader_config.py's gradebook
-        assert {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}["s1"] == sum(POINTS.values())
+    # nbgrader's own export, from nbgrader_config.py's gradebook
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as file:
+        assert {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}[
+            "s1"
+        ] == sum(POINTS.values())

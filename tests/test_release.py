@@ -28,22 +28,35 @@ def test_the_committed_release_is_what_nbgrader_generates(assignment, tmp_path):
     )
     fresh, committed = tmp_path / "release" / assignment, ROOT / "assignments" / assignment
     comparison = filecmp.dircmp(fresh, committed, ignore=["__pycache__"])
-    assert not comparison.left_only and not comparison.right_only, (comparison.left_only, comparison.right_only)
+    assert not comparison.left_only and not comparison.right_only, (
+        comparison.left_only,
+        comparison.right_only,
+    )
     _, mismatch, errors = filecmp.cmpfiles(fresh, committed, comparison.common_files, shallow=False)
-    assert not mismatch and not errors, f"regenerate with `python3 tasks.py release`: {mismatch or errors} differ"
+    assert not mismatch and not errors, (
+        f"regenerate with `python3 tasks.py release`: {mismatch or errors} differ"
+    )
 
 
 @pytest.mark.parametrize("step", ["solutions", "assignments"])
-def test_every_companion_file_is_committed_current_beside_the_source_and_the_release(assignment, step):
+def test_every_companion_file_is_committed_current_beside_the_source_and_the_release(
+    assignment, step
+):
     # nbgrader's own generate_assignment copies them from solutions/, and autograde copies them
     # into each submission's folder from there: a fresh clone needs no command of the kit first
     for name, content in companion_files(assignment).items():
-        assert (ROOT / step / assignment / name).read_bytes() == content, f"{step}/{assignment}/{name}: run `python3 tasks.py release`"
+        assert (ROOT / step / assignment / name).read_bytes() == content, (
+            f"{step}/{assignment}/{name}: run `python3 tasks.py release`"
+        )
 
 
 def release_texts(assignment):
     folder = ROOT / "assignments" / assignment
-    return {path.name: path.read_text(encoding="utf-8") for path in folder.iterdir() if path.suffix in (".py", ".ipynb", ".json", ".ini", ".md")}
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in folder.iterdir()
+        if path.suffix in (".py", ".ipynb", ".json", ".ini", ".md")
+    }
 
 
 def solution_code_cells(notebook):
@@ -56,21 +69,31 @@ def readable(name, text):
     if not name.endswith(".ipynb"):
         return text
     notebook = nbformat.reads(text, as_version=4)
-    outputs = (output.get("text", "") + str(output.get("data", {}).get("text/plain", "")) for cell in notebook.cells for output in cell.get("outputs", []))
+    outputs = (
+        output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    )
     return "\n".join([cell.source for cell in notebook.cells] + list(outputs))
 
 
 def test_no_closed_form_of_a_graded_quantity_reaches_the_student(assignment):
     # the notebooks lead up to each step; the result is the student's to derive (spec §6, "Derivation first")
     for name, text in release_texts(assignment).items():
-        assert not closed_forms_in(readable(name, text)), f"{name} states the closed form of {closed_forms_in(readable(name, text))}"
+        assert not closed_forms_in(readable(name, text)), (
+            f"{name} states the closed form of {closed_forms_in(readable(name, text))}"
+        )
 
 
 def test_the_instructors_version_states_each_closed_form_the_release_is_checked_for(assignment):
     # so that the check above looks for spellings the kit itself writes, and would find them
     items = {item.id for item in load_course().assignment(assignment).items} & set(CLOSED_FORMS)
-    stated = closed_forms_in(readable(".ipynb", notebook_path("solutions", assignment).read_text(encoding="utf-8")))
-    assert items and items <= set(stated), f"no closed form of {sorted(items - set(stated))} in the solution notebook"
+    stated = closed_forms_in(
+        readable(".ipynb", notebook_path("solutions", assignment).read_text(encoding="utf-8"))
+    )
+    assert items and items <= set(stated), (
+        f"no closed form of {sorted(items - set(stated))} in the solution notebook"
+    )
 
 
 def test_the_release_holds_no_solution_and_no_hidden_tests(assignment):
@@ -85,7 +108,11 @@ def test_the_release_imports_neither_the_reference_nor_the_grader(assignment):
 
 
 def substantial_lines(code):
-    return {line.strip() for line in code.splitlines() if len(line.strip()) >= 25 and not line.strip().startswith("#")}
+    return {
+        line.strip()
+        for line in code.splitlines()
+        if len(line.strip()) >= 25 and not line.strip().startswith("#")
+    }
 
 
 def reference_body(function):
@@ -99,7 +126,11 @@ def reference_body(function):
 
 def code_of(name, text):
     if name.endswith(".ipynb"):
-        return "\n".join(cell.source for cell in nbformat.reads(text, as_version=4).cells if cell.cell_type == "code")
+        return "\n".join(
+            cell.source
+            for cell in nbformat.reads(text, as_version=4).cells
+            if cell.cell_type == "code"
+        )
     return text
 
 
@@ -108,8 +139,12 @@ def test_the_release_holds_no_body_of_a_reference_or_solution_function(assignmen
     for name in source_impl.__all__:
         if name != "Params":  # given to the students, not theirs to write
             answers |= substantial_lines(reference_body(getattr(source_impl, name)))
-    for cell in solution_code_cells(nbformat.read(notebook_path("solutions", assignment), as_version=4)):
-        answers |= substantial_lines(cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0])
+    for cell in solution_code_cells(
+        nbformat.read(notebook_path("solutions", assignment), as_version=4)
+    ):
+        answers |= substantial_lines(
+            cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
+        )
     for name, text in release_texts(assignment).items():
         code = code_of(name, text)
         leaked = [line for line in answers if line in code]
@@ -124,11 +159,21 @@ def test_every_stub_in_the_release_raises_not_implemented(assignment):
         assert cell.source.rstrip().endswith("raise NotImplementedError()"), cell.source
 
 
-def test_the_assignment_readme_names_the_graded_notebook_and_every_graded_cell_with_its_points(assignment):
+def test_the_assignment_readme_names_the_graded_notebook_and_every_graded_cell_with_its_points(
+    assignment,
+):
     readme = (ROOT / "assignments" / assignment / "README.md").read_text(encoding="utf-8")
     course = load_course().assignment(assignment)
-    assert f"Only `{assignment}.ipynb` is graded" in readme and "Submit" in readme and "pytest" in readme
-    rows = dict(re.findall(r"^\| (?:推导 derivation )?`(\w+)` \| .* \| ([\d.]+) \|$", readme, flags=re.M))
-    expected = {item.function: item.points for item in course.items} | {d.id: d.points for d in course.derivations}
+    assert (
+        f"Only `{assignment}.ipynb` is graded" in readme
+        and "Submit" in readme
+        and "pytest" in readme
+    )
+    rows = dict(
+        re.findall(r"^\| (?:推导 derivation )?`(\w+)` \| .* \| ([\d.]+) \|$", readme, flags=re.M)
+    )
+    expected = {item.function: item.points for item in course.items} | {
+        d.id: d.points for d in course.derivations
+    }
     assert {name: float(points) for name, points in rows.items()} == expected
     assert f"| **合计 Total** | | **{course.total_points:g}** |" in readme

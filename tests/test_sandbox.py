@@ -16,7 +16,7 @@ from autograder.sandbox.unpickler import SafeUnpickler
 
 TIMEOUTS = Timeouts(per_call_seconds=2, per_submission_seconds=30)
 
-PROBE = '''
+PROBE = """
 import os, sys
 import numpy as np
 
@@ -56,7 +56,7 @@ def later(x):
 
 def mistyped(x):
     return double(x, x, x)
-'''
+"""
 
 
 @pytest.fixture
@@ -73,7 +73,9 @@ def test_the_workers_import_path_holds_neither_the_reference_nor_the_grader(work
     if os.geteuid() == 0:
         assert uid != 0  # dropped to an unprivileged user
     for folder in path:
-        assert not os.path.isdir(os.path.join(folder, "source_impl")) and not os.path.isdir(os.path.join(folder, "autograder"))
+        assert not os.path.isdir(os.path.join(folder, "source_impl")) and not os.path.isdir(
+            os.path.join(folder, "autograder")
+        )
 
 
 def test_a_stand_in_answers_for_the_call_it_was_given_to_and_for_no_other(worker):
@@ -82,7 +84,10 @@ def test_a_stand_in_answers_for_the_call_it_was_given_to_and_for_no_other(worker
     assert (outcome.kind, outcome.value, outcome.consulted) == (OK, 14, ("double",))
     assert worker.call("double", (3,), 2).value == "the student's own double"
     kept = worker.call("later", (3,), 2)  # the stand-in, kept past its call
-    assert kept.kind == RAISED and "NameError: double does not stand in while later is graded" in kept.message
+    assert (
+        kept.kind == RAISED
+        and "NameError: double does not stand in while later is graded" in kept.message
+    )
     wrong = worker.call("mistyped", (3,), 2, {"double": lambda x: 2 * x})
     assert wrong.kind == RAISED and wrong.message.startswith("TypeError")
 
@@ -95,7 +100,9 @@ def test_printed_output_is_captured_and_cut(worker):
     assert len(stdout) <= OUTPUT_LIMIT + 20 and stdout.endswith("[cut]")
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the worker changes user only when the grader runs as root")
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="the worker changes user only when the grader runs as root"
+)
 def test_as_root_the_worker_cannot_read_files_only_root_may_read(worker, tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("answer")
@@ -110,16 +117,24 @@ def test_memory_is_limited(worker):
 
 
 def test_the_worker_says_how_it_is_confined(worker):
-    assert worker.confinement == {"landlock": landlock_abi(), "no_processes": sys.platform == "linux"}
+    assert worker.confinement == {
+        "landlock": landlock_abi(),
+        "no_processes": sys.platform == "linux",
+    }
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the worker refuses new processes on Linux only")
+@pytest.mark.skipif(
+    sys.platform != "linux", reason="the worker refuses new processes on Linux only"
+)
 def test_the_worker_cannot_start_a_process(worker):
     outcome = worker.call("fork_and_sleep", (), 2)
     assert outcome.kind == RAISED and outcome.message.startswith("PermissionError")
 
 
-@pytest.mark.skipif(landlock_abi() == 0, reason="this kernel has no Landlock: the worker reads what its user may read")
+@pytest.mark.skipif(
+    landlock_abi() == 0,
+    reason="this kernel has no Landlock: the worker reads what its user may read",
+)
 def test_the_worker_reads_only_the_standard_library_numpy_and_its_scratch_folder(worker, tmp_path):
     course_file = Path(__file__).resolve().parent.parent / "course.yaml"
     for path in (course_file, "/etc/hostname", tmp_path):
@@ -150,13 +165,16 @@ def test_answers_are_unpickled_with_a_whitelist():
 
 
 def test_a_worker_that_answers_out_of_protocol_costs_only_that_call():
-    tamper = PROBE + '''
+    tamper = (
+        PROBE
+        + """
 def tamper():
     import pickle, struct
     data = pickle.dumps(("ok",))
     os.write(int(sys.argv[3]), struct.pack("!Q", len(data)) + data)
     return 0
-'''
+"""
+    )
     with Scratch(tamper) as scratch:
         worker = Worker(scratch).load(TIMEOUTS)
         with pytest.raises(WorkerDied, match="malformed answer"):

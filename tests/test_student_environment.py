@@ -7,11 +7,16 @@ import sys
 import pytest
 from notebooks import ROOT, copy_assignment, paste_solutions
 
+
 @pytest.fixture(scope="module")
 def student_python(tmp_path_factory):
     # the student's side as `python3 tasks.py student` sets it up, in a folder of the test's own
     folder = tmp_path_factory.mktemp("student") / ".venv-student"
-    subprocess.run([sys.executable, ROOT / "tasks.py", "student", "--setup-only", "--venv", folder], check=True, timeout=900)
+    subprocess.run(
+        [sys.executable, ROOT / "tasks.py", "student", "--setup-only", "--venv", folder],
+        check=True,
+        timeout=900,
+    )
     return folder / "bin" / "python"
 
 
@@ -33,7 +38,11 @@ def test_the_student_side_has_neither_the_reference_nor_the_grader(student_pytho
 def test_the_student_side_keeps_validate_and_drops_the_instructor_tools(student_python):
     listing = run(student_python, "-m", "jupyterlab.labextensions", "list")
     disabled = (listing.stdout + listing.stderr).split("Disabled extensions:", 1)[1].split()
-    assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"} <= set(disabled)
+    assert {
+        "@jupyter/nbgrader:formgrader",
+        "@jupyter/nbgrader:create-assignment",
+        "@jupyter/nbgrader:course-list",
+    } <= set(disabled)
     assert "@jupyter/nbgrader:validate-assignment" not in disabled
 
 

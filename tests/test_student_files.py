@@ -20,7 +20,11 @@ def cases_file(assignment):
 
 
 def report(name, function):
-    assignment = "perceptron" if name in json.loads(cases_file("perceptron").read_text(encoding="utf-8"))["functions"] else "bp"
+    assignment = (
+        "perceptron"
+        if name in json.loads(cases_file("perceptron").read_text(encoding="utf-8"))["functions"]
+        else "bp"
+    )
     return selfcheck.report(name, function, cases_file(assignment))
 
 
@@ -43,12 +47,36 @@ def mutating(eta, g):
 
 
 WRONG = {
-    "a flipped sign": ("delta_theta", lambda eta, g: eta * g, r"case 1: result: 2 of 2 entries differ: at index \[0\] expected .*, got .*提示 Hint: 阈值是减去的"),
-    "a transposed result": ("delta_w", lambda eta, g, b: eta * np.outer(g, b), r"expected shape \(3, 2\), got shape \(2, 3\) \(transposed\?\)"),
-    "strings for an array": ("delta_theta", lambda eta, g: [str(d) for d in -eta * g], r"expected real numbers of shape \(2,\), got list \['"),
-    "booleans for labels": ("perceptron_predict", lambda w, X: source_impl.perceptron_predict(w, X) == 1, "return 0/1 as integers"),
-    "an array for an int": ("perceptron_predict", lambda w, X: np.atleast_1d(source_impl.perceptron_predict(w, X)), r"expected a single number, got shape \(1,\)"),
-    "NaN": ("sigmoid", lambda z: np.full(np.shape(z), np.nan) if np.ndim(z) else float("nan"), "NaN or inf|expected 0.622459, got nan"),
+    "a flipped sign": (
+        "delta_theta",
+        lambda eta, g: eta * g,
+        r"case 1: result: 2 of 2 entries differ: at index \[0\] expected .*, got .*提示 Hint: 阈值是减去的",
+    ),
+    "a transposed result": (
+        "delta_w",
+        lambda eta, g, b: eta * np.outer(g, b),
+        r"expected shape \(3, 2\), got shape \(2, 3\) \(transposed\?\)",
+    ),
+    "strings for an array": (
+        "delta_theta",
+        lambda eta, g: [str(d) for d in -eta * g],
+        r"expected real numbers of shape \(2,\), got list \['",
+    ),
+    "booleans for labels": (
+        "perceptron_predict",
+        lambda w, X: source_impl.perceptron_predict(w, X) == 1,
+        "return 0/1 as integers",
+    ),
+    "an array for an int": (
+        "perceptron_predict",
+        lambda w, X: np.atleast_1d(source_impl.perceptron_predict(w, X)),
+        r"expected a single number, got shape \(1,\)",
+    ),
+    "NaN": (
+        "sigmoid",
+        lambda z: np.full(np.shape(z), np.nan) if np.ndim(z) else float("nan"),
+        "NaN or inf|expected 0.622459, got nan",
+    ),
     "an exception": ("delta_v", crashing, "case 1 raised ValueError: shapes do not align"),
     "a stub": ("forward", not_implemented, "尚未完成 / not implemented yet"),
     "a mutated input": ("delta_theta", mutating, "argument 2 was changed in place"),
@@ -60,12 +88,18 @@ WRONG = {
     ),
     "a list of arrays for a list of counts": (
         "train_perceptron",
-        lambda *args: (source_impl.train_perceptron(*args)[0], [np.zeros(2)] * len(source_impl.train_perceptron(*args)[1])),
+        lambda *args: (
+            source_impl.train_perceptron(*args)[0],
+            [np.zeros(2)] * len(source_impl.train_perceptron(*args)[1]),
+        ),
         r"mistakes_per_epoch: expected shape \(\d+,\), got shape \(\d+, 2\)",
     ),
     "a history of the wrong length": (
         "train_standard_bp",
-        lambda *args: (source_impl.train_standard_bp(*args)[0], source_impl.train_standard_bp(*args)[1][:-1]),
+        lambda *args: (
+            source_impl.train_standard_bp(*args)[0],
+            source_impl.train_standard_bp(*args)[1][:-1],
+        ),
         r"history: expected shape \(3,\), got shape \(2,\)",
     ),
 }
@@ -89,7 +123,9 @@ def test_the_right_values_in_a_list_pass_with_a_note_on_what_to_return():
 def test_check_prints_one_line_and_raises_only_under_nbgrader_validate(capsys, monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     selfcheck.check("delta_theta", lambda eta, g: eta * g, cases_file("bp"))
-    assert capsys.readouterr().out.startswith("✗ delta_theta: case 1: result: 2 of 2 entries differ")
+    assert capsys.readouterr().out.startswith(
+        "✗ delta_theta: case 1: result: 2 of 2 entries differ"
+    )
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
     with pytest.raises(AssertionError, match="delta_theta: case 1"):
         selfcheck.check("delta_theta", lambda eta, g: eta * g, cases_file("bp"))
@@ -147,8 +183,13 @@ def gates():
 """
 
 
-@pytest.mark.parametrize("predict, warned", [("reference_predict", False), ("lambda w, X: 1 - reference_predict(w, X)", True)])
-def test_a_capstone_says_above_its_result_which_function_it_uses_fails_its_self_check(capsys, monkeypatch, predict, warned):
+@pytest.mark.parametrize(
+    "predict, warned",
+    [("reference_predict", False), ("lambda w, X: 1 - reference_predict(w, X)", True)],
+)
+def test_a_capstone_says_above_its_result_which_function_it_uses_fails_its_self_check(
+    capsys, monkeypatch, predict, warned
+):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     namespace = notebook_namespace(CAPSTONE.replace("PREDICT", predict))
     result = selfcheck.run_capstone(lambda: namespace["gates"](), cases_file("perceptron"))
@@ -157,7 +198,10 @@ def test_a_capstone_says_above_its_result_which_function_it_uses_fails_its_self_
     assert selfcheck.run_capstone(namespace["gates"], cases_file("perceptron")) is not None
     out = capsys.readouterr().out
     # the wrong prediction makes the trainer that calls it fail its self-check too; the reference's pass
-    assert (out.startswith("⚠ 下面的结果用到了你的 train_perceptron, perceptron_predict，") and "fail their self-checks" in out) == warned, out
+    assert (
+        out.startswith("⚠ 下面的结果用到了你的 train_perceptron, perceptron_predict，")
+        and "fail their self-checks" in out
+    ) == warned, out
     assert "perceptron_delta" not in out and "augment" not in out
     assert all(len(line) <= selfcheck.LINE_WIDTH for line in out.splitlines())
 
@@ -169,7 +213,9 @@ def test_a_capstone_is_skipped_while_grading(capsys, monkeypatch):
 
 
 def write_notebook(path, *sources):
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source) for source in sources]
+    )
     nbformat.write(notebook, path)
     return path
 
@@ -209,23 +255,43 @@ def test_the_loader_skips_nbgraders_test_cells_which_are_course_code(tmp_path):
         "from autograder.nbgrader_cell import hidden_score\ndef course_helper():\n    return 2",
     )
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells[0].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "answer_code"}
-    notebook.cells[1].metadata["nbgrader"] = {"solution": False, "grade": True, "grade_id": "answer", "points": 1}
+    notebook.cells[0].metadata["nbgrader"] = {
+        "solution": True,
+        "grade": False,
+        "grade_id": "answer_code",
+    }
+    notebook.cells[1].metadata["nbgrader"] = {
+        "solution": False,
+        "grade": True,
+        "grade_id": "answer",
+        "points": 1,
+    }
     nbformat.write(notebook, path)
     namespace, problems = notebook_functions.load_functions(path)
-    assert namespace["answer"]() == 1 and "course_helper" not in namespace and "hidden_score" not in namespace
+    assert (
+        namespace["answer"]() == 1
+        and "course_helper" not in namespace
+        and "hidden_score" not in namespace
+    )
     assert problems == []
 
 
 def test_one_failing_statement_does_not_hide_the_functions_after_it(tmp_path):
-    path = write_notebook(tmp_path / "b.ipynb", "def first():\n    return 1", "N = len(undefined_name)", "def later():\n    return 2")
+    path = write_notebook(
+        tmp_path / "b.ipynb",
+        "def first():\n    return 1",
+        "N = len(undefined_name)",
+        "def later():\n    return 2",
+    )
     namespace, problems = notebook_functions.load_functions(path)
     assert namespace["first"]() == 1 and namespace["later"]() == 2
     assert problems == ["code cell 2 raised NameError: name 'undefined_name' is not defined"]
 
 
 def test_the_loader_reports_a_cell_with_a_syntax_error_and_keeps_the_others(tmp_path):
-    path = write_notebook(tmp_path / "a.ipynb", "def good():\n    return 1", "def broken(:\n    pass")
+    path = write_notebook(
+        tmp_path / "a.ipynb", "def good():\n    return 1", "def broken(:\n    pass"
+    )
     namespace, problems = notebook_functions.load_functions(path)
     assert namespace["good"]() == 1
     assert problems == ["code cell 2 has a syntax error on line 1: invalid syntax"]
@@ -234,13 +300,23 @@ def test_the_loader_reports_a_cell_with_a_syntax_error_and_keeps_the_others(tmp_
 def test_the_loader_refuses_a_file_that_is_not_a_notebook(tmp_path):
     path = tmp_path / "a.ipynb"
     path.write_text("{ not json", encoding="utf-8")
-    with pytest.raises(notebook_functions.NotebookError, match="a.ipynb is not a readable notebook"):
+    with pytest.raises(
+        notebook_functions.NotebookError, match="a.ipynb is not a readable notebook"
+    ):
         notebook_functions.load_functions(path)
 
 
 def test_a_function_failing_through_the_students_own_wrong_helper_names_the_helper():
     namespace = {"np": np, "Params": source_impl.Params}
-    for name in ("forward", "output_gradient", "hidden_gradient", "delta_v", "delta_gamma", "delta_w", "sigmoid"):
+    for name in (
+        "forward",
+        "output_gradient",
+        "hidden_gradient",
+        "delta_v",
+        "delta_gamma",
+        "delta_w",
+        "sigmoid",
+    ):
         namespace[name] = getattr(source_impl, name)
     exec(
         "def delta_theta(eta, g):\n    return eta * g\n\n"
@@ -253,7 +329,10 @@ def test_a_function_failing_through_the_students_own_wrong_helper_names_the_help
         namespace,
     )
     status, message = report("bp_step", namespace["bp_step"])
-    assert status == selfcheck.FAILED and "(it calls your delta_theta, which fails its own self-check" in message
+    assert (
+        status == selfcheck.FAILED
+        and "(it calls your delta_theta, which fails its own self-check" in message
+    )
     assert "it calls your" not in report("delta_theta", namespace["delta_theta"])[1]
     namespace["delta_theta"] = source_impl.delta_theta
     assert report("bp_step", namespace["bp_step"])[0] == selfcheck.PASSED

@@ -32,9 +32,13 @@ def test_the_batch_path_equals_the_per_sample_path(shape):
     d, q, l = shape
     _, _, params, eta = random_network(d, q, l, seed=d + q + l)
     X, Y = random_data(23, d, l, seed=d * q * l)
-    for batch, per_sample in zip(mean_deltas(X, Y, params, eta), per_sample_mean_deltas(X, Y, params, eta)):
+    for batch, per_sample in zip(
+        mean_deltas(X, Y, params, eta), per_sample_mean_deltas(X, Y, params, eta)
+    ):
         np.testing.assert_allclose(batch, per_sample, rtol=BATCH_TOLERANCE, atol=BATCH_TOLERANCE)
-    assert mean_squared_error(X, Y, params) == pytest.approx(per_sample_mean_squared_error(X, Y, params), rel=BATCH_TOLERANCE)
+    assert mean_squared_error(X, Y, params) == pytest.approx(
+        per_sample_mean_squared_error(X, Y, params), rel=BATCH_TOLERANCE
+    )
 
 
 def test_accumulated_error_is_the_mean_of_E_k():
@@ -94,7 +98,10 @@ def test_zero_epochs_return_the_start_and_an_empty_history(train):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda X, Y, p: (X, Y[:, 0], p), r"Y must have shape \(m, l\) = \(4, 1\); got \(4,\) \(for one output, pass y\[:, None\]\)"),
+        (
+            lambda X, Y, p: (X, Y[:, 0], p),
+            r"Y must have shape \(m, l\) = \(4, 1\); got \(4,\) \(for one output, pass y\[:, None\]\)",
+        ),
         (lambda X, Y, p: (X[:, :1], Y, p), r"X must have shape \(m, d\) = \(m, 2\)"),
         (lambda X, Y, p: (X, Y, p._replace(gamma=np.zeros(3))), "params do not fit together"),
         (lambda X, Y, p: (X, Y, tuple(p)[:3]), "got 3 items"),
@@ -128,7 +135,10 @@ def exercise_5_5():
     X, y, _ = load_watermelon3_0()
     Y = y[:, None].astype(float)
     params0 = init_params(X.shape[1], 5, 1, np.random.default_rng(0))
-    runs = {"standard": train_standard_bp(X, Y, params0, 0.1, 5000), "accumulated": train_accumulated_bp(X, Y, params0, 0.1, 5000)}
+    runs = {
+        "standard": train_standard_bp(X, Y, params0, 0.1, 5000),
+        "accumulated": train_accumulated_bp(X, Y, params0, 0.1, 5000),
+    }
     return X, Y, accumulated_error(X, Y, params0), runs
 
 

@@ -23,7 +23,13 @@ import numpy as np
 TYPE, SHAPE, FINITE, VALUES = "type", "shape", "finite", "values"
 SHOWN_ENTRIES = 3  # differing entries quoted in a message
 REAL_KINDS = "iuf"  # NumPy dtype kinds of real numbers: signed and unsigned integers, floats
-SCALARS = (int, float, np.integer, np.floating)  # bool is an int to Python: the dtype check refuses it
+# bool is an int to Python: the dtype check refuses it
+SCALARS = (
+    int,
+    float,
+    np.integer,
+    np.floating,
+)
 
 # What the self-check passes as ``tolerance``; the grader passes course.yaml's, with the same two fields.
 Tolerance = namedtuple("Tolerance", "rtol atol")
@@ -105,9 +111,13 @@ def _differs(expected, got, tolerance):
 def _values_message(expected, got, wrong, label):
     largest = float(np.max(np.abs(got.astype(float) - expected)))
     if expected.ndim == 0:
-        return f"{label}: expected {_number(expected)}, got {_number(got)} (difference {largest:.3g})"
+        return (
+            f"{label}: expected {_number(expected)}, got {_number(got)} (difference {largest:.3g})"
+        )
     shown = [tuple(int(i) for i in index) for index in np.argwhere(wrong)[:SHOWN_ENTRIES]]
-    entries = "; ".join(f"at index {list(i)} expected {_number(expected[i])}, got {_number(got[i])}" for i in shown)
+    entries = "; ".join(
+        f"at index {list(i)} expected {_number(expected[i])}, got {_number(got[i])}" for i in shown
+    )
     return f"{label}: {int(wrong.sum())} of {wrong.size} entries differ: {entries} (largest difference {largest:.3g})"
 
 
@@ -140,7 +150,10 @@ def container_note(expected, actual, label="result"):
     number, a tuple (a namedtuple, too) for a tuple, whose parts are looked at in turn.
     """
     if isinstance(expected, tuple) and isinstance(actual, tuple):
-        notes = (container_note(e, a, name) for name, e, a in zip(_part_names(expected, label), expected, actual))
+        notes = (
+            container_note(e, a, name)
+            for name, e, a in zip(_part_names(expected, label), expected, actual)
+        )
         return next((note for note in notes if note), None)
     own, chinese, english = _own_container(expected)
     return None if isinstance(actual, own) else _note(chinese, english, actual, label)
@@ -149,16 +162,28 @@ def container_note(expected, actual, label="result"):
 def _own_container(expected):
     """(the types of expected's own container, what to return said in Chinese, in English)."""
     if isinstance(expected, tuple):
-        return tuple, f"请返回 tuple（{len(expected)} 个值）", f"return a tuple of {len(expected)} values"
+        return (
+            tuple,
+            f"请返回 tuple（{len(expected)} 个值）",
+            f"return a tuple of {len(expected)} values",
+        )
     if isinstance(expected, np.ndarray):
-        return np.ndarray, f"请返回 NumPy 数组（形状 {expected.shape}）", f"return a NumPy array of shape {expected.shape}"
+        return (
+            np.ndarray,
+            f"请返回 NumPy 数组（形状 {expected.shape}）",
+            f"return a NumPy array of shape {expected.shape}",
+        )
     if isinstance(expected, list):
         return list, "请返回 list", "return a list"
     return SCALARS, "请返回一个数（float 或 int）", "return a number (a float or an int)"
 
 
 def _note(chinese, english, actual, label):
-    accepted = "0-d array" if isinstance(actual, np.ndarray) and actual.ndim == 0 else type(actual).__name__
+    accepted = (
+        "0-d array"
+        if isinstance(actual, np.ndarray) and actual.ndim == 0
+        else type(actual).__name__
+    )
     part, part_en = ("", "") if label == "result" else (f"{label}：", f" for {label}")
     return f"提示：{part}{chinese}；这次接受了 {accepted} / Note: {english}{part_en}; the {accepted} was accepted."
 

@@ -87,18 +87,35 @@ def draw_network(d=3, q=4, l=2, ax=None):
                     share = 0.35  # of the way up the edge
                     x = x_low + share * (x_high - x_low)
                     y = rows[k] + radius + share * (rows[k + 1] - rows[k] - 2 * radius)
-                    ax.text(x, y, label, color=HIGHLIGHT, fontsize=12, ha="center", va="center",
-                            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"), zorder=5)
+                    ax.text(
+                        x,
+                        y,
+                        label,
+                        color=HIGHLIGHT,
+                        fontsize=12,
+                        ha="center",
+                        va="center",
+                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none"),
+                        zorder=5,
+                    )
 
     thresholds = {1: r"\gamma_{%d}", 2: r"\theta_{%d}"}
-    for k, ((name, symbol, n, y), (numbers, xs, dots)) in enumerate(zip(layers, shown)):
+    for k, ((name, symbol, _, y), (numbers, xs, dots)) in enumerate(zip(layers, shown)):
         for number, x in zip(numbers, xs):
             ax.add_patch(Circle((x, y), radius, facecolor="white", edgecolor="black", zorder=3))
             ax.text(x, y, f"${symbol % number}$", ha="center", va="center", fontsize=10, zorder=4)
             if k in thresholds:
-                ax.text(x + radius * 1.05, y + radius * 1.05, f"${thresholds[k] % number}$", fontsize=8,
-                        color="tab:purple", ha="left", va="bottom", zorder=4,
-                        bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.8))
+                ax.text(
+                    x + radius * 1.05,
+                    y + radius * 1.05,
+                    f"${thresholds[k] % number}$",
+                    fontsize=8,
+                    color="tab:purple",
+                    ha="left",
+                    va="bottom",
+                    zorder=4,
+                    bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.8),
+                )
         if dots is not None:
             ax.text(dots, y, r"$\cdots$", ha="center", va="center", fontsize=14, zorder=4)
         ax.text(-half_width, y, name, ha="right", va="center", fontsize=10)
@@ -113,8 +130,14 @@ def draw_network(d=3, q=4, l=2, ax=None):
     ]
     for y, text in notes:
         ax.text(right, y, text, ha="left", va="center", fontsize=10)
-    ax.text(0, rows[2] + 0.75, "thresholds: $\\gamma_h$ at hidden unit $h$, $\\theta_j$ at output unit $j$",
-            ha="center", fontsize=9, color="tab:purple")
+    ax.text(
+        0,
+        rows[2] + 0.75,
+        "thresholds: $\\gamma_h$ at hidden unit $h$, $\\theta_j$ at output unit $j$",
+        ha="center",
+        fontsize=9,
+        color="tab:purple",
+    )
     ax.set_xlim(-half_width - 2.2, right + 4.6)
     ax.set_ylim(rows[0] - 0.6, rows[2] + 1.0)
     ax.set_aspect("equal")
@@ -140,11 +163,16 @@ NODES = {
 }
 # (from, to): "to" is computed from "from"
 DEPENDENCIES = [
-    (r"v_{ih}", r"\alpha_h"), (r"x_i", r"\alpha_h"),
-    (r"\alpha_h", r"b_h"), (r"\gamma_h", r"b_h"),
-    (r"b_h", r"\beta_j"), (r"w_{hj}", r"\beta_j"),
-    (r"\beta_j", r"\hat{y}_j"), (r"\theta_j", r"\hat{y}_j"),
-    (r"\hat{y}_j", r"E_k"), (r"y_j", r"E_k"),
+    (r"v_{ih}", r"\alpha_h"),
+    (r"x_i", r"\alpha_h"),
+    (r"\alpha_h", r"b_h"),
+    (r"\gamma_h", r"b_h"),
+    (r"b_h", r"\beta_j"),
+    (r"w_{hj}", r"\beta_j"),
+    (r"\beta_j", r"\hat{y}_j"),
+    (r"\theta_j", r"\hat{y}_j"),
+    (r"\hat{y}_j", r"E_k"),
+    (r"y_j", r"E_k"),
 ]
 NODE_COLOURS = {"parameter": "#fde0dd", "data": "#eeeeee", "computed": "white", "error": "#deebf7"}
 
@@ -163,24 +191,65 @@ def draw_dependencies(ax=None):
 
     fig, ax = _figure_and_axes(ax, (10, 4.2))
     for symbol, ((x, y), kind) in NODES.items():
-        ax.text(x, y, f"${symbol}$", ha="center", va="center", fontsize=14, zorder=3, gid="node",
-                bbox=dict(boxstyle="round,pad=0.4", fc=NODE_COLOURS[kind], ec="black"))
+        ax.text(
+            x,
+            y,
+            f"${symbol}$",
+            ha="center",
+            va="center",
+            fontsize=14,
+            zorder=3,
+            gid="node",
+            bbox=dict(boxstyle="round,pad=0.4", fc=NODE_COLOURS[kind], ec="black"),
+        )
     for source, target in DEPENDENCIES:
         (xs, ys), (xt, yt) = NODES[source][0], NODES[target][0]
-        ax.annotate("", xy=(xt, yt), xytext=(xs, ys), gid="edge",
-                    arrowprops=dict(arrowstyle="-|>", color="0.25", shrinkA=17, shrinkB=17, linewidth=1.2))
+        ax.annotate(
+            "",
+            xy=(xt, yt),
+            xytext=(xs, ys),
+            gid="edge",
+            arrowprops=dict(arrowstyle="-|>", color="0.25", shrinkA=17, shrinkB=17, linewidth=1.2),
+        )
         label = rf"$\partial {target} / \partial {source}$"
         xm, ym = (xs + xt) / 2, (ys + yt) / 2
         if ys == yt:  # along the chain: below the arrow
             ax.text(xm, ym - 0.22, label, ha="center", va="top", fontsize=9, gid="edge label")
         else:  # a parameter above: left of the arrow; data below: right of it
             above = ys > yt
-            ax.text(xm - 0.08 if above else xm + 0.08, ym, label, ha="right" if above else "left", va="center",
-                    fontsize=9, gid="edge label", bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.85))
-    ax.add_patch(Rectangle((3.55, -1.6), 4.2, 3.2, fill=False, linestyle="--", edgecolor="tab:blue", zorder=0))
-    ax.text(7.7, -1.52, r"every output $j = 1, \ldots, l$", ha="right", va="bottom", fontsize=9, color="tab:blue")
-    ax.text(2.45, -1.05, "$\\sum_j$: $b_h$ reaches $E_k$\nthrough every $\\beta_j$", ha="center", va="center",
-            fontsize=10, color="tab:blue")
+            ax.text(
+                xm - 0.08 if above else xm + 0.08,
+                ym,
+                label,
+                ha="right" if above else "left",
+                va="center",
+                fontsize=9,
+                gid="edge label",
+                bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.85),
+            )
+    ax.add_patch(
+        Rectangle(
+            (3.55, -1.6), 4.2, 3.2, fill=False, linestyle="--", edgecolor="tab:blue", zorder=0
+        )
+    )
+    ax.text(
+        7.7,
+        -1.52,
+        r"every output $j = 1, \ldots, l$",
+        ha="right",
+        va="bottom",
+        fontsize=9,
+        color="tab:blue",
+    )
+    ax.text(
+        2.45,
+        -1.05,
+        "$\\sum_j$: $b_h$ reaches $E_k$\nthrough every $\\beta_j$",
+        ha="center",
+        va="center",
+        fontsize=10,
+        color="tab:blue",
+    )
     kinds = "shaded red: parameters learnt by BP;  grey: the sample $(x, y)$"
     ax.text(4.5, 1.85, kinds, ha="center", va="bottom", fontsize=9)
     ax.set_xlim(-0.3, 9.1)
@@ -196,21 +265,30 @@ def draw_dependencies(ax=None):
 def _validated(w, b, X, y):
     X = np.asarray(X, float)
     if X.ndim != 2 or X.shape[1] != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (m, 2) with m >= 1 (2-D samples, one a row), got shape {X.shape}")
+        raise ValueError(
+            f"X must have shape (m, 2) with m >= 1 (2-D samples, one a row), got shape {X.shape}"
+        )
     w = np.asarray(w, float)
     if w.shape != (2,):
         raise ValueError(f"w must have shape (2,), got shape {w.shape}")
     if not np.any(w):
-        raise ValueError("w is the zero vector: w^T x + b = 0 is then no line, and w has no direction")
+        raise ValueError(
+            "w is the zero vector: w^T x + b = 0 is then no line, and w has no direction"
+        )
     y = np.asarray(y)
     if y.shape != (X.shape[0],) or not np.all((y == 0) | (y == 1)):
-        raise ValueError(f"y must hold the labels 0/1 with shape ({X.shape[0]},), got shape {y.shape}")
+        raise ValueError(
+            f"y must hold the labels 0/1 with shape ({X.shape[0]},), got shape {y.shape}"
+        )
     return w, float(b), X, y.astype(int)
 
 
 def _half_plane(xlim, ylim, w, b, side):
     """The corners of the part of the box where side * (wᵀx + b) >= 0 (a polygon, maybe empty)."""
-    corners = [np.array(c) for c in ((xlim[0], ylim[0]), (xlim[1], ylim[0]), (xlim[1], ylim[1]), (xlim[0], ylim[1]))]
+    corners = [
+        np.array(c)
+        for c in ((xlim[0], ylim[0]), (xlim[1], ylim[0]), (xlim[1], ylim[1]), (xlim[0], ylim[1]))
+    ]
     polygon = []
     for p, r in zip(corners, corners[1:] + corners[:1]):
         sp, sr = side * (w @ p + b), side * (w @ r + b)
@@ -244,7 +322,9 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
         point = int(np.argmax(wrong)) if wrong.any() else 0
     x0 = X[point] if np.ndim(point) == 0 else np.asarray(point, dtype=float)
     if x0.shape != (2,):
-        raise ValueError(f"point must be an index into X or a point of shape (2,), got shape {x0.shape}")
+        raise ValueError(
+            f"point must be an index into X or a point of shape (2,), got shape {x0.shape}"
+        )
     signed = float((w @ x0 + b) / norm)
     foot = x0 - signed * unit  # x0's projection on the line
 
@@ -263,38 +343,91 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
     xlim, ylim = (low[0] - margin, high[0] + margin), (low[1] - margin, high[1] + margin)
 
     fig, ax = _figure_and_axes(ax, (8, 6))
-    for side, colour, text in ((1, CLASS_COLOURS[1], "$w^{\\top}x + b \\geq 0$\npredicted class 1"),
-                               (-1, None, "$w^{\\top}x + b < 0$\npredicted class 0")):
+    for side, colour, text in (
+        (1, CLASS_COLOURS[1], "$w^{\\top}x + b \\geq 0$\npredicted class 1"),
+        (-1, None, "$w^{\\top}x + b < 0$\npredicted class 0"),
+    ):
         polygon = _half_plane(xlim, ylim, w, b, side)
         if len(polygon) >= 3:
             if colour:
-                ax.fill(polygon[:, 0], polygon[:, 1], color=colour, alpha=0.12, zorder=0, gid="class 1 side")
-            corner = polygon[np.argmax(side * (polygon @ w + b))]  # the box's corner farthest into this side
+                ax.fill(
+                    polygon[:, 0],
+                    polygon[:, 1],
+                    color=colour,
+                    alpha=0.12,
+                    zorder=0,
+                    gid="class 1 side",
+                )
+            corner = polygon[
+                np.argmax(side * (polygon @ w + b))
+            ]  # the box's corner farthest into this side
             inward = np.sign(np.mean([xlim, ylim], axis=1) - corner)
-            ax.annotate(text, xy=corner, xytext=6 * inward, textcoords="offset points", fontsize=9, color="0.3",
-                        ha="left" if inward[0] > 0 else "right", va="bottom" if inward[1] > 0 else "top",
-                        zorder=1, gid=f"side {side}", bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.7))
+            ax.annotate(
+                text,
+                xy=corner,
+                xytext=6 * inward,
+                textcoords="offset points",
+                fontsize=9,
+                color="0.3",
+                ha="left" if inward[0] > 0 else "right",
+                va="bottom" if inward[1] > 0 else "top",
+                zorder=1,
+                gid=f"side {side}",
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.7),
+            )
     ax.axline(foot, foot + along, color="black", linewidth=1.5, label="$w^{\\top}x + b = 0$")
-    ax.annotate("", xy=tip, xytext=base, gid="normal",
-                arrowprops=dict(arrowstyle="-|>", color=HIGHLIGHT, linewidth=2, shrinkA=0, shrinkB=0))
-    ax.text(*(tip + 0.04 * span * unit), "$w$", color=HIGHLIGHT, fontsize=13, ha="center", va="center")
+    ax.annotate(
+        "",
+        xy=tip,
+        xytext=base,
+        gid="normal",
+        arrowprops=dict(arrowstyle="-|>", color=HIGHLIGHT, linewidth=2, shrinkA=0, shrinkB=0),
+    )
+    ax.text(
+        *(tip + 0.04 * span * unit), "$w$", color=HIGHLIGHT, fontsize=13, ha="center", va="center"
+    )
 
     for label in (0, 1):
         mine = y == label
-        ax.scatter(X[mine, 0], X[mine, 1], color=CLASS_COLOURS[label], marker="os"[label], s=40, zorder=3,
-                   label=f"label {label}")
+        ax.scatter(
+            X[mine, 0],
+            X[mine, 1],
+            color=CLASS_COLOURS[label],
+            marker="os"[label],
+            s=40,
+            zorder=3,
+            label=f"label {label}",
+        )
     if wrong.any():
-        ax.scatter(X[wrong, 0], X[wrong, 1], s=240, facecolors="none", edgecolors=HIGHLIGHT, linewidths=1.5,
-                   zorder=4, label="misclassified", gid="misclassified")
+        ax.scatter(
+            X[wrong, 0],
+            X[wrong, 1],
+            s=240,
+            facecolors="none",
+            edgecolors=HIGHLIGHT,
+            linewidths=1.5,
+            zorder=4,
+            label="misclassified",
+            gid="misclassified",
+        )
 
-    ax.plot([x0[0], foot[0]], [x0[1], foot[1]], linestyle="--", color="0.2", zorder=2, gid="distance")
+    ax.plot(
+        [x0[0], foot[0]], [x0[1], foot[1]], linestyle="--", color="0.2", zorder=2, gid="distance"
+    )
     if np.ndim(point) != 0:  # a point of its own, not one of the samples
         ax.scatter([x0[0]], [x0[1]], marker="x", s=60, color="black", zorder=5)
     ax.annotate("$x_0$", xy=x0, xytext=(-6, 6), textcoords="offset points", ha="right", fontsize=12)
     aside = 0.06 * span * (along if along[0] >= 0 else -along)  # beside the segment, along the line
-    ax.text(*((x0 + foot) / 2 + aside), f"signed distance {signed:.2f}".replace("-", "\N{MINUS SIGN}"),
-            ha="left", va="center", fontsize=10, zorder=6, gid="signed distance",
-            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", alpha=0.9))
+    ax.text(
+        *((x0 + foot) / 2 + aside),
+        f"signed distance {signed:.2f}".replace("-", "\N{MINUS SIGN}"),
+        ha="left",
+        va="center",
+        fontsize=10,
+        zorder=6,
+        gid="signed distance",
+        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", alpha=0.9),
+    )
 
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -311,7 +444,9 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
 def _history(values, name):
     values = np.asarray(values, dtype=float)
     if values.ndim != 1 or len(values) == 0:
-        raise ValueError(f"{name} must be a 1-D array of E at the end of each epoch, got shape {values.shape}")
+        raise ValueError(
+            f"{name} must be a 1-D array of E at the end of each epoch, got shape {values.shape}"
+        )
     return values
 
 
@@ -342,21 +477,43 @@ def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=No
     epochs_s, epochs_a = np.arange(1, len(standard) + 1), np.arange(1, len(accumulated) + 1)
     colours = {"standard BP": "tab:blue", "accumulated BP": "tab:orange"}
     positive = standard.min() > 0 and accumulated.min() > 0
-    spread = max(standard.max(), accumulated.max()) / min(standard.min(), accumulated.min()) if positive else 1.0
+    spread = (
+        max(standard.max(), accumulated.max()) / min(standard.min(), accumulated.min())
+        if positive
+        else 1.0
+    )
 
-    by_update.plot(m * epochs_s, standard, color=colours["standard BP"], label=f"standard BP ({m} updates an epoch)")
-    by_update.plot(epochs_a, accumulated, color=colours["accumulated BP"], label="accumulated BP (1 update an epoch)")
+    by_update.plot(
+        m * epochs_s,
+        standard,
+        color=colours["standard BP"],
+        label=f"standard BP ({m} updates an epoch)",
+    )
+    by_update.plot(
+        epochs_a,
+        accumulated,
+        color=colours["accumulated BP"],
+        label="accumulated BP (1 update an epoch)",
+    )
     by_update.set_xlabel("updates")
     by_update.set_title("per update")
     if m * len(standard) >= 100 or len(accumulated) >= 100:
         by_update.set_xscale("log")
-    together = min(len(standard), len(accumulated) // m)  # epochs of standard BP within accumulated's updates
+    # epochs of standard BP within accumulated's updates
+    together = min(len(standard), len(accumulated) // m)
     if together >= 1:
         updates = m * together
         by_update.axvline(updates, color="0.5", linestyle=":", linewidth=1)
-        by_update.text(0.02, 0.03, f"after {updates} updates:\nstandard E = {standard[together - 1]:.4g}\n"
-                       f"accumulated E = {accumulated[updates - 1]:.4g}", transform=by_update.transAxes,
-                       fontsize=9, va="bottom", bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+        by_update.text(
+            0.02,
+            0.03,
+            f"after {updates} updates:\nstandard E = {standard[together - 1]:.4g}\n"
+            f"accumulated E = {accumulated[updates - 1]:.4g}",
+            transform=by_update.transAxes,
+            fontsize=9,
+            va="bottom",
+            bbox=dict(boxstyle="round", fc="white", ec="0.7"),
+        )
 
     by_epoch.plot(epochs_s, standard, color=colours["standard BP"], label="standard BP")
     by_epoch.plot(epochs_a, accumulated, color=colours["accumulated BP"], label="accumulated BP")
@@ -365,9 +522,16 @@ def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=No
     if max(len(standard), len(accumulated)) >= 100:
         by_epoch.set_xscale("log")
     both = min(len(standard), len(accumulated))
-    by_epoch.text(0.02, 0.03, f"after {both} epochs:\nstandard E = {standard[both - 1]:.4g}\n"
-                  f"accumulated E = {accumulated[both - 1]:.4g}", transform=by_epoch.transAxes,
-                  fontsize=9, va="bottom", bbox=dict(boxstyle="round", fc="white", ec="0.7"))
+    by_epoch.text(
+        0.02,
+        0.03,
+        f"after {both} epochs:\nstandard E = {standard[both - 1]:.4g}\n"
+        f"accumulated E = {accumulated[both - 1]:.4g}",
+        transform=by_epoch.transAxes,
+        fontsize=9,
+        va="bottom",
+        bbox=dict(boxstyle="round", fc="white", ec="0.7"),
+    )
 
     for panel in (by_update, by_epoch):
         panel.set_ylabel("E (5.16), mean of $E_k$ over the training set")

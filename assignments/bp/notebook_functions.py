@@ -13,7 +13,26 @@ import json
 from pathlib import Path
 
 _LIBRARY_PREFIXES = ("np", "numpy", "math")
-_SAFE_BUILTINS = {"float", "int", "complex", "bool", "str", "tuple", "list", "dict", "set", "frozenset", "range", "len", "abs", "min", "max", "sum", "round", "namedtuple"}
+_SAFE_BUILTINS = {
+    "float",
+    "int",
+    "complex",
+    "bool",
+    "str",
+    "tuple",
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "range",
+    "len",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "round",
+    "namedtuple",
+}
 _COURSE_MODULES = {"selfcheck"}
 
 
@@ -34,7 +53,9 @@ def defining_statements(path):
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
         raise NotebookError(f"{path.name} is not a readable notebook: {error}") from None
     kept, problems = [], []
-    code_cells = [cell for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code"]
+    code_cells = [
+        cell for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    ]
     for number, cell in enumerate(code_cells, start=1):
         if _is_test_cell(cell):
             continue
@@ -44,7 +65,9 @@ def defining_statements(path):
         try:
             tree = ast.parse("\n".join(lines))
         except SyntaxError as error:
-            problems.append(f"code cell {number} has a syntax error on line {error.lineno}: {error.msg}")
+            problems.append(
+                f"code cell {number} has a syntax error on line {error.lineno}: {error.msg}"
+            )
             continue
         for node in tree.body:
             if _is_definition(node):
@@ -76,7 +99,11 @@ def load_functions(path):
 
 def _is_test_cell(cell):
     nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-    return isinstance(nbgrader, dict) and nbgrader.get("grade") is True and not nbgrader.get("solution")
+    return (
+        isinstance(nbgrader, dict)
+        and nbgrader.get("grade") is True
+        and not nbgrader.get("solution")
+    )
 
 
 def _is_magic(line):

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from notebook_functions import load_functions
 from selfcheck import CASES_FILE, PASSED, report
 
@@ -23,7 +22,10 @@ NOTEBOOK = HERE / f"{PUBLIC['assignment']}.ipynb"  # the notebook the grader gra
 @pytest.fixture(scope="module")
 def notebook():
     if not NOTEBOOK.exists():
-        pytest.fail(f"no {NOTEBOOK.name} in {HERE.name}/: that is the notebook the grader grades", pytrace=False)
+        pytest.fail(
+            f"no {NOTEBOOK.name} in {HERE.name}/: that is the notebook the grader grades",
+            pytrace=False,
+        )
     namespace, problems = load_functions(NOTEBOOK)
     return namespace, [f"{NOTEBOOK.name}: {p}" for p in problems]
 

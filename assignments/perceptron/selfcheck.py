@@ -34,7 +34,9 @@ def _load_comparison():
     Loaded by path, not imported through sys.path: a notebook's kernel, pytest in the assignment
     folder and the course's tests each import this file from somewhere else.
     """
-    spec = importlib.util.spec_from_file_location("comparison", Path(__file__).resolve().with_name("comparison.py"))
+    spec = importlib.util.spec_from_file_location(
+        "comparison", Path(__file__).resolve().with_name("comparison.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -75,7 +77,9 @@ def in_short_lines(message):
         return textwrap.fill(problem, LINE_WIDTH, subsequent_indent="  ")
     chinese, _, english = hint.partition(" / ")
     lines = [f"提示 {chinese}", f"Hint: {english}" if english else "", problem]
-    return "\n".join(textwrap.fill(line, LINE_WIDTH, subsequent_indent="  ") for line in lines if line)
+    return "\n".join(
+        textwrap.fill(line, LINE_WIDTH, subsequent_indent="  ") for line in lines if line
+    )
 
 
 def report(name, function, cases_file=CASES_FILE):
@@ -86,7 +90,8 @@ def report(name, function, cases_file=CASES_FILE):
     if not callable(function):
         return FAILED, f"{name} is not defined as a function (未定义函数)"
     entry = spec["functions"][name]
-    tolerance = _tolerance(entry.get("tolerance", spec["tolerance"]))  # the top-level one: files of old releases
+    # the top-level one: files of old releases
+    tolerance = _tolerance(entry.get("tolerance", spec["tolerance"]))
     note = None
     for number, case in enumerate(entry["cases"], start=1):
         args = [_decode(value) for value in case["args"]]
@@ -106,14 +111,25 @@ def report(name, function, cases_file=CASES_FILE):
         expected = _named(_decode(case["expected"]), entry.get("names"))
         try:
             mismatch = comparison.compare(expected, actual, tolerance)
-        except Exception as error:  # a result no layer foresaw: the grader counts it as a type mismatch too
-            return FAILED, f"case {number}: the result could not be compared: {type(error).__name__}: {error}"
+        # a result no layer foresaw: the grader counts it as a type mismatch too
+        except Exception as error:
+            return (
+                FAILED,
+                f"case {number}: the result could not be compared: {type(error).__name__}: {error}",
+            )
         if mismatch:
-            return FAILED, f"case {number}: {mismatch.message}. 提示 Hint: {entry['hint']}{_failing_helpers(name, function, cases_file)}"
+            return (
+                FAILED,
+                f"case {number}: {mismatch.message}. 提示 Hint: {entry['hint']}{_failing_helpers(name, function, cases_file)}",
+            )
         note = note or comparison.container_note(expected, actual)
     count = len(entry["cases"])
     passed = f"通过 passed ({count} public case{'s' if count > 1 else ''})"
-    return PASSED, f"{passed} {note}" if note else passed  # the value is right: a container note does not fail it
+    # the value is right: a container note does not fail it
+    return (
+        PASSED,
+        f"{passed} {note}" if note else passed,
+    )
 
 
 def _failing_helpers(name, function, cases_file):
@@ -125,7 +141,11 @@ def _failing_helpers(name, function, cases_file):
     functions = json.loads(Path(cases_file).read_text(encoding="utf-8"))["functions"]
     called = getattr(getattr(function, "__code__", None), "co_names", ())
     namespace = getattr(function, "__globals__", {})
-    failing = [n for n in called if n in functions and n != name and report(n, namespace.get(n), cases_file)[0] != PASSED]
+    failing = [
+        n
+        for n in called
+        if n in functions and n != name and report(n, namespace.get(n), cases_file)[0] != PASSED
+    ]
     if not failing:
         return ""
     names = ", ".join(dict.fromkeys(failing))
@@ -145,11 +165,20 @@ def run_capstone(body, cases_file=CASES_FILE):
         print("(skipped while nbgrader grades or validates)")
         return None
     namespace = getattr(body, "__globals__", {})
-    failing = [name for name in _graded_functions_used(body, cases_file) if report(name, namespace.get(name), cases_file)[0] == FAILED]
+    failing = [
+        name
+        for name in _graded_functions_used(body, cases_file)
+        if report(name, namespace.get(name), cases_file)[0] == FAILED
+    ]
     if failing:
         names = ", ".join(failing)
         fail = "fails its self-check" if len(failing) == 1 else "fail their self-checks"
-        print(_bilingual(f"⚠ 下面的结果用到了你的 {names}，没有通过自检：结果不可信", f"the result below uses your {names}, which {fail}: do not trust it"))
+        print(
+            _bilingual(
+                f"⚠ 下面的结果用到了你的 {names}，没有通过自检：结果不可信",
+                f"the result below uses your {names}, which {fail}: do not trust it",
+            )
+        )
     try:
         return body()
     except NotImplementedError:
@@ -161,7 +190,12 @@ def _graded_functions_used(body, cases_file):
     """The names of the graded functions that ``body`` calls, directly or through the notebook's functions."""
     try:
         graded = json.loads(Path(cases_file).read_text(encoding="utf-8"))["functions"]
-    except (OSError, ValueError, KeyError):  # no public cases beside this file: nothing to say, the capstone still runs
+    # no public cases beside this file: nothing to say, the capstone still runs
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+    ):
         return []
     namespace = getattr(body, "__globals__", {})
     used, seen, codes = [], set(), [getattr(body, "__code__", None)]
@@ -170,7 +204,9 @@ def _graded_functions_used(body, cases_file):
         if code is None or code in seen:
             continue
         seen.add(code)
-        codes += [constant for constant in code.co_consts if isinstance(constant, types.CodeType)]  # lambdas, comprehensions
+        codes += [
+            constant for constant in code.co_consts if isinstance(constant, types.CodeType)
+        ]  # lambdas, comprehensions
         for name in code.co_names:
             if name in graded and name not in used:
                 used.append(name)
@@ -196,26 +232,35 @@ def _unfinished_message(traceback):
 # Gradient checks: your analytic gradient against centred finite differences of YOUR OWN loss.
 # They hold no forward pass and no gradient formula: they only compare two sets of numbers.
 
-GRADIENT_STEP = 1e-5  # centred differences err by ~h² (curvature) and ~1e-16/h (rounding): both far below 1e-7
+GRADIENT_STEP = (
+    1e-5  # centred differences err by ~h² (curvature) and ~1e-16/h (rounding): both far below 1e-7
+)
 AGREES_BELOW = 1e-7  # relative errors
 SUSPICIOUS_UP_TO = 1e-3
 INDENT = "    "
 GRADIENT_CHECK_SKIPPED = "(梯度检验在 nbgrader 评分或验证时跳过 / gradient check skipped while nbgrader grades or validates)"
 
-BlockNotes = namedtuple("BlockNotes", "label sign_note hint")  # sign_note and hint: (Chinese, English)
+# sign_note and hint: (Chinese, English)
+BlockNotes = namedtuple("BlockNotes", "label sign_note hint")
 _OUTPUT_LAYER_HINT = ("链式法则的每个因子都在吗？", "is every factor of the chain rule there?")
 _HIDDEN_LAYER_HINT = (
     "因子都在吗？对每个输出 j 求和了吗？w 是更新前的吗？",
     "every factor there, summed over every output j, with w before its update?",
 )
 BP_BLOCKS = {
-    "v": BlockNotes("∂E/∂v", ("g、e 是负梯度", "g and e are negative gradients"), _HIDDEN_LAYER_HINT),
+    "v": BlockNotes(
+        "∂E/∂v", ("g、e 是负梯度", "g and e are negative gradients"), _HIDDEN_LAYER_HINT
+    ),
     "gamma": BlockNotes("∂E/∂γ", ("阈值是减去的", "thresholds are subtracted"), _HIDDEN_LAYER_HINT),
-    "w": BlockNotes("∂E/∂w", ("g、e 是负梯度", "g and e are negative gradients"), _OUTPUT_LAYER_HINT),
+    "w": BlockNotes(
+        "∂E/∂w", ("g、e 是负梯度", "g and e are negative gradients"), _OUTPUT_LAYER_HINT
+    ),
     "theta": BlockNotes("∂E/∂θ", ("阈值是减去的", "thresholds are subtracted"), _OUTPUT_LAYER_HINT),
 }
 PERCEPTRON_BLOCK = BlockNotes(
-    "∂L/∂ŵ", ("梯度指向 L 增大的方向", "the gradient points where L grows"), ("对哪些点求和？", "which points does the sum run over?")
+    "∂L/∂ŵ",
+    ("梯度指向 L 增大的方向", "the gradient points where L grows"),
+    ("对哪些点求和？", "which points does the sum run over?"),
 )
 
 
@@ -254,14 +299,17 @@ def bp_gradient_check(forward, squared_error, gradients, seed=0):
 
     def compute():
         numerical = {
-            name: _numerical_gradient(lambda block: error_with(name, block), part) for name, part in params._asdict().items()
+            name: _numerical_gradient(lambda block, name=name: error_with(name, block), part)
+            for name, part in params._asdict().items()
         }
         return numerical, gradients(x.copy(), y.copy(), Params(*(part.copy() for part in params)))
 
-    print(_bilingual(
-        f"BP 梯度检验（seed {seed}，d={d} q={q} l={l}）：你的 gradients 对比你的 E_k 的中心差分",
-        f"BP gradient check (seed {seed}, d={d} q={q} l={l}): your gradients vs centred differences of your E_k",
-    ))
+    print(
+        _bilingual(
+            f"BP 梯度检验（seed {seed}，d={d} q={q} l={l}）：你的 gradients 对比你的 E_k 的中心差分",
+            f"BP gradient check (seed {seed}, d={d} q={q} l={l}): your gradients vs centred differences of your E_k",
+        )
+    )
     computed = _call_student(compute, (forward, squared_error, gradients))
     if computed is None:
         return None
@@ -269,7 +317,9 @@ def bp_gradient_check(forward, squared_error, gradients, seed=0):
     analytic = _four_blocks(result)
     if analytic is None:
         got = type(result).__name__
-        print(f"✗ gradients 应返回 (v, γ, w, θ) 四块 / gradients should return the four blocks (v, γ, w, θ), not {got}")
+        print(
+            f"✗ gradients 应返回 (v, γ, w, θ) 四块 / gradients should return the four blocks (v, γ, w, θ), not {got}"
+        )
         return None
     errors = {}
     for name, notes in BP_BLOCKS.items():
@@ -304,7 +354,9 @@ def perceptron_gradient_check(perceptron_loss, perceptron_gradient, seed=0):
 
     def numerical_on(rows):
         def loss_of(w):
-            return _one_number(perceptron_loss(w, X_hat[rows].copy(), y[rows].copy()), "perceptron_loss")
+            return _one_number(
+                perceptron_loss(w, X_hat[rows].copy(), y[rows].copy()), "perceptron_loss"
+            )
 
         return _numerical_gradient(loss_of, w_hat)
 
@@ -314,14 +366,21 @@ def perceptron_gradient_check(perceptron_loss, perceptron_gradient, seed=0):
     def counted_outside_M():
         """Numbers (from 1) of the samples whose own loss is flat in ŵ but whose own gradient is not 0."""
         samples = range(len(y))
-        own_gradients = [np.asarray(perceptron_gradient(w_hat.copy(), X_hat[[i]], y[[i]]), dtype=float) for i in samples]
-        return [i + 1 for i in samples if np.any(own_gradients[i]) and not np.any(numerical_on([i]))]
+        own_gradients = [
+            np.asarray(perceptron_gradient(w_hat.copy(), X_hat[[i]], y[[i]]), dtype=float)
+            for i in samples
+        ]
+        return [
+            i + 1 for i in samples if np.any(own_gradients[i]) and not np.any(numerical_on([i]))
+        ]
 
-    print(_bilingual(
-        f"感知机梯度检验（seed {seed}，m={len(y)}）：L 分段线性，样本都离超平面足够远，中心差分就等于梯度",
-        f"perceptron gradient check (seed {seed}, m={len(y)}): L is piecewise linear and no sample is near "
-        "the hyperplane, so the centred difference equals the gradient",
-    ))
+    print(
+        _bilingual(
+            f"感知机梯度检验（seed {seed}，m={len(y)}）：L 分段线性，样本都离超平面足够远，中心差分就等于梯度",
+            f"perceptron gradient check (seed {seed}, m={len(y)}): L is piecewise linear and no sample is near "
+            "the hyperplane, so the centred difference equals the gradient",
+        )
+    )
     computed = _call_student(compute, (perceptron_loss, perceptron_gradient))
     if computed is None:
         return None
@@ -398,7 +457,9 @@ def _call_student(compute, functions):
         print(_unfinished_message(sys.exc_info()[2]))
     except Exception as error:  # the student's code may fail in any way: say how, in one line
         name = _first_called(sys.exc_info()[2], functions)
-        who = f"：{name} 出错 / the check stopped: {name} raised" if name else " / the check stopped:"
+        who = (
+            f"：{name} 出错 / the check stopped: {name} raised" if name else " / the check stopped:"
+        )
         line = f"✗ 梯度检验中断{who} {type(error).__name__}: {error}".replace("\n", " ")
         print(line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 1] + "…")
     return None
@@ -406,7 +467,10 @@ def _call_student(compute, functions):
 
 def _first_called(traceback, functions):
     """The name of the first of ``functions`` on the way from the checker down to the error; None if none is."""
-    names = {getattr(function, "__code__", None): getattr(function, "__name__", None) for function in functions}
+    names = {
+        getattr(function, "__code__", None): getattr(function, "__name__", None)
+        for function in functions
+    }
     while traceback is not None:
         if traceback.tb_frame.f_code in names:
             return names[traceback.tb_frame.f_code]
@@ -427,18 +491,33 @@ def _verdict(analytic, numerical, notes):
     analytic = array.astype(float)
     if analytic.shape != numerical.shape:
         if analytic.ndim == 2 and analytic.shape == numerical.shape[::-1]:
-            return None, "✗", (
-                f"形状 {analytic.shape} 是 {numerical.shape} 的转置",
-                f"transposed: shape {analytic.shape} for {numerical.shape}; w is (q, l), v is (d, q)",
+            return (
+                None,
+                "✗",
+                (
+                    f"形状 {analytic.shape} 是 {numerical.shape} 的转置",
+                    f"transposed: shape {analytic.shape} for {numerical.shape}; w is (q, l), v is (d, q)",
+                ),
             )
-        return None, "✗", (
-            f"形状应为 {numerical.shape}，得到 {analytic.shape}",
-            f"wrong shape: expected {numerical.shape}, got {analytic.shape}",
+        return (
+            None,
+            "✗",
+            (
+                f"形状应为 {numerical.shape}，得到 {analytic.shape}",
+                f"wrong shape: expected {numerical.shape}, got {analytic.shape}",
+            ),
         )
     if not np.all(np.isfinite(analytic)):
         return None, "✗", ("含 NaN 或 inf", "holds NaN or inf")
     if not np.all(np.isfinite(numerical)):
-        return None, "✗", ("你的损失在这里给出 NaN 或 inf", "your loss gives NaN or inf here: no difference to compare with")
+        return (
+            None,
+            "✗",
+            (
+                "你的损失在这里给出 NaN 或 inf",
+                "your loss gives NaN or inf here: no difference to compare with",
+            ),
+        )
     error = _relative_error(analytic, numerical)
     if error < AGREES_BELOW:
         return error, "✓", ("一致", "agrees")
@@ -450,18 +529,29 @@ def _verdict(analytic, numerical, notes):
 def _recognised_mistake(analytic, numerical, notes):
     """What a wrong block looks like: all 0, the opposite, a multiple, right signs only, or just different."""
     if not np.any(analytic):
-        return "解析梯度全为 0，数值梯度不是：漏了一项？", "analytic all 0 where numerical is not: a term missing?"
+        return (
+            "解析梯度全为 0，数值梯度不是：漏了一项？",
+            "analytic all 0 where numerical is not: a term missing?",
+        )
     if _relative_error(analytic, -numerical) <= SUSPICIOUS_UP_TO:
-        return f"解析 ≈ −数值：符号反了（{notes.sign_note[0]}）", f"analytic ≈ −numerical: flipped sign ({notes.sign_note[1]})"
+        return (
+            f"解析 ≈ −数值：符号反了（{notes.sign_note[0]}）",
+            f"analytic ≈ −numerical: flipped sign ({notes.sign_note[1]})",
+        )
     if np.any(numerical):
-        ratio = float(analytic.ravel() @ numerical.ravel() / (numerical.ravel() @ numerical.ravel()))
+        ratio = float(
+            analytic.ravel() @ numerical.ravel() / (numerical.ravel() @ numerical.ravel())
+        )
         if _relative_error(analytic, ratio * numerical) <= SUSPICIOUS_UP_TO:
             return (
                 f"解析 ≈ {ratio:.3g} × 数值：多了或少了一个因子（η？½？）",
                 f"analytic ≈ {ratio:.3g} × numerical: a factor such as η or ½ missing or extra",
             )
         if analytic.size > 1 and np.all(np.sign(analytic) == np.sign(numerical)):
-            return f"符号都对，各元素却差不同的倍数：{notes.hint[0]}", f"right signs, entries off by different factors: {notes.hint[1]}"
+            return (
+                f"符号都对，各元素却差不同的倍数：{notes.hint[0]}",
+                f"right signs, entries off by different factors: {notes.hint[1]}",
+            )
     return f"数值不符：{notes.hint[0]}", f"values differ: {notes.hint[1]}"
 
 
@@ -474,7 +564,10 @@ def _relative_error(analytic, numerical):
 def _block_line(mark, label, shape, error, meaning):
     """One block's report: mark, block, shape, relative error and its (Chinese, English) meaning."""
     shown = "—" if error is None else f"{error:.1e}"
-    return _bilingual(f"{mark} {label} {str(shape):<6} 相对误差 relative error {shown:<7}  {meaning[0]}", meaning[1])
+    return _bilingual(
+        f"{mark} {label} {str(shape):<6} 相对误差 relative error {shown:<7}  {meaning[0]}",
+        meaning[1],
+    )
 
 
 def _bilingual(chinese, english):
@@ -482,10 +575,12 @@ def _bilingual(chinese, english):
     line = f"{chinese} / {english}"
     if len(line) <= LINE_WIDTH:
         return line
-    return "\n".join([
-        textwrap.fill(f"{chinese} /", LINE_WIDTH, subsequent_indent=INDENT),
-        textwrap.fill(english, LINE_WIDTH, initial_indent=INDENT, subsequent_indent=INDENT),
-    ])
+    return "\n".join(
+        [
+            textwrap.fill(f"{chinese} /", LINE_WIDTH, subsequent_indent=INDENT),
+            textwrap.fill(english, LINE_WIDTH, initial_indent=INDENT, subsequent_indent=INDENT),
+        ]
+    )
 
 
 def _decode(value):
@@ -505,7 +600,11 @@ def _decode(value):
 
 def _same(a, b):
     if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+        return (
+            isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and np.array_equal(a, b, equal_nan=True)
+        )
     if isinstance(a, (tuple, list)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     if isinstance(a, np.random.Generator):

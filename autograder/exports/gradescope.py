@@ -24,7 +24,14 @@ from pathlib import Path
 from autograder import ROOT
 
 GRADING_REQUIREMENTS = ("numpy", "PyYAML")  # all the grader imports beyond the standard library
-KIT_FILES = ("autograder/**/*.py", "source_impl/**/*.py", "source_impl/data/*", "student/comparison.py", "student/notebook_functions.py", "course.yaml")
+KIT_FILES = (
+    "autograder/**/*.py",
+    "source_impl/**/*.py",
+    "source_impl/data/*",
+    "student/comparison.py",
+    "student/notebook_functions.py",
+    "course.yaml",
+)
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, on its Ubuntu image: a virtual environment with the grading dependencies.
 set -euo pipefail
@@ -52,7 +59,13 @@ def build(assignment, out):
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         _add(bundle, "setup.sh", SETUP)
         _add(bundle, "run_autograder", RUN.format(assignment=assignment))
-        _add(bundle, "requirements.txt", "".join(f"{name}=={importlib.metadata.version(name)}\n" for name in GRADING_REQUIREMENTS))
+        _add(
+            bundle,
+            "requirements.txt",
+            "".join(
+                f"{name}=={importlib.metadata.version(name)}\n" for name in GRADING_REQUIREMENTS
+            ),
+        )
         for pattern in KIT_FILES:
             for path in sorted(ROOT.glob(pattern)):
                 if path.is_file() and "__pycache__" not in path.parts:
@@ -71,7 +84,11 @@ def submission_files(folder, assignment):
     (named so, else the only notebook there), else the only .py file; SubmissionError when there is none."""
     from autograder.grading.submission import SubmissionError
 
-    files = sorted(path for path in Path(folder).rglob("*") if path.is_file() and ".ipynb_checkpoints" not in path.parts)
+    files = sorted(
+        path
+        for path in Path(folder).rglob("*")
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts
+    )
     notebooks = [path for path in files if path.suffix == ".ipynb"]
     named = [path for path in notebooks if path.name == f"{assignment}.ipynb"]
     scripts = [path for path in files if path.suffix == ".py"]
@@ -79,13 +96,17 @@ def submission_files(folder, assignment):
         if len(candidates) == 1:
             return candidates
     found = ", ".join(path.name for path in files) or "nothing"
-    raise SubmissionError(f"expected one notebook ({assignment}.ipynb) or one .py file; the submission holds: {found}")
+    raise SubmissionError(
+        f"expected one notebook ({assignment}.ipynb) or one .py file; the submission holds: {found}"
+    )
 
 
 def student_of(root):
     """The student's Gradescope user id from submission_metadata.json (their cases are their own), else 'gradescope'."""
     try:
-        users = json.loads((Path(root) / "submission_metadata.json").read_text(encoding="utf-8"))["users"]
+        users = json.loads((Path(root) / "submission_metadata.json").read_text(encoding="utf-8"))[
+            "users"
+        ]
         return str(users[0]["id"])
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return "gradescope"
@@ -102,15 +123,28 @@ def run(assignment, root):
     course = load_course()
     shown = course.gradescope
     try:
-        report = grade(submission_files(Path(root) / "submission", assignment), student_of(root), assignment)
+        report = grade(
+            submission_files(Path(root) / "submission", assignment), student_of(root), assignment
+        )
         results = report.to_gradescope(shown.visibility, shown.stdout_visibility)
         print(report.table())
     except (SubmissionError, CourseError, GraderError, OSError) as error:
-        points = course.assignment(assignment).item_points  # the autograder's share; derivations are Gradescope's manual questions
+        # the autograder's share; derivations are Gradescope's manual questions
+        points = course.assignment(assignment).item_points
         output = f"没有评分：无法读取提交。/ Not graded: the submission could not be read.\n{error}"
         results = {
-            "score": 0.0, "stdout_visibility": shown.stdout_visibility,
-            "tests": [{"name": "submission", "score": 0.0, "max_score": points, "output": output, "visibility": "visible", "status": "failed"}],
+            "score": 0.0,
+            "stdout_visibility": shown.stdout_visibility,
+            "tests": [
+                {
+                    "name": "submission",
+                    "score": 0.0,
+                    "max_score": points,
+                    "output": output,
+                    "visibility": "visible",
+                    "status": "failed",
+                }
+            ],
         }
         print(output)
     write_json(Path(root) / "results" / "results.json", results)
@@ -118,12 +152,16 @@ def run(assignment, root):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.exports.gradescope", description="Gradescope autograder bundles.")
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.exports.gradescope", description="Gradescope autograder bundles."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     build_command = commands.add_parser("build", help="write one bundle per assignment")
     build_command.add_argument("--assignments", nargs="+", metavar="ID")
     build_command.add_argument("--out", type=Path, default=ROOT / "var" / "gradescope")
-    run_command = commands.add_parser("run", help="grade the submission in Gradescope's layout (run_autograder calls it)")
+    run_command = commands.add_parser(
+        "run", help="grade the submission in Gradescope's layout (run_autograder calls it)"
+    )
     run_command.add_argument("assignment")
     run_command.add_argument("--root", type=Path, default=Path("/autograder"))
     args = parser.parse_args(argv)

@@ -32,7 +32,11 @@ class PerItemCsvExporter(ExportPlugin):
     def export(self, gradebook):
         course = load_course()
         in_gradebook = {assignment.name for assignment in gradebook.assignments}
-        assignments = [a for a in course.assignments if a.id in in_gradebook and (not self.assignment or a.id in self.assignment)]
+        assignments = [
+            a
+            for a in course.assignments
+            if a.id in in_gradebook and (not self.assignment or a.id in self.assignment)
+        ]
         students = [s for s in gradebook.students if not self.student or s.id in self.student]
         path = self.to or DEFAULT_FILE
         self.log.info("Exporting the per-item grades to %s", path)
@@ -54,7 +58,11 @@ def header(assignments):
     names = ["student_id", "last_name", "first_name"]
     for a in assignments:
         names += [item.id for item in a.items] + [f"{a.id}_items_total"]
-        names += [d.id for d in a.derivations] + ([f"{a.id}_awaiting_manual"] if a.derivations else []) + [f"{a.id}_total"]
+        names += (
+            [d.id for d in a.derivations]
+            + ([f"{a.id}_awaiting_manual"] if a.derivations else [])
+            + [f"{a.id}_total"]
+        )
     return names + ["total"]
 
 
@@ -66,8 +74,13 @@ def columns(assignment, grades):
     derivations = derivation_scores(grades, assignment)
     graded = [value for value in derivations.values() if value is not None]
     total = sum(items.values()) + sum(graded)
-    cells = [_number(items.get(item.id, 0.0)) for item in assignment.items] + [_number(sum(items.values()))]
-    cells += ["" if derivations[d.id] is None else _number(derivations[d.id]) for d in assignment.derivations]
+    cells = [_number(items.get(item.id, 0.0)) for item in assignment.items] + [
+        _number(sum(items.values()))
+    ]
+    cells += [
+        "" if derivations[d.id] is None else _number(derivations[d.id])
+        for d in assignment.derivations
+    ]
     if assignment.derivations:
         cells.append(str(len(derivations) - len(graded)))
     return cells + [_number(total)], total
@@ -89,13 +102,20 @@ def item_scores(grades, assignment):
 
 def derivation_scores(grades, assignment):
     """{derivation id: score, or None while it awaits a person} of the submission's {cell id: Grade}."""
-    return {d.id: manual_grading.score(grades[d.id]) if d.id in grades else None for d in assignment.derivations}
+    return {
+        d.id: manual_grading.score(grades[d.id]) if d.id in grades else None
+        for d in assignment.derivations
+    }
 
 
 def submission_scores(gradebook, assignment, student, course=None):
     """{item id: score} of the automatic items of the student's submission of the assignment (id), or None without one."""
     grades = submission_grades(gradebook, assignment, student)
-    return None if grades is None else item_scores(grades, (course or load_course()).assignment(assignment))
+    return (
+        None
+        if grades is None
+        else item_scores(grades, (course or load_course()).assignment(assignment))
+    )
 
 
 def _number(value):

@@ -30,7 +30,9 @@ class Case:
 
 def item_seed(base_seed, course_id, assignment_id, student_id, item_id):
     """A 64-bit seed from the SHA-256 of the course's base seed and the four ids."""
-    text = "\x1f".join(str(part) for part in (base_seed, course_id, assignment_id, student_id, item_id))
+    text = "\x1f".join(
+        str(part) for part in (base_seed, course_id, assignment_id, student_id, item_id)
+    )
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
 
 

@@ -22,11 +22,26 @@ def _load_comparison():
 
 _comparison = _load_comparison()
 
-TYPE, SHAPE, FINITE, VALUES = _comparison.TYPE, _comparison.SHAPE, _comparison.FINITE, _comparison.VALUES
+TYPE, SHAPE, FINITE, VALUES = (
+    _comparison.TYPE,
+    _comparison.SHAPE,
+    _comparison.FINITE,
+    _comparison.VALUES,
+)
 Mismatch = _comparison.Mismatch
 compare = _comparison.compare
 close = _comparison.close
 container_note = _comparison.container_note
 describe = _comparison.describe
 
-__all__ = ["FINITE", "SHAPE", "TYPE", "VALUES", "Mismatch", "close", "compare", "container_note", "describe"]
+__all__ = [
+    "FINITE",
+    "SHAPE",
+    "TYPE",
+    "VALUES",
+    "Mismatch",
+    "close",
+    "compare",
+    "container_note",
+    "describe",
+]

@@ -31,7 +31,9 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 COURSE_FILE = ROOT / "course.yaml"
 WEIGHT_SUM_TOLERANCE = 1e-9
 GRADED_CELL = "graded cell id"  # items and derivations share it: each is a graded cell of nbgrader
-GRADED_CELL_RULE = "the ids of items and derivations are nbgrader's cell ids, each unique in the course"
+GRADED_CELL_RULE = (
+    "the ids of items and derivations are nbgrader's cell ids, each unique in the course"
+)
 
 
 class CourseError(ValueError):
@@ -122,7 +124,13 @@ class Gradescope:
     stdout_visibility: str = "hidden"
 
 
-GRADESCOPE_VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")  # Gradescope's own words
+# Gradescope's own words
+GRADESCOPE_VISIBILITIES = (
+    "hidden",
+    "after_due_date",
+    "after_published",
+    "visible",
+)
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,9 @@ class Course:
 
     def derivations(self):
         """Every derivation graded by people, assignment by assignment, in the file's order."""
-        return tuple(derivation for assignment in self.assignments for derivation in assignment.derivations)
+        return tuple(
+            derivation for assignment in self.assignments for derivation in assignment.derivations
+        )
 
 
 def load_course(path=COURSE_FILE):
@@ -173,7 +183,10 @@ def parse_course(data, source="course.yaml"):
     top = _Node(data, source, "")
     top.keys(required=("course", "assignments"))
     course = top["course"]
-    course.keys(required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"), optional=("gradescope",))
+    course.keys(
+        required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"),
+        optional=("gradescope",),
+    )
     timeouts = course["timeouts"]
     timeouts.keys(required=("per_call_seconds", "per_submission_seconds"))
     tolerance = _tolerance(course["tolerance"])
@@ -188,7 +201,9 @@ def parse_course(data, source="course.yaml"):
             per_submission_seconds=timeouts["per_submission_seconds"].number(positive=True),
         ),
         tolerance=tolerance,
-        assignments=tuple(_assignment(node, tolerance, seen) for node in top["assignments"].elements()),
+        assignments=tuple(
+            _assignment(node, tolerance, seen) for node in top["assignments"].elements()
+        ),
         gradescope=_gradescope(course["gradescope"]) if "gradescope" in course else Gradescope(),
     )
 
@@ -200,7 +215,9 @@ def _gradescope(node):
         if key in node:
             chosen[key] = node[key].text()
             if chosen[key] not in GRADESCOPE_VISIBILITIES:
-                raise node[key].error(f"must be one of {', '.join(GRADESCOPE_VISIBILITIES)}; got {chosen[key]!r}")
+                raise node[key].error(
+                    f"must be one of {', '.join(GRADESCOPE_VISIBILITIES)}; got {chosen[key]!r}"
+                )
     return Gradescope(**chosen)
 
 
@@ -208,9 +225,17 @@ def _assignment(node, default_tolerance, seen):
     node.keys(required=("id", "title", "items"), optional=("derivations",))
     assignment_id = node["id"].identifier()
     _claim(seen, "assignment id", node["id"])
-    items = tuple(_item(item, assignment_id, default_tolerance, seen) for item in node["items"].elements())
-    derivations = tuple(_derivation(d, assignment_id, seen) for d in node["derivations"].elements()) if "derivations" in node else ()
-    return Assignment(id=assignment_id, title=node["title"].text(), items=items, derivations=derivations)
+    items = tuple(
+        _item(item, assignment_id, default_tolerance, seen) for item in node["items"].elements()
+    )
+    derivations = (
+        tuple(_derivation(d, assignment_id, seen) for d in node["derivations"].elements())
+        if "derivations" in node
+        else ()
+    )
+    return Assignment(
+        id=assignment_id, title=node["title"].text(), items=items, derivations=derivations
+    )
 
 
 def _derivation(node, assignment_id, seen):
@@ -226,7 +251,10 @@ def _derivation(node, assignment_id, seen):
 
 
 def _item(node, assignment_id, default_tolerance, seen):
-    node.keys(required=("id", "equation", "function", "points", "groups"), optional=("tolerance", "misconception_credit", "hidden_only"))
+    node.keys(
+        required=("id", "equation", "function", "points", "groups"),
+        optional=("tolerance", "misconception_credit", "hidden_only"),
+    )
     item_id = node["id"].identifier()
     _claim(seen, "item id", node["id"], namespace=GRADED_CELL)
     function = node["function"].identifier()
@@ -249,7 +277,9 @@ def _item(node, assignment_id, default_tolerance, seen):
         points=node["points"].number(positive=True),
         groups=tuple(groups),
         tolerance=_tolerance(node["tolerance"]) if "tolerance" in node else default_tolerance,
-        misconception_credit=_misconception_credit(node["misconception_credit"], item_id) if "misconception_credit" in node else {},
+        misconception_credit=_misconception_credit(node["misconception_credit"], item_id)
+        if "misconception_credit" in node
+        else {},
         hidden_only=_hidden_only(node["hidden_only"], item_id) if "hidden_only" in node else (),
     )
 
@@ -257,13 +287,17 @@ def _item(node, assignment_id, default_tolerance, seen):
 def _misconception_credit(node, item_id):
     """{misconception id: fraction in [0, 1]}; every id must be in the item's catalog of misconceptions."""
     if not isinstance(node.value, dict):
-        raise node.error(f"must be a mapping from misconception id to a fraction of the points; got {_describe(node.value)}")
+        raise node.error(
+            f"must be a mapping from misconception id to a fraction of the points; got {_describe(node.value)}"
+        )
     credit = {}
     for variant_id in node.value:
         _catalogued(node, item_id, variant_id)
         fraction = node[variant_id].number(minimum=0)
         if fraction > 1:
-            raise node[variant_id].error(f"must be a fraction of the points between 0 and 1; got {fraction!r}")
+            raise node[variant_id].error(
+                f"must be a fraction of the points between 0 and 1; got {fraction!r}"
+            )
         credit[variant_id] = fraction
     return credit
 
@@ -321,11 +355,15 @@ class _Node:
 
     def keys(self, required, optional=()):
         if not isinstance(self.value, dict):
-            raise self.error(f"must be a mapping with keys {', '.join(required)}; got {_describe(self.value)}")
+            raise self.error(
+                f"must be a mapping with keys {', '.join(required)}; got {_describe(self.value)}"
+            )
         allowed = (*required, *optional)
         for key in self.value:
             if key not in allowed:
-                raise self.error(f"unknown key {key!r}; the keys allowed here are {', '.join(allowed)}")
+                raise self.error(
+                    f"unknown key {key!r}; the keys allowed here are {', '.join(allowed)}"
+                )
         for key in required:
             if key not in self.value:
                 raise self.error(f"missing required key {key!r}")
@@ -339,7 +377,9 @@ class _Node:
     def elements(self):
         if not isinstance(self.value, list) or not self.value:
             raise self.error(f"must be a non-empty list; got {_describe(self.value)}")
-        return [_Node(value, self.source, f"{self.path}[{i}]") for i, value in enumerate(self.value)]
+        return [
+            _Node(value, self.source, f"{self.path}[{i}]") for i, value in enumerate(self.value)
+        ]
 
     def text(self):
         if not isinstance(self.value, str) or not self.value.strip():
@@ -348,7 +388,9 @@ class _Node:
 
     def identifier(self):
         if not isinstance(self.value, str) or not self.value.isidentifier():
-            raise self.error(f"must be a name of letters, digits and _ (a Python identifier); got {_describe(self.value)}")
+            raise self.error(
+                f"must be a name of letters, digits and _ (a Python identifier); got {_describe(self.value)}"
+            )
         return self.value
 
     def integer(self, minimum):
@@ -358,7 +400,11 @@ class _Node:
 
     def number(self, positive=False, minimum=None):
         value = self.value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             hint = ""
             if isinstance(value, str) and _looks_numeric(value):
                 hint = " (YAML reads a number such as 1e-7 as text: write 1.0e-7)"

@@ -47,7 +47,11 @@ class Grading:
 
     def container_line(self, expected):
         """The note on the first passing value whose container is not the reference's, if any."""
-        notes = (container_note(expected[r.number - 1], o.value) for o, r in zip(self.outcomes, self.results) if r.passed)
+        notes = (
+            container_note(expected[r.number - 1], o.value)
+            for o, r in zip(self.outcomes, self.results)
+            if r.passed
+        )
         return next((note for note in notes if note), None)
 
 
@@ -59,14 +63,20 @@ def instructor_feedback(grading, seed, expected):
     failing = grading.failing()
     if failing:
         case = grading.cases[failing.number - 1]
-        lines.append(f"First failing case: case {case.number} (group {case.group}; arguments {_arguments(case.args)}): {failing.message}")
+        lines.append(
+            f"First failing case: case {case.number} (group {case.group}; arguments {_arguments(case.args)}): {failing.message}"
+        )
     if grading.died:
         case = grading.cases[len(grading.results)]
-        lines.append(f"Case {case.number} (group {case.group}): {grading.died}; the remaining cases of this item were not run.")
+        lines.append(
+            f"Case {case.number} (group {case.group}): {grading.died}; the remaining cases of this item were not run."
+        )
     mutated = next(((o, r) for o, r in zip(grading.outcomes, grading.results) if o.mutated), None)
     if mutated:
         arguments = ", ".join(str(n) for n in mutated[0].mutated)
-        lines.append(f"Note: case {mutated[1].number} changed argument {arguments} in place (请不要原地修改输入).")
+        lines.append(
+            f"Note: case {mutated[1].number} changed argument {arguments} in place (请不要原地修改输入)."
+        )
     lines.append(grading.container_line(expected))
     lines.append(_loading_line(grading))
     return "\n".join(line for line in lines if line)
@@ -88,13 +98,17 @@ _LAYER_TEXT = {
 def student_feedback(grading, expected):
     """The feedback a student may see, every line in Chinese then English; never a hidden case's values."""
     item, total = grading.item, len(grading.cases)
-    lines = [f"隐藏用例通过 {grading.passed}/{total}。 / {grading.passed}/{total} hidden cases passed."]
+    lines = [
+        f"隐藏用例通过 {grading.passed}/{total}。 / {grading.passed}/{total} hidden cases passed."
+    ]
     lines.append(grading.scored_line())
     lines.append(_misconception_line(grading.misconception))
     failing = grading.failing()
     if failing:
         zh, en = _failure_in_words(failing)
-        lines.append(f"第 {failing.number} 个用例未通过：{zh}。 / Case {failing.number} failed: {en}.")
+        lines.append(
+            f"第 {failing.number} 个用例未通过：{zh}。 / Case {failing.number} failed: {en}."
+        )
     if grading.died:
         number, timed_out = len(grading.results) + 1, grading.died.kind == CALL_TIMEOUT
         zh = "超时" if timed_out else "崩溃"
@@ -103,7 +117,9 @@ def student_feedback(grading, expected):
             f"Case {number}: {item.function} {grading.died.reason}; the remaining cases of this item were not run."
         )
     if any(o.mutated for o in grading.outcomes):
-        lines.append("请不要原地修改输入，返回新的数组。 / Your function changed an argument in place; compute new arrays instead.")
+        lines.append(
+            "请不要原地修改输入，返回新的数组。 / Your function changed an argument in place; compute new arrays instead."
+        )
     lines.append(grading.container_line(expected))
     lines.append(_loading_line(grading))
     return "\n".join(line for line in lines if line)

@@ -17,7 +17,6 @@ A grade measures one equation (the spec's grading policy):
   copied from the public self-check score 0.
 """
 
-
 import dataclasses
 from dataclasses import dataclass
 
@@ -43,7 +42,7 @@ def grade(paths, student, assignment_id=None, course=None, worker=None):
     is one started earlier (``Worker(Scratch())``, not loaded), which grading takes over and
     closes, with its scratch folder.
     """
-    with (worker.scratch if worker else Scratch()) as scratch:
+    with worker.scratch if worker else Scratch() as scratch:
         session = Session(scratch, worker or Worker(scratch))
         try:
             course = course or load_course()
@@ -53,8 +52,14 @@ def grade(paths, student, assignment_id=None, course=None, worker=None):
             session.start(course.timeouts)
             graded = []
             for item in assignment.items:
-                wrong = [g.item for g in graded if g.result.status != PASSED]  # a helper that passed needs no stand-in
-                graded.append(_grade_item(item, stand_ins(wrong), course, student, session, submission.problems))
+                wrong = [
+                    g.item for g in graded if g.result.status != PASSED
+                ]  # a helper that passed needs no stand-in
+                graded.append(
+                    _grade_item(
+                        item, stand_ins(wrong), course, student, session, submission.problems
+                    )
+                )
             items = tuple(_note_own_helpers(graded, submission, session))
         finally:
             session.close()
@@ -85,7 +90,11 @@ def _note_own_helpers(graded, submission, session):
                 continue
             where = f"（第 {failed.number} 个用例）", f" (case {failed.number})"
         note = own_helpers_note(g.result.function, helpers, where)
-        yield dataclasses.replace(g.result, feedback=f"{g.result.feedback}\n{note}", student_feedback=f"{g.result.student_feedback}\n{note}")
+        yield dataclasses.replace(
+            g.result,
+            feedback=f"{g.result.feedback}\n{note}",
+            student_feedback=f"{g.result.student_feedback}\n{note}",
+        )
 
 
 def _reached(submission, function):
@@ -102,9 +111,14 @@ def _first_failing(item, item_cases, expected, session):
     """The first of item_cases whose call, with no stand-ins, does not give the expected value (or dies); else None."""
     answered = 0
     try:
-        for case, outcome in zip(item_cases, session.outcomes(item.function, (c.args for c in item_cases), {})):
+        for case, outcome in zip(
+            item_cases, session.outcomes(item.function, (c.args for c in item_cases), {})
+        ):
             answered += 1
-            if outcome.kind != OK or compared(expected[case.number - 1], outcome.value, item) is not None:
+            if (
+                outcome.kind != OK
+                or compared(expected[case.number - 1], outcome.value, item) is not None
+            ):
                 return case
     except WorkerDied:  # a helper that crashes or hangs makes its caller fail as surely
         return item_cases[min(answered, len(item_cases) - 1)]
@@ -137,9 +151,19 @@ def _grade_item(item, stand_ins, course, student, session, submission_problems):
     item_cases = cases.generate(item, seed)
     outcomes, died = [], None
     try:  # the case's arguments are pickled on the way: the worker gets copies
-        outcomes.extend(session.outcomes(item.function, (case.args for case in item_cases), stand_ins))
+        outcomes.extend(
+            session.outcomes(item.function, (case.args for case in item_cases), stand_ins)
+        )
     except WorkerDied as error:
         died = error
     expected = [quietly(item.reference, case) for case in item_cases]
-    result = item_result(item, seed, item_cases, expected, outcomes, died, tuple(submission_problems) + session.problems)
+    result = item_result(
+        item,
+        seed,
+        item_cases,
+        expected,
+        outcomes,
+        died,
+        tuple(submission_problems) + session.problems,
+    )
     return _Graded(item, stand_ins, item_cases, expected, result, died)

@@ -14,7 +14,10 @@ from autograder.grading.course import load_course
 from autograder.items import ITEMS
 
 # {item id: (hint, names of a tuple result, argument tuples)}, from the items' records
-CASES = {item_id: (record.hint, record.result_names, list(record.public_cases)) for item_id, record in ITEMS.items()}
+CASES = {
+    item_id: (record.hint, record.result_names, list(record.public_cases))
+    for item_id, record in ITEMS.items()
+}
 
 
 def build(assignment_id, course=None):
@@ -23,13 +26,20 @@ def build(assignment_id, course=None):
     functions = {}
     for item in course.assignment(assignment_id).items:
         record = ITEMS[item.id]
-        entry = {"hint": record.hint, "cases": [_case(item.reference, args) for args in record.public_cases]}
+        entry = {
+            "hint": record.hint,
+            "cases": [_case(item.reference, args) for args in record.public_cases],
+        }
         entry["tolerance"] = _tolerance(item.tolerance)
         if record.result_names:
             entry["names"] = list(record.result_names)
         functions[item.function] = entry
     # The top-level tolerance is the course's default; the self-check of an older release reads only it.
-    return {"assignment": assignment_id, "tolerance": _tolerance(course.tolerance), "functions": functions}
+    return {
+        "assignment": assignment_id,
+        "tolerance": _tolerance(course.tolerance),
+        "functions": functions,
+    }
 
 
 def _tolerance(tolerance):
@@ -49,7 +59,11 @@ def _case(reference, args):
 def encode(value):
     """A JSON form of a case value that selfcheck.py decodes back to the same Python value."""
     if isinstance(value, np.ndarray):
-        return {"array": value.ravel().tolist(), "dtype": str(value.dtype), "shape": list(value.shape)}
+        return {
+            "array": value.ravel().tolist(),
+            "dtype": str(value.dtype),
+            "shape": list(value.shape),
+        }
     if isinstance(value, ref.Params):
         return {"params": {name: encode(part) for name, part in value._asdict().items()}}
     if isinstance(value, tuple):

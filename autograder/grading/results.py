@@ -12,7 +12,12 @@ without any value of a hidden case.
 from dataclasses import dataclass, field
 
 PASSED, PARTIAL, FAILED, NOT_IMPLEMENTED = "passed", "partial", "failed", "not_implemented"
-ERROR, CRASHED, TIMEOUT = "error", "crashed", "timeout"  # raised an exception; the process died; no answer in time
+# raised an exception; the process died; no answer in time
+ERROR, CRASHED, TIMEOUT = (
+    "error",
+    "crashed",
+    "timeout",
+)
 STATUSES = (PASSED, PARTIAL, FAILED, ERROR, CRASHED, TIMEOUT, NOT_IMPLEMENTED)
 DECIMALS = 6  # scores are rounded so that the JSON of a regrade is identical text
 
@@ -44,7 +49,8 @@ class ItemResult:
     misconception: str | None
     feedback: str
     student_feedback: str
-    cases: tuple = field(default=(), compare=False)  # the CaseResults, for instructors; not in the JSON
+    # the CaseResults, for instructors; not in the JSON
+    cases: tuple = field(default=(), compare=False)
 
     def to_dict(self):
         return {
@@ -110,6 +116,8 @@ class GradeReport:
         lines = [f"{'item':<{width}}  {'score':>11}  {'status':<15}  misconception"]
         for item in self.items:
             score = f"{item.score:.2f}/{item.max_score:g}"
-            lines.append(f"{item.id:<{width}}  {score:>11}  {item.status:<15}  {item.misconception or ''}".rstrip())
+            lines.append(
+                f"{item.id:<{width}}  {score:>11}  {item.status:<15}  {item.misconception or ''}".rstrip()
+            )
         lines.append(f"{'total':<{width}}  {f'{self.score:.2f}/{self.max_score:g}':>11}")
         return "\n".join(lines)

@@ -39,13 +39,17 @@ from autograder.sandbox.process import TIMEOUT as CALL_TIMEOUT
 
 def item_result(item, seed, item_cases, expected, outcomes, died=None, problems=()):
     """The ItemResult of the item's cases from the Outcomes of its calls (fewer when a call died)."""
-    results = [_case_result(case, expected[case.number - 1], outcome, item) for case, outcome in zip(item_cases, outcomes)]
+    results = [
+        _case_result(case, expected[case.number - 1], outcome, item)
+        for case, outcome in zip(item_cases, outcomes)
+    ]
     all_passed = not died and len(results) == len(item_cases) and all(r.passed for r in results)
     counted = None if all_passed else discriminating(item, item_cases, expected)
     share = 1.0 if all_passed else passed_share(item, item_cases, results, counted)
     misconception = None if died or all_passed else _recognised_or_none(item, item_cases, outcomes)
     credit = item.misconception_credit.get(misconception.id, 0.0) if misconception else 0.0
-    copied = misconception is misconceptions.PUBLIC_ANSWERS  # copied answers that hit a hidden one by chance earn nothing
+    # copied answers that hit a hidden one by chance earn nothing
+    copied = misconception is misconceptions.PUBLIC_ANSWERS
     score = 0.0 if copied else item.points * max(share, credit)
     grading = Grading(item, item_cases, results, outcomes, died, misconception, problems, counted)
     return ItemResult(
@@ -54,7 +58,9 @@ def item_result(item, seed, item_cases, expected, outcomes, died=None, problems=
         equation=item.equation,
         score=score,
         max_score=item.points,
-        status=(PARTIAL if score > 0 else FAILED) if misconception else _status(item_cases, results, died, score),
+        status=(PARTIAL if score > 0 else FAILED)
+        if misconception
+        else _status(item_cases, results, died, score),
         misconception=misconception.id if misconception else None,
         feedback=instructor_feedback(grading, seed, expected),
         student_feedback=student_feedback(grading, expected),
@@ -100,7 +106,10 @@ def discriminating(item, item_cases, expected):
     case tells them all apart, every case counts.
     """
     variants = [m.variant for m in misconceptions.CATALOG.get(item.id, ())]
-    telling = tuple(all(_differs(variant, case, expected[case.number - 1], item) for variant in variants) for case in item_cases)
+    telling = tuple(
+        all(_differs(variant, case, expected[case.number - 1], item) for variant in variants)
+        for case in item_cases
+    )
     return telling if any(telling) else (True,) * len(item_cases)
 
 
@@ -121,7 +130,9 @@ def passed_share(item, item_cases, results, counted):
     passed = {r.number for r in results if r.passed}
     shares, weights = [], []
     for group in item.groups:
-        numbers = [c.number for c, tells in zip(item_cases, counted) if tells and c.group == group.name]
+        numbers = [
+            c.number for c, tells in zip(item_cases, counted) if tells and c.group == group.name
+        ]
         if numbers:
             shares.append(group.weight * sum(n in passed for n in numbers) / len(numbers))
             weights.append(group.weight)
@@ -158,11 +169,17 @@ def _recognise(item, item_cases, outcomes):
     if len(outcomes) < len(item_cases):
         return None
     public = public_answers(item)
-    all_public = all(o.kind == OK and any(compare(p, o.value, item.tolerance) is None for p in public) for o in outcomes)
+    all_public = all(
+        o.kind == OK and any(compare(p, o.value, item.tolerance) is None for p in public)
+        for o in outcomes
+    )
     if all_public and not all(_zero(o.value) for o in outcomes):
         return misconceptions.PUBLIC_ANSWERS
     for misconception in misconceptions.CATALOG.get(item.id, ()):
-        if all(_matches(misconception.variant, case, outcome, item) for case, outcome in zip(item_cases, outcomes)):
+        if all(
+            _matches(misconception.variant, case, outcome, item)
+            for case, outcome in zip(item_cases, outcomes)
+        ):
             return misconception
     return None
 
@@ -181,7 +198,8 @@ def _matches(variant, case, outcome, item):
     """The student's outcome equals the variant's on this case (both raising counts as equal)."""
     try:
         expected = quietly(variant, case)
-    except Exception:  # a variant undefined on this case (say wᵀ of a non-square w): so is the student's
+    # a variant undefined on this case (say wᵀ of a non-square w): so is the student's
+    except Exception:
         return outcome.kind == RAISED
     return outcome.kind == OK and compare(expected, outcome.value, item.tolerance) is None
 
@@ -189,5 +207,11 @@ def _matches(variant, case, outcome, item):
 def public_answers(item):
     """The reference's results on the public self-check cases of the item's function."""
     public = ITEMS[item.id].public_cases
-    live = ([np.random.default_rng(a["rng_seed"]) if isinstance(a, dict) else copy.deepcopy(a) for a in args] for args in public)
+    live = (
+        [
+            np.random.default_rng(a["rng_seed"]) if isinstance(a, dict) else copy.deepcopy(a)
+            for a in args
+        ]
+        for args in public
+    )
     return [item.reference(*args) for args in live]

@@ -35,7 +35,12 @@ class Session:
     """The worker of the moment and the submission's clock; a fresh worker after each crash."""
 
     def __init__(self, scratch, spare):
-        self._scratch, self._spare, self._worker = scratch, spare, None  # spare: started, not loaded
+        # spare: started, not loaded
+        self._scratch, self._spare, self._worker = (
+            scratch,
+            spare,
+            None,
+        )
         self._load_failure = None  # loading is deterministic: a failed load is not retried
         self.problems = ()
 
@@ -71,7 +76,11 @@ class Session:
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             seconds = self._timeouts.per_submission_seconds
-            raise WorkerDied(CALL_TIMEOUT, "the submission's time limit was reached before this item", f"was not run: the submission's time limit of {seconds:g} s was spent")
+            raise WorkerDied(
+                CALL_TIMEOUT,
+                "the submission's time limit was reached before this item",
+                f"was not run: the submission's time limit of {seconds:g} s was spent",
+            )
         if self._load_failure:
             raise self._load_failure
         if self._worker is None:
@@ -84,7 +93,9 @@ class Session:
                 raise
             self.problems = tuple(self._worker.problems)
         try:
-            self._worker.send(function, args, min(self._timeouts.per_call_seconds, remaining), stand_ins)
+            self._worker.send(
+                function, args, min(self._timeouts.per_call_seconds, remaining), stand_ins
+            )
         except WorkerDied:
             self._worker = None
             raise

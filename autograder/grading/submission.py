@@ -39,13 +39,21 @@ class Submission:
         """Names of the functions the source defines at top level (read, not run)."""
         if self._tree is None:
             return set()
-        return {node.name for node in self._tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        return {
+            node.name
+            for node in self._tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
 
     def functions_called_by(self, name):
         """Names that the top-level function ``name`` calls directly (read, not run); empty when it is not there."""
         if self._tree is None:
             return set()
-        definitions = [n for n in self._tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name]
+        definitions = [
+            n
+            for n in self._tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+        ]
         if not definitions:
             return set()
         calls = (node for node in ast.walk(definitions[-1]) if isinstance(node, ast.Call))
@@ -54,7 +62,9 @@ class Submission:
     def infer_assignment(self, course):
         """The assignment whose functions the submission defines most of, else a notebook's folder name."""
         defined = self.defined_functions()
-        counts = {a.id: len(defined & {item.function for item in a.items}) for a in course.assignments}
+        counts = {
+            a.id: len(defined & {item.function for item in a.items}) for a in course.assignments
+        }
         best = max(counts.values())
         leaders = [a for a, count in counts.items() if count == best]
         if best > 0 and len(leaders) == 1:

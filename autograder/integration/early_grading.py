@@ -43,9 +43,16 @@ def start(notebook, student, assignment):
     folder.mkdir(mode=0o755, exist_ok=True)
     _running[:] = [process for process in _running if process.poll() is None]
     with open(folder / "lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # held by the grader's copy of the descriptor until it exits
+        # held by the grader's copy of the descriptor until it exits
+        fcntl.flock(lock, fcntl.LOCK_EX)
         command = cli.command([notebook], student, assignment, folder / "report.json")
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(lock.fileno(),))
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(lock.fileno(),),
+        )
     with contextlib.suppress(ProcessLookupError):  # it may have ended already
         os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
     _running.append(process)
@@ -85,7 +92,7 @@ def report_folder(digest, student):
 
 def _name(digest, student):
     """A folder name for the file's digest and the student: two students may hand in the same file."""
-    return hashlib.sha256(f"{digest}\x1f{student}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{digest}\x1f{student}".encode()).hexdigest()
 
 
 @atexit.register

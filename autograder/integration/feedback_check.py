@@ -27,7 +27,11 @@ from autograder.integration.nbgrader_course import SUBMITTED
 
 REFERENCE = ROOT / "source_impl"
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|KEY|CREDENTIAL|AUTH|COOKIE|PRIVATE", re.IGNORECASE)
-SHORTEST_LINE, SHORTEST_SECRET = 24, 8  # shorter lines are common code; shorter values are not secrets
+# shorter lines are common code; shorter values are not secrets
+SHORTEST_LINE, SHORTEST_SECRET = (
+    24,
+    8,
+)
 
 
 class _Text(HTMLParser):
@@ -49,13 +53,21 @@ def page_text(page):
 
 def reference_lines():
     """The reference's source lines long enough to tell: stripped, each once."""
-    lines = {line.strip() for path in sorted(REFERENCE.rglob("*.py")) for line in path.read_text(encoding="utf-8").splitlines()}
+    lines = {
+        line.strip()
+        for path in sorted(REFERENCE.rglob("*.py"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    }
     return {line for line in lines if len(line) >= SHORTEST_LINE}
 
 
 def secrets(environment):
     """{name: value} of the environment's variables named like secrets, with values long enough to be one."""
-    return {name: value for name, value in environment.items() if SECRET_NAME.search(name) and len(value) >= SHORTEST_SECRET}
+    return {
+        name: value
+        for name, value in environment.items()
+        if SECRET_NAME.search(name) and len(value) >= SHORTEST_SECRET
+    }
 
 
 def leaks(page, own, student, students, reference, environment):
@@ -65,12 +77,21 @@ def leaks(page, own, student, students, reference, environment):
     """
     text = page_text(page)
     lines = {line.strip() for line in text.splitlines()}
-    found = [("a line of the reference's source", line) for line in sorted(reference & lines) if line not in own]
+    found = [
+        ("a line of the reference's source", line)
+        for line in sorted(reference & lines)
+        if line not in own
+    ]
     found += [
-        ("another student's id", other) for other in sorted(set(students) - {student})
+        ("another student's id", other)
+        for other in sorted(set(students) - {student})
         if re.search(rf"(?<![\w.@-]){re.escape(other)}(?![\w@-])", text) and other not in own
     ]
-    found += [(f"the grading environment's {name}", "(its value)") for name, value in sorted(secrets(environment).items()) if value in text]
+    found += [
+        (f"the grading environment's {name}", "(its value)")
+        for name, value in sorted(secrets(environment).items())
+        if value in text
+    ]
     return found
 
 
@@ -82,14 +103,23 @@ def check_pages(pages, root, assignment, gradebook_url, environment):
     found = {}
     for student, page in sorted(pages.items()):
         own = submission_text(root, student, assignment)
-        leaked = leaks(Path(page).read_text(encoding="utf-8", errors="replace"), own, student, students, reference, environment)
+        leaked = leaks(
+            Path(page).read_text(encoding="utf-8", errors="replace"),
+            own,
+            student,
+            students,
+            reference,
+            environment,
+        )
         if leaked:
             found[student] = leaked
     return found
 
 
 def described(student, leaked):
-    return f"{student}'s feedback holds " + "; ".join(f"{what}: {line[:120]!r}" for what, line in leaked)
+    return f"{student}'s feedback holds " + "; ".join(
+        f"{what}: {line[:120]!r}" for what, line in leaked
+    )
 
 
 def submission_text(root, student, assignment):
@@ -108,7 +138,11 @@ def _strings(value):
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
-        return ["".join(value)] if all(isinstance(v, str) for v in value) else [s for v in value for s in _strings(v)]
+        return (
+            ["".join(value)]
+            if all(isinstance(v, str) for v in value)
+            else [s for v in value for s in _strings(v)]
+        )
     if isinstance(value, dict):
         return [s for v in value.values() for s in _strings(v)]
     return []
@@ -118,8 +152,17 @@ class CheckedReleaseFeedback(ExchangeReleaseFeedback):
     """nbgrader's release_feedback that holds back, and names, every page that leaks."""
 
     def copy_files(self):
-        pages = {Path(page).parent.parent.name: page for page in glob.glob(os.path.join(self.src_path, "*.html"))}
-        found = check_pages(pages, self.coursedir.root, self.coursedir.assignment_id, self.coursedir.db_url, os.environ)
+        pages = {
+            Path(page).parent.parent.name: page
+            for page in glob.glob(os.path.join(self.src_path, "*.html"))
+        }
+        found = check_pages(
+            pages,
+            self.coursedir.root,
+            self.coursedir.assignment_id,
+            self.coursedir.db_url,
+            os.environ,
+        )
         for student, leaked in found.items():
             self.log.error("not released: %s", described(student, leaked))
         if found:
@@ -127,4 +170,6 @@ class CheckedReleaseFeedback(ExchangeReleaseFeedback):
             self.coursedir.student_id_exclude = ",".join(sorted(held))
         super().copy_files()
         if found:
-            self.fail(f"feedback not released for {', '.join(found)}: it holds what the student may not see (see above)")
+            self.fail(
+                f"feedback not released for {', '.join(found)}: it holds what the student may not see (see above)"
+            )

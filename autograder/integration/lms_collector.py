@@ -19,10 +19,16 @@ class _Collector(FileNameCollectorPlugin):
     def collect(self, submitted_file):
         named = read_name(submitted_file)
         if named is None or named[0] != self.lms or not named[3].endswith(tuple(self.valid_ext)):
-            self.log.warning("not a %s file name of a notebook, skipped: %s", self.lms, submitted_file)
+            self.log.warning(
+                "not a %s file name of a notebook, skipped: %s", self.lms, submitted_file
+            )
             return None
         _, lms_id, _, file, time = named
-        return {"student_id": lms_id, "file_id": file, **({"timestamp": time.isoformat()} if time else {})}
+        return {
+            "student_id": lms_id,
+            "file_id": file,
+            **({"timestamp": time.isoformat()} if time else {}),
+        }
 
 
 class CanvasCollector(_Collector):

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from autograder import ROOT
 
-SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK = "solutions", "assignments", "submitted", "autograded", "feedback"
+SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK = (
+    "solutions",
+    "assignments",
+    "submitted",
+    "autograded",
+    "feedback",
+)
 
 
 class NbgraderFailed(RuntimeError):
@@ -42,7 +48,8 @@ class CourseFolder:
         folder's other files, the notebook's content (bytes) as name (default <assignment>.ipynb), and timestamp.txt."""
         folder = self.root / SUBMITTED / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
-        for path in (self.root / RELEASE / assignment).iterdir():  # what nbgrader's collect brings: the whole folder
+        # what nbgrader's collect brings: the whole folder
+        for path in (self.root / RELEASE / assignment).iterdir():
             if path.is_file() and path.suffix != ".ipynb":
                 (folder / path.name).write_bytes(path.read_bytes())
         # the notebook last: a rerun after a kill here finds it differs, and writes the folder again
@@ -53,18 +60,29 @@ class CourseFolder:
         """Start ``nbgrader <arguments>`` on this course, writing into logs/<log>.log; return the Popen."""
         self.logs.mkdir(parents=True, exist_ok=True)
         command = [
-            sys.executable, "-m", "nbgrader", *arguments,
+            sys.executable,
+            "-m",
+            "nbgrader",
+            *arguments,
             f"--CourseDirectory.root={self.root}",
             f"--CourseDirectory.db_url=sqlite:///{gradebook or self.gradebook}",
         ]
         with open(self.logs / f"{log}.log", "ab") as output:
-            return subprocess.Popen([str(part) for part in command], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=nbgrader_environment())
+            return subprocess.Popen(
+                [str(part) for part in command],
+                cwd=ROOT,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env=nbgrader_environment(),
+            )
 
     def run(self, *arguments, log, gradebook=None, check=True):
         """Run ``nbgrader <arguments>`` to its end; NbgraderFailed if check and it failed. Returns its exit code."""
         code = self.start(*arguments, log=log, gradebook=gradebook).wait()
         if check and code != 0:
-            raise NbgraderFailed(f"nbgrader {' '.join(map(str, arguments))} failed ({code}); see {self.logs / f'{log}.log'}")
+            raise NbgraderFailed(
+                f"nbgrader {' '.join(map(str, arguments))} failed ({code}); see {self.logs / f'{log}.log'}"
+            )
         return code
 
 

@@ -25,14 +25,28 @@ from sqlalchemy.exc import SAWarning
 
 from autograder.integration.nbgrader_course import AUTOGRADED, NbgraderFailed
 
-MANUAL_CELL_TYPE = "markdown"  # nbgrader's graded cells of this type have no automatic score: people grade them
-CHECK_SECONDS, PROGRESS_SECONDS = 0.1, 2  # how often to look for an ended run, and to report progress
+MANUAL_CELL_TYPE = (
+    "markdown"  # nbgrader's graded cells of this type have no automatic score: people grade them
+)
+# how often to look for an ended run, and to report progress
+CHECK_SECONDS, PROGRESS_SECONDS = (
+    0.1,
+    2,
+)
 STUDENT_COLUMNS = ("first_name", "last_name", "email", "lms_user_id")
-SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = ("timestamp", "extension"), ("flagged", "late_submission_penalty")
-GRADE_COLUMNS, COMMENT_COLUMNS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"), ("auto_comment", "manual_comment")
+SUBMISSION_COLUMNS, NOTEBOOK_COLUMNS = (
+    ("timestamp", "extension"),
+    ("flagged", "late_submission_penalty"),
+)
+GRADE_COLUMNS, COMMENT_COLUMNS = (
+    ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"),
+    ("auto_comment", "manual_comment"),
+)
 
 
-def autograde(course, assignment, students, everyone, jobs=1, progress=None, options=(), graded=None):
+def autograde(
+    course, assignment, students, everyone, jobs=1, progress=None, options=(), graded=None
+):
     """Autograde the assignment of ``students`` (ids; ``everyone`` are all the roster's); return {student: reason} of failures.
 
     progress(done, total) is called as submissions are graded; graded(students) with the students of
@@ -43,11 +57,21 @@ def autograde(course, assignment, students, everyone, jobs=1, progress=None, opt
         return {}
     runs, logs = [], []
     for number, shard in enumerate(shards):
-        gradebook = course.gradebook if len(shards) == 1 else _shard_gradebook(course, assignment, number)
+        gradebook = (
+            course.gradebook if len(shards) == 1 else _shard_gradebook(course, assignment, number)
+        )
         log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
         path = course.logs / f"{log}.log"
         logs.append((path, path.stat().st_size if path.exists() else 0))
-        process = course.start("autograde", assignment, _only(shard, everyone), "--force", *options, log=log, gradebook=gradebook)
+        process = course.start(
+            "autograde",
+            assignment,
+            _only(shard, everyone),
+            "--force",
+            *options,
+            log=log,
+            gradebook=gradebook,
+        )
         runs.append((process, gradebook, shard))
     failures, running, reported = {}, runs, time.monotonic()
     while running:
@@ -73,10 +97,20 @@ def generate_feedback(course, assignment, students, everyone, jobs=1):
     """`nbgrader generate_feedback` of the assignment for the students, in parallel shards."""
     runs = []
     for number, shard in enumerate(_shards(students, jobs)):
-        runs.append(course.start("generate_feedback", assignment, _only(shard, everyone), "--force", log=f"generate_feedback-{assignment}-{number}"))
+        runs.append(
+            course.start(
+                "generate_feedback",
+                assignment,
+                _only(shard, everyone),
+                "--force",
+                log=f"generate_feedback-{assignment}-{number}",
+            )
+        )
     failed = [number for number, process in enumerate(runs) if process.wait() != 0]
     if failed:
-        raise NbgraderFailed(f"nbgrader generate_feedback {assignment} failed; see {course.logs}/generate_feedback-{assignment}-{failed[0]}.log")
+        raise NbgraderFailed(
+            f"nbgrader generate_feedback {assignment} failed; see {course.logs}/generate_feedback-{assignment}-{failed[0]}.log"
+        )
 
 
 def _shards(students, jobs):
@@ -109,7 +143,10 @@ def _finished(logs, assignment):
         with open(path, "rb") as log:
             log.seek(offset)
             text = log.read().decode("utf-8", errors="replace")
-        written = re.findall(rf"Writing \d+ bytes to (.*/{AUTOGRADED}/[^/]+/{re.escape(assignment)}/{re.escape(assignment)}\.ipynb)", text)
+        written = re.findall(
+            rf"Writing \d+ bytes to (.*/{AUTOGRADED}/[^/]+/{re.escape(assignment)}/{re.escape(assignment)}\.ipynb)",
+            text,
+        )
         order = list(dict.fromkeys(written))
         done += sum(written.count(notebook) >= 2 or notebook != order[-1] for notebook in order)
     return done
@@ -132,9 +169,19 @@ def _unfinished(course, gradebook, assignment, students):
             except MissingEntry:
                 failures[student] = "nbgrader made no submission of it"
                 continue
-            ungraded = [grade for notebook in submission.notebooks for grade in notebook.grades if grade.auto_score is None]
-            deleted = _deleted_cells(course.notebook(AUTOGRADED, student, assignment), {grade.name for grade in ungraded})
-            if any(grade.name not in deleted and grade.cell_type != MANUAL_CELL_TYPE for grade in ungraded):
+            ungraded = [
+                grade
+                for notebook in submission.notebooks
+                for grade in notebook.grades
+                if grade.auto_score is None
+            ]
+            deleted = _deleted_cells(
+                course.notebook(AUTOGRADED, student, assignment), {grade.name for grade in ungraded}
+            )
+            if any(
+                grade.name not in deleted and grade.cell_type != MANUAL_CELL_TYPE
+                for grade in ungraded
+            ):
                 book.remove_submission(assignment, student)
                 failures[student] = "nbgrader could not autograde it"
                 continue
@@ -157,20 +204,40 @@ def _deleted_cells(notebook, grade_ids):
 
 def _merge(shard_gradebook, gradebook, assignment, students):
     """Write the shard's submissions of the students into the gradebook, column by column."""
-    with Gradebook(f"sqlite:///{shard_gradebook}") as shard, Gradebook(f"sqlite:///{gradebook}") as book, warnings.catch_warnings():
+    with (
+        Gradebook(f"sqlite:///{shard_gradebook}") as shard,
+        Gradebook(f"sqlite:///{gradebook}") as book,
+        warnings.catch_warnings(),
+    ):
         # nbgrader's update_or_create_submission makes SQLAlchemy warn of its own autoflush; the rows are right
         warnings.simplefilter("ignore", SAWarning)
         for student in sorted(students):
             # a student nbgrader's autograde added to the shard's gradebook (a submitted/ folder not on the roster)
-            book.update_or_create_student(student, **_columns(shard.find_student(student), STUDENT_COLUMNS))
+            book.update_or_create_student(
+                student, **_columns(shard.find_student(student), STUDENT_COLUMNS)
+            )
             source = shard.find_submission(assignment, student)
-            book.update_or_create_submission(assignment, student, **_columns(source, SUBMISSION_COLUMNS))
+            book.update_or_create_submission(
+                assignment, student, **_columns(source, SUBMISSION_COLUMNS)
+            )
             for notebook in source.notebooks:
-                _copy(notebook, book.find_submission_notebook(notebook.name, assignment, student), NOTEBOOK_COLUMNS)
+                _copy(
+                    notebook,
+                    book.find_submission_notebook(notebook.name, assignment, student),
+                    NOTEBOOK_COLUMNS,
+                )
                 for grade in notebook.grades:
-                    _copy(grade, book.find_grade(grade.name, notebook.name, assignment, student), GRADE_COLUMNS)
+                    _copy(
+                        grade,
+                        book.find_grade(grade.name, notebook.name, assignment, student),
+                        GRADE_COLUMNS,
+                    )
                 for comment in notebook.comments:
-                    _copy(comment, book.find_comment(comment.name, notebook.name, assignment, student), COMMENT_COLUMNS)
+                    _copy(
+                        comment,
+                        book.find_comment(comment.name, notebook.name, assignment, student),
+                        COMMENT_COLUMNS,
+                    )
         book.db.commit()
 
 

@@ -21,15 +21,27 @@ from autograder.integration.nbgrader_course import nbgrader_environment
 
 STUDENT_FILES = [
     ROOT / "student" / name
-    for name in ("selfcheck.py", "comparison.py", "notebook_functions.py", "figures.py", "test_selfcheck.py", "pytest.ini", "requirements.txt")
+    for name in (
+        "selfcheck.py",
+        "comparison.py",
+        "notebook_functions.py",
+        "figures.py",
+        "test_selfcheck.py",
+        "pytest.ini",
+        "requirements.txt",
+    )
 ]
 DATA_FILES = {"bp": [ROOT / "source_impl" / "data" / "watermelon3_0.csv"]}
 
 
 def companion_files(assignment_id):
     """{file name: bytes} of the files that sit beside the notebook in an assignment folder."""
-    files = {path.name: path.read_bytes() for path in STUDENT_FILES + DATA_FILES.get(assignment_id, [])}
-    files["public_cases.json"] = public_cases.dumps(public_cases.build(assignment_id)).encode("utf-8")
+    files = {
+        path.name: path.read_bytes() for path in STUDENT_FILES + DATA_FILES.get(assignment_id, [])
+    }
+    files["public_cases.json"] = public_cases.dumps(public_cases.build(assignment_id)).encode(
+        "utf-8"
+    )
     files["README.md"] = student_readme.readme(assignment_id).encode("utf-8")
     return files
 
@@ -44,13 +56,21 @@ def write_companion_files(assignment_id, folder=None):
 def generate_assignment(assignment_id, source_directory=None, release_directory=None, db_url=None):
     """Run `nbgrader generate_assignment` for one assignment; the folders and gradebook may be others."""
     command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment_id, "--force"]
-    for option, value in (("source_directory", source_directory), ("release_directory", release_directory), ("db_url", db_url)):
+    for option, value in (
+        ("source_directory", source_directory),
+        ("release_directory", release_directory),
+        ("db_url", db_url),
+    ):
         if value is not None:
             command.append(f"--CourseDirectory.{option}={value}")
     (ROOT / "var").mkdir(exist_ok=True)  # nbgrader's sqlite gradebook needs its folder
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=nbgrader_environment())
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, env=nbgrader_environment()
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"nbgrader generate_assignment {assignment_id} failed:\n{result.stdout}{result.stderr}")
+        raise RuntimeError(
+            f"nbgrader generate_assignment {assignment_id} failed:\n{result.stdout}{result.stderr}"
+        )
     # nbgrader writes the release's files read-only for the students; the repository keeps them writable
     release = Path(release_directory or ROOT / "assignments") / assignment_id
     for path in release.rglob("*"):
@@ -62,7 +82,9 @@ def main():
     for assignment in load_course().assignments:
         write_companion_files(assignment.id)
         generate_assignment(assignment.id)
-        print(f"released {assignment.id}: solutions/{assignment.id}/ → assignments/{assignment.id}/")
+        print(
+            f"released {assignment.id}: solutions/{assignment.id}/ → assignments/{assignment.id}/"
+        )
 
 
 if __name__ == "__main__":

@@ -46,13 +46,21 @@ class KitGradingFailed(RuntimeError):
 class ScoreOfRecord(NbGraderPreprocessor):
     """Writes the out-of-kernel score into each graded cell of the kit before nbgrader saves the grades."""
 
-    enforce = Bool(True, help="Write the out-of-kernel scores; False only records and flags where the kernel disagreed.").tag(config=True)
+    enforce = Bool(
+        True,
+        help="Write the out-of-kernel scores; False only records and flags where the kernel disagreed.",
+    ).tag(config=True)
     reports_directory = Unicode(
-        "", help="If set, each report is saved as <reports_directory>/<assignment>/<student>.json, with the kernel's scores."
+        "",
+        help="If set, each report is saved as <reports_directory>/<assignment>/<student>.json, with the kernel's scores.",
     ).tag(config=True)
 
     def preprocess(self, nb, resources):
-        items = {index: match.group(1) for index, cell in enumerate(nb.cells) if _kit_graded(cell) and (match := HIDDEN_SCORE.search(cell.source))}
+        items = {
+            index: match.group(1)
+            for index, cell in enumerate(nb.cells)
+            if _kit_graded(cell) and (match := HIDDEN_SCORE.search(cell.source))
+        }
         if not items:
             return nb, resources
         notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
@@ -61,7 +69,11 @@ class ScoreOfRecord(NbGraderPreprocessor):
         by_item = {item["id"]: item for item in report["items"]}
         kernel = {item: _kernel_score(nb.cells[index], self.log) for index, item in items.items()}
         report["kernel"] = kernel
-        disputed = sorted(item for item, result in by_item.items() if scores_differ(kernel.get(item), result["score"]))
+        disputed = sorted(
+            item
+            for item, result in by_item.items()
+            if scores_differ(kernel.get(item), result["score"])
+        )
         if self.enforce:
             for index, item in items.items():
                 if item in by_item:
@@ -70,19 +82,25 @@ class ScoreOfRecord(NbGraderPreprocessor):
         if disputed:
             self.log.warning(
                 "%s: the kernel's scores differ from the out-of-kernel grader's in %s%s; the notebook is flagged",
-                notebook, ", ".join(disputed), "" if self.enforce else " (not enforced)",
+                notebook,
+                ", ".join(disputed),
+                "" if self.enforce else " (not enforced)",
             )
             self._record(resources, by_item, set(disputed) - set(items.values()))
         return nb, resources
 
     def _report(self, notebook, student, assignment):
         """The grade of this very file for this student: the early grading's, else one made now."""
-        early = early_grading.report(early_grading.digest_of(notebook), student, grading_timeout_seconds())
+        early = early_grading.report(
+            early_grading.digest_of(notebook), student, grading_timeout_seconds()
+        )
         if early is not None:
             return early
         try:
             with tempfile.TemporaryDirectory() as scratch:
-                return grade_out_of_process(notebook, student, Path(scratch) / "grade.json", assignment)
+                return grade_out_of_process(
+                    notebook, student, Path(scratch) / "grade.json", assignment
+                )
         except Exception as error:  # the grader itself failed: never a silent 0
             raise KitGradingFailed(
                 f"the course kit could not grade {notebook} out of the kernel: {error}. Nothing was saved for this "
@@ -101,11 +119,15 @@ class ScoreOfRecord(NbGraderPreprocessor):
         """Flag the notebook in the gradebook; give the cells the student deleted their out-of-kernel score."""
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as book:
-            notebook = book.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+            notebook = book.find_submission_notebook(
+                info["notebook"], info["assignment"], info["student"]
+            )
             notebook.flagged = True
             if self.enforce:
                 for item in missing_cells:
-                    grade = book.find_grade(item, info["notebook"], info["assignment"], info["student"])
+                    grade = book.find_grade(
+                        item, info["notebook"], info["assignment"], info["student"]
+                    )
                     grade.auto_score, grade.needs_manual_grade = by_item[item]["score"], False
             book.db.commit()
 
@@ -127,5 +149,9 @@ def _outputs(result):
     """A graded cell's output as the hidden-test call prints it: the score line and feedback, then the score."""
     return [
         new_output("stream", name="stdout", text=cell_text(result)),
-        new_output("execute_result", data={"text/plain": repr(float(result["score"]))}, execution_count=None),
+        new_output(
+            "execute_result",
+            data={"text/plain": repr(float(result["score"]))},
+            execution_count=None,
+        ),
     ]

@@ -17,6 +17,10 @@ class StartGrading(NbGraderPreprocessor):
         report = ""
         if any("hidden_score(" in cell.source for cell in nb.cells if cell.cell_type == "code"):
             notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
-            report = early_grading.start(notebook, student_of(notebook), resources["nbgrader"]["assignment"])  # the key the kernel looks under
-        os.environ[AUTOGRADE_REPORT] = str(report)  # the kernel about to start reads this report and nothing else of nbgrader's
+            # the key the kernel looks under
+            report = early_grading.start(
+                notebook, student_of(notebook), resources["nbgrader"]["assignment"]
+            )
+        # the kernel about to start reads this report and nothing else of nbgrader's
+        os.environ[AUTOGRADE_REPORT] = str(report)
         return nb, resources

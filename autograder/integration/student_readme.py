@@ -86,9 +86,21 @@ def readme(assignment_id, course=None):
     assignment = course.assignment(assignment_id)
     notebook = f"{assignment.id}.ipynb"
     zh, en = GRADIENT_CHECK[assignment.id]
-    rows = [f"| `{item.function}` | {item.equation} | {item.points:g} |" for item in assignment.items]
-    rows += [f"| 推导 derivation `{derivation.id}` | {derivation.equation} | {derivation.points:g} |" for derivation in assignment.derivations]
-    table = "\n".join(["| 项 Item | 公式 Equation | 分 Points |", "|---|---|---|", *rows, f"| **合计 Total** | | **{assignment.total_points:g}** |"])
+    rows = [
+        f"| `{item.function}` | {item.equation} | {item.points:g} |" for item in assignment.items
+    ]
+    rows += [
+        f"| 推导 derivation `{derivation.id}` | {derivation.equation} | {derivation.points:g} |"
+        for derivation in assignment.derivations
+    ]
+    table = "\n".join(
+        [
+            "| 项 Item | 公式 Equation | 分 Points |",
+            "|---|---|---|",
+            *rows,
+            f"| **合计 Total** | | **{assignment.total_points:g}** |",
+        ]
+    )
     return "\n".join(
         [
             f"# {assignment.title}\n",

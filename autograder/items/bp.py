@@ -67,7 +67,11 @@ _purity = partial(fresh, _fixed_network)
 
 
 def _sigmoid_general(rng):
-    return (float(rng.normal(0.0, 3.0)),) if rng.random() < 0.25 else (rng.normal(0.0, 3.0, (size(rng), size(rng, 1, 2))),)
+    return (
+        (float(rng.normal(0.0, 3.0)),)
+        if rng.random() < 0.25
+        else (rng.normal(0.0, 3.0, (size(rng), size(rng, 1, 2))),)
+    )
 
 
 def _sigmoid_saturated(rng):
@@ -143,11 +147,20 @@ def _train_accumulated_summing(X, Y, params0, eta, epochs):
 
 
 # Hints shared by several items: (Chinese, English).
-_THRESHOLD_SIGN = ("阈值在 f(· − θ) 中是减去的：再推一次对阈值求导的符号", "the threshold is SUBTRACTED inside f(· − θ): derive the sign of the threshold's derivative again")
-_NEGATIVE_GRADIENT = ("g 和 e 是负梯度，Δ = −η × 偏导数：检查符号", "g and e are NEGATIVE gradients and Δ = −η × a partial derivative: check the sign")
+_THRESHOLD_SIGN = (
+    "阈值在 f(· − θ) 中是减去的：再推一次对阈值求导的符号",
+    "the threshold is SUBTRACTED inside f(· − θ): derive the sign of the threshold's derivative again",
+)
+_NEGATIVE_GRADIENT = (
+    "g 和 e 是负梯度，Δ = −η × 偏导数：检查符号",
+    "g and e are NEGATIVE gradients and Δ = −η × a partial derivative: check the sign",
+)
 _CHAIN_OUTPUT = ("链式法则还要经过 ∂ŷ_j/∂β_j", "the chain rule also goes through ∂ŷ_j/∂β_j")
 _CHAIN_HIDDEN = ("链式法则还要经过 ∂b_h/∂α_h", "the chain rule also goes through ∂b_h/∂α_h")
-_F_FROM_OUTPUT = ("(5.9) 用输出 f 表示 f′：参数已经是 f 的值", "(5.9) writes f′ from the output f: the argument already is f's value")
+_F_FROM_OUTPUT = (
+    "(5.9) 用输出 f 表示 f′：参数已经是 f 的值",
+    "(5.9) writes f′ from the output f: the argument already is f's value",
+)
 _THRESHOLD_SIGNS = "阈值更新的符号反了 / thresholds updated with the wrong sign"
 
 # A student's bp_step; W is the w that e is computed with, SIGN the thresholds' update sign.
@@ -169,7 +182,10 @@ ITEMS = (
         public_cases=((np.array([-2.0, 0.0, 3.0]),), (np.array([-1000.0, 1000.0]),), (0.5,)),
         misconceptions=(
             Misconception(
-                "wrong_sign", "写成了 1/(1 + e^{z}) / 1/(1 + e^{z})", "f(0) = 0.5；z 很大时 f(z) 应接近几？", "f(0) = 0.5: what should f(z) approach as z grows?",
+                "wrong_sign",
+                "写成了 1/(1 + e^{z}) / 1/(1 + e^{z})",
+                "f(0) = 0.5；z 很大时 f(z) 应接近几？",
+                "f(0) = 0.5: what should f(z) approach as z grows?",
                 _sigmoid_with_wrong_sign,
                 """
 def sigmoid(z):
@@ -182,13 +198,19 @@ def sigmoid(z):
     ),
     ItemRecord(
         id="forward",
-        generators={"general": _forward_case, "single_output": lambda rng: _forward_case(rng, l=1), "single_unit": lambda rng: _forward_case(rng, q=1)},
+        generators={
+            "general": _forward_case,
+            "single_output": lambda rng: _forward_case(rng, l=1),
+            "single_unit": lambda rng: _forward_case(rng, q=1),
+        },
         hint="阈值是减去的 / thresholds are subtracted: b = f(α − γ), ŷ = f(β − θ).",
         result_names=("b", "y_hat"),
         public_cases=((_x, *_P), (np.array([-1.0, 2.0]), *_P1)),
         misconceptions=(
             Misconception(
-                "thresholds_added", "阈值被加上：f(α + γ) / thresholds added, f(α + γ)", *_THRESHOLD_SIGN,
+                "thresholds_added",
+                "阈值被加上：f(α + γ) / thresholds added, f(α + γ)",
+                *_THRESHOLD_SIGN,
                 _forward_thresholds_added,
                 """
 def forward(x, v, gamma, w, theta):
@@ -201,13 +223,19 @@ def forward(x, v, gamma, w, theta):
     ),
     ItemRecord(
         id="squared_error",
-        generators={"general": prediction_pair, "single_output": lambda rng: prediction_pair(rng, l=1)},
+        generators={
+            "general": prediction_pair,
+            "single_output": lambda rng: prediction_pair(rng, l=1),
+        },
         hint="½ Σ_j (ŷ_j − y_j)²，返回 float / a float.",
         result_names=None,
         public_cases=((_y_hat, _y), (np.array([0.25]), np.array([1.0]))),
         misconceptions=(
             Misconception(
-                "missing_half", "漏了 ½ / the ½ left out", "(5.4) 前面有一个系数", "(5.4) has a constant factor in front",
+                "missing_half",
+                "漏了 ½ / the ½ left out",
+                "(5.4) 前面有一个系数",
+                "(5.4) has a constant factor in front",
                 lambda y_hat, y: 2.0 * ref.squared_error(y_hat, y),
                 """
 def squared_error(y_hat, y):
@@ -219,13 +247,19 @@ def squared_error(y_hat, y):
     ),
     ItemRecord(
         id="dE_dyhat",
-        generators={"general": prediction_pair, "single_output": lambda rng: prediction_pair(rng, l=1)},
+        generators={
+            "general": prediction_pair,
+            "single_output": lambda rng: prediction_pair(rng, l=1),
+        },
         hint="对 ŷ_j 求 ½(ŷ_j − y_j)² 的导数 / differentiate ½(ŷ_j − y_j)² by ŷ_j.",
         result_names=None,
         public_cases=((_y_hat, _y),),
         misconceptions=(
             Misconception(
-                "wrong_sign", "ŷ − y 写成了 y − ŷ / y − ŷ for ŷ − y", "这里求的是 E_k 的偏导数本身，不是负梯度", "this is the partial derivative of E_k itself, not its negative",
+                "wrong_sign",
+                "ŷ − y 写成了 y − ŷ / y − ŷ for ŷ − y",
+                "这里求的是 E_k 的偏导数本身，不是负梯度",
+                "this is the partial derivative of E_k itself, not its negative",
                 lambda y_hat, y: -ref.dE_dyhat(y_hat, y),
                 "def dE_dyhat(y_hat, y):\n    return y - y_hat\n",
             ),
@@ -234,13 +268,18 @@ def squared_error(y_hat, y):
     ),
     ItemRecord(
         id="dyhat_dbeta",
-        generators={"general": elementwise, "saturated": lambda rng: elementwise(rng, saturated=True)},
+        generators={
+            "general": elementwise,
+            "saturated": lambda rng: elementwise(rng, saturated=True),
+        },
         hint="(5.9)：f′ = f(1 − f)，用输出 ŷ 表示 / written from the output ŷ, not from β.",
         result_names=None,
         public_cases=((_y_hat,), (np.array([0.0, 1.0]),)),
         misconceptions=(
             Misconception(
-                "derivative_at_output", "把 ŷ 当作激活前的值求 f′ / f′ evaluated at ŷ as if ŷ were the pre-activation", *_F_FROM_OUTPUT,
+                "derivative_at_output",
+                "把 ŷ 当作激活前的值求 f′ / f′ evaluated at ŷ as if ŷ were the pre-activation",
+                *_F_FROM_OUTPUT,
                 lambda y_hat: ref.dyhat_dbeta(ref.sigmoid(y_hat)),
                 "def dyhat_dbeta(y_hat):\n    f = _ref.sigmoid(y_hat)\n    return f * (1 - f)\n",
             ),
@@ -249,13 +288,18 @@ def squared_error(y_hat, y):
     ),
     ItemRecord(
         id="dyhat_dtheta",
-        generators={"general": elementwise, "saturated": lambda rng: elementwise(rng, saturated=True)},
+        generators={
+            "general": elementwise,
+            "saturated": lambda rng: elementwise(rng, saturated=True),
+        },
         hint="θ_j 在 f(β_j − θ_j) 中带负号 / θ_j enters f(β_j − θ_j) with a minus sign.",
         result_names=None,
         public_cases=((_y_hat,), (np.array([0.0, 1.0]),)),
         misconceptions=(
             Misconception(
-                "missing_minus", "漏了 −θ 的负号 / the minus sign of −θ left out", *_THRESHOLD_SIGN,
+                "missing_minus",
+                "漏了 −θ 的负号 / the minus sign of −θ left out",
+                *_THRESHOLD_SIGN,
                 ref.dyhat_dbeta,
                 "def dyhat_dtheta(y_hat):\n    return y_hat * (1 - y_hat)\n",
             ),
@@ -264,13 +308,18 @@ def squared_error(y_hat, y):
     ),
     ItemRecord(
         id="db_dalpha",
-        generators={"general": elementwise, "saturated": lambda rng: elementwise(rng, saturated=True)},
+        generators={
+            "general": elementwise,
+            "saturated": lambda rng: elementwise(rng, saturated=True),
+        },
         hint="(5.9) 用于隐层输出 b / (5.9) applied to the hidden output b.",
         result_names=None,
         public_cases=((_b,), (np.array([1.0, 0.5, 0.0]),)),
         misconceptions=(
             Misconception(
-                "derivative_at_output", "把 b 当作激活前的值求 f′ / f′ evaluated at b as if b were the pre-activation", *_F_FROM_OUTPUT,
+                "derivative_at_output",
+                "把 b 当作激活前的值求 f′ / f′ evaluated at b as if b were the pre-activation",
+                *_F_FROM_OUTPUT,
                 lambda b: ref.db_dalpha(ref.sigmoid(b)),
                 "def db_dalpha(b):\n    f = _ref.sigmoid(b)\n    return f * (1 - f)\n",
             ),
@@ -279,13 +328,18 @@ def squared_error(y_hat, y):
     ),
     ItemRecord(
         id="db_dgamma",
-        generators={"general": elementwise, "saturated": lambda rng: elementwise(rng, saturated=True)},
+        generators={
+            "general": elementwise,
+            "saturated": lambda rng: elementwise(rng, saturated=True),
+        },
         hint="γ_h 在 f(α_h − γ_h) 中带负号 / γ_h enters f(α_h − γ_h) with a minus sign.",
         result_names=None,
         public_cases=((_b,), (np.array([1.0, 0.5, 0.0]),)),
         misconceptions=(
             Misconception(
-                "missing_minus", "漏了 −γ 的负号 / the minus sign of −γ left out", *_THRESHOLD_SIGN,
+                "missing_minus",
+                "漏了 −γ 的负号 / the minus sign of −γ left out",
+                *_THRESHOLD_SIGN,
                 ref.db_dalpha,
                 "def db_dgamma(b):\n    return b * (1 - b)\n",
             ),
@@ -304,12 +358,16 @@ def squared_error(y_hat, y):
         public_cases=((_y_hat, _y), (np.array([0.25]), np.array([1.0]))),
         misconceptions=(
             Misconception(
-                "wrong_sign", "y − ŷ 写成了 ŷ − y / ŷ − y for y − ŷ", *_NEGATIVE_GRADIENT,
+                "wrong_sign",
+                "y − ŷ 写成了 ŷ − y / ŷ − y for y − ŷ",
+                *_NEGATIVE_GRADIENT,
                 lambda y_hat, y: -ref.output_gradient(y_hat, y),
                 "def output_gradient(y_hat, y):\n    return y_hat * (1 - y_hat) * (y_hat - y)\n",
             ),
             Misconception(
-                "missing_sigmoid_derivative", "缺少 ŷ(1 − ŷ) / no ŷ(1 − ŷ)", *_CHAIN_OUTPUT,
+                "missing_sigmoid_derivative",
+                "缺少 ŷ(1 − ŷ) / no ŷ(1 − ŷ)",
+                *_CHAIN_OUTPUT,
                 lambda y_hat, y: -ref.dE_dyhat(y_hat, y),
                 "def output_gradient(y_hat, y):\n    return y - y_hat\n",
             ),
@@ -328,23 +386,32 @@ def squared_error(y_hat, y):
         public_cases=((_b, _P.w, _g), (_b, _P1.w, _g[:1])),
         misconceptions=(
             Misconception(
-                "missing_sigmoid_derivative", "缺少 b(1 − b) / no b(1 − b)", *_CHAIN_HIDDEN,
+                "missing_sigmoid_derivative",
+                "缺少 b(1 − b) / no b(1 − b)",
+                *_CHAIN_HIDDEN,
                 lambda b, w, g: np.asarray(w, dtype=float) @ g,
                 "def hidden_gradient(b, w, g):\n    return w @ g\n",
             ),
             Misconception(
-                "w_transposed", "w 转置了：对错误的下标求和 / w transposed: summed over the wrong index", "w_hj 连接隐层 h 与输出 j：对哪个下标求和？",
+                "w_transposed",
+                "w 转置了：对错误的下标求和 / w transposed: summed over the wrong index",
+                "w_hj 连接隐层 h 与输出 j：对哪个下标求和？",
                 "w_hj joins hidden unit h to output j: which index is summed over?",
                 lambda b, w, g: ref.db_dalpha(b) * (np.asarray(w, dtype=float).T @ g),
                 "def hidden_gradient(b, w, g):\n    return b * (1 - b) * (w.T @ g)\n",
             ),
             Misconception(
-                "no_sum_over_j", "没有对输出 j 求和 / no sum over the outputs j", "每个隐层单元影响所有输出 j", "each hidden unit feeds every output j",
+                "no_sum_over_j",
+                "没有对输出 j 求和 / no sum over the outputs j",
+                "每个隐层单元影响所有输出 j",
+                "each hidden unit feeds every output j",
                 lambda b, w, g: ref.db_dalpha(b)[:, None] * np.asarray(w, dtype=float) * g,
                 "def hidden_gradient(b, w, g):\n    return (b * (1 - b))[:, None] * w * g\n",
             ),
             Misconception(
-                "wrong_sign", "e 的符号反了 / the sign of e flipped", *_NEGATIVE_GRADIENT,
+                "wrong_sign",
+                "e 的符号反了 / the sign of e flipped",
+                *_NEGATIVE_GRADIENT,
                 lambda b, w, g: -ref.hidden_gradient(b, w, g),
                 "def hidden_gradient(b, w, g):\n    return -b * (1 - b) * (w @ g)\n",
             ),
@@ -363,17 +430,24 @@ def squared_error(y_hat, y):
         public_cases=((0.1, _g, _b), (0.5, _g[:1], _b)),
         misconceptions=(
             Misconception(
-                "missing_eta", "漏了 η / η left out", *ETA_HINT,
+                "missing_eta",
+                "漏了 η / η left out",
+                *ETA_HINT,
                 lambda eta, g, b: ref.delta_w(1.0, g, b),
                 "def delta_w(eta, g, b):\n    return np.outer(b, g)\n",
             ),
             Misconception(
-                "wrong_sign", "写成了 −η g b / −η g b", *_NEGATIVE_GRADIENT,
+                "wrong_sign",
+                "写成了 −η g b / −η g b",
+                *_NEGATIVE_GRADIENT,
                 lambda eta, g, b: -ref.delta_w(eta, g, b),
                 "def delta_w(eta, g, b):\n    return -eta * np.outer(b, g)\n",
             ),
             Misconception(
-                "transposed", "形状是 (l, q) 而不是 (q, l) / shape (l, q) instead of (q, l)", "w 的元素 (h, j) 连接隐层 h 与输出 j", "entry (h, j) of w joins hidden unit h to output j",
+                "transposed",
+                "形状是 (l, q) 而不是 (q, l) / shape (l, q) instead of (q, l)",
+                "w 的元素 (h, j) 连接隐层 h 与输出 j",
+                "entry (h, j) of w joins hidden unit h to output j",
                 lambda eta, g, b: ref.delta_w(eta, g, b).T,
                 "def delta_w(eta, g, b):\n    return eta * np.outer(g, b)\n",
             ),
@@ -392,12 +466,16 @@ def squared_error(y_hat, y):
         public_cases=((0.1, _g), (0.5, _g[:1])),
         misconceptions=(
             Misconception(
-                "wrong_sign", "+η g：把阈值当成了加上的 / +η g: threshold treated as added", *_THRESHOLD_SIGN,
+                "wrong_sign",
+                "+η g：把阈值当成了加上的 / +η g: threshold treated as added",
+                *_THRESHOLD_SIGN,
                 lambda eta, g: -ref.delta_theta(eta, g),
                 "def delta_theta(eta, g):\n    return eta * g\n",
             ),
             Misconception(
-                "missing_eta", "漏了 η / η left out", *ETA_HINT,
+                "missing_eta",
+                "漏了 η / η left out",
+                *ETA_HINT,
                 lambda eta, g: ref.delta_theta(1.0, g),
                 "def delta_theta(eta, g):\n    return -g\n",
             ),
@@ -416,17 +494,24 @@ def squared_error(y_hat, y):
         public_cases=((0.1, _e, _x), (0.5, _e, np.array([2.0]))),
         misconceptions=(
             Misconception(
-                "missing_eta", "漏了 η / η left out", *ETA_HINT,
+                "missing_eta",
+                "漏了 η / η left out",
+                *ETA_HINT,
                 lambda eta, e, x: ref.delta_v(1.0, e, x),
                 "def delta_v(eta, e, x):\n    return np.outer(x, e)\n",
             ),
             Misconception(
-                "wrong_sign", "写成了 −η e x / −η e x", *_NEGATIVE_GRADIENT,
+                "wrong_sign",
+                "写成了 −η e x / −η e x",
+                *_NEGATIVE_GRADIENT,
                 lambda eta, e, x: -ref.delta_v(eta, e, x),
                 "def delta_v(eta, e, x):\n    return -eta * np.outer(x, e)\n",
             ),
             Misconception(
-                "transposed", "形状是 (q, d) 而不是 (d, q) / shape (q, d) instead of (d, q)", "v 的元素 (i, h) 连接输入 i 与隐层 h", "entry (i, h) of v joins input i to hidden unit h",
+                "transposed",
+                "形状是 (q, d) 而不是 (d, q) / shape (q, d) instead of (d, q)",
+                "v 的元素 (i, h) 连接输入 i 与隐层 h",
+                "entry (i, h) of v joins input i to hidden unit h",
                 lambda eta, e, x: ref.delta_v(eta, e, x).T,
                 "def delta_v(eta, e, x):\n    return eta * np.outer(e, x)\n",
             ),
@@ -445,12 +530,16 @@ def squared_error(y_hat, y):
         public_cases=((0.1, _e), (0.5, _e[:1])),
         misconceptions=(
             Misconception(
-                "wrong_sign", "+η e：把阈值当成了加上的 / +η e: threshold treated as added", *_THRESHOLD_SIGN,
+                "wrong_sign",
+                "+η e：把阈值当成了加上的 / +η e: threshold treated as added",
+                *_THRESHOLD_SIGN,
                 lambda eta, e: -ref.delta_gamma(eta, e),
                 "def delta_gamma(eta, e):\n    return eta * e\n",
             ),
             Misconception(
-                "missing_eta", "漏了 η / η left out", *ETA_HINT,
+                "missing_eta",
+                "漏了 η / η left out",
+                *ETA_HINT,
                 lambda eta, e: ref.delta_gamma(1.0, e),
                 "def delta_gamma(eta, e):\n    return -e\n",
             ),
@@ -459,13 +548,18 @@ def squared_error(y_hat, y):
     ),
     ItemRecord(
         id="init_params",
-        generators={"general": _init_params_case, "single_unit": lambda rng: _init_params_case(rng, q=1)},
+        generators={
+            "general": _init_params_case,
+            "single_unit": lambda rng: _init_params_case(rng, q=1),
+        },
         hint="按 v, γ, w, θ 的顺序用 rng.random(shape) 抽取 / draw v, γ, w, θ in this order with rng.random(shape).",
         result_names=("v", "gamma", "w", "theta"),
         public_cases=((2, 3, 1, _rng(7)), (1, 1, 2, _rng(11))),
         misconceptions=(
             Misconception(
-                "draw_order", "按 v, w, γ, θ 的顺序抽取 / drawn in the order v, w, γ, θ", "同一个种子要得到同一个网络：抽取顺序见文档",
+                "draw_order",
+                "按 v, w, γ, θ 的顺序抽取 / drawn in the order v, w, γ, θ",
+                "同一个种子要得到同一个网络：抽取顺序见文档",
                 "a seed must always give the same network: see the docstring for the order of the draws",
                 _init_params_drawn_v_w_gamma_theta,
                 """
@@ -491,13 +585,17 @@ def init_params(d, q, l, rng):
         public_cases=((_x, _y, _P, 0.1), (np.array([-1.0, 2.0]), np.array([0.0]), _P1, 0.9)),
         misconceptions=(
             Misconception(
-                "e_from_updated_w", "用已更新的 w 计算 e / e computed with w already updated", "图 5.8：g 和 e 用哪一时刻的参数计算？",
+                "e_from_updated_w",
+                "用已更新的 w 计算 e / e computed with w already updated",
+                "图 5.8：g 和 e 用哪一时刻的参数计算？",
                 "Fig. 5.8: g and e are computed with the parameters of which moment?",
                 lambda x, y, params, eta: bp_step_variant(x, y, params, eta, e_from_updated_w=True),
                 _BP_STEP.replace("W @ g", "w @ g").replace("SIGN", "-"),
             ),
             Misconception(
-                "threshold_signs", _THRESHOLD_SIGNS, *_THRESHOLD_SIGN,
+                "threshold_signs",
+                _THRESHOLD_SIGNS,
+                *_THRESHOLD_SIGN,
                 lambda x, y, params, eta: bp_step_variant(x, y, params, eta, threshold_sign=-1.0),
                 _BP_STEP.replace("W @ g", "params.w @ g").replace("SIGN", "+"),
             ),
@@ -512,7 +610,10 @@ def init_params(d, q, l, rng):
         public_cases=((_X, _Y, _P1),),
         misconceptions=(
             Misconception(
-                "sum_not_mean", "求和而不是求平均 / summed instead of averaged", "再读一遍 (5.16)：1/m 起什么作用？", "read (5.16) again: what does the 1/m do?",
+                "sum_not_mean",
+                "求和而不是求平均 / summed instead of averaged",
+                "再读一遍 (5.16)：1/m 起什么作用？",
+                "read (5.16) again: what does the 1/m do?",
                 lambda X, Y, params: len(X) * ref.accumulated_error(X, Y, params),
                 """
 def accumulated_error(X, Y, params):
@@ -530,7 +631,9 @@ def accumulated_error(X, Y, params):
         public_cases=((_X, _Y, _P1, 0.5, 3),),
         misconceptions=(
             Misconception(
-                "threshold_signs", _THRESHOLD_SIGNS, *_THRESHOLD_SIGN,
+                "threshold_signs",
+                _THRESHOLD_SIGNS,
+                *_THRESHOLD_SIGN,
                 _train_standard_bp_threshold_signs,
                 """
 def train_standard_bp(X, Y, params0, eta, epochs):
@@ -546,7 +649,9 @@ def train_standard_bp(X, Y, params0, eta, epochs):
 """,
             ),
             Misconception(
-                "accumulated_instead", "每轮更新一次而不是每个样本更新一次 / one update per epoch instead of one per sample", "标准 BP 多久更新一次参数？",
+                "accumulated_instead",
+                "每轮更新一次而不是每个样本更新一次 / one update per epoch instead of one per sample",
+                "标准 BP 多久更新一次参数？",
                 "how often does standard BP update the parameters?",
                 ref.train_accumulated_bp,
                 """
@@ -566,7 +671,9 @@ def train_standard_bp(X, Y, params0, eta, epochs):
         public_cases=((_X, _Y, _P1, 0.5, 3),),
         misconceptions=(
             Misconception(
-                "sum_not_mean", "Δ 求和而不是求平均（相当于 η 乘以 m）/ the Δ's summed instead of averaged (η times m)", "累积 BP 最小化的是 (5.16)：其中的 1/m 到哪里去了？",
+                "sum_not_mean",
+                "Δ 求和而不是求平均（相当于 η 乘以 m）/ the Δ's summed instead of averaged (η times m)",
+                "累积 BP 最小化的是 (5.16)：其中的 1/m 到哪里去了？",
                 "accumulated BP minimises (5.16): where did its 1/m go?",
                 _train_accumulated_summing,
                 """
@@ -586,7 +693,9 @@ def train_accumulated_bp(X, Y, params0, eta, epochs):
 """,
             ),
             Misconception(
-                "updates_inside_pass", "每个样本后都更新（标准 BP）/ updated after every sample (standard BP)", "累积 BP 每一轮更新几次？Δ 在哪一时刻的参数上计算？",
+                "updates_inside_pass",
+                "每个样本后都更新（标准 BP）/ updated after every sample (standard BP)",
+                "累积 BP 每一轮更新几次？Δ 在哪一时刻的参数上计算？",
                 "how many updates does accumulated BP make per epoch, and at which parameters are the Δ's computed?",
                 ref.train_standard_bp,
                 """

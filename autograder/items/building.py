@@ -36,7 +36,9 @@ def learning_rate(rng):
 
 def extreme_learning_rate(rng):
     """η near 0 or near 1, the ends of (0, 1)."""
-    return float(rng.uniform(1e-5, 1e-3)) if rng.random() < 0.5 else float(rng.uniform(0.99, 0.99999))
+    return (
+        float(rng.uniform(1e-5, 1e-3)) if rng.random() < 0.5 else float(rng.uniform(0.99, 0.99999))
+    )
 
 
 def saturating(rng, n):
@@ -58,7 +60,10 @@ def network(rng, d=None, q=None, l=None, scale=1.0):
     x = rng.uniform(-1.0, 1.0, d)
     y = rng.uniform(0.0, 1.0, l)
     params = ref.Params(
-        v=scale * rng.normal(size=(d, q)), gamma=rng.normal(size=q), w=scale * rng.normal(size=(q, l)), theta=rng.normal(size=l)
+        v=scale * rng.normal(size=(d, q)),
+        gamma=rng.normal(size=q),
+        w=scale * rng.normal(size=(q, l)),
+        theta=rng.normal(size=l),
     )
     return x, y, params
 
@@ -73,7 +78,12 @@ def upstream(x, y, params):
 def data(rng, m=None, d=None, l=None):
     """A data set X (m, d), Y (m, l) and parameters of a small network."""
     m, d, q, l = m or size(rng, 3, 6), d or size(rng, 1, 3), size(rng, 1, 3), l or size(rng, 1, 2)
-    params = ref.Params(v=rng.normal(size=(d, q)), gamma=rng.normal(size=q), w=rng.normal(size=(q, l)), theta=rng.normal(size=l))
+    params = ref.Params(
+        v=rng.normal(size=(d, q)),
+        gamma=rng.normal(size=q),
+        w=rng.normal(size=(q, l)),
+        theta=rng.normal(size=l),
+    )
     return rng.uniform(-1.0, 1.0, (m, d)), rng.uniform(0.0, 1.0, (m, l)), params
 
 

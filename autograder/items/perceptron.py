@@ -32,7 +32,9 @@ _AND = (ref.augment([[0, 0], [0, 1], [1, 0], [1, 1]]), np.array([0, 0, 0, 1]))
 def _fixed_points():
     """The purity test's values, built afresh: ŵ, eight augmented points X̂ and their 0/1 labels y."""
     X_hat = ref.augment(np.random.default_rng(2).normal(size=(8, 2)))
-    return SimpleNamespace(w_hat=np.array([0.5, -1.0, 0.2]), X_hat=X_hat, y=np.array([0, 1, 1, 0, 1, 0, 0, 1]))
+    return SimpleNamespace(
+        w_hat=np.array([0.5, -1.0, 0.2]), X_hat=X_hat, y=np.array([0, 1, 1, 0, 1, 0, 0, 1])
+    )
 
 
 _purity = partial(fresh, _fixed_points)
@@ -90,7 +92,13 @@ def _train_separable(rng):
 def _train_not_separable(rng):
     """XOR with a little noise: no ŵ classifies it, so training runs all its epochs."""
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]) + rng.uniform(-0.1, 0.1, (4, 2))
-    return ref.augment(X), np.array([0, 1, 1, 0]), rng.normal(size=3), learning_rate(rng), size(rng, 3, 8)
+    return (
+        ref.augment(X),
+        np.array([0, 1, 1, 0]),
+        rng.normal(size=3),
+        learning_rate(rng),
+        size(rng, 3, 8),
+    )
 
 
 # --- the wrong variants -----------------------------------------------------------------------
@@ -142,7 +150,10 @@ def train_perceptron_with(delta):
 
 # Hints shared by several items: (Chinese, English).
 _DESCENT = ("更新沿负梯度方向 −∇L", "the update goes along the NEGATIVE gradient −∇L")
-_ZERO_ONE_LABELS = ("本课程的标签是 0/1，不是 ±1：哪个因子起 y 的作用？", "the labels here are 0/1, not ±1: which factor plays the role of y?")
+_ZERO_ONE_LABELS = (
+    "本课程的标签是 0/1，不是 ±1：哪个因子起 y 的作用？",
+    "the labels here are 0/1, not ±1: which factor plays the role of y?",
+)
 _PM_ONE_FORM = "对 0/1 标签用了 {−1,+1} 形式 η y x̂ / the {−1,+1} rule η y x̂ used with 0/1 labels"
 
 # A student's train_perceptron; UPDATE is the new ŵ after a mistake.
@@ -170,7 +181,10 @@ ITEMS = (
         public_cases=((np.array([2.0, -1.0]),), (np.array([[1.0, 2.0], [3.0, 4.0]]),)),
         misconceptions=(
             Misconception(
-                "one_first", "常数 1 放在了前面 / 1 prepended instead of appended", "x̂ = (x; 1)：常数 1 放在哪里？", "x̂ = (x; 1): where does the constant 1 go?",
+                "one_first",
+                "常数 1 放在了前面 / 1 prepended instead of appended",
+                "x̂ = (x; 1)：常数 1 放在哪里？",
+                "x̂ = (x; 1): where does the constant 1 go?",
                 lambda X: ref.augment(X)[..., np.r_[-1, 0 : np.shape(X)[-1]]],
                 """
 def augment(X):
@@ -191,7 +205,10 @@ def augment(X):
         public_cases=((_W_HAT, np.array([2.0, 1.0, 1.0])), (_W_HAT, _X_HAT)),
         misconceptions=(
             Misconception(
-                "strict_step", "把 sgn(0) 当成 0 / sgn(0) taken as 0", "恰好在超平面上的点 (z = 0) 预测为几？", "what does the step give for a point exactly on the hyperplane (z = 0)?",
+                "strict_step",
+                "把 sgn(0) 当成 0 / sgn(0) taken as 0",
+                "恰好在超平面上的点 (z = 0) 预测为几？",
+                "what does the step give for a point exactly on the hyperplane (z = 0)?",
                 _predict_strict,
                 """
 def perceptron_predict(w_hat, X_hat):
@@ -207,10 +224,16 @@ def perceptron_predict(w_hat, X_hat):
         generators={"general": _distance_general, "on_hyperplane": _distance_on_hyperplane},
         hint="x₀ − x₁ 在单位法向量 w/‖w‖ 上的投影长度，x₁ 是 S 上任一点 / the length of the projection of x₀ − x₁ on the unit normal w/‖w‖, x₁ any point of S; ≥ 0.",
         result_names=None,
-        public_cases=((np.array([3.0, 4.0]), -5.0, np.array([0.0, 0.0])), (np.array([1.0, -2.0]), 0.5, np.array([2.0, 1.0]))),
+        public_cases=(
+            (np.array([3.0, 4.0]), -5.0, np.array([0.0, 0.0])),
+            (np.array([1.0, -2.0]), 0.5, np.array([2.0, 1.0])),
+        ),
         misconceptions=(
             Misconception(
-                "no_norm", "没有除以 ‖w‖ / not divided by ‖w‖", "距离与 w 的长度无关吗？", "would the distance change if w were scaled by 2?",
+                "no_norm",
+                "没有除以 ‖w‖ / not divided by ‖w‖",
+                "距离与 w 的长度无关吗？",
+                "would the distance change if w were scaled by 2?",
                 lambda w, b, x0: float(abs(np.dot(w, x0) + b)),
                 """
 def distance_to_hyperplane(w, b, x0):
@@ -218,7 +241,10 @@ def distance_to_hyperplane(w, b, x0):
 """,
             ),
             Misconception(
-                "squared_norm", "除以了 ‖w‖² / divided by ‖w‖²", "检查除数的量纲", "check the units of the divisor",
+                "squared_norm",
+                "除以了 ‖w‖² / divided by ‖w‖²",
+                "检查除数的量纲",
+                "check the units of the divisor",
                 lambda w, b, x0: float(abs(np.dot(w, x0) + b) / np.dot(w, w)),
                 """
 def distance_to_hyperplane(w, b, x0):
@@ -230,13 +256,23 @@ def distance_to_hyperplane(w, b, x0):
     ),
     ItemRecord(
         id="perceptron_loss",
-        generators={"general": loss_general, "all_correct": loss_all_correct, "on_hyperplane": loss_on_hyperplane},
+        generators={
+            "general": loss_general,
+            "all_correct": loss_all_correct,
+            "on_hyperplane": loss_on_hyperplane,
+        },
         hint="只对误分类点求和，每项非负 / sum over the misclassified points M only; every term is ≥ 0.",
         result_names=None,
-        public_cases=((_W_HAT, _X_HAT, np.array([1, 0, 0, 1])), (_W_HAT, _X_HAT, np.array([0, 1, 1, 0]))),
+        public_cases=(
+            (_W_HAT, _X_HAT, np.array([1, 0, 0, 1])),
+            (_W_HAT, _X_HAT, np.array([0, 1, 1, 0])),
+        ),
         misconceptions=(
             Misconception(
-                "over_all_points", "对所有点求和而不是只对 M / summed over all points, not over M", "损失对哪些点求和？", "which points does the loss sum over?",
+                "over_all_points",
+                "对所有点求和而不是只对 M / summed over all points, not over M",
+                "损失对哪些点求和？",
+                "which points does the loss sum over?",
                 _loss_over_all_points,
                 """
 def perceptron_loss(w_hat, X_hat, y):
@@ -244,7 +280,10 @@ def perceptron_loss(w_hat, X_hat, y):
 """,
             ),
             Misconception(
-                "wrong_sign", "把 (ŷ − y) 写成了 (y − ŷ)：损失 ≤ 0 / (y − ŷ) for (ŷ − y): the loss is ≤ 0", "感知机损失的每一项都应 ≥ 0", "every term of the perceptron loss is ≥ 0",
+                "wrong_sign",
+                "把 (ŷ − y) 写成了 (y − ŷ)：损失 ≤ 0 / (y − ŷ) for (ŷ − y): the loss is ≤ 0",
+                "感知机损失的每一项都应 ≥ 0",
+                "every term of the perceptron loss is ≥ 0",
                 lambda w_hat, X_hat, y: -ref.perceptron_loss(w_hat, X_hat, y),
                 """
 def perceptron_loss(w_hat, X_hat, y):
@@ -258,13 +297,23 @@ def perceptron_loss(w_hat, X_hat, y):
     ),
     ItemRecord(
         id="perceptron_gradient",
-        generators={"general": loss_general, "all_correct": loss_all_correct, "on_hyperplane": loss_on_hyperplane},
+        generators={
+            "general": loss_general,
+            "all_correct": loss_all_correct,
+            "on_hyperplane": loss_on_hyperplane,
+        },
         hint="求导时 ŷ 与 M 视为常数 / hold ŷ and M fixed when differentiating each term of L(ŵ).",
         result_names=None,
-        public_cases=((_W_HAT, _X_HAT, np.array([1, 0, 0, 1])), (_W_HAT, _X_HAT, np.array([0, 1, 1, 0]))),
+        public_cases=(
+            (_W_HAT, _X_HAT, np.array([1, 0, 0, 1])),
+            (_W_HAT, _X_HAT, np.array([0, 1, 1, 0])),
+        ),
         misconceptions=(
             Misconception(
-                "over_all_points", "对所有点求和而不是只对 M / summed over all points, not over M", "梯度对哪些点求和？", "which points does the gradient sum over?",
+                "over_all_points",
+                "对所有点求和而不是只对 M / summed over all points, not over M",
+                "梯度对哪些点求和？",
+                "which points does the gradient sum over?",
                 _gradient_over_all_points,
                 """
 def perceptron_gradient(w_hat, X_hat, y):
@@ -272,7 +321,10 @@ def perceptron_gradient(w_hat, X_hat, y):
 """,
             ),
             Misconception(
-                "wrong_sign", "(ŷ − y) 写成了 (y − ŷ) / (y − ŷ) for (ŷ − y)", "这是梯度 ∇L，不是更新方向", "this is the gradient ∇L, not the update direction",
+                "wrong_sign",
+                "(ŷ − y) 写成了 (y − ŷ) / (y − ŷ) for (ŷ − y)",
+                "这是梯度 ∇L，不是更新方向",
+                "this is the gradient ∇L, not the update direction",
                 lambda w_hat, X_hat, y: -ref.perceptron_gradient(w_hat, X_hat, y),
                 """
 def perceptron_gradient(w_hat, X_hat, y):
@@ -295,10 +347,16 @@ def perceptron_gradient(w_hat, X_hat, y):
         result_names=None,
         # y = 1 misclassified, y = 1 classified correctly (Δ = 0), y = 0 misclassified: with y = 0 the
         # {−1,+1} rule η y x̂ gives 0 and is told apart from (5.2)
-        public_cases=((_W_HAT, np.array([0.0, 1.0, 1.0]), 1, 0.5), (_W_HAT, np.array([1.0, 0.0, 1.0]), 1, 0.5), (_W_HAT, np.array([2.0, 1.0, 1.0]), 0, 0.25)),
+        public_cases=(
+            (_W_HAT, np.array([0.0, 1.0, 1.0]), 1, 0.5),
+            (_W_HAT, np.array([1.0, 0.0, 1.0]), 1, 0.5),
+            (_W_HAT, np.array([2.0, 1.0, 1.0]), 0, 0.25),
+        ),
         misconceptions=(
             Misconception(
-                "wrong_sign", "(y − ŷ) 写成了 (ŷ − y) / (ŷ − y) for (y − ŷ)", *_DESCENT,
+                "wrong_sign",
+                "(y − ŷ) 写成了 (ŷ − y) / (ŷ − y) for (y − ŷ)",
+                *_DESCENT,
                 lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta),
                 """
 def perceptron_delta(w_hat, x_hat, y, eta):
@@ -306,7 +364,9 @@ def perceptron_delta(w_hat, x_hat, y, eta):
 """,
             ),
             Misconception(
-                "missing_eta", "漏了 η / η left out", *ETA_HINT,
+                "missing_eta",
+                "漏了 η / η left out",
+                *ETA_HINT,
                 lambda w_hat, x_hat, y, eta: ref.perceptron_delta(w_hat, x_hat, y, 1.0),
                 """
 def perceptron_delta(w_hat, x_hat, y, eta):
@@ -314,7 +374,9 @@ def perceptron_delta(w_hat, x_hat, y, eta):
 """,
             ),
             Misconception(
-                "pm_one_form", _PM_ONE_FORM, *_ZERO_ONE_LABELS,
+                "pm_one_form",
+                _PM_ONE_FORM,
+                *_ZERO_ONE_LABELS,
                 perceptron_delta_pm_one,
                 """
 def perceptron_delta(w_hat, x_hat, y, eta):
@@ -334,12 +396,20 @@ def perceptron_delta(w_hat, x_hat, y, eta):
         public_cases=((*_AND, np.zeros(3), 0.5, 20), (*_AND, np.array([0.5, 0.5, 0.5]), 1.0, 2)),
         misconceptions=(
             Misconception(
-                "wrong_sign", "用 (ŷ − y) 更新 / updates with (ŷ − y)", *_DESCENT,
-                train_perceptron_with(lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta)),
-                _TRAIN_PERCEPTRON.replace("UPDATE", "w_hat - _ref.perceptron_delta(w_hat, x_hat, y_i, eta)"),
+                "wrong_sign",
+                "用 (ŷ − y) 更新 / updates with (ŷ − y)",
+                *_DESCENT,
+                train_perceptron_with(
+                    lambda w_hat, x_hat, y, eta: -ref.perceptron_delta(w_hat, x_hat, y, eta)
+                ),
+                _TRAIN_PERCEPTRON.replace(
+                    "UPDATE", "w_hat - _ref.perceptron_delta(w_hat, x_hat, y_i, eta)"
+                ),
             ),
             Misconception(
-                "pm_one_form", _PM_ONE_FORM, *_ZERO_ONE_LABELS,
+                "pm_one_form",
+                _PM_ONE_FORM,
+                *_ZERO_ONE_LABELS,
                 train_perceptron_with(perceptron_delta_pm_one),
                 _TRAIN_PERCEPTRON.replace("UPDATE", "w_hat + eta * y_i * x_hat"),
             ),

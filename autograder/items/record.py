@@ -1,7 +1,7 @@
 """The record of one graded item, and of one of its catalogued misconceptions."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,13 @@ def class_scores(gradebook, registry, students):
     scores = {}
     with Gradebook(f"sqlite:///{gradebook}") as book:
         for assignment in registry.assignments:
-            found = {student: submission_scores(book, assignment.id, student, registry) for student in students}
-            scores[assignment.id] = {student: items for student, items in found.items() if items is not None}
+            found = {
+                student: submission_scores(book, assignment.id, student, registry)
+                for student in students
+            }
+            scores[assignment.id] = {
+                student: items for student, items in found.items() if items is not None
+            }
     return scores
 
 
@@ -46,8 +51,12 @@ def manual_status(gradebook, registry, students, assignments):
     statuses = {}
     with Gradebook(f"sqlite:///{gradebook}") as book:
         for assignment in (a for a in registry.assignments if a.id in assignments):
-            found = {student: submission_grades(book, assignment.id, student) for student in students}
-            statuses[assignment.id] = manual_grading.class_status({s: g for s, g in found.items() if g is not None}, assignment)
+            found = {
+                student: submission_grades(book, assignment.id, student) for student in students
+            }
+            statuses[assignment.id] = manual_grading.class_status(
+                {s: g for s, g in found.items() if g is not None}, assignment
+            )
     return statuses
 
 
@@ -58,19 +67,28 @@ def item_statistics(item, scores):
         return 0.0, 0.0, 0.0, 0.0
     full = sum(v >= item.points - 1e-9 for v in values)
     zero = sum(v <= 1e-9 for v in values)
-    return statistics.fmean(values), full / len(values), (len(values) - full - zero) / len(values), zero / len(values)
+    return (
+        statistics.fmean(values),
+        full / len(values),
+        (len(values) - full - zero) / len(values),
+        zero / len(values),
+    )
 
 
 def item_table(gradebook, registry, students):
     """The per-equation table as text: item, equation, points, mean, % full, % partial, % zero."""
     scores = class_scores(gradebook, registry, students)
-    lines = [f"{'assignment':<11} {'item':<23} {'points':>6} {'mean':>6} {'full':>6} {'partial':>7} {'zero':>6}  equation"]
+    lines = [
+        f"{'assignment':<11} {'item':<23} {'points':>6} {'mean':>6} {'full':>6} {'partial':>7} {'zero':>6}  equation"
+    ]
     for assignment in registry.assignments:
         if not scores[assignment.id]:
             continue
         for item in assignment.items:
             mean, full, partial, zero = item_statistics(item, scores[assignment.id])
-            lines.append(f"{assignment.id:<11} {item.id:<23} {item.points:>6g} {mean:>6.2f} {full:>6.0%} {partial:>7.0%} {zero:>6.0%}  {item.equation}")
+            lines.append(
+                f"{assignment.id:<11} {item.id:<23} {item.points:>6g} {mean:>6.2f} {full:>6.0%} {partial:>7.0%} {zero:>6.0%}  {item.equation}"
+            )
     return "\n".join(lines)
 
 
@@ -103,7 +121,19 @@ def one_mistake_summary(costs):
     )
 
 
-def write(out, registry, gradebook, students, reports, not_graded, mismatches, enforced, mistakes=None, arrivals=(), withheld=()):
+def write(
+    out,
+    registry,
+    gradebook,
+    students,
+    reports,
+    not_graded,
+    mismatches,
+    enforced,
+    mistakes=None,
+    arrivals=(),
+    withheld=(),
+):
     """Write class_report.md, class_report.html and plots/*.png into out; return their paths.
 
     ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake;
@@ -113,13 +143,26 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
     scores = class_scores(gradebook, registry, students)
-    names = {(item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants}  # ids repeat across items
+    names = {
+        (item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants
+    }  # ids repeat across items
     counts = collections.Counter(
-        (r["id"], r["misconception"]) for by_student in reports.values() for report in by_student.values() if isinstance(report, dict) for r in report["items"] if r["misconception"]
+        (r["id"], r["misconception"])
+        for by_student in reports.values()
+        for report in by_student.values()
+        if isinstance(report, dict)
+        for r in report["items"]
+        if r["misconception"]
     )
     paths = []
-    lines = [f"# 班级报告 Class report: {registry.title}", "", f"Course `{registry.id}`, {len(students)} students on the roster.", ""]
-    for assignment in (a for a in registry.assignments if a.id in reports):  # the round's assignments
+    lines = [
+        f"# 班级报告 Class report: {registry.title}",
+        "",
+        f"Course `{registry.id}`, {len(students)} students on the roster.",
+        "",
+    ]
+    # the round's assignments
+    for assignment in (a for a in registry.assignments if a.id in reports):
         by_student = scores[assignment.id]
         totals = [sum(items.values()) for items in by_student.values()]
         lines += [f"## {assignment.id}: {assignment.title}", ""]
@@ -131,12 +174,36 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
             )
         if assignment.derivations:
             summary += f" (the derivations, {assignment.manual_points:g} points, are graded by people: see below)"
-        lines += [summary + ".", "", "| item | equation | points | mean | full | partial | zero |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            summary + ".",
+            "",
+            "| item | equation | points | mean | full | partial | zero |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for item in assignment.items:
             mean, full, partial, zero = item_statistics(item, by_student)
-            lines.append(_row(item.id, item.equation, f"{item.points:g}", f"{mean:.2f}", f"{full:.0%}", f"{partial:.0%}", f"{zero:.0%}"))
-        paths += [_plot_items(plots, assignment, by_student), _plot_totals(plots, assignment, totals)]
-        lines += ["", f"![{assignment.id}: marks per equation](plots/{paths[-2].name})", "", f"![{assignment.id}: totals](plots/{paths[-1].name})", ""]
+            lines.append(
+                _row(
+                    item.id,
+                    item.equation,
+                    f"{item.points:g}",
+                    f"{mean:.2f}",
+                    f"{full:.0%}",
+                    f"{partial:.0%}",
+                    f"{zero:.0%}",
+                )
+            )
+        paths += [
+            _plot_items(plots, assignment, by_student),
+            _plot_totals(plots, assignment, totals),
+        ]
+        lines += [
+            "",
+            f"![{assignment.id}: marks per equation](plots/{paths[-2].name})",
+            "",
+            f"![{assignment.id}: totals](plots/{paths[-1].name})",
+            "",
+        ]
     lines += _manual_section(manual_status(gradebook, registry, students, reports))
     lines += ["## 常见错误 Most frequent misconceptions", ""]
     if counts:
@@ -152,7 +219,12 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
         lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
     lines += _attention(students, reports, not_graded, mismatches, enforced, withheld)
     if arrivals:
-        lines += ["## 收到的文件 What arrived, besides one notebook per student", "", "| file | student | what became of it |", "| --- | --- | --- |"]
+        lines += [
+            "## 收到的文件 What arrived, besides one notebook per student",
+            "",
+            "| file | student | what became of it |",
+            "| --- | --- | --- |",
+        ]
         lines += [_row(note.path, note.student, note.what) for note in arrivals] + [""]
     markdown = "\n".join(lines) + "\n"
     (out / "class_report.md").write_text(markdown, encoding="utf-8")
@@ -165,12 +237,12 @@ def write(out, registry, gradebook, students, reports, not_graded, mismatches, e
 MANUAL_GRADING_HOWTO = (
     "To grade them: start JupyterLab in the course folder and open Nbgrader → Formgrader → Manual Grading → "
     "the assignment → its notebook → a submission. Each derivation cell shows the student's answer with a score "
-    "box beside \"/ points\" (saved when the box loses focus) and a comment box. The rubric and the model answer are in the "
+    'box beside "/ points" (saved when the box loses focus) and a comment box. The rubric and the model answer are in the '
     "cell of the solution notebook (`solutions/<assignment>/<assignment>.ipynb`). Then write the feedback again "
     "(`nbgrader generate_feedback <assignment> --force`, from the kit's folder, whose nbgrader_config.py keeps the "
     "hidden tests out of it) and run the round again: a real class's round grades only new or changed submissions "
     "and makes grades.csv, grades_per_item.csv and this report anew from the gradebook (the simulated class's "
-    "folder is made anew instead). The README's \"Derivations graded by people\" gives the commands for a course "
+    'folder is made anew instead). The README\'s "Derivations graded by people" gives the commands for a course '
     "folder other than the kit's."
 )
 
@@ -184,7 +256,7 @@ def _manual_section(statuses):
         "## 人工评分的推导 Derivations graded by people",
         "",
         "Markdown answer cells that people grade in formgrader: the kit's grader does not score them, and the "
-        "totals above are of the automatic items only. nbgrader's autograde leaves each answer \"needs manual grade\", "
+        'totals above are of the automatic items only. nbgrader\'s autograde leaves each answer "needs manual grade", '
         f"and scores an answer left as released 0 itself (blank). {summary[:1].upper()}{summary[1:]}.",
         "",
         "| assignment | cell | equation | points | awaiting a grade | graded | mean of the graded | blank (0 from nbgrader) |",
@@ -194,15 +266,32 @@ def _manual_section(statuses):
         for status in found:
             d = status.derivation
             mean = f"{statistics.fmean(status.scores):.2f}" if status.scores else ""
-            lines.append(_row(assignment, d.id, d.equation, f"{d.points:g}", len(status.awaiting), len(status.graded), mean, len(status.blank)))
+            lines.append(
+                _row(
+                    assignment,
+                    d.id,
+                    d.equation,
+                    f"{d.points:g}",
+                    len(status.awaiting),
+                    len(status.graded),
+                    mean,
+                    len(status.blank),
+                )
+            )
     return lines + ["", MANUAL_GRADING_HOWTO, ""]
 
 
 def _one_mistake_section(costs):
     lines = ["## 一处错误的代价 The cost of one mistake", "", one_mistake_summary(costs) + ".", ""]
     if costs:
-        lines += ["| assignment | student | mistaken item | lost on it | lost elsewhere |", "| --- | --- | --- | ---: | ---: |"]
-        lines += [_row(assignment, student, item, f"{on_it:g}", f"{elsewhere:g}") for assignment, student, item, on_it, elsewhere in costs]
+        lines += [
+            "| assignment | student | mistaken item | lost on it | lost elsewhere |",
+            "| --- | --- | --- | ---: | ---: |",
+        ]
+        lines += [
+            _row(assignment, student, item, f"{on_it:g}", f"{elsewhere:g}")
+            for assignment, student, item, on_it, elsewhere in costs
+        ]
     return lines + [""]
 
 
@@ -221,7 +310,9 @@ def _misconception_text(names, item_id, variant):
 def _attention(students, reports, not_graded, mismatches, enforced, withheld=()):
     """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback held back."""
     lines = ["## 需要关注 Students who need a look", ""]
-    rows = [(student, assignment, "feedback held back", why) for student, assignment, why in withheld]
+    rows = [
+        (student, assignment, "feedback held back", why) for student, assignment, why in withheld
+    ]
     for assignment, reasons in not_graded.items():
         rows += [(student, assignment, "not graded", reason) for student, reason in reasons.items()]
     for assignment, by_student in reports.items():
@@ -239,8 +330,19 @@ def _attention(students, reports, not_graded, mismatches, enforced, withheld=())
     for (student, assignment), cells in by_submission.items():
         recorded = sum(m.kernel_score or 0.0 for m in cells)
         computed = sum(m.cli_score for m in cells)
-        action = "the command line's scores written to the gradebook" if enforced else "gradebook unchanged (--no-enforce); rerun without it to correct it"
-        rows.append((student, assignment, "tamper flag", f"{len(cells)} cells: kernel {recorded:g} vs out of kernel {computed:g} points; {action}"))
+        action = (
+            "the command line's scores written to the gradebook"
+            if enforced
+            else "gradebook unchanged (--no-enforce); rerun without it to correct it"
+        )
+        rows.append(
+            (
+                student,
+                assignment,
+                "tamper flag",
+                f"{len(cells)} cells: kernel {recorded:g} vs out of kernel {computed:g} points; {action}",
+            )
+        )
     if not rows:
         return lines + ["Nobody.", ""]
     lines += ["| student | assignment | what | details |", "| --- | --- | --- | --- |"]
@@ -253,20 +355,29 @@ def _plot_items(plots, assignment, by_student):
     shares = [item_statistics(item, by_student)[1:] for item in items]
     figure, axes = plt.subplots(figsize=(8, 0.32 * len(items) + 1.2))
     left = [0.0] * len(items)
-    for index, (label, color) in enumerate((("full", "#4c9a2a"), ("partial", "#f2b134"), ("zero", "#c8553d"))):
+    for index, (label, color) in enumerate(
+        (("full", "#4c9a2a"), ("partial", "#f2b134"), ("zero", "#c8553d"))
+    ):
         widths = [100 * share[index] for share in shares]
         axes.barh([item.id for item in items], widths, left=left, color=color, label=label)
         left = [a + b for a, b in zip(left, widths)]
     axes.invert_yaxis()
     axes.set_xlabel("% of graded submissions")
     axes.set_title(f"{assignment.id}: marks per equation ({len(by_student)} submissions)", pad=24)
-    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize="small", frameon=False)
+    axes.legend(
+        loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize="small", frameon=False
+    )
     return _save(figure, plots / f"{assignment.id}_items.png")
 
 
 def _plot_totals(plots, assignment, totals):
     figure, axes = plt.subplots(figsize=(6, 3))
-    axes.hist(totals, bins=min(20, max(5, len(totals) // 2)), range=(0, assignment.item_points), color="#3b6ea5")
+    axes.hist(
+        totals,
+        bins=min(20, max(5, len(totals) // 2)),
+        range=(0, assignment.item_points),
+        color="#3b6ea5",
+    )
     axes.set_xlabel(f"automatic items' total (of {assignment.item_points:g})")
     axes.set_ylabel("students")
     axes.set_title(f"{assignment.id}: totals")
@@ -277,7 +388,10 @@ def _plot_misconceptions(plots, counts, names):
     top = counts.most_common(TOP_MISCONCEPTIONS)
     figure, axes = plt.subplots(figsize=(8, 0.35 * len(top) + 1.2))
     # the names' English half: Matplotlib's default font has no Chinese glyphs
-    labels = [f"{item}: {_misconception_text(names, item, variant)[0].split(' / ')[-1]}"[:60] for (item, variant), _ in top]
+    labels = [
+        f"{item}: {_misconception_text(names, item, variant)[0].split(' / ')[-1]}"[:60]
+        for (item, variant), _ in top
+    ]
     axes.barh(labels, [count for _, count in top], color="#7a4ea3")
     axes.invert_yaxis()
     axes.set_xlabel("students")

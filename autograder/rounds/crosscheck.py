@@ -51,8 +51,12 @@ def compare(gradebook, assignment, reports):
             kernel = report.get("kernel", {})
             for item in report["items"]:
                 shown = kernel.get(item["id"])
-                if scores_differ(shown, item["score"]) or scores_differ(recorded.get(item["id"]), item["score"]):
-                    mismatches.append(Mismatch(student, assignment, item["id"], shown, item["score"]))
+                if scores_differ(shown, item["score"]) or scores_differ(
+                    recorded.get(item["id"]), item["score"]
+                ):
+                    mismatches.append(
+                        Mismatch(student, assignment, item["id"], shown, item["score"])
+                    )
     return mismatches
 
 
@@ -62,7 +66,14 @@ def enforce(gradebook, mismatches):
         for mismatch in mismatches:
             notebook = mismatch.assignment  # each assignment is one notebook of its name
             grade = book.find_grade(mismatch.item, notebook, mismatch.assignment, mismatch.student)
-            if scores_differ(grade.auto_score, mismatch.cli_score):  # autograde's chain has written most already
-                grade.auto_score, grade.manual_score, grade.needs_manual_grade = mismatch.cli_score, None, False
-            book.find_submission_notebook(notebook, mismatch.assignment, mismatch.student).flagged = True
+            # autograde's chain has written most already
+            if scores_differ(grade.auto_score, mismatch.cli_score):
+                grade.auto_score, grade.manual_score, grade.needs_manual_grade = (
+                    mismatch.cli_score,
+                    None,
+                    False,
+                )
+            book.find_submission_notebook(
+                notebook, mismatch.assignment, mismatch.student
+            ).flagged = True
         book.db.commit()

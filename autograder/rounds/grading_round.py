@@ -86,10 +86,15 @@ class RealClass:
     roster: Path | None = None
 
     def course_of(self, out):
-        return CourseFolder(ROOT, REPOSITORY_RUNTIME) if self.course == ROOT else CourseFolder(self.course)
+        return (
+            CourseFolder(ROOT, REPOSITORY_RUNTIME)
+            if self.course == ROOT
+            else CourseFolder(self.course)
+        )
 
     def prepare(self, grading_round):
-        grading_round.out.mkdir(parents=True, exist_ok=True)  # the course folder's round/, so the course too
+        # the course folder's round/, so the course too
+        grading_round.out.mkdir(parents=True, exist_ok=True)
 
     def arrive(self, grading_round):
         course, assignments = grading_round.course, grading_round.assignments
@@ -97,29 +102,53 @@ class RealClass:
         if roster:
             course.run("db", "student", "import", Path(self.roster).resolve(), log="roster")
         if self.downloads:
-            arrivals = [arrival for download in self.downloads for arrival in lms_download.read_download(download)]
-            graded_cells = {a.id: {item.id for item in a.items} for a in grading_round.registry.assignments}
+            arrivals = [
+                arrival
+                for download in self.downloads
+                for arrival in lms_download.read_download(download)
+            ]
+            graded_cells = {
+                a.id: {item.id for item in a.items} for a in grading_round.registry.assignments
+            }
             sorting = lms_download.sort(arrivals, roster, graded_cells, assignments)
             placed = lms_download.place(course, sorting.chosen)
             grading_round.arrival_notes += sorting.notes
-            counts = {state: sum(v == state for v in placed.values()) for state in ("new", "changed", "unchanged")}
-            print(f"    {len(arrivals)} files in the download: {len(placed)} notebooks to submitted/ ({', '.join(f'{n} {s}' for s, n in counts.items())}), {len(sorting.notes)} notes")
+            counts = {
+                state: sum(v == state for v in placed.values())
+                for state in ("new", "changed", "unchanged")
+            }
+            print(
+                f"    {len(arrivals)} files in the download: {len(placed)} notebooks to submitted/ ({', '.join(f'{n} {s}' for s, n in counts.items())}), {len(sorting.notes)} notes"
+            )
         with Gradebook(f"sqlite:///{course.gradebook}") as book:
             known = {student.id for student in book.students}
-        folders = {p.name for p in (course.root / SUBMITTED).iterdir() if p.is_dir()} if (course.root / SUBMITTED).is_dir() else set()
+        folders = (
+            {p.name for p in (course.root / SUBMITTED).iterdir() if p.is_dir()}
+            if (course.root / SUBMITTED).is_dir()
+            else set()
+        )
         unusable = {name for name in folders if not lms_download.STUDENT_ID.fullmatch(name)}
         grading_round.arrival_notes += [
-            lms_download.Note(f"{SUBMITTED}/{name}", "a folder whose name cannot be a student id (letters, digits and . _ @ + - only): not graded")
+            lms_download.Note(
+                f"{SUBMITTED}/{name}",
+                "a folder whose name cannot be a student id (letters, digits and . _ @ + - only): not graded",
+            )
             for name in sorted(unusable)
         ]
         folders -= unusable
         if roster:
             grading_round.arrival_notes += [
-                lms_download.Note(f"{SUBMITTED}/{student}", "not on the roster: graded, and added to the gradebook by nbgrader", student)
+                lms_download.Note(
+                    f"{SUBMITTED}/{student}",
+                    "not on the roster: graded, and added to the gradebook by nbgrader",
+                    student,
+                )
                 for student in sorted(folders - known)
             ]
         students = sorted(known | folders | {entry.id for entry in roster})
-        print(f"    {len(students)} students: {len(known)} in the gradebook, {len(roster)} on the roster given, {len(folders)} with a folder in {SUBMITTED}/")
+        print(
+            f"    {len(students)} students: {len(known)} in the gradebook, {len(roster)} on the roster given, {len(folders)} with a folder in {SUBMITTED}/"
+        )
         return students
 
 
@@ -127,10 +156,17 @@ class Round:
     """One grading round's state: the course folder, the class, and what each step found."""
 
     def __init__(self, out, students, jobs=1, enforce=True, assignments=None):
-        self.out, self.jobs, self.enforce, self.source = Path(out).resolve(), jobs, enforce, students
+        self.out, self.jobs, self.enforce, self.source = (
+            Path(out).resolve(),
+            jobs,
+            enforce,
+            students,
+        )
         self.course = students.course_of(self.out)
         self.registry = load_course()
-        self.assignments = [a.id for a in self.registry.assignments if not assignments or a.id in assignments]
+        self.assignments = [
+            a.id for a in self.registry.assignments if not assignments or a.id in assignments
+        ]
         self.students = []
         self.known_mistakes = {}  # {student: {assignment: item id}}: a simulated class's single mistakes
         self.arrival_notes = []  # [lms_download.Note]: what arrived that was not simply one notebook
@@ -157,81 +193,169 @@ class Round:
         print(f"    sandbox: {confinement.describe()}")
         try:
             check_worker_starts(self.registry.timeouts)
-        except GraderError as error:  # else every submission would score 0, each with the same reason
+        # else every submission would score 0, each with the same reason
+        except GraderError as error:
             raise RoundError(f"no submission can be graded here: {error}") from None
         for assignment in self.assignments:
             for student in self.students:
                 reason = submission_problem(self.course, student, assignment)
-                theirs = [note.path for note in self.arrival_notes if note.student == student and note.assignment in (assignment, "")]
+                theirs = [
+                    note.path
+                    for note in self.arrival_notes
+                    if note.student == student and note.assignment in (assignment, "")
+                ]
                 if reason == NO_SUBMISSION and theirs:
                     reason += f": {len(theirs)} file(s) of theirs in the download could not be graded (see what arrived)"
                 if reason:
                     self.not_graded[assignment][student] = reason
                     print(f"    {student} {assignment}: not graded: {reason}")
-            digests = {s: digest(self.course.notebook(SUBMITTED, s, assignment)) for s in self.gradable(assignment)}
-            self.to_grade[assignment] = self.record.to_grade(self.course.gradebook, assignment, digests)
+            digests = {
+                s: digest(self.course.notebook(SUBMITTED, s, assignment))
+                for s in self.gradable(assignment)
+            }
+            self.to_grade[assignment] = self.record.to_grade(
+                self.course.gradebook, assignment, digests
+            )
             skipped = sorted(set(digests) - set(self.to_grade[assignment]))
             if skipped:
-                print(f"    {assignment}: skipped, graded before and unchanged since ({len(skipped)}): {', '.join(skipped)}")
+                print(
+                    f"    {assignment}: skipped, graded before and unchanged since ({len(skipped)}): {', '.join(skipped)}"
+                )
 
     def gradable(self, assignment):
         return [s for s in self.students if s not in self.not_graded[assignment]]
 
     def autograde(self):
         # nbgrader's chain saves each out-of-kernel report (with the kernel's own scores) for the check
-        options = [f"--ScoreOfRecord.reports_directory={self.out / 'reports'}", f"--ScoreOfRecord.enforce={self.enforce}"]
+        options = [
+            f"--ScoreOfRecord.reports_directory={self.out / 'reports'}",
+            f"--ScoreOfRecord.enforce={self.enforce}",
+        ]
         for assignment in self.assignments:
 
             def graded(students, assignment=assignment):
-                self.record.graded(assignment, [(s, digest(self.course.notebook(SUBMITTED, s, assignment))) for s in students])
+                self.record.graded(
+                    assignment,
+                    [(s, digest(self.course.notebook(SUBMITTED, s, assignment))) for s in students],
+                )
 
             failures = parallel_nbgrader.autograde(
-                self.course, assignment, self.to_grade[assignment], self.students, self.jobs, _progress(f"autograde {assignment}"), options, graded
+                self.course,
+                assignment,
+                self.to_grade[assignment],
+                self.students,
+                self.jobs,
+                _progress(f"autograde {assignment}"),
+                options,
+                graded,
             )
             if failures:  # a kernel may fail to start (two shards' kernels can draw the same free port): one more try each
-                print(f"    autograde {assignment}: nbgrader failed on {', '.join(sorted(failures))}; once more, one at a time", flush=True)
-                failures = parallel_nbgrader.autograde(self.course, assignment, sorted(failures), self.students, 1, None, options, graded)
+                print(
+                    f"    autograde {assignment}: nbgrader failed on {', '.join(sorted(failures))}; once more, one at a time",
+                    flush=True,
+                )
+                failures = parallel_nbgrader.autograde(
+                    self.course,
+                    assignment,
+                    sorted(failures),
+                    self.students,
+                    1,
+                    None,
+                    options,
+                    graded,
+                )
             for student, reason in failures.items():
-                self.not_graded[assignment][student] = f"{reason}, twice; see {self.course.logs}/autograde-{assignment}*.log"
+                self.not_graded[assignment][student] = (
+                    f"{reason}, twice; see {self.course.logs}/autograde-{assignment}*.log"
+                )
 
     def crosscheck(self):
         for assignment in self.assignments:
-            self.reports[assignment] = crosscheck.saved_reports(self.out / "reports" / assignment, self.gradable(assignment))
-            self.mismatches += crosscheck.compare(self.course.gradebook, assignment, self.reports[assignment])
+            self.reports[assignment] = crosscheck.saved_reports(
+                self.out / "reports" / assignment, self.gradable(assignment)
+            )
+            self.mismatches += crosscheck.compare(
+                self.course.gradebook, assignment, self.reports[assignment]
+            )
         if self.mismatches:
             flagged = sorted({(m.student, m.assignment) for m in self.mismatches})
-            print(f"    {len(self.mismatches)} cells differ from the command line in {len(flagged)} submissions: " + ", ".join(f"{s} {a}" for s, a in flagged))
+            print(
+                f"    {len(self.mismatches)} cells differ from the command line in {len(flagged)} submissions: "
+                + ", ".join(f"{s} {a}" for s, a in flagged)
+            )
         if self.enforce and self.mismatches:
             crosscheck.enforce(self.course.gradebook, self.mismatches)
             print("    the command line's scores are in the gradebook")
 
     def feedback(self):
         for assignment in self.assignments:
-            students = [s for s in self.gradable(assignment) if self.record.needs_feedback(assignment, s)]
-            parallel_nbgrader.generate_feedback(self.course, assignment, students, self.students, self.jobs)
+            students = [
+                s for s in self.gradable(assignment) if self.record.needs_feedback(assignment, s)
+            ]
+            parallel_nbgrader.generate_feedback(
+                self.course, assignment, students, self.students, self.jobs
+            )
             self.record.feedback_written(assignment, students)
-            pages = {s: self.course.root / FEEDBACK / s / assignment / f"{assignment}.html" for s in students}
+            pages = {
+                s: self.course.root / FEEDBACK / s / assignment / f"{assignment}.html"
+                for s in students
+            }
             written = {s: page for s, page in pages.items() if page.is_file()}
-            leaking = feedback_check.check_pages(written, self.course.root, assignment, f"sqlite:///{self.course.gradebook}", os.environ)
-            for student, leaked in leaking.items():  # the confined kernel should have kept it out: say so loudly
-                self.withheld.append((student, assignment, feedback_check.described(student, leaked)))
-                print(f"    {student} {assignment}: feedback not to release: {self.withheld[-1][2]}", flush=True)
+            leaking = feedback_check.check_pages(
+                written,
+                self.course.root,
+                assignment,
+                f"sqlite:///{self.course.gradebook}",
+                os.environ,
+            )
+            # the confined kernel should have kept it out: say so loudly
+            for (
+                student,
+                leaked,
+            ) in leaking.items():
+                self.withheld.append(
+                    (student, assignment, feedback_check.described(student, leaked))
+                )
+                print(
+                    f"    {student} {assignment}: feedback not to release: {self.withheld[-1][2]}",
+                    flush=True,
+                )
 
     def export(self):
         self.course.run("export", f"--to={self.out / 'grades.csv'}", log="export")
         exporter = "autograder.exports.per_item.PerItemCsvExporter"
-        self.course.run("export", f"--exporter={exporter}", f"--to={self.out / 'grades_per_item.csv'}", log="export")
+        self.course.run(
+            "export",
+            f"--exporter={exporter}",
+            f"--to={self.out / 'grades_per_item.csv'}",
+            log="export",
+        )
 
     def report(self):
         paths = class_report.write(
-            self.out, self.registry, self.course.gradebook, self.students, self.reports, self.not_graded,
-            self.mismatches, self.enforce, self.known_mistakes, self.arrival_notes, self.withheld,
+            self.out,
+            self.registry,
+            self.course.gradebook,
+            self.students,
+            self.reports,
+            self.not_graded,
+            self.mismatches,
+            self.enforce,
+            self.known_mistakes,
+            self.arrival_notes,
+            self.withheld,
         )
         print(f"    {', '.join(str(p.relative_to(self.out)) for p in paths)}")
 
     STEPS = [
-        ("release", release), ("class", make_class), ("check", check), ("autograde", autograde), ("cross-check", crosscheck),
-        ("feedback", feedback), ("export", export), ("report", report),
+        ("release", release),
+        ("class", make_class),
+        ("check", check),
+        ("autograde", autograde),
+        ("cross-check", crosscheck),
+        ("feedback", feedback),
+        ("export", export),
+        ("report", report),
     ]
 
     def run(self):
@@ -243,7 +367,12 @@ class Round:
             self.timings.append((name, time.monotonic() - begun))
         self.timings.append(("total", time.monotonic() - started))
         timings = {name: round(seconds, 1) for name, seconds in self.timings}
-        (self.out / "timings.json").write_text(json.dumps({"jobs": self.jobs, "students": len(self.students), "seconds": timings}, indent=1) + "\n")
+        (self.out / "timings.json").write_text(
+            json.dumps(
+                {"jobs": self.jobs, "students": len(self.students), "seconds": timings}, indent=1
+            )
+            + "\n"
+        )
 
 
 def release(course, assignment):
@@ -251,7 +380,10 @@ def release(course, assignment):
 
     The source is the course's own solutions/<assignment>/ when it has one, else the kit's, copied there.
     """
-    if course.gradebook.is_file() and (course.root / RELEASE / assignment / f"{assignment}.ipynb").is_file():
+    if (
+        course.gradebook.is_file()
+        and (course.root / RELEASE / assignment / f"{assignment}.ipynb").is_file()
+    ):
         with Gradebook(f"sqlite:///{course.gradebook}") as book:
             try:
                 book.find_assignment(assignment)
@@ -260,7 +392,9 @@ def release(course, assignment):
                 pass
     source = course.root / SOURCE / assignment
     if not source.exists():
-        shutil.copytree(ROOT / SOURCE / assignment, source, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / SOURCE / assignment, source, ignore=shutil.ignore_patterns("__pycache__")
+        )
     course.run("generate_assignment", assignment, "--force", log="generate_assignment")
 
 
@@ -268,7 +402,9 @@ def empty_output_folder(out):
     """Make out an empty folder marked as a round's; refuse to empty a folder that is not a round's output."""
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
-            raise RoundError(f"{out} is not empty and not a grading round's output folder: choose another --out")
+            raise RoundError(
+                f"{out} is not empty and not a grading round's output folder: choose another --out"
+            )
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("made by a grading round, which empties this folder on each run\n")
@@ -284,7 +420,8 @@ def submission_problem(course, student, assignment):
         return f"no {notebook.name} in the submission (found: {found})"
     try:
         nbformat.validate(nbformat.read(notebook, as_version=4))
-    except Exception as error:  # not JSON, not a notebook, or not a valid one: nbgrader would fail on it
+    # not JSON, not a notebook, or not a valid one: nbgrader would fail on it
+    except Exception as error:
         return f"{notebook.name} is not a readable notebook ({type(error).__name__})"
     return None
 
@@ -308,12 +445,24 @@ def _progress(label, steps=10):
 
 def round_options(parser):
     """The options of any round, real or simulated: --jobs, --enforce, --assignments."""
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded in parallel (default: the number of CPUs)")
     parser.add_argument(
-        "--enforce", action=argparse.BooleanOptionalAction, default=True,
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="submissions graded in parallel (default: the number of CPUs)",
+    )
+    parser.add_argument(
+        "--enforce",
+        action=argparse.BooleanOptionalAction,
+        default=True,
         help="write the command line's score into every cell the cross-check disputes (default); --no-enforce only reports them",
     )
-    parser.add_argument("--assignments", nargs="+", metavar="ID", help="grade only these assignments (default: all of course.yaml)")
+    parser.add_argument(
+        "--assignments",
+        nargs="+",
+        metavar="ID",
+        help="grade only these assignments (default: all of course.yaml)",
+    )
 
 
 def checked_round_options(parser, args):
@@ -343,14 +492,32 @@ def main(argv=None):
         description="Run a whole grading round on your class: its LMS downloads and roster, or an nbgrader course folder. "
         "(The simulated class: python -m simulated_class.)",
     )
-    parser.add_argument("--submissions", nargs="+", type=Path, metavar="PATH", help="LMS downloads (Canvas, Moodle, Blackboard): zip files or unpacked folders")
-    parser.add_argument("--roster", type=Path, metavar="CSV", help="the class: a CSV with the columns id,first_name,last_name,email (and optionally lms_user_id)")
-    parser.add_argument("--course", type=Path, metavar="DIR", help="the nbgrader course folder to grade in, kept and added to (default with --submissions: var/course)")
+    parser.add_argument(
+        "--submissions",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="LMS downloads (Canvas, Moodle, Blackboard): zip files or unpacked folders",
+    )
+    parser.add_argument(
+        "--roster",
+        type=Path,
+        metavar="CSV",
+        help="the class: a CSV with the columns id,first_name,last_name,email (and optionally lms_user_id)",
+    )
+    parser.add_argument(
+        "--course",
+        type=Path,
+        metavar="DIR",
+        help="the nbgrader course folder to grade in, kept and added to (default with --submissions: var/course)",
+    )
     round_options(parser)
     args = parser.parse_args(argv)
     checked_round_options(parser, args)
     if not args.submissions and not args.course:
-        parser.error("give your class: --submissions PATH ... --roster CSV, or --course DIR (the simulated class: python -m simulated_class)")
+        parser.error(
+            "give your class: --submissions PATH ... --roster CSV, or --course DIR (the simulated class: python -m simulated_class)"
+        )
     if args.submissions and not args.roster:
         parser.error("--submissions needs --roster: the roster tells whose each file is")
     for path in [*(args.submissions or ()), *([args.roster] if args.roster else ())]:
@@ -375,28 +542,48 @@ def print_manual_grading(statuses):
                 f"{len(status.graded)} graded, {len(status.blank)} blank (0 from nbgrader)  {d.equation}"
             )
     if any(status.awaiting for found in statuses.values() for status in found):
-        print("  grade them in formgrader's Manual Grading (the rubrics are in the solution notebooks); then")
-        print("  nbgrader generate_feedback <assignment> --force, and this round again (the class report says how)")
+        print(
+            "  grade them in formgrader's Manual Grading (the rubrics are in the solution notebooks); then"
+        )
+        print(
+            "  nbgrader generate_feedback <assignment> --force, and this round again (the class report says how)"
+        )
 
 
 def print_summary(grading_round):
     """The per-equation table, what awaits manual grading, what was not graded or arrived otherwise, and each step's time."""
-    students, registry, gradebook = grading_round.students, grading_round.registry, grading_round.course.gradebook
+    students, registry, gradebook = (
+        grading_round.students,
+        grading_round.registry,
+        grading_round.course.gradebook,
+    )
     print()
     print(class_report.item_table(gradebook, registry, students))
     if grading_round.known_mistakes:
         scores = class_report.class_scores(gradebook, registry, students)
-        print(class_report.one_mistake_summary(class_report.one_mistake_costs(scores, registry, grading_round.known_mistakes)))
-    print_manual_grading(class_report.manual_status(gradebook, registry, students, grading_round.assignments))
+        print(
+            class_report.one_mistake_summary(
+                class_report.one_mistake_costs(scores, registry, grading_round.known_mistakes)
+            )
+        )
+    print_manual_grading(
+        class_report.manual_status(gradebook, registry, students, grading_round.assignments)
+    )
     if grading_round.arrival_notes:
-        print(f"\nwhat arrived, besides one notebook per student ({len(grading_round.arrival_notes)}):")
+        print(
+            f"\nwhat arrived, besides one notebook per student ({len(grading_round.arrival_notes)}):"
+        )
         for note in grading_round.arrival_notes:
             print(f"  {_described(note)}")
     if grading_round.withheld:
         print(f"\nfeedback that release_feedback will hold back ({len(grading_round.withheld)}):")
         for student, assignment, why in grading_round.withheld:
             print(f"  {student} {assignment}: {why}")
-    not_graded = [(a, s, reason) for a, reasons in grading_round.not_graded.items() for s, reason in sorted(reasons.items())]
+    not_graded = [
+        (a, s, reason)
+        for a, reasons in grading_round.not_graded.items()
+        for s, reason in sorted(reasons.items())
+    ]
     if not_graded:
         print(f"\nnot graded ({len(not_graded)}):")
         for assignment, student, reason in not_graded:
@@ -405,7 +592,9 @@ def print_summary(grading_round):
     print(f"{'step':<12} {'seconds':>8}   (--jobs {grading_round.jobs}, {len(students)} students)")
     for name, seconds in grading_round.timings:
         print(f"{name:<12} {seconds:>8.1f}")
-    print(f"\ncourse folder: {grading_round.course.root}\nclass report: {grading_round.out / 'class_report.html'}")
+    print(
+        f"\ncourse folder: {grading_round.course.root}\nclass report: {grading_round.out / 'class_report.html'}"
+    )
 
 
 if __name__ == "__main__":

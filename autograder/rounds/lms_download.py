@@ -30,11 +30,22 @@ from autograder.integration.nbgrader_course import SUBMITTED
 # Each is searched for at the end of the file's path in the download, whatever folders come before.
 SCHEMES = {
     "Canvas": re.compile(r"(?:^|/)(?P<name>[^_/]+)_(?:LATE_)?(?P<lms_id>\d+)_\d+_(?P<file>[^/]+)$"),
-    "Moodle": re.compile(r"(?:^|/)(?P<name>[^_/]+)_(?P<lms_id>\d+)_assignsubmission_[a-z]+_/?(?P<file>[^/]+)$"),
+    "Moodle": re.compile(
+        r"(?:^|/)(?P<name>[^_/]+)_(?P<lms_id>\d+)_assignsubmission_[a-z]+_/?(?P<file>[^/]+)$"
+    ),
     # the receipt Blackboard adds to each attempt has no file part: <assignment>_<user>_attempt_<time>.txt
-    "Blackboard": re.compile(r"(?:^|/)[^/]+?_(?P<lms_id>[^_/]+)_attempt_(?P<time>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>[^/]+))?(?:\.txt)?$"),
+    "Blackboard": re.compile(
+        r"(?:^|/)[^/]+?_(?P<lms_id>[^_/]+)_attempt_(?P<time>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>[^/]+))?(?:\.txt)?$"
+    ),
 }
-ROSTER_COLUMNS = ("id", "first_name", "last_name", "email", "lms_user_id")  # those of nbgrader's student table
+# those of nbgrader's student table
+ROSTER_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "lms_user_id",
+)
 # A student id names the student's folders and goes into nbgrader's comma-separated options.
 STUDENT_ID = re.compile(r"[A-Za-z0-9@+-][\w.@+-]*")
 
@@ -86,21 +97,32 @@ class Sorting:
 def read_roster(path):
     """The roster's rows; DownloadError naming the file and the row for anything nbgrader could not use."""
     try:
-        with open(path, newline="", encoding="utf-8-sig") as file:  # a spreadsheet's export may start with a BOM
+        # a spreadsheet's export may start with a BOM
+        with open(path, newline="", encoding="utf-8-sig") as file:
             reader = csv.DictReader(file)
             header = [name.strip() for name in reader.fieldnames or []]
             rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise DownloadError(f"cannot read the roster {path}: {error}") from None
     if "id" not in header:
-        raise DownloadError(f"the roster {path} has no 'id' column; its header must be: {','.join(ROSTER_COLUMNS[:4])} (and optionally lms_user_id)")
+        raise DownloadError(
+            f"the roster {path} has no 'id' column; its header must be: {','.join(ROSTER_COLUMNS[:4])} (and optionally lms_user_id)"
+        )
     entries, seen = [], set()
     for line, row in enumerate(rows, start=2):
-        values = {key.strip(): (value or "").strip() for key, value in row.items() if key and key.strip() in ROSTER_COLUMNS}
+        values = {
+            key.strip(): (value or "").strip()
+            for key, value in row.items()
+            if key and key.strip() in ROSTER_COLUMNS
+        }
         if not STUDENT_ID.fullmatch(values["id"]):
-            raise DownloadError(f"the roster {path}, line {line}: the id {values['id']!r} cannot name a folder (letters, digits and . _ @ + - only)")
+            raise DownloadError(
+                f"the roster {path}, line {line}: the id {values['id']!r} cannot name a folder (letters, digits and . _ @ + - only)"
+            )
         if values["id"] in seen:
-            raise DownloadError(f"the roster {path}, line {line}: the id {values['id']!r} is there twice")
+            raise DownloadError(
+                f"the roster {path}, line {line}: the id {values['id']!r} is there twice"
+            )
         seen.add(values["id"])
         entries.append(RosterEntry(**values))
     return entries
@@ -110,10 +132,18 @@ def read_download(path):
     """Every file of the download (a zip or a folder) as an Arrival, named by the first matching scheme."""
     path = Path(path)
     if path.is_dir():
-        files = [(str(p.relative_to(path)), _utc(p.stat().st_mtime), p.read_bytes()) for p in sorted(path.rglob("*")) if p.is_file()]
+        files = [
+            (str(p.relative_to(path)), _utc(p.stat().st_mtime), p.read_bytes())
+            for p in sorted(path.rglob("*"))
+            if p.is_file()
+        ]
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            files = [(i.filename, datetime(*i.date_time, tzinfo=timezone.utc), archive.read(i)) for i in archive.infolist() if not i.is_dir()]
+            files = [
+                (i.filename, datetime(*i.date_time, tzinfo=timezone.utc), archive.read(i))
+                for i in archive.infolist()
+                if not i.is_dir()
+            ]
     else:
         raise DownloadError(f"{path} is neither a folder nor a zip file")
     return [_recognised(name, time, content) for name, time, content in files]
@@ -130,8 +160,16 @@ def read_name(path):
         found = scheme.search(path)
         if found:
             groups = found.groupdict()
-            time = groups.get("time") and datetime.strptime(groups["time"], "%Y-%m-%d-%H-%M-%S").replace(tzinfo=timezone.utc)
-            return lms, groups["lms_id"], groups.get("name") or "", groups.get("file") or "", time or None
+            time = groups.get("time") and datetime.strptime(
+                groups["time"], "%Y-%m-%d-%H-%M-%S"
+            ).replace(tzinfo=timezone.utc)
+            return (
+                lms,
+                groups["lms_id"],
+                groups.get("name") or "",
+                groups.get("file") or "",
+                time or None,
+            )
     return None
 
 
@@ -150,31 +188,76 @@ def sort(arrivals, roster, graded_cells, assignments):
         student, unmatched = match(arrival, roster) if arrival.lms else (None, None)
         problem = _not_a_notebook(arrival)
         if problem:
-            notes.append(Note(arrival.path, problem, student.id if student else "", named_assignment(arrival.file, graded_cells) or ""))
+            notes.append(
+                Note(
+                    arrival.path,
+                    problem,
+                    student.id if student else "",
+                    named_assignment(arrival.file, graded_cells) or "",
+                )
+            )
             continue
         if arrival.lms is None:
-            notes.append(Note(arrival.path, "named by no LMS's scheme (Canvas, Moodle, Blackboard): whose it is cannot be told; not graded"))
+            notes.append(
+                Note(
+                    arrival.path,
+                    "named by no LMS's scheme (Canvas, Moodle, Blackboard): whose it is cannot be told; not graded",
+                )
+            )
             continue
         if unmatched:
             notes.append(Note(arrival.path, unmatched))
             continue
         assignment, named = assignment_of(arrival, graded_cells)
         if assignment is None:
-            notes.append(Note(arrival.path, f"holds none of the graded cells of {', '.join(graded_cells)} and its name names none: not graded", student.id))
+            notes.append(
+                Note(
+                    arrival.path,
+                    f"holds none of the graded cells of {', '.join(graded_cells)} and its name names none: not graded",
+                    student.id,
+                )
+            )
         elif assignment not in assignments:
-            notes.append(Note(arrival.path, f"a notebook of {assignment}, which this round does not grade", student.id, assignment))
+            notes.append(
+                Note(
+                    arrival.path,
+                    f"a notebook of {assignment}, which this round does not grade",
+                    student.id,
+                    assignment,
+                )
+            )
         else:
             chosen[(student.id, assignment)].append(arrival)
             if named not in (None, assignment):
-                notes.append(Note(arrival.path, f"holds the {assignment} notebook under the name {arrival.file!r}: graded as {assignment}", student.id, assignment))
+                notes.append(
+                    Note(
+                        arrival.path,
+                        f"holds the {assignment} notebook under the name {arrival.file!r}: graded as {assignment}",
+                        student.id,
+                        assignment,
+                    )
+                )
             elif arrival.file != f"{assignment}.ipynb":
-                notes.append(Note(arrival.path, f"named {arrival.file!r}: taken as {assignment}.ipynb", student.id, assignment))
+                notes.append(
+                    Note(
+                        arrival.path,
+                        f"named {arrival.file!r}: taken as {assignment}.ipynb",
+                        student.id,
+                        assignment,
+                    )
+                )
     latest = {}
     for key, candidates in chosen.items():
         ordered = sorted(candidates, key=lambda a: (a.time, a.path))
         latest[key] = ordered[-1]
         for older in ordered[:-1]:
-            notes.append(Note(older.path, f"older than {ordered[-1].path} ({older.time:%Y-%m-%d %H:%M} before {ordered[-1].time:%Y-%m-%d %H:%M}): the latest is graded", *key))
+            notes.append(
+                Note(
+                    older.path,
+                    f"older than {ordered[-1].path} ({older.time:%Y-%m-%d %H:%M} before {ordered[-1].time:%Y-%m-%d %H:%M}): the latest is graded",
+                    *key,
+                )
+            )
     return Sorting(latest, notes)
 
 
@@ -184,7 +267,9 @@ def _not_a_notebook(arrival):
     if not arrival.content:
         return "an empty file: not graded"
     if name.lower().endswith(".zip"):
-        return "an archive inside the download: not opened; unpack it into the download and run again"
+        return (
+            "an archive inside the download: not opened; unpack it into the download and run again"
+        )
     if not name.lower().endswith(".ipynb"):
         return f"not a notebook ({Path(name).suffix or 'no extension'}): not graded"
     return None
@@ -198,15 +283,29 @@ def _key(text):
 
 def match(arrival, roster):
     """(the roster's entry for the arrival, None) or (None, why there is none)."""
-    by_id = [e for e in roster if arrival.lms_id.casefold() in {v.casefold() for v in (e.id, e.lms_user_id, e.email, e.email.split("@")[0]) if v}]
+    by_id = [
+        e
+        for e in roster
+        if arrival.lms_id.casefold()
+        in {v.casefold() for v in (e.id, e.lms_user_id, e.email, e.email.split("@")[0]) if v}
+    ]
     if len(by_id) == 1:
         return by_id[0], None
-    by_name = [e for e in roster if arrival.name and _key(arrival.name) in (_key(e.first_name + e.last_name), _key(e.last_name + e.first_name))]
+    by_name = [
+        e
+        for e in roster
+        if arrival.name
+        and _key(arrival.name)
+        in (_key(e.first_name + e.last_name), _key(e.last_name + e.first_name))
+    ]
     if len(by_name) == 1:
         return by_name[0], None
     if len(by_id + by_name) > 1:
         ids = ", ".join(sorted({e.id for e in by_id + by_name}))
-        return None, f"{arrival.who} matches several roster rows ({ids}): not graded; give the roster an lms_user_id column"
+        return (
+            None,
+            f"{arrival.who} matches several roster rows ({ids}): not graded; give the roster an lms_user_id column",
+        )
     return None, f"{arrival.who} is not on the roster: not graded; add them to it and run again"
 
 
@@ -215,7 +314,8 @@ def assignment_of(arrival, graded_cells):
     try:
         cells = nbformat.reads(arrival.content.decode("utf-8"), as_version=4).cells
         ids = {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells}
-    except Exception:  # not JSON, not a notebook: its name must tell; nbgrader's check reports the rest
+    # not JSON, not a notebook: its name must tell; nbgrader's check reports the rest
+    except Exception:
         ids = set()
     named = named_assignment(arrival.file, graded_cells)
     by_cells = max(graded_cells, key=lambda a: len(ids & graded_cells[a]))
@@ -241,5 +341,7 @@ def place(course, chosen):
 def named_assignment(file, assignments):
     """The one of the assignments that the file's name names as a word ("bp (1).ipynb", "bp-final.py"), else None."""
     stem = Path(file).stem.casefold()
-    named = [a for a in assignments if re.search(rf"(?<![a-z]){re.escape(a.casefold())}(?![a-z])", stem)]
+    named = [
+        a for a in assignments if re.search(rf"(?<![a-z]){re.escape(a.casefold())}(?![a-z])", stem)
+    ]
     return named[0] if len(named) == 1 else None

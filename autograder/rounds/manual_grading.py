@@ -15,7 +15,8 @@ AWAITING, GRADED, BLANK = "awaiting", "graded", "blank"
 
 def state(grade):
     """AWAITING (a person must grade it), GRADED (a person did) or BLANK (nbgrader's 0 for an unchanged cell) of a derivation's Grade."""
-    if grade.needs_manual_grade or (grade.manual_score is None and grade.auto_score is None):  # no score at all: a person's to give
+    # no score at all: a person's to give
+    if grade.needs_manual_grade or (grade.manual_score is None and grade.auto_score is None):
         return AWAITING
     return GRADED if grade.manual_score is not None else BLANK
 
@@ -49,7 +50,15 @@ def class_status(grades, assignment):
             found[state(grade)].append(student)
             if state(grade) == GRADED:
                 scores.append(grade.score)
-        statuses.append(DerivationStatus(derivation, tuple(found[AWAITING]), tuple(found[GRADED]), tuple(found[BLANK]), tuple(scores)))
+        statuses.append(
+            DerivationStatus(
+                derivation,
+                tuple(found[AWAITING]),
+                tuple(found[GRADED]),
+                tuple(found[BLANK]),
+                tuple(scores),
+            )
+        )
     return tuple(statuses)
 
 
@@ -68,10 +77,17 @@ def awaiting_summary(statuses_by_assignment):
     for assignment, statuses in statuses_by_assignment.items():
         counts = awaiting_counts(statuses)
         if counts:
-            parts.append(", ".join(_times(submissions, cells) for cells, submissions in counts.items()) + f" ({assignment})")
+            parts.append(
+                ", ".join(_times(submissions, cells) for cells, submissions in counts.items())
+                + f" ({assignment})"
+            )
     if not parts:
         graded = [a for a, statuses in statuses_by_assignment.items() if statuses]
-        return f"derivations graded by people: none awaits a grade ({', '.join(graded)})" if graded else ""
+        return (
+            f"derivations graded by people: none awaits a grade ({', '.join(graded)})"
+            if graded
+            else ""
+        )
     return "awaiting manual grading in formgrader: " + ", ".join(parts)
 
 

@@ -30,9 +30,16 @@ class RoundRecord:
     def to_grade(self, gradebook, assignment, digests):
         """Those of the students ({student: their notebook's SHA-256}) whose submission is new, changed, or not in the gradebook."""
         recorded = self.entries.get(assignment, {})
-        with Gradebook(f"sqlite:///{gradebook}") as book:  # the round released the assignment before
-            in_gradebook = {submission.student_id for submission in book.assignment_submissions(assignment)}
-        return [s for s, sha256 in digests.items() if recorded.get(s, {}).get("sha256") != sha256 or s not in in_gradebook]
+        # the round released the assignment before
+        with Gradebook(f"sqlite:///{gradebook}") as book:
+            in_gradebook = {
+                submission.student_id for submission in book.assignment_submissions(assignment)
+            }
+        return [
+            s
+            for s, sha256 in digests.items()
+            if recorded.get(s, {}).get("sha256") != sha256 or s not in in_gradebook
+        ]
 
     def needs_feedback(self, assignment, student):
         return not self.entries.get(assignment, {}).get(student, {}).get("feedback")
@@ -49,6 +56,7 @@ class RoundRecord:
 
     def _save(self):
         aside = self.path.with_suffix(".json.partial")
-        aside.write_text(json.dumps(self.entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        aside.write_text(
+            json.dumps(self.entries, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
         os.replace(aside, self.path)
-

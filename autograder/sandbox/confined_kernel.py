@@ -38,20 +38,49 @@ from autograder import ROOT
 from autograder.integration import early_grading
 from autograder.sandbox import confinement
 
-MEMORY_LIMIT = 8 * 2**30  # bytes of address space: for the kernel, the grader it starts and the grader's worker each
+# bytes of address space: for the kernel, the grader it starts and the grader's worker each
+MEMORY_LIMIT = 8 * 2**30
 PORTS = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
 # Set in nbgrader's process by StartGrading for each notebook autograde executes: the folder of
 # the one report its kernel may read, or "" when no grading was started for it.
 AUTOGRADE_REPORT = "AUTOGRADER_KERNEL_REPORT"
-ACCEPT_UNCONFINED = "AUTOGRADER_ACCEPT_UNCONFINED_KERNELS"  # "yes": autograde without Landlock, knowing the risk
+ACCEPT_UNCONFINED = (
+    "AUTOGRADER_ACCEPT_UNCONFINED_KERNELS"  # "yes": autograde without Landlock, knowing the risk
+)
 KIT = ROOT / "autograder"
 # all of the kit an autograde kernel reads: the hidden tests' module, what it imports, and the launcher
-KIT_COPY = ("__init__.py", "nbgrader_cell.py", "integration/__init__.py", "integration/early_grading.py", "sandbox/__init__.py", "sandbox/confinement.py")
+KIT_COPY = (
+    "__init__.py",
+    "nbgrader_cell.py",
+    "integration/__init__.py",
+    "integration/early_grading.py",
+    "sandbox/__init__.py",
+    "sandbox/confinement.py",
+)
 # NBGRADER_EXECUTION tells the self-check cells not to run the student's functions in the kernel
-KEPT_VARIABLES = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TERM", "NBGRADER_EXECUTION", early_grading.FOLDER_VARIABLE)
+KEPT_VARIABLES = (
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "TERM",
+    "NBGRADER_EXECUTION",
+    early_grading.FOLDER_VARIABLE,
+)
 SYSTEM_READS = (
-    "/usr/lib", "/usr/lib64", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/localtime", "/etc/fonts",
-    "/usr/share/fonts", "/usr/share/zoneinfo", "/dev/urandom", "/sys/devices/system/cpu",
+    "/usr/lib",
+    "/usr/lib64",
+    "/lib",
+    "/lib64",
+    "/etc/ld.so.cache",
+    "/etc/localtime",
+    "/etc/fonts",
+    "/usr/share/fonts",
+    "/usr/share/zoneinfo",
+    "/dev/urandom",
+    "/sys/devices/system/cpu",
 )
 
 
@@ -68,22 +97,54 @@ class ConfinedProvisioner(LocalProvisioner):
         kwargs = await super().pre_launch(**kwargs)
         autograding = AUTOGRADE_REPORT in os.environ
         self.scratch = tempfile.mkdtemp(prefix="kernel-")
-        os.chmod(self.scratch, 0o755)  # when grading as root, the worker's unprivileged user makes its folder inside
+        # when grading as root, the worker's unprivileged user makes its folder inside
+        os.chmod(self.scratch, 0o755)
         if autograding:
-            kwargs["env"] = {name: value for name, value in kwargs["env"].items() if name in KEPT_VARIABLES or name.startswith("JPY_")}
-        folders = {"HOME": "", "TMPDIR": "", "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "matplotlib", "JUPYTER_RUNTIME_DIR": "runtime"}
-        kwargs["env"].update({name: os.path.join(self.scratch, sub) for name, sub in folders.items()})
+            kwargs["env"] = {
+                name: value
+                for name, value in kwargs["env"].items()
+                if name in KEPT_VARIABLES or name.startswith("JPY_")
+            }
+        folders = {
+            "HOME": "",
+            "TMPDIR": "",
+            "IPYTHONDIR": "ipython",
+            "MPLCONFIGDIR": "matplotlib",
+            "JUPYTER_RUNTIME_DIR": "runtime",
+        }
+        kwargs["env"].update(
+            {name: os.path.join(self.scratch, sub) for name, sub in folders.items()}
+        )
         cache = _matplotlib_cache()
-        if os.path.isdir(cache):  # a copy: building Matplotlib's font cache anew costs each notebook 0.3 s
+        # a copy: building Matplotlib's font cache anew costs each notebook 0.3 s
+        if os.path.isdir(cache):
             shutil.copytree(cache, os.path.join(self.scratch, "matplotlib"))
         writable = [kwargs.get("cwd") or os.getcwd(), self.scratch, os.devnull]
-        launcher = [sys.executable, "-E", "-s", str(KIT / "sandbox" / "confinement.py"), f"--memory={MEMORY_LIMIT}"]
+        launcher = [
+            sys.executable,
+            "-E",
+            "-s",
+            str(KIT / "sandbox" / "confinement.py"),
+            f"--memory={MEMORY_LIMIT}",
+        ]
         if autograding:
             kit = self._copy_of_the_kit()
-            kwargs["env"]["PYTHONPATH"] = str(kit.parent)  # for a kernel started as a program, where programs may start
-            launcher = [sys.executable, "-E", "-s", str(kit / "sandbox" / "confinement.py"), f"--memory={MEMORY_LIMIT}", *self._autograde_reads(kit.parent)]
-        ports = [self.connection_info[name] for name in PORTS] + [0]  # 0: an ephemeral port, for ipykernel's own output pipe
-        launcher += [f"--write={path}" for path in writable] + [f"--bind-port={port}" for port in ports]
+            # for a kernel started as a program, where programs may start
+            kwargs["env"]["PYTHONPATH"] = str(kit.parent)
+            launcher = [
+                sys.executable,
+                "-E",
+                "-s",
+                str(kit / "sandbox" / "confinement.py"),
+                f"--memory={MEMORY_LIMIT}",
+                *self._autograde_reads(kit.parent),
+            ]
+        ports = [self.connection_info[name] for name in PORTS] + [
+            0
+        ]  # 0: an ephemeral port, for ipykernel's own output pipe
+        launcher += [f"--write={path}" for path in writable] + [
+            f"--bind-port={port}" for port in ports
+        ]
         kwargs["cmd"] = [*launcher, "--", *kwargs["cmd"]]
         return kwargs
 
@@ -99,8 +160,14 @@ class ConfinedProvisioner(LocalProvisioner):
     def _autograde_reads(self, python_path):
         """The launcher's options that confine an autograde kernel's reads and programs."""
         no_programs = confinement.can_forbid_new_processes()
-        if (confinement.landlock_abi() == 0 or not no_programs) and os.environ.get(ACCEPT_UNCONFINED) != "yes":
-            missing = "Landlock" if confinement.landlock_abi() == 0 else f"a seccomp filter for {platform.machine()}"
+        if (confinement.landlock_abi() == 0 or not no_programs) and os.environ.get(
+            ACCEPT_UNCONFINED
+        ) != "yes":
+            missing = (
+                "Landlock"
+                if confinement.landlock_abi() == 0
+                else f"a seccomp filter for {platform.machine()}"
+            )
             raise UnconfinedKernel(
                 f"this machine has no {missing}, so a submission's code would run with your user's rights: it could read "
                 "the reference solutions, the gradebook, other students' work and your environment's tokens, and print them "
@@ -108,10 +175,23 @@ class ConfinedProvisioner(LocalProvisioner):
                 f"or accept the risk for notebooks you trust with {ACCEPT_UNCONFINED}=yes"
             )
         report = os.environ[AUTOGRADE_REPORT]
-        reads = [sys.base_prefix, sys.prefix, *SYSTEM_READS, self.parent.connection_file, *([report] if report else [])]
-        exposed = [str(path) for path in (KIT, KIT.parent / "source_impl") if any(_beneath(path, read) for read in reads)]
-        if exposed:  # a kit installed into site-packages, not editable: the kernel would read the reference
-            raise UnconfinedKernel(f"the kernel would read {', '.join(exposed)} beneath {sys.prefix}: install the kit editable (python3 tasks.py setup)")
+        reads = [
+            sys.base_prefix,
+            sys.prefix,
+            *SYSTEM_READS,
+            self.parent.connection_file,
+            *([report] if report else []),
+        ]
+        exposed = [
+            str(path)
+            for path in (KIT, KIT.parent / "source_impl")
+            if any(_beneath(path, read) for read in reads)
+        ]
+        # a kit installed into site-packages, not editable: the kernel would read the reference
+        if exposed:
+            raise UnconfinedKernel(
+                f"the kernel would read {', '.join(exposed)} beneath {sys.prefix}: install the kit editable (python3 tasks.py setup)"
+            )
         programs = ["--no-programs", f"--python-path={python_path}"] if no_programs else []
         return [f"--read={path}" for path in reads] + programs
 
@@ -123,7 +203,9 @@ class ConfinedProvisioner(LocalProvisioner):
 
 def _matplotlib_cache():
     """Matplotlib's cache folder on Linux, found as Matplotlib finds it, without importing it."""
-    return os.environ.get("MPLCONFIGDIR") or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib")
+    return os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib"
+    )
 
 
 def _beneath(path, folder):

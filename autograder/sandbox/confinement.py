@@ -23,28 +23,43 @@ import runpy
 import struct
 import sys
 
-_SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446  # the same on every architecture
+# the same on every architecture
+_SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = (
+    444,
+    445,
+    446,
+)
 _CREATE_RULESET_VERSION = 1
 _RULE_PATH_BENEATH, _RULE_NET_PORT = 1, 2
 _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 READ = EXECUTE | READ_FILE | READ_DIR
-_WRITE_SINCE_ABI_1 = sum(1 << bit for bit in range(4, 13)) | WRITE_FILE  # remove, make (dir, file, socket, fifo, device, link)
+# remove, make (dir, file, socket, fifo, device, link)
+_WRITE_SINCE_ABI_1 = sum(1 << bit for bit in range(4, 13)) | WRITE_FILE
 _REFER, _TRUNCATE, _IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15  # ABI 2, 3, 5
 _BIND_TCP, _CONNECT_TCP = 1 << 0, 1 << 1  # ABI 4
 _SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 
 # seccomp: the architecture's audit number and its process-starting system calls
 _SECCOMP_TARGETS = {
-    "x86_64": (0xC000003E, {"clone": 56, "fork": 57, "vfork": 58, "execve": 59, "execveat": 322, "clone3": 435}),
+    "x86_64": (
+        0xC000003E,
+        {"clone": 56, "fork": 57, "vfork": 58, "execve": 59, "execveat": 322, "clone3": 435},
+    ),
     "aarch64": (0xC00000B7, {"clone": 220, "execve": 221, "execveat": 281, "clone3": 435}),
 }
 _X32_BIT = 0x40000000  # x86_64's x32 calls: refused whole
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
-_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+_libc.prctl.argtypes = [
+    ctypes.c_int,
+    ctypes.c_ulong,
+    ctypes.c_void_p,
+    ctypes.c_ulong,
+    ctypes.c_ulong,
+]
 
 
 class ConfinementError(OSError):
@@ -55,7 +70,9 @@ def landlock_abi():
     """The kernel's Landlock ABI version; 0 when it has none (an old kernel, or not Linux)."""
     if platform.system() != "Linux":
         return 0
-    version = _libc.syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION))
+    version = _libc.syscall(
+        _SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION)
+    )
     return max(int(version), 0)
 
 
@@ -84,21 +101,43 @@ def restrict(read=(), write=(), tcp_bind_ports=(), reads_too=True):
     abi = landlock_abi()
     if abi == 0:
         return 0
-    writing = _WRITE_SINCE_ABI_1 | (_REFER if abi >= 2 else 0) | (_TRUNCATE if abi >= 3 else 0) | (_IOCTL_DEV if abi >= 5 else 0)
+    writing = (
+        _WRITE_SINCE_ABI_1
+        | (_REFER if abi >= 2 else 0)
+        | (_TRUNCATE if abi >= 3 else 0)
+        | (_IOCTL_DEV if abi >= 5 else 0)
+    )
     handled = writing | (READ if reads_too else 0)
     network = _BIND_TCP | _CONNECT_TCP if abi >= 4 else 0
     scoped = _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL if abi >= 6 else 0
     attributes = struct.pack("QQQ", handled, network, scoped)[: 24 if abi >= 6 else 16]
-    ruleset = _check(_libc.syscall(_SYS_CREATE_RULESET, attributes, ctypes.c_size_t(len(attributes)), ctypes.c_uint32(0)), "create a ruleset")
+    ruleset = _check(
+        _libc.syscall(
+            _SYS_CREATE_RULESET, attributes, ctypes.c_size_t(len(attributes)), ctypes.c_uint32(0)
+        ),
+        "create a ruleset",
+    )
     try:
         for paths, access in ((read, READ & handled), (write, writing | (READ & handled))):
             for path in paths:
                 _allow_beneath(ruleset, path, access)
         for port in tcp_bind_ports if network else ():
             rule = struct.pack("QQ", _BIND_TCP, port)
-            _check(_libc.syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_NET_PORT), rule, ctypes.c_uint32(0)), f"allow port {port}")
+            _check(
+                _libc.syscall(
+                    _SYS_ADD_RULE,
+                    ctypes.c_int(ruleset),
+                    ctypes.c_int(_RULE_NET_PORT),
+                    rule,
+                    ctypes.c_uint32(0),
+                ),
+                f"allow port {port}",
+            )
         no_new_privileges()
-        _check(_libc.syscall(_SYS_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)), "restrict the process")
+        _check(
+            _libc.syscall(_SYS_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)),
+            "restrict the process",
+        )
     finally:
         os.close(ruleset)
     return abi
@@ -111,9 +150,19 @@ def _allow_beneath(ruleset, path, access):
         return  # a path this Python does not have (say its zipped standard library)
     try:
         if not os.path.isdir(path):
-            access &= EXECUTE | WRITE_FILE | READ_FILE | _TRUNCATE | _IOCTL_DEV  # the rights a single file can take
+            # the rights a single file can take
+            access &= EXECUTE | WRITE_FILE | READ_FILE | _TRUNCATE | _IOCTL_DEV
         rule = struct.pack("=Qi", access, folder)
-        _check(_libc.syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH), rule, ctypes.c_uint32(0)), f"allow {path}")
+        _check(
+            _libc.syscall(
+                _SYS_ADD_RULE,
+                ctypes.c_int(ruleset),
+                ctypes.c_int(_RULE_PATH_BENEATH),
+                rule,
+                ctypes.c_uint32(0),
+            ),
+            f"allow {path}",
+        )
     finally:
         os.close(folder)
 
@@ -134,8 +183,18 @@ def _refuse(which):
         return False
     arch, calls = _SECCOMP_TARGETS[platform.machine()]
     calls = {name: number for name, number in calls.items() if which(name)}
-    refuse, allow = 0x00050000 | errno.EPERM, 0x7FFF0000  # SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ALLOW
-    load, equal, at_least, answer = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
+    # SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_ALLOW
+    refuse, allow = (
+        0x00050000 | errno.EPERM,
+        0x7FFF0000,
+    )
+    # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
+    load, equal, at_least, answer = (
+        0x20,
+        0x15,
+        0x35,
+        0x06,
+    )
     numbers = sorted(calls.values())
     program = [
         (load, 0, 0, 4),  # seccomp_data.arch
@@ -149,9 +208,14 @@ def _refuse(which):
     ]
     instructions = b"".join(struct.pack("HBBI", *instruction) for instruction in program)
     buffer = ctypes.create_string_buffer(instructions)
-    fprog = ctypes.create_string_buffer(struct.pack("HxxxxxxP", len(program), ctypes.addressof(buffer)))
+    fprog = ctypes.create_string_buffer(
+        struct.pack("HxxxxxxP", len(program), ctypes.addressof(buffer))
+    )
     no_new_privileges()
-    _check(_libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0), "install the seccomp filter")
+    _check(
+        _libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0),
+        "install the seccomp filter",
+    )
     return True
 
 
@@ -168,19 +232,53 @@ def _check(result, doing):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder.sandbox.confinement", description="Confine this process, then run a command.")
-    parser.add_argument("--read", action="append", default=[], metavar="PATH", help="a file or folder it may read beneath; with none, it may read all")
-    parser.add_argument("--write", action="append", default=[], metavar="PATH", help="a file or folder it may write beneath")
-    parser.add_argument("--bind-port", action="append", default=[], type=int, metavar="N", help="a TCP port it may bind")
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.sandbox.confinement",
+        description="Confine this process, then run a command.",
+    )
+    parser.add_argument(
+        "--read",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a file or folder it may read beneath; with none, it may read all",
+    )
+    parser.add_argument(
+        "--write",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a file or folder it may write beneath",
+    )
+    parser.add_argument(
+        "--bind-port",
+        action="append",
+        default=[],
+        type=int,
+        metavar="N",
+        help="a TCP port it may bind",
+    )
     parser.add_argument("--memory", type=int, metavar="BYTES", help="its address space limit")
-    parser.add_argument("--no-programs", action="store_true", help="start no program: the command, PYTHON -m MODULE ARGS..., runs in this process")
-    parser.add_argument("--python-path", action="append", default=[], metavar="DIR", help="with --no-programs: a folder to import from, after the working folder")
+    parser.add_argument(
+        "--no-programs",
+        action="store_true",
+        help="start no program: the command, PYTHON -m MODULE ARGS..., runs in this process",
+    )
+    parser.add_argument(
+        "--python-path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="with --no-programs: a folder to import from, after the working folder",
+    )
     parser.add_argument("command", nargs="+")
     args = parser.parse_args(argv)
     if args.memory:
         resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    restrict(read=args.read, write=args.write, tcp_bind_ports=args.bind_port, reads_too=bool(args.read))
+    restrict(
+        read=args.read, write=args.write, tcp_bind_ports=args.bind_port, reads_too=bool(args.read)
+    )
     if not args.no_programs:
         os.execvp(args.command[0], args.command)
     if args.command[1:2] != ["-m"] or len(args.command) < 3:
@@ -190,7 +288,10 @@ def main(argv=None):
     sys.argv = [args.command[2], *args.command[3:]]
     if args.read:  # ipykernel asks psutil, which reads all of /proc, for children to end at exit: this process can have none
         sys.modules["psutil"] = None
-    sys.path[0:1] = [os.getcwd(), *args.python_path]  # as `python -m` would have it, not this script's folder
+    sys.path[0:1] = [
+        os.getcwd(),
+        *args.python_path,
+    ]  # as `python -m` would have it, not this script's folder
     runpy.run_module(args.command[2], run_name="__main__", alter_sys=True)
 
 

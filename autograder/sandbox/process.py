@@ -11,7 +11,6 @@ TCP, signals, new processes; see ``confinement.py``), and says so in ``Worker.co
 Its answers are unpickled with a whitelist that admits NumPy arrays and plain Python values only.
 """
 
-
 import contextlib
 import dataclasses
 import importlib.util
@@ -68,7 +67,13 @@ STAND_IN = "reference"  # a worker's request for a stand-in's value, in the midd
 
 
 OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
-    "ok", "not_implemented", "raised", "missing", "unsendable", "timeout", "crashed",
+    "ok",
+    "not_implemented",
+    "raised",
+    "missing",
+    "unsendable",
+    "timeout",
+    "crashed",
 )
 
 
@@ -104,7 +109,16 @@ class Worker:
         self.scratch = scratch
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
-        command = [sys.executable, "-I", "-S", "worker.py", NUMPY_DIR, str(request_read), str(response_write), "submission.py"]
+        command = [
+            sys.executable,
+            "-I",
+            "-S",
+            "worker.py",
+            NUMPY_DIR,
+            str(request_read),
+            str(response_write),
+            "submission.py",
+        ]
         self.process = subprocess.Popen(
             command,
             cwd=scratch.path,
@@ -129,14 +143,26 @@ class Worker:
         WorkerDied (the worker then closed) when it could not.
         """
         try:
-            write_message(self._requests, math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS)
+            write_message(
+                self._requests, math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS
+            )
         except OSError:  # a broken pipe: the worker died while it started
-            raise self._died(CRASHED, "loading the submission", "was not run: loading your code crashed the process running it") from None
+            raise self._died(
+                CRASHED,
+                "loading the submission",
+                "was not run: loading your code crashed the process running it",
+            ) from None
         try:
-            loaded = self._receive(time.monotonic(), timeouts.per_call_seconds + LOAD_MARGIN_SECONDS, "loading the submission")
+            loaded = self._receive(
+                time.monotonic(),
+                timeouts.per_call_seconds + LOAD_MARGIN_SECONDS,
+                "loading the submission",
+            )
         except WorkerDied as died:  # no function ran: say that loading the code failed
             what = "did not finish in time" if died.kind == TIMEOUT else died.reason
-            raise WorkerDied(died.kind, str(died), f"was not run: loading your code {what}") from None
+            raise WorkerDied(
+                died.kind, str(died), f"was not run: loading your code {what}"
+            ) from None
         try:
             _, self.problems, self.confinement = loaded
         except (TypeError, ValueError):  # only a tampered worker sends this
@@ -159,7 +185,9 @@ class Worker:
             raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
         stand_ins = stand_ins or {}
         try:
-            write_message(self._requests, (function, tuple(_encode(a) for a in args), tuple(stand_ins)))
+            write_message(
+                self._requests, (function, tuple(_encode(a) for a in args), tuple(stand_ins))
+            )
         except OSError:  # a broken pipe: the worker is gone
             raise self._died(CRASHED, f"calling {function}") from None
         self._sent = (function, time.monotonic(), timeout, stand_ins)
@@ -185,7 +213,8 @@ class Worker:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 reply = ("value", _encode(stand_ins[name](*args, **dict(keywords))))
-        except Exception as error:  # the submission's arguments may be anything: its call raises, as its own would
+        # the submission's arguments may be anything: its call raises, as its own would
+        except Exception as error:
             reply = ("raised", type(error).__name__, str(error)[:300])
         try:
             write_message(self._requests, reply)
@@ -215,7 +244,9 @@ class Worker:
         deadline = since + timeout
         size = HEADER.unpack(self._read(HEADER.size, deadline, doing, timeout))[0]
         if size > MESSAGE_LIMIT:
-            raise self._died(CRASHED, f"{doing}: the answer is larger than {MESSAGE_LIMIT // 2**20} MB")
+            raise self._died(
+                CRASHED, f"{doing}: the answer is larger than {MESSAGE_LIMIT // 2**20} MB"
+            )
         try:
             return SafeUnpickler(io.BytesIO(self._read(size, deadline, doing, timeout))).load()
         except Exception as error:  # a malformed or refused answer: the worker was tampered with
@@ -226,7 +257,11 @@ class Worker:
         while len(data) < count:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([self._responses], [], [], remaining)[0]:
-                raise self._died(TIMEOUT, f"{doing}: no answer within {timeout:g} s", f"did not return within {timeout:g} s")
+                raise self._died(
+                    TIMEOUT,
+                    f"{doing}: no answer within {timeout:g} s",
+                    f"did not return within {timeout:g} s",
+                )
             chunk = os.read(self._responses, count - len(data))
             if not chunk:
                 raise self._died(CRASHED, f"{doing}: the worker process died")
@@ -237,7 +272,11 @@ class Worker:
         self.close()
         code = self.process.returncode
         if kind == CRASHED and code is not None:
-            cause = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+            cause = (
+                f"killed by signal {signal.Signals(-code).name}"
+                if code < 0
+                else f"exit status {code}"
+            )
             message += f" ({cause})"
             reason = reason or f"crashed the process running it ({cause})"
         stderr = self._stderr.text().strip()
@@ -312,7 +351,13 @@ def _encode(value):
 
 def _environment(home):
     threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "TMPDIR": str(home), "LC_ALL": "C.UTF-8", **threads}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "TMPDIR": str(home),
+        "LC_ALL": "C.UTF-8",
+        **threads,
+    }
 
 
 def _limits(dropping):

@@ -34,7 +34,8 @@ import sys
 from collections import namedtuple
 
 FORBIDDEN = ("source_impl", "autograder")
-HEADER = struct.Struct("!Q")  # a message: its length in 8 bytes, big-endian, then its pickle; sandbox.py frames alike
+# a message: its length in 8 bytes, big-endian, then its pickle; sandbox.py frames alike
+HEADER = struct.Struct("!Q")
 Params = namedtuple("Params", "v gamma w theta")
 
 
@@ -71,7 +72,8 @@ def load(source, filename):
     for node in tree.body:
         try:
             exec(compile(ast.Module([node], type_ignores=[]), filename, "exec"), namespace)
-        except BaseException as error:  # the student's module-level code may fail in any way, SystemExit too
+        # the student's module-level code may fail in any way, SystemExit too
+        except BaseException as error:
             problems.append(f"line {node.lineno} raised {type(error).__name__}: {error}")
     return namespace, problems
 
@@ -95,14 +97,21 @@ def plain(value, numpy):
         if value.dtype.kind in "biufc":
             return value
         raise TypeError(f"a NumPy array of dtype {value.dtype}")
-    if isinstance(value, (bool, int, float, str, type(None))) or type(value) in numpy.sctypeDict.values():
+    if (
+        isinstance(value, (bool, int, float, str, type(None)))
+        or type(value) in numpy.sctypeDict.values()
+    ):
         return value
     raise TypeError(f"an object of type {type(value).__name__}")
 
 
 def same(before, after, numpy):
     if isinstance(before, numpy.ndarray):
-        return isinstance(after, numpy.ndarray) and before.shape == after.shape and numpy.array_equal(before, after, equal_nan=True)
+        return (
+            isinstance(after, numpy.ndarray)
+            and before.shape == after.shape
+            and numpy.array_equal(before, after, equal_nan=True)
+        )
     if isinstance(before, tuple):
         return len(before) == len(after) and all(same(b, a, numpy) for b, a in zip(before, after))
     if isinstance(before, numpy.random.Generator):
@@ -114,14 +123,19 @@ def stand_in(name, requests, responses, numpy):
     """A function that asks the grader for the value of the graded function ``name`` on its arguments."""
 
     def reference(*args, **keywords):
-        write_message(responses, ("reference", name, plain(args, numpy), plain(tuple(keywords.items()), numpy)))
+        write_message(
+            responses,
+            ("reference", name, plain(args, numpy), plain(tuple(keywords.items()), numpy)),
+        )
         answer = read_message(requests)
         if answer is None:  # the grader is gone: nothing left to answer to
             os._exit(0)
         if answer[0] == "value":
             return decode(answer[1])
         error = getattr(builtins, answer[1], None)
-        raise (error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError)(answer[2])
+        raise (error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError)(
+            answer[2]
+        )
 
     reference.__name__ = reference.__qualname__ = name
     return reference
@@ -139,13 +153,18 @@ def call(namespace, name, args, stand_ins, numpy):
         result = function(*args)
     except NotImplementedError:
         return ("not_implemented",)
-    except BaseException as error:  # the student's code may fail in any way, SystemExit and KeyboardInterrupt too
+    # the student's code may fail in any way, SystemExit and KeyboardInterrupt too
+    except BaseException as error:
         return ("raised", type(error).__name__, str(error)[:500])
     finally:
         for stood_in in stand_ins:
             namespace.pop(stood_in, None)
         namespace.update(own)
-    mutated = [number for number, (a, b) in enumerate(zip(originals, args), start=1) if not same(a, b, numpy)]
+    mutated = [
+        number
+        for number, (a, b) in enumerate(zip(originals, args), start=1)
+        if not same(a, b, numpy)
+    ]
     try:
         return ("ok", plain(result, numpy), mutated)
     except TypeError as error:
@@ -154,13 +173,25 @@ def call(namespace, name, args, stand_ins, numpy):
 
 def confine(scratch, numpy):
     """Confine this process before the submission runs; say what holds (for the grader's report)."""
-    spec = importlib.util.spec_from_file_location("confinement", os.path.join(scratch, "confinement.py"))
+    spec = importlib.util.spec_from_file_location(
+        "confinement", os.path.join(scratch, "confinement.py")
+    )
     confinement = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(confinement)
     numpy_package = os.path.dirname(numpy.__file__)
-    site = os.path.dirname(numpy_package)  # not readable: NumPy is imported already, its submodules are found in its own folder
-    system_libraries = ["/usr/lib", "/lib", "/lib64"]  # what the standard library's extension modules link to
-    readable = [p for p in sys.path if p != site] + [numpy_package, numpy_package + ".libs", scratch, *system_libraries]
+    # not readable: NumPy is imported already, its submodules are found in its own folder
+    site = os.path.dirname(numpy_package)
+    system_libraries = [
+        "/usr/lib",
+        "/lib",
+        "/lib64",
+    ]  # what the standard library's extension modules link to
+    readable = [p for p in sys.path if p != site] + [
+        numpy_package,
+        numpy_package + ".libs",
+        scratch,
+        *system_libraries,
+    ]
     abi = confinement.restrict(read=readable, write=[os.path.join(scratch, "tmp")])
     return {"landlock": abi, "no_processes": confinement.forbid_new_processes()}
 
@@ -183,7 +214,9 @@ def main():
     write_message(responses, ("loaded", problems, confinement))
     while (request := read_message(requests)) is not None:
         name, args, stand_in_names = request
-        stand_ins = {n: stand_in(n, requests, responses, numpy) for n in stand_in_names if n != name}
+        stand_ins = {
+            n: stand_in(n, requests, responses, numpy) for n in stand_in_names if n != name
+        }
         write_message(responses, call(namespace, name, decode(tuple(args)), stand_ins, numpy))
 
 
