@@ -1,0 +1,147 @@
+"""The round's pure parts, each on its own: what a rerun grades again, which submissions nbgrader
+can take, the output folder's guard, and the class report's statistics."""
+
+import json
+import warnings
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
+
+from autograder.grading.course import load_course
+from autograder.integration.nbgrader_course import SUBMITTED, CourseFolder, nbgrader_environment
+from autograder.rounds.class_report import item_statistics, one_mistake_costs, one_mistake_summary
+from autograder.rounds.grading_round import (
+    MARKER,
+    NO_SUBMISSION,
+    RoundError,
+    empty_output_folder,
+    submission_problem,
+)
+from autograder.rounds.round_record import RoundRecord
+
+COURSE = load_course()
+BP = COURSE.assignment("bp")
+
+
+@pytest.fixture
+def gradebook(tmp_path, monkeypatch):
+    """A gradebook where s1 and s2 have a submission of bp and s3 has none."""
+    monkeypatch.setenv(
+        "PATH", nbgrader_environment()["PATH"]
+    )  # a new gradebook runs nbgrader's alembic
+    path = tmp_path / "gradebook.db"
+    with Gradebook(f"sqlite:///{path}") as book:
+        book.add_assignment("bp")
+        for student in ("s1", "s2", "s3"):
+            book.add_student(student)
+        with (
+            warnings.catch_warnings()
+        ):  # nbgrader's own add_submission warns of its session's autoflush
+            warnings.simplefilter("ignore", SAWarning)
+            for student in ("s1", "s2"):
+                book.add_submission("bp", student)
+    return path
+
+
+def test_a_rerun_grades_what_is_new_changed_or_missing_from_the_gradebook(tmp_path, gradebook):
+    record = RoundRecord(tmp_path / "graded.json")
+    record.graded("bp", [("s1", "aaa"), ("s2", "bbb"), ("s3", "ccc")])
+    digests = {"s1": "aaa", "s2": "changed", "s3": "ccc", "s4": "new"}
+    # s1 unchanged and in the gradebook: skipped; s3 recorded but not in the gradebook (a killed autograde)
+    assert RoundRecord(tmp_path / "graded.json").to_grade(gradebook, "bp", digests) == [
+        "s2",
+        "s3",
+        "s4",
+    ]
+
+
+def test_feedback_is_written_again_until_recorded_and_the_record_is_replaced_whole(tmp_path):
+    path = tmp_path / "graded.json"
+    record = RoundRecord(path)
+    record.graded("bp", [("s1", "aaa"), ("s2", "bbb")])
+    record.feedback_written("bp", ["s1"])
+    again = RoundRecord(path)
+    assert not again.needs_feedback("bp", "s1") and again.needs_feedback("bp", "s2")
+    assert again.needs_feedback("perceptron", "s1")  # nothing recorded of it
+    assert json.loads(path.read_text())["bp"]["s1"] == {"sha256": "aaa", "feedback": True}
+    assert [p.name for p in tmp_path.iterdir()] == ["graded.json"]  # no partial file left
+
+
+def test_an_unreadable_record_grades_everything_again(tmp_path, gradebook, capsys):
+    (tmp_path / "graded.json").write_text("{not json")
+    record = RoundRecord(tmp_path / "graded.json")
+    assert record.to_grade(gradebook, "bp", {"s1": "aaa"}) == ["s1"]
+    assert "is unreadable: every submission is graded again" in capsys.readouterr().out
+
+
+def submitted(course, student, name, content):
+    folder = course.root / SUBMITTED / student / "bp"
+    folder.mkdir(parents=True)
+    (folder / name).write_text(content, encoding="utf-8")
+
+
+def test_submission_problem_names_what_nbgrader_could_not_take(tmp_path):
+    course = CourseFolder(tmp_path)
+    submitted(course, "renamed", "bp (1).ipynb", nbformat.writes(nbformat.v4.new_notebook()))
+    submitted(course, "broken", "bp.ipynb", "{ not a notebook")
+    submitted(course, "fine", "bp.ipynb", nbformat.writes(nbformat.v4.new_notebook()))
+    assert submission_problem(course, "absent", "bp") == NO_SUBMISSION
+    assert (
+        submission_problem(course, "renamed", "bp")
+        == "no bp.ipynb in the submission (found: bp (1).ipynb)"
+    )
+    assert (
+        submission_problem(course, "broken", "bp")
+        == "bp.ipynb is not a readable notebook (NotJSONError)"
+    )
+    assert submission_problem(course, "fine", "bp") is None
+
+
+def test_only_a_rounds_own_output_folder_is_emptied(tmp_path):
+    out = tmp_path / "round"
+    empty_output_folder(out)  # a new folder: made and marked
+    (out / "grades.csv").write_text("old")
+    empty_output_folder(out)  # a round's: emptied
+    assert [p.name for p in out.iterdir()] == [MARKER]
+    kept = tmp_path / "thesis"
+    kept.mkdir()
+    (kept / "chapter1.tex").write_text("years of work")
+    with pytest.raises(RoundError, match="not a grading round's output folder"):
+        empty_output_folder(kept)
+    assert (kept / "chapter1.tex").read_text() == "years of work"
+
+
+def test_item_statistics_share_the_submissions_among_full_partial_and_zero():
+    delta_theta = next(item for item in BP.items if item.id == "delta_theta")  # 2 points
+    scores = {
+        "s1": {"delta_theta": 2.0},
+        "s2": {"delta_theta": 1.2},
+        "s3": {},
+        "s4": {"delta_theta": 0.0},
+    }
+    assert item_statistics(delta_theta, scores) == pytest.approx((0.8, 0.25, 0.25, 0.5))
+    assert item_statistics(delta_theta, {}) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_a_single_mistake_is_charged_to_its_item_and_any_loss_elsewhere_is_counted():
+    full = {item.id: item.points for item in BP.items}
+    scores = {
+        "bp": {
+            "alone": {**full, "delta_theta": 0.0},  # the grade measures each equation
+            "spilled": {**full, "delta_theta": 0.0, "bp_step": 1.5},  # it would not
+            "unknown": {**full, "forward": 0.0},  # no known mistake: not counted
+        }
+    }
+    mistakes = {"alone": {"bp": "delta_theta"}, "spilled": {"bp": "delta_theta"}}
+    costs = one_mistake_costs(scores, COURSE, mistakes)
+    assert costs == [
+        ("bp", "alone", "delta_theta", 2.0, 0.0),
+        ("bp", "spilled", "delta_theta", 2.0, 1.5),
+    ]
+    assert one_mistake_summary(costs) == (
+        "points lost outside the mistaken item, 2 submissions with one catalogued mistake: "
+        "mean 0.75, largest 1.50"
+    )
+    assert one_mistake_summary([]) == "no student with exactly one known mistake"
