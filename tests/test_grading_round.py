@@ -42,8 +42,9 @@ BLANK = (simulated.UNFINISHED, *simulated.TAMPERING)
 ANSWERED = [s.id for s in CLASS if s.profile not in (*NOT_GRADED, *BLANK)]
 
 
-def run_round(out, *options):
-    command = [
+def round_command(out, *options):
+    """The small simulated class's round of ASSIGNMENT into out."""
+    return [
         sys.executable,
         "-m",
         "simulated_class",
@@ -54,7 +55,10 @@ def run_round(out, *options):
         str(out),
         *options,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+
+
+def run_round(out, *options):
+    result = subprocess.run(round_command(out, *options), capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "missing from font" not in result.stderr  # a plot's label Matplotlib cannot draw
     return out, result.stdout
@@ -544,18 +548,9 @@ def test_a_round_where_no_worker_can_start_stops_and_says_why(tmp_path):
     # the worker's user cannot enter a temporary folder that only root may enter: every grading would fail alike
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)
-    command = [
-        sys.executable,
-        "-m",
-        "simulated_class",
-        "--small",
-        "--assignments",
-        ASSIGNMENT,
-        "--out",
-        str(tmp_path / "round"),
-    ]
+    environment = {**os.environ, "TMPDIR": str(closed)}
     result = subprocess.run(
-        command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "TMPDIR": str(closed)}
+        round_command(tmp_path / "round"), capture_output=True, text=True, cwd=ROOT, env=environment
     )
     assert result.returncode == 2
     assert (
