@@ -358,9 +358,8 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
                     zorder=0,
                     gid="class 1 side",
                 )
-            corner = polygon[
-                np.argmax(side * (polygon @ w + b))
-            ]  # the box's corner farthest into this side
+            # the box's corner farthest into this side
+            corner = polygon[np.argmax(side * (polygon @ w + b))]
             inward = np.sign(np.mean([xlim, ylim], axis=1) - corner)
             ax.annotate(
                 text,

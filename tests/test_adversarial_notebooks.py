@@ -59,9 +59,8 @@ def graded(tmp_path_factory):
     )
     grading_round.release()
     course = grading_round.course
-    entries = [
-        entry for entry in NOTEBOOK_CORPUS if supported(entry.landlock)
-    ]  # an unconfined kernel would harm the course
+    # an unconfined kernel would harm the course
+    entries = [entry for entry in NOTEBOOK_CORPUS if supported(entry.landlock)]
     students = [HONEST] + [entry.name for entry in entries]
     roster = course.root / "roster.csv"
     roster.write_text("id\n" + "\n".join(students) + "\n", encoding="utf-8")

@@ -40,13 +40,13 @@ MISTAKEN = Student(
 )
 TAMPERER = Student("s02", "Fang", "Li", TAMPER_ATTRIBUTE, NBGRADER)
 STUDENTS = (MISTAKEN, TAMPERER)
-POINTS = {
-    item.id: item.points for item in load_course().assignment(ASSIGNMENT).items
-}  # one graded cell each
+# one graded cell each
+POINTS = {item.id: item.points for item in load_course().assignment(ASSIGNMENT).items}
+# Markdown answers
 DERIVATIONS = {
     derivation.id: derivation.points
     for derivation in load_course().assignment(ASSIGNMENT).derivations
-}  # Markdown answers
+}
 # formgrader's maximum: the items' and the derivations' points
 TOTAL = load_course().assignment(ASSIGNMENT).total_points
 MANUAL_SCORE = 1.5  # what the grader gives derive_delta_theta, out of 2

@@ -32,6 +32,7 @@ from source_impl.batch import mean_deltas
 from source_impl.network import Params
 
 COURSE = load_course()
+# s20, s22: bp_step's saturated cases tell nothing
 STUDENTS = [
     "s01",
     "s02",
@@ -41,7 +42,7 @@ STUDENTS = [
     "s06",
     "s20",
     "s22",
-]  # s20, s22: bp_step's saturated cases tell nothing
+]
 
 
 def notebook_with(tmp_path, assignment, replaced):
@@ -125,11 +126,12 @@ def test_a_caller_that_does_not_reach_the_wrong_helper_gets_no_note(tmp_path):
     path = notebook_with(tmp_path, "bp", {"delta_w": _in_notebook("delta_w", "wrong_sign")})
     report = grade([path], "s01", "bp")
     noted = {item.id for item in report.items if "With your own delta_w" in item.student_feedback}
+    # the callers of delta_w, direct or not
     assert noted == {
         "bp_step",
         "train_standard_bp",
         "train_accumulated_bp",
-    }  # the callers of delta_w, direct or not
+    }
 
 
 def test_a_helper_that_crashes_is_named_in_its_callers_feedback_without_running_it_again(tmp_path):

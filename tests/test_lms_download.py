@@ -216,9 +216,8 @@ def test_a_notebook_is_written_where_nbgrader_s_collect_would_and_left_alone_whe
     folder = tmp_path / SUBMITTED / "s1" / OTHER
     assert (folder / f"{OTHER}.ipynb").read_bytes() == first.content
     assert (folder / "timestamp.txt").read_text() == "2026-11-20 10:00:00.000000 UTC"
-    assert {p.name for p in released.iterdir() if p.is_file()} <= {
-        p.name for p in folder.iterdir()
-    }  # the companion files too
+    # the companion files too
+    assert {p.name for p in released.iterdir() if p.is_file()} <= {p.name for p in folder.iterdir()}
     written = (folder / f"{OTHER}.ipynb").stat().st_mtime_ns
     assert lms_download.place(course, {("s1", OTHER): first}) == {("s1", OTHER): "unchanged"}
     assert (folder / f"{OTHER}.ipynb").stat().st_mtime_ns == written

@@ -14,6 +14,7 @@ COURSE = load_course()
 
 @pytest.mark.parametrize(
     ("row", "state", "score"),
+    # no score at all, whatever the flag says
     [
         (ANSWERED, AWAITING, None),
         (BLANK_ANSWER, BLANK, 0.0),
@@ -21,7 +22,7 @@ COURSE = load_course()
         (REGRADED, AWAITING, None),
         (grade(manual_score=2.0, extra_credit=0.5, needs_manual_grade=False), GRADED, 2.5),
         (grade(needs_manual_grade=False), AWAITING, None),
-    ],  # no score at all, whatever the flag says
+    ],
 )
 def test_an_answer_awaits_a_person_until_graded_and_has_no_score_before(row, state, score):
     assert manual_grading.state(row) == state

@@ -256,12 +256,12 @@ def test_autograde_leaves_the_answered_derivations_to_formgrader_and_scores_the_
             }
             for student in STUDENTS
         }
+    # "needs manual grade"
     answered = {
         cell: (None, None, True, points, "markdown") for cell, points in DERIVATIONS.items()
-    }  # "needs manual grade"
-    blank = {
-        cell: (0.0, None, False, points, "markdown") for cell, points in DERIVATIONS.items()
-    }  # the cell as released: nbgrader's 0
+    }
+    # the cell as released: nbgrader's 0
+    blank = {cell: (0.0, None, False, points, "markdown") for cell, points in DERIVATIONS.items()}
     assert found == {
         "complete": answered,
         "one_mistake": answered,

@@ -369,10 +369,11 @@ def test_the_repository_s_own_course_is_graded_in_the_gradebook_nbgrader_s_comma
         for p in (copy / "assignments").rglob("*")
         if p.is_file()
     }
+    # the copy's kit, as a clone's set-up installs it
     environment = {
         **nbgrader_environment(),
         "PYTHONPATH": str(copy),
-    }  # the copy's kit, as a clone's set-up installs it
+    }
     command = [
         sys.executable,
         "-m",

@@ -28,17 +28,15 @@ BP = COURSE.assignment("bp")
 @pytest.fixture
 def gradebook(tmp_path, monkeypatch):
     """A gradebook where s1 and s2 have a submission of bp and s3 has none."""
-    monkeypatch.setenv(
-        "PATH", nbgrader_environment()["PATH"]
-    )  # a new gradebook runs nbgrader's alembic
+    # a new gradebook runs nbgrader's alembic
+    monkeypatch.setenv("PATH", nbgrader_environment()["PATH"])
     path = tmp_path / "gradebook.db"
     with Gradebook(f"sqlite:///{path}") as book:
         book.add_assignment("bp")
         for student in ("s1", "s2", "s3"):
             book.add_student(student)
-        with (
-            warnings.catch_warnings()
-        ):  # nbgrader's own add_submission warns of its session's autoflush
+        # nbgrader's own add_submission warns of its session's autoflush
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", SAWarning)
             for student in ("s1", "s2"):
                 book.add_submission("bp", student)

@@ -204,9 +204,8 @@ def _graded_functions_used(body, cases_file):
         if code is None or code in seen:
             continue
         seen.add(code)
-        codes += [
-            constant for constant in code.co_consts if isinstance(constant, types.CodeType)
-        ]  # lambdas, comprehensions
+        # lambdas, comprehensions
+        codes += [constant for constant in code.co_consts if isinstance(constant, types.CodeType)]
         for name in code.co_names:
             if name in graded and name not in used:
                 used.append(name)

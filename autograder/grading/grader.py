@@ -52,9 +52,8 @@ def grade(paths, student, assignment_id=None, course=None, worker=None):
             session.start(course.timeouts)
             graded = []
             for item in assignment.items:
-                wrong = [
-                    g.item for g in graded if g.result.status != PASSED
-                ]  # a helper that passed needs no stand-in
+                # a helper that passed needs no stand-in
+                wrong = [g.item for g in graded if g.result.status != PASSED]
                 graded.append(
                     _grade_item(
                         item, stand_ins(wrong), course, student, session, submission.problems

@@ -143,9 +143,8 @@ def write(
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
     scores = class_scores(gradebook, registry, students)
-    names = {
-        (item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants
-    }  # ids repeat across items
+    # ids repeat across items
+    names = {(item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants}
     counts = collections.Counter(
         (r["id"], r["misconception"])
         for by_student in reports.values()

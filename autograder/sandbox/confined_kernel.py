@@ -139,9 +139,8 @@ class ConfinedProvisioner(LocalProvisioner):
                 f"--memory={MEMORY_LIMIT}",
                 *self._autograde_reads(kit.parent),
             ]
-        ports = [self.connection_info[name] for name in PORTS] + [
-            0
-        ]  # 0: an ephemeral port, for ipykernel's own output pipe
+        # 0: an ephemeral port, for ipykernel's own output pipe
+        ports = [self.connection_info[name] for name in PORTS] + [0]
         launcher += [f"--write={path}" for path in writable] + [
             f"--bind-port={port}" for port in ports
         ]

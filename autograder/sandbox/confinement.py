@@ -288,10 +288,11 @@ def main(argv=None):
     sys.argv = [args.command[2], *args.command[3:]]
     if args.read:  # ipykernel asks psutil, which reads all of /proc, for children to end at exit: this process can have none
         sys.modules["psutil"] = None
+    # as `python -m` would have it, not this script's folder
     sys.path[0:1] = [
         os.getcwd(),
         *args.python_path,
-    ]  # as `python -m` would have it, not this script's folder
+    ]
     runpy.run_module(args.command[2], run_name="__main__", alter_sys=True)
 
 

@@ -29,6 +29,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+# This module imports neither NumPy nor the kit's grading (scratch, unpickler and worker, whose
+# framing of messages it shares, import the standard library only): the command line imports it
+# first, to start a worker while it imports the rest.
 from autograder.sandbox.scratch import (
     UNPRIVILEGED_USER,
     Scratch,
@@ -36,36 +39,16 @@ from autograder.sandbox.scratch import (
     user_arguments,
 )
 from autograder.sandbox.unpickler import SafeUnpickler
-
-# This module imports neither NumPy nor the kit's packages (worker.py, whose framing of messages
-# it shares, imports the standard library only): the command line imports it first, to start a
-# worker while it imports the rest.
 from autograder.sandbox.worker import HEADER, write_message
 
 NUMPY_DIR = str(Path(importlib.util.find_spec("numpy").origin).resolve().parent.parent)
-
-
 OUTPUT_LIMIT = 4000  # characters of the student's stdout and of stderr that are kept
-
-
 STDERR_TAIL = 300  # characters of the worker's error output quoted when it dies
-
-
 MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
-
-
 CPU_MARGIN_SECONDS = 5  # the worker's CPU time limit: the submission's time limit and this
-
-
 LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy machine
-
-
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space
-
-
 STAND_IN = "reference"  # a worker's request for a stand-in's value, in the middle of a call
-
-
 OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
     "ok",
     "not_implemented",

@@ -7,18 +7,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-# This module imports neither NumPy nor the kit's packages (worker.py, whose framing of messages
-# it shares, imports the standard library only): the command line imports it first, to start a
-# worker while it imports the rest.
-
-
 WORKER_FILE = Path(__file__).with_name("worker.py")
-
-
 CONFINEMENT_FILE = Path(__file__).with_name("confinement.py")
-
-
-UNPRIVILEGED_USER = "nobody"
+UNPRIVILEGED_USER = "nobody"  # the worker's user when the grader runs as root
 
 
 class Scratch:

@@ -181,11 +181,12 @@ def confine(scratch, numpy):
     numpy_package = os.path.dirname(numpy.__file__)
     # not readable: NumPy is imported already, its submodules are found in its own folder
     site = os.path.dirname(numpy_package)
+    # what the standard library's extension modules link to
     system_libraries = [
         "/usr/lib",
         "/lib",
         "/lib64",
-    ]  # what the standard library's extension modules link to
+    ]
     readable = [p for p in sys.path if p != site] + [
         numpy_package,
         numpy_package + ".libs",
