@@ -1,6 +1,6 @@
 """The hidden cases of an item, drawn by the generators of its record (``autograder.items``).
 
-``GENERATORS[item_id][group_name](rng)`` returns the argument tuple of one case. The groups
+A record's ``generators[group_name](rng)`` returns the argument tuple of one case. The groups
 are exactly course.yaml's groups for the item (a test holds the two equal). Cases are drawn
 from one ``numpy.random.Generator`` per (base seed, course, assignment, student, item), so a
 regrade gives identical cases and two students get different ones.
@@ -45,7 +45,3 @@ def generate(item, seed):
         for _ in range(group.count):
             cases.append(Case(group.name, len(cases) + 1, tuple(generators[group.name](rng))))
     return cases
-
-
-# {item id: {group name: generator(rng) → argument tuple}}, from the items' records
-GENERATORS = {item_id: record.generators for item_id, record in ITEMS.items()}

@@ -13,12 +13,6 @@ import source_impl as ref
 from autograder.grading.course import load_course
 from autograder.items import ITEMS
 
-# {item id: (hint, names of a tuple result, argument tuples)}, from the items' records
-CASES = {
-    item_id: (record.hint, record.result_names, list(record.public_cases))
-    for item_id, record in ITEMS.items()
-}
-
 
 def build(assignment_id, course=None):
     """The public_cases.json content of one assignment, expected results from the reference."""

@@ -4,9 +4,8 @@
 self-check cases with their hint, its catalogued misconceptions (each with its wrong variant and
 the student's source of that mistake) and its purity-test arguments. course.yaml holds the rest:
 the item's equation, function, points, groups, weights, tolerance, misconception credit and
-hidden-only mistakes. ``autograder.grading.cases.GENERATORS``, ``autograder.grading.public_cases.CASES``,
-``autograder.grading.misconceptions.CATALOG`` and ``simulated_class.mistakes.MISTAKES`` are views of these
-records. tests/test_item_records.py fails when a part is missing.
+hidden-only mistakes. ``autograder.grading.misconceptions.CATALOG`` and
+``simulated_class.mistakes.MISTAKES`` are views of these records. tests/test_item_records.py fails when a part is missing.
 
 How to add a graded function
 ----------------------------
