@@ -1,6 +1,5 @@
 """Helpers for tests that run the course's notebooks in a real Jupyter kernel."""
 
-import importlib.util
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,14 +10,6 @@ from nbclient import NotebookClient
 from autograder import ROOT
 
 ASSIGNMENTS = ["perceptron", "bp"]
-
-
-def student_module(name):
-    """A file of student/ loaded by its path, as a notebook's kernel imports it from the assignment folder."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "student" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def notebook_path(step, assignment):

@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 import pytest
-from notebooks import student_module
 
+from autograder import student_module
 from autograder.grading import public_cases
 from autograder.grading.compare import (
     FINITE,

@@ -16,7 +16,9 @@ import pytest  # noqa: E402
 from matplotlib.patches import Circle, Polygon  # noqa: E402
 from matplotlib.path import Path as PolygonPath  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
-from notebooks import ROOT, student_module  # noqa: E402
+from notebooks import ROOT  # noqa: E402
+
+from autograder import student_module  # noqa: E402
 
 SOURCE = ROOT / "student" / "figures.py"
 

@@ -292,8 +292,7 @@ for _name in PUBLIC["functions"]:
 
 
 def test_hard_coded_public_answers_pass_the_self_check_and_get_0_on_the_hidden_cases(tmp_path):
-    from notebooks import student_module
-
+    from autograder import student_module
     from autograder.grading import public_cases
 
     selfcheck = student_module("selfcheck")

@@ -7,9 +7,10 @@ import re
 
 import numpy as np
 import pytest
-from notebooks import ROOT, student_module
+from notebooks import ROOT
 
 import source_impl as ref
+from autograder import student_module
 
 SELFCHECK = ROOT / "student" / "selfcheck.py"
 BLOCKS = ("v", "gamma", "w", "theta")

@@ -7,9 +7,10 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from notebooks import ROOT, student_module
+from notebooks import ROOT
 
 import source_impl
+from autograder import student_module
 
 selfcheck = student_module("selfcheck")
 notebook_functions = student_module("notebook_functions")

@@ -6,21 +6,9 @@ loads student/notebook_functions.py, so that the grader and the self-check canno
 the first layer that failed (type, shape, finite, values).
 """
 
-import importlib.util
+from autograder import student_module
 
-from autograder import ROOT
-
-_COMPARISON = ROOT / "student" / "comparison.py"
-
-
-def _load_comparison():
-    spec = importlib.util.spec_from_file_location("comparison", _COMPARISON)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_comparison = _load_comparison()
+_comparison = student_module("comparison")
 
 TYPE, SHAPE, FINITE, VALUES = (
     _comparison.TYPE,

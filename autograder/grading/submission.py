@@ -8,13 +8,10 @@ never executed while grading.
 
 import ast
 import functools
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import ROOT
-
-_NOTEBOOK_FUNCTIONS = ROOT / "student" / "notebook_functions.py"
+from autograder import student_module
 
 
 class SubmissionError(ValueError):
@@ -84,7 +81,7 @@ def read(paths):
             raise SubmissionError(f"{path}: no such file")
         if path.suffix == ".ipynb":
             try:
-                source, trouble = _notebook_functions().defining_source(path)
+                source, trouble = student_module("notebook_functions").defining_source(path)
             except ValueError as error:
                 raise SubmissionError(str(error)) from None
             parts.append(source)
@@ -97,11 +94,3 @@ def read(paths):
         else:
             raise SubmissionError(f"{path}: a submission is a .py file or a notebook (.ipynb)")
     return Submission(paths=paths, source="\n\n".join(parts), problems=tuple(problems))
-
-
-def _notebook_functions():
-    """The students' own notebook loader, from its single source in student/."""
-    spec = importlib.util.spec_from_file_location("notebook_functions", _NOTEBOOK_FUNCTIONS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module

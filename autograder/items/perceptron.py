@@ -172,6 +172,17 @@ def train_perceptron(X_hat, y, w_hat0, eta, max_epochs):
     return w_hat, history
 """
 
+# The loss and its gradient are asked on the same points: the cases, hidden and public, are shared
+_LOSS_GENERATORS = {
+    "general": loss_general,
+    "all_correct": loss_all_correct,
+    "on_hyperplane": loss_on_hyperplane,
+}
+_LOSS_PUBLIC_CASES = (
+    (_W_HAT, _X_HAT, np.array([1, 0, 0, 1])),
+    (_W_HAT, _X_HAT, np.array([0, 1, 1, 0])),
+)
+
 ITEMS = (
     ItemRecord(
         id="augment",
@@ -256,17 +267,10 @@ def distance_to_hyperplane(w, b, x0):
     ),
     ItemRecord(
         id="perceptron_loss",
-        generators={
-            "general": loss_general,
-            "all_correct": loss_all_correct,
-            "on_hyperplane": loss_on_hyperplane,
-        },
+        generators=_LOSS_GENERATORS,
         hint="只对误分类点求和，每项非负 / sum over the misclassified points M only; every term is ≥ 0.",
         result_names=None,
-        public_cases=(
-            (_W_HAT, _X_HAT, np.array([1, 0, 0, 1])),
-            (_W_HAT, _X_HAT, np.array([0, 1, 1, 0])),
-        ),
+        public_cases=_LOSS_PUBLIC_CASES,
         misconceptions=(
             Misconception(
                 "over_all_points",
@@ -297,17 +301,10 @@ def perceptron_loss(w_hat, X_hat, y):
     ),
     ItemRecord(
         id="perceptron_gradient",
-        generators={
-            "general": loss_general,
-            "all_correct": loss_all_correct,
-            "on_hyperplane": loss_on_hyperplane,
-        },
+        generators=_LOSS_GENERATORS,
         hint="求导时 ŷ 与 M 视为常数 / hold ŷ and M fixed when differentiating each term of L(ŵ).",
         result_names=None,
-        public_cases=(
-            (_W_HAT, _X_HAT, np.array([1, 0, 0, 1])),
-            (_W_HAT, _X_HAT, np.array([0, 1, 1, 0])),
-        ),
+        public_cases=_LOSS_PUBLIC_CASES,
         misconceptions=(
             Misconception(
                 "over_all_points",
