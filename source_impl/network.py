@@ -7,18 +7,9 @@ Thresholds are SUBTRACTED: b_h = f(α_h − γ_h) and ŷ_j = f(β_j − θ_j).
 Ŷ (m, l) through the same matrix products, which is what the batch path builds on.
 """
 
-from typing import NamedTuple
-
 import numpy as np
 
-
-class Params(NamedTuple):
-    """The network's parameters, in the order ``forward`` takes them: forward(x, *params)."""
-
-    v: np.ndarray
-    gamma: np.ndarray
-    w: np.ndarray
-    theta: np.ndarray
+from .params import Params
 
 
 def sigmoid(z):

@@ -2,8 +2,8 @@
 
 Only top-level ``import``, ``def`` and ``class`` statements (with their decorators), and
 assignments that call nothing when they run but NumPy, math or a few builtins (constants and
-helper lambdas), are kept; every other statement is dropped, and so is the import of the
-course's own self-check; nbgrader's test cells (the self-check calls and hidden tests) are
+helper lambdas), are kept; every other statement is dropped, and so are the imports of the
+course's own self-check and figures; nbgrader's test cells (the self-check calls and hidden tests) are
 course code, not the student's, and are skipped. IPython magics (``%…``, ``!…``) are ignored. Needs nothing beyond
 the standard library.
 """
@@ -33,7 +33,8 @@ _SAFE_BUILTINS = {
     "round",
     "namedtuple",
 }
-_COURSE_MODULES = {"selfcheck"}
+# dropped: the course's helpers; `from params import Params` stays, and the grader provides params
+_COURSE_MODULES = {"selfcheck", "figures"}
 
 
 class NotebookError(ValueError):

@@ -35,7 +35,10 @@ def module_source(module):
 
 def reference_source():
     """The reference as a submission: exec'd into a namespace of its own, the API bound at top level."""
-    code = "\n\n".join(_without_relative_imports(module) for module in _MODULES)
+    # Params comes from the students' params.py, as in the notebook
+    code = "from params import Params\n\n" + "\n\n".join(
+        _without_relative_imports(module) for module in _MODULES
+    )
     bindings = "\n".join(f"{name} = _ref.{name}" for name in STUDENT_API)
     return f"import types\nimport numpy as np\n\n_namespace = {{}}\nexec({code!r}, _namespace)\n_ref = types.SimpleNamespace(**_namespace)\n{bindings}\n"
 

@@ -16,6 +16,7 @@ from submissions import (
     write,
 )
 
+from autograder import ROOT
 from autograder.grading.course import COURSE_FILE, load_course, parse_course
 from autograder.grading.grader import grade
 from autograder.grading.misconceptions import CATALOG
@@ -248,6 +249,36 @@ def test_a_notebook_is_graded_on_its_definitions_without_its_plots_or_training(t
     report = grade([path], "alice")  # the assignment is inferred from the functions it defines
     assert report.assignment == "perceptron"
     assert report.score == report.max_score
+
+
+def test_the_notebooks_params_is_the_class_the_grader_passes_in(tmp_path):
+    # the worker decodes the grader's parameters into the students' own params.Params
+    source = with_functions(
+        """
+        from params import Params as NotebookParams
+
+        def bp_step(x, y, params, eta):
+            if type(params) is not NotebookParams:
+                raise TypeError(f"params is a {type(params).__module__}.{type(params).__name__}")
+            return _ref.bp_step(x, y, params, eta)
+        """
+    )
+    result = grade([write(tmp_path, source)], "alice", "bp").item("bp_step")
+    assert result.status == "passed", result.feedback
+
+
+def test_a_failed_items_feedback_does_not_blame_the_course_imports_of_a_notebook(tmp_path):
+    notebook = nbformat.read(ROOT / "solutions" / "bp" / "bp.ipynb", as_version=4)
+    (cell,) = [c for c in notebook.cells if "def delta_theta(" in c.source]
+    cell.source = "def delta_theta(eta, g):\n    return eta * g\n"
+    path = tmp_path / "bp" / "bp.ipynb"
+    path.parent.mkdir()
+    nbformat.write(notebook, path)
+    report = grade([path], "alice")
+    assert report.item("delta_theta").status == "failed"
+    # the notebook imports figures and params; the grader needs neither to be found beside it
+    assert "While loading" not in report.item("delta_theta").feedback
+    assert report.score == report.max_score - report.item("delta_theta").max_score
 
 
 def test_a_stub_notebook_gets_its_assignment_from_its_folder_or_from_its_functions(tmp_path):

@@ -28,27 +28,27 @@ import numpy as np
 CASES_FILE = Path(__file__).resolve().parent / "public_cases.json"
 
 
-def _load_comparison():
-    """comparison.py, the comparison the hidden grader uses too, from this file's own folder.
+def _load_beside(name):
+    """A course file from this file's own folder: comparison.py (the comparison the hidden grader
+    uses too) or params.py (the network's Params, the grader's too).
 
     Loaded by path, not imported through sys.path: a notebook's kernel, pytest in the assignment
     folder and the course's tests each import this file from somewhere else.
     """
     spec = importlib.util.spec_from_file_location(
-        "comparison", Path(__file__).resolve().with_name("comparison.py")
+        name, Path(__file__).resolve().with_name(f"{name}.py")
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-comparison = _load_comparison()
+comparison = _load_beside("comparison")
+Params = _load_beside("params").Params
 
 PASSED, FAILED, NOT_IMPLEMENTED = "passed", "failed", "not implemented"
 LINE_WIDTH = 100  # characters; Validate's dialog is about 110 wide
 MARKS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "…"}
-
-Params = namedtuple("Params", "v gamma w theta")
 
 
 def check(name, function, cases_file=CASES_FILE):

@@ -29,6 +29,7 @@ KIT_FILES = (
     "source_impl/**/*.py",
     "source_impl/data/*",
     "student/comparison.py",
+    "student/params.py",
     "student/notebook_functions.py",
     "course.yaml",
 )

@@ -24,6 +24,7 @@ STUDENT_FILES = [
     for name in (
         "selfcheck.py",
         "comparison.py",
+        "params.py",
         "notebook_functions.py",
         "figures.py",
         "test_selfcheck.py",

@@ -1,4 +1,4 @@
-"""A worker's scratch folder: copies of the worker and its confinement, the submission, and a tmp/
+"""A worker's scratch folder: copies of the worker, its confinement and params.py, the submission, and a tmp/
 the worker alone may write in; owned so that the unprivileged user the worker runs as can work there."""
 
 import os
@@ -7,8 +7,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from autograder import ROOT
+
 WORKER_FILE = Path(__file__).with_name("worker.py")
 CONFINEMENT_FILE = Path(__file__).with_name("confinement.py")
+PARAMS_FILE = ROOT / "student" / "params.py"  # the network's Params, as the students import it
 UNPRIVILEGED_USER = "nobody"  # the worker's user when the grader runs as root
 
 
@@ -22,7 +25,7 @@ class Scratch:
     def __init__(self, source=None):
         self.path = Path(tempfile.mkdtemp(prefix="grade-"))
         self.path.chmod(0o755)
-        for file in (WORKER_FILE, CONFINEMENT_FILE):
+        for file in (WORKER_FILE, CONFINEMENT_FILE, PARAMS_FILE):
             shutil.copy(file, self.path / file.name)
             (self.path / file.name).chmod(0o644)
         if source is not None:

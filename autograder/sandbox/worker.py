@@ -3,7 +3,8 @@
 This file runs on its own (``python -I -S worker.py NUMPY_DIR REQUEST_FD RESPONSE_FD SOURCE``),
 copied into a scratch folder: it imports nothing of the kit, and its import path holds the
 standard library and NumPy's folder only, so a submission cannot import the reference or the
-grader. Before the submission runs, the worker confines itself (``confinement.py``, copied
+grader. The one file of the course it loads is ``params.py``, the students' own copy of the
+network's ``Params`` (copied beside it too), which a submission imports as ``params``. Before the submission runs, the worker confines itself (``confinement.py``, copied
 beside it): it may read only the standard library, NumPy and the scratch folder, write only
 in the scratch folder's tmp/, and start no process. Messages are length-prefixed pickles.
 The worker receives inputs only, never the expected values; it sends back plain values
@@ -31,12 +32,10 @@ import pickle
 import resource
 import struct
 import sys
-from collections import namedtuple
 
 FORBIDDEN = ("source_impl", "autograder")
 # a message: its length in 8 bytes, big-endian, then its pickle; sandbox.py frames alike
 HEADER = struct.Struct("!Q")
-Params = namedtuple("Params", "v gamma w theta")
 
 
 class RefuseKit(importlib.abc.MetaPathFinder):
@@ -78,12 +77,12 @@ def load(source, filename):
     return namespace, problems
 
 
-def decode(value):
+def decode(value, params):
     """Values as the student's functions expect them: parameter dicts become Params, also inside tuples."""
     if isinstance(value, dict) and "__params__" in value:
-        return Params(*value["__params__"])
+        return params.Params(*value["__params__"])
     if isinstance(value, tuple):
-        return tuple(decode(part) for part in value)
+        return tuple(decode(part, params) for part in value)
     return value
 
 
@@ -119,7 +118,7 @@ def same(before, after, numpy):
     return before == after
 
 
-def stand_in(name, requests, responses, numpy):
+def stand_in(name, requests, responses, numpy, params):
     """A function that asks the grader for the value of the graded function ``name`` on its arguments."""
 
     def reference(*args, **keywords):
@@ -131,7 +130,7 @@ def stand_in(name, requests, responses, numpy):
         if answer is None:  # the grader is gone: nothing left to answer to
             os._exit(0)
         if answer[0] == "value":
-            return decode(answer[1])
+            return decode(answer[1], params)
         error = getattr(builtins, answer[1], None)
         raise (error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError)(
             answer[2]
@@ -171,13 +170,17 @@ def call(namespace, name, args, stand_ins, numpy):
         return ("unsendable", str(error))
 
 
+def load_beside(name, scratch):
+    """A module copied into the scratch folder, loaded by its path (the folder is not on sys.path)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(scratch, f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def confine(scratch, numpy):
     """Confine this process before the submission runs; say what holds (for the grader's report)."""
-    spec = importlib.util.spec_from_file_location(
-        "confinement", os.path.join(scratch, "confinement.py")
-    )
-    confinement = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(confinement)
+    confinement = load_beside("confinement", scratch)
     numpy_package = os.path.dirname(numpy.__file__)
     # not readable: NumPy is imported already, its submodules are found in its own folder
     site = os.path.dirname(numpy_package)
@@ -210,15 +213,20 @@ def main():
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     with open(source_path, encoding="utf-8") as f:
         source = f.read()
-    confinement = confine(os.path.dirname(os.path.abspath(__file__)), numpy)
+    scratch = os.path.dirname(os.path.abspath(__file__))
+    # the notebook's `from params import Params` finds the students' own file
+    params = sys.modules["params"] = load_beside("params", scratch)
+    confinement = confine(scratch, numpy)
     namespace, problems = load(source, "submission.py")
     write_message(responses, ("loaded", problems, confinement))
     while (request := read_message(requests)) is not None:
         name, args, stand_in_names = request
         stand_ins = {
-            n: stand_in(n, requests, responses, numpy) for n in stand_in_names if n != name
+            n: stand_in(n, requests, responses, numpy, params) for n in stand_in_names if n != name
         }
-        write_message(responses, call(namespace, name, decode(tuple(args)), stand_ins, numpy))
+        write_message(
+            responses, call(namespace, name, decode(tuple(args), params), stand_ins, numpy)
+        )
 
 
 if __name__ == "__main__":
