@@ -78,6 +78,18 @@ def test_an_assignment_without_derivations_has_none(tmp_path, shipped):
     )
 
 
+def test_the_feedback_mode_and_attempts_are_read_and_default_to_case_and_one(tmp_path, shipped):
+    course = load_course(write(tmp_path, edit(shipped, ["course", "feedback"], "summary")))
+    assert (course.feedback, load_course().attempts) == ("summary", shipped["course"]["attempts"])
+    data = edit(
+        edit(shipped, ["course", "feedback"], delete=True), ["course", "attempts"], delete=True
+    )
+    assert (
+        load_course(write(tmp_path, data)).feedback,
+        load_course(write(tmp_path, data)).attempts,
+    ) == ("case", 1)
+
+
 def test_an_unknown_assignment_is_named_with_the_known_ones():
     with pytest.raises(CourseError, match="no assignment 'svm'.*perceptron, bp"):
         load_course().assignment("svm")
@@ -236,6 +248,14 @@ BAD_FILES = {
     "derivations as a mapping": (
         lambda d: edit(d, ["assignments", 0, "derivations"], {"id": "derive_perceptron_gradient"}),
         r"assignments\[0\]\.derivations: must be a non-empty list",
+    ),
+    "feedback mode": (
+        lambda d: edit(d, ["course", "feedback"], "everything"),
+        r"course\.feedback: must be one of case, summary; got 'everything'",
+    ),
+    "no attempts": (
+        lambda d: edit(d, ["course", "attempts"], 0),
+        r"course\.attempts: must be an integer ≥ 1; got 0",
     ),
     "item id with a space": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "id"], "aug ment"),

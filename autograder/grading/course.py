@@ -124,6 +124,10 @@ class Gradescope:
     stdout_visibility: str = "hidden"
 
 
+# What a failed item's feedback shows its student: one of their own failing cases whole, or only
+# which case failed and how
+FEEDBACK_MODES = ("case", "summary")
+
 # Gradescope's own words
 GRADESCOPE_VISIBILITIES = (
     "hidden",
@@ -143,6 +147,8 @@ class Course:
     tolerance: Tolerance
     assignments: tuple
     gradescope: Gradescope = Gradescope()
+    feedback: str = "case"
+    attempts: int = 1
 
     def assignment(self, assignment_id):
         for assignment in self.assignments:
@@ -185,7 +191,7 @@ def parse_course(data, source="course.yaml"):
     course = top["course"]
     course.keys(
         required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"),
-        optional=("gradescope",),
+        optional=("gradescope", "feedback", "attempts"),
     )
     timeouts = course["timeouts"]
     timeouts.keys(required=("per_call_seconds", "per_submission_seconds"))
@@ -205,7 +211,16 @@ def parse_course(data, source="course.yaml"):
             _assignment(node, tolerance, seen) for node in top["assignments"].elements()
         ),
         gradescope=_gradescope(course["gradescope"]) if "gradescope" in course else Gradescope(),
+        feedback=_feedback_mode(course["feedback"]) if "feedback" in course else "case",
+        attempts=course["attempts"].integer(minimum=1) if "attempts" in course else 1,
     )
+
+
+def _feedback_mode(node):
+    mode = node.text()
+    if mode not in FEEDBACK_MODES:
+        raise node.error(f"must be one of {', '.join(FEEDBACK_MODES)}; got {mode!r}")
+    return mode
 
 
 def _gradescope(node):

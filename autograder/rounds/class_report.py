@@ -216,7 +216,9 @@ def write(
         lines += ["None recognised.", ""]
     if mistakes:
         lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
-    lines += _attention(students, reports, not_graded, mismatches, enforced, withheld)
+    lines += _attention(
+        students, reports, not_graded, mismatches, enforced, withheld, registry.attempts
+    )
     if arrivals:
         lines += [
             "## 收到的文件 What arrived, besides one notebook per student",
@@ -306,8 +308,11 @@ def _misconception_text(names, item_id, variant):
     return (misconception.name, misconception.hint) if misconception else (variant, "")
 
 
-def _attention(students, reports, not_graded, mismatches, enforced, withheld=()):
-    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback held back."""
+def _attention(
+    students, reports, not_graded, mismatches, enforced, withheld=(), attempts_allowed=None
+):
+    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback
+    held back, attempts past course.yaml's limit."""
     lines = ["## 需要关注 Students who need a look", ""]
     rows = [
         (student, assignment, "feedback held back", why) for student, assignment, why in withheld
@@ -323,6 +328,10 @@ def _attention(students, reports, not_graded, mismatches, enforced, withheld=())
                 items = [r["id"] for r in report["items"] if r["status"] == status]
                 if items:
                     rows.append((student, assignment, label, ", ".join(items)))
+            attempt = report.get("attempt", 1)
+            if attempts_allowed and attempt > attempts_allowed:
+                details = f"attempt {attempt}; course.yaml allows {attempts_allowed}"
+                rows.append((student, assignment, "past the attempt limit", details))
     by_submission = collections.defaultdict(list)
     for mismatch in mismatches:
         by_submission[(mismatch.student, mismatch.assignment)].append(mismatch)
