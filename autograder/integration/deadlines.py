@@ -19,11 +19,13 @@ import argparse
 import csv
 import math
 import sys
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from autograder import ROOT
 from autograder.grading.course import load_course
@@ -138,7 +140,9 @@ def grant(gradebook, extensions):
     """Write each Extension as its submission's extension (the submission made if need be); return those that
     changed what the gradebook had, whose lateness nbgrader must work out anew."""
     changed = []
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+    # nbgrader's add_submission makes SQLAlchemy warn of its autoflush, harmlessly (its autograde logs the same)
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{gradebook}") as book:
+        warnings.simplefilter("ignore", SAWarning)
         for granted in extensions:
             try:
                 before = book.find_submission(granted.assignment, granted.student).extension
