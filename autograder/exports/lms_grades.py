@@ -87,9 +87,8 @@ BLACKBOARD = LmsFormat(
     csv.QUOTE_ALL,
 )
 FORMATS = {"canvas": CANVAS, "moodle": MOODLE, "blackboard": BLACKBOARD}
-CANVAS_POINTS_ROW = (
-    "    Points Possible"  # the first cell of the row under the header, as Canvas exports it
-)
+# the first cell of the row under the header, as Canvas exports it
+CANVAS_POINTS_ROW = "    Points Possible"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import ROOT
+from autograder.exports import lms_grades
 from autograder.grading.course import load_course
 from autograder.integration import feedback_check, parallel_nbgrader
 from autograder.integration.nbgrader_course import (
@@ -330,6 +331,11 @@ class Round:
             f"--to={self.out / 'grades_per_item.csv'}",
             log="export",
         )
+        lms_files = lms_grades.write_round_files(
+            f"sqlite:///{self.course.gradebook}", self.assignments, self.out / "lms"
+        )
+        for warning in lms_files:
+            print(f"    LMS files: {warning}")
 
     def report(self):
         paths = class_report.write(
