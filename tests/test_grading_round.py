@@ -300,6 +300,22 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
             assert (deleted.auto_score, deleted.needs_manual_grade) == (0.0, False), cell
 
 
+def test_each_lms_grade_file_of_the_round_has_each_students_total_of_the_per_item_csv(serial):
+    out, _ = serial
+    totals = {row["student_id"]: row[f"{ASSIGNMENT}_total"] for row in per_item_csv(out)}
+    for lms, id_column in (
+        ("canvas", "SIS User ID"),
+        ("moodle", "ID number"),
+        ("blackboard", "Student ID"),
+    ):
+        with open(out / "lms" / f"{lms}_{ASSIGNMENT}.csv", newline="", encoding="utf-8") as file:
+            rows = list(csv.reader(file))
+        column = rows[0].index(id_column)
+        # Canvas's Points Possible row names no student
+        grades = {row[column]: row[-1] for row in rows[1:] if row[column]}
+        assert grades == totals, lms
+
+
 def test_both_channels_arrive_with_their_timestamps(serial):
     out, _ = serial
     channels = {

@@ -53,6 +53,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import ROOT
+from autograder.exports import lms_grades
 from autograder.grading.course import load_course
 from autograder.integration import deadlines, feedback_check, parallel_nbgrader
 from autograder.integration.nbgrader_course import (
@@ -353,6 +354,11 @@ class Round:
             f"--to={self.out / 'grades_per_item.csv'}",
             log="export",
         )
+        lms_files = lms_grades.write_round_files(
+            f"sqlite:///{self.course.gradebook}", self.assignments, self.out / "lms"
+        )
+        for warning in lms_files:
+            print(f"    LMS files: {warning}")
 
     def report(self):
         paths = class_report.write(

@@ -1,0 +1,255 @@
+"""Grades into the LMS: per assignment, each student's grade in the CSV file an LMS imports.
+
+    python -m autograder.exports.lms_grades --db URL --roster CSV --assignment ID \\
+        --lms canvas|moodle|blackboard --out FILE [--column NAME]
+
+A student's grade is nbgrader's score of their submission (the items, and the derivations a
+person has graded so far), out of the assignment's points in the gradebook. The rows are the
+roster's students, in its order; one without a submission gets an empty cell (no grade), never
+0. Each file has the columns its LMS documents, in its order:
+
+- Canvas, Grades → Import (https://community.canvaslms.com/t5/Instructor-Guide/
+  How-do-I-import-grades-in-the-Gradebook/ta-p/807; the columns as Canvas's export writes them,
+  https://teaching.resources.osu.edu/toolsets/carmencanvas/guides/calculating-final-grades/
+  import-csv-file-carmen-grades): Student ("Last, First"), ID (Canvas's user id: the roster's
+  lms_user_id), SIS User ID (the roster's id), SIS Login ID (its email), Section, then the
+  assignment's column; the row under the header is Canvas's "Points Possible". A column named
+  as in Canvas's export, "bp (123456)", updates that assignment; any other name makes a new one.
+- Moodle, Grade import from a CSV file (https://docs.moodle.org/en/Grade_import): First name,
+  Last name, ID number (the roster's id), Email address, then the grade. On import, identify
+  the user by "Email address" (map to: email address) or "ID number" (map to: ID number), and
+  map the grade column to the grade item.
+- Blackboard Grade Center, Work Offline → Upload (https://help.blackboard.com/Learn/Instructor/
+  Original/Grade/Grading_Tasks/Work_Offline_With_Grade_Data; http://library.blackboard.com/ref/
+  3ea64795-6ecc-4abd-b595-0a9a8dfdec94/Content/_instructor_grade_center/
+  grade_center_upload_download.htm): Last Name, First Name, Username (the student's unique
+  identifier there: the roster's lms_user_id, else its id), Student ID (the roster's id), then
+  "bp [Total Pts: 43 Score]"; every value in quotes, as a comma-delimited file must have them.
+  A column without Blackboard's column id (``--column "bp [Total Pts: 43 Score] |123456"``, as
+  its download names it) is added as a new column.
+
+Nothing is left out silently: a gradebook student with a submission who is not on the roster
+stops the export (LmsGradesError, naming them); a roster entry without the identifier its LMS
+matches students by, and a submission still awaiting manual grading, are named in the warnings.
+"""
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.exports.per_item import _number
+from autograder.rounds.lms_download import DownloadError, RosterEntry, read_roster
+
+
+class LmsGradesError(ValueError):
+    """The grades cannot be exported as asked; the message names the problem."""
+
+
+@dataclass(frozen=True)
+class LmsFormat:
+    """One LMS's import file: its identifying columns and how a roster entry fills them."""
+
+    identity: tuple  # the identifying columns' names, in the LMS's order
+    values: Callable  # RosterEntry -> the identifying columns' values
+    key: str  # the RosterEntry field the LMS matches students by
+    without_key: str  # what the LMS matches a student by without it
+    quoting: int = csv.QUOTE_MINIMAL
+
+
+CANVAS = LmsFormat(
+    ("Student", "ID", "SIS User ID", "SIS Login ID", "Section"),
+    lambda e: [
+        ", ".join(name for name in (e.last_name, e.first_name) if name),
+        e.lms_user_id,
+        e.id,
+        e.email,
+        "",
+    ],
+    "lms_user_id",
+    "Canvas must match them by SIS User ID (the roster's id) or SIS Login ID (the email)",
+)
+MOODLE = LmsFormat(
+    ("First name", "Last name", "ID number", "Email address"),
+    lambda e: [e.first_name, e.last_name, e.id, e.email],
+    "email",
+    "identify users by ID number (the roster's id) when importing into Moodle",
+)
+BLACKBOARD = LmsFormat(
+    ("Last Name", "First Name", "Username", "Student ID"),
+    lambda e: [e.last_name, e.first_name, e.lms_user_id or e.id, e.id],
+    "lms_user_id",
+    "their Username is their roster id, which must be their Blackboard user name",
+    csv.QUOTE_ALL,
+)
+FORMATS = {"canvas": CANVAS, "moodle": MOODLE, "blackboard": BLACKBOARD}
+# the first cell of the row under the header, as Canvas exports it
+CANVAS_POINTS_ROW = "    Points Possible"
+
+
+@dataclass(frozen=True)
+class AssignmentGrades:
+    """An assignment's grades in the gradebook: {student id: score}, its points, and who awaits a person."""
+
+    assignment: str
+    scores: dict
+    points: float
+    awaiting_manual: tuple  # student ids whose submission has answers no person has graded yet
+
+
+def assignment_grades(db_url, assignment):
+    """The AssignmentGrades of the assignment (id) in the gradebook at db_url (an nbgrader URL)."""
+    _check_exists(db_url)
+    with Gradebook(db_url) as book:
+        try:
+            found = book.find_assignment(assignment)
+        except MissingEntry:
+            names = ", ".join(a.name for a in book.assignments) or "none"
+            raise LmsGradesError(
+                f"no assignment {assignment!r} in the gradebook {db_url}; it has: {names}"
+            ) from None
+        submissions = book.assignment_submissions(assignment)
+        return AssignmentGrades(
+            assignment,
+            {s.student_id: s.score for s in submissions},
+            found.max_score,
+            tuple(sorted(s.student_id for s in submissions if s.needs_manual_grade)),
+        )
+
+
+def gradebook_roster(db_url):
+    """The gradebook's students as RosterEntry (nbgrader's student table holds the roster it imported), by id."""
+    _check_exists(db_url)
+    with Gradebook(db_url) as book:
+        return [
+            RosterEntry(
+                s.id, s.first_name or "", s.last_name or "", s.email or "", s.lms_user_id or ""
+            )
+            for s in sorted(book.students, key=lambda s: s.id)
+        ]
+
+
+def _check_exists(db_url):
+    # nbgrader would make an empty gradebook where none is
+    prefix = "sqlite:///"
+    if db_url.startswith(prefix) and not Path(db_url[len(prefix) :]).is_file():
+        raise LmsGradesError(f"no gradebook at {db_url[len(prefix) :]}")
+
+
+def rows(grades, roster, lms, column=None):
+    """The LMS's file as rows (lists of strings): header, Canvas's points row, one row per roster entry.
+
+    ``column`` names the grade column (default: the assignment's id; Blackboard's adds its points).
+    LmsGradesError when a student with a submission is not on the roster.
+    """
+    on_roster = {entry.id for entry in roster}
+    missing = sorted(set(grades.scores) - on_roster)
+    if missing:
+        raise LmsGradesError(
+            f"{grades.assignment}: {len(missing)} students with a submission are not on the roster, "
+            f"so the LMS could not be told who they are: {', '.join(missing)}; add them to it"
+        )
+    form, points = FORMATS[lms], _number(grades.points)
+    if column is None:
+        column = (
+            f"{grades.assignment} [Total Pts: {points} Score]"
+            if form is BLACKBOARD
+            else grades.assignment
+        )
+    table = [[*form.identity, column]]
+    if form is CANVAS:
+        table.append([CANVAS_POINTS_ROW, *[""] * (len(form.identity) - 1), points])
+    for entry in roster:
+        score = grades.scores.get(entry.id)
+        table.append([*form.values(entry), "" if score is None else _number(score)])
+    return table
+
+
+def warnings(grades, roster, lms):
+    """What the instructor must know before importing: roster entries the LMS may not match, grades not final."""
+    form, found = FORMATS[lms], []
+    keyless = [entry.id for entry in roster if not getattr(entry, form.key)]
+    if keyless:
+        found.append(
+            f"{lms}: {len(keyless)} students without {form.key} on the roster: {form.without_key}: "
+            + ", ".join(keyless)
+        )
+    if grades.awaiting_manual:
+        found.append(
+            f"{grades.assignment}: {len(grades.awaiting_manual)} submissions await manual grading in "
+            "formgrader; their grade counts only what is graded so far: "
+            + ", ".join(grades.awaiting_manual)
+        )
+    return found
+
+
+def write(grades, roster, lms, out, column=None):
+    """Write the LMS's file of the grades (AssignmentGrades) for the roster ([RosterEntry]) to out; return its warnings."""
+    table = rows(grades, roster, lms, column)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", newline="", encoding="utf-8") as file:
+        csv.writer(file, quoting=FORMATS[lms].quoting).writerows(table)
+    return warnings(grades, roster, lms)
+
+
+def write_round_files(db_url, assignments, folder):
+    """Each LMS's file of each assignment, <lms>_<assignment>.csv in folder, for the gradebook's own students.
+
+    Returns the warnings, each once.
+    """
+    roster = gradebook_roster(db_url)
+    found = []
+    for assignment in assignments:
+        grades = assignment_grades(db_url, assignment)
+        for lms in FORMATS:
+            found += [
+                w
+                for w in write(grades, roster, lms, Path(folder) / f"{lms}_{assignment}.csv")
+                if w not in found
+            ]
+    return found
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.exports.lms_grades",
+        description="Write an assignment's grades from nbgrader's gradebook as the CSV file an LMS imports.",
+    )
+    parser.add_argument("--db", required=True, metavar="URL", help="the gradebook: sqlite:///PATH")
+    parser.add_argument(
+        "--roster",
+        required=True,
+        type=Path,
+        metavar="CSV",
+        help="the class: id,first_name,last_name,email (and optionally lms_user_id)",
+    )
+    parser.add_argument("--assignment", required=True, metavar="ID")
+    parser.add_argument("--lms", required=True, choices=sorted(FORMATS))
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE")
+    parser.add_argument(
+        "--column",
+        metavar="NAME",
+        help="the grade column's name, as the LMS's own export names it to update that column "
+        "(default: the assignment's id, which makes a new one)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        roster = read_roster(args.roster)
+        grades = assignment_grades(args.db, args.assignment)
+        found = write(grades, roster, args.lms, args.out, args.column)
+    except (LmsGradesError, DownloadError) as error:
+        print(f"lms_grades: nothing written: {error}", file=sys.stderr)
+        return 2
+    for warning in found:
+        print(f"lms_grades: warning: {warning}", file=sys.stderr)
+    print(f"{args.out}: {len(roster)} students, {len(grades.scores)} with a grade")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
