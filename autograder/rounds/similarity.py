@@ -24,6 +24,7 @@ formula are near-copies by nature).
 
 import ast
 import csv
+import html
 import io
 import itertools
 import statistics
@@ -36,6 +37,8 @@ from copydetect.utils import get_token_coverage
 from autograder.grading.submission import SubmissionError, read
 from autograder.integration.nbgrader_course import RELEASE, SOURCE, SUBMITTED
 
+SHOWN = 10  # pairs shown side by side in the class report; the CSV has them all
+TITLE = "## 相似度 / Similarity"
 K = 12  # characters of normalised code per fingerprint: a few tokens, less than most statements
 CSV_COLUMNS = ["assignment", "student_a", "student_b", "score", "listed", "compared", "functions"]
 
@@ -165,6 +168,68 @@ def write_csv(path, pairs, settings):
                     ]
                 )
     return path
+
+
+def report_markdown(pairs, settings):
+    """The class report's section as Markdown lines: the listed pairs, each function in two fenced blocks."""
+    lines = [TITLE, "", _summary(pairs, settings), ""]
+    for pair in listed(pairs, settings)[:SHOWN]:
+        lines += [_pair_heading(pair), ""]
+        for match in pair.functions:
+            lines += [f"`{match.function}`, {match.similarity:.2f}:", ""]
+            for student, source in zip(pair.students, match.sources):
+                lines += [f"{student}:", "", "```python", source.rstrip(), "```", ""]
+    return lines
+
+
+def report_html(pairs, settings):
+    """The same section as HTML: per listed pair, a table with the two students' code side by side."""
+    parts = [
+        f"<h2>{html.escape(TITLE[3:])}</h2>",
+        f"<p>{html.escape(_summary(pairs, settings))}</p>",
+    ]
+    for pair in listed(pairs, settings)[:SHOWN]:
+        a, b = (html.escape(s) for s in pair.students)
+        rows = "".join(
+            f"<tr><td><code>{html.escape(m.function)}</code><br>{m.similarity:.2f}</td>"
+            + "".join(
+                f"<td><pre><code>{html.escape(s.rstrip())}</code></pre></td>" for s in m.sources
+            )
+            + "</tr>"
+            for m in pair.functions
+        )
+        parts += [
+            f"<h3>{html.escape(_pair_heading(pair)[4:])}</h3>",
+            f'<table class="side-by-side"><tr><th>function, similarity</th><th>{a}</th><th>{b}</th></tr>{rows}</table>',
+        ]
+    return "\n".join(parts) + "\n"
+
+
+def _summary(pairs, settings):
+    found = listed(pairs, settings)
+    compared = sum(len(p) for p in pairs.values())
+    shown = f"; the first {SHOWN} are shown" if len(found) > SHOWN else ""
+    return (
+        f"相似度达到阈值的学生对 / Pairs at or above the threshold: {len(found)} of {compared} compared{shown} "
+        f"(threshold {settings.threshold:g}: the mean similarity of at least {settings.min_functions} functions "
+        "both students wrote themselves, beyond the released stub, the model solution and what most of the "
+        "class shares). Every compared pair is in similarity_pairs.csv. A high score is a reason to look, "
+        "not proof of copying."
+    )
+
+
+def described(pair):
+    """One line: assignment, students, score, and each compared function's similarity."""
+    a, b = pair.students
+    functions = ", ".join(f"{m.function} {m.similarity:.2f}" for m in pair.functions)
+    return f"{pair.assignment} {a} – {b}: {pair.score:.2f} over {len(pair.functions)} functions ({functions})"
+
+
+def _pair_heading(pair):
+    a, b = pair.students
+    return (
+        f"### {pair.assignment}: {a} – {b}, {pair.score:.2f} over {len(pair.functions)} functions"
+    )
 
 
 def _fingerprint(source, excluded=frozenset()):
