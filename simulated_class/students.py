@@ -5,8 +5,10 @@ assignment (every misconception of ``mistakes.MISTAKES`` is made by exactly one 
 unfinished; a function that crashes the process running it; a function that never returns;
 two that tamper with the grading kernel (one patches the hidden-test function, one replaces
 its module in ``sys.modules``) while leaving every stub unfinished; a corrupt notebook; a
-missing notebook. ``write_class`` makes their notebooks from the released and the solution
-notebooks (a student who did the work also answers each derivation cell, in the same few words,
+missing notebook; two honest students who wrote their own solutions (``own_solutions``), and a
+copier who hands in the first one's notebook with renamed variables and reordered statements
+(``copying``), whom the class report's similarity check must find. ``write_class`` makes their
+notebooks from the released and the solution notebooks (a student who did the work also answers each derivation cell, in the same few words,
 for a person to grade; the unfinished and the tamperers leave those cells as released): half arrive as nbgrader submissions (``submitted/<student>/<assignment>/``), half
 in an LMS download (one zip per assignment, files named as Blackboard names them), which
 ``nbgrader zip_collect`` imports with ``autograder.integration.lms_collector``.
@@ -17,6 +19,7 @@ cut-off, and one two days late whose extension (``EXTENSIONS``, written as the r
 extensions file by ``write_extensions``) makes it on time.
 """
 
+import ast
 import csv
 import io
 import zipfile
@@ -29,7 +32,9 @@ import nbformat
 from autograder.grading.course import load_course
 from autograder.integration.nbgrader_course import RELEASE, SOURCE, CourseFolder
 
+from .copying import disguised
 from .mistakes import MISTAKES, in_notebook
+from .own_solutions import OWN
 
 COMPLETE, MISTAKE, UNFINISHED, CRASH, HANG = "complete", "mistake", "unfinished", "crash", "hang"
 TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES, CORRUPT, MISSING = (
@@ -39,6 +44,9 @@ TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES, CORRUPT, MISSING = (
     "missing",
 )
 TAMPERING = (TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES)
+# their own correct solutions; a copy of the first such student's notebook
+OWN_WORK, COPY = "own_work", "copy"
+PLANTED = (OWN_WORK, COPY, OWN_WORK)  # at the end of the class, small or not
 NBGRADER, LMS = "nbgrader", "lms"  # how a submission arrives
 
 # The function that a crashing or hanging student breaks, per assignment.
@@ -121,6 +129,8 @@ class Student:
     channel: str
     mistakes: dict = field(default_factory=dict)  # {assignment: (item id, misconception id)}
     corrupt_or_missing: str = "bp"  # the assignment a CORRUPT or MISSING student gets wrong
+    # OWN_WORK: which of own_solutions.OWN's students they are; COPY: whose work they copied
+    own: int = 0
 
     def submitted_at(self, assignment):
         """When the student hands the assignment in (UTC): LATE's time after its due date, else hours before it."""
@@ -163,6 +173,7 @@ def make_class(assignments=("perceptron", "bp"), small=False):
             (MISSING, {}),
         ]
         profiles = others[:2] + mistaken + others[2:]
+    profiles += [(profile, {}) for profile in PLANTED]
     students = []
     for number, (profile, mistakes) in enumerate(profiles, start=1):
         first, last = (
@@ -180,9 +191,15 @@ def make_class(assignments=("perceptron", "bp"), small=False):
                 channel,
                 mistakes,
                 corrupt_or_missing=assignments[-1],
+                own=_own_index(profiles, number) if profile == OWN_WORK else 0,
             )
         )
     return students
+
+
+def _own_index(profiles, number):
+    """Which OWN_WORK student the number-th (from 1) of profiles is: 0 for the first."""
+    return sum(profile == OWN_WORK for profile, _ in profiles[: number - 1])
 
 
 def _assignment_of(item_id):
@@ -222,6 +239,11 @@ def notebook_of(student, assignment, released_notebook, solutions):
         notebook = filled(released_notebook, {})
     else:
         sources = {**solutions, **derivation_answers(assignment)}
+        if profile in (OWN_WORK, COPY):
+            for function, body in OWN[assignment][student.own].items():
+                sources[function] = _with_own_body(solutions[function], body)
+        if profile == COPY:
+            sources |= {function: disguised(sources[function]) for function in solutions}
         if profile == MISTAKE and assignment in student.mistakes:
             item, _ = student.mistakes[assignment]
             sources[item] = in_notebook(MISTAKES[student.mistakes[assignment]])
@@ -246,6 +268,14 @@ def derivation_answers(assignment):
         derivation.id: DERIVATION_ANSWER
         for derivation in load_course().assignment(assignment).derivations
     }
+
+
+def _with_own_body(source, body):
+    """The function's def line and docstring kept, its body replaced (body: indented lines)."""
+    function = ast.parse(source).body[0]
+    first = function.body[0]
+    head = first.end_lineno if ast.get_docstring(function) else first.lineno - 1
+    return "\n".join(source.splitlines()[:head]) + "\n" + body.strip("\n") + "\n"
 
 
 def _with_body(source, body):

@@ -131,6 +131,25 @@ class Gradescope:
     stdout_visibility: str = "hidden"
 
 
+@dataclass(frozen=True)
+class Similarity:
+    """The class report's similarity check (autograder/rounds/similarity.py).
+
+    threshold: a pair of students is listed when the mean similarity of their compared
+    functions reaches it (0 to 1); min_length: a function is compared only when both students
+    wrote at least this many characters of normalised code of their own (beyond the released
+    stub and the text most of the class shares); common_share: text found in more than this
+    share of the submissions that wrote a function (and in more than two) is what the class
+    shares, not evidence of copying; min_functions: a pair is listed only when at least this many
+    functions were compared.
+    """
+
+    threshold: float = 0.8
+    min_length: int = 30
+    common_share: float = 0.5
+    min_functions: int = 3
+
+
 # What a failed item's feedback shows its student: one of their own failing cases whole, or only
 # which case failed and how
 FEEDBACK_MODES = ("case", "summary")
@@ -157,6 +176,7 @@ class Course:
     feedback: str = "case"
     attempts: int = 1
     late_policy: LatePolicy | None = None  # None: nbgrader's default, no penalty
+    similarity: Similarity = Similarity()
 
     def assignment(self, assignment_id):
         for assignment in self.assignments:
@@ -199,7 +219,7 @@ def parse_course(data, source="course.yaml"):
     course = top["course"]
     course.keys(
         required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"),
-        optional=("gradescope", "feedback", "attempts", "late_policy"),
+        optional=("gradescope", "feedback", "attempts", "late_policy", "similarity"),
     )
     timeouts = course["timeouts"]
     timeouts.keys(required=("per_call_seconds", "per_submission_seconds"))
@@ -222,6 +242,7 @@ def parse_course(data, source="course.yaml"):
         feedback=_feedback_mode(course["feedback"]) if "feedback" in course else "case",
         attempts=course["attempts"].integer(minimum=1) if "attempts" in course else 1,
         late_policy=_late_policy(course["late_policy"]) if "late_policy" in course else None,
+        similarity=_similarity(course["similarity"]) if "similarity" in course else Similarity(),
     )
 
 
@@ -242,6 +263,21 @@ def _late_policy(node):
                 f"must be a fraction of the score between 0 and 1; got {getattr(policy, key)!r}"
             )
     return policy
+
+
+def _similarity(node):
+    keys = ("threshold", "min_length", "common_share", "min_functions")
+    node.keys(required=(), optional=keys)
+    chosen = {key: node[key] for key in keys if key in node}
+    for key in ("threshold", "common_share"):
+        if key in chosen:
+            chosen[key] = chosen[key].number(positive=True)
+            if chosen[key] > 1:
+                raise node[key].error(f"must be a share, at most 1; got {chosen[key]!r}")
+    for key in ("min_length", "min_functions"):
+        if key in chosen:
+            chosen[key] = chosen[key].integer(minimum=1)
+    return Similarity(**chosen)
 
 
 def _gradescope(node):

@@ -25,7 +25,7 @@ from nbgrader.api import Gradebook  # noqa: E402
 from autograder.exports.per_item import submission_grades, submission_scores  # noqa: E402
 from autograder.grading import misconceptions  # noqa: E402
 from autograder.grading.results import CRASHED, ERROR, TIMEOUT  # noqa: E402
-from autograder.rounds import late_submissions, manual_grading  # noqa: E402
+from autograder.rounds import late_submissions, manual_grading, similarity  # noqa: E402
 
 TOP_MISCONCEPTIONS = 12
 ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
@@ -133,12 +133,14 @@ def write(
     mistakes=None,
     arrivals=(),
     withheld=(),
+    similar=None,
 ):
     """Write class_report.md, class_report.html and plots/*.png into out; return their paths.
 
     ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake;
     ``arrivals`` (``lms_download.Note``s) what arrived that was not simply one notebook per student;
-    ``withheld`` ([(student, assignment, why)]) the feedback pages that leak what the student may not see.
+    ``withheld`` ([(student, assignment, why)]) the feedback pages that leak what the student may not see;
+    ``similar`` ((similarity.round_pairs' {assignment: [Pair]}, course.yaml's Similarity)) the similarity section, last.
     """
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
@@ -230,8 +232,11 @@ def write(
         ]
         lines += [_row(note.path, note.student, note.what) for note in arrivals] + [""]
     markdown = "\n".join(lines) + "\n"
-    (out / "class_report.md").write_text(markdown, encoding="utf-8")
     html = mistune.create_markdown(plugins=["table"])(markdown)
+    if similar:  # its code side by side, which a Markdown table cannot hold
+        markdown += "\n".join(similarity.report_markdown(*similar)) + "\n"
+        html += similarity.report_html(*similar)
+    (out / "class_report.md").write_text(markdown, encoding="utf-8")
     page = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Class report: {registry.id}</title>\n<style>{_STYLE}</style></head>\n<body>\n{html}</body></html>\n'
     (out / "class_report.html").write_text(page, encoding="utf-8")
     return [out / "class_report.md", out / "class_report.html", *paths]
@@ -417,4 +422,4 @@ def _save(figure, path):
     return path
 
 
-_STYLE = "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}img{max-width:100%}"
+_STYLE = "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}img{max-width:100%}table.side-by-side td{vertical-align:top}pre{margin:0;font-size:.85em}"

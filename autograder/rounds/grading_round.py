@@ -64,7 +64,7 @@ from autograder.integration.nbgrader_course import (
     CourseFolder,
     NbgraderFailed,
 )
-from autograder.rounds import class_report, crosscheck, lms_download, manual_grading
+from autograder.rounds import class_report, crosscheck, lms_download, manual_grading, similarity
 from autograder.rounds.round_record import RoundRecord, digest
 from autograder.sandbox import confinement
 from autograder.sandbox.process import GraderError, check_worker_starts
@@ -361,6 +361,7 @@ class Round:
             print(f"    LMS files: {warning}")
 
     def report(self):
+        similar = self.similarity()
         paths = class_report.write(
             self.out,
             self.registry,
@@ -373,8 +374,20 @@ class Round:
             self.known_mistakes,
             self.arrival_notes,
             self.withheld,
+            similar,
         )
         print(f"    {', '.join(str(p.relative_to(self.out)) for p in paths)}")
+
+    def similarity(self):
+        """The graded submissions' similar pairs, printed and written to similarity_pairs.csv; (pairs, settings)."""
+        settings = self.registry.similarity
+        pairs = similarity.round_pairs(
+            self.course, self.registry, {a: self.gradable(a) for a in self.assignments}, settings
+        )
+        similarity.write_csv(self.out / "similarity_pairs.csv", pairs, settings)
+        for pair in similarity.listed(pairs, settings):
+            print(f"    similar: {similarity.described(pair)}")
+        return pairs, settings
 
     STEPS = [
         ("release", release),
