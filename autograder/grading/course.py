@@ -15,6 +15,8 @@ optional ``hidden_only`` lists its id: a mistake only the hidden cases can tell 
 without the public cases giving the answer away.
 """
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,6 +145,8 @@ class Course:
     tolerance: Tolerance
     assignments: tuple
     gradescope: Gradescope = Gradescope()
+    # SHA-256 of the course file's text, UTF-8 (of the data's JSON for a course parsed from data): a grade's provenance
+    sha256: str = field(default="", compare=False)
 
     def assignment(self, assignment_id):
         for assignment in self.assignments:
@@ -175,11 +179,13 @@ def load_course(path=COURSE_FILE):
         data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         raise CourseError(f"{path}: not valid YAML: {error}") from None
-    return parse_course(data, source=path.name)
+    return parse_course(
+        data, source=path.name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()
+    )
 
 
-def parse_course(data, source="course.yaml"):
-    """Validate the parsed YAML of a course file and build the Course."""
+def parse_course(data, source="course.yaml", sha256=None):
+    """Validate the parsed YAML of a course file and build the Course; sha256 is the file's, if it was read from one."""
     top = _Node(data, source, "")
     top.keys(required=("course", "assignments"))
     course = top["course"]
@@ -205,6 +211,8 @@ def parse_course(data, source="course.yaml"):
             _assignment(node, tolerance, seen) for node in top["assignments"].elements()
         ),
         gradescope=_gradescope(course["gradescope"]) if "gradescope" in course else Gradescope(),
+        sha256=sha256
+        or hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(),
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from autograder.grading import cases
 from autograder.grading.course import load_course
 from autograder.grading.feedback import own_helpers_note
+from autograder.grading.provenance import provenance
 from autograder.grading.results import CRASHED, PASSED, TIMEOUT, GradeReport, ItemResult
 from autograder.grading.scoring import compared, item_result, quietly
 from autograder.grading.session import Session, stand_ins
@@ -62,7 +63,14 @@ def grade(paths, student, assignment_id=None, course=None, worker=None):
             items = tuple(_note_own_helpers(graded, submission, session))
         finally:
             session.close()
-    return GradeReport(student=student, assignment=assignment.id, items=items)
+    # the seeds as drawn; once item_seed takes an attempt number, give it too: provenance(…, attempt=)
+    seeds = {g.item.id: g.seed for g in graded}
+    return GradeReport(
+        student=student,
+        assignment=assignment.id,
+        items=items,
+        provenance=provenance(course, submission.source, seeds),
+    )
 
 
 def _note_own_helpers(graded, submission, session):
@@ -138,6 +146,7 @@ class _Graded:
     """An item's result with what grading it used: its stand-ins, cases and expected values, and a crash if any."""
 
     item: object
+    seed: int  # the seed its cases were drawn from, as the provenance records it
     stand_ins: dict
     cases: list
     expected: list
@@ -165,4 +174,4 @@ def _grade_item(item, stand_ins, course, student, session, submission_problems):
         died,
         tuple(submission_problems) + session.problems,
     )
-    return _Graded(item, stand_ins, item_cases, expected, result, died)
+    return _Graded(item, seed, stand_ins, item_cases, expected, result, died)
