@@ -11,6 +11,7 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades, SaveAutoGrades
 
 from autograder import ROOT
 from autograder.grading.course import load_course
+from autograder.integration.late_penalty import CourseLatePenalty
 from autograder.integration.score_of_record import ScoreOfRecord
 from autograder.integration.start_grading import StartGrading
 from autograder.nbgrader_cell import grading_timeout_seconds
@@ -54,3 +55,5 @@ c.Execute.kernel_name = "python3"
 # A feedback page that holds a line of the reference, another student's id or a secret of this
 # environment is not released; the log names it (autograder/integration/feedback_check.py).
 c.ExchangeFactory.release_feedback = "autograder.integration.feedback_check.CheckedReleaseFeedback"
+# A submission past its due date loses what course.yaml's late_policy says (autograder/integration/late_penalty.py)
+c.AssignLatePenalties.plugin_class = CourseLatePenalty

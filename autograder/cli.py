@@ -1,4 +1,4 @@
-"""The command line: ``python -m autograder grade PATH... --student ID [--assignment ID] [--json OUT] [--gradescope OUT]``.
+"""The command line: ``python -m autograder grade PATH... --student ID [--assignment ID] [--attempt N | --attempt-log DIR] [--json OUT] [--gradescope OUT]``.
 
 Prints a short table of the items. Exits 0 whenever grading completed, whatever the score;
 exits 2 with a one-line reason only when the grader could not run.
@@ -27,23 +27,43 @@ def main(argv=None):
     grade_command.add_argument(
         "--assignment", metavar="ID", help="needed for a .py; inferred for a notebook"
     )
+    attempt = grade_command.add_mutually_exclusive_group()
+    attempt.add_argument(
+        "--attempt", type=int, default=1, metavar="N", help="the attempt, drawing its own cases"
+    )
+    attempt.add_argument(
+        "--attempt-log",
+        type=Path,
+        metavar="DIR",
+        help="the folder logging each student's submissions: the attempt is this one's place there",
+    )
     grade_command.add_argument("--json", type=Path, metavar="OUT", help="write the grade as JSON")
     grade_command.add_argument(
         "--gradescope", type=Path, metavar="OUT", help="write Gradescope's results.json"
     )
     args = parser.parse_args(argv)
+    if args.attempt < 1:
+        parser.error(f"--attempt counts from 1; got {args.attempt}")
     try:
         worker = _first_worker()
     except OSError as error:
         return _cannot_grade(error)
     # Imported only now, while the worker imports NumPy: a grading's start costs one import, not two in a row.
+    from autograder.grading.attempts import AttemptLogError
     from autograder.grading.course import CourseError, load_course
     from autograder.grading.grader import grade
     from autograder.grading.submission import SubmissionError
 
     try:
-        report = grade(args.paths, args.student, args.assignment, worker=worker)
-    except (SubmissionError, CourseError, GraderError, OSError) as error:
+        report = grade(
+            args.paths,
+            args.student,
+            args.assignment,
+            worker=worker,
+            attempt=args.attempt,
+            attempt_log=args.attempt_log,
+        )
+    except (SubmissionError, CourseError, GraderError, AttemptLogError, OSError) as error:
         return _cannot_grade(error)
     print(f"{report.student} · {report.assignment}")
     print(report.table())
@@ -65,10 +85,11 @@ def _first_worker():
         return worker
 
 
-def command(paths, student, assignment=None, json_out=None):
+def command(paths, student, assignment=None, json_out=None, attempt_log=None):
     """The argument list that runs this command line in a new process of this Python."""
     arguments = [sys.executable, "-m", "autograder", "grade", *paths, "--student", student]
     arguments += ["--assignment", assignment] if assignment is not None else []
+    arguments += ["--attempt-log", attempt_log] if attempt_log is not None else []
     arguments += ["--json", json_out] if json_out is not None else []
     return [str(part) for part in arguments]
 

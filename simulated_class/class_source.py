@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from autograder.integration.nbgrader_course import CourseFolder
 from autograder.rounds.grading_round import empty_output_folder
-from simulated_class.students import MISTAKE, make_class, write_class
+from simulated_class.students import MISTAKE, make_class, write_class, write_extensions
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,10 @@ class SimulatedClass:
         course = grading_round.course
         roster = write_class(students, course.root, grading_round.assignments)
         course.run("db", "student", "import", roster, log="roster")
+        if grading_round.extensions is None:  # else the instructor's file given to the round
+            grading_round.extensions = write_extensions(
+                students, course.root, grading_round.assignments
+            )
         for assignment in grading_round.assignments:
             collector = "autograder.integration.lms_collector.BlackboardCollector"
             course.run(

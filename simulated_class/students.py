@@ -10,6 +10,11 @@ notebooks (a student who did the work also answers each derivation cell, in the 
 for a person to grade; the unfinished and the tamperers leave those cells as released): half arrive as nbgrader submissions (``submitted/<student>/<assignment>/``), half
 in an LMS download (one zip per assignment, files named as Blackboard names them), which
 ``nbgrader zip_collect`` imports with ``autograder.integration.lms_collector``.
+
+Everyone hands each assignment in before its due date (course.yaml), but for a few (``LATE``,
+through both channels): one within the first hour, one a day late, one past the late policy's
+cut-off, and one two days late whose extension (``EXTENSIONS``, written as the round's
+extensions file by ``write_extensions``) makes it on time.
 """
 
 import csv
@@ -57,7 +62,17 @@ TAMPER_CELLS = {
 # What a student who did the work writes in each derivation cell (Markdown, graded by people in formgrader)
 DERIVATION_ANSWER = "由链式法则逐步求导，每一步写出理由。\n\nBy the chain rule, step by step, each step with its reason."
 MISPLACED_NAME = "{assignment} (1).ipynb"  # the missing notebook: uploaded under another name
-DEADLINE = datetime(2026, 11, 20, 23, 59, tzinfo=timezone.utc)
+DEADLINE = datetime(
+    2026, 11, 20, 23, 59, tzinfo=timezone.utc
+)  # of an assignment without a due date
+# {student: how long after the due date they hand in each assignment}; the others are early
+LATE = {
+    "s01": timedelta(minutes=30),
+    "s02": timedelta(hours=25),
+    "s04": timedelta(days=8),
+    "s05": timedelta(days=2),
+}
+EXTENSIONS = {"s05": 3}  # {student: extra days on every assignment}
 SURNAMES = [
     "Wang",
     "Li",
@@ -107,9 +122,11 @@ class Student:
     mistakes: dict = field(default_factory=dict)  # {assignment: (item id, misconception id)}
     corrupt_or_missing: str = "bp"  # the assignment a CORRUPT or MISSING student gets wrong
 
-    @property
-    def submitted_at(self):
-        return DEADLINE - timedelta(hours=int(self.id[1:]))
+    def submitted_at(self, assignment):
+        """When the student hands the assignment in (UTC): LATE's time after its due date, else hours before it."""
+        due = load_course().assignment(assignment).due or DEADLINE
+        offset = LATE.get(self.id, -timedelta(hours=int(self.id[1:])))
+        return (due + offset).astimezone(timezone.utc)
 
 
 def make_class(assignments=("perceptron", "bp"), small=False):
@@ -256,10 +273,10 @@ def write_class(students, course_root, assignments):
                 if student.channel == NBGRADER:
                     name = MISPLACED_NAME.format(assignment=assignment) if missing else None
                     CourseFolder(course_root).write_submission(
-                        student.id, assignment, content, student.submitted_at, name
+                        student.id, assignment, content, student.submitted_at(assignment), name
                     )
                 elif not missing:  # through the LMS, a missing notebook is one never uploaded
-                    stamp = student.submitted_at.strftime("%Y-%m-%d-%H-%M-%S")
+                    stamp = student.submitted_at(assignment).strftime("%Y-%m-%d-%H-%M-%S")
                     download.writestr(
                         f"{assignment}_{student.id}_attempt_{stamp}_{assignment}.ipynb", content
                     )
@@ -275,3 +292,15 @@ def write_class(students, course_root, assignments):
                 [student.id, student.first_name, student.last_name, f"{student.id}@example.edu"]
             )
     return roster
+
+
+def write_extensions(students, course_root, assignments):
+    """Write the extensions file of ``EXTENSIONS`` (autograder/integration/deadlines.py's format); return its path."""
+    path = Path(course_root) / "extensions.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["student_id", "assignment", "extra_days"])
+        for student in students:
+            if student.id in EXTENSIONS:
+                writer.writerows([student.id, a, EXTENSIONS[student.id]] for a in assignments)
+    return path

@@ -2,12 +2,14 @@
 refused with a message that names the key and the problem."""
 
 import copy
+from datetime import datetime, timezone
 
 import pytest
 import yaml
 
 import source_impl
 from autograder.grading.course import COURSE_FILE, CourseError, load_course
+from autograder.grading.late_policy import LatePolicy
 
 
 @pytest.fixture
@@ -76,6 +78,18 @@ def test_an_assignment_without_derivations_has_none(tmp_path, shipped):
         0,
         assignment.item_points,
     )
+
+
+def test_the_feedback_mode_and_attempts_are_read_and_default_to_case_and_one(tmp_path, shipped):
+    course = load_course(write(tmp_path, edit(shipped, ["course", "feedback"], "summary")))
+    assert (course.feedback, load_course().attempts) == ("summary", shipped["course"]["attempts"])
+    data = edit(
+        edit(shipped, ["course", "feedback"], delete=True), ["course", "attempts"], delete=True
+    )
+    assert (
+        load_course(write(tmp_path, data)).feedback,
+        load_course(write(tmp_path, data)).attempts,
+    ) == ("case", 1)
 
 
 def test_an_unknown_assignment_is_named_with_the_known_ones():
@@ -237,6 +251,38 @@ BAD_FILES = {
         lambda d: edit(d, ["assignments", 0, "derivations"], {"id": "derive_perceptron_gradient"}),
         r"assignments\[0\]\.derivations: must be a non-empty list",
     ),
+    "feedback mode": (
+        lambda d: edit(d, ["course", "feedback"], "everything"),
+        r"course\.feedback: must be one of case, summary; got 'everything'",
+    ),
+    "no attempts": (
+        lambda d: edit(d, ["course", "attempts"], 0),
+        r"course\.attempts: must be an integer ≥ 1; got 0",
+    ),
+    "due date without a time zone": (
+        lambda d: edit(d, ["assignments", 1, "due"], "2026-11-20T23:59:00"),
+        r"assignments\[1\]\.due: must say its time zone, such as 2026-11-20T23:59:00\+08:00; got 2026-11-20T23:59:00 without one",
+    ),
+    "due date that is not a date": (
+        lambda d: edit(d, ["assignments", 0, "due"], "next friday"),
+        r"assignments\[0\]\.due: must be a date and time in ISO 8601, such as 2026-11-20T23:59:00\+08:00; got 'next friday'",
+    ),
+    "late penalty above the whole score": (
+        lambda d: edit(d, ["course", "late_policy", "penalty_per_period"], 1.5),
+        r"course\.late_policy\.penalty_per_period: must be a fraction of the score between 0 and 1; got 1\.5",
+    ),
+    "late penalty cap above the whole score": (
+        lambda d: edit(d, ["course", "late_policy", "max_penalty"], 2),
+        r"course\.late_policy\.max_penalty: must be a fraction of the score between 0 and 1; got 2",
+    ),
+    "late policy without its cut-off": (
+        lambda d: edit(d, ["course", "late_policy", "cutoff_hours"], delete=True),
+        r"course\.late_policy: missing required key 'cutoff_hours'",
+    ),
+    "late policy period of zero hours": (
+        lambda d: edit(d, ["course", "late_policy", "period_hours"], 0),
+        r"course\.late_policy\.period_hours: must be a positive number; got 0",
+    ),
     "item id with a space": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "id"], "aug ment"),
         r"items\[0\]\.id: must be a name of letters, digits and _",
@@ -292,3 +338,32 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path):
     path.write_text("course: [unclosed\n", encoding="utf-8")
     with pytest.raises(CourseError, match="not valid YAML"):
         load_course(path)
+
+
+def test_a_due_date_is_read_as_the_instant_it_names_in_its_time_zone(tmp_path, shipped):
+    data = edit(shipped, ["assignments", 0, "due"], "2026-11-13T23:59:00+08:00")
+    due = load_course(write(tmp_path, data)).assignment("perceptron").due
+    assert due == datetime(2026, 11, 13, 15, 59, tzinfo=timezone.utc)
+
+
+def test_an_unquoted_due_date_that_yaml_reads_as_a_time_is_taken_too(tmp_path, shipped):
+    text = yaml.safe_dump(edit(shipped, ["assignments", 0, "due"], "DUE"), allow_unicode=True)
+    path = tmp_path / "course.yaml"
+    path.write_text(text.replace("DUE", "2026-11-13T23:59:00+08:00"), encoding="utf-8")
+    due = load_course(path).assignment("perceptron").due
+    assert due == datetime(2026, 11, 13, 15, 59, tzinfo=timezone.utc)
+
+
+def test_without_due_dates_and_late_policy_nothing_is_late(tmp_path, shipped):
+    data = edit(shipped, ["course", "late_policy"], delete=True)
+    for assignment in data["assignments"]:
+        del assignment["due"]
+    course = load_course(write(tmp_path, data))
+    assert course.late_policy is None
+    assert [a.due for a in course.assignments] == [None, None]
+
+
+def test_the_late_policy_is_read_with_its_four_numbers(tmp_path, shipped):
+    policy = {"period_hours": 1, "penalty_per_period": 0.05, "max_penalty": 0.5, "cutoff_hours": 48}
+    data = edit(shipped, ["course", "late_policy"], policy)
+    assert load_course(write(tmp_path, data)).late_policy == LatePolicy(1, 0.05, 0.5, 48)

@@ -55,7 +55,7 @@ def graded_by_the_command_line(notebook, student, tmp_path):
 def test_the_early_report_is_the_command_lines_for_that_file_and_that_student_only(
     folder, notebook, tmp_path
 ):
-    early_grading.start(notebook, "s01", "perceptron")
+    early_grading.start(notebook, "s01", "perceptron", tmp_path / "attempts")
     digest = early_grading.digest_of(notebook)
     report = early_grading.report(digest, "s01", WAIT_SECONDS)
     assert report == graded_by_the_command_line(notebook, "s01", tmp_path)
@@ -68,14 +68,14 @@ def test_a_failed_early_grading_gives_no_report_and_no_wait(folder, tmp_path):
     broken = tmp_path / "autograded" / "s01" / "perceptron" / "perceptron.ipynb"
     broken.parent.mkdir(parents=True)
     broken.write_text("{ not a notebook", encoding="utf-8")
-    early_grading.start(broken, "s01", "perceptron")
+    early_grading.start(broken, "s01", "perceptron", tmp_path / "attempts")
     assert early_grading.report(early_grading.digest_of(broken), "s01", WAIT_SECONDS) is None
 
 
 def test_hidden_score_reads_the_early_report_of_the_file_it_executes_and_grades_a_changed_file_anew(
-    folder, notebook, capsys
+    folder, notebook, capsys, tmp_path
 ):
-    early_grading.start(notebook, "s01", "perceptron")
+    early_grading.start(notebook, "s01", "perceptron", tmp_path / "attempts")
     digest = early_grading.digest_of(notebook)
     early_grading.report(digest, "s01", WAIT_SECONDS)  # the grading has ended
     # Mark the early report, to see which report the cell reads.

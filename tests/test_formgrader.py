@@ -179,7 +179,9 @@ def autograded(released, course):
     solutions = solution_sources(folder / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     for student in STUDENTS:
         content = notebook_of(student, ASSIGNMENT, notebook, solutions)
-        CourseFolder(folder).write_submission(student.id, ASSIGNMENT, content, student.submitted_at)
+        CourseFolder(folder).write_submission(
+            student.id, ASSIGNMENT, content, student.submitted_at(ASSIGNMENT)
+        )
     # counts the submissions anew
     follow(frame, frame.get_by_role("link", name="Manage Assignments"))
     follow(

@@ -1,6 +1,7 @@
 """Grading whole submissions: full marks for the reference, not_implemented for stubs,
 identical regrades, and a crash, hang or borrowed reference costing only its own items."""
 
+import dataclasses
 import json
 import re
 import time
@@ -162,13 +163,14 @@ def test_a_function_that_changes_its_input_is_told_so(tmp_path):
     assert "changed argument 2 in place" in result.feedback
 
 
-def test_the_students_feedback_says_what_failed_without_the_hidden_cases_values(tmp_path):
+def test_the_students_summary_feedback_says_what_failed_without_the_hidden_cases_values(tmp_path):
     source = with_functions(
         "def delta_theta(eta, g):\n    return eta * g\n",
         "def delta_v(eta, e, x):\n    return eta * np.outer(e, x)\n",
         "def delta_w(eta, g, b):\n    raise KeyError(float(eta))\n",
     )
-    report = grade([write(tmp_path, source)], "alice", "bp")
+    summary = dataclasses.replace(COURSE, feedback="summary")
+    report = grade([write(tmp_path, source)], "alice", "bp", course=summary)
     wrong_sign, transposed, raised = (report.item(i) for i in ("delta_theta", "delta_v", "delta_w"))
     # the instructor's text has them
     assert "expected" in wrong_sign.feedback and "arguments" in wrong_sign.feedback

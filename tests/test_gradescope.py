@@ -127,6 +127,18 @@ def test_the_cases_are_seeded_by_the_gradescope_users_id(tmp_path):
     assert gradescope.student_of(tmp_path) == "4242"
 
 
+def test_the_attempt_is_the_students_earlier_gradescope_submissions_plus_one(tmp_path):
+    assert gradescope.attempt_of(tmp_path) == 1  # no metadata
+    earlier = [
+        {"submission_time": "2026-11-20T10:00:00Z"},
+        {"submission_time": "2026-11-21T09:00:00Z"},
+    ]
+    (tmp_path / "submission_metadata.json").write_text(
+        json.dumps({"users": [{"id": 4242}], "previous_submissions": earlier}), encoding="utf-8"
+    )
+    assert gradescope.attempt_of(tmp_path) == 3
+
+
 def test_a_broken_notebook_gets_a_readable_failed_test(autograder_root):
     broken = notebook_path("solutions", ASSIGNMENT).read_bytes()[:2000]
     results = graded(autograder_root, f"{ASSIGNMENT}.ipynb", broken)

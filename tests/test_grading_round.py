@@ -312,7 +312,7 @@ def test_both_channels_arrive_with_their_timestamps(serial):
         for student in CLASS:
             if student.profile not in (simulated.CORRUPT, simulated.MISSING):
                 stamp = book.find_submission(ASSIGNMENT, student.id).timestamp
-                assert stamp == student.submitted_at.replace(tzinfo=None), student
+                assert stamp == student.submitted_at(ASSIGNMENT).replace(tzinfo=None), student
 
 
 def test_the_per_item_csv_has_a_column_per_item_and_derivation_and_the_gradebooks_scores(serial):

@@ -85,8 +85,8 @@ def shipped_with(path, value):
 )
 def test_a_change_of_course_yaml_names_the_items_setting_that_changed(path, value, reason):
     seeds = {item.id: 1 for item in COURSE.assignment("perceptron").items}
-    before = provenance(COURSE, "source", seeds)
-    after = provenance(shipped_with(path, value), "source", seeds)
+    before = provenance(COURSE, "source", seeds, 1)
+    after = provenance(shipped_with(path, value), "source", seeds, 1)
     assert changes(before, after, "distance_to_hyperplane") == [reason]
     assert changes(before, after, "augment") == []
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SAWarning
 
 from autograder.grading.course import load_course
 from autograder.integration.nbgrader_course import SUBMITTED, CourseFolder, nbgrader_environment
+from autograder.rounds import class_report
 from autograder.rounds.class_report import item_statistics, one_mistake_costs, one_mistake_summary
 from autograder.rounds.grading_round import (
     MARKER,
@@ -143,3 +144,10 @@ def test_a_single_mistake_is_charged_to_its_item_and_any_loss_elsewhere_is_count
         "mean 0.75, largest 1.50"
     )
     assert one_mistake_summary([]) == "no student with exactly one known mistake"
+
+
+def test_the_needs_a_look_list_names_an_attempt_past_the_courses_limit():
+    reports = {"bp": {"s01": {"items": [], "attempt": 4}, "s02": {"items": [], "attempt": 3}}}
+    lines = class_report._attention([], reports, {}, [], True, attempts_allowed=3)
+    flagged = [line for line in lines if "past the attempt limit" in line]
+    assert flagged == ["| s01 | bp | past the attempt limit | attempt 4; course.yaml allows 3 |"]

@@ -102,15 +102,27 @@ def submission_files(folder, assignment):
     )
 
 
+def _metadata(root):
+    """Gradescope's submission_metadata.json, or {} where it cannot be read."""
+    try:
+        metadata = json.loads((Path(root) / "submission_metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
 def student_of(root):
     """The student's Gradescope user id from submission_metadata.json (their cases are their own), else 'gradescope'."""
     try:
-        users = json.loads((Path(root) / "submission_metadata.json").read_text(encoding="utf-8"))[
-            "users"
-        ]
-        return str(users[0]["id"])
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return str(_metadata(root)["users"][0]["id"])
+    except (KeyError, IndexError, TypeError):
         return "gradescope"
+
+
+def attempt_of(root):
+    """This submission's attempt: the student's earlier submissions, which Gradescope lists, plus one."""
+    previous = _metadata(root).get("previous_submissions")
+    return len(previous) + 1 if isinstance(previous, list) else 1
 
 
 def run(assignment, root):
@@ -125,7 +137,10 @@ def run(assignment, root):
     shown = course.gradescope
     try:
         report = grade(
-            submission_files(Path(root) / "submission", assignment), student_of(root), assignment
+            submission_files(Path(root) / "submission", assignment),
+            student_of(root),
+            assignment,
+            attempt=attempt_of(root),
         )
         results = report.to_gradescope(shown.visibility, shown.stdout_visibility)
         print(report.table())

@@ -2,8 +2,8 @@
 
 A record's ``generators[group_name](rng)`` returns the argument tuple of one case. The groups
 are exactly course.yaml's groups for the item (a test holds the two equal). Cases are drawn
-from one ``numpy.random.Generator`` per (base seed, course, assignment, student, item), so a
-regrade gives identical cases and two students get different ones.
+from one ``numpy.random.Generator`` per (base seed, course, assignment, student, item, attempt), so a
+regrade gives identical cases, and two students, or one student's two attempts, get different ones.
 """
 
 import copy
@@ -28,11 +28,14 @@ class Case:
         return copy.deepcopy(self.args)
 
 
-def item_seed(base_seed, course_id, assignment_id, student_id, item_id):
-    """A 64-bit seed from the SHA-256 of the course's base seed and the four ids."""
-    text = "\x1f".join(
-        str(part) for part in (base_seed, course_id, assignment_id, student_id, item_id)
-    )
+def item_seed(base_seed, course_id, assignment_id, student_id, item_id, attempt=1):
+    """A 64-bit seed from the SHA-256 of the course's base seed, the four ids and the attempt (from 1).
+
+    The first attempt's seed leaves the attempt out, as seeds were before attempts were counted, so
+    that a first submission's regrade draws the cases it was graded on.
+    """
+    parts = (base_seed, course_id, assignment_id, student_id, item_id)
+    text = "\x1f".join(str(part) for part in parts + ((attempt,) if attempt > 1 else ()))
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
 
 

@@ -13,18 +13,24 @@ Every catalogued misconception of an item must fail at least one public self-che
 the item's function (tests/test_public_cases.py holds the kit to it), unless the item's
 optional ``hidden_only`` lists its id: a mistake only the hidden cases can tell apart
 without the public cases giving the answer away.
+
+An assignment's optional ``due`` is an aware datetime (course.yaml writes it in ISO 8601 with its
+time zone); the course's optional ``late_policy`` (``late_policy.LatePolicy``) says what a late
+submission loses. Without them nothing is late.
 """
 
 import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 
 import source_impl
 from autograder import ROOT
+from autograder.grading.late_policy import LatePolicy
 from autograder.items import ITEMS
 
 # libyaml's safe loader where PyYAML has it: the pure-Python one takes a tenth of a second on this file
@@ -95,6 +101,7 @@ class Assignment:
     title: str
     items: tuple
     derivations: tuple = ()
+    due: datetime | None = None  # aware; None: no due date
 
     @property
     def item_points(self):
@@ -126,6 +133,10 @@ class Gradescope:
     stdout_visibility: str = "hidden"
 
 
+# What a failed item's feedback shows its student: one of their own failing cases whole, or only
+# which case failed and how
+FEEDBACK_MODES = ("case", "summary")
+
 # Gradescope's own words
 GRADESCOPE_VISIBILITIES = (
     "hidden",
@@ -145,6 +156,9 @@ class Course:
     tolerance: Tolerance
     assignments: tuple
     gradescope: Gradescope = Gradescope()
+    feedback: str = "case"
+    attempts: int = 1
+    late_policy: LatePolicy | None = None  # None: nbgrader's default, no penalty
     # SHA-256 of the course file's text, UTF-8 (of the data's JSON for a course parsed from data): a grade's provenance
     sha256: str = field(default="", compare=False)
 
@@ -191,7 +205,7 @@ def parse_course(data, source="course.yaml", sha256=None):
     course = top["course"]
     course.keys(
         required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"),
-        optional=("gradescope",),
+        optional=("gradescope", "feedback", "attempts", "late_policy"),
     )
     timeouts = course["timeouts"]
     timeouts.keys(required=("per_call_seconds", "per_submission_seconds"))
@@ -211,9 +225,31 @@ def parse_course(data, source="course.yaml", sha256=None):
             _assignment(node, tolerance, seen) for node in top["assignments"].elements()
         ),
         gradescope=_gradescope(course["gradescope"]) if "gradescope" in course else Gradescope(),
+        feedback=_feedback_mode(course["feedback"]) if "feedback" in course else "case",
+        attempts=course["attempts"].integer(minimum=1) if "attempts" in course else 1,
+        late_policy=_late_policy(course["late_policy"]) if "late_policy" in course else None,
         sha256=sha256
         or hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(),
     )
+
+
+def _feedback_mode(node):
+    mode = node.text()
+    if mode not in FEEDBACK_MODES:
+        raise node.error(f"must be one of {', '.join(FEEDBACK_MODES)}; got {mode!r}")
+    return mode
+
+
+def _late_policy(node):
+    fields = ("period_hours", "penalty_per_period", "max_penalty", "cutoff_hours")
+    node.keys(required=fields)
+    policy = LatePolicy(*(node[key].number(positive=True) for key in fields))
+    for key in ("penalty_per_period", "max_penalty"):
+        if getattr(policy, key) > 1:
+            raise node[key].error(
+                f"must be a fraction of the score between 0 and 1; got {getattr(policy, key)!r}"
+            )
+    return policy
 
 
 def _gradescope(node):
@@ -230,7 +266,7 @@ def _gradescope(node):
 
 
 def _assignment(node, default_tolerance, seen):
-    node.keys(required=("id", "title", "items"), optional=("derivations",))
+    node.keys(required=("id", "title", "items"), optional=("derivations", "due"))
     assignment_id = node["id"].identifier()
     _claim(seen, "assignment id", node["id"])
     items = tuple(
@@ -242,7 +278,11 @@ def _assignment(node, default_tolerance, seen):
         else ()
     )
     return Assignment(
-        id=assignment_id, title=node["title"].text(), items=items, derivations=derivations
+        id=assignment_id,
+        title=node["title"].text(),
+        items=items,
+        derivations=derivations,
+        due=node["due"].moment() if "due" in node else None,
     )
 
 
@@ -400,6 +440,24 @@ class _Node:
                 f"must be a name of letters, digits and _ (a Python identifier); got {_describe(self.value)}"
             )
         return self.value
+
+    def moment(self):
+        """An aware datetime: YAML reads an unquoted ISO 8601 time as one, a quoted one is text."""
+        value = self.value
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                pass
+        if not isinstance(value, datetime):
+            raise self.error(
+                f"must be a date and time in ISO 8601, such as 2026-11-20T23:59:00+08:00; got {_describe(self.value)}"
+            )
+        if value.tzinfo is None:
+            raise self.error(
+                f"must say its time zone, such as 2026-11-20T23:59:00+08:00; got {self.value} without one"
+            )
+        return value
 
     def integer(self, minimum):
         if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < minimum:

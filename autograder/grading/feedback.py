@@ -1,6 +1,9 @@
 """An item's feedback in words: the instructor's (with the first failing case's arguments and the
-seed) and the student's (Chinese then English, never a hidden case's values)."""
+seed) and the student's (Chinese then English): which case failed and how, and, where course.yaml
+says ``feedback: case``, that one case whole. The cases are the student's own, drawn for their
+attempt (cases.item_seed): no other case's values, and no other student's, ever appear."""
 
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +16,7 @@ from autograder.grading.compare import (
     container_note,
     describe,
 )
+from autograder.items import ITEMS
 from autograder.sandbox.process import MISSING, RAISED, UNSENDABLE, WorkerDied
 from autograder.sandbox.process import NOT_IMPLEMENTED as CALL_NOT_IMPLEMENTED
 from autograder.sandbox.process import TIMEOUT as CALL_TIMEOUT
@@ -95,8 +99,12 @@ _LAYER_TEXT = {
 }
 
 
-def student_feedback(grading, expected):
-    """The feedback a student may see, every line in Chinese then English; never a hidden case's values."""
+def student_feedback(grading, expected, show_case=False):
+    """The feedback a student may see, every line in Chinese then English.
+
+    It names the first failing case and what failed; with ``show_case``, it then shows that case
+    whole (``own_case``). No other case's values appear.
+    """
     item, total = grading.item, len(grading.cases)
     lines = [
         f"隐藏用例通过 {grading.passed}/{total}。 / {grading.passed}/{total} hidden cases passed."
@@ -109,6 +117,8 @@ def student_feedback(grading, expected):
         lines.append(
             f"第 {failing.number} 个用例未通过：{zh}。 / Case {failing.number} failed: {en}."
         )
+        if show_case and failing.layer not in (MISSING, CALL_NOT_IMPLEMENTED):
+            lines.append(own_case(grading, failing, expected))
     if grading.died:
         number, timed_out = len(grading.results) + 1, grading.died.kind == CALL_TIMEOUT
         zh = "超时" if timed_out else "崩溃"
@@ -123,6 +133,78 @@ def student_feedback(grading, expected):
     lines.append(grading.container_line(expected))
     lines.append(_loading_line(grading))
     return "\n".join(line for line in lines if line)
+
+
+SHOWN_WHOLE = 24  # entries: an input or value this small is shown whole, a larger one summarised
+INDENT = "    "
+
+
+def own_case(grading, failing, expected):
+    """The failing case whole: its inputs, the expected value, the student's, what differs, the hint."""
+    case = grading.cases[failing.number - 1]
+    wanted = expected[case.number - 1]
+    names = list(inspect.signature(grading.item.reference).parameters)
+    record = ITEMS[grading.item.id]
+    lines = [
+        f"你的第 {case.number} 个用例（{case.group} 组） / Your case {case.number} (group {case.group}):",
+        f"{INDENT}输入 / inputs:",
+    ]
+    for name, value in zip(names, case.args):
+        lines += _value_lines(name, value, depth=2)
+    lines += _value_lines("期望 / expected", wanted, 1, ":", part_names=record.result_names)
+    if failing.layer == RAISED:
+        lines.append(f"{INDENT}你的函数 / your function {failing.message}")
+    else:
+        value = grading.outcomes[case.number - 1].value
+        lines += _value_lines("你的结果 / yours", value, 1, ":", wanted, record.result_names)
+        lines.append(f"{INDENT}不同之处 / what differs: {failing.message}")
+    if not grading.misconception:  # a recognised mistake's own hint is given above
+        lines.append(f"{INDENT}提示 / hint: {record.hint}")
+    return "\n".join(lines)
+
+
+def _value_lines(name, value, depth, sign=" =", like=None, part_names=None):
+    """``name = value`` as indented lines: a tuple part by part, an array's rows aligned.
+
+    A tuple's parts are named by its fields, else by those of ``like`` (the expected value, for the
+    student's), else by ``part_names`` (the item's result names), else numbered.
+    """
+    indent = INDENT * depth
+    if isinstance(value, (tuple, list)) and not _numbers(value):
+        names = (
+            getattr(value, "_fields", None)
+            or getattr(like, "_fields", None)
+            or part_names
+            or range(len(value))
+        )
+        likes = like if isinstance(like, tuple) and len(like) == len(value) else [None] * len(value)
+        lines = [f"{indent}{name}:"]
+        for part_name, part, part_like in zip(names, value, likes):
+            lines += _value_lines(part_name, part, depth + 1, like=part_like)
+        return lines
+    first, *rest = _text(value).split("\n")
+    head = f"{indent}{name}{sign} "
+    return [head + first] + [" " * len(head) + line for line in rest]
+
+
+def _numbers(value):
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except (ValueError, TypeError):  # ragged
+        return False
+
+
+def _text(value):
+    """A value in words: small arrays whole, large ones by shape and range."""
+    if isinstance(value, (list, np.ndarray)) and _numbers(value):
+        array = np.asarray(value)
+        if array.size <= SHOWN_WHOLE:
+            return np.array2string(array, precision=6, separator=", ", max_line_width=90)
+        return (
+            f"shape {array.shape}, min {array.min():.4g}, max {array.max():.4g}, "
+            f"mean {array.mean():.4g}"
+        )
+    return _argument(value)
 
 
 def _misconception_line(misconception):

@@ -20,7 +20,7 @@ A grade measures one equation (the spec's grading policy):
 import dataclasses
 from dataclasses import dataclass
 
-from autograder.grading import cases
+from autograder.grading import attempts, cases
 from autograder.grading.course import load_course
 from autograder.grading.feedback import own_helpers_note
 from autograder.grading.provenance import provenance
@@ -32,8 +32,13 @@ from autograder.sandbox.process import OK, Worker, WorkerDied
 from autograder.sandbox.scratch import Scratch
 
 
-def grade(paths, student, assignment_id=None, course=None, worker=None):
-    """Grade the submission made of ``paths`` for ``student``; return a GradeReport.
+def grade(
+    paths, student, assignment_id=None, course=None, worker=None, attempt=1, attempt_log=None
+):
+    """Grade the submission made of ``paths`` for ``student``, its ``attempt``-th; return a GradeReport.
+
+    With ``attempt_log`` (a folder, see attempts.py) the attempt is the submission's place among the
+    student's different submissions logged there, and ``attempt`` is not used.
 
     ``assignment_id`` may be left out for a notebook: it is inferred from the functions the
     notebook defines, or from its folder's name. Raises SubmissionError or CourseError when
@@ -49,6 +54,10 @@ def grade(paths, student, assignment_id=None, course=None, worker=None):
             course = course or load_course()
             submission = read(paths)
             assignment = course.assignment(assignment_of(submission, assignment_id, course))
+            if attempt_log is not None:
+                attempt = attempts.attempt_of(
+                    attempt_log, assignment.id, student, submission.source
+                )
             scratch.write_submission(submission.source)
             session.start(course.timeouts)
             graded = []
@@ -57,19 +66,26 @@ def grade(paths, student, assignment_id=None, course=None, worker=None):
                 wrong = [g.item for g in graded if g.result.status != PASSED]
                 graded.append(
                     _grade_item(
-                        item, stand_ins(wrong), course, student, session, submission.problems
+                        item,
+                        stand_ins(wrong),
+                        course,
+                        cases.item_seed(
+                            course.base_seed, course.id, item.assignment, student, item.id, attempt
+                        ),
+                        session,
+                        submission.problems,
                     )
                 )
             items = tuple(_note_own_helpers(graded, submission, session))
         finally:
             session.close()
-    # the seeds as drawn; once item_seed takes an attempt number, give it too: provenance(…, attempt=)
-    seeds = {g.item.id: g.seed for g in graded}
+    seeds = {g.item.id: g.seed for g in graded}  # as drawn, from the attempt's seeds
     return GradeReport(
         student=student,
         assignment=assignment.id,
         items=items,
-        provenance=provenance(course, submission.source, seeds),
+        attempt=attempt,
+        provenance=provenance(course, submission.source, seeds, attempt),
     )
 
 
@@ -154,8 +170,7 @@ class _Graded:
     died: WorkerDied | None
 
 
-def _grade_item(item, stand_ins, course, student, session, submission_problems):
-    seed = cases.item_seed(course.base_seed, course.id, item.assignment, student, item.id)
+def _grade_item(item, stand_ins, course, seed, session, submission_problems):
     item_cases = cases.generate(item, seed)
     outcomes, died = [], None
     try:  # the case's arguments are pickled on the way: the worker gets copies
@@ -173,5 +188,6 @@ def _grade_item(item, stand_ins, course, student, session, submission_problems):
         outcomes,
         died,
         tuple(submission_problems) + session.problems,
+        show_case=course.feedback == "case",
     )
     return _Graded(item, seed, stand_ins, item_cases, expected, result, died)

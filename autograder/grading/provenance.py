@@ -7,10 +7,11 @@ under "provenance":
                           so that the outputs nbgrader adds to it do not change it),
      "kit_version":       the kit's version as installed (pyproject.toml's),
      "course_sha256":     SHA-256 of course.yaml (``Course.sha256``),
-     "attempt":           None: the seeds do not depend on an attempt number,
+     "attempt":           the submission's attempt, from 1, which drew its cases with the seeds,
      "items":             {item id: {"seed": int, "points": float,
                                      "tolerance": {"rtol", "atol"},
                                      "groups": [[name, count, weight], ...]}},
+     "late_policy":       course.yaml's late_policy ({"period_hours", ...}), None for none,
      "tampered":          None: the grader alone cannot tell; nbgrader's autograde chain
                           (score_of_record.py) sets the sorted ids of the items whose kernel
                           showed another score, [] for none}
@@ -19,6 +20,7 @@ The chain adds "deadline" from nbgrader's gradebook (``gradebook_provenance.dead
 ``changes(old, new, item_id)`` names what differs between two provenances for an item.
 """
 
+import dataclasses
 import hashlib
 import importlib.metadata
 
@@ -34,8 +36,8 @@ CASES, TOLERANCE, POINTS, SEED, KIT, SUBMISSION = (
 )
 
 
-def provenance(course, source, seeds, attempt=None):
-    """The provenance of a grade of ``source`` (text) under ``course``; seeds is {item id: the seed graded with}."""
+def provenance(course, source, seeds, attempt):
+    """The provenance of a grade of ``source`` (text), its ``attempt``, under ``course``; seeds is {item id: the seed graded with}."""
     items = {item.id: item for item in course.items()}
     return {
         "submission_sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
@@ -43,6 +45,7 @@ def provenance(course, source, seeds, attempt=None):
         "course_sha256": course.sha256,
         "attempt": attempt,
         "items": {item_id: _item_settings(items[item_id], seed) for item_id, seed in seeds.items()},
+        "late_policy": course.late_policy and dataclasses.asdict(course.late_policy),
         "tampered": None,
     }
 

@@ -1,7 +1,7 @@
 """What grading produces: per case, per item and per submission; items and submissions have ``to_dict()``.
 
 ``GradeReport.to_dict()`` is the JSON every interface writes:
-{"student", "assignment", "score", "max_score", "items": [{"id", "function", "equation",
+{"student", "assignment", "attempt", "score", "max_score", "items": [{"id", "function", "equation",
 "score", "max_score", "status", "misconception", "feedback", "student_feedback"}],
 "provenance": what the grade was computed from (grading/provenance.py)}.
 
@@ -72,6 +72,7 @@ class GradeReport:
     student: str
     assignment: str
     items: tuple
+    attempt: int = 1  # the submission's attempt, which drew its cases (cases.item_seed)
     provenance: dict = field(default=None, compare=False)
 
     @property
@@ -89,6 +90,7 @@ class GradeReport:
         return {
             "student": self.student,
             "assignment": self.assignment,
+            "attempt": self.attempt,
             "score": self.score,
             "max_score": self.max_score,
             "items": [item.to_dict() for item in self.items],

@@ -37,8 +37,14 @@ from autograder.sandbox.process import NOT_IMPLEMENTED as CALL_NOT_IMPLEMENTED
 from autograder.sandbox.process import TIMEOUT as CALL_TIMEOUT
 
 
-def item_result(item, seed, item_cases, expected, outcomes, died=None, problems=()):
-    """The ItemResult of the item's cases from the Outcomes of its calls (fewer when a call died)."""
+def item_result(
+    item, seed, item_cases, expected, outcomes, died=None, problems=(), show_case=False
+):
+    """The ItemResult of the item's cases from the Outcomes of its calls (fewer when a call died).
+
+    ``show_case``: the student's feedback shows their first failing case whole (course.yaml's
+    ``feedback: case``).
+    """
     results = [
         _case_result(case, expected[case.number - 1], outcome, item)
         for case, outcome in zip(item_cases, outcomes)
@@ -63,7 +69,7 @@ def item_result(item, seed, item_cases, expected, outcomes, died=None, problems=
         else _status(item_cases, results, died, score),
         misconception=misconception.id if misconception else None,
         feedback=instructor_feedback(grading, seed, expected),
-        student_feedback=student_feedback(grading, expected),
+        student_feedback=student_feedback(grading, expected, show_case),
         cases=tuple(results),
     )
 

@@ -33,8 +33,11 @@ NICENESS = 10  # the kernel's start comes first: the grading takes the time the 
 _running = []  # the gradings started, kept until they end so that none is left a zombie
 
 
-def start(notebook, student, assignment):
-    """Start grading the notebook file in the background; return the report's folder, where ``report`` finds it."""
+def start(notebook, student, assignment, attempt_log):
+    """Start grading the notebook file in the background; return the report's folder, where ``report`` finds it.
+
+    ``attempt_log``: the course's folder of the students' attempts (grading/attempts.py).
+    """
     from autograder import (
         cli,  # here: the autograde kernel's copy of this module has no command line
     )
@@ -45,7 +48,7 @@ def start(notebook, student, assignment):
     with open(folder / "lock", "w") as lock:
         # held by the grader's copy of the descriptor until it exits
         fcntl.flock(lock, fcntl.LOCK_EX)
-        command = cli.command([notebook], student, assignment, folder / "report.json")
+        command = cli.command([notebook], student, assignment, folder / "report.json", attempt_log)
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

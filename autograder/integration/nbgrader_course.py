@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import timezone
 from pathlib import Path
 
 from autograder import ROOT
@@ -45,7 +46,8 @@ class CourseFolder:
 
     def write_submission(self, student, assignment, content, submitted_at, name=None):
         """Leave a submission as nbgrader's collect does: submitted/<student>/<assignment>/ with the released
-        folder's other files, the notebook's content (bytes) as name (default <assignment>.ipynb), and timestamp.txt."""
+        folder's other files, the notebook's content (bytes) as name (default <assignment>.ipynb), and timestamp.txt
+        (submitted_at in UTC: an aware datetime in any zone, or a naive one in UTC)."""
         folder = self.root / SUBMITTED / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         # what nbgrader's collect brings: the whole folder
@@ -53,6 +55,8 @@ class CourseFolder:
             if path.is_file() and path.suffix != ".ipynb":
                 (folder / path.name).write_bytes(path.read_bytes())
         # the notebook last: a rerun after a kill here finds it differs, and writes the folder again
+        if submitted_at.tzinfo is not None:
+            submitted_at = submitted_at.astimezone(timezone.utc)
         (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
         (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
 

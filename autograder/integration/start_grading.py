@@ -3,11 +3,14 @@
 import os
 from pathlib import Path
 
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograder.integration import early_grading
 from autograder.nbgrader_cell import student_of
 from autograder.sandbox.confined_kernel import AUTOGRADE_REPORT
+
+ATTEMPTS = "attempts"  # the course folder's log of each student's submissions, by attempt
 
 
 class StartGrading(NbGraderPreprocessor):
@@ -19,7 +22,10 @@ class StartGrading(NbGraderPreprocessor):
             notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
             # the key the kernel looks under
             report = early_grading.start(
-                notebook, student_of(notebook), resources["nbgrader"]["assignment"]
+                notebook,
+                student_of(notebook),
+                resources["nbgrader"]["assignment"],
+                Path(CourseDirectory(config=self.config).root) / ATTEMPTS,
             )
         # the kernel about to start reads this report and nothing else of nbgrader's
         os.environ[AUTOGRADE_REPORT] = str(report)

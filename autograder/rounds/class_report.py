@@ -6,8 +6,8 @@ the derivations graded by people: per cell how many answers await a grade in for
 many were graded and how many left blank, and how to grade them; the most frequent
 misconceptions across the class (plot); the students who need a look: not graded (and why), a
 timeout, a crash, an exception, or a tamper flag (the gradebook and the out-of-kernel grading
-disagree); and the files of an LMS download that were not simply one student's notebook, each
-with what became of it.
+disagree); the late submissions, with their penalties (``late_submissions``); and the files of
+an LMS download that were not simply one student's notebook, each with what became of it.
 """
 
 import collections
@@ -25,7 +25,7 @@ from nbgrader.api import Gradebook  # noqa: E402
 from autograder.exports.per_item import submission_grades, submission_scores  # noqa: E402
 from autograder.grading import misconceptions  # noqa: E402
 from autograder.grading.results import CRASHED, ERROR, TIMEOUT  # noqa: E402
-from autograder.rounds import manual_grading  # noqa: E402
+from autograder.rounds import late_submissions, manual_grading  # noqa: E402
 
 TOP_MISCONCEPTIONS = 12
 ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
@@ -216,7 +216,11 @@ def write(
         lines += ["None recognised.", ""]
     if mistakes:
         lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
-    lines += _attention(students, reports, not_graded, mismatches, enforced, withheld)
+    lines += _attention(
+        students, reports, not_graded, mismatches, enforced, withheld, registry.attempts
+    )
+    late = late_submissions.late_submissions(gradebook, list(reports), students)
+    lines += late_submissions.section(late, registry.late_policy, _row)
     if arrivals:
         lines += [
             "## 收到的文件 What arrived, besides one notebook per student",
@@ -306,8 +310,11 @@ def _misconception_text(names, item_id, variant):
     return (misconception.name, misconception.hint) if misconception else (variant, "")
 
 
-def _attention(students, reports, not_graded, mismatches, enforced, withheld=()):
-    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback held back."""
+def _attention(
+    students, reports, not_graded, mismatches, enforced, withheld=(), attempts_allowed=None
+):
+    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback
+    held back, attempts past course.yaml's limit."""
     lines = ["## 需要关注 Students who need a look", ""]
     rows = [
         (student, assignment, "feedback held back", why) for student, assignment, why in withheld
@@ -323,6 +330,10 @@ def _attention(students, reports, not_graded, mismatches, enforced, withheld=())
                 items = [r["id"] for r in report["items"] if r["status"] == status]
                 if items:
                     rows.append((student, assignment, label, ", ".join(items)))
+            attempt = report.get("attempt", 1)
+            if attempts_allowed and attempt > attempts_allowed:
+                details = f"attempt {attempt}; course.yaml allows {attempts_allowed}"
+                rows.append((student, assignment, "past the attempt limit", details))
     by_submission = collections.defaultdict(list)
     for mismatch in mismatches:
         by_submission[(mismatch.student, mismatch.assignment)].append(mismatch)

@@ -3,13 +3,14 @@
     python -m autograder.rounds --submissions PATH [PATH ...] --roster CSV [--course DIR]   # a real class
     python -m autograder.rounds --course DIR [--roster CSV]                                 # an nbgrader course
     python -m simulated_class [--small] [--out var/round]                                   # the simulated class
-    (each with [--jobs N] [--no-enforce] [--assignments ID ...])
+    (each with [--jobs N] [--no-enforce] [--assignments ID ...] [--extensions CSV])
 
 ``Round`` takes its class as an input: ``RealClass`` here, ``simulated_class.SimulatedClass``
 there; nothing of the grading side imports the simulated class.
 
 1. release: each assignment released in the course folder, kept if it is there already, else
    from the kit's solution notebooks and companion files with `nbgrader generate_assignment`;
+   course.yaml's due dates into the gradebook (``deadlines``);
 2. class: a real class's roster imported with `nbgrader db student import`, its LMS downloads
    sorted into nbgrader's submitted/ (``lms_download``: Canvas, Moodle, Blackboard; every file
    that is not simply one student's notebook is noted by name); the simulated class
@@ -17,7 +18,8 @@ there; nothing of the grading side imports the simulated class.
    zip_collect` imports;
 3. check: a worker can start here (else the round stops and says why); each submission's
    notebook is there and readable (the others are reported and left out); what was graded
-   before and has not changed since is skipped (``round_record``);
+   before and has not changed since is skipped (``round_record``); the extensions file's
+   extensions into the gradebook (``deadlines``), and a submission whose extension changed graded again;
 4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``); its
    chain writes the out-of-kernel grade into the graded cells (``score_of_record``;
    ``--no-enforce``: only records it) and saves each report with the kernel's own scores;
@@ -52,7 +54,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import ROOT
 from autograder.grading.course import load_course
-from autograder.integration import feedback_check, parallel_nbgrader
+from autograder.integration import deadlines, feedback_check, parallel_nbgrader
 from autograder.integration.nbgrader_course import (
     FEEDBACK,
     RELEASE,
@@ -177,12 +179,14 @@ class Round:
         self.mismatches = []
         self.withheld = []  # [(student, assignment, why)]: feedback pages that release_feedback will hold back
         self.timings = []  # [(step, seconds)]
+        self.extensions = None  # the extensions file (deadlines.read_extensions), if any
 
     def release(self):
         self.source.prepare(self)
         self.record = RoundRecord(self.out / "graded.json")
         for assignment in self.assignments:
             release(self.course, assignment)
+        deadlines.write_due_dates(self.course.gradebook, self.registry, self.assignments)
 
     def make_class(self):
         self.students = self.source.arrive(self)
@@ -221,6 +225,25 @@ class Round:
                 print(
                     f"    {assignment}: skipped, graded before and unchanged since ({len(skipped)}): {', '.join(skipped)}"
                 )
+        self.grant_extensions()
+
+    def grant_extensions(self):
+        """The extensions file's extensions of gradable submissions into the gradebook; one that changed is graded again."""
+        if not self.extensions:
+            return
+        try:
+            found = deadlines.read_extensions(self.extensions, self.registry, self.students)
+        except deadlines.DeadlineError as error:
+            raise RoundError(str(error)) from None
+        gradable = {a: set(self.gradable(a)) for a in self.assignments}
+        changed = deadlines.grant(
+            self.course.gradebook,
+            [e for e in found if e.student in gradable.get(e.assignment, ())],
+        )
+        for extension in changed:
+            if extension.student not in self.to_grade[extension.assignment]:
+                self.to_grade[extension.assignment].append(extension.student)
+        print(f"    extensions: {len(found)} in {self.extensions}, {len(changed)} new or changed")
 
     def gradable(self, assignment):
         return [s for s in self.students if s not in self.not_graded[assignment]]
@@ -463,6 +486,12 @@ def round_options(parser):
         metavar="ID",
         help="grade only these assignments (default: all of course.yaml)",
     )
+    parser.add_argument(
+        "--extensions",
+        type=Path,
+        metavar="CSV",
+        help="students' extensions: student_id,assignment and new_due, extra_hours or extra_days (README)",
+    )
 
 
 def checked_round_options(parser, args):
@@ -472,11 +501,14 @@ def checked_round_options(parser, args):
     for assignment in args.assignments or ():
         if assignment not in known:
             parser.error(f"no assignment {assignment!r} in course.yaml; it has: {', '.join(known)}")
+    if args.extensions and not args.extensions.is_file():
+        parser.error(f"no such extensions file: {args.extensions}")
 
 
 def run(students, out, args):
     """Run the round of ``students`` (a class source: RealClass, or the simulated class) into ``out``; the exit status."""
     grading_round = Round(out, students, args.jobs, args.enforce, args.assignments)
+    grading_round.extensions = args.extensions and args.extensions.resolve()
     try:
         grading_round.run()
     except (RoundError, NbgraderFailed, lms_download.DownloadError) as error:

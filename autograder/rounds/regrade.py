@@ -92,13 +92,14 @@ def plan(course_folder, assignment, course=None, db_url=None):
         if not notebook.is_file():
             found.not_regraded[student] = f"no autograded notebook {notebook}"
             continue
-        try:
-            report = grade([notebook], student, assignment, course=course)
+        old = before["provenance"]
+        try:  # the attempt it was graded as: its cases (a provenance without one is the first's)
+            attempt = (old or {}).get("attempt") or 1
+            report = grade([notebook], student, assignment, course=course, attempt=attempt)
         except (SubmissionError, CourseError, GraderError, OSError) as error:
             found.not_regraded[student] = f"{type(error).__name__}: {error}"
             continue
         new = report.provenance | {"deadline": before["deadline"]}
-        old = before["provenance"]
         found.provenances[student], found.recorded[student] = new, old
         for item in report.items:
             cell = before["grades"][item.id]  # nbgrader keeps a grade per graded cell
@@ -232,8 +233,10 @@ def _deadline_reasons(old, new, before, report):
         return (NO_PROVENANCE,)
     then = old.get("deadline") or {}
     reasons = [name for key, name in DEADLINE_REASONS if then.get(key) != new["deadline"][key]]
-    reasons += ["score"] if abs(_lost(before, report)) > 1e-6 else []
-    return tuple(reasons) or (UNEXPLAINED,)
+    reasons += ["late policy"] if old.get("late_policy") != new["late_policy"] else []
+    # the penalty is a share of the score: with its other inputs as they were, the score moved
+    reasons += ["score"] if abs(_lost(before, report)) > 1e-6 or not reasons else []
+    return tuple(reasons)
 
 
 def table(found):

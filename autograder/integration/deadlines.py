@@ -1,0 +1,195 @@
+"""Due dates and extensions into nbgrader's gradebook, where `nbgrader autograde` and formgrader read them.
+
+    python -m autograder.integration.deadlines [--course DIR] [--extensions CSV]
+
+course.yaml's ``due`` of each assignment becomes the gradebook's assignment ``duedate``; an
+extensions file's rows become the submissions' ``extension``. The grading round does both; the
+command does it for a course folder graded with nbgrader's own commands (default: the kit's
+repository, whose gradebook is var/gradebook.db).
+
+The extensions file is a CSV with a header: ``student_id``, ``assignment``, and per row exactly
+one of ``new_due`` (ISO 8601 with its time zone), ``extra_hours`` or ``extra_days`` (numbers > 0)::
+
+    student_id,assignment,new_due,extra_hours,extra_days
+    s05,bp,2026-11-23T23:59:00+08:00,,
+    s07,perceptron,,36,
+"""
+
+import argparse
+import csv
+import math
+import sys
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
+
+from autograder import ROOT
+from autograder.grading.course import load_course
+
+REQUIRED = ("student_id", "assignment")
+CHOICES = ("new_due", "extra_hours", "extra_days")
+
+
+class DeadlineError(ValueError):
+    """An extensions file that cannot be used; the message names the file, the row and the problem."""
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A student's extension of an assignment's due date."""
+
+    student: str
+    assignment: str
+    extension: timedelta  # > 0, added to the assignment's due date
+
+
+def read_extensions(path, course, students):
+    """The Extensions of a CSV file (the module's docstring gives its format), checked against the course
+    (a Course) and the students (ids); DeadlineError names every unknown student and assignment."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            reader = csv.DictReader(file)
+            header = reader.fieldnames or []
+            # a short row's missing cells are None; an empty cell is ""
+            rows = [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise DeadlineError(f"{path}: cannot read the extensions file: {error}") from None
+    missing = [column for column in REQUIRED if column not in header]
+    if missing or not any(column in header for column in CHOICES):
+        raise DeadlineError(
+            f"{path}: the header must have {', '.join(REQUIRED)} and one or more of {', '.join(CHOICES)}"
+            + (f"; it lacks {', '.join(missing)}" if missing else "")
+        )
+    dues = {assignment.id: assignment.due for assignment in course.assignments}
+    unknown_students = sorted({row["student_id"] for row in rows} - set(students))
+    unknown_assignments = sorted({row["assignment"] for row in rows} - set(dues))
+    if unknown_students or unknown_assignments:
+        raise DeadlineError(
+            f"{path}: "
+            + "; ".join(
+                problem
+                for problem in (
+                    unknown_students
+                    and f"students not in the class: {', '.join(unknown_students)}",
+                    unknown_assignments
+                    and f"assignments not in course.yaml: {', '.join(unknown_assignments)} "
+                    f"(it has: {', '.join(dues)})",
+                )
+                if problem
+            )
+        )
+    extensions, seen = [], set()
+    for line, row in enumerate(rows, start=2):
+        where = f"{path}: line {line} ({row['student_id']}, {row['assignment']})"
+        if (row["student_id"], row["assignment"]) in seen:
+            raise DeadlineError(f"{where}: a second extension of the same submission")
+        seen.add((row["student_id"], row["assignment"]))
+        due = dues[row["assignment"]]
+        if due is None:
+            raise DeadlineError(f"{where}: the assignment has no due date in course.yaml")
+        extension = _extension(where, row, due)
+        extensions.append(Extension(row["student_id"], row["assignment"], extension))
+    return extensions
+
+
+def _extension(where, row, due):
+    """The row's one of new_due, extra_hours, extra_days as a positive timedelta."""
+    given = [column for column in CHOICES if row.get(column)]
+    if len(given) != 1:
+        raise DeadlineError(
+            f"{where}: give exactly one of {', '.join(CHOICES)}; got {', '.join(given) or 'none'}"
+        )
+    text = row[given[0]]
+    if given[0] == "new_due":
+        try:
+            new_due = datetime.fromisoformat(text)
+        except ValueError:
+            new_due = None
+        if new_due is None or new_due.tzinfo is None:
+            raise DeadlineError(
+                f"{where}: new_due must be ISO 8601 with its time zone, such as 2026-11-23T23:59:00+08:00; got {text!r}"
+            )
+        extension = new_due - due
+    else:
+        try:
+            amount = float(text)
+        except ValueError:
+            amount = math.nan
+        if not math.isfinite(amount):
+            raise DeadlineError(f"{where}: {given[0]} must be a number; got {text!r}")
+        extension = timedelta(**{given[0].removeprefix("extra_"): amount})
+    if extension <= timedelta(0):
+        raise DeadlineError(f"{where}: {given[0]} {text} does not move the due date ({due}) later")
+    return extension
+
+
+def write_due_dates(gradebook, course, assignments):
+    """Each of the assignments (ids) that has a due date in course (a Course) gets it as its gradebook duedate."""
+    with Gradebook(f"sqlite:///{gradebook}") as book:
+        for assignment in course.assignments:
+            if assignment.id in assignments and assignment.due is not None:
+                book.update_or_create_assignment(assignment.id, duedate=assignment.due)
+
+
+def grant(gradebook, extensions):
+    """Write each Extension as its submission's extension (the submission made if need be); return those that
+    changed what the gradebook had, whose lateness nbgrader must work out anew."""
+    changed = []
+    # nbgrader's add_submission makes SQLAlchemy warn of its autoflush, harmlessly (its autograde logs the same)
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{gradebook}") as book:
+        warnings.simplefilter("ignore", SAWarning)
+        for granted in extensions:
+            try:
+                before = book.find_submission(granted.assignment, granted.student).extension
+            except MissingEntry:
+                before = None
+                book.update_or_create_student(granted.student)
+            if before != granted.extension:
+                book.update_or_create_submission(
+                    granted.assignment, granted.student, extension=granted.extension
+                )
+                changed.append(granted)
+    return changed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.integration.deadlines",
+        description="Write course.yaml's due dates, and an extensions file's extensions, into an nbgrader gradebook.",
+    )
+    parser.add_argument(
+        "--course",
+        type=Path,
+        default=ROOT,
+        help="the nbgrader course folder (default: the kit's, whose gradebook is var/gradebook.db)",
+    )
+    parser.add_argument("--extensions", type=Path, metavar="CSV", help="the extensions file")
+    args = parser.parse_args(argv)
+    gradebook = (
+        ROOT / "var" / "gradebook.db"
+        if args.course.resolve() == ROOT
+        else args.course / "gradebook.db"
+    )
+    if not gradebook.is_file():
+        parser.error(f"no gradebook at {gradebook}: release the assignments first")
+    course = load_course()
+    write_due_dates(gradebook, course, [a.id for a in course.assignments])
+    if args.extensions:
+        with Gradebook(f"sqlite:///{gradebook}") as book:
+            students = [student.id for student in book.students]
+        try:
+            extensions = read_extensions(args.extensions, course, students)
+        except DeadlineError as error:
+            parser.error(str(error))
+        grant(gradebook, extensions)
+    print(f"due dates and {len(extensions) if args.extensions else 0} extensions in {gradebook}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
