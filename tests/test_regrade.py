@@ -36,6 +36,7 @@ NUDGED = EXACT.replace("return ", "return (1 + 1e-6) * ")
 LOOSER = {"rtol": 1.0e-4, "atol": 1.0e-10}
 MISTAKE = ("return eta * (y - y_hat)", "return eta * (y_hat - y)")  # Δŵ's sign, another item
 STUDENTS = ("finished", "mistaken", "nudged", "tamperer")
+SUBMITTED_AT = datetime.datetime(2026, 11, 20, 12, 0)  # UTC, as nbgrader's gradebook keeps it
 
 
 def edit_solutions(path, right, wrong):
@@ -58,6 +59,7 @@ def autograded(tmp_path_factory):
             root / "assignments" / ASSIGNMENT, root / "submitted" / student / ASSIGNMENT
         )
         path = folder / f"{ASSIGNMENT}.ipynb"
+        (folder / "timestamp.txt").write_text(f"{SUBMITTED_AT:%Y-%m-%d %H:%M:%S.%f} UTC")
         if student != "tamperer":
             paste_solutions(path, ASSIGNMENT)
         if student == "mistaken":
@@ -232,3 +234,25 @@ def test_the_regrade_records_the_new_provenance_and_keeps_the_tamper_flag(regrad
 def test_a_second_regrade_finds_nothing_to_change(regraded, autograded, looser_course_file):
     found = regrade.plan(autograded, ASSIGNMENT, load_course(looser_course_file))
     assert found.changes == [] and len(found.provenances) == len(STUDENTS)
+
+
+def test_a_later_due_date_and_an_extension_are_named_as_the_late_penaltys_reasons(
+    regraded, autograded, looser_course_file, tmp_path
+):
+    # on a copy: every submission a day late, one of them with a 12-hour extension
+    course = CourseFolder(shutil.copytree(autograded.root, tmp_path / "course"))
+    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+        book.find_assignment(ASSIGNMENT).duedate = SUBMITTED_AT - datetime.timedelta(days=1)
+        book.find_submission(ASSIGNMENT, "mistaken").extension = datetime.timedelta(hours=12)
+        book.db.commit()
+    scores = all_scores(course)
+    found = regrade.plan(course, ASSIGNMENT, load_course(looser_course_file))
+    late = [c for c in found.changes if c.item == regrade.LATE_PENALTY]
+    # the tamperer's 0 loses nothing
+    assert {(c.student, c.reasons) for c in late} == {
+        ("finished", ("due date",)),
+        ("nudged", ("due date",)),
+        ("mistaken", ("due date", "extension")),
+    }
+    assert all(c.old == 0 < c.new < sum(scores[c.student].values()) for c in late)
+    assert len(found.changes) == len(late)
