@@ -236,7 +236,7 @@ def test_a_second_regrade_finds_nothing_to_change(regraded, autograded, looser_c
     assert found.changes == [] and len(found.provenances) == len(STUDENTS)
 
 
-def test_a_later_due_date_and_an_extension_are_named_as_the_late_penaltys_reasons(
+def test_a_moved_due_date_and_an_extension_are_named_as_the_late_penaltys_reasons(
     regraded, autograded, looser_course_file, tmp_path
 ):
     # on a copy: every submission a day late, one of them with a 12-hour extension
@@ -256,3 +256,18 @@ def test_a_later_due_date_and_an_extension_are_named_as_the_late_penaltys_reason
     }
     assert all(c.old == 0 < c.new < sum(scores[c.student].values()) for c in late)
     assert len(found.changes) == len(late)
+
+
+def test_an_item_graded_with_a_helper_that_passes_now_names_it(autograded, tmp_path):
+    # mistaken's Δŵ has the wrong sign: at a tolerance that takes any answer it passes, and
+    # train_perceptron, graded with the reference's Δŵ while Δŵ failed, now runs the student's
+    data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
+    item = next(i for i in data["assignments"][0]["items"] if i["id"] == "perceptron_delta")
+    item["tolerance"] = {"rtol": 0.0, "atol": 1.0e3}
+    path = tmp_path / "course.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    found = regrade.plan(autograded, ASSIGNMENT, load_course(path))
+    assert [(c.student, c.item, c.reasons) for c in found.changes if c.student == "mistaken"] == [
+        ("mistaken", "perceptron_delta", ("tolerance",)),
+        ("mistaken", "train_perceptron", ("via perceptron_delta",)),
+    ]

@@ -8,7 +8,9 @@ the very notebook autograde's chain graded) is graded again out of the kernel by
 and compared, item by item, with the gradebook's score. Every grade that would change is printed:
 student, item, old → new, Δ and why, the reasons found by comparing the provenance recorded with
 that grade (``gradebook_provenance``) with the new one: the item's cases, tolerance, points or
-seed in course.yaml, the kit's version, the submission. nbgrader's late penalty is compared too
+seed in course.yaml, the kit's version, the submission; else "via" the items before it whose
+grades change (an item that passes now, or no longer, changes the stand-ins of the items after
+it). nbgrader's late penalty is compared too
 (item ``late_submission_penalty``), with its reasons: the due date, the student's extension, the
 time of submission, the score it is taken from.
 
@@ -36,7 +38,7 @@ from autograder.exports.per_item import submission_grades
 from autograder.grading.course import COURSE_FILE, CourseError, load_course
 from autograder.grading.grader import grade
 from autograder.grading.provenance import changes
-from autograder.grading.results import scores_differ
+from autograder.grading.results import DECIMALS, scores_differ
 from autograder.grading.submission import SubmissionError
 from autograder.integration import gradebook_provenance
 from autograder.integration.nbgrader_course import AUTOGRADED, CourseFolder
@@ -101,10 +103,16 @@ def plan(course_folder, assignment, course=None, db_url=None):
             continue
         new = report.provenance | {"deadline": before["deadline"]}
         found.provenances[student], found.recorded[student] = new, old
+        changed = []  # this student's items whose grade changes, in the assignment's order
         for item in report.items:
             cell = before["grades"][item.id]  # nbgrader keeps a grade per graded cell
             if scores_differ(cell["score"], item.score):
                 reasons = _item_reasons(old, new, item.id)
+                if reasons == (UNEXPLAINED,) and changed:
+                    # while an item runs, the items before it that did not pass are the reference's
+                    # (grader.py): one that passes now, or no longer, changes what it is graded with
+                    reasons = (f"via {', '.join(changed)}",)
+                changed.append(item.id)
                 found.changes.append(
                     Change(student, item.id, cell["score"], item.score, reasons, cell["manual"])
                 )
@@ -209,7 +217,7 @@ def _late_penalty(before, score):
     if seconds_late <= 0:
         return 0.0
     penalty = _late_penalties().plugin_inst.late_submission_penalty("", score, seconds_late)
-    return 0.0 if penalty is None else min(max(penalty, 0.0), score)
+    return 0.0 if penalty is None else round(min(max(penalty, 0.0), score), DECIMALS)
 
 
 @functools.lru_cache(maxsize=1)
