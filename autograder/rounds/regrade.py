@@ -106,7 +106,8 @@ def plan(course_folder, assignment, course=None, db_url=None):
         changed = []  # this student's items whose grade changes, in the assignment's order
         for item in report.items:
             cell = before["grades"][item.id]  # nbgrader keeps a grade per graded cell
-            if scores_differ(cell["score"], item.score):
+            new_score = round(item.score, DECIMALS)  # as the score of record writes it
+            if scores_differ(cell["score"], new_score):
                 reasons = _item_reasons(old, new, item.id)
                 if reasons == (UNEXPLAINED,) and changed:
                     # while an item runs, the items before it that did not pass are the reference's
@@ -114,7 +115,7 @@ def plan(course_folder, assignment, course=None, db_url=None):
                     reasons = (f"via {', '.join(changed)}",)
                 changed.append(item.id)
                 found.changes.append(
-                    Change(student, item.id, cell["score"], item.score, reasons, cell["manual"])
+                    Change(student, item.id, cell["score"], new_score, reasons, cell["manual"])
                 )
         penalty = _late_penalty(before, before["late"]["score"] - _lost(before, report))
         if scores_differ(penalty, before["late"]["penalty"]):
