@@ -87,7 +87,15 @@ def test_the_cli_the_pytest_interface_and_the_library_agree(two_mistakes, tmp_pa
 
 def test_the_json_has_the_issues_fields(two_mistakes):
     content = grade([two_mistakes], "s42", "bp").to_dict()
-    assert list(content) == ["student", "assignment", "attempt", "score", "max_score", "items"]
+    assert list(content) == [
+        "student",
+        "assignment",
+        "attempt",
+        "score",
+        "max_score",
+        "items",
+        "provenance",
+    ]
     assert list(content["items"][0]) == [
         "id",
         "function",

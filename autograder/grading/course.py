@@ -19,6 +19,8 @@ time zone); the course's optional ``late_policy`` (``late_policy.LatePolicy``) s
 submission loses. Without them nothing is late.
 """
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -177,6 +179,8 @@ class Course:
     attempts: int = 1
     late_policy: LatePolicy | None = None  # None: nbgrader's default, no penalty
     similarity: Similarity = Similarity()
+    # SHA-256 of the course file's text, UTF-8 (of the data's JSON for a course parsed from data): a grade's provenance
+    sha256: str = field(default="", compare=False)
 
     def assignment(self, assignment_id):
         for assignment in self.assignments:
@@ -209,11 +213,13 @@ def load_course(path=COURSE_FILE):
         data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         raise CourseError(f"{path}: not valid YAML: {error}") from None
-    return parse_course(data, source=path.name)
+    return parse_course(
+        data, source=path.name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()
+    )
 
 
-def parse_course(data, source="course.yaml"):
-    """Validate the parsed YAML of a course file and build the Course."""
+def parse_course(data, source="course.yaml", sha256=None):
+    """Validate the parsed YAML of a course file and build the Course; sha256 is the file's, if it was read from one."""
     top = _Node(data, source, "")
     top.keys(required=("course", "assignments"))
     course = top["course"]
@@ -243,6 +249,8 @@ def parse_course(data, source="course.yaml"):
         attempts=course["attempts"].integer(minimum=1) if "attempts" in course else 1,
         late_policy=_late_policy(course["late_policy"]) if "late_policy" in course else None,
         similarity=_similarity(course["similarity"]) if "similarity" in course else Similarity(),
+        sha256=sha256
+        or hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(),
     )
 
 

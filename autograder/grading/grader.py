@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from autograder.grading import attempts, cases
 from autograder.grading.course import load_course
 from autograder.grading.feedback import own_helpers_note
+from autograder.grading.provenance import provenance
 from autograder.grading.results import CRASHED, PASSED, TIMEOUT, GradeReport, ItemResult
 from autograder.grading.scoring import compared, item_result, quietly
 from autograder.grading.session import Session, stand_ins
@@ -78,7 +79,14 @@ def grade(
             items = tuple(_note_own_helpers(graded, submission, session))
         finally:
             session.close()
-    return GradeReport(student=student, assignment=assignment.id, items=items, attempt=attempt)
+    seeds = {g.item.id: g.seed for g in graded}  # as drawn, from the attempt's seeds
+    return GradeReport(
+        student=student,
+        assignment=assignment.id,
+        items=items,
+        attempt=attempt,
+        provenance=provenance(course, submission.source, seeds, attempt),
+    )
 
 
 def _note_own_helpers(graded, submission, session):
@@ -154,6 +162,7 @@ class _Graded:
     """An item's result with what grading it used: its stand-ins, cases and expected values, and a crash if any."""
 
     item: object
+    seed: int  # the seed its cases were drawn from, as the provenance records it
     stand_ins: dict
     cases: list
     expected: list
@@ -181,4 +190,4 @@ def _grade_item(item, stand_ins, course, seed, session, submission_problems):
         tuple(submission_problems) + session.problems,
         show_case=course.feedback == "case",
     )
-    return _Graded(item, stand_ins, item_cases, expected, result, died)
+    return _Graded(item, seed, stand_ins, item_cases, expected, result, died)

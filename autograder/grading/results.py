@@ -2,7 +2,8 @@
 
 ``GradeReport.to_dict()`` is the JSON every interface writes:
 {"student", "assignment", "attempt", "score", "max_score", "items": [{"id", "function", "equation",
-"score", "max_score", "status", "misconception", "feedback", "student_feedback"}]}.
+"score", "max_score", "status", "misconception", "feedback", "student_feedback"}],
+"provenance": what the grade was computed from (grading/provenance.py)}.
 
 ``feedback`` is for instructors and names the first failing hidden case with its values;
 ``student_feedback`` is what a student sees (nbgrader's feedback, Gradescope): the same
@@ -72,6 +73,7 @@ class GradeReport:
     assignment: str
     items: tuple
     attempt: int = 1  # the submission's attempt, which drew its cases (cases.item_seed)
+    provenance: dict = field(default=None, compare=False)
 
     @property
     def score(self):
@@ -92,6 +94,7 @@ class GradeReport:
             "score": self.score,
             "max_score": self.max_score,
             "items": [item.to_dict() for item in self.items],
+            "provenance": self.provenance,
         }
 
     def to_gradescope(self, visibility="visible", stdout_visibility="hidden"):

@@ -23,6 +23,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
+from autograder.integration import gradebook_provenance
 from autograder.integration.nbgrader_course import AUTOGRADED, NbgraderFailed
 
 MANUAL_CELL_TYPE = (
@@ -203,7 +204,7 @@ def _deleted_cells(notebook, grade_ids):
 
 
 def _merge(shard_gradebook, gradebook, assignment, students):
-    """Write the shard's submissions of the students into the gradebook, column by column."""
+    """Write the shard's submissions of the students into the gradebook, column by column, and their provenance."""
     with (
         Gradebook(f"sqlite:///{shard_gradebook}") as shard,
         Gradebook(f"sqlite:///{gradebook}") as book,
@@ -238,6 +239,7 @@ def _merge(shard_gradebook, gradebook, assignment, students):
                         book.find_comment(comment.name, notebook.name, assignment, student),
                         COMMENT_COLUMNS,
                     )
+        gradebook_provenance.copy_records(shard, book, assignment, students)
         book.db.commit()
 
 

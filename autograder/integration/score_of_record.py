@@ -7,6 +7,8 @@ the grade of the very file being autograded from ``python -m autograder`` (the g
 ``StartGrading`` started with the kernel, else one run now), and for every graded cell of the
 kit writes that score and the student's feedback as the cell's output, which ``SaveAutoGrades``
 then saves; a graded cell the student deleted gets its score in the gradebook directly. The
+grade's provenance (grading/provenance.py), with the tamper flag and the deadline it was graded
+under, goes into the saved report and the kit's table in the gradebook (gradebook_provenance.py). The
 Markdown answer cells that people grade (course.yaml's derivations) are left as they are. Where
 the kernel had shown another score, the notebook is flagged in the gradebook (formgrader shows
 it) and nbgrader's log says which cells.
@@ -28,7 +30,7 @@ from nbgrader.utils import determine_grade, is_grade
 from traitlets import Bool, Unicode
 
 from autograder.grading.results import scores_differ
-from autograder.integration import early_grading
+from autograder.integration import early_grading, gradebook_provenance
 from autograder.nbgrader_cell import (
     cell_text,
     grade_out_of_process,
@@ -78,6 +80,8 @@ class ScoreOfRecord(NbGraderPreprocessor):
             for index, item in items.items():
                 if item in by_item:
                     nb.cells[index].outputs = _outputs(by_item[item])
+        report["provenance"] = {**report["provenance"], "tampered": disputed}
+        self._record_provenance(resources, report["provenance"])
         self._save(report, assignment, student)
         if disputed:
             self.log.warning(
@@ -114,6 +118,16 @@ class ScoreOfRecord(NbGraderPreprocessor):
         path = Path(self.reports_directory) / assignment / f"{student}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    def _record_provenance(self, resources, provenance):
+        """Add the deadline the grade was made under to its provenance, and record that in the gradebook."""
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as book:
+            provenance["deadline"] = gradebook_provenance.deadline(
+                book, info["assignment"], info["student"]
+            )
+            gradebook_provenance.record(book, info["assignment"], info["student"], provenance)
+            book.db.commit()
 
     def _record(self, resources, by_item, missing_cells):
         """Flag the notebook in the gradebook; give the cells the student deleted their out-of-kernel score."""

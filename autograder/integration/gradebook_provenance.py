@@ -1,0 +1,145 @@
+"""The kit's two tables in nbgrader's gradebook: each grade's provenance, and the grades a regrade replaced.
+
+nbgrader's tables have no place for them, so they live beside them in the same database
+(through SQLAlchemy, for any database URL nbgrader accepts), created when first written:
+
+- ``autograder_provenance``: per (assignment, student), the provenance of the grade of record
+  (``grading/provenance.py``, as JSON text) and when it was recorded;
+- ``autograder_grade_history``: per grade a regrade replaced, the assignment, student, item, old
+  and new score, the reason, when, and the old provenance (JSON text).
+
+Every function works in the session of an open nbgrader ``Gradebook``, so that its rows are
+committed together with the grades they go with (``book.db.commit()``, by the caller). Reading
+creates nothing: a gradebook without the tables has no provenance and no history.
+"""
+
+import datetime
+import json
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    inspect,
+    select,
+)
+
+METADATA = MetaData()
+PROVENANCE = Table(
+    "autograder_provenance",
+    METADATA,
+    Column("assignment", String(128), primary_key=True),
+    Column("student", String(128), primary_key=True),
+    Column("provenance", Text, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+)
+HISTORY = Table(
+    "autograder_grade_history",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("assignment", String(128), nullable=False),
+    Column("student", String(128), nullable=False),
+    Column("item", String(128), nullable=False),
+    Column("old_score", Float),  # None: the cell had no score
+    Column("new_score", Float),
+    Column("reason", Text, nullable=False),
+    Column("replaced_at", DateTime, nullable=False),
+    Column("old_provenance", Text),  # None: none was recorded
+)
+
+
+def record(book, assignment, student, provenance):
+    """Make provenance (a dict) the one recorded for the student's submission of the assignment."""
+    _create_tables(book)
+    book.db.execute(
+        delete(PROVENANCE).where(
+            PROVENANCE.c.assignment == assignment, PROVENANCE.c.student == student
+        )
+    )
+    book.db.execute(
+        PROVENANCE.insert().values(
+            assignment=assignment,
+            student=student,
+            provenance=json.dumps(provenance, ensure_ascii=False, sort_keys=True),
+            recorded_at=_now(),
+        )
+    )
+
+
+def recorded(book, assignment):
+    """{student: provenance dict} recorded for the assignment (id); empty where nothing was."""
+    if not _has_tables(book):
+        return {}
+    rows = book.db.execute(select(PROVENANCE).where(PROVENANCE.c.assignment == assignment))
+    return {row.student: json.loads(row.provenance) for row in rows}
+
+
+def append_history(book, assignment, student, item, old_score, new_score, reason, old_provenance):
+    """Keep a replaced grade: its old and new score, why it changed, and its provenance (a dict or None)."""
+    _create_tables(book)
+    book.db.execute(
+        HISTORY.insert().values(
+            assignment=assignment,
+            student=student,
+            item=item,
+            old_score=old_score,
+            new_score=new_score,
+            reason=reason,
+            replaced_at=_now(),
+            old_provenance=None if old_provenance is None else json.dumps(old_provenance),
+        )
+    )
+
+
+def history(book, assignment):
+    """The assignment's replaced grades, oldest first: dicts with the table's columns (provenance parsed)."""
+    if not _has_tables(book):
+        return []
+    rows = book.db.execute(
+        select(HISTORY).where(HISTORY.c.assignment == assignment).order_by(HISTORY.c.id)
+    )
+    return [
+        {
+            **row._asdict(),
+            "old_provenance": row.old_provenance and json.loads(row.old_provenance),
+        }
+        for row in rows
+    ]
+
+
+def copy_records(source, target, assignment, students):
+    """Copy the students' provenance of the assignment from one open Gradebook into another (a shard's into the class's)."""
+    for student, provenance in recorded(source, assignment).items():
+        if student in students:
+            record(target, assignment, student, provenance)
+
+
+def deadline(book, assignment, student):
+    """What nbgrader's late penalty depends on, as the gradebook holds it now: {"duedate", "extension_seconds",
+    "submitted_at"} (ISO 8601 text, seconds; None where there is none)."""
+    submission = book.find_submission(assignment, student)
+    duedate, extension = submission.assignment.duedate, submission.extension
+    return {
+        "duedate": duedate and duedate.isoformat(),
+        "extension_seconds": extension and extension.total_seconds(),
+        "submitted_at": submission.timestamp and submission.timestamp.isoformat(),
+    }
+
+
+def _create_tables(book):
+    METADATA.create_all(book.db.connection(), checkfirst=True)
+
+
+def _has_tables(book):
+    inspector = inspect(book.db.connection())
+    return all(inspector.has_table(table.name) for table in METADATA.sorted_tables)
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
