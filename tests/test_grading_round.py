@@ -300,9 +300,15 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
             assert (deleted.auto_score, deleted.needs_manual_grade) == (0.0, False), cell
 
 
-def test_each_lms_grade_file_of_the_round_has_each_students_total_of_the_per_item_csv(serial):
+def test_each_lms_grade_file_of_the_round_has_each_students_score_of_nbgrader_export(serial):
     out, _ = serial
-    totals = {row["student_id"]: row[f"{ASSIGNMENT}_total"] for row in per_item_csv(out)}
+    with open(out / "grades.csv", newline="", encoding="utf-8") as file:
+        exported = [row for row in csv.DictReader(file) if row["assignment"] == ASSIGNMENT]
+    # nbgrader's score: the raw score less the late penalty; no submission, no grade
+    totals = {
+        row["student_id"]: f"{float(row['score']):g}" if row["timestamp"] else ""
+        for row in exported
+    }
     for lms, id_column in (
         ("canvas", "SIS User ID"),
         ("moodle", "ID number"),
@@ -312,7 +318,7 @@ def test_each_lms_grade_file_of_the_round_has_each_students_total_of_the_per_ite
             rows = list(csv.reader(file))
         column = rows[0].index(id_column)
         # Canvas's Points Possible row names no student
-        grades = {row[column]: row[-1] for row in rows[1:] if row[column]}
+        grades = {row[column]: row[-1] and f"{float(row[-1]):g}" for row in rows[1:] if row[column]}
         assert grades == totals, lms
 
 

@@ -202,3 +202,15 @@ def test_the_command_writes_the_file_and_a_missing_assignment_or_gradebook_write
     )
     assert nowhere.returncode == 2 and "no gradebook at" in nowhere.stderr
     assert not out.exists() and not (tmp_path / "none.db").exists()
+
+
+def test_a_late_submissions_grade_is_its_score_less_nbgraders_late_penalty(tmp_path, db_url):
+    with Gradebook(db_url) as book:
+        notebook = book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "2026017")
+        notebook.late_submission_penalty = 1.25
+        book.db.commit()
+    _, rows, _ = written(tmp_path, db_url, "moodle")
+    header, *students = rows
+    grades = {row[header.index(ID_COLUMN["moodle"])]: row[-1] for row in students}
+    assert float(grades["2026017"]) == pytest.approx(expected_score("2026017") - 1.25)
+    assert float(grades["2026023"]) == pytest.approx(expected_score("2026023"))

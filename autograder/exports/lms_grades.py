@@ -4,7 +4,8 @@
         --lms canvas|moodle|blackboard --out FILE [--column NAME]
 
 A student's grade is nbgrader's score of their submission (the items, and the derivations a
-person has graded so far), out of the assignment's points in the gradebook. The rows are the
+person has graded so far) less its late penalty, as `nbgrader export`'s score, out of the
+assignment's points in the gradebook. The rows are the
 roster's students, in its order; one without a submission gets an empty cell (no grade), never
 0. Each file has the columns its LMS documents, in its order:
 
@@ -115,7 +116,7 @@ def assignment_grades(db_url, assignment):
         submissions = book.assignment_submissions(assignment)
         return AssignmentGrades(
             assignment,
-            {s.student_id: s.score for s in submissions},
+            {s.student_id: s.score - (s.late_submission_penalty or 0.0) for s in submissions},
             found.max_score,
             tuple(sorted(s.student_id for s in submissions if s.needs_manual_grade)),
         )
