@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from autograder.integration.nbgrader_course import CourseFolder
 from autograder.rounds.grading_round import empty_output_folder
-from simulated_class.students import MISTAKE, make_class, write_class, write_extensions
+from simulated_class.students import DUE, MISTAKE, make_class, write_class, write_extensions
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class SimulatedClass:
 
     def prepare(self, grading_round):
         empty_output_folder(grading_round.out)
+        # the class's own due dates: the shipped course.yaml sets none
+        grading_round.dues.update({a: DUE[a] for a in grading_round.assignments})
 
     def arrive(self, grading_round):
         students = make_class(tuple(grading_round.assignments), small=self.small)

@@ -13,7 +13,8 @@ for a person to grade; the unfinished and the tamperers leave those cells as rel
 in an LMS download (one zip per assignment, files named as Blackboard names them), which
 ``nbgrader zip_collect`` imports with ``autograder.integration.lms_collector``.
 
-Everyone hands each assignment in before its due date (course.yaml), but for a few (``LATE``,
+Everyone hands each assignment in before its due date (``DUE``, the simulated term's: the shipped
+course.yaml sets none), but for a few (``LATE``,
 through both channels): one within the first hour, one a day late, one past the late policy's
 cut-off, and one two days late whose extension (``EXTENSIONS``, written as the round's
 extensions file by ``write_extensions``) makes it on time.
@@ -70,9 +71,11 @@ TAMPER_CELLS = {
 # What a student who did the work writes in each derivation cell (Markdown, graded by people in formgrader)
 DERIVATION_ANSWER = "由链式法则逐步求导，每一步写出理由。\n\nBy the chain rule, step by step, each step with its reason."
 MISPLACED_NAME = "{assignment} (1).ipynb"  # the missing notebook: uploaded under another name
-DEADLINE = datetime(
-    2026, 11, 20, 23, 59, tzinfo=timezone.utc
-)  # of an assignment without a due date
+# the simulated term's due dates (23:59 in Beijing), which its round writes into the gradebook
+DUE = {
+    "perceptron": datetime(2026, 11, 13, 15, 59, tzinfo=timezone.utc),
+    "bp": datetime(2026, 11, 20, 15, 59, tzinfo=timezone.utc),
+}
 # {student: how long after the due date they hand in each assignment}; the others are early
 LATE = {
     "s01": timedelta(minutes=30),
@@ -134,9 +137,8 @@ class Student:
 
     def submitted_at(self, assignment):
         """When the student hands the assignment in (UTC): LATE's time after its due date, else hours before it."""
-        due = load_course().assignment(assignment).due or DEADLINE
         offset = LATE.get(self.id, -timedelta(hours=int(self.id[1:])))
-        return (due + offset).astimezone(timezone.utc)
+        return DUE[assignment] + offset
 
 
 def make_class(assignments=("perceptron", "bp"), small=False):

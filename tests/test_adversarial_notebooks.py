@@ -23,7 +23,7 @@ from autograder.integration.nbgrader_course import AUTOGRADED, SUBMITTED
 from autograder.rounds import crosscheck
 from autograder.rounds.grading_round import Round, submission_problem
 from simulated_class.class_source import SimulatedClass
-from simulated_class.students import DEADLINE, filled, solution_sources
+from simulated_class.students import DUE, filled, solution_sources
 
 ASSIGNMENT = "bp"
 JOBS = 2
@@ -31,7 +31,7 @@ JOBS = 2
 
 def submit(course, student, content):
     data = content if isinstance(content, bytes) else nbformat.writes(content).encode("utf-8")
-    course.write_submission(student, ASSIGNMENT, data, DEADLINE)
+    course.write_submission(student, ASSIGNMENT, data, DUE[ASSIGNMENT])
 
 
 def complete_notebook(course):

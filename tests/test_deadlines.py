@@ -9,19 +9,21 @@ import pytest
 
 from autograder.grading.course import load_course
 from autograder.integration.deadlines import DeadlineError, Extension, read_extensions
+from simulated_class.students import DUE
 
 COURSE = load_course()
 STUDENTS = ["s01", "s02", "s03"]
+DUES = {"perceptron": DUE["perceptron"], "bp": DUE["bp"]}
 
 
 def extensions(tmp_path, text):
     path = tmp_path / "extensions.csv"
     path.write_text(text, encoding="utf-8")
-    return read_extensions(path, COURSE, STUDENTS)
+    return read_extensions(path, DUES, STUDENTS)
 
 
 def test_each_way_of_saying_an_extension_gives_the_time_added_to_the_due_date(tmp_path):
-    new_due = COURSE.assignment("bp").due + timedelta(days=3, hours=2)
+    new_due = DUE["bp"] + timedelta(days=3, hours=2)
     found = extensions(
         tmp_path,
         "student_id,assignment,new_due,extra_hours,extra_days\n"

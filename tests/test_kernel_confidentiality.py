@@ -26,7 +26,7 @@ from autograder.integration.nbgrader_course import FEEDBACK
 from autograder.rounds.grading_round import Round
 from autograder.sandbox import confinement
 from simulated_class.class_source import SimulatedClass
-from simulated_class.students import DEADLINE, filled, solution_sources
+from simulated_class.students import DUE, filled, solution_sources
 
 pytestmark = pytest.mark.skipif(
     confinement.landlock_abi() == 0,
@@ -90,9 +90,9 @@ def submit_all(course, home, exchange):
     )
     course.run("db", "student", "import", course.root / "roster.csv", log="roster")
     complete = nbformat.writes(complete_notebook(course)).encode("utf-8")
-    course.write_submission(HONEST, ASSIGNMENT, complete, DEADLINE)
+    course.write_submission(HONEST, ASSIGNMENT, complete, DUE[ASSIGNMENT])
     # nbgrader copies a submission's whole folder: one that ships the kernel's launcher of its own
-    course.write_submission(HIJACKER, ASSIGNMENT, complete, DEADLINE)
+    course.write_submission(HIJACKER, ASSIGNMENT, complete, DUE[ASSIGNMENT])
     package = course.root / "submitted" / HIJACKER / ASSIGNMENT / "autograder"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
@@ -104,7 +104,9 @@ def submit_all(course, home, exchange):
     snooper.cells.insert(
         setup + 1, nbformat.v4.new_code_cell(snooping_cell(course, home, exchange))
     )
-    course.write_submission(SNOOPER, ASSIGNMENT, nbformat.writes(snooper).encode("utf-8"), DEADLINE)
+    course.write_submission(
+        SNOOPER, ASSIGNMENT, nbformat.writes(snooper).encode("utf-8"), DUE[ASSIGNMENT]
+    )
 
 
 @pytest.fixture(scope="module")

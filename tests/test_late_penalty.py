@@ -13,11 +13,12 @@ from notebooks import copy_assignment, paste_solutions
 from autograder.grading.course import load_course
 from autograder.integration.deadlines import grant, read_extensions, write_due_dates
 from autograder.integration.nbgrader_course import RELEASE, SOURCE, CourseFolder
+from simulated_class.students import DUE as SIMULATED_DUE
 
 ASSIGNMENT = "perceptron"
 LATE, EXTENDED, PAST_CUTOFF = "late", "extended", "past_cutoff"
 COURSE = load_course()
-DUE = COURSE.assignment(ASSIGNMENT).due
+DUE = SIMULATED_DUE[ASSIGNMENT]
 SUBMITTED_AT = {
     LATE: DUE + timedelta(hours=25, seconds=1),
     EXTENDED: DUE + timedelta(hours=25, seconds=1),
@@ -32,7 +33,7 @@ def autograded(tmp_path_factory):
     course = CourseFolder(tmp_path_factory.mktemp("late"))
     copy_assignment(SOURCE, ASSIGNMENT, course.root / SOURCE / ASSIGNMENT)
     course.run("generate_assignment", ASSIGNMENT, log="generate_assignment")
-    write_due_dates(course.gradebook, COURSE, [ASSIGNMENT])
+    write_due_dates(course.gradebook, {ASSIGNMENT: DUE})
     finished = course.root / "finished.ipynb"
     finished.write_bytes((course.root / RELEASE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes())
     paste_solutions(finished, ASSIGNMENT)
@@ -43,7 +44,7 @@ def autograded(tmp_path_factory):
         course.write_submission(student, ASSIGNMENT, finished.read_bytes(), submitted_at)
     extensions = course.root / "extensions.csv"
     extensions.write_text(f"student_id,assignment,extra_days\n{EXTENDED},{ASSIGNMENT},2\n")
-    grant(course.gradebook, read_extensions(extensions, COURSE, list(SUBMITTED_AT)))
+    grant(course.gradebook, read_extensions(extensions, {ASSIGNMENT: DUE}, list(SUBMITTED_AT)))
     course.run("autograde", ASSIGNMENT, log="autograde")
     course.run("export", f"--to={course.root / 'grades.csv'}", log="export")
     return course

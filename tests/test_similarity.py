@@ -68,28 +68,8 @@ COPIED = (
     return current, errors
 """
 )
-# the same algorithm, written by someone else
-HONEST = (
-    HEAD
-    + """    v, gamma, w, theta = (np.array(p, dtype=float) for p in params0)
-    history = []
-    for epoch in range(epochs):
-        dv, dgamma = np.zeros_like(v), np.zeros_like(gamma)
-        dw, dtheta = np.zeros_like(w), np.zeros_like(theta)
-        for k in range(len(X)):
-            b, y_hat = forward(X[k], v, gamma, w, theta)
-            g = output_gradient(y_hat, Y[k])
-            e = hidden_gradient(b, w, g)
-            dw += delta_w(eta, g, b)
-            dtheta += delta_theta(eta, g)
-            dv += delta_v(eta, e, X[k])
-            dgamma += delta_gamma(eta, e)
-        m = len(X)
-        v, gamma, w, theta = v + dv / m, gamma + dgamma / m, w + dw / m, theta + dtheta / m
-        history.append(accumulated_error(X, Y, Params(v, gamma, w, theta)))
-    return Params(v, gamma, w, theta), np.array(history)
-"""
-)
+# the same algorithm, written by someone else: an honest student of the simulated class
+HONEST = HEAD + OWN["bp"][0]["train_accumulated_bp"].lstrip("\n")
 
 
 def similarity_of(first, second, given=({"train": STUB},), settings=SETTINGS):

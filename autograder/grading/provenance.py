@@ -5,7 +5,8 @@ under "provenance":
 
     {"submission_sha256": SHA-256 of the source graded (UTF-8; of a notebook, its definitions,
                           so that the outputs nbgrader adds to it do not change it),
-     "kit_version":       the kit's version as installed (pyproject.toml's),
+     "kit_version":       the kit's version (pyproject.toml's; read from the file, as a
+                          Gradescope bundle has the kit's files but does not install it),
      "course_sha256":     SHA-256 of course.yaml (``Course.sha256``),
      "attempt":           the submission's attempt, from 1, which drew its cases with the seeds,
      "items":             {item id: {"seed": int, "points": float,
@@ -21,10 +22,13 @@ The chain adds "deadline" from nbgrader's gradebook (``gradebook_provenance.dead
 """
 
 import dataclasses
-import hashlib
-import importlib.metadata
+import functools
 
-DISTRIBUTION = "watermelon-ch5-kit"  # pyproject.toml's project name
+import tomllib
+
+from autograder import ROOT
+from autograder.grading.attempts import digest
+
 # the reasons changes() names, in the order it names them
 CASES, TOLERANCE, POINTS, SEED, KIT, SUBMISSION = (
     "cases",
@@ -36,12 +40,18 @@ CASES, TOLERANCE, POINTS, SEED, KIT, SUBMISSION = (
 )
 
 
+@functools.cache
+def kit_version():
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        return tomllib.load(file)["project"]["version"]
+
+
 def provenance(course, source, seeds, attempt):
     """The provenance of a grade of ``source`` (text), its ``attempt``, under ``course``; seeds is {item id: the seed graded with}."""
     items = {item.id: item for item in course.items()}
     return {
-        "submission_sha256": hashlib.sha256(source.encode("utf-8")).hexdigest(),
-        "kit_version": importlib.metadata.version(DISTRIBUTION),
+        "submission_sha256": digest(source),
+        "kit_version": kit_version(),
         "course_sha256": course.sha256,
         "attempt": attempt,
         "items": {item_id: _item_settings(items[item_id], seed) for item_id, seed in seeds.items()},

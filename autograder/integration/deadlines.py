@@ -47,7 +47,7 @@ class Extension:
     extension: timedelta  # > 0, added to the assignment's due date
 
 
-def read_extensions(path, course, students):
+def read_extensions(path, dues, students):
     """The Extensions of a CSV file (the module's docstring gives its format), checked against the course
     (a Course) and the students (ids); DeadlineError names every unknown student and assignment."""
     path = Path(path)
@@ -65,7 +65,6 @@ def read_extensions(path, course, students):
             f"{path}: the header must have {', '.join(REQUIRED)} and one or more of {', '.join(CHOICES)}"
             + (f"; it lacks {', '.join(missing)}" if missing else "")
         )
-    dues = {assignment.id: assignment.due for assignment in course.assignments}
     unknown_students = sorted({row["student_id"] for row in rows} - set(students))
     unknown_assignments = sorted({row["assignment"] for row in rows} - set(dues))
     if unknown_students or unknown_assignments:
@@ -91,7 +90,7 @@ def read_extensions(path, course, students):
         seen.add((row["student_id"], row["assignment"]))
         due = dues[row["assignment"]]
         if due is None:
-            raise DeadlineError(f"{where}: the assignment has no due date in course.yaml")
+            raise DeadlineError(f"{where}: the assignment has no due date")
         extension = _extension(where, row, due)
         extensions.append(Extension(row["student_id"], row["assignment"], extension))
     return extensions
@@ -128,12 +127,17 @@ def _extension(where, row, due):
     return extension
 
 
-def write_due_dates(gradebook, course, assignments):
-    """Each of the assignments (ids) that has a due date in course (a Course) gets it as its gradebook duedate."""
+def due_dates(course, assignments=None):
+    """{assignment id: due} of course.yaml's assignments (those of ``assignments``, ids, if given); None where none is set."""
+    return {a.id: a.due for a in course.assignments if assignments is None or a.id in assignments}
+
+
+def write_due_dates(gradebook, dues):
+    """Each assignment of ``dues`` ({id: datetime or None}) that has a due date gets it as its gradebook duedate."""
     with Gradebook(f"sqlite:///{gradebook}") as book:
-        for assignment in course.assignments:
-            if assignment.id in assignments and assignment.due is not None:
-                book.update_or_create_assignment(assignment.id, duedate=assignment.due)
+        for assignment, due in dues.items():
+            if due is not None:
+                book.update_or_create_assignment(assignment, duedate=due)
 
 
 def grant(gradebook, extensions):
@@ -177,13 +181,13 @@ def main(argv=None):
     )
     if not gradebook.is_file():
         parser.error(f"no gradebook at {gradebook}: release the assignments first")
-    course = load_course()
-    write_due_dates(gradebook, course, [a.id for a in course.assignments])
+    dues = due_dates(load_course())
+    write_due_dates(gradebook, dues)
     if args.extensions:
         with Gradebook(f"sqlite:///{gradebook}") as book:
             students = [student.id for student in book.students]
         try:
-            extensions = read_extensions(args.extensions, course, students)
+            extensions = read_extensions(args.extensions, dues, students)
         except DeadlineError as error:
             parser.error(str(error))
         grant(gradebook, extensions)

@@ -181,13 +181,15 @@ class Round:
         self.withheld = []  # [(student, assignment, why)]: feedback pages that release_feedback will hold back
         self.timings = []  # [(step, seconds)]
         self.extensions = None  # the extensions file (deadlines.read_extensions), if any
+        # {assignment: due or None}: course.yaml's, which a class may replace with its own
+        self.dues = deadlines.due_dates(self.registry, self.assignments)
 
     def release(self):
         self.source.prepare(self)
         self.record = RoundRecord(self.out / "graded.json")
         for assignment in self.assignments:
             release(self.course, assignment)
-        deadlines.write_due_dates(self.course.gradebook, self.registry, self.assignments)
+        deadlines.write_due_dates(self.course.gradebook, self.dues)
 
     def make_class(self):
         self.students = self.source.arrive(self)
@@ -233,7 +235,7 @@ class Round:
         if not self.extensions:
             return
         try:
-            found = deadlines.read_extensions(self.extensions, self.registry, self.students)
+            found = deadlines.read_extensions(self.extensions, self.dues, self.students)
         except deadlines.DeadlineError as error:
             raise RoundError(str(error)) from None
         gradable = {a: set(self.gradable(a)) for a in self.assignments}
