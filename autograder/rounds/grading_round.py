@@ -64,7 +64,14 @@ from autograder.integration.nbgrader_course import (
     CourseFolder,
     NbgraderFailed,
 )
-from autograder.rounds import class_report, crosscheck, lms_download, manual_grading, similarity
+from autograder.rounds import (
+    class_report,
+    crosscheck,
+    lms_download,
+    manual_grading,
+    progress,
+    similarity,
+)
 from autograder.rounds.round_record import RoundRecord, digest
 from autograder.sandbox import confinement
 from autograder.sandbox.process import GraderError, check_worker_starts
@@ -271,7 +278,7 @@ class Round:
                 self.to_grade[assignment],
                 self.students,
                 self.jobs,
-                _progress(f"autograde {assignment}"),
+                progress.reporter(f"autograde {assignment}"),
                 options,
                 graded,
             )
@@ -319,7 +326,12 @@ class Round:
                 s for s in self.gradable(assignment) if self.record.needs_feedback(assignment, s)
             ]
             parallel_nbgrader.generate_feedback(
-                self.course, assignment, students, self.students, self.jobs
+                self.course,
+                assignment,
+                students,
+                self.students,
+                self.jobs,
+                progress.reporter(f"feedback {assignment}"),
             )
             self.record.feedback_written(assignment, students)
             pages = {
@@ -472,19 +484,6 @@ def submission_problem(course, student, assignment):
 
 def _described(note):
     return f"{note.student + ' ' if note.student else ''}{note.path}: {note.what}"
-
-
-def _progress(label, steps=10):
-    """A progress(done, total) callback that prints a line at each tenth of the way, and at the end."""
-    last = [None]
-
-    def progress(done, total):
-        step = done * steps // max(total, 1)
-        if step != last[0]:
-            last[0] = step
-            print(f"    {label}: {done}/{total}", flush=True)
-
-    return progress
 
 
 def round_options(parser):
