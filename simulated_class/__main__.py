@@ -44,9 +44,7 @@ def main(argv=None):
         if args.small:
             parser.error("give --small or --students N, not both")
         try:
-            sized_profiles(
-                make_class(tuple(args.assignments or ("perceptron", "bp"))), args.students
-            )
+            make_class(tuple(args.assignments or ("perceptron", "bp")), size=args.students)
         except ValueError as error:
             parser.error(str(error))
     return grading_round.run(SimulatedClass(args.small, args.students), args.out, args)
