@@ -214,26 +214,28 @@ def make_class(assignments=("perceptron", "bp"), small=False, size=None):
 
 
 def minimum_size(assignments=("perceptron", "bp")):
-    """The smallest --students N: the default class's special students (all but its complete ones) and LATE's."""
-    return sum(p != COMPLETE for p in (s.profile for s in make_class(assignments))) + len(LATE)
+    """The smallest --students N: the default class's special students (all but its complete ones)."""
+    return sum(s.profile != COMPLETE for s in make_class(assignments))
 
 
 def sized_profiles(specials, size):
-    """(size profiles, the numbers from 1 of LATE's students): the special profiles (of the default class)
-    spread evenly, every fourth of the rest PARTIAL and the others COMPLETE; LATE's students
-    spread over the complete or partly complete ones, in LATE's order."""
+    """(size profiles, the numbers from 1 of LATE's students): the special profiles (of the default
+    class) spread evenly, every fourth of the rest PARTIAL and the others COMPLETE; LATE's students
+    spread, in LATE's order, over those who hand in work of their own making (complete, partly
+    complete or with a catalogued mistake), as in the default class."""
     specials = [(p, m) for p, m in specials if p != COMPLETE]
-    if size < len(specials) + len(LATE):
+    if size < len(specials):
         raise ValueError(
             f"a class of {size} students cannot hold the {len(specials)} special students "
-            f"(catalogued mistakes, faults, tamperers, own work and the copier) and {len(LATE)} late ones: "
-            f"give --students {len(specials) + len(LATE)} or more"
+            f"(catalogued mistakes, faults, tamperers, own work and the copier): "
+            f"give --students {len(specials)} or more"
         )
     at = {k * size // len(specials): special for k, special in enumerate(specials)}
     rest = [n for n in range(size) if n not in at]
     for k, n in enumerate(rest):
         at[n] = (PARTIAL if k % 4 == 3 else COMPLETE, {})
-    late_at = [rest[k * len(rest) // len(LATE)] + 1 for k in range(len(LATE))]
+    workers = [n for n in range(size) if at[n][0] in (COMPLETE, PARTIAL, MISTAKE)]
+    late_at = [workers[k * len(workers) // len(LATE)] + 1 for k in range(len(LATE))]
     return [at[n] for n in range(size)], late_at
 
 
