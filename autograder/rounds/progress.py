@@ -11,7 +11,7 @@ import time
 
 from tqdm import tqdm
 
-SHARE, SECONDS = 0.1, 30  # a plain line at least this often: each tenth, or each 30 s
+PARTS, SECONDS = 10, 30  # a plain line at least this often: each tenth of the way, or each 30 s
 
 
 def reporter(label, stream=None):
@@ -45,11 +45,11 @@ class PlainProgress:
         self.shown = None  # (done, total) of the last line
 
     def __call__(self, done, total):
-        now, tenth = self.clock(), int(done / max(total, 1) / SHARE)
+        now, tenth = self.clock(), done * PARTS // max(total, 1)
         when, last_tenth = self.last
         if tenth == last_tenth and now - when < SECONDS and done < total:
             return
-        if (done, total) == self.shown:  # the end, once
+        if done >= total and (done, total) == self.shown:  # the end, once
             return
         self.last, self.shown = (now, tenth), (done, total)
         line = f"{self.label}: {done}/{total} ({done / max(total, 1):.0%})"
