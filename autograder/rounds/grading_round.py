@@ -41,6 +41,7 @@ arrived that was not graded as it came, and each step's elapsed time.
 """
 
 import argparse
+import collections
 import json
 import os
 import shutil
@@ -211,13 +212,14 @@ class Round:
         except GraderError as error:
             raise RoundError(f"no submission can be graded here: {error}") from None
         for assignment in self.assignments:
+            # each student's notes, gathered once: looking through them all per student grows with N²
+            notes = collections.defaultdict(list)
+            for note in self.arrival_notes:
+                if note.assignment in (assignment, ""):
+                    notes[note.student].append(note.path)
             for student in self.students:
                 reason = submission_problem(self.course, student, assignment)
-                theirs = [
-                    note.path
-                    for note in self.arrival_notes
-                    if note.student == student and note.assignment in (assignment, "")
-                ]
+                theirs = notes[student]
                 if reason == NO_SUBMISSION and theirs:
                     reason += f": {len(theirs)} file(s) of theirs in the download could not be graded (see what arrived)"
                 if reason:
