@@ -398,7 +398,11 @@ class Round:
         """The graded submissions' similar pairs, printed and written to similarity_pairs.csv; (pairs, settings)."""
         settings = self.registry.similarity
         pairs = similarity.round_pairs(
-            self.course, self.registry, {a: self.gradable(a) for a in self.assignments}, settings
+            self.course,
+            self.registry,
+            {a: self.gradable(a) for a in self.assignments},
+            settings,
+            progress.reporter("similarity"),
         )
         similarity.write_csv(self.out / "similarity_pairs.csv", pairs, settings)
         for pair in similarity.listed(pairs, settings):

@@ -132,12 +132,14 @@ def class_pairs(assignment, functions, given, sources, settings):
     return sorted(pairs, key=lambda p: (-p.score, p.students))
 
 
-def round_pairs(course, registry, students, settings):
+def round_pairs(course, registry, students, settings, progress=None):
     """{assignment: class_pairs} of a course folder's submitted notebooks.
 
     ``students`` is {assignment: the students whose submissions were graded}; what is given
     them, the course's released notebook and its source notebook (the model solution).
+    progress(done, total) is called as the notebooks are read (total: all the assignments').
     """
+    total, done = sum(map(len, students.values())), 0
     found = {}
     for assignment_id, graded in students.items():
         names = [item.function for item in registry.assignment(assignment_id).items]
@@ -145,10 +147,14 @@ def round_pairs(course, registry, students, settings):
             function_sources(course.root / folder / assignment_id / f"{assignment_id}.ipynb", names)
             for folder in (RELEASE, SOURCE)
         ]
-        sources = {
-            student: function_sources(course.notebook(SUBMITTED, student, assignment_id), names)
-            for student in graded
-        }
+        sources = {}
+        for student in graded:
+            sources[student] = function_sources(
+                course.notebook(SUBMITTED, student, assignment_id), names
+            )
+            done += 1
+            if progress:
+                progress(done, total)
         found[assignment_id] = class_pairs(assignment_id, names, given, sources, settings)
     return found
 
