@@ -1,11 +1,13 @@
 """Set up the kit and run its jobs, with nothing but python3 (standard library only).
 
-    python3 tasks.py main [--jobs N] [--no-enforce] [--small]
+    python3 tasks.py main [--jobs N] [--no-enforce] [--small | --students N]
                                        # set up, then run the main job: a whole grading round (of the simulated class)
     python3 tasks.py main --submissions PATH --roster CSV [--course DIR]
                                        # ... of your class: an LMS download (or --course DIR: an nbgrader course)
     python3 tasks.py exercise          # set up, then compare standard and accumulated BP (exercise 5.5)
     python3 tasks.py benchmark         # set up, then measure grading and the reference (scripts/benchmark.py)
+    python3 tasks.py benchmark --round [--students N ...] [--jobs N]
+                                       # ... or the round's cost at several class sizes (scripts/round_scaling.py)
     python3 tasks.py test [--fast]     # set up, then run the tests (--fast: the fast tier; extra arguments go to pytest)
     python3 tasks.py release           # set up, then regenerate assignments/ from solutions/ with nbgrader
     python3 tasks.py gradescope [--assignments ID ...]
@@ -139,7 +141,11 @@ def exercise(args):
 
 
 def benchmark(args):
-    run(setup(), ROOT / "scripts" / "benchmark.py", *args)
+    if "--round" in args:
+        args = [arg for arg in args if arg != "--round"]
+        run(setup(), ROOT / "scripts" / "round_scaling.py", *args)
+    else:
+        run(setup(), ROOT / "scripts" / "benchmark.py", *args)
 
 
 def test(args):

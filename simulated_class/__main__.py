@@ -1,4 +1,4 @@
-"""python -m simulated_class [--small] [--out DIR] [--jobs N] [--no-enforce] [--assignments ID ...]
+"""python -m simulated_class [--small | --students N] [--out DIR] [--jobs N] [--no-enforce] [--assignments ID ...]
 
 A whole grading round (autograder/rounds/grading_round.py) on the simulated class: the kit's main
 job when no class of yours is given (python3 tasks.py main).
@@ -11,6 +11,7 @@ from pathlib import Path
 from autograder import ROOT
 from autograder.rounds import grading_round
 from simulated_class.class_source import SimulatedClass
+from simulated_class.students import make_class, minimum_size
 
 DEFAULT_OUT = ROOT / "var" / "round"
 
@@ -24,6 +25,13 @@ def main(argv=None):
         "--small", action="store_true", help="a handful of students instead of about forty"
     )
     parser.add_argument(
+        "--students",
+        type=int,
+        metavar="N",
+        help=f"a class of N students (at least {minimum_size()}): the special students spread over it, "
+        "the rest complete or partly complete",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=DEFAULT_OUT,
@@ -32,7 +40,14 @@ def main(argv=None):
     grading_round.round_options(parser)
     args = parser.parse_args(argv)
     grading_round.checked_round_options(parser, args)
-    return grading_round.run(SimulatedClass(args.small), args.out, args)
+    if args.students is not None:
+        if args.small:
+            parser.error("give --small or --students N, not both")
+        try:
+            make_class(tuple(args.assignments or ("perceptron", "bp")), size=args.students)
+        except ValueError as error:
+            parser.error(str(error))
+    return grading_round.run(SimulatedClass(args.small, args.students), args.out, args)
 
 
 if __name__ == "__main__":

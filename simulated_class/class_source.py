@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from autograder.integration.nbgrader_course import CourseFolder
+from autograder.rounds import progress
 from autograder.rounds.grading_round import empty_output_folder
 from simulated_class.students import DUE, MISTAKE, make_class, write_class, write_extensions
 
@@ -12,6 +13,7 @@ class SimulatedClass:
     """The kit's simulated class, made anew in the output folder each run."""
 
     small: bool = False
+    size: int | None = None  # --students N: simulated_class.students.make_class's size
 
     def course_of(self, out):
         return CourseFolder(out / "course")
@@ -22,9 +24,11 @@ class SimulatedClass:
         grading_round.dues.update({a: DUE[a] for a in grading_round.assignments})
 
     def arrive(self, grading_round):
-        students = make_class(tuple(grading_round.assignments), small=self.small)
+        students = make_class(tuple(grading_round.assignments), self.small, self.size)
         course = grading_round.course
-        roster = write_class(students, course.root, grading_round.assignments)
+        roster = write_class(
+            students, course.root, grading_round.assignments, progress.reporter("class")
+        )
         course.run("db", "student", "import", roster, log="roster")
         if grading_round.extensions is None:  # else the instructor's file given to the round
             grading_round.extensions = write_extensions(

@@ -38,6 +38,7 @@ from .mistakes import MISTAKES, in_notebook
 from .own_solutions import OWN
 
 COMPLETE, MISTAKE, UNFINISHED, CRASH, HANG = "complete", "mistake", "unfinished", "crash", "hang"
+PARTIAL = "partial"  # a class of --students N: the first quarter, half or three quarters of the functions done
 TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES, CORRUPT, MISSING = (
     "tamper_attribute",
     "tamper_sys_modules",
@@ -134,15 +135,18 @@ class Student:
     corrupt_or_missing: str = "bp"  # the assignment a CORRUPT or MISSING student gets wrong
     # OWN_WORK: which of own_solutions.OWN's students they are; COPY: whose work they copied
     own: int = 0
+    late: timedelta | None = None  # one of LATE's times after the due date, or None: on time
+    extra_days: int = 0  # an extension of every assignment, as EXTENSIONS's
 
     def submitted_at(self, assignment):
-        """When the student hands the assignment in (UTC): LATE's time after its due date, else hours before it."""
-        offset = LATE.get(self.id, -timedelta(hours=int(self.id[1:])))
-        return DUE[assignment] + offset
+        """When the student hands the assignment in (UTC): its late time after its due date, else hours before it."""
+        return DUE[assignment] + (self.late or -timedelta(hours=int(self.id[1:])))
 
 
-def make_class(assignments=("perceptron", "bp"), small=False):
-    """The students of the round; ``small`` gives a handful, one of each kind that the tests need."""
+def make_class(assignments=("perceptron", "bp"), small=False, size=None):
+    """The students of the round; ``small`` gives a handful, one of each kind that the tests need;
+    ``size`` (at least ``minimum_size``) a class of that many: the special students of the default
+    class spread over it, the rest complete or partly complete (``sized_profiles``)."""
     by_assignment = {
         a: [key for key in MISTAKES if _assignment_of(key[0]) == a] for a in assignments
     }
@@ -176,6 +180,13 @@ def make_class(assignments=("perceptron", "bp"), small=False):
         ]
         profiles = others[:2] + mistaken + others[2:]
     profiles += [(profile, {}) for profile in PLANTED]
+    width, late, extended = 2, LATE, EXTENSIONS
+    if size is not None:  # LATE's and EXTENSIONS's students are those of the default class
+        profiles, late_at = sized_profiles(profiles, size)
+        width = max(2, len(str(size)))
+        renamed = {old: f"s{n:0{width}d}" for old, n in zip(LATE, late_at)}
+        late = {renamed[old]: delay for old, delay in LATE.items()}
+        extended = {renamed[old]: days for old, days in EXTENSIONS.items()}
     students = []
     for number, (profile, mistakes) in enumerate(profiles, start=1):
         first, last = (
@@ -184,9 +195,10 @@ def make_class(assignments=("perceptron", "bp"), small=False):
         )
         # a missing notebook through nbgrader: a submission folder without it, which nbgrader would fail on
         channel = NBGRADER if number % 2 or profile == MISSING else LMS
+        student_id = f"s{number:0{width}d}"
         students.append(
             Student(
-                f"s{number:02d}",
+                student_id,
                 first,
                 last,
                 profile,
@@ -194,9 +206,37 @@ def make_class(assignments=("perceptron", "bp"), small=False):
                 mistakes,
                 corrupt_or_missing=assignments[-1],
                 own=_own_index(profiles, number) if profile == OWN_WORK else 0,
+                late=late.get(student_id),
+                extra_days=extended.get(student_id, 0),
             )
         )
     return students
+
+
+def minimum_size(assignments=("perceptron", "bp")):
+    """The smallest --students N: the default class's special students (all but its complete ones)."""
+    return sum(s.profile != COMPLETE for s in make_class(assignments))
+
+
+def sized_profiles(specials, size):
+    """(size profiles, the numbers from 1 of LATE's students): the special profiles (of the default
+    class) spread evenly, every fourth of the rest PARTIAL and the others COMPLETE; LATE's students
+    spread, in LATE's order, over those who hand in work of their own making (complete, partly
+    complete or with a catalogued mistake), as in the default class."""
+    specials = [(p, m) for p, m in specials if p != COMPLETE]
+    if size < len(specials):
+        raise ValueError(
+            f"a class of {size} students cannot hold the {len(specials)} special students "
+            f"(catalogued mistakes, faults, tamperers, own work and the copier): "
+            f"give --students {len(specials)} or more"
+        )
+    at = {k * size // len(specials): special for k, special in enumerate(specials)}
+    rest = [n for n in range(size) if n not in at]
+    for k, n in enumerate(rest):
+        at[n] = (PARTIAL if k % 4 == 3 else COMPLETE, {})
+    workers = [n for n in range(size) if at[n][0] in (COMPLETE, PARTIAL, MISTAKE)]
+    late_at = [workers[k * len(workers) // len(LATE)] + 1 for k in range(len(LATE))]
+    return [at[n] for n in range(size)], late_at
 
 
 def _own_index(profiles, number):
@@ -241,6 +281,11 @@ def notebook_of(student, assignment, released_notebook, solutions):
         notebook = filled(released_notebook, {})
     else:
         sources = {**solutions, **derivation_answers(assignment)}
+        if profile == PARTIAL:  # a quarter, half or three quarters, by the student's number
+            done = list(solutions)[: len(solutions) * (1 + int(student.id[1:]) % 3) // 4]
+            sources = {
+                name: sources[name] for name in sources if name in done or name not in solutions
+            }
         if profile in (OWN_WORK, COPY):
             for function, body in OWN[assignment][student.own].items():
                 sources[function] = _with_own_body(solutions[function], body)
@@ -287,8 +332,10 @@ def _with_body(source, body):
     return "\n".join(lines[: signature_end + 1]) + "\n" + body
 
 
-def write_class(students, course_root, assignments):
+def write_class(students, course_root, assignments, progress=None):
     """Write the roster and everyone's submissions under course_root; return the roster's path.
+
+    progress(done, total) is called as the notebooks are written (total: students × assignments).
 
     nbgrader submissions go to submitted/<student>/<assignment>/ with the folder's other files
     and nbgrader's timestamp.txt; LMS submissions to downloaded/<assignment>/archive/<assignment>.zip.
@@ -299,7 +346,10 @@ def write_class(students, course_root, assignments):
         solutions = solution_sources(course_root / SOURCE / assignment / f"{assignment}.ipynb")
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w") as download:
-            for student in students:
+            for number, student in enumerate(students, start=1):
+                if progress:
+                    done = assignments.index(assignment) * len(students) + number
+                    progress(done, len(assignments) * len(students))
                 content = notebook_of(student, assignment, released, solutions)
                 missing = student.profile == MISSING and assignment == student.corrupt_or_missing
                 if student.channel == NBGRADER:
@@ -333,6 +383,6 @@ def write_extensions(students, course_root, assignments):
         writer = csv.writer(file)
         writer.writerow(["student_id", "assignment", "extra_days"])
         for student in students:
-            if student.id in EXTENSIONS:
-                writer.writerows([student.id, a, EXTENSIONS[student.id]] for a in assignments)
+            if student.extra_days:
+                writer.writerows([student.id, a, student.extra_days] for a in assignments)
     return path

@@ -1,6 +1,7 @@
 """The round's pure parts, each on its own: what a rerun grades again, which submissions nbgrader
 can take, the output folder's guard, and the class report's statistics."""
 
+import csv
 import json
 import warnings
 
@@ -151,3 +152,25 @@ def test_the_needs_a_look_list_names_an_attempt_past_the_courses_limit():
     lines = class_report._attention([], reports, {}, [], True, attempts_allowed=3)
     flagged = [line for line in lines if "past the attempt limit" in line]
     assert flagged == ["| s01 | bp | past the attempt limit | attempt 4; course.yaml allows 3 |"]
+
+
+def test_a_needs_a_look_list_of_a_thousand_shows_its_first_rows_and_keeps_every_row_in_a_csv(
+    tmp_path,
+):
+    not_graded = {"bp": {f"s{n:04d}": "no submission" for n in range(1, 1001)}}
+    lines = class_report._attention([], {}, not_graded, [], True, out=tmp_path)
+    shown = [line for line in lines if line.startswith("| s0")]
+    assert len(shown) == class_report.SHOWN_ROWS and shown[0].startswith("| s0001 | bp |")
+    more = 1000 - class_report.SHOWN_ROWS
+    assert f"还有 {more} 行 / and {more} more: needs_a_look.csv" in lines
+    with open(tmp_path / "needs_a_look.csv", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["student", "assignment", "what", "details"]
+    assert [row[0] for row in rows[1:]] == sorted(not_graded["bp"])
+
+
+def test_a_short_needs_a_look_list_is_shown_whole():
+    not_graded = {"bp": {"s01": "no submission"}}
+    lines = class_report._attention([], {}, not_graded, [], True)
+    assert "| s01 | bp | not graded | no submission |" in lines
+    assert not any("more" in line for line in lines)

@@ -2,6 +2,7 @@
 class's planted copy (autograder/rounds/similarity.py)."""
 
 import csv
+import dataclasses
 
 import numpy as np
 import pytest
@@ -191,11 +192,21 @@ def test_the_simulated_classs_planted_copy_is_found_and_no_honest_pair(tmp_path,
     for assignment, found in pairs.items():
         listed = [p.students for p in similarity.listed({assignment: found}, SETTINGS)]
         assert listed == [tuple(sorted((own[0], copier)))], assignment
-        honest = next(p for p in found if p.students == tuple(own))
-        assert (
-            honest.score < SETTINGS.threshold / 2
-            and len(honest.functions) >= SETTINGS.min_functions
-        )
+        # the honest pair is compared only when it shares a fingerprint (class_pairs' inverted index)
+        for honest in (p for p in found if p.students == tuple(own)):
+            assert (
+                honest.score < SETTINGS.threshold / 2
+                and len(honest.functions) >= SETTINGS.min_functions
+            )
+
+
+def test_only_pairs_that_share_a_fingerprint_are_compared_and_their_scores_are_those_of_every_pair():
+    base = "def f(x, y):\n    total = x * y + 3\n    return total ** 2 - x / (y + 1)\n"
+    other = "def f(x, y):\n    for k in range(7):\n        x = [x, k, {'a': y}]\n    return x\n"
+    sources = {"a": {"f": base}, "b": {"f": base.replace("total", "t")}, "c": {"f": other}}
+    settings = dataclasses.replace(SETTINGS, min_length=1, common_share=1.0)
+    found = similarity.class_pairs("bp", ["f"], [], sources, settings)
+    assert [p.students for p in found] == [("a", "b")] and found[0].score == 1.0
 
 
 def test_the_copier_disguised_every_function_and_still_gets_the_originals_marks(tmp_path):

@@ -18,13 +18,14 @@ import re
 import shutil
 import time
 import warnings
+from collections import Counter
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from autograder.integration import gradebook_provenance
-from autograder.integration.nbgrader_course import AUTOGRADED, NbgraderFailed
+from autograder.integration.nbgrader_course import AUTOGRADED, FEEDBACK, NbgraderFailed
 
 MANUAL_CELL_TYPE = (
     "markdown"  # nbgrader's graded cells of this type have no automatic score: people grade them
@@ -56,14 +57,13 @@ def autograde(
     shards, total = _shards(students, jobs), len(students)
     if not shards:
         return {}
-    runs, logs = [], []
+    runs, finished = [], _Finished(AUTOGRADED, assignment, "ipynb", writes=2)
     for number, shard in enumerate(shards):
         gradebook = (
             course.gradebook if len(shards) == 1 else _shard_gradebook(course, assignment, number)
         )
         log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
-        path = course.logs / f"{log}.log"
-        logs.append((path, path.stat().st_size if path.exists() else 0))
+        finished.follow(course.logs / f"{log}.log")
         process = course.start(
             "autograde",
             assignment,
@@ -87,27 +87,34 @@ def autograde(
         if running and not ended:
             time.sleep(CHECK_SECONDS)
         if progress and time.monotonic() - reported >= PROGRESS_SECONDS:
-            progress(_finished(logs, assignment), total)
+            progress(finished(), total)
             reported = time.monotonic()
     if progress:
         progress(total - len(failures), total)
     return failures
 
 
-def generate_feedback(course, assignment, students, everyone, jobs=1):
-    """`nbgrader generate_feedback` of the assignment for the students, in parallel shards."""
-    runs = []
+def generate_feedback(course, assignment, students, everyone, jobs=1, progress=None):
+    """`nbgrader generate_feedback` of the assignment for the students, in parallel shards;
+    progress(done, total) is called as pages are written."""
+    runs, finished = [], _Finished(FEEDBACK, assignment, "html", writes=1)
     for number, shard in enumerate(_shards(students, jobs)):
+        log = f"generate_feedback-{assignment}-{number}"
+        finished.follow(course.logs / f"{log}.log")
         runs.append(
             course.start(
-                "generate_feedback",
-                assignment,
-                _only(shard, everyone),
-                "--force",
-                log=f"generate_feedback-{assignment}-{number}",
+                "generate_feedback", assignment, _only(shard, everyone), "--force", log=log
             )
         )
-    failed = [number for number, process in enumerate(runs) if process.wait() != 0]
+    reported = time.monotonic()
+    while any(process.poll() is None for process in runs):
+        time.sleep(CHECK_SECONDS)
+        if progress and time.monotonic() - reported >= PROGRESS_SECONDS:
+            progress(finished(), len(students))
+            reported = time.monotonic()
+    if progress and students:
+        progress(finished(), len(students))
+    failed = [number for number, process in enumerate(runs) if process.returncode != 0]
     if failed:
         raise NbgraderFailed(
             f"nbgrader generate_feedback {assignment} failed; see {course.logs}/generate_feedback-{assignment}-{failed[0]}.log"
@@ -132,25 +139,40 @@ def _shard_gradebook(course, assignment, number):
     return path
 
 
-def _finished(logs, assignment):
-    """How many submissions the runs have graded so far, read from their logs ([(path, offset at the start)]).
+class _Finished:
+    """How many submissions nbgrader's runs have done so far, read from what their logs gained since the last call.
 
-    nbgrader logs "Writing N bytes to …/autograded/<student>/<assignment>/<assignment>.ipynb"
-    twice per submission (sanitized, then executed); a submission is done at its second write,
-    or once the run has gone on to another one.
+    nbgrader logs "Writing N bytes to …/<folder>/<student>/<assignment>/<assignment>.<suffix>"
+    ``writes`` times per submission (autograde twice: sanitized, then executed; feedback once);
+    a submission is done at its last write, or once its run has gone on to another one. Each
+    call reads only the new lines, so following a long run costs what its log holds, once.
     """
-    done = 0
-    for path, offset in logs:
-        with open(path, "rb") as log:
-            log.seek(offset)
-            text = log.read().decode("utf-8", errors="replace")
-        written = re.findall(
-            rf"Writing \d+ bytes to (.*/{AUTOGRADED}/[^/]+/{re.escape(assignment)}/{re.escape(assignment)}\.ipynb)",
-            text,
+
+    def __init__(self, folder, assignment, suffix, writes):
+        name = re.escape(assignment)
+        self.pattern = re.compile(
+            rf"Writing \d+ bytes to (.*/{folder}/[^/]+/{name}/{name}\.{suffix})".encode()
         )
-        order = list(dict.fromkeys(written))
-        done += sum(written.count(notebook) >= 2 or notebook != order[-1] for notebook in order)
-    return done
+        self.writes, self.logs = writes, []  # [[path, offset read to, {file: writes}, last file]]
+
+    def follow(self, path):
+        """Count the log's lines from its present end (a log is appended to by each run)."""
+        self.logs.append([path, path.stat().st_size if path.exists() else 0, Counter(), None])
+
+    def __call__(self):
+        done = 0
+        for log in self.logs:
+            path, offset, counts, _ = log
+            with open(path, "rb") as file:
+                file.seek(offset)
+                new = file.read()
+            whole = new[: new.rfind(b"\n") + 1]  # a line being written is read next time
+            log[1] = offset + len(whole)
+            for match in self.pattern.finditer(whole):
+                counts[match[1]] += 1
+                log[3] = match[1]
+            done += len(counts) - (log[3] is not None and counts[log[3]] < self.writes)
+        return done
 
 
 def _unfinished(course, gradebook, assignment, students):

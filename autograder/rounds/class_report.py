@@ -11,6 +11,7 @@ an LMS download that were not simply one student's notebook, each with what beca
 """
 
 import collections
+import csv
 import math
 import statistics
 
@@ -28,6 +29,7 @@ from autograder.grading.results import CRASHED, ERROR, TIMEOUT  # noqa: E402
 from autograder.rounds import late_submissions, manual_grading, similarity  # noqa: E402
 
 TOP_MISCONCEPTIONS = 12
+SHOWN_ROWS = 30  # of a per-student table; the whole table is in a CSV beside the report
 ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
 
 
@@ -219,7 +221,7 @@ def write(
     if mistakes:
         lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
     lines += _attention(
-        students, reports, not_graded, mismatches, enforced, withheld, registry.attempts
+        students, reports, not_graded, mismatches, enforced, withheld, registry.attempts, out
     )
     late = late_submissions.late_submissions(gradebook, list(reports), students)
     lines += late_submissions.section(late, registry.late_policy, _row)
@@ -316,10 +318,18 @@ def _misconception_text(names, item_id, variant):
 
 
 def _attention(
-    students, reports, not_graded, mismatches, enforced, withheld=(), attempts_allowed=None
+    students,
+    reports,
+    not_graded,
+    mismatches,
+    enforced,
+    withheld=(),
+    attempts_allowed=None,
+    out=None,
 ):
     """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback
-    held back, attempts past course.yaml's limit."""
+    held back, attempts past course.yaml's limit; the first SHOWN_ROWS, and every row in
+    out/needs_a_look.csv (when out is given)."""
     lines = ["## 需要关注 Students who need a look", ""]
     rows = [
         (student, assignment, "feedback held back", why) for student, assignment, why in withheld
@@ -360,8 +370,24 @@ def _attention(
         )
     if not rows:
         return lines + ["Nobody.", ""]
-    lines += ["| student | assignment | what | details |", "| --- | --- | --- | --- |"]
-    lines += [_row(*row) for row in sorted(rows)]
+    header = ("student", "assignment", "what", "details")
+    return lines + capped_table(header, sorted(rows), out and out / "needs_a_look.csv")
+
+
+def capped_table(header, rows, csv_path=None):
+    """A Markdown table of the first SHOWN_ROWS rows, then "…and K more" naming csv_path, which
+    gets every row (header: column names; rows: tuples)."""
+    if csv_path:
+        with open(csv_path, "w", newline="", encoding="utf-8") as file:
+            csv.writer(file).writerows([header, *rows])
+    lines = [_row(*header), _row(*("---" for _ in header))]
+    lines += [_row(*row) for row in rows[:SHOWN_ROWS]]
+    if len(rows) > SHOWN_ROWS:
+        where = f": {csv_path.name}" if csv_path else ""
+        lines += [
+            "",
+            f"还有 {len(rows) - SHOWN_ROWS} 行 / and {len(rows) - SHOWN_ROWS} more{where}",
+        ]
     return lines + [""]
 
 

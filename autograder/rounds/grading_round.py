@@ -41,6 +41,7 @@ arrived that was not graded as it came, and each step's elapsed time.
 """
 
 import argparse
+import collections
 import json
 import os
 import shutil
@@ -64,7 +65,14 @@ from autograder.integration.nbgrader_course import (
     CourseFolder,
     NbgraderFailed,
 )
-from autograder.rounds import class_report, crosscheck, lms_download, manual_grading, similarity
+from autograder.rounds import (
+    class_report,
+    crosscheck,
+    lms_download,
+    manual_grading,
+    progress,
+    similarity,
+)
 from autograder.rounds.round_record import RoundRecord, digest
 from autograder.sandbox import confinement
 from autograder.sandbox.process import GraderError, check_worker_starts
@@ -204,13 +212,14 @@ class Round:
         except GraderError as error:
             raise RoundError(f"no submission can be graded here: {error}") from None
         for assignment in self.assignments:
+            # each student's notes, gathered once: looking through them all per student grows with N²
+            notes = collections.defaultdict(list)
+            for note in self.arrival_notes:
+                if note.assignment in (assignment, ""):
+                    notes[note.student].append(note.path)
             for student in self.students:
                 reason = submission_problem(self.course, student, assignment)
-                theirs = [
-                    note.path
-                    for note in self.arrival_notes
-                    if note.student == student and note.assignment in (assignment, "")
-                ]
+                theirs = notes[student]
                 if reason == NO_SUBMISSION and theirs:
                     reason += f": {len(theirs)} file(s) of theirs in the download could not be graded (see what arrived)"
                 if reason:
@@ -271,7 +280,7 @@ class Round:
                 self.to_grade[assignment],
                 self.students,
                 self.jobs,
-                _progress(f"autograde {assignment}"),
+                progress.reporter(f"autograde {assignment}"),
                 options,
                 graded,
             )
@@ -319,7 +328,12 @@ class Round:
                 s for s in self.gradable(assignment) if self.record.needs_feedback(assignment, s)
             ]
             parallel_nbgrader.generate_feedback(
-                self.course, assignment, students, self.students, self.jobs
+                self.course,
+                assignment,
+                students,
+                self.students,
+                self.jobs,
+                progress.reporter(f"feedback {assignment}"),
             )
             self.record.feedback_written(assignment, students)
             pages = {
@@ -384,7 +398,11 @@ class Round:
         """The graded submissions' similar pairs, printed and written to similarity_pairs.csv; (pairs, settings)."""
         settings = self.registry.similarity
         pairs = similarity.round_pairs(
-            self.course, self.registry, {a: self.gradable(a) for a in self.assignments}, settings
+            self.course,
+            self.registry,
+            {a: self.gradable(a) for a in self.assignments},
+            settings,
+            progress.reporter("similarity"),
         )
         similarity.write_csv(self.out / "similarity_pairs.csv", pairs, settings)
         for pair in similarity.listed(pairs, settings):
@@ -472,19 +490,6 @@ def submission_problem(course, student, assignment):
 
 def _described(note):
     return f"{note.student + ' ' if note.student else ''}{note.path}: {note.what}"
-
-
-def _progress(label, steps=10):
-    """A progress(done, total) callback that prints a line at each tenth of the way, and at the end."""
-    last = [None]
-
-    def progress(done, total):
-        step = done * steps // max(total, 1)
-        if step != last[0]:
-            last[0] = step
-            print(f"    {label}: {done}/{total}", flush=True)
-
-    return progress
 
 
 def round_options(parser):

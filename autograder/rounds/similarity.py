@@ -23,6 +23,7 @@ formula are near-copies by nature).
 """
 
 import ast
+import collections
 import csv
 import html
 import io
@@ -89,7 +90,7 @@ def function_sources(notebook, functions):
 
 
 def class_pairs(assignment, functions, given, sources, settings):
-    """Every pair of students with a compared function, highest score first.
+    """Every pair of students who share a fingerprint in a compared function, highest score first.
 
     ``functions`` are the graded function names, ``given`` [{name: source}] what is not the
     students' own (the released stubs, the model solution), ``sources`` {student: {name:
@@ -103,28 +104,42 @@ def class_pairs(assignment, functions, given, sources, settings):
         )
         for name in functions
     }
+    # only the pairs that share a fingerprint in some function: the others score 0 on every
+    # function they both wrote, and comparing every pair costs the square of the class
+    candidates = set()
+    for prints in per_function.values():
+        holders = collections.defaultdict(list)
+        for student, fingerprint in sorted(prints.items()):
+            for h in fingerprint.hashes:
+                holders[h].append(student)
+        candidates.update(
+            pair for group in holders.values() for pair in itertools.combinations(group, 2)
+        )
     pairs = []
-    for a, b in itertools.combinations(sorted(sources), 2):
+    for a, b in sorted(candidates):
         matches = [
             FunctionMatch(
-                name, _similarity(prints[a], prints[b]), (sources[a][name], sources[b][name])
+                name,
+                _similarity(prints[a], prints[b]) if prints[a].hashes & prints[b].hashes else 0.0,
+                (sources[a][name], sources[b][name]),
             )
             for name, prints in per_function.items()
             if a in prints and b in prints
         ]
-        if matches:
-            matches.sort(key=lambda m: -m.similarity)
-            score = statistics.fmean(m.similarity for m in matches)
-            pairs.append(Pair(assignment, (a, b), score, tuple(matches)))
+        matches.sort(key=lambda m: -m.similarity)
+        score = statistics.fmean(m.similarity for m in matches)
+        pairs.append(Pair(assignment, (a, b), score, tuple(matches)))
     return sorted(pairs, key=lambda p: (-p.score, p.students))
 
 
-def round_pairs(course, registry, students, settings):
+def round_pairs(course, registry, students, settings, progress=None):
     """{assignment: class_pairs} of a course folder's submitted notebooks.
 
     ``students`` is {assignment: the students whose submissions were graded}; what is given
     them, the course's released notebook and its source notebook (the model solution).
+    progress(done, total) is called as the notebooks are read (total: all the assignments').
     """
+    total, done = sum(map(len, students.values())), 0
     found = {}
     for assignment_id, graded in students.items():
         names = [item.function for item in registry.assignment(assignment_id).items]
@@ -132,10 +147,14 @@ def round_pairs(course, registry, students, settings):
             function_sources(course.root / folder / assignment_id / f"{assignment_id}.ipynb", names)
             for folder in (RELEASE, SOURCE)
         ]
-        sources = {
-            student: function_sources(course.notebook(SUBMITTED, student, assignment_id), names)
-            for student in graded
-        }
+        sources = {}
+        for student in graded:
+            sources[student] = function_sources(
+                course.notebook(SUBMITTED, student, assignment_id), names
+            )
+            done += 1
+            if progress:
+                progress(done, total)
         found[assignment_id] = class_pairs(assignment_id, names, given, sources, settings)
     return found
 
@@ -232,13 +251,17 @@ def _pair_heading(pair):
     )
 
 
-def _fingerprint(source, excluded=frozenset()):
-    """copydetect's fingerprint of a function's source, without the hashes in ``excluded``.
+def _fingerprint(source):
+    """copydetect's fingerprint of a function's source."""
+    return CodeFingerprint("function.py", K, 1, language="python", fp=io.StringIO(source))
+
+
+def _without(fingerprint, excluded):
+    """The fingerprint without the hashes in ``excluded`` (changed in place, and returned).
 
     Left out here rather than as copydetect's boilerplate: its removal (np.intersect1d with
     assume_unique) also drops a k-gram that occurs twice in the source, though no boilerplate has it.
     """
-    fingerprint = CodeFingerprint("function.py", K, 1, language="python", fp=io.StringIO(source))
     if excluded:
         fingerprint.hashes = fingerprint.hashes - excluded
         fingerprint.hash_idx = {
@@ -254,11 +277,12 @@ def _own_fingerprints(given, sources, settings):
     """{student: CodeFingerprint} of one function without the given texts' and the class's common
     text; only the students who wrote at least min_length characters of normalised code of their own."""
     released = set().union(*(_fingerprint(text).hashes for text in given))
-    written = {s: _fingerprint(source).hashes - released for s, source in sources.items()}
-    writers = [hashes for hashes in written.values() if hashes]
+    # each source is tokenised once (Pygments is most of the cost), its fingerprint then pared down
+    prints = {s: _fingerprint(source) for s, source in sources.items()}
+    writers = [p.hashes - released for p in prints.values() if p.hashes - released]
     counts = Counter(h for hashes in writers for h in hashes)
     common = {h for h, n in counts.items() if n > 2 and n > settings.common_share * len(writers)}
-    prints = {s: _fingerprint(source, released | common) for s, source in sources.items()}
+    prints = {s: _without(p, released | common) for s, p in prints.items()}
     return {s: p for s, p in prints.items() if p.token_coverage >= settings.min_length}
 
 

@@ -1,0 +1,74 @@
+"""A simulated class of any size (--students N): the default class's special students spread over it."""
+
+import collections
+import subprocess
+import sys
+
+import pytest
+
+from simulated_class import students as simulated
+
+SPECIAL = collections.Counter(s.profile for s in simulated.make_class())
+del SPECIAL[simulated.COMPLETE]
+
+
+@pytest.mark.parametrize("size", [42, 100, 1000])
+def test_a_class_of_n_has_every_special_student_once_and_unique_ids_of_ns_width(size):
+    students = simulated.make_class(size=size)
+    assert len(students) == size == len({s.id for s in students})
+    assert all(len(s.id) == 1 + max(2, len(str(size))) for s in students)
+    found = collections.Counter(s.profile for s in students)
+    assert all(found[profile] == count for profile, count in SPECIAL.items())
+    made = [key for s in students if s.profile == simulated.MISTAKE for key in s.mistakes.values()]
+    assert sorted(made) == sorted(simulated.MISTAKES)
+    assert found[simulated.COMPLETE] + found[simulated.PARTIAL] == size - sum(SPECIAL.values())
+
+
+def test_the_special_students_are_spread_over_the_class_and_a_quarter_of_the_rest_partly_complete():
+    students = simulated.make_class(size=1000)
+    places = [
+        n
+        for n, s in enumerate(students)
+        if s.profile not in (simulated.COMPLETE, simulated.PARTIAL)
+    ]
+    assert places[0] < 50 and places[-1] > 950
+    rest = [s.profile for s in students if s.profile in (simulated.COMPLETE, simulated.PARTIAL)]
+    assert rest.count(simulated.PARTIAL) == len(rest) // 4
+
+
+def test_the_late_students_and_the_extension_come_along_in_a_class_of_n():
+    default = simulated.make_class()
+    students = simulated.make_class(size=300)
+    assert sorted(s.late for s in students if s.late) == sorted(s.late for s in default if s.late)
+    extended = [s for s in students if s.extra_days]
+    assert [(s.late, s.extra_days) for s in extended] == [
+        (s.late, s.extra_days) for s in default if s.extra_days
+    ]
+
+
+def test_the_default_class_keeps_its_ids_and_its_late_students():
+    students = simulated.make_class()
+    assert [s.id for s in students] == [f"s{n:02d}" for n in range(1, 45)]
+    assert {s.id: s.late for s in students if s.late} == simulated.LATE
+
+
+def test_a_partly_complete_student_hands_in_part_of_the_functions(tmp_path):
+    from autograder import ROOT
+
+    released = ROOT / "assignments" / "bp" / "bp.ipynb"
+    solutions = simulated.solution_sources(ROOT / "solutions" / "bp" / "bp.ipynb")
+    partial = next(s for s in simulated.make_class(size=100) if s.profile == simulated.PARTIAL)
+    text = simulated.notebook_of(partial, "bp", released, solutions).decode()
+    assert 0 < text.count("raise NotImplementedError") < len(solutions)
+
+
+def test_a_class_below_the_minimum_is_refused_by_name():
+    minimum = simulated.minimum_size()
+    with pytest.raises(ValueError, match=f"give --students {minimum} or more"):
+        simulated.make_class(size=minimum - 1)
+    completed = subprocess.run(
+        [sys.executable, "-m", "simulated_class", "--students", "30"],
+        capture_output=True,
+        text=True,
+    )
+    assert completed.returncode == 2 and "cannot hold the 42 special students" in completed.stderr
