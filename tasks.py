@@ -1,6 +1,6 @@
 """Set up the kit and run its jobs, with nothing but python3 (standard library only).
 
-    python3 tasks.py main [--jobs N] [--no-enforce] [--small | --students N]
+    python3 tasks.py main [--jobs N] [--cluster ADDRESS] [--no-enforce] [--small | --students N]
                                        # set up, then run the main job: a whole grading round (of the simulated class)
     python3 tasks.py main --submissions PATH --roster CSV [--course DIR]
                                        # ... of your class: an LMS download (or --course DIR: an nbgrader course)

@@ -1,4 +1,4 @@
-"""python -m simulated_class [--small | --students N] [--out DIR] [--jobs N] [--no-enforce] [--assignments ID ...]
+"""python -m simulated_class [--small | --students N] [--out DIR] [--jobs N] [--cluster ADDRESS] [--no-enforce] [--assignments ID ...]
 
 A whole grading round (autograder/rounds/grading_round.py) on the simulated class: the kit's main
 job when no class of yours is given (python3 tasks.py main).

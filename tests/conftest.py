@@ -13,6 +13,7 @@ TIERS = {
     "test_adversarial_corpus": ("slow",),
     "test_adversarial_notebooks": ("slow", "nbgrader"),
     "test_benchmark_script": ("slow",),
+    "test_dask_round": ("slow", "nbgrader"),
     "test_formgrader": ("slow", "nbgrader", "browser"),
     "test_gradescope": ("slow",),
     "test_grading_round": ("slow", "nbgrader"),

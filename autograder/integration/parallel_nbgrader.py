@@ -7,6 +7,9 @@ on a copy of it, and then its grades are written into the gradebook through nbgr
 Gradebook API, giving the results of a serial run. Feedback only reads the gradebook. With one
 job nbgrader runs as it is, on the gradebook itself.
 
+Where a shard runs is the runner's: ``LOCAL``, an nbgrader process of this machine, or a task of a
+Dask cluster (``dask_shards``), whose lost attempts must not have written the gradebook itself.
+
 A submission nbgrader fails on is reported and leaves no half-graded submission behind: the
 gradebook holds, per student, a fully autograded submission or none. A Markdown answer cell
 (a derivation people grade) has no automatic score: it stays "needs manual grade" for
@@ -16,9 +19,12 @@ submission as graded.
 
 import re
 import shutil
+import subprocess
 import time
 import warnings
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -46,13 +52,49 @@ GRADE_COLUMNS, COMMENT_COLUMNS = (
 )
 
 
+@dataclass
+class LocalRun:
+    """A shard's nbgrader process on this machine, and the gradebook it writes."""
+
+    process: subprocess.Popen
+    gradebook: Path | None
+
+    def poll(self):
+        return self.process.poll()
+
+    def wait(self):
+        return self.process.wait()
+
+
+class LocalShards:
+    """Runs each shard as an nbgrader process of this machine; a lone shard on the gradebook itself."""
+
+    copies_gradebook = False
+
+    def start(self, course, arguments, log, gradebook=None):
+        """Start ``nbgrader <arguments>`` (writing gradebook, default the course's); a run with poll(), wait(), gradebook."""
+        return LocalRun(course.start(*arguments, log=log, gradebook=gradebook), gradebook)
+
+
+LOCAL = LocalShards()
+
+
 def autograde(
-    course, assignment, students, everyone, jobs=1, progress=None, options=(), graded=None
+    course,
+    assignment,
+    students,
+    everyone,
+    jobs=1,
+    progress=None,
+    options=(),
+    graded=None,
+    runner=LOCAL,
 ):
     """Autograde the assignment of ``students`` (ids; ``everyone`` are all the roster's); return {student: reason} of failures.
 
     progress(done, total) is called as submissions are graded; graded(students) with the students of
-    each shard as soon as their grades are in the gradebook; options are added to each nbgrader command.
+    each shard as soon as their grades are in the gradebook; options are added to each nbgrader command;
+    runner starts each shard (LOCAL, or a dask_shards.DaskShards).
     """
     shards, total = _shards(students, jobs), len(students)
     if not shards:
@@ -60,28 +102,23 @@ def autograde(
     runs, finished = [], _Finished(AUTOGRADED, assignment, "ipynb", writes=2)
     for number, shard in enumerate(shards):
         gradebook = (
-            course.gradebook if len(shards) == 1 else _shard_gradebook(course, assignment, number)
+            course.gradebook
+            if len(shards) == 1 and not runner.copies_gradebook
+            else _shard_gradebook(course, assignment, number)
         )
         log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
         finished.follow(course.logs / f"{log}.log")
-        process = course.start(
-            "autograde",
-            assignment,
-            _only(shard, everyone),
-            "--force",
-            *options,
-            log=log,
-            gradebook=gradebook,
-        )
-        runs.append((process, gradebook, shard))
+        arguments = ("autograde", assignment, _only(shard, everyone), "--force", *options)
+        runs.append((runner.start(course, arguments, log, gradebook), shard))
     failures, running, reported = {}, runs, time.monotonic()
     while running:
         ended = [run for run in running if run[0].poll() is not None]
         running = [run for run in running if run not in ended]
-        for _, gradebook, shard in ended:  # merged while the other shards still run
-            failures.update(_unfinished(course, gradebook, assignment, shard))
-            if gradebook != course.gradebook:
-                _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
+        for run, shard in ended:  # merged while the other shards still run
+            # the gradebook the run wrote: on a cluster, that of the attempt that completed
+            failures.update(_unfinished(course, run.gradebook, assignment, shard))
+            if run.gradebook != course.gradebook:
+                _merge(run.gradebook, course.gradebook, assignment, set(shard) - set(failures))
             if graded:
                 graded(sorted(set(shard) - set(failures)))
         if running and not ended:
@@ -94,27 +131,24 @@ def autograde(
     return failures
 
 
-def generate_feedback(course, assignment, students, everyone, jobs=1, progress=None):
-    """`nbgrader generate_feedback` of the assignment for the students, in parallel shards;
-    progress(done, total) is called as pages are written."""
+def generate_feedback(course, assignment, students, everyone, jobs=1, progress=None, runner=LOCAL):
+    """`nbgrader generate_feedback` of the assignment for the students, in parallel shards started by
+    runner; progress(done, total) is called as pages are written."""
     runs, finished = [], _Finished(FEEDBACK, assignment, "html", writes=1)
     for number, shard in enumerate(_shards(students, jobs)):
         log = f"generate_feedback-{assignment}-{number}"
         finished.follow(course.logs / f"{log}.log")
-        runs.append(
-            course.start(
-                "generate_feedback", assignment, _only(shard, everyone), "--force", log=log
-            )
-        )
+        arguments = ("generate_feedback", assignment, _only(shard, everyone), "--force")
+        runs.append(runner.start(course, arguments, log))
     reported = time.monotonic()
-    while any(process.poll() is None for process in runs):
+    while any(run.poll() is None for run in runs):
         time.sleep(CHECK_SECONDS)
         if progress and time.monotonic() - reported >= PROGRESS_SECONDS:
             progress(finished(), len(students))
             reported = time.monotonic()
     if progress and students:
         progress(finished(), len(students))
-    failed = [number for number, process in enumerate(runs) if process.returncode != 0]
+    failed = [number for number, run in enumerate(runs) if run.wait() != 0]
     if failed:
         raise NbgraderFailed(
             f"nbgrader generate_feedback {assignment} failed; see {course.logs}/generate_feedback-{assignment}-{failed[0]}.log"

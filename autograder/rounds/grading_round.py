@@ -3,7 +3,7 @@
     python -m autograder.rounds --submissions PATH [PATH ...] --roster CSV [--course DIR]   # a real class
     python -m autograder.rounds --course DIR [--roster CSV]                                 # an nbgrader course
     python -m simulated_class [--small] [--out var/round]                                   # the simulated class
-    (each with [--jobs N] [--no-enforce] [--assignments ID ...] [--extensions CSV])
+    (each with [--jobs N] [--cluster ADDRESS] [--no-enforce] [--assignments ID ...] [--extensions CSV])
 
 ``Round`` takes its class as an input: ``RealClass`` here, ``simulated_class.SimulatedClass``
 there; nothing of the grading side imports the simulated class.
@@ -20,7 +20,8 @@ there; nothing of the grading side imports the simulated class.
    notebook is there and readable (the others are reported and left out); what was graded
    before and has not changed since is skipped (``round_record``); the extensions file's
    extensions into the gradebook (``deadlines``), and a submission whose extension changed graded again;
-4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``); its
+4. autograde: `nbgrader autograde`, in ``--jobs`` parallel shards (``parallel_nbgrader``), run
+   here or, with ``--cluster``, as tasks of a Dask cluster (``dask_shards``); its
    chain writes the out-of-kernel grade into the graded cells (``score_of_record``;
    ``--no-enforce``: only records it) and saves each report with the kernel's own scores;
 5. cross-check: those reports checked against the gradebook: a cell whose kernel score differed
@@ -42,6 +43,7 @@ arrived that was not graded as it came, and each step's elapsed time.
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import shutil
@@ -56,7 +58,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from autograder import ROOT
 from autograder.exports import lms_grades
 from autograder.grading.course import load_course
-from autograder.integration import deadlines, feedback_check, parallel_nbgrader
+from autograder.integration import dask_shards, deadlines, feedback_check, parallel_nbgrader
 from autograder.integration.nbgrader_course import (
     FEEDBACK,
     RELEASE,
@@ -189,6 +191,7 @@ class Round:
         self.withheld = []  # [(student, assignment, why)]: feedback pages that release_feedback will hold back
         self.timings = []  # [(step, seconds)]
         self.extensions = None  # the extensions file (deadlines.read_extensions), if any
+        self.runner = parallel_nbgrader.LOCAL  # where the shards run: here, or a Dask cluster
         # {assignment: due or None}: course.yaml's, which a class may replace with its own
         self.dues = deadlines.due_dates(self.registry, self.assignments)
 
@@ -283,6 +286,7 @@ class Round:
                 progress.reporter(f"autograde {assignment}"),
                 options,
                 graded,
+                self.runner,
             )
             if failures:  # a kernel may fail to start (two shards' kernels can draw the same free port): one more try each
                 print(
@@ -298,6 +302,7 @@ class Round:
                     None,
                     options,
                     graded,
+                    self.runner,
                 )
             for student, reason in failures.items():
                 self.not_graded[assignment][student] = (
@@ -334,6 +339,7 @@ class Round:
                 self.students,
                 self.jobs,
                 progress.reporter(f"feedback {assignment}"),
+                runner=self.runner,
             )
             self.record.feedback_written(assignment, students)
             pages = {
@@ -493,12 +499,17 @@ def _described(note):
 
 
 def round_options(parser):
-    """The options of any round, real or simulated: --jobs, --enforce, --assignments."""
+    """The options of any round, real or simulated: --jobs, --cluster, --enforce, --assignments."""
     parser.add_argument(
         "--jobs",
         type=int,
-        default=os.cpu_count() or 1,
-        help="submissions graded in parallel (default: the number of CPUs)",
+        help="submissions graded in parallel: the shards (default: the number of CPUs; with --cluster, its workers)",
+    )
+    parser.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the shards as tasks of a Dask cluster: local:N starts N worker processes here, "
+        "tcp://host:8786 is a running scheduler (README: Grading on a Dask cluster)",
     )
     parser.add_argument(
         "--enforce",
@@ -521,8 +532,15 @@ def round_options(parser):
 
 
 def checked_round_options(parser, args):
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
+    if args.cluster:
+        try:
+            dask_shards.local_workers(args.cluster)
+        except ValueError as error:
+            parser.error(f"--cluster {error}")
+    elif args.jobs is None:
+        args.jobs = os.cpu_count() or 1
     known = [a.id for a in load_course().assignments]
     for assignment in args.assignments or ():
         if assignment not in known:
@@ -533,11 +551,27 @@ def checked_round_options(parser, args):
 
 def run(students, out, args):
     """Run the round of ``students`` (a class source: RealClass, or the simulated class) into ``out``; the exit status."""
-    grading_round = Round(out, students, args.jobs, args.enforce, args.assignments)
-    grading_round.extensions = args.extensions and args.extensions.resolve()
     try:
-        grading_round.run()
-    except (RoundError, NbgraderFailed, lms_download.DownloadError) as error:
+        with (
+            dask_shards.connect(args.cluster)
+            if args.cluster
+            else contextlib.nullcontext(parallel_nbgrader.LOCAL)
+        ) as runner:
+            if args.cluster:
+                print(f"shards on the Dask cluster {args.cluster}: {runner.workers} workers")
+            # on a cluster, one shard per worker unless --jobs says how many
+            grading_round = Round(
+                out, students, args.jobs or runner.workers, args.enforce, args.assignments
+            )
+            grading_round.extensions = args.extensions and args.extensions.resolve()
+            grading_round.runner = runner
+            grading_round.run()
+    except (
+        RoundError,
+        NbgraderFailed,
+        lms_download.DownloadError,
+        dask_shards.ClusterError,
+    ) as error:
         print(f"grading round stopped: {error}", file=sys.stderr)
         return 2
     print_summary(grading_round)

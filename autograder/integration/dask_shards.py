@@ -1,0 +1,127 @@
+"""The round's shards as tasks of a Dask distributed cluster (the rounds' --cluster ADDRESS).
+
+``local:N`` starts a LocalCluster of N worker processes (one thread each) for the round and
+closes it at the end; any other address is a running scheduler's (tcp://host:8786). Each shard
+is one task: on its worker it runs the same nbgrader command as a local shard, with the worker's
+Python and kit, on the course folder at the same path (a shared file system).
+
+A worker lost mid-shard: the scheduler runs the task again on another worker (up to
+distributed's ``scheduler.allowed-failures`` times). A rerun cannot double a student: each
+attempt writes a fresh copy of the shard's gradebook, and only the copy of the attempt that
+completed is merged, student by student; its notebooks and reports overwrite the lost
+attempt's (nbgrader's --force), whose nbgrader ``orphan_watch`` ends.
+"""
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+
+from distributed import Client, LocalCluster
+
+from autograder.integration.nbgrader_course import NbgraderFailed
+
+LOCAL_PREFIX = "local:"
+CONNECT_SECONDS = 30  # to reach the scheduler, and for its first worker to join
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot be started or reached; the message says why."""
+
+
+def local_workers(address):
+    """N of a ``local:N`` address (ValueError unless N is a whole number ≥ 1); None for a scheduler's address."""
+    if not address.startswith(LOCAL_PREFIX):
+        return None
+    count = address[len(LOCAL_PREFIX) :]
+    if not count.isdigit() or int(count) < 1:
+        raise ValueError(f"{address!r}: local:N needs a number of workers N ≥ 1, e.g. local:2")
+    return int(count)
+
+
+@contextlib.contextmanager
+def connect(address):
+    """A DaskShards on the cluster at address (local:N: a LocalCluster started here, closed at the end)."""
+    workers = local_workers(address)
+    with contextlib.ExitStack() as stack:
+        try:
+            if workers is not None:
+                address = stack.enter_context(
+                    LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                    )
+                )
+            client = stack.enter_context(Client(address, timeout=CONNECT_SECONDS))
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except (OSError, TimeoutError) as error:
+            raise ClusterError(f"no Dask cluster with workers at {address}: {error}") from None
+        yield DaskShards(client)
+
+
+class DaskShards:
+    """Runs each shard as a task of the client's cluster."""
+
+    # a lost attempt may have written half its students: it must not have been the gradebook itself
+    copies_gradebook = True
+
+    def __init__(self, client):
+        self.client = client
+
+    @property
+    def workers(self):
+        """The cluster's worker threads now: shards that can run at once."""
+        return sum(self.client.nthreads().values())
+
+    def start(self, course, arguments, log, gradebook=None):
+        """Submit ``nbgrader <arguments>`` (writing a copy of gradebook, if given); a run with poll(), wait(), gradebook."""
+        future = self.client.submit(
+            run_shard, course, arguments, log, gradebook, key=f"{log}-{uuid.uuid4().hex}"
+        )
+        return DaskRun(future, log)
+
+
+class DaskRun:
+    """A shard's task; its gradebook, that of the attempt that completed, is known once it ended."""
+
+    def __init__(self, future, log):
+        self.future, self.log, self.gradebook = future, log, None
+
+    def poll(self):
+        return self.wait() if self.future.done() else None
+
+    def wait(self):
+        try:
+            code, self.gradebook = self.future.result()
+        except Exception as error:  # the task's error, or KilledWorker: it lost worker after worker
+            raise NbgraderFailed(
+                f"the Dask cluster could not run the shard {self.log}: {type(error).__name__}: {error}"
+            ) from None
+        return code
+
+
+def run_shard(course, arguments, log, gradebook):
+    """On a worker: ``nbgrader <arguments>`` on course, on a fresh copy of gradebook if given; (exit code, gradebook written)."""
+    if gradebook is not None:
+        attempt = gradebook.with_name(f"{gradebook.stem}-{uuid.uuid4().hex[:12]}.db")
+        shutil.copyfile(gradebook, attempt)
+        gradebook = attempt
+    process = course.start(*arguments, log=log, gradebook=gradebook)
+    watch = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "autograder.integration.orphan_watch",
+            str(os.getpid()),
+            str(process.pid),
+        ]
+    )
+    try:
+        return process.wait(), gradebook
+    finally:
+        watch.kill()
+        watch.wait()
