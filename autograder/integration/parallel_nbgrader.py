@@ -2,10 +2,11 @@
 
 nbgrader grades one submission after another. Here the students are dealt round-robin to N
 shards, each nbgrader's own command told by its `student_id_exclude` to leave everyone else
-out. Autograde writes the gradebook, and sqlite takes one writer at a time: each shard works
-on a copy of it, and then its grades are written into the gradebook through nbgrader's
-Gradebook API, giving the results of a serial run. Feedback only reads the gradebook. With one
-job nbgrader runs as it is, on the gradebook itself.
+out. Autograde writes the gradebook. A server's database (PostgreSQL) takes many writers: every
+shard writes into the gradebook itself. sqlite takes one writer at a time: each shard works on
+a copy of it, and then its grades are written into the gradebook through nbgrader's Gradebook
+API, giving the results of a serial run. Feedback only reads the gradebook. With one job
+nbgrader runs as it is, on the gradebook itself.
 
 A submission nbgrader fails on is reported and leaves no half-graded submission behind: the
 gradebook holds, per student, a fully autograded submission or none. A Markdown answer cell
@@ -24,6 +25,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from autograder.integration import gradebook_provenance
+from autograder.integration.gradebook_database import sqlite_url, takes_many_writers
 from autograder.integration.nbgrader_course import AUTOGRADED, NbgraderFailed
 
 MANUAL_CELL_TYPE = (
@@ -56,11 +58,12 @@ def autograde(
     shards, total = _shards(students, jobs), len(students)
     if not shards:
         return {}
+    shared = len(shards) == 1 or takes_many_writers(course.db_url)
+    if shared:
+        _create_kit_tables(course.db_url)
     runs, logs = [], []
     for number, shard in enumerate(shards):
-        gradebook = (
-            course.gradebook if len(shards) == 1 else _shard_gradebook(course, assignment, number)
-        )
+        db_url = course.db_url if shared else _shard_gradebook(course, assignment, number)
         log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
         path = course.logs / f"{log}.log"
         logs.append((path, path.stat().st_size if path.exists() else 0))
@@ -71,17 +74,17 @@ def autograde(
             "--force",
             *options,
             log=log,
-            gradebook=gradebook,
+            db_url=db_url,
         )
-        runs.append((process, gradebook, shard))
+        runs.append((process, db_url, shard))
     failures, running, reported = {}, runs, time.monotonic()
     while running:
         ended = [run for run in running if run[0].poll() is not None]
         running = [run for run in running if run not in ended]
-        for _, gradebook, shard in ended:  # merged while the other shards still run
-            failures.update(_unfinished(course, gradebook, assignment, shard))
-            if gradebook != course.gradebook:
-                _merge(gradebook, course.gradebook, assignment, set(shard) - set(failures))
+        for _, db_url, shard in ended:  # merged while the other shards still run
+            failures.update(_unfinished(course, db_url, assignment, shard))
+            if db_url != course.db_url:
+                _merge(db_url, course.db_url, assignment, set(shard) - set(failures))
             if graded:
                 graded(sorted(set(shard) - set(failures)))
         if running and not ended:
@@ -126,10 +129,18 @@ def _only(shard, everyone):
 
 
 def _shard_gradebook(course, assignment, number):
+    """The URL of a copy of the course's sqlite gradebook for the shard."""
     path = course.gradebook.parent / "shards" / f"{assignment}-{number}.db"
     path.parent.mkdir(exist_ok=True)
     shutil.copyfile(course.gradebook, path)
-    return path
+    return sqlite_url(path)
+
+
+def _create_kit_tables(db_url):
+    """The kit's tables, made before the shards write: two shards' first writes would race to make them."""
+    with Gradebook(db_url) as book:
+        gradebook_provenance.create_tables(book)
+        book.db.commit()
 
 
 def _finished(logs, assignment):
@@ -153,7 +164,7 @@ def _finished(logs, assignment):
     return done
 
 
-def _unfinished(course, gradebook, assignment, students):
+def _unfinished(course, db_url, assignment, students):
     """{student: reason} of the students without a fully autograded submission; a half-made one is removed.
 
     A Markdown answer cell that the student answered has no automatic score: nbgrader leaves it
@@ -163,7 +174,7 @@ def _unfinished(course, gradebook, assignment, students):
     the kernel.
     """
     failures = {}
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+    with Gradebook(db_url) as book:
         for student in students:
             try:
                 submission = book.find_submission(assignment, student)
@@ -203,11 +214,12 @@ def _deleted_cells(notebook, grade_ids):
     return set(grade_ids) - present
 
 
-def _merge(shard_gradebook, gradebook, assignment, students):
-    """Write the shard's submissions of the students into the gradebook, column by column, and their provenance."""
+def _merge(shard_url, db_url, assignment, students):
+    """Write the shard's submissions of the students into the gradebook, column by column, and their provenance
+    (each gradebook a database URL)."""
     with (
-        Gradebook(f"sqlite:///{shard_gradebook}") as shard,
-        Gradebook(f"sqlite:///{gradebook}") as book,
+        Gradebook(shard_url) as shard,
+        Gradebook(db_url) as book,
         warnings.catch_warnings(),
     ):
         # nbgrader's update_or_create_submission makes SQLAlchemy warn of its own autoflush; the rows are right
