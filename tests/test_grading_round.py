@@ -605,6 +605,7 @@ def test_a_round_where_no_worker_can_start_stops_and_says_why(tmp_path):
     [
         (["--jobs", "0"], "--jobs must be at least 1"),
         (["--assignments", "svm"], "no assignment 'svm' in course.yaml"),
+        (["--db", "gradebook.db"], "--db: 'gradebook.db' is not a database URL"),
     ],
 )
 def test_bad_options_are_refused_with_a_reason(tmp_path, options, message):

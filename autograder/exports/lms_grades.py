@@ -228,7 +228,7 @@ def main(argv=None):
         "--db",
         required=True,
         metavar="URL",
-        help="the gradebook: sqlite:///PATH, or a server's (postgresql://USER@HOST/DATABASE)",
+        help="the gradebook: sqlite:///PATH, or a server's (postgresql+psycopg://USER@HOST/DATABASE)",
     )
     parser.add_argument(
         "--roster",

@@ -2,9 +2,9 @@
 
 nbgrader reaches its gradebook through SQLAlchemy, by URL (``CourseDirectory.db_url``), and so
 does the kit. ``sqlite:///PATH`` is the default: a file beside the course, one writer at a time.
-A server's database, e.g. PostgreSQL's ``postgresql://USER:PASSWORD@HOST/DB`` or, through a Unix
-socket, ``postgresql://USER@/DB?host=SOCKET_FOLDER``, takes many writers at once: parallel
-shards then write into the one gradebook.
+A server's database takes many writers at once, so parallel shards write into the one gradebook:
+PostgreSQL's ``postgresql+psycopg://USER@HOST/DB`` (the password from PGPASSWORD or ~/.pgpass,
+kept off command lines), or through a Unix socket ``postgresql+psycopg://USER@/DB?host=FOLDER``.
 
 The repository's own course keeps its gradebook where nbgrader_config.py says: the database of
 the environment variable NBGRADER_DB_URL if set, else of course.yaml's ``course.gradebook_url``,
@@ -56,7 +56,7 @@ def checked(url):
         parsed = make_url(url)
     except ArgumentError:
         raise GradebookUrlError(
-            f"{url!r} is not a database URL (sqlite:///PATH, postgresql://USER@HOST/DATABASE)"
+            f"{url!r} is not a database URL (sqlite:///PATH, postgresql+psycopg://USER@HOST/DATABASE)"
         ) from None
     try:
         create_engine(parsed).dispose()  # imports the driver; connects to nothing

@@ -532,7 +532,7 @@ def round_options(parser):
     parser.add_argument(
         "--db",
         metavar="URL",
-        help="the gradebook's database, e.g. postgresql://USER@HOST/DATABASE, which takes many writers "
+        help="the gradebook's database, e.g. postgresql+psycopg://USER@HOST/DATABASE, which takes many writers "
         "(default: the course folder's sqlite file gradebook.db)",
     )
 
