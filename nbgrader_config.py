@@ -1,6 +1,7 @@
 """nbgrader's configuration for the course: solutions/ is the source step, assignments/ the release step.
 
-The course id comes from course.yaml; the gradebook and every other runtime file live in var/.
+The course id comes from course.yaml; every runtime file lives in var/, and so does the gradebook
+unless NBGRADER_DB_URL or course.yaml's gradebook_url names a database (a PostgreSQL server's).
 """
 
 import os
@@ -11,6 +12,7 @@ from nbgrader.preprocessors import ClearHiddenTests, GetGrades, SaveAutoGrades
 
 from autograder import ROOT
 from autograder.grading.course import load_course
+from autograder.integration.gradebook_database import repository_url
 from autograder.integration.late_penalty import CourseLatePenalty
 from autograder.integration.score_of_record import ScoreOfRecord
 from autograder.integration.start_grading import StartGrading
@@ -23,7 +25,7 @@ c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.course_id = COURSE.id
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
-c.CourseDirectory.db_url = f"sqlite:///{ROOT / 'var' / 'gradebook.db'}"
+c.CourseDirectory.db_url = repository_url(COURSE)
 # What a student finds in a derivation cell (a "Manually graded answer"): both languages, as every cell
 c.ClearSolutions.text_stub = "在这里用文字和公式写出你的推导或回答（公式写在 $...$ 中）。\n\nWrite your derivation or answer here, in words and formulas (between $...$)."
 # sqlite creates the gradebook, not its folder: a fresh clone has none

@@ -1,6 +1,6 @@
 """Set up the kit and run its jobs, with nothing but python3 (standard library only).
 
-    python3 tasks.py main [--jobs N] [--cluster ADDRESS] [--no-enforce] [--small | --students N]
+    python3 tasks.py main [--jobs N] [--cluster ADDRESS] [--db URL] [--no-enforce] [--small | --students N]
                                        # set up, then run the main job: a whole grading round (of the simulated class)
     python3 tasks.py main --submissions PATH --roster CSV [--course DIR]
                                        # ... of your class: an LMS download (or --course DIR: an nbgrader course)
@@ -39,10 +39,12 @@ INSTRUCTOR_EXTENSIONS = [
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:course-list",
 ]
-# The browser tests need Chromium, and a font with Chinese glyphs for readable screenshots.
-BROWSER_PACKAGES = {
+# The browser tests need Chromium, and a font with Chinese glyphs for readable screenshots; the
+# PostgreSQL gradebook's test, the server's programs (it starts a server of its own).
+TEST_PACKAGES = {
     "chromium": Path("/usr/bin/chromium"),
     "fonts-wqy-zenhei": Path("/usr/share/fonts/truetype/wqy"),
+    "postgresql": Path("/usr/lib/postgresql"),
 }
 
 
@@ -106,17 +108,17 @@ def setup_student(folder=STUDENT_VENV):
 
 
 def setup_browser():
-    """Install Chromium and a Chinese font from Debian's packages when missing and allowed (root, apt-get)."""
-    missing = [package for package, path in BROWSER_PACKAGES.items() if not path.exists()]
+    """Install Chromium, a Chinese font and PostgreSQL from Debian's packages when missing and allowed (root, apt-get)."""
+    missing = [package for package, path in TEST_PACKAGES.items() if not path.exists()]
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         print(
-            f"not installing {', '.join(missing)} (needs root and apt-get): the browser tests will be skipped",
+            f"not installing {', '.join(missing)} (needs root and apt-get): the tests that need them will be skipped",
             flush=True,
         )
         return
-    print(f"installing {', '.join(missing)} for the browser tests", flush=True)
+    print(f"installing {', '.join(missing)} for the browser and PostgreSQL tests", flush=True)
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (
         ["apt-get", "update", "-qq"],
@@ -124,7 +126,7 @@ def setup_browser():
     ):
         if subprocess.run(command, env=environment, stdout=subprocess.DEVNULL).returncode != 0:
             print(
-                f"could not install {', '.join(missing)}: the browser tests will be skipped",
+                f"could not install {', '.join(missing)}: the tests that need them will be skipped",
                 flush=True,
             )
             return

@@ -195,7 +195,7 @@ def timed_autograde(folder, students, jobs):
 
 
 def gradebook_rows(folder):
-    with Gradebook(f"sqlite:///{folder.gradebook}") as book:
+    with Gradebook(folder.db_url) as book:
         return sorted(
             (s.student_id, g.name, g.score)
             for s in book.assignment_submissions(ASSIGNMENT)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from autograder.integration.nbgrader_course import CourseFolder
 from autograder.rounds import progress
-from autograder.rounds.grading_round import empty_output_folder
+from autograder.rounds.grading_round import empty_output_folder, new_gradebook
 from simulated_class.students import DUE, MISTAKE, make_class, write_class, write_extensions
 
 
@@ -19,6 +19,7 @@ class SimulatedClass:
         return CourseFolder(out / "course")
 
     def prepare(self, grading_round):
+        new_gradebook(grading_round.course)
         empty_output_folder(grading_round.out)
         # the class's own due dates: the shipped course.yaml sets none
         grading_round.dues.update({a: DUE[a] for a in grading_round.assignments})

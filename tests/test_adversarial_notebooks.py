@@ -40,7 +40,7 @@ def complete_notebook(course):
 
 
 def scores(course, student):
-    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+    with Gradebook(course.db_url) as book:
         return submission_scores(book, ASSIGNMENT, student)
 
 
@@ -88,9 +88,9 @@ def graded(tmp_path_factory):
     )
     graded_ones = [s for s in gradable if s not in failures]
     mismatches = crosscheck.compare(
-        course.gradebook, ASSIGNMENT, crosscheck.saved_reports(reports / ASSIGNMENT, graded_ones)
+        course.db_url, ASSIGNMENT, crosscheck.saved_reports(reports / ASSIGNMENT, graded_ones)
     )
-    crosscheck.enforce(course.gradebook, mismatches)
+    crosscheck.enforce(course.db_url, mismatches)
     not_graded.update(failures)
     return SimpleNamespace(
         course=course,

@@ -243,7 +243,8 @@ def test_the_round_lists_the_derivations_awaiting_a_person_in_its_summary_and_it
 def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
     # an answered derivation cell (Markdown) has no automatic score after autograde: it is a person's to grade, no failure
     monkeypatch.setenv("PATH", nbgrader_environment()["PATH"])  # a new gradebook runs alembic
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    course = CourseFolder(tmp_path)
+    url = course.db_url
     with Gradebook(url) as book:
         book.add_assignment(ASSIGNMENT)
         book.add_notebook(ASSIGNMENT, ASSIGNMENT)
@@ -256,7 +257,6 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
             book.add_submission(ASSIGNMENT, student)
         book.find_grade("sigmoid", ASSIGNMENT, ASSIGNMENT, "graded").auto_score = 1.0
         book.db.commit()
-    course = CourseFolder(tmp_path)
     code = nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade_id": "sigmoid", "grade": True}})
     answer = nbformat.v4.new_markdown_cell(
         "By the chain rule …",
@@ -273,7 +273,7 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
         )
     assert _unfinished(
         course,
-        tmp_path / "gradebook.db",
+        url,
         ASSIGNMENT,
         ["graded", "half", "absent", "deleted_the_cell"],
     ) == {
@@ -605,6 +605,7 @@ def test_a_round_where_no_worker_can_start_stops_and_says_why(tmp_path):
     [
         (["--jobs", "0"], "--jobs must be at least 1"),
         (["--assignments", "svm"], "no assignment 'svm' in course.yaml"),
+        (["--db", "gradebook.db"], "--db: 'gradebook.db' is not a database URL"),
     ],
 )
 def test_bad_options_are_refused_with_a_reason(tmp_path, options, message):

@@ -167,7 +167,7 @@ def page(course, student):
 
 
 def total(course, student):
-    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+    with Gradebook(course.db_url) as book:
         return sum(
             grade.score
             for grade in book.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).grades

@@ -33,25 +33,25 @@ def autograded(tmp_path_factory):
     course = CourseFolder(tmp_path_factory.mktemp("late"))
     copy_assignment(SOURCE, ASSIGNMENT, course.root / SOURCE / ASSIGNMENT)
     course.run("generate_assignment", ASSIGNMENT, log="generate_assignment")
-    write_due_dates(course.gradebook, {ASSIGNMENT: DUE})
+    write_due_dates(course.db_url, {ASSIGNMENT: DUE})
     finished = course.root / "finished.ipynb"
     finished.write_bytes((course.root / RELEASE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes())
     paste_solutions(finished, ASSIGNMENT)
-    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+    with Gradebook(course.db_url) as book:
         for student in SUBMITTED_AT:
             book.add_student(student)
     for student, submitted_at in SUBMITTED_AT.items():
         course.write_submission(student, ASSIGNMENT, finished.read_bytes(), submitted_at)
     extensions = course.root / "extensions.csv"
     extensions.write_text(f"student_id,assignment,extra_days\n{EXTENDED},{ASSIGNMENT},2\n")
-    grant(course.gradebook, read_extensions(extensions, {ASSIGNMENT: DUE}, list(SUBMITTED_AT)))
+    grant(course.db_url, read_extensions(extensions, {ASSIGNMENT: DUE}, list(SUBMITTED_AT)))
     course.run("autograde", ASSIGNMENT, log="autograde")
     course.run("export", f"--to={course.root / 'grades.csv'}", log="export")
     return course
 
 
 def submission(course, student):
-    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+    with Gradebook(course.db_url) as book:
         found = book.find_submission(ASSIGNMENT, student)
         return found.score, found.total_seconds_late, found.late_submission_penalty
 
@@ -75,7 +75,7 @@ def test_an_extension_makes_the_same_hand_in_time_on_time(autograded):
     score, seconds_late, penalty = submission(autograded, EXTENDED)
     assert score > 0
     assert (seconds_late, penalty or 0) == (0, 0)
-    with Gradebook(f"sqlite:///{autograded.gradebook}") as book:
+    with Gradebook(autograded.db_url) as book:
         assert book.find_submission(ASSIGNMENT, EXTENDED).extension == timedelta(days=2)
 
 

@@ -85,12 +85,12 @@ def saved_report(course, student):
 
 
 def recorded(course):
-    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+    with Gradebook(course.db_url) as book:
         return gradebook_provenance.recorded(book, ASSIGNMENT)
 
 
 def all_scores(course):
-    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+    with Gradebook(course.db_url) as book:
         return {s: submission_scores(book, ASSIGNMENT, s, COURSE) for s in STUDENTS}
 
 
@@ -107,7 +107,7 @@ def test_autograde_records_the_provenance_in_the_report_and_the_gradebook(autogr
         item.id: cases.item_seed(COURSE.base_seed, COURSE.id, ASSIGNMENT, student, item.id)
         for item in COURSE.assignment(ASSIGNMENT).items
     }
-    with Gradebook(f"sqlite:///{autograded.gradebook}") as book:
+    with Gradebook(autograded.db_url) as book:
         assert provenance["deadline"] == gradebook_provenance.deadline(book, ASSIGNMENT, student)
 
 
@@ -212,7 +212,7 @@ def test_the_history_keeps_the_old_grade_with_its_reason_and_provenance(
 ):
     _, scores, found, _, _ = previewed
     provenance_before, _ = regraded
-    with Gradebook(f"sqlite:///{autograded.gradebook}") as book:
+    with Gradebook(autograded.db_url) as book:
         rows = gradebook_provenance.history(book, ASSIGNMENT)
     assert [
         (r["student"], r["item"], r["old_score"], r["new_score"], r["reason"]) for r in rows
@@ -241,7 +241,7 @@ def test_a_moved_due_date_and_an_extension_are_named_as_the_late_penaltys_reason
 ):
     # on a copy: every submission a day late, one of them with a 12-hour extension
     course = CourseFolder(shutil.copytree(autograded.root, tmp_path / "course"))
-    with Gradebook(f"sqlite:///{course.gradebook}") as book:
+    with Gradebook(course.db_url) as book:
         book.find_assignment(ASSIGNMENT).duedate = SUBMITTED_AT - datetime.timedelta(days=1)
         book.find_submission(ASSIGNMENT, "mistaken").extension = datetime.timedelta(hours=12)
         book.db.commit()

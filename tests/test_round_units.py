@@ -11,6 +11,7 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.grading.course import load_course
+from autograder.integration.gradebook_database import sqlite_url
 from autograder.integration.nbgrader_course import SUBMITTED, CourseFolder, nbgrader_environment
 from autograder.rounds import class_report
 from autograder.rounds.class_report import item_statistics, one_mistake_costs, one_mistake_summary
@@ -29,11 +30,11 @@ BP = COURSE.assignment("bp")
 
 @pytest.fixture
 def gradebook(tmp_path, monkeypatch):
-    """A gradebook where s1 and s2 have a submission of bp and s3 has none."""
+    """The URL of a gradebook where s1 and s2 have a submission of bp and s3 has none."""
     # a new gradebook runs nbgrader's alembic
     monkeypatch.setenv("PATH", nbgrader_environment()["PATH"])
-    path = tmp_path / "gradebook.db"
-    with Gradebook(f"sqlite:///{path}") as book:
+    url = sqlite_url(tmp_path / "gradebook.db")
+    with Gradebook(url) as book:
         book.add_assignment("bp")
         for student in ("s1", "s2", "s3"):
             book.add_student(student)
@@ -42,7 +43,7 @@ def gradebook(tmp_path, monkeypatch):
             warnings.simplefilter("ignore", SAWarning)
             for student in ("s1", "s2"):
                 book.add_submission("bp", student)
-    return path
+    return url
 
 
 def test_a_rerun_grades_what_is_new_changed_or_missing_from_the_gradebook(tmp_path, gradebook):

@@ -44,6 +44,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.exports.per_item import _number
+from autograder.integration.gradebook_database import GradebookUrlError, holds_gradebook, shown
 from autograder.rounds.lms_download import DownloadError, RosterEntry, read_roster
 
 
@@ -136,9 +137,11 @@ def gradebook_roster(db_url):
 
 def _check_exists(db_url):
     # nbgrader would make an empty gradebook where none is
-    prefix = "sqlite:///"
-    if db_url.startswith(prefix) and not Path(db_url[len(prefix) :]).is_file():
-        raise LmsGradesError(f"no gradebook at {db_url[len(prefix) :]}")
+    try:
+        if not holds_gradebook(db_url):
+            raise LmsGradesError(f"no gradebook at {shown(db_url)}")
+    except GradebookUrlError as error:
+        raise LmsGradesError(str(error)) from None
 
 
 def rows(grades, roster, lms, column=None):
@@ -221,7 +224,12 @@ def main(argv=None):
         prog="python -m autograder.exports.lms_grades",
         description="Write an assignment's grades from nbgrader's gradebook as the CSV file an LMS imports.",
     )
-    parser.add_argument("--db", required=True, metavar="URL", help="the gradebook: sqlite:///PATH")
+    parser.add_argument(
+        "--db",
+        required=True,
+        metavar="URL",
+        help="the gradebook: sqlite:///PATH, or a server's (postgresql+psycopg://USER@HOST/DATABASE)",
+    )
     parser.add_argument(
         "--roster",
         required=True,

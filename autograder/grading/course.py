@@ -179,6 +179,9 @@ class Course:
     attempts: int = 1
     late_policy: LatePolicy | None = None  # None: nbgrader's default, no penalty
     similarity: Similarity = Similarity()
+    gradebook_url: str | None = (
+        None  # None: the course folder's sqlite file (gradebook_database.py)
+    )
     # SHA-256 of the course file's text, UTF-8 (of the data's JSON for a course parsed from data): a grade's provenance
     sha256: str = field(default="", compare=False)
 
@@ -225,7 +228,14 @@ def parse_course(data, source="course.yaml", sha256=None):
     course = top["course"]
     course.keys(
         required=("id", "title", "languages", "base_seed", "timeouts", "tolerance"),
-        optional=("gradescope", "feedback", "attempts", "late_policy", "similarity"),
+        optional=(
+            "gradescope",
+            "feedback",
+            "attempts",
+            "late_policy",
+            "similarity",
+            "gradebook_url",
+        ),
     )
     timeouts = course["timeouts"]
     timeouts.keys(required=("per_call_seconds", "per_submission_seconds"))
@@ -249,6 +259,7 @@ def parse_course(data, source="course.yaml", sha256=None):
         attempts=course["attempts"].integer(minimum=1) if "attempts" in course else 1,
         late_policy=_late_policy(course["late_policy"]) if "late_policy" in course else None,
         similarity=_similarity(course["similarity"]) if "similarity" in course else Similarity(),
+        gradebook_url=course["gradebook_url"].text() if "gradebook_url" in course else None,
         sha256=sha256
         or hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(),
     )

@@ -6,10 +6,12 @@ is one task: on its worker it runs the same nbgrader command as a local shard, w
 Python and kit, on the course folder at the same path (a shared file system).
 
 A worker lost mid-shard: the scheduler runs the task again on another worker (up to
-distributed's ``scheduler.allowed-failures`` times). A rerun cannot double a student: each
-attempt writes a fresh copy of the shard's gradebook, and only the copy of the attempt that
-completed is merged, student by student; its notebooks and reports overwrite the lost
-attempt's (nbgrader's --force), whose nbgrader ``orphan_watch`` ends.
+distributed's ``scheduler.allowed-failures`` times). A rerun cannot double a student: with sqlite
+each attempt writes a fresh copy of the shard's gradebook, and only the copy of the attempt that
+completed is merged, student by student; with a server's database every attempt writes the
+gradebook itself, where nbgrader's --force makes the rerun replace what the lost attempt wrote of
+a student. The rerun's notebooks and reports overwrite the lost attempt's, whose nbgrader
+``orphan_watch`` ends.
 """
 
 import contextlib
@@ -21,6 +23,7 @@ import uuid
 
 from distributed import Client, LocalCluster
 
+from autograder.integration.gradebook_database import sqlite_path, sqlite_url, takes_many_writers
 from autograder.integration.nbgrader_course import NbgraderFailed
 
 LOCAL_PREFIX = "local:"
@@ -77,10 +80,11 @@ class DaskShards:
         """The cluster's worker threads now: shards that can run at once."""
         return sum(self.client.nthreads().values())
 
-    def start(self, course, arguments, log, gradebook=None):
-        """Submit ``nbgrader <arguments>`` (writing a copy of gradebook, if given); a run with poll(), wait(), gradebook."""
+    def start(self, course, arguments, log, db_url=None):
+        """Submit ``nbgrader <arguments>`` (writing a copy of db_url's sqlite gradebook, or the server's
+        gradebook itself); a run with poll(), wait(), db_url."""
         future = self.client.submit(
-            run_shard, course, arguments, log, gradebook, key=f"{log}-{uuid.uuid4().hex}"
+            run_shard, course, arguments, log, db_url, key=f"{log}-{uuid.uuid4().hex}"
         )
         return DaskRun(future, log)
 
@@ -89,14 +93,14 @@ class DaskRun:
     """A shard's task; its gradebook, that of the attempt that completed, is known once it ended."""
 
     def __init__(self, future, log):
-        self.future, self.log, self.gradebook = future, log, None
+        self.future, self.log, self.db_url = future, log, None
 
     def poll(self):
         return self.wait() if self.future.done() else None
 
     def wait(self):
         try:
-            code, self.gradebook = self.future.result()
+            code, self.db_url = self.future.result()
         except Exception as error:  # the task's error, or KilledWorker: it lost worker after worker
             raise NbgraderFailed(
                 f"the Dask cluster could not run the shard {self.log}: {type(error).__name__}: {error}"
@@ -104,13 +108,15 @@ class DaskRun:
         return code
 
 
-def run_shard(course, arguments, log, gradebook):
-    """On a worker: ``nbgrader <arguments>`` on course, on a fresh copy of gradebook if given; (exit code, gradebook written)."""
-    if gradebook is not None:
+def run_shard(course, arguments, log, db_url):
+    """On a worker: ``nbgrader <arguments>`` on course, on a fresh copy of db_url's sqlite gradebook
+    (the server's gradebook itself); (exit code, the URL of the gradebook written)."""
+    if db_url is not None and not takes_many_writers(db_url):
+        gradebook = sqlite_path(db_url)
         attempt = gradebook.with_name(f"{gradebook.stem}-{uuid.uuid4().hex[:12]}.db")
         shutil.copyfile(gradebook, attempt)
-        gradebook = attempt
-    process = course.start(*arguments, log=log, gradebook=gradebook)
+        db_url = sqlite_url(attempt)
+    process = course.start(*arguments, log=log, db_url=db_url)
     watch = subprocess.Popen(
         [
             sys.executable,
@@ -121,7 +127,7 @@ def run_shard(course, arguments, log, gradebook):
         ]
     )
     try:
-        return process.wait(), gradebook
+        return process.wait(), db_url
     finally:
         watch.kill()
         watch.wait()

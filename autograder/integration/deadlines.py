@@ -29,6 +29,13 @@ from sqlalchemy.exc import SAWarning
 
 from autograder import ROOT
 from autograder.grading.course import load_course
+from autograder.integration.gradebook_database import (
+    GradebookUrlError,
+    holds_gradebook,
+    repository_url,
+    shown,
+    sqlite_url,
+)
 
 REQUIRED = ("student_id", "assignment")
 CHOICES = ("new_due", "extra_hours", "extra_days")
@@ -132,20 +139,20 @@ def due_dates(course, assignments=None):
     return {a.id: a.due for a in course.assignments if assignments is None or a.id in assignments}
 
 
-def write_due_dates(gradebook, dues):
-    """Each assignment of ``dues`` ({id: datetime or None}) that has a due date gets it as its gradebook duedate."""
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+def write_due_dates(db_url, dues):
+    """Each assignment of ``dues`` ({id: datetime or None}) that has a due date gets it as its duedate in the gradebook at db_url."""
+    with Gradebook(db_url) as book:
         for assignment, due in dues.items():
             if due is not None:
                 book.update_or_create_assignment(assignment, duedate=due)
 
 
-def grant(gradebook, extensions):
+def grant(db_url, extensions):
     """Write each Extension as its submission's extension (the submission made if need be); return those that
     changed what the gradebook had, whose lateness nbgrader must work out anew."""
     changed = []
     # nbgrader's add_submission makes SQLAlchemy warn of its autoflush, harmlessly (its autograde logs the same)
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{gradebook}") as book:
+    with warnings.catch_warnings(), Gradebook(db_url) as book:
         warnings.simplefilter("ignore", SAWarning)
         for granted in extensions:
             try:
@@ -170,28 +177,34 @@ def main(argv=None):
         "--course",
         type=Path,
         default=ROOT,
-        help="the nbgrader course folder (default: the kit's, whose gradebook is var/gradebook.db)",
+        help="the nbgrader course folder (default: the kit's, whose gradebook nbgrader_config.py names)",
     )
     parser.add_argument("--extensions", type=Path, metavar="CSV", help="the extensions file")
     args = parser.parse_args(argv)
+    course = load_course()
     gradebook = (
-        ROOT / "var" / "gradebook.db"
+        repository_url(course)
         if args.course.resolve() == ROOT
-        else args.course / "gradebook.db"
+        else sqlite_url(args.course / "gradebook.db")
     )
-    if not gradebook.is_file():
-        parser.error(f"no gradebook at {gradebook}: release the assignments first")
-    dues = due_dates(load_course())
+    try:
+        if not holds_gradebook(gradebook):
+            parser.error(f"no gradebook at {shown(gradebook)}: release the assignments first")
+    except GradebookUrlError as error:
+        parser.error(str(error))
+    dues = due_dates(course)
     write_due_dates(gradebook, dues)
     if args.extensions:
-        with Gradebook(f"sqlite:///{gradebook}") as book:
+        with Gradebook(gradebook) as book:
             students = [student.id for student in book.students]
         try:
             extensions = read_extensions(args.extensions, dues, students)
         except DeadlineError as error:
             parser.error(str(error))
         grant(gradebook, extensions)
-    print(f"due dates and {len(extensions) if args.extensions else 0} extensions in {gradebook}")
+    print(
+        f"due dates and {len(extensions) if args.extensions else 0} extensions in {shown(gradebook)}"
+    )
     return 0
 
 

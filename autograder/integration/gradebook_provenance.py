@@ -56,7 +56,7 @@ HISTORY = Table(
 
 def record(book, assignment, student, provenance):
     """Make provenance (a dict) the one recorded for the student's submission of the assignment."""
-    _create_tables(book)
+    create_tables(book)
     book.db.execute(
         delete(PROVENANCE).where(
             PROVENANCE.c.assignment == assignment, PROVENANCE.c.student == student
@@ -82,7 +82,7 @@ def recorded(book, assignment):
 
 def append_history(book, assignment, student, item, old_score, new_score, reason, old_provenance):
     """Keep a replaced grade: its old and new score, why it changed, and its provenance (a dict or None)."""
-    _create_tables(book)
+    create_tables(book)
     book.db.execute(
         HISTORY.insert().values(
             assignment=assignment,
@@ -132,7 +132,8 @@ def deadline(book, assignment, student):
     }
 
 
-def _create_tables(book):
+def create_tables(book):
+    """Make the kit's tables in the open Gradebook's database where they are not yet (the caller commits)."""
     METADATA.create_all(book.db.connection(), checkfirst=True)
 
 

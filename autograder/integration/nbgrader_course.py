@@ -1,8 +1,9 @@
 """A course folder of nbgrader's anywhere on disk, and the nbgrader commands run on it.
 
 The commands run from the repository, so that its nbgrader_config.py applies (course id, cell
-time limit, feedback without the hidden tests); options move the course's root and gradebook
-to the folder. Each command's output goes to a log file of the folder.
+time limit, feedback without the hidden tests); options move the course's root to the folder,
+and its gradebook to the folder's sqlite file or to the database given. Each command's output
+goes to a log file of the folder.
 """
 
 import os
@@ -13,6 +14,7 @@ from datetime import timezone
 from pathlib import Path
 
 from autograder import ROOT
+from autograder.integration.gradebook_database import sqlite_url
 
 SOURCE, RELEASE, SUBMITTED, AUTOGRADED, FEEDBACK = (
     "solutions",
@@ -31,10 +33,17 @@ class NbgraderFailed(RuntimeError):
 class CourseFolder:
     root: Path
     runtime: Path | None = None  # where the gradebook, logs and shards go; default: root
+    database: str | None = None  # the gradebook's database URL; default: the sqlite file gradebook
 
     @property
     def gradebook(self):
+        """The sqlite file that is the gradebook unless a database is given."""
         return (self.runtime or self.root) / "gradebook.db"
+
+    @property
+    def db_url(self):
+        """The gradebook's database URL, as nbgrader and the kit open it."""
+        return self.database or sqlite_url(self.gradebook)
 
     @property
     def logs(self):
@@ -60,8 +69,9 @@ class CourseFolder:
         (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
         (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
 
-    def start(self, *arguments, log, gradebook=None):
-        """Start ``nbgrader <arguments>`` on this course, writing into logs/<log>.log; return the Popen."""
+    def start(self, *arguments, log, db_url=None):
+        """Start ``nbgrader <arguments>`` on this course and its gradebook (or db_url's), writing into
+        logs/<log>.log; return the Popen."""
         self.logs.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable,
@@ -69,7 +79,7 @@ class CourseFolder:
             "nbgrader",
             *arguments,
             f"--CourseDirectory.root={self.root}",
-            f"--CourseDirectory.db_url=sqlite:///{gradebook or self.gradebook}",
+            f"--CourseDirectory.db_url={db_url or self.db_url}",
         ]
         with open(self.logs / f"{log}.log", "ab") as output:
             return subprocess.Popen(
@@ -80,9 +90,9 @@ class CourseFolder:
                 env=nbgrader_environment(),
             )
 
-    def run(self, *arguments, log, gradebook=None, check=True):
+    def run(self, *arguments, log, db_url=None, check=True):
         """Run ``nbgrader <arguments>`` to its end; NbgraderFailed if check and it failed. Returns its exit code."""
-        code = self.start(*arguments, log=log, gradebook=gradebook).wait()
+        code = self.start(*arguments, log=log, db_url=db_url).wait()
         if check and code != 0:
             raise NbgraderFailed(
                 f"nbgrader {' '.join(map(str, arguments))} failed ({code}); see {self.logs / f'{log}.log'}"

@@ -2,10 +2,11 @@
 
 nbgrader grades one submission after another. Here the students are dealt round-robin to N
 shards, each nbgrader's own command told by its `student_id_exclude` to leave everyone else
-out. Autograde writes the gradebook, and sqlite takes one writer at a time: each shard works
-on a copy of it, and then its grades are written into the gradebook through nbgrader's
-Gradebook API, giving the results of a serial run. Feedback only reads the gradebook. With one
-job nbgrader runs as it is, on the gradebook itself.
+out. Autograde writes the gradebook. A server's database (PostgreSQL) takes many writers: every
+shard writes into the gradebook itself. sqlite takes one writer at a time: each shard works on
+a copy of it, and then its grades are written into the gradebook through nbgrader's Gradebook
+API, giving the results of a serial run. Feedback only reads the gradebook. With one job
+nbgrader runs as it is, on the gradebook itself.
 
 Where a shard runs is the runner's: ``LOCAL``, an nbgrader process of this machine, or a task of a
 Dask cluster (``dask_shards``), whose lost attempts must not have written the gradebook itself.
@@ -24,13 +25,13 @@ import time
 import warnings
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from autograder.integration import gradebook_provenance
+from autograder.integration.gradebook_database import sqlite_url, takes_many_writers
 from autograder.integration.nbgrader_course import AUTOGRADED, FEEDBACK, NbgraderFailed
 
 MANUAL_CELL_TYPE = (
@@ -54,10 +55,10 @@ GRADE_COLUMNS, COMMENT_COLUMNS = (
 
 @dataclass
 class LocalRun:
-    """A shard's nbgrader process on this machine, and the gradebook it writes."""
+    """A shard's nbgrader process on this machine, and the URL of the gradebook it writes."""
 
     process: subprocess.Popen
-    gradebook: Path | None
+    db_url: str | None
 
     def poll(self):
         return self.process.poll()
@@ -71,9 +72,9 @@ class LocalShards:
 
     copies_gradebook = False
 
-    def start(self, course, arguments, log, gradebook=None):
-        """Start ``nbgrader <arguments>`` (writing gradebook, default the course's); a run with poll(), wait(), gradebook."""
-        return LocalRun(course.start(*arguments, log=log, gradebook=gradebook), gradebook)
+    def start(self, course, arguments, log, db_url=None):
+        """Start ``nbgrader <arguments>`` (writing the gradebook at db_url, default the course's); a run with poll(), wait(), db_url."""
+        return LocalRun(course.start(*arguments, log=log, db_url=db_url), db_url)
 
 
 LOCAL = LocalShards()
@@ -99,26 +100,26 @@ def autograde(
     shards, total = _shards(students, jobs), len(students)
     if not shards:
         return {}
+    # a server takes many writers; a lost cluster attempt must not have written the sqlite file itself
+    shared = takes_many_writers(course.db_url) or (len(shards) == 1 and not runner.copies_gradebook)
+    if shared:
+        _create_kit_tables(course.db_url)
     runs, finished = [], _Finished(AUTOGRADED, assignment, "ipynb", writes=2)
     for number, shard in enumerate(shards):
-        gradebook = (
-            course.gradebook
-            if len(shards) == 1 and not runner.copies_gradebook
-            else _shard_gradebook(course, assignment, number)
-        )
+        db_url = course.db_url if shared else _shard_gradebook(course, assignment, number)
         log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
         finished.follow(course.logs / f"{log}.log")
         arguments = ("autograde", assignment, _only(shard, everyone), "--force", *options)
-        runs.append((runner.start(course, arguments, log, gradebook), shard))
+        runs.append((runner.start(course, arguments, log, db_url), shard))
     failures, running, reported = {}, runs, time.monotonic()
     while running:
         ended = [run for run in running if run[0].poll() is not None]
         running = [run for run in running if run not in ended]
         for run, shard in ended:  # merged while the other shards still run
             # the gradebook the run wrote: on a cluster, that of the attempt that completed
-            failures.update(_unfinished(course, run.gradebook, assignment, shard))
-            if run.gradebook != course.gradebook:
-                _merge(run.gradebook, course.gradebook, assignment, set(shard) - set(failures))
+            failures.update(_unfinished(course, run.db_url, assignment, shard))
+            if run.db_url != course.db_url:
+                _merge(run.db_url, course.db_url, assignment, set(shard) - set(failures))
             if graded:
                 graded(sorted(set(shard) - set(failures)))
         if running and not ended:
@@ -167,10 +168,18 @@ def _only(shard, everyone):
 
 
 def _shard_gradebook(course, assignment, number):
+    """The URL of a copy of the course's sqlite gradebook for the shard."""
     path = course.gradebook.parent / "shards" / f"{assignment}-{number}.db"
     path.parent.mkdir(exist_ok=True)
     shutil.copyfile(course.gradebook, path)
-    return path
+    return sqlite_url(path)
+
+
+def _create_kit_tables(db_url):
+    """The kit's tables, made before the shards write: two shards' first writes would race to make them."""
+    with Gradebook(db_url) as book:
+        gradebook_provenance.create_tables(book)
+        book.db.commit()
 
 
 class _Finished:
@@ -209,7 +218,7 @@ class _Finished:
         return done
 
 
-def _unfinished(course, gradebook, assignment, students):
+def _unfinished(course, db_url, assignment, students):
     """{student: reason} of the students without a fully autograded submission; a half-made one is removed.
 
     A Markdown answer cell that the student answered has no automatic score: nbgrader leaves it
@@ -219,7 +228,7 @@ def _unfinished(course, gradebook, assignment, students):
     the kernel.
     """
     failures = {}
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+    with Gradebook(db_url) as book:
         for student in students:
             try:
                 submission = book.find_submission(assignment, student)
@@ -259,11 +268,12 @@ def _deleted_cells(notebook, grade_ids):
     return set(grade_ids) - present
 
 
-def _merge(shard_gradebook, gradebook, assignment, students):
-    """Write the shard's submissions of the students into the gradebook, column by column, and their provenance."""
+def _merge(shard_url, db_url, assignment, students):
+    """Write the shard's submissions of the students into the gradebook, column by column, and their provenance
+    (each gradebook a database URL)."""
     with (
-        Gradebook(f"sqlite:///{shard_gradebook}") as shard,
-        Gradebook(f"sqlite:///{gradebook}") as book,
+        Gradebook(shard_url) as shard,
+        Gradebook(db_url) as book,
         warnings.catch_warnings(),
     ):
         # nbgrader's update_or_create_submission makes SQLAlchemy warn of its own autoflush; the rows are right

@@ -33,10 +33,10 @@ SHOWN_ROWS = 30  # of a per-student table; the whole table is in a CSV beside th
 ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
 
 
-def class_scores(gradebook, registry, students):
+def class_scores(db_url, registry, students):
     """{assignment: {student: {item: score}}} of the gradebook's submissions: the automatic items only."""
     scores = {}
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+    with Gradebook(db_url) as book:
         for assignment in registry.assignments:
             found = {
                 student: submission_scores(book, assignment.id, student, registry)
@@ -48,10 +48,10 @@ def class_scores(gradebook, registry, students):
     return scores
 
 
-def manual_status(gradebook, registry, students, assignments):
+def manual_status(db_url, registry, students, assignments):
     """{assignment: its derivations' manual_grading.DerivationStatus} over the gradebook's submissions of the assignments (ids)."""
     statuses = {}
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+    with Gradebook(db_url) as book:
         for assignment in (a for a in registry.assignments if a.id in assignments):
             found = {
                 student: submission_grades(book, assignment.id, student) for student in students
@@ -77,9 +77,9 @@ def item_statistics(item, scores):
     )
 
 
-def item_table(gradebook, registry, students):
+def item_table(db_url, registry, students):
     """The per-equation table as text: item, equation, points, mean, % full, % partial, % zero."""
-    scores = class_scores(gradebook, registry, students)
+    scores = class_scores(db_url, registry, students)
     lines = [
         f"{'assignment':<11} {'item':<23} {'points':>6} {'mean':>6} {'full':>6} {'partial':>7} {'zero':>6}  equation"
     ]
@@ -126,7 +126,7 @@ def one_mistake_summary(costs):
 def write(
     out,
     registry,
-    gradebook,
+    db_url,
     students,
     reports,
     not_graded,
@@ -137,7 +137,7 @@ def write(
     withheld=(),
     similar=None,
 ):
-    """Write class_report.md, class_report.html and plots/*.png into out; return their paths.
+    """Write class_report.md, class_report.html and plots/*.png into out, from the gradebook at db_url; return their paths.
 
     ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake;
     ``arrivals`` (``lms_download.Note``s) what arrived that was not simply one notebook per student;
@@ -146,7 +146,7 @@ def write(
     """
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
-    scores = class_scores(gradebook, registry, students)
+    scores = class_scores(db_url, registry, students)
     # ids repeat across items
     names = {(item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants}
     counts = collections.Counter(
@@ -207,7 +207,7 @@ def write(
             f"![{assignment.id}: totals](plots/{paths[-1].name})",
             "",
         ]
-    lines += _manual_section(manual_status(gradebook, registry, students, reports))
+    lines += _manual_section(manual_status(db_url, registry, students, reports))
     lines += ["## 常见错误 Most frequent misconceptions", ""]
     if counts:
         lines += ["| students | item | misconception | hint |", "| ---: | --- | --- | --- |"]
@@ -223,7 +223,7 @@ def write(
     lines += _attention(
         students, reports, not_graded, mismatches, enforced, withheld, registry.attempts, out
     )
-    late = late_submissions.late_submissions(gradebook, list(reports), students)
+    late = late_submissions.late_submissions(db_url, list(reports), students)
     lines += late_submissions.section(late, registry.late_policy, _row)
     if arrivals:
         lines += [

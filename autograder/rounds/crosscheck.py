@@ -40,10 +40,10 @@ def saved_reports(folder, students):
     return reports
 
 
-def compare(gradebook, assignment, reports):
-    """The Mismatches of the assignment: cells where the kernel, or the gradebook still, differ from the report."""
+def compare(db_url, assignment, reports):
+    """The Mismatches of the assignment: cells where the kernel, or the gradebook (at db_url) still, differ from the report."""
     mismatches = []
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+    with Gradebook(db_url) as book:
         for student, report in sorted(reports.items()):
             if not isinstance(report, dict):
                 continue
@@ -60,9 +60,9 @@ def compare(gradebook, assignment, reports):
     return mismatches
 
 
-def enforce(gradebook, mismatches):
+def enforce(db_url, mismatches):
     """Write each mismatch's command-line score into its gradebook cell where it still differs, and flag the notebook."""
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+    with Gradebook(db_url) as book:
         for mismatch in mismatches:
             notebook = mismatch.assignment  # each assignment is one notebook of its name
             grade = book.find_grade(mismatch.item, notebook, mismatch.assignment, mismatch.student)

@@ -1,9 +1,9 @@
-"""The instructor's grading round, end to end with real nbgrader and its sqlite gradebook.
+"""The instructor's grading round, end to end with real nbgrader and its gradebook (sqlite, or --db's server).
 
     python -m autograder.rounds --submissions PATH [PATH ...] --roster CSV [--course DIR]   # a real class
     python -m autograder.rounds --course DIR [--roster CSV]                                 # an nbgrader course
     python -m simulated_class [--small] [--out var/round]                                   # the simulated class
-    (each with [--jobs N] [--cluster ADDRESS] [--no-enforce] [--assignments ID ...] [--extensions CSV])
+    (each with [--jobs N] [--cluster ADDRESS] [--db URL] [--no-enforce] [--assignments ID ...] [--extensions CSV])
 
 ``Round`` takes its class as an input: ``RealClass`` here, ``simulated_class.SimulatedClass``
 there; nothing of the grading side imports the simulated class.
@@ -44,6 +44,7 @@ arrived that was not graded as it came, and each step's elapsed time.
 import argparse
 import collections
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -58,7 +59,13 @@ from nbgrader.api import Gradebook, MissingEntry
 from autograder import ROOT
 from autograder.exports import lms_grades
 from autograder.grading.course import load_course
-from autograder.integration import dask_shards, deadlines, feedback_check, parallel_nbgrader
+from autograder.integration import (
+    dask_shards,
+    deadlines,
+    feedback_check,
+    gradebook_database,
+    parallel_nbgrader,
+)
 from autograder.integration.nbgrader_course import (
     FEEDBACK,
     RELEASE,
@@ -100,7 +107,7 @@ class RealClass:
 
     def course_of(self, out):
         return (
-            CourseFolder(ROOT, REPOSITORY_RUNTIME)
+            CourseFolder(ROOT, REPOSITORY_RUNTIME, gradebook_database.repository_url(load_course()))
             if self.course == ROOT
             else CourseFolder(self.course)
         )
@@ -133,7 +140,7 @@ class RealClass:
             print(
                 f"    {len(arrivals)} files in the download: {len(placed)} notebooks to submitted/ ({', '.join(f'{n} {s}' for s, n in counts.items())}), {len(sorting.notes)} notes"
             )
-        with Gradebook(f"sqlite:///{course.gradebook}") as book:
+        with Gradebook(course.db_url) as book:
             known = {student.id for student in book.students}
         folders = (
             {p.name for p in (course.root / SUBMITTED).iterdir() if p.is_dir()}
@@ -168,14 +175,14 @@ class RealClass:
 class Round:
     """One grading round's state: the course folder, the class, and what each step found."""
 
-    def __init__(self, out, students, jobs=1, enforce=True, assignments=None):
+    def __init__(self, out, students, jobs=1, enforce=True, assignments=None, db=None):
         self.out, self.jobs, self.enforce, self.source = (
             Path(out).resolve(),
             jobs,
             enforce,
             students,
         )
-        self.course = students.course_of(self.out)
+        self.course = with_database(students.course_of(self.out), db)
         self.registry = load_course()
         self.assignments = [
             a.id for a in self.registry.assignments if not assignments or a.id in assignments
@@ -200,7 +207,7 @@ class Round:
         self.record = RoundRecord(self.out / "graded.json")
         for assignment in self.assignments:
             release(self.course, assignment)
-        deadlines.write_due_dates(self.course.gradebook, self.dues)
+        deadlines.write_due_dates(self.course.db_url, self.dues)
 
     def make_class(self):
         self.students = self.source.arrive(self)
@@ -233,7 +240,7 @@ class Round:
                 for s in self.gradable(assignment)
             }
             self.to_grade[assignment] = self.record.to_grade(
-                self.course.gradebook, assignment, digests
+                self.course.db_url, assignment, digests
             )
             skipped = sorted(set(digests) - set(self.to_grade[assignment]))
             if skipped:
@@ -252,7 +259,7 @@ class Round:
             raise RoundError(str(error)) from None
         gradable = {a: set(self.gradable(a)) for a in self.assignments}
         changed = deadlines.grant(
-            self.course.gradebook,
+            self.course.db_url,
             [e for e in found if e.student in gradable.get(e.assignment, ())],
         )
         for extension in changed:
@@ -315,7 +322,7 @@ class Round:
                 self.out / "reports" / assignment, self.gradable(assignment)
             )
             self.mismatches += crosscheck.compare(
-                self.course.gradebook, assignment, self.reports[assignment]
+                self.course.db_url, assignment, self.reports[assignment]
             )
         if self.mismatches:
             flagged = sorted({(m.student, m.assignment) for m in self.mismatches})
@@ -324,7 +331,7 @@ class Round:
                 + ", ".join(f"{s} {a}" for s, a in flagged)
             )
         if self.enforce and self.mismatches:
-            crosscheck.enforce(self.course.gradebook, self.mismatches)
+            crosscheck.enforce(self.course.db_url, self.mismatches)
             print("    the command line's scores are in the gradebook")
 
     def feedback(self):
@@ -351,7 +358,7 @@ class Round:
                 written,
                 self.course.root,
                 assignment,
-                f"sqlite:///{self.course.gradebook}",
+                self.course.db_url,
                 os.environ,
             )
             # the confined kernel should have kept it out: say so loudly
@@ -377,7 +384,7 @@ class Round:
             log="export",
         )
         lms_files = lms_grades.write_round_files(
-            f"sqlite:///{self.course.gradebook}", self.assignments, self.out / "lms"
+            self.course.db_url, self.assignments, self.out / "lms"
         )
         for warning in lms_files:
             print(f"    LMS files: {warning}")
@@ -387,7 +394,7 @@ class Round:
         paths = class_report.write(
             self.out,
             self.registry,
-            self.course.gradebook,
+            self.course.db_url,
             self.students,
             self.reports,
             self.not_graded,
@@ -448,11 +455,10 @@ def release(course, assignment):
 
     The source is the course's own solutions/<assignment>/ when it has one, else the kit's, copied there.
     """
-    if (
-        course.gradebook.is_file()
-        and (course.root / RELEASE / assignment / f"{assignment}.ipynb").is_file()
+    if (course.root / RELEASE / assignment / f"{assignment}.ipynb").is_file() and (
+        gradebook_database.holds_gradebook(course.db_url)
     ):
-        with Gradebook(f"sqlite:///{course.gradebook}") as book:
+        with Gradebook(course.db_url) as book:
             try:
                 book.find_assignment(assignment)
                 return
@@ -464,6 +470,22 @@ def release(course, assignment):
             ROOT / SOURCE / assignment, source, ignore=shutil.ignore_patterns("__pycache__")
         )
     course.run("generate_assignment", assignment, "--force", log="generate_assignment")
+
+
+def with_database(course, db):
+    """The course folder (a CourseFolder) with its gradebook in the database at db (a URL), or as it is without one."""
+    return dataclasses.replace(course, database=db) if db else course
+
+
+def new_gradebook(course):
+    """Refuse a server's database that holds a gradebook already, for a class that is made anew each run."""
+    if gradebook_database.takes_many_writers(course.db_url) and gradebook_database.holds_gradebook(
+        course.db_url
+    ):
+        raise RoundError(
+            f"{gradebook_database.shown(course.db_url)} holds a gradebook already, and this class is made anew "
+            "each run: give an empty database (PostgreSQL: dropdb and createdb it)"
+        )
 
 
 def empty_output_folder(out):
@@ -529,6 +551,12 @@ def round_options(parser):
         metavar="CSV",
         help="students' extensions: student_id,assignment and new_due, extra_hours or extra_days (README)",
     )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the gradebook's database, e.g. postgresql+psycopg://USER@HOST/DATABASE, which takes many writers "
+        "(default: the course folder's sqlite file gradebook.db)",
+    )
 
 
 def checked_round_options(parser, args):
@@ -547,6 +575,11 @@ def checked_round_options(parser, args):
             parser.error(f"no assignment {assignment!r} in course.yaml; it has: {', '.join(known)}")
     if args.extensions and not args.extensions.is_file():
         parser.error(f"no such extensions file: {args.extensions}")
+    if args.db:
+        try:
+            gradebook_database.checked(args.db)
+        except gradebook_database.GradebookUrlError as error:
+            parser.error(f"--db: {error}")
 
 
 def run(students, out, args):
@@ -561,7 +594,12 @@ def run(students, out, args):
                 print(f"shards on the Dask cluster {args.cluster}: {runner.workers} workers")
             # on a cluster, one shard per worker unless --jobs says how many
             grading_round = Round(
-                out, students, args.jobs or runner.workers, args.enforce, args.assignments
+                out,
+                students,
+                args.jobs or runner.workers,
+                args.enforce,
+                args.assignments,
+                args.db,
             )
             grading_round.extensions = args.extensions and args.extensions.resolve()
             grading_round.runner = runner
@@ -571,6 +609,7 @@ def run(students, out, args):
         NbgraderFailed,
         lms_download.DownloadError,
         dask_shards.ClusterError,
+        gradebook_database.GradebookUrlError,
     ) as error:
         print(f"grading round stopped: {error}", file=sys.stderr)
         return 2
@@ -644,22 +683,22 @@ def print_manual_grading(statuses):
 
 def print_summary(grading_round):
     """The per-equation table, what awaits manual grading, what was not graded or arrived otherwise, and each step's time."""
-    students, registry, gradebook = (
+    students, registry, db_url = (
         grading_round.students,
         grading_round.registry,
-        grading_round.course.gradebook,
+        grading_round.course.db_url,
     )
     print()
-    print(class_report.item_table(gradebook, registry, students))
+    print(class_report.item_table(db_url, registry, students))
     if grading_round.known_mistakes:
-        scores = class_report.class_scores(gradebook, registry, students)
+        scores = class_report.class_scores(db_url, registry, students)
         print(
             class_report.one_mistake_summary(
                 class_report.one_mistake_costs(scores, registry, grading_round.known_mistakes)
             )
         )
     print_manual_grading(
-        class_report.manual_status(gradebook, registry, students, grading_round.assignments)
+        class_report.manual_status(db_url, registry, students, grading_round.assignments)
     )
     if grading_round.arrival_notes:
         print(

@@ -23,11 +23,11 @@ class LateSubmission:
     penalty: float  # points
 
 
-def late_submissions(gradebook, assignments, students):
+def late_submissions(db_url, assignments, students):
     """[LateSubmission] of the assignments (ids) and students whose submission came after the assignment's due
     date, or has an extension, in the gradebook's order of assignments then students."""
     found = []
-    with Gradebook(f"sqlite:///{gradebook}") as book:
+    with Gradebook(db_url) as book:
         for assignment in assignments:
             for student in students:
                 try:

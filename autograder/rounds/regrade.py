@@ -41,6 +41,7 @@ from autograder.grading.provenance import changes
 from autograder.grading.results import DECIMALS, scores_differ
 from autograder.grading.submission import SubmissionError
 from autograder.integration import gradebook_provenance
+from autograder.integration.gradebook_database import GradebookUrlError, holds_gradebook, shown
 from autograder.integration.nbgrader_course import AUTOGRADED, CourseFolder
 from autograder.sandbox.process import GraderError
 
@@ -86,7 +87,7 @@ class Regrade:
 def plan(course_folder, assignment, course=None, db_url=None):
     """Regrade the assignment's autograded submissions in course_folder (a CourseFolder); write nothing."""
     course = course or load_course()
-    db_url = db_url or f"sqlite:///{course_folder.gradebook}"
+    db_url = db_url or course_folder.db_url
     items = course.assignment(assignment).items
     found = Regrade(assignment)
     for student, before in _gradebook_state(db_url, assignment, items).items():
@@ -132,7 +133,7 @@ def apply(found, course_folder, db_url=None):
     A grade whose gradebook score is no longer the one the plan saw (graded again meanwhile) is
     left as it is, and not returned.
     """
-    db_url = db_url or f"sqlite:///{course_folder.gradebook}"
+    db_url = db_url or course_folder.db_url
     assignment, written = found.assignment, []
     notebook = assignment  # each assignment is one notebook of its name
     with Gradebook(db_url) as book:
@@ -290,15 +291,15 @@ def main(argv=None):
         help="the gradebook's database (default: sqlite:///DIR/gradebook.db)",
     )
     args = parser.parse_args(argv)
-    folder = CourseFolder(args.course.resolve())
-    if not args.db_url and not folder.gradebook.is_file():
-        return _cannot(
-            f"no gradebook at {folder.gradebook}: give --db-url, or the course folder nbgrader autograded"
-        )
+    folder = CourseFolder(args.course.resolve(), database=args.db_url)
     try:
+        if not holds_gradebook(folder.db_url):
+            return _cannot(
+                f"no gradebook at {shown(folder.db_url)}: give --db-url, or the course folder nbgrader autograded"
+            )
         course = load_course(args.course_file)
         found = plan(folder, args.assignment, course, args.db_url)
-    except (CourseError, RegradeError) as error:
+    except (CourseError, RegradeError, GradebookUrlError) as error:
         return _cannot(error)
     print(table(found))
     if args.preview:

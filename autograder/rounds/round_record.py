@@ -27,11 +27,11 @@ class RoundRecord:
             print(f"    {path} is unreadable: every submission is graded again", flush=True)
             self.entries = {}
 
-    def to_grade(self, gradebook, assignment, digests):
+    def to_grade(self, db_url, assignment, digests):
         """Those of the students ({student: their notebook's SHA-256}) whose submission is new, changed, or not in the gradebook."""
         recorded = self.entries.get(assignment, {})
         # the round released the assignment before
-        with Gradebook(f"sqlite:///{gradebook}") as book:
+        with Gradebook(db_url) as book:
             in_gradebook = {
                 submission.student_id for submission in book.assignment_submissions(assignment)
             }

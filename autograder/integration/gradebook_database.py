@@ -1,0 +1,89 @@
+"""Where nbgrader's gradebook lives: a database URL, an embedded sqlite file or a server's database.
+
+nbgrader reaches its gradebook through SQLAlchemy, by URL (``CourseDirectory.db_url``), and so
+does the kit. ``sqlite:///PATH`` is the default: a file beside the course, one writer at a time.
+A server's database takes many writers at once, so parallel shards write into the one gradebook:
+PostgreSQL's ``postgresql+psycopg://USER@HOST/DB`` (the password from PGPASSWORD or ~/.pgpass,
+kept off command lines), or through a Unix socket ``postgresql+psycopg://USER@/DB?host=FOLDER``.
+
+The repository's own course keeps its gradebook where nbgrader_config.py says: the database of
+the environment variable NBGRADER_DB_URL if set, else of course.yaml's ``course.gradebook_url``,
+else var/gradebook.db.
+"""
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from autograder import ROOT
+
+ENVIRONMENT_VARIABLE = "NBGRADER_DB_URL"
+# a table of nbgrader's that every gradebook it made has
+NBGRADER_TABLE = "assignment"
+
+
+class GradebookUrlError(ValueError):
+    """A gradebook URL that cannot be used; the message says why."""
+
+
+def sqlite_url(path):
+    """The URL of the sqlite gradebook file at path."""
+    return f"sqlite:///{path}"
+
+
+def sqlite_path(url):
+    """The file of a sqlite URL (a Path), None for a server's database."""
+    parsed = make_url(url)
+    return Path(parsed.database) if parsed.get_backend_name() == "sqlite" else None
+
+
+def takes_many_writers(url):
+    """Whether the gradebook at url takes writers at once: a server's database does, sqlite does not."""
+    return sqlite_path(url) is None
+
+
+def shown(url):
+    """The URL as messages show it: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def checked(url):
+    """url, if SQLAlchemy understands it and its database driver is installed; else GradebookUrlError."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise GradebookUrlError(
+            f"{url!r} is not a database URL (sqlite:///PATH, postgresql+psycopg://USER@HOST/DATABASE)"
+        ) from None
+    try:
+        create_engine(parsed).dispose()  # imports the driver; connects to nothing
+    except (ImportError, SQLAlchemyError) as error:
+        raise GradebookUrlError(f"cannot use {shown(url)}: {error}") from None
+    return url
+
+
+def holds_gradebook(url):
+    """Whether a gradebook is there already: the sqlite file exists, or the server's database has nbgrader's tables."""
+    path = sqlite_path(url)
+    if path is not None:
+        return path.is_file()
+    engine = create_engine(url)
+    try:
+        return inspect(engine).has_table(NBGRADER_TABLE)
+    except SQLAlchemyError as error:
+        raise GradebookUrlError(f"cannot reach the gradebook at {shown(url)}: {error}") from None
+    finally:
+        engine.dispose()
+
+
+def repository_url(course):
+    """The gradebook URL of the repository's course (a grading.course.Course): NBGRADER_DB_URL's, course.yaml's,
+    or var/gradebook.db's."""
+    return (
+        os.environ.get(ENVIRONMENT_VARIABLE)
+        or course.gradebook_url
+        or sqlite_url(ROOT / "var" / "gradebook.db")
+    )
