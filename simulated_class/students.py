@@ -326,7 +326,7 @@ def _with_own_body(source, body):
 
 
 def _with_body(source, body):
-    """The function's def line (and docstring) kept, its body replaced."""
+    """The function's def line kept, its body (the docstring too) replaced by body."""
     lines = source.splitlines()
     signature_end = next(i for i, line in enumerate(lines) if line.rstrip().endswith(":"))
     return "\n".join(lines[: signature_end + 1]) + "\n" + body
