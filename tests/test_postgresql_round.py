@@ -9,6 +9,7 @@ package, which `python3 tasks.py test` installs as root).
 import csv
 import getpass
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -44,14 +45,23 @@ class Server:
     def __init__(self, programs, folder):
         self.programs, self.folder = programs, folder
         # the server refuses to run as root: root runs it as nobody, who then owns the folder
+        # (subprocess drops the privileges itself: runuser is not on every PATH)
         self.user = "nobody" if os.geteuid() == 0 else getpass.getuser()
-        self.as_user = ["runuser", "-u", self.user, "--"] if os.geteuid() == 0 else []
+        self.privileges = {}
         if os.geteuid() == 0:
+            account = pwd.getpwnam(self.user)
+            self.privileges = {
+                "user": account.pw_uid,
+                "group": account.pw_gid,
+                "extra_groups": [],
+            }
             shutil.chown(folder, self.user)
 
     def run(self, program, *arguments):
-        command = [*self.as_user, str(self.programs / program), *arguments]
-        result = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
+        command = [str(self.programs / program), *arguments]
+        result = subprocess.run(
+            command, capture_output=True, text=True, cwd=self.folder, **self.privileges
+        )
         assert result.returncode == 0, f"{program}: {result.stdout}{result.stderr}"
 
     def start(self):
