@@ -1,6 +1,6 @@
 """How the grading round's cost grows with the class: the simulated round at several sizes.
 
-    python scripts/round_scaling.py [--students 41 200 1000] [--jobs 2] [--db URL] [--cluster ADDR]
+    python scripts/round_scaling.py [--students 42 200 1000] [--jobs 2] [--db URL] [--cluster ADDR]
     (python3 tasks.py benchmark --round ...)
 
 Each size runs in a process of its own (``--one N``), which runs the round of

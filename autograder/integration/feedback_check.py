@@ -84,8 +84,8 @@ def leaks(page, own, student, students, reference, environment):
     ]
     found += [
         ("another student's id", other)
-        for other in sorted(set(students) - {student})
-        if re.search(rf"(?<![\w.@-]){re.escape(other)}(?![\w@-])", text) and other not in own
+        for other in sorted(_ids_in(text, set(students) - {student}))
+        if other not in own
     ]
     found += [
         (f"the grading environment's {name}", "(its value)")
@@ -93,6 +93,26 @@ def leaks(page, own, student, students, reference, environment):
         if value in text
     ]
     return found
+
+
+ID_CHARACTERS = re.compile(r"[\w.@-]+")
+
+
+def _ids_in(text, ids):
+    """The ids that the text names as a word of their own: not inside a longer name, email or number.
+
+    An id stands where a run of word characters, dots, @ and - begins, and ends that run or a dot
+    follows it (an id ending a sentence). The runs are read once, whatever the class's size; an id
+    with other characters (a space) is searched for on its own.
+    """
+    named = set()
+    for run in ID_CHARACTERS.findall(text):
+        named.add(run)
+        named.update(run[:dot] for dot, character in enumerate(run) if character == ".")
+    plain = {i for i in ids if ID_CHARACTERS.fullmatch(i)}
+    return (plain & named) | {
+        i for i in ids - plain if re.search(rf"(?<![\w.@-]){re.escape(i)}(?![\w@-])", text)
+    }
 
 
 def check_pages(pages, root, assignment, gradebook_url, environment):
