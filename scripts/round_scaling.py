@@ -70,9 +70,20 @@ def measured(size, jobs, out, passed):
         "submissions": submissions,
         "seconds": timings["seconds"],
         "seconds_per_submission": round(timings["seconds"]["total"] / submissions, 3),
-        "gradebook_mb": round((out / "course" / "gradebook.db").stat().st_size / 2**20, 2),
+        "gradebook_mb": round(gradebook_bytes(out, passed) / 2**20, 2),
         **{k: v for k, v in memory.items() if k != "status"},
     }
+
+
+def gradebook_bytes(out, passed):
+    """The gradebook's size: its sqlite file's, or the server database's (``--db URL``)."""
+    if "--db" not in passed:
+        return (out / "course" / "gradebook.db").stat().st_size
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(passed[passed.index("--db") + 1])
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT pg_database_size(current_database())")).scalar()
 
 
 def growth(records):
