@@ -10,7 +10,8 @@ size: each step's seconds (the round's timings.json), the seconds per submission
 assignments), the peak memory and the gradebook's size; then the per-submission ratio to the
 smallest size and each step's growth exponent, the slope of log seconds over log N between
 consecutive sizes (1: linear; 2: quadratic). Written to var/benchmark/round_scaling.json.
-``--db`` and ``--cluster`` go to the round as they are.
+``--db`` and ``--cluster`` go to the round as they are, but for ``{students}`` in the URL, which
+becomes each size's class size: the simulated round wants an empty database, one per size.
 """
 
 import argparse
@@ -21,6 +22,8 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+
+from simulated_class.students import minimum_size
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "benchmark"
@@ -42,6 +45,12 @@ def run_one(size, jobs, out, passed):
         "peak_mb_round": round(own, 1),
         "peak_mb_children": round(children, 1),
     }
+
+
+def round_options(db, cluster, size):
+    """The options handed to the round of ``size`` students."""
+    options = [f"--db={db.replace('{students}', str(size))}"] if db else []
+    return options + ([f"--cluster={cluster}"] if cluster else [])
 
 
 def measured(size, jobs, out, passed):
@@ -76,13 +85,14 @@ def measured(size, jobs, out, passed):
 
 
 def gradebook_bytes(out, passed):
-    """The gradebook's size: its sqlite file's, or the server database's (``--db URL``)."""
-    if "--db" not in passed:
-        return (out / "course" / "gradebook.db").stat().st_size
-    from sqlalchemy import create_engine, text
+    """The gradebook's size: its sqlite file's, or the server database's (``--db=URL``)."""
+    from sqlalchemy import create_engine, make_url, text
 
-    engine = create_engine(passed[passed.index("--db") + 1])
-    with engine.connect() as connection:
+    urls = [option.removeprefix("--db=") for option in passed if option.startswith("--db=")]
+    url = make_url(urls[0] if urls else f"sqlite:///{out / 'course' / 'gradebook.db'}")
+    if url.get_backend_name() == "sqlite":
+        return Path(url.database).stat().st_size
+    with create_engine(url).connect() as connection:
         return connection.execute(text("SELECT pg_database_size(current_database())")).scalar()
 
 
@@ -132,9 +142,11 @@ def table(records, slopes):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, nargs="+", default=[41, 200, 1000], metavar="N")
+    parser.add_argument("--students", type=int, nargs="+", default=[42, 200, 1000], metavar="N")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--db", metavar="URL", help="the gradebook's database, passed to the round")
+    parser.add_argument(
+        "--db", metavar="URL", help="the gradebook's database; {students} in it: the class size"
+    )
     parser.add_argument(
         "--cluster", metavar="ADDR", help="the workers' cluster, passed to the round"
     )
@@ -145,18 +157,21 @@ def main(argv=None):
         "--one", type=int, help=argparse.SUPPRESS
     )  # one size, in the process measured
     args = parser.parse_args(argv)
-    passed = [f"--{name}={value}" for name in ("db", "cluster") if (value := getattr(args, name))]
+    if min(args.students) < minimum_size():
+        parser.error(f"--students: the simulated class has at least {minimum_size()} students")
     if args.one:
+        passed = round_options(args.db, args.cluster, args.one)
         print(json.dumps(run_one(args.one, args.jobs, args.out, passed)))
         return 0
     records = [
-        measured(n, args.jobs, args.out / f"round-{n}", passed) for n in sorted(args.students)
+        measured(n, args.jobs, args.out / f"round-{n}", round_options(args.db, args.cluster, n))
+        for n in sorted(args.students)
     ]
     slopes = growth(records)
     result = {
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
         "jobs": args.jobs,
-        "options": passed,
+        "options": round_options(args.db, args.cluster, "{students}"),
         "sizes": records,
         "growth_exponents": slopes,
     }

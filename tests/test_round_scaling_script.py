@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -35,6 +36,42 @@ def test_the_growth_exponent_is_the_log_log_slope_between_sizes():
     assert slopes["autograde"] == [1.0] and slopes["report"] == [2.0]
     text = round_scaling.table(records, slopes)
     assert "50→200" in text and "2.00" in text
+
+
+def test_each_size_gets_a_database_of_its_own_where_the_url_names_the_class_size():
+    url = "postgresql+psycopg://grader@/round_{students}?host=/run/pg"
+    assert round_scaling.round_options(url, "local:2", 200) == [
+        "--db=postgresql+psycopg://grader@/round_200?host=/run/pg",
+        "--cluster=local:2",
+    ]
+    assert round_scaling.round_options(None, None, 42) == []
+
+
+def sqlite_file(path, rows):
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE grade (score REAL)")
+        connection.executemany("INSERT INTO grade VALUES (?)", [(float(i),) for i in range(rows)])
+    return path.stat().st_size
+
+
+def test_the_gradebook_measured_is_the_rounds_own_file_or_the_one_the_url_names(tmp_path):
+    (tmp_path / "course").mkdir()
+    default = sqlite_file(tmp_path / "course" / "gradebook.db", 10)
+    named = sqlite_file(tmp_path / "named.db", 20_000)
+    assert default != named
+    assert round_scaling.gradebook_bytes(tmp_path, []) == default
+    passed = round_scaling.round_options(f"sqlite:///{tmp_path / 'named.db'}", "local:2", 42)
+    assert round_scaling.gradebook_bytes(tmp_path, passed) == named
+
+
+@pytest.mark.parametrize("students", [[minimum_size() - 1], [10, 200]])
+def test_a_class_smaller_than_the_simulated_classes_least_is_refused_before_any_round(
+    students, tmp_path, capsys
+):
+    with pytest.raises(SystemExit):
+        round_scaling.main(["--students", *map(str, students), "--out", str(tmp_path / "out")])
+    assert f"at least {minimum_size()} students" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow
