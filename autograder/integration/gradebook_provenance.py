@@ -30,6 +30,8 @@ from sqlalchemy import (
     select,
 )
 
+from autograder.integration.gradebook_indexes import create_indexes
+
 METADATA = MetaData()
 PROVENANCE = Table(
     "autograder_provenance",
@@ -133,8 +135,10 @@ def deadline(book, assignment, student):
 
 
 def create_tables(book):
-    """Make the kit's tables in the open Gradebook's database where they are not yet (the caller commits)."""
+    """Make the kit's tables, and its indexes of nbgrader's, in the open Gradebook's database where
+    they are not yet (the caller commits)."""
     METADATA.create_all(book.db.connection(), checkfirst=True)
+    create_indexes(book.db.connection())
 
 
 def _has_tables(book):

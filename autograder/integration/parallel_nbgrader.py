@@ -102,8 +102,7 @@ def autograde(
         return {}
     # a server takes many writers; a lost cluster attempt must not have written the sqlite file itself
     shared = takes_many_writers(course.db_url) or (len(shards) == 1 and not runner.copies_gradebook)
-    if shared:
-        _create_kit_tables(course.db_url)
+    _create_kit_tables(course.db_url)  # before the shards' copies, which then have them too
     runs, finished = [], _Finished(AUTOGRADED, assignment, "ipynb", writes=2)
     for number, shard in enumerate(shards):
         db_url = course.db_url if shared else _shard_gradebook(course, assignment, number)
@@ -176,7 +175,7 @@ def _shard_gradebook(course, assignment, number):
 
 
 def _create_kit_tables(db_url):
-    """The kit's tables, made before the shards write: two shards' first writes would race to make them."""
+    """The kit's tables and indexes, made before the shards write: two shards' first writes would race to make them."""
     with Gradebook(db_url) as book:
         gradebook_provenance.create_tables(book)
         book.db.commit()
