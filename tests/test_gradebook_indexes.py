@@ -3,7 +3,9 @@ grades through them, not by reading the whole grade table (a real sqlite gradebo
 
 from nbgrader.api import Gradebook, SubmittedAssignment
 from sqlalchemy import select, text
-from test_gradebook_provenance import alembic_on_the_path, gradebook  # noqa: F401  (alembic_on_the_path: an autouse fixture)
+
+# alembic_on_the_path: an autouse fixture, used by being imported
+from test_gradebook_provenance import alembic_on_the_path, gradebook  # noqa: F401
 
 from autograder.integration import gradebook_provenance
 
@@ -24,9 +26,8 @@ def test_nbgraders_score_of_a_submission_reads_its_own_grades_through_the_kits_i
         book.db.commit()
         after = score_plan(book)
         scores = sorted(s.score for s in book.assignment_submissions("bp"))
-    assert "SCAN grade" in before.replace(
-        "SCAN grade_", ""
-    )  # every grade of the class, per submission
+    # before: every grade of the class, read once per submission
+    assert "SCAN grade" in before.replace("SCAN grade_", "")
     assert "autograder_grade_by_notebook_id" in after
     assert "autograder_submitted_notebook_by_assignment_id" in after
     assert "SCAN grade\n" not in after + "\n"

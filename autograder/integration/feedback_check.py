@@ -11,6 +11,7 @@ sets it): a leaking page is not released, nbgrader's log names the student and t
 command exits non-zero; the round runs the same check after its feedback step.
 """
 
+import functools
 import glob
 import html
 import json
@@ -84,7 +85,7 @@ def leaks(page, own, student, students, reference, environment):
     ]
     found += [
         ("another student's id", other)
-        for other in sorted(_ids_in(text, set(students) - {student}))
+        for other in sorted(_ids_in(text, frozenset(students)) - {student})
         if other not in own
     ]
     found += [
@@ -109,16 +110,23 @@ def _ids_in(text, ids):
     for run in ID_CHARACTERS.findall(text):
         named.add(run)
         named.update(run[:dot] for dot, character in enumerate(run) if character == ".")
-    plain = {i for i in ids if ID_CHARACTERS.fullmatch(i)}
+    plain, other = _by_kind(frozenset(ids))
     return (plain & named) | {
-        i for i in ids - plain if re.search(rf"(?<![\w.@-]){re.escape(i)}(?![\w@-])", text)
+        i for i in other if re.search(rf"(?<![\w.@-]){re.escape(i)}(?![\w@-])", text)
     }
+
+
+@functools.lru_cache(maxsize=4)
+def _by_kind(ids):
+    """(the ids of name characters only, the others) of a frozenset of ids: split once a class, not once a page."""
+    plain = frozenset(i for i in ids if ID_CHARACTERS.fullmatch(i))
+    return plain, ids - plain
 
 
 def check_pages(pages, root, assignment, gradebook_url, environment):
     """{student: leaks} of the assignment's feedback pages ({student: page path}) that leak, in the course folder root."""
     with Gradebook(gradebook_url) as book:
-        students = [student.id for student in book.students]
+        students = frozenset(student.id for student in book.students)
     reference = reference_lines()
     found = {}
     for student, page in sorted(pages.items()):
