@@ -8,12 +8,20 @@ import os
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades, SaveAutoGrades
+from nbgrader.preprocessors import (
+    ClearHiddenTests,
+    Execute,
+    GetGrades,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
 from autograder import ROOT
 from autograder.grading.course import load_course
 from autograder.integration.gradebook_database import repository_url
+from autograder.integration.kernel_folder import AuditKernelFolder
 from autograder.integration.late_penalty import CourseLatePenalty
+from autograder.integration.output_limits import LimitOutputSize
 from autograder.integration.score_of_record import ScoreOfRecord
 from autograder.integration.start_grading import StartGrading
 from autograder.nbgrader_cell import grading_timeout_seconds
@@ -37,11 +45,20 @@ c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
 # asks: a second core grades while the kernel starts (autograder/integration/early_grading.py). That
 # out-of-kernel grade is the score of record: written into the graded cells before nbgrader
 # saves them, whatever the student's code made the kernel show (autograder/integration/score_of_record.py).
+# Right after the kernel, before any step reads its folder, the folder is audited: regular files
+# and folders only, within limits, the notebook unchanged (autograder/integration/kernel_folder.py).
+# After nbgrader's LimitOutput (lines), the outputs' size is cut too: a cell's, then the notebook's
+# (autograder/integration/output_limits.py).
 _steps = Autograde.class_traits()["autograde_preprocessors"].default()
+_ran, _limited = _steps.index(Execute) + 1, _steps.index(LimitOutput) + 1
 _save = _steps.index(SaveAutoGrades)
 c.Autograde.autograde_preprocessors = [
     StartGrading,
-    *_steps[:_save],
+    *_steps[:_ran],
+    AuditKernelFolder,
+    *_steps[_ran:_limited],
+    LimitOutputSize,
+    *_steps[_limited:_save],
     ScoreOfRecord,
     *_steps[_save:],
 ]
@@ -59,3 +76,10 @@ c.Execute.kernel_name = "python3"
 c.ExchangeFactory.release_feedback = "autograder.integration.feedback_check.CheckedReleaseFeedback"
 # A submission past its due date loses what course.yaml's late_policy says (autograder/integration/late_penalty.py)
 c.AssignLatePenalties.plugin_class = CourseLatePenalty
+# nbgrader export: a real CSV file (names with commas stay in their column) whose cells a
+# spreadsheet never runs as formulas (autograder/exports/grades_csv.py)
+c.ExportApp.plugin_class = "autograder.exports.grades_csv.InertCsvExportPlugin"
+# What arrives holds no link: nbgrader's collect and zip_collect leave, and name, a submission or a
+# download's file that is a link or a special file, or past the course's limits (autograder/integration/intake.py)
+c.ExchangeFactory.collect = "autograder.integration.intake.CheckedCollect"
+c.ZipCollectApp.extractor_plugin = "autograder.integration.intake.CheckedExtractor"

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 import nbformat
 
+from autograder.grading.course import load_course
 from simulated_class.students import TAMPER_ATTRIBUTE, TAMPER_CELLS, TAMPER_SYS_MODULES
+
+KERNEL_FOLDER = load_course().kernel_folder
 
 HONEST = "aa_honest"  # graded first, so that every attacker comes after it
 TARGETS = (
@@ -170,6 +173,19 @@ os.environ["AUTOGRADER_EARLY_GRADES"] = str(fake)
 """
 
 
+def leaving(what, code):
+    """A cell that tries code, which leaves something in the kernel's folder, and prints what happened as `what: outcome`."""
+    body = "\n".join(f"    {line}" for line in code.splitlines())
+    return (
+        "import os\n"
+        "try:\n"
+        f"{body}\n"
+        f"    print({what!r} + ': done')\n"
+        "except Exception as error:\n"
+        f"    print({what!r} + ': ' + type(error).__name__)\n"
+    )
+
+
 def reading(path):
     """A cell that reads (or lists) the path, an expression, and prints what happened."""
     return (
@@ -256,6 +272,59 @@ NOTEBOOK_CORPUS = (
         lower=("delta_gamma",),
         prints="forge: ['PermissionError']",
         landlock=1,
+    ),
+    # What the kernel leaves in its folder is read by nbgrader and the kit, unconfined: no link,
+    # pipe or huge file can be made there (confinement.py), and the folder is audited after the
+    # kernel (kernel_folder.py): its notebook unchanged, its entries within course.yaml's limits.
+    NotebookEntry(
+        "kernel_links_its_notebook_to_the_solution",
+        after_setup_with_wrong_delta_gamma(
+            leaving(
+                "link",
+                "os.symlink('../../../solutions/bp/bp.ipynb', 'link.tmp')\nos.replace('link.tmp', 'bp.ipynb')",
+            )
+        ),
+        lower=("delta_gamma",),
+        prints="link: PermissionError",
+        landlock=1,
+    ),
+    NotebookEntry(
+        "kernel_links_a_page_to_the_gradebook",
+        after_setup(leaving("page", "os.symlink('../../../gradebook.db', 'notes.html')")),
+        prints="page: PermissionError",
+        landlock=1,
+    ),
+    NotebookEntry(
+        "kernel_puts_a_pipe_in_place_of_its_notebook",
+        after_setup(leaving("pipe", "os.mkfifo('pipe.tmp')\nos.replace('pipe.tmp', 'bp.ipynb')")),
+        prints="pipe: PermissionError",
+        landlock=1,
+    ),
+    NotebookEntry(
+        "kernel_writes_a_sparse_terabyte",
+        after_setup(leaving("sparse", "open('big.bin', 'wb').truncate(2**40)")),
+        prints="sparse: OSError",
+    ),
+    NotebookEntry(
+        "kernel_rewrites_its_notebook",
+        after_setup(leaving("rewrite", "open('bp.ipynb', 'a').write(' ')")),
+        not_graded="bp.ipynb changed while its code ran",
+    ),
+    NotebookEntry(
+        "kernel_fills_its_folder",
+        after_setup(
+            leaving(
+                "fill",
+                f"os.mkdir('junk')\nfor number in range({KERNEL_FOLDER.entries + 1}):\n    open(f'junk/{{number}}', 'w').close()",
+            )
+        ),
+        not_graded=f"more than {KERNEL_FOLDER.entries} files and folders",
+    ),
+    # One long line passes nbgrader's LimitOutput (it counts lines): the kit cuts the characters.
+    NotebookEntry(
+        "kernel_prints_20_mb_on_one_line",
+        after_setup("print('x' * 20_000_000)"),
+        prints="[output cut:",
     ),
     # The kernel may point its own hidden-test calls at a report it wrote: only the in-kernel score changes.
     NotebookEntry(

@@ -19,7 +19,8 @@ from autograder import ROOT
 from autograder.exports.per_item import submission_scores
 from autograder.grading.course import load_course
 from autograder.integration import parallel_nbgrader
-from autograder.integration.nbgrader_course import AUTOGRADED, SUBMITTED
+from autograder.integration.nbgrader_course import AUTOGRADED, RELEASE, SUBMITTED
+from autograder.integration.output_limits import LimitOutputSize
 from autograder.rounds import crosscheck
 from autograder.rounds.grading_round import Round, submission_problem
 from simulated_class.class_source import SimulatedClass
@@ -27,6 +28,7 @@ from simulated_class.students import DUE, filled, solution_sources
 
 ASSIGNMENT = "bp"
 JOBS = 2
+OUTPUT_LIMIT = LimitOutputSize.class_traits()["notebook_characters"].default_value
 
 
 def submit(course, student, content):
@@ -130,11 +132,12 @@ def test_the_entry_is_graded_fairly(graded, entry):
     }
     assert all(got[item] < expected[item] for item in entry.lower)
     assert any(m.student == entry.name for m in graded.mismatches) == entry.flagged
+    autograded = graded.course.root / AUTOGRADED / entry.name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    released = graded.course.root / RELEASE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    # its outputs within the kit's limit (the release's own size aside: the outputs' JSON is escaped once more)
+    assert autograded.stat().st_size < released.stat().st_size + 2 * OUTPUT_LIMIT
     if entry.prints:
-        notebook = nbformat.read(
-            graded.course.root / AUTOGRADED / entry.name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-            as_version=4,
-        )
+        notebook = nbformat.read(autograded, as_version=4)
         printed = "".join(
             output.get("text", "")
             for cell in notebook.cells

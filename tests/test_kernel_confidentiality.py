@@ -22,7 +22,7 @@ from notebooks import ROOT
 
 from autograder.grading.course import load_course
 from autograder.integration import feedback_check
-from autograder.integration.nbgrader_course import FEEDBACK
+from autograder.integration.nbgrader_course import AUTOGRADED, FEEDBACK
 from autograder.rounds.grading_round import Round
 from autograder.sandbox import confinement
 from simulated_class.class_source import SimulatedClass
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 ASSIGNMENT = "bp"
-HONEST, SNOOPER, HIJACKER = "aa_honest", "zz_snooper", "zz_hijacker"
+HONEST, SNOOPER, HIJACKER, LINKER = "aa_honest", "zz_snooper", "zz_hijacker", "zz_linker"
 POINTS = sum(item.points for item in load_course().assignment(ASSIGNMENT).items)
 TOKEN, CLOUD_KEY = f"tok-{secrets.token_hex(12)}", f"aws-{secrets.token_hex(12)}"
 HOME_MARKER, EXCHANGE_MARKER = f"home-{secrets.token_hex(6)}", f"exchange-{secrets.token_hex(6)}"
@@ -79,6 +79,24 @@ def snooping_cell(course, home, exchange):
     return f"TARGETS = { ({label: str(path) for label, path in targets.items()})!r}\n" + SNOOP
 
 
+def linking_cell(course, home):
+    """Links in the kernel's folder to what nbgrader and the kit would then read, write, chmod, copy and release unconfined."""
+    links = {
+        "bp.ipynb": course.root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+        "notes.html": home / "notes.txt",
+        "gradebook.html": course.gradebook,
+    }
+    return f"""import os
+for name, target in { ({name: str(target) for name, target in links.items()})!r}.items():
+    try:
+        os.symlink(target, "link.tmp")
+        os.replace("link.tmp", name)
+        print("link", name, "made")
+    except OSError as error:
+        print("link", name, type(error).__name__)
+"""
+
+
 def complete_notebook(course):
     solutions = solution_sources(course.root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     return filled(course.root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions)
@@ -86,7 +104,7 @@ def complete_notebook(course):
 
 def submit_all(course, home, exchange):
     (course.root / "roster.csv").write_text(
-        f"id\n{HONEST}\n{SNOOPER}\n{HIJACKER}\n", encoding="utf-8"
+        f"id\n{HONEST}\n{SNOOPER}\n{HIJACKER}\n{LINKER}\n", encoding="utf-8"
     )
     course.run("db", "student", "import", course.root / "roster.csv", log="roster")
     complete = nbformat.writes(complete_notebook(course)).encode("utf-8")
@@ -107,6 +125,18 @@ def submit_all(course, home, exchange):
     course.write_submission(
         SNOOPER, ASSIGNMENT, nbformat.writes(snooper).encode("utf-8"), DUE[ASSIGNMENT]
     )
+    # a delta_gamma of the wrong sign: a grade of the solution's notebook would hide it
+    linker = complete_notebook(course)
+    wrong = next(
+        c
+        for c in linker.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "delta_gamma_code"
+    )
+    wrong.source = wrong.source.replace("return -eta", "return eta")
+    linker.cells.insert(setup + 1, nbformat.v4.new_code_cell(linking_cell(course, home)))
+    course.write_submission(
+        LINKER, ASSIGNMENT, nbformat.writes(linker).encode("utf-8"), DUE[ASSIGNMENT]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +147,7 @@ def secrets_around(tmp_path_factory):
     home.mkdir()
     exchange.mkdir()
     (home / "notes.txt").write_text(HOME_MARKER, encoding="utf-8")
+    (home / "notes.txt").chmod(0o600)
     (exchange / "marker.txt").write_text(EXCHANGE_MARKER, encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTERHUB_API_TOKEN", TOKEN)
@@ -219,25 +250,55 @@ def test_a_launcher_shipped_in_the_submission_is_not_the_one_that_starts_its_ker
     assert total(course, HIJACKER) == POINTS
 
 
-def test_release_feedback_holds_back_a_page_that_leaks_names_the_line_and_releases_the_others(
-    by_nbgrader, tmp_path
+@pytest.mark.parametrize("graded_by", ["by_nbgrader", "by_the_round"])
+def test_links_the_kernel_tries_to_leave_are_refused_and_nothing_outside_the_students_folders_is_read_written_or_chmodded(
+    graded_by, request, secrets_around
 ):
+    course = request.getfixturevalue(graded_by)
+    home, _ = secrets_around
+    solution = course.root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert (
+        solution.read_bytes()
+        == (ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes()
+    )
+    note = home / "notes.txt"
+    assert (note.stat().st_mode & 0o777, note.read_text(encoding="utf-8")) == (0o600, HOME_MARKER)
+    for name in ("bp.ipynb", "notes.html", "gradebook.html"):
+        assert f"link {name} PermissionError" in feedback_check.page_text(page(course, LINKER))
+    for folder in (AUTOGRADED, FEEDBACK):
+        left = course.root / folder / LINKER / ASSIGNMENT
+        assert not any(path.is_symlink() for path in left.rglob("*"))
+        assert not {"notes.html", "gradebook.html"} & {path.name for path in left.iterdir()}
+    # its own notebook was graded: the wrong delta_gamma costs its points
+    delta_gamma = next(
+        i for i in load_course().assignment(ASSIGNMENT).items if i.id == "delta_gamma"
+    )
+    assert total(course, LINKER) <= POINTS - delta_gamma.points
+
+
+@pytest.mark.parametrize("extra_pages", [0, 30])
+def test_release_feedback_holds_back_a_student_with_a_page_that_leaks_names_the_line_and_releases_the_others(
+    by_nbgrader, tmp_path, extra_pages
+):
+    """The leak in the student's page, or in one of 30 more pages beside it: release would send every one."""
     course = by_nbgrader
     leaked_line = next(
         line for line in sorted(feedback_check.reference_lines()) if line.startswith('"""')
     )
-    leaking = course.root / FEEDBACK / SNOOPER / ASSIGNMENT / f"{ASSIGNMENT}.html"
-    original = leaking.read_text(encoding="utf-8")
+    folder = course.root / FEEDBACK / SNOOPER / ASSIGNMENT
+    own = folder / f"{ASSIGNMENT}.html"
+    original = own.read_text(encoding="utf-8")
+    extras = [folder / f"page{number:02}.html" for number in range(extra_pages)]
+    leaking = extras[len(extras) // 2] if extras else own
+    for extra in extras:
+        extra.write_text(original, encoding="utf-8")
     # as an unconfined kernel's output would
     leaking.write_text(
         original.replace("</body>", f"<pre>{leaked_line}\n{TOKEN}</pre></body>"), encoding="utf-8"
     )
+    students = (HONEST, SNOOPER, HIJACKER, LINKER)
     # what `nbgrader submit` and collect would have brought
-    for student in (
-        HONEST,
-        SNOOPER,
-        HIJACKER,
-    ):
+    for student in students:
         (course.root / FEEDBACK / student / ASSIGNMENT / "submission_secret.txt").write_text(
             secrets.token_hex(8), encoding="utf-8"
         )
@@ -253,7 +314,9 @@ def test_release_feedback_holds_back_a_page_that_leaks_names_the_line_and_releas
         )
         log = (course.logs / "release_feedback.log").read_text(encoding="utf-8")
     finally:
-        leaking.write_text(original, encoding="utf-8")
+        for extra in extras:
+            extra.unlink()
+        own.write_text(original, encoding="utf-8")
     assert code != 0
     assert (
         f"not released: {SNOOPER}'s feedback holds a line of the reference's source: {leaked_line[:120]!r}"
@@ -261,8 +324,8 @@ def test_release_feedback_holds_back_a_page_that_leaks_names_the_line_and_releas
     )
     assert "the grading environment's JUPYTERHUB_API_TOKEN" in log and TOKEN not in log
     released = list((exchange).rglob("feedback/*.html"))
-    # all but the snooper's
-    assert len(released) == 2 and all(
+    # one page each, of all but the snooper, who gets none of theirs
+    assert len(released) == len(students) - 1 and all(
         TOKEN not in page.read_text(encoding="utf-8") for page in released
     )
 

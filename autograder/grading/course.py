@@ -19,6 +19,7 @@ time zone); the course's optional ``late_policy`` (``late_policy.LatePolicy``) s
 submission loses. Without them nothing is late.
 """
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -152,6 +153,43 @@ class Similarity:
     min_functions: int = 3
 
 
+@dataclass(frozen=True)
+class KernelFolder:
+    """What a submission's code may leave in the folder nbgrader's kernel runs it in (integration/kernel_folder.py).
+
+    file_mib: the largest file the kernel may write (its RLIMIT_FSIZE); total_mib: all the
+    folder's files together; entries: its files and folders. A folder past one of them after the
+    kernel is not graded, and is kept aside for the instructor with the reason.
+    """
+
+    file_mib: int = 64
+    total_mib: int = 256
+    entries: int = 1000
+
+    @property
+    def file_bytes(self):
+        return self.file_mib * 2**20
+
+    @property
+    def total_bytes(self):
+        return self.total_mib * 2**20
+
+
+@dataclass(frozen=True)
+class DownloadLimits:
+    """What an LMS download may unpack to (rounds/lms_download.py): past one, the round stops and names the entry.
+
+    entries: files in the download; entry_mib: one file, uncompressed; total_mib: all of them;
+    ratio: uncompressed bytes per compressed byte, of an entry and of the whole archive (a zip
+    bomb's is in the thousands, a notebook's below 20).
+    """
+
+    entries: int = 50000
+    entry_mib: int = 64
+    total_mib: int = 4096
+    ratio: int = 100
+
+
 # What a failed item's feedback shows its student: one of their own failing cases whole, or only
 # which case failed and how
 FEEDBACK_MODES = ("case", "summary")
@@ -179,6 +217,8 @@ class Course:
     attempts: int = 1
     late_policy: LatePolicy | None = None  # None: nbgrader's default, no penalty
     similarity: Similarity = Similarity()
+    kernel_folder: KernelFolder = KernelFolder()
+    downloads: DownloadLimits = DownloadLimits()
     gradebook_url: str | None = (
         None  # None: the course folder's sqlite file (gradebook_database.py)
     )
@@ -234,6 +274,8 @@ def parse_course(data, source="course.yaml", sha256=None):
             "attempts",
             "late_policy",
             "similarity",
+            "kernel_folder",
+            "downloads",
             "gradebook_url",
         ),
     )
@@ -259,6 +301,16 @@ def parse_course(data, source="course.yaml", sha256=None):
         attempts=course["attempts"].integer(minimum=1) if "attempts" in course else 1,
         late_policy=_late_policy(course["late_policy"]) if "late_policy" in course else None,
         similarity=_similarity(course["similarity"]) if "similarity" in course else Similarity(),
+        kernel_folder=(
+            _limits(course["kernel_folder"], KernelFolder)
+            if "kernel_folder" in course
+            else KernelFolder()
+        ),
+        downloads=(
+            _limits(course["downloads"], DownloadLimits)
+            if "downloads" in course
+            else DownloadLimits()
+        ),
         gradebook_url=course["gradebook_url"].text() if "gradebook_url" in course else None,
         sha256=sha256
         or hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(),
@@ -297,6 +349,13 @@ def _similarity(node):
         if key in chosen:
             chosen[key] = chosen[key].integer(minimum=1)
     return Similarity(**chosen)
+
+
+def _limits(node, kind):
+    """A dataclass of whole-number limits (KernelFolder, DownloadLimits), each key optional."""
+    keys = tuple(field.name for field in dataclasses.fields(kind))
+    node.keys(required=(), optional=keys)
+    return kind(**{key: node[key].integer(minimum=1) for key in keys if key in node})
 
 
 def _gradescope(node):

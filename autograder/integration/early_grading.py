@@ -12,7 +12,7 @@ may read that one folder and nothing else of nbgrader's (confined_kernel.py). Th
 a lock on the folder's ``lock`` file until it ends; ``report`` waits on that lock and gives the
 report only for the very file the kernel is executing; otherwise the cell grades the notebook
 itself, as it does where nobody started grading early. This module imports only the standard
-library (the command line's module when it starts a grading): the autograde kernel has a copy.
+library and the kit's leftovers.py (the command line's module when it starts a grading): the autograde kernel has a copy.
 """
 
 import atexit
@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.sandbox import leftovers
+
 FOLDER_VARIABLE = "AUTOGRADER_EARLY_GRADES"  # kernels inherit nbgrader's environment
 POLL_SECONDS = 0.01
 NICENESS = 10  # the kernel's start comes first: the grading takes the time the kernel leaves
@@ -36,19 +38,25 @@ _running = []  # the gradings started, kept until they end so that none is left 
 def start(notebook, student, assignment, attempt_log):
     """Start grading the notebook file in the background; return the report's folder, where ``report`` finds it.
 
-    ``attempt_log``: the course's folder of the students' attempts (grading/attempts.py).
+    The grading reads a copy, made now in the report's folder, where the kernel about to start
+    cannot write: the file itself is in the kernel's folder. ``attempt_log``: the course's folder
+    of the students' attempts (grading/attempts.py). Raises ``leftovers.NotRegular`` when the
+    notebook is not a regular file.
     """
     from autograder import (
         cli,  # here: the autograde kernel's copy of this module has no command line
     )
 
-    folder = report_folder(digest_of(notebook), student)
+    content = leftovers.read_regular(notebook)
+    folder = report_folder(hashlib.sha256(content).hexdigest(), student)
     folder.mkdir(mode=0o755, exist_ok=True)
+    copy = folder / Path(notebook).name
+    copy.write_bytes(content)
     _running[:] = [process for process in _running if process.poll() is None]
     with open(folder / "lock", "w") as lock:
         # held by the grader's copy of the descriptor until it exits
         fcntl.flock(lock, fcntl.LOCK_EX)
-        command = cli.command([notebook], student, assignment, folder / "report.json", attempt_log)
+        command = cli.command([copy], student, assignment, folder / "report.json", attempt_log)
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
@@ -85,7 +93,8 @@ def report(digest, student, timeout):
 
 
 def digest_of(notebook):
-    return hashlib.sha256(Path(notebook).read_bytes()).hexdigest()
+    """The SHA-256 of the notebook file's bytes; ``leftovers.NotRegular`` when it is a link or a pipe."""
+    return hashlib.sha256(leftovers.read_regular(notebook)).hexdigest()
 
 
 def report_folder(digest, student):

@@ -7,10 +7,11 @@ holds is theirs to see (a correct student writes some of the reference's lines).
 kernel keeps these out of the notebook (confined_kernel.py); this check is the second line.
 
 ``CheckedReleaseFeedback`` is nbgrader's ``release_feedback`` with the check (nbgrader_config.py
-sets it): a leaking page is not released, nbgrader's log names the student and the line, and the
-command exits non-zero; the round runs the same check after its feedback step.
+sets it) on every page it would send: a student with a leaking page gets none of theirs
+released, nbgrader's log names the student and the line, and the command exits non-zero; the round runs the same check after its feedback step.
 """
 
+import collections
 import functools
 import glob
 import html
@@ -25,6 +26,7 @@ from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 
 from autograder import ROOT
 from autograder.integration.nbgrader_course import SUBMITTED
+from autograder.sandbox import leftovers
 
 REFERENCE = ROOT / "source_impl"
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSW|KEY|CREDENTIAL|AUTH|COOKIE|PRIVATE", re.IGNORECASE)
@@ -124,24 +126,33 @@ def _by_kind(ids):
 
 
 def check_pages(pages, root, assignment, gradebook_url, environment):
-    """{student: leaks} of the assignment's feedback pages ({student: page path}) that leak, in the course folder root."""
+    """{student: leaks} of the students whose feedback pages leak, in the course folder root.
+
+    ``pages``: {student: [page path, ...]}, every page that release would send them. A page that
+    is not a regular file (a link, a pipe) is held back as a leak of its own: nothing follows it.
+    """
     with Gradebook(gradebook_url) as book:
         students = frozenset(student.id for student in book.students)
     reference = reference_lines()
     found = {}
-    for student, page in sorted(pages.items()):
+    for student, paths in sorted(pages.items()):
         own = submission_text(root, student, assignment)
-        leaked = leaks(
-            Path(page).read_text(encoding="utf-8", errors="replace"),
-            own,
-            student,
-            students,
-            reference,
-            environment,
-        )
+        leaked = []
+        for path in sorted(paths):
+            try:
+                page = leftovers.read_regular(path).decode("utf-8", errors="replace")
+            except leftovers.NotRegular as error:
+                leaked.append(("a page that is not a regular file", str(error)))
+                continue
+            leaked += leaks(page, own, student, students, reference, environment)
         if leaked:
             found[student] = leaked
     return found
+
+
+def pages_of(folders):
+    """{student: [every .html page in the folder]} of {student: their feedback folder}: what release sends."""
+    return {student: sorted(Path(folder).glob("*.html")) for student, folder in folders.items()}
 
 
 def described(student, leaked):
@@ -154,7 +165,10 @@ def submission_text(root, student, assignment):
     """The text of the student's submitted notebooks, their cells' sources and outputs: what is theirs to see."""
     parts = []
     for path in sorted((Path(root) / SUBMITTED / student / assignment).glob("*.ipynb")):
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = leftovers.read_regular(path).decode("utf-8", errors="replace")
+        except leftovers.NotRegular:  # a link is no text of theirs
+            continue
         try:
             parts += _strings(json.loads(text))
         except ValueError:  # not JSON: its raw text is all there is
@@ -180,10 +194,9 @@ class CheckedReleaseFeedback(ExchangeReleaseFeedback):
     """nbgrader's release_feedback that holds back, and names, every page that leaks."""
 
     def copy_files(self):
-        pages = {
-            Path(page).parent.parent.name: page
-            for page in glob.glob(os.path.join(self.src_path, "*.html"))
-        }
+        pages = collections.defaultdict(list)
+        for page in glob.glob(os.path.join(self.src_path, "*.html")):
+            pages[Path(page).parent.parent.name].append(page)
         found = check_pages(
             pages,
             self.coursedir.root,

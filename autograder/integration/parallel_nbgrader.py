@@ -30,7 +30,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
-from autograder.integration import gradebook_provenance
+from autograder.integration import gradebook_provenance, kernel_folder
 from autograder.integration.gradebook_database import sqlite_url, takes_many_writers
 from autograder.integration.nbgrader_course import AUTOGRADED, FEEDBACK, NbgraderFailed
 
@@ -248,7 +248,10 @@ def _unfinished(course, db_url, assignment, students):
                 for grade in ungraded
             ):
                 book.remove_submission(assignment, student)
-                failures[student] = "nbgrader could not autograde it"
+                failures[student] = (
+                    kernel_folder.refusal(course.root, assignment, student)
+                    or "nbgrader could not autograde it"
+                )
                 continue
             for grade in ungraded:
                 if grade.name in deleted:

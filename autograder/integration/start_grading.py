@@ -1,4 +1,9 @@
-"""``StartGrading``: the nbgrader preprocessor that starts a notebook's grading before its kernel (see early_grading.py)."""
+"""``StartGrading``: the nbgrader preprocessor that starts a notebook's grading before its kernel (see early_grading.py).
+
+Before that, it refuses a submission whose submitted folder holds a link or a special file
+(kernel_folder.py), and records the notebook's SHA-256, which ``AuditKernelFolder`` checks
+once the kernel has ended.
+"""
 
 import os
 from pathlib import Path
@@ -6,8 +11,9 @@ from pathlib import Path
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder.integration import early_grading
+from autograder.integration import early_grading, kernel_folder
 from autograder.nbgrader_cell import student_of
+from autograder.sandbox import leftovers
 from autograder.sandbox.confined_kernel import AUTOGRADE_REPORT
 
 ATTEMPTS = "attempts"  # the course folder's log of each student's submissions, by attempt
@@ -17,15 +23,27 @@ class StartGrading(NbGraderPreprocessor):
     """Starts ``python -m autograder grade`` on the notebook being autograded, if its graded cells ask for the grade."""
 
     def preprocess(self, nb, resources):
+        os.environ[AUTOGRADE_REPORT] = ""  # until this notebook's report is known: none
+        course = CourseDirectory(config=self.config)
+        info = resources["nbgrader"]
+        student, assignment = info["student"], info["assignment"]
+        kernel_folder.forget_refusal(course.root, assignment, student)
+        submitted = course.format_path(course.submitted_directory, student, assignment)
+        problems = kernel_folder.problems_of(submitted)
+        if problems:
+            kernel_folder.refuse(
+                course.root, assignment, student, "in its submitted folder,", problems
+            )
+        notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
+        try:
+            resources[kernel_folder.DIGEST] = early_grading.digest_of(notebook)
+        except leftovers.NotRegular as error:
+            kernel_folder.refuse(course.root, assignment, student, "", [str(error)])
         report = ""
         if any("hidden_score(" in cell.source for cell in nb.cells if cell.cell_type == "code"):
-            notebook = Path(resources["metadata"]["path"]) / f"{resources['unique_key']}.ipynb"
             # the key the kernel looks under
             report = early_grading.start(
-                notebook,
-                student_of(notebook),
-                resources["nbgrader"]["assignment"],
-                Path(CourseDirectory(config=self.config).root) / ATTEMPTS,
+                notebook, student_of(notebook), assignment, Path(course.root) / ATTEMPTS
             )
         # the kernel about to start reads this report and nothing else of nbgrader's
         os.environ[AUTOGRADE_REPORT] = str(report)

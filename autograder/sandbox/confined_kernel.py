@@ -12,7 +12,10 @@ which confines itself and then becomes the kernel:
   ``/dev/null``: the gradebook, the course's files and other submissions stay as they were;
 - it may bind its own five ports (and an ephemeral one) and no other, and connect to none over TCP;
 - it cannot signal processes outside its sandbox (nbgrader, other kernels);
-- its address space is limited, so a memory bomb raises MemoryError in its cell.
+- its address space is limited, so a memory bomb raises MemoryError in its cell;
+- it makes no link, pipe, socket or device, and no file larger than course.yaml's
+  ``kernel_folder.file_mib`` (the write fails in its cell): what it leaves is audited after it
+  ends (integration/kernel_folder.py).
 
 Under ``nbgrader autograde`` (``StartGrading`` says so, and names the one report the notebook's
 kernel may read) it also may read only what a notebook needs: the Python it runs on, the
@@ -35,6 +38,7 @@ from pathlib import Path
 from jupyter_client.provisioning import LocalProvisioner
 
 from autograder import ROOT
+from autograder.grading.course import load_course
 from autograder.integration import early_grading
 from autograder.sandbox import confinement
 
@@ -56,6 +60,7 @@ KIT_COPY = (
     "integration/early_grading.py",
     "sandbox/__init__.py",
     "sandbox/confinement.py",
+    "sandbox/leftovers.py",
 )
 # NBGRADER_EXECUTION tells the self-check cells not to run the student's functions in the kernel
 KEPT_VARIABLES = (
@@ -120,13 +125,11 @@ class ConfinedProvisioner(LocalProvisioner):
         if os.path.isdir(cache):
             shutil.copytree(cache, os.path.join(self.scratch, "matplotlib"))
         writable = [kwargs.get("cwd") or os.getcwd(), self.scratch, os.devnull]
-        launcher = [
-            sys.executable,
-            "-E",
-            "-s",
-            str(KIT / "sandbox" / "confinement.py"),
+        limits = [
             f"--memory={MEMORY_LIMIT}",
+            f"--file-size={load_course().kernel_folder.file_bytes}",
         ]
+        launcher = [sys.executable, "-E", "-s", str(KIT / "sandbox" / "confinement.py"), *limits]
         if autograding:
             kit = self._copy_of_the_kit()
             # for a kernel started as a program, where programs may start
@@ -136,7 +139,7 @@ class ConfinedProvisioner(LocalProvisioner):
                 "-E",
                 "-s",
                 str(kit / "sandbox" / "confinement.py"),
-                f"--memory={MEMORY_LIMIT}",
+                *limits,
                 *self._autograde_reads(kit.parent),
             ]
         # 0: an ephemeral port, for ipykernel's own output pipe

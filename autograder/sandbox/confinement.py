@@ -10,7 +10,12 @@ This file imports only the standard library: the worker loads it from its scratc
 where the kit's packages cannot be imported. As a program, it confines itself and then runs a
 command (nbgrader's kernels are started so, see ``confined_kernel.py``)::
 
-    python -m autograder.sandbox.confinement [--read PATH]... [--write PATH]... [--bind-port N]... [--memory BYTES] [--no-programs] -- COMMAND...
+    python -m autograder.sandbox.confinement [--read PATH]... [--write PATH]... [--bind-port N]... [--memory BYTES] [--file-size BYTES] [--no-programs] -- COMMAND...
+
+Beneath the folders it may write, a confined process makes regular files and folders only: no
+symbolic link, named pipe, socket or device, and no hard link or rename from another folder.
+What it leaves behind is then read by processes that are not confined (nbgrader, the kit), and
+a link there would send them elsewhere, a pipe would stall them.
 """
 
 import argparse
@@ -35,9 +40,12 @@ _PR_SET_NO_NEW_PRIVS, _PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 38, 22, 2
 
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
 READ = EXECUTE | READ_FILE | READ_DIR
-# remove, make (dir, file, socket, fifo, device, link)
+_REMOVE_DIR, _REMOVE_FILE, _MAKE_CHAR, _MAKE_DIR, _MAKE_REG = (1 << bit for bit in range(4, 9))
+_MAKE_SOCK, _MAKE_FIFO, _MAKE_BLOCK, _MAKE_SYM = (1 << bit for bit in range(9, 13))
 _WRITE_SINCE_ABI_1 = sum(1 << bit for bit in range(4, 13)) | WRITE_FILE
 _REFER, _TRUNCATE, _IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15  # ABI 2, 3, 5
+# handled, and never granted: what a process that is not confined could follow or block on
+WITHHELD = _MAKE_CHAR | _MAKE_SOCK | _MAKE_FIFO | _MAKE_BLOCK | _MAKE_SYM | _REFER
 _BIND_TCP, _CONNECT_TCP = 1 << 0, 1 << 1  # ABI 4
 _SCOPE_ABSTRACT_UNIX_SOCKET, _SCOPE_SIGNAL = 1 << 0, 1 << 1  # ABI 6
 
@@ -94,6 +102,7 @@ def describe():
 def restrict(read=(), write=(), tcp_bind_ports=(), reads_too=True):
     """Allow reads beneath the paths in read and writes beneath those in write, nothing else.
 
+    Writing there makes, changes and removes regular files and folders only (``WITHHELD``).
     With reads_too false only writes are limited (every file stays readable). TCP is
     refused but binding to tcp_bind_ports; signals and abstract sockets stay inside.
     Returns the Landlock ABI used; 0 (nothing done) when the kernel has none.
@@ -118,7 +127,8 @@ def restrict(read=(), write=(), tcp_bind_ports=(), reads_too=True):
         "create a ruleset",
     )
     try:
-        for paths, access in ((read, READ & handled), (write, writing | (READ & handled))):
+        granted = (writing & ~WITHHELD) | (READ & handled)
+        for paths, access in ((read, READ & handled), (write, granted)):
             for path in paths:
                 _allow_beneath(ruleset, path, access)
         for port in tcp_bind_ports if network else ():
@@ -260,6 +270,12 @@ def main(argv=None):
     )
     parser.add_argument("--memory", type=int, metavar="BYTES", help="its address space limit")
     parser.add_argument(
+        "--file-size",
+        type=int,
+        metavar="BYTES",
+        help="the largest file it may write (a write past it fails with EFBIG)",
+    )
+    parser.add_argument(
         "--no-programs",
         action="store_true",
         help="start no program: the command, PYTHON -m MODULE ARGS..., runs in this process",
@@ -275,6 +291,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.memory:
         resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
+    if args.file_size:
+        # Python ignores SIGXFSZ, so the write raises OSError rather than ending the process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (args.file_size, args.file_size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     restrict(
         read=args.read, write=args.write, tcp_bind_ports=args.bind_port, reads_too=bool(args.read)
