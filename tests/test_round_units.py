@@ -3,6 +3,7 @@ can take, the output folder's guard, and the class report's statistics."""
 
 import csv
 import json
+import os
 import warnings
 
 import nbformat
@@ -98,6 +99,30 @@ def test_submission_problem_names_what_nbgrader_could_not_take(tmp_path):
         == "bp.ipynb is not a readable notebook (NotJSONError)"
     )
     assert submission_problem(course, "fine", "bp") is None
+
+
+def test_a_submitted_folder_that_holds_a_link_or_a_pipe_is_refused_before_anything_reads_it(
+    tmp_path,
+):
+    course = CourseFolder(tmp_path)
+    solution = tmp_path / "solution.ipynb"
+    solution.write_text(nbformat.writes(nbformat.v4.new_notebook()), encoding="utf-8")
+    for student in ("linked", "piped", "extra"):
+        (course.root / SUBMITTED / student / "bp").mkdir(parents=True)
+    (course.root / SUBMITTED / "linked" / "bp" / "bp.ipynb").symlink_to(solution)
+    os.mkfifo(course.root / SUBMITTED / "piped" / "bp" / "bp.ipynb")
+    submitted_notebook = course.root / SUBMITTED / "extra" / "bp" / "bp.ipynb"
+    submitted_notebook.write_text(solution.read_text(encoding="utf-8"), encoding="utf-8")
+    (submitted_notebook.parent / "data.csv").symlink_to("/etc/passwd")
+    assert submission_problem(course, "linked", "bp") == (
+        "in its submitted folder, bp.ipynb is a symbolic link: not graded"
+    )
+    assert submission_problem(course, "piped", "bp") == (
+        "in its submitted folder, bp.ipynb is a named pipe: not graded"
+    )
+    assert submission_problem(course, "extra", "bp") == (
+        "in its submitted folder, data.csv is a symbolic link: not graded"
+    )
 
 
 def test_only_a_rounds_own_output_folder_is_emptied(tmp_path):

@@ -64,6 +64,7 @@ from autograder.integration import (
     deadlines,
     feedback_check,
     gradebook_database,
+    kernel_folder,
     parallel_nbgrader,
 )
 from autograder.integration.nbgrader_course import (
@@ -151,7 +152,7 @@ class RealClass:
         grading_round.arrival_notes += [
             lms_download.Note(
                 f"{SUBMITTED}/{name}",
-                "a folder whose name cannot be a student id (letters, digits and . _ @ + - only): not graded",
+                f"a folder whose name cannot be a student id ({lms_download.STUDENT_ID_RULE}): not graded",
             )
             for name in sorted(unusable)
         ]
@@ -295,6 +296,13 @@ class Round:
                 graded,
                 self.runner,
             )
+            refused = {
+                student: reason
+                for student, reason in failures.items()
+                if kernel_folder.refusal(self.course.root, assignment, student)
+            }
+            failures = {s: reason for s, reason in failures.items() if s not in refused}
+            self.not_graded[assignment].update(refused)
             if failures:  # a kernel may fail to start (two shards' kernels can draw the same free port): one more try each
                 print(
                     f"    autograde {assignment}: nbgrader failed on {', '.join(sorted(failures))}; once more, one at a time",
@@ -349,13 +357,11 @@ class Round:
                 runner=self.runner,
             )
             self.record.feedback_written(assignment, students)
-            pages = {
-                s: self.course.root / FEEDBACK / s / assignment / f"{assignment}.html"
-                for s in students
-            }
-            written = {s: page for s, page in pages.items() if page.is_file()}
+            pages = feedback_check.pages_of(
+                {s: self.course.root / FEEDBACK / s / assignment for s in students}
+            )
             leaking = feedback_check.check_pages(
-                written,
+                pages,
                 self.course.root,
                 assignment,
                 self.course.db_url,
@@ -505,6 +511,10 @@ def submission_problem(course, student, assignment):
     notebook = course.notebook(SUBMITTED, student, assignment)
     if not notebook.parent.is_dir():
         return NO_SUBMISSION
+    # nbgrader would copy what a link points at: the submission is refused before anything reads it
+    problems = kernel_folder.problems_of(notebook.parent)
+    if problems:
+        return f"in its submitted folder, {'; '.join(problems)}: not graded"
     if not notebook.is_file():
         found = ", ".join(sorted(p.name for p in notebook.parent.glob("*.ipynb"))) or "no notebook"
         return f"no {notebook.name} in the submission (found: {found})"

@@ -15,9 +15,13 @@ Every file that is not simply that notebook gets a ``Note`` saying what became o
 """
 
 import csv
+import io
+import os
 import re
+import stat
 import unicodedata
 import zipfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,7 +29,9 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.grading.course import load_course
 from autograder.integration.nbgrader_course import SUBMITTED
+from autograder.sandbox import leftovers
 
 # Each is searched for at the end of the file's path in the download, whatever folders come before.
 SCHEMES = {
@@ -46,8 +52,11 @@ ROSTER_COLUMNS = (
     "email",
     "lms_user_id",
 )
-# A student id names the student's folders and goes into nbgrader's comma-separated options.
-STUDENT_ID = re.compile(r"[A-Za-z0-9@+-][\w.@+-]*")
+# A student id names the student's folders and goes into nbgrader's comma-separated options and
+# the CSV files: it begins with a letter, a digit or _ (a leading - is an option to nbgrader, a
+# leading = + - @ a formula to a spreadsheet).
+STUDENT_ID = re.compile(r"\w[\w.@+-]*")
+STUDENT_ID_RULE = "letters, digits and . _ @ + - only, beginning with a letter, digit or _"
 
 
 class DownloadError(ValueError):
@@ -74,6 +83,7 @@ class Arrival:
     lms_id: str = ""
     name: str = ""  # the student's name as the LMS wrote it
     file: str = ""  # the name the student gave the file
+    problem: str = ""  # why it was not read (a link, past a limit); its content is then empty
 
     @property
     def who(self):
@@ -117,7 +127,7 @@ def read_roster(path):
         }
         if not STUDENT_ID.fullmatch(values["id"]):
             raise DownloadError(
-                f"the roster {path}, line {line}: the id {values['id']!r} cannot name a folder (letters, digits and . _ @ + - only)"
+                f"the roster {path}, line {line}: the id {values['id']!r} cannot name a folder ({STUDENT_ID_RULE})"
             )
         if values["id"] in seen:
             raise DownloadError(
@@ -128,25 +138,133 @@ def read_roster(path):
     return entries
 
 
-def read_download(path):
-    """Every file of the download (a zip or a folder) as an Arrival, named by the first matching scheme."""
-    path = Path(path)
+def read_download(path, limits=None):
+    """Every file of the download (a zip or a folder) as an Arrival, named by the first matching scheme.
+
+    Read within ``limits`` (course.yaml's downloads): a file past the size or compression ratio
+    of one file, or that is a link or a special file, is not read (its Arrival says why); past
+    the number of files or the size of all, DownloadError names the download and the file.
+    """
+    path, limits = Path(path), limits or load_course().downloads
     if path.is_dir():
-        files = [
-            (str(p.relative_to(path)), _utc(p.stat().st_mtime), p.read_bytes())
-            for p in sorted(path.rglob("*"))
-            if p.is_file()
-        ]
+        entries = _folder_entries(path, limits)
     elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            files = [
-                (i.filename, datetime(*i.date_time, tzinfo=timezone.utc), archive.read(i))
-                for i in archive.infolist()
-                if not i.is_dir()
-            ]
+        entries = _zip_entries(path, limits)
     else:
         raise DownloadError(f"{path} is neither a folder nor a zip file")
-    return [_recognised(name, time, content) for name, time, content in files]
+    return [_recognised(name, time, content, problem) for name, time, content, problem in entries]
+
+
+def _folder_entries(folder, limits):
+    """(name, time, content, problem) of each file beneath the folder; links are listed, never followed."""
+    entries, total = [], 0
+    for parent, folders, files in os.walk(folder):  # never into a linked folder
+        for name in sorted(folders) + sorted(files):
+            entry = Path(parent, name)
+            info = os.lstat(entry)
+            if stat.S_ISDIR(info.st_mode):
+                continue
+            shown = str(entry.relative_to(folder))
+            _count(entries, limits, folder)
+            kind = _special(info.st_mode)
+            if kind or info.st_size > limits.entry_mib * 2**20:
+                problem = kind or _too_large(info.st_size, limits)
+                entries.append((shown, _utc(info.st_mtime), b"", problem))
+                continue
+            total = _add(total, info.st_size, limits, folder, shown)
+            entries.append((shown, _utc(info.st_mtime), leftovers.read_regular(entry), ""))
+    return entries
+
+
+def _zip_entries(path, limits):
+    """(name, time, content, problem) of each file of the zip, each read to at most its limit."""
+    entries, total = [], 0
+    most = max(path.stat().st_size, 2**20) * limits.ratio  # uncompressed bytes of the whole archive
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            _count(entries, limits, path)
+            time = datetime(*info.date_time, tzinfo=timezone.utc)
+            problem = _special(info.external_attr >> 16) or _entry_problem(info, limits)
+            if problem:
+                entries.append((info.filename, time, b"", problem))
+                continue
+            try:
+                content = _read_at_most(archive, info, limits.entry_mib * 2**20)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                entries.append(
+                    (info.filename, time, b"", f"damaged in the zip ({error}): not graded")
+                )
+                continue
+            if content is None:
+                entries.append((info.filename, time, b"", _too_large(None, limits)))
+                continue
+            total = _add(total, len(content), limits, path, info.filename, most)
+            entries.append((info.filename, time, content, ""))
+    return entries
+
+
+def _count(entries, limits, download):
+    if len(entries) >= limits.entries:
+        raise DownloadError(
+            f"{download} holds more than {limits.entries} files (course.yaml's downloads.entries): "
+            f"not read; remove what is not a submission, or raise the limit"
+        )
+
+
+def _add(total, size, limits, download, name, most=None):
+    """The running total with size added; DownloadError past the total limit (or most, the archive's)."""
+    total += size
+    cap = min(limits.total_mib * 2**20, most or limits.total_mib * 2**20)
+    if total > cap:
+        raise DownloadError(
+            f"{download} unpacks to more than {cap / 2**20:.0f} MiB (course.yaml's downloads.total_mib and ratio), "
+            f"reached at {name}: not read; is it a zip bomb?"
+        )
+    return total
+
+
+def _special(mode):
+    """What a link or special file is, by its mode; "" for a regular file or a folder (or no mode)."""
+    for test, kind in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+    ):
+        if mode and test(mode):
+            return f"{kind}: not followed, not graded"
+    return ""
+
+
+def _entry_problem(info, limits):
+    if info.file_size > limits.entry_mib * 2**20:
+        return _too_large(info.file_size, limits)
+    if info.file_size > 2**20 and info.file_size > limits.ratio * max(info.compress_size, 1):
+        return (
+            f"compressed {info.file_size // max(info.compress_size, 1)} to 1, more than course.yaml's "
+            f"downloads.ratio of {limits.ratio}: not unpacked, not graded"
+        )
+    return ""
+
+
+def _too_large(size, limits):
+    said = f"{size / 2**20:.0f} MiB, " if size else ""
+    return f"{said}larger than course.yaml's downloads.entry_mib of {limits.entry_mib} MiB: not unpacked, not graded"
+
+
+def _read_at_most(archive, info, most):
+    """The entry's bytes, read in pieces; None when it holds more than most (its stated size may lie)."""
+    pieces, size = [], 0
+    with archive.open(info) as entry:
+        while piece := entry.read(2**20):
+            size += len(piece)
+            if size > most:
+                return None
+            pieces.append(piece)
+    return b"".join(pieces)
 
 
 def _utc(seconds):
@@ -173,12 +291,12 @@ def read_name(path):
     return None
 
 
-def _recognised(path, time, content):
+def _recognised(path, time, content, problem=""):
     named = read_name(path)
     if named is None:
-        return Arrival(path, time, content, file=Path(path).name)
+        return Arrival(path, time, content, file=Path(path).name, problem=problem)
     lms, lms_id, name, file, named_time = named
-    return Arrival(path, named_time or time, content, lms, lms_id, name, file)
+    return Arrival(path, named_time or time, content, lms, lms_id, name, file, problem)
 
 
 def sort(arrivals, roster, graded_cells, assignments):
@@ -264,15 +382,30 @@ def sort(arrivals, roster, graded_cells, assignments):
 def _not_a_notebook(arrival):
     """Why the file is no notebook to grade, or None."""
     name = arrival.file or Path(arrival.path).name
+    if arrival.problem:
+        return arrival.problem
     if not arrival.content:
         return "an empty file: not graded"
     if name.lower().endswith(".zip"):
-        return (
-            "an archive inside the download: not opened; unpack it into the download and run again"
-        )
+        return _inner_archive(arrival.content)
     if not name.lower().endswith(".ipynb"):
         return f"not a notebook ({Path(name).suffix or 'no extension'}): not graded"
     return None
+
+
+def _inner_archive(content):
+    """What the round says of a zip inside the download: it is never opened; unpacking it is advised only where nothing in it is a link."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            links = [i.filename for i in archive.infolist() if _special(i.external_attr >> 16)]
+    except (zipfile.BadZipFile, ValueError):
+        return "an archive inside the download that is not a readable zip: not opened, not graded"
+    if links:
+        return (
+            f"an archive inside the download holding {links[0]!r}, a link or special file: not opened, "
+            "and not to be unpacked (its link would point the grading at another file); not graded"
+        )
+    return "an archive inside the download: not opened; unpack it into the download and run again"
 
 
 def _key(text):
