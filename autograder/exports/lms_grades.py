@@ -43,6 +43,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
+from autograder.exports import spreadsheet
 from autograder.exports.per_item import _number
 from autograder.integration.gradebook_database import GradebookUrlError, holds_gradebook, shown
 from autograder.rounds.lms_download import DownloadError, RosterEntry, read_roster
@@ -197,7 +198,7 @@ def write(grades, roster, lms, out, column=None):
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="", encoding="utf-8") as file:
-        csv.writer(file, quoting=FORMATS[lms].quoting).writerows(table)
+        spreadsheet.writer(file, quoting=FORMATS[lms].quoting).writerows(table)
     return warnings(grades, roster, lms)
 
 

@@ -17,11 +17,10 @@ then ``total``, the sum of the assignments' totals. An assignment without a subm
 cells empty.
 """
 
-import csv
-
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
 
+from autograder.exports import spreadsheet
 from autograder.grading.course import load_course
 from autograder.rounds import manual_grading
 
@@ -41,7 +40,7 @@ class PerItemCsvExporter(ExportPlugin):
         path = self.to or DEFAULT_FILE
         self.log.info("Exporting the per-item grades to %s", path)
         with open(path, "w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
+            writer = spreadsheet.writer(file)
             writer.writerow(header(assignments))
             for student in sorted(students, key=lambda s: s.id):
                 row, total = [student.id, student.last_name or "", student.first_name or ""], 0.0

@@ -11,7 +11,6 @@ an LMS download that were not simply one student's notebook, each with what beca
 """
 
 import collections
-import csv
 import math
 import statistics
 
@@ -23,6 +22,7 @@ import mistune  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 
+from autograder.exports import spreadsheet  # noqa: E402
 from autograder.exports.per_item import submission_grades, submission_scores  # noqa: E402
 from autograder.grading import misconceptions  # noqa: E402
 from autograder.grading.results import CRASHED, ERROR, TIMEOUT  # noqa: E402
@@ -379,7 +379,7 @@ def capped_table(header, rows, csv_path=None):
     gets every row (header: column names; rows: tuples)."""
     if csv_path:
         with open(csv_path, "w", newline="", encoding="utf-8") as file:
-            csv.writer(file).writerows([header, *rows])
+            spreadsheet.writer(file).writerows([header, *rows])
     lines = [_row(*header), _row(*("---" for _ in header))]
     lines += [_row(*row) for row in rows[:SHOWN_ROWS]]
     if len(rows) > SHOWN_ROWS:

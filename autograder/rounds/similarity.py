@@ -24,7 +24,6 @@ formula are near-copies by nature).
 
 import ast
 import collections
-import csv
 import html
 import io
 import itertools
@@ -35,6 +34,7 @@ from dataclasses import dataclass
 from copydetect import CodeFingerprint, compare_files
 from copydetect.utils import get_token_coverage
 
+from autograder.exports import spreadsheet
 from autograder.grading.submission import SubmissionError, read
 from autograder.integration.nbgrader_course import RELEASE, SOURCE, SUBMITTED
 
@@ -172,7 +172,7 @@ def is_listed(pair, settings):
 def write_csv(path, pairs, settings):
     """Every compared pair, one row each (CSV_COLUMNS), highest score first per assignment."""
     with open(path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
+        writer = spreadsheet.writer(file)
         writer.writerow(CSV_COLUMNS)
         for found in pairs.values():
             for p in found:
