@@ -19,6 +19,7 @@ from nbgrader.preprocessors import (
 from autograder import ROOT
 from autograder.grading.course import load_course
 from autograder.integration.gradebook_database import repository_url
+from autograder.integration.inert_feedback import InertFeedback
 from autograder.integration.kernel_folder import AuditKernelFolder
 from autograder.integration.late_penalty import CourseLatePenalty
 from autograder.integration.output_limits import LimitOutputSize
@@ -64,7 +65,13 @@ c.Autograde.autograde_preprocessors = [
 ]
 # nbgrader's feedback shows each cell's source, the hidden tests included: clear them as the
 # release does. Each graded cell's output stays: the score, status and hint, without case values.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Nothing the student wrote runs or loads in the page (autograder/integration/inert_feedback.py).
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    ClearHiddenTests,
+    InertFeedback,
+    CSSHTMLHeaderPreprocessor,
+]
 # A submission's code runs in the kernel: confine it (autograder/sandbox/confined_kernel.py). nbclient
 # builds its kernel manager without a parent, so jupyter_client reads this choice from the
 # environment, not from this configuration. Every notebook runs in python3, whatever kernel

@@ -11,6 +11,7 @@ back a page that leaks, names the line, and releases the others. A submission th
 package ``autograder`` with a ``confinement.py`` of its own does not replace the kernel's launcher.
 """
 
+import re
 import secrets
 import subprocess
 import sys
@@ -97,6 +98,20 @@ for name, target in { ({name: str(target) for name, target in links.items()})!r}
 """
 
 
+LIVE_MARKDOWN = """<script>document.title = 'pwned-markdown'</script><img src=x onerror="alert('pwned')">
+![tracker](http://evil.example/tracker.png) <iframe src="http://evil.example/"></iframe> <b onclick="steal()">b</b>"""
+LIVE_OUTPUTS = """from IPython.display import HTML, Javascript, SVG, display
+display(HTML("<script>document.title = 'pwned-output'</script><img src='http://evil.example/o.png'>"))
+display(Javascript("document.title = 'pwned-javascript'"))
+display(SVG("<svg xmlns='http://www.w3.org/2000/svg' onload=\\"alert('pwned')\\"></svg>"))
+"""
+# what would run or load in a page: a script of the student's, a handler, a frame, an image from elsewhere
+LIVE_IN_PAGE = re.compile(
+    r"<script[^>]*>[^<]*pwned|<[a-z]+\s[^>]*\bon[a-z]+\s*=|<iframe|<img[^>]+src=.http://evil",
+    re.IGNORECASE,
+)
+
+
 def complete_notebook(course):
     solutions = solution_sources(course.root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     return filled(course.root / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", solutions)
@@ -134,6 +149,9 @@ def submit_all(course, home, exchange):
     )
     wrong.source = wrong.source.replace("return -eta", "return eta")
     linker.cells.insert(setup + 1, nbformat.v4.new_code_cell(linking_cell(course, home)))
+    # and HTML that would run or load in its feedback page
+    linker.cells.insert(setup + 2, nbformat.v4.new_markdown_cell(LIVE_MARKDOWN))
+    linker.cells.insert(setup + 3, nbformat.v4.new_code_cell(LIVE_OUTPUTS))
     course.write_submission(
         LINKER, ASSIGNMENT, nbformat.writes(linker).encode("utf-8"), DUE[ASSIGNMENT]
     )
@@ -251,7 +269,7 @@ def test_a_launcher_shipped_in_the_submission_is_not_the_one_that_starts_its_ker
 
 
 @pytest.mark.parametrize("graded_by", ["by_nbgrader", "by_the_round"])
-def test_links_the_kernel_tries_to_leave_are_refused_and_nothing_outside_the_students_folders_is_read_written_or_chmodded(
+def test_links_the_kernel_tries_to_leave_are_refused_nothing_outside_the_students_folders_is_touched_and_nothing_it_wrote_runs_in_its_page(
     graded_by, request, secrets_around
 ):
     course = request.getfixturevalue(graded_by)
@@ -269,6 +287,7 @@ def test_links_the_kernel_tries_to_leave_are_refused_and_nothing_outside_the_stu
         left = course.root / folder / LINKER / ASSIGNMENT
         assert not any(path.is_symlink() for path in left.rglob("*"))
         assert not {"notes.html", "gradebook.html"} & {path.name for path in left.iterdir()}
+    assert LIVE_IN_PAGE.findall(page(course, LINKER)) == []
     # its own notebook was graded: the wrong delta_gamma costs its points
     delta_gamma = next(
         i for i in load_course().assignment(ASSIGNMENT).items if i.id == "delta_gamma"
