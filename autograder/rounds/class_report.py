@@ -12,6 +12,7 @@ an LMS download that were not simply one student's notebook, each with what beca
 
 import collections
 import math
+import re
 import statistics
 
 import matplotlib
@@ -305,9 +306,18 @@ def _one_mistake_section(costs):
     return lines + [""]
 
 
+# escaped with a backslash, as Markdown allows any ASCII punctuation to be
+CELL_MARKUP = re.compile(r"[\\&<>\[\]!|]")
+
+
 def _row(*cells):
-    """A Markdown table row; a | inside a cell (|wᵀx₀ + b|) is escaped, or it would split the cell."""
-    return "| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |"
+    """A Markdown table row whose cells are text: a | (|wᵀx₀ + b|) would split the cell, a line break end
+    the table, and < > & [ ] ! make HTML, links and images of a file's name."""
+    return "| " + " | ".join(_cell_text(cell) for cell in cells) + " |"
+
+
+def _cell_text(cell):
+    return CELL_MARKUP.sub(r"\\\g<0>", " ".join(str(cell).splitlines()))
 
 
 def _misconception_text(names, item_id, variant):
