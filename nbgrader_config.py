@@ -22,6 +22,7 @@ from autograder.integration.gradebook_database import repository_url
 from autograder.integration.inert_feedback import InertFeedback
 from autograder.integration.kernel_folder import AuditKernelFolder
 from autograder.integration.late_penalty import CourseLatePenalty
+from autograder.integration.notebook_deadline import ExecuteWithinDeadline
 from autograder.integration.output_limits import LimitOutputSize
 from autograder.integration.score_of_record import ScoreOfRecord
 from autograder.integration.start_grading import StartGrading
@@ -50,12 +51,14 @@ c.Execute.timeout = int(grading_timeout_seconds(COURSE)) + 30
 # and folders only, within limits, the notebook unchanged (autograder/integration/kernel_folder.py).
 # After nbgrader's LimitOutput (lines), the outputs' size is cut too: a cell's, then the notebook's
 # (autograder/integration/output_limits.py).
+# nbgrader's Execute runs within a time limit on the whole notebook (autograder/integration/notebook_deadline.py).
 _steps = Autograde.class_traits()["autograde_preprocessors"].default()
 _ran, _limited = _steps.index(Execute) + 1, _steps.index(LimitOutput) + 1
 _save = _steps.index(SaveAutoGrades)
 c.Autograde.autograde_preprocessors = [
     StartGrading,
-    *_steps[:_ran],
+    *_steps[: _ran - 1],
+    ExecuteWithinDeadline,
     AuditKernelFolder,
     *_steps[_ran:_limited],
     LimitOutputSize,

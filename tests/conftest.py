@@ -24,6 +24,7 @@ TIERS = {
     "test_lms_collector": ("nbgrader",),
     "test_nbgrader_autograde": ("slow", "nbgrader"),
     "test_nbgrader_workflow": ("slow", "nbgrader"),
+    "test_notebook_deadline": ("slow", "nbgrader"),
     "test_notebooks": ("slow",),
     "test_postgresql_round": ("slow", "nbgrader"),
     "test_real_class_round": ("slow", "nbgrader"),

@@ -122,8 +122,13 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Timeouts:
+    """per_call_seconds and per_submission_seconds: the hidden grader's, for a student's function and
+    for all of a submission's; per_notebook_seconds: nbgrader's run of a whole notebook in its kernel
+    (integration/notebook_deadline.py), past which it is not graded."""
+
     per_call_seconds: float
     per_submission_seconds: float
+    per_notebook_seconds: float = 600
 
 
 @dataclass(frozen=True)
@@ -280,7 +285,10 @@ def parse_course(data, source="course.yaml", sha256=None):
         ),
     )
     timeouts = course["timeouts"]
-    timeouts.keys(required=("per_call_seconds", "per_submission_seconds"))
+    timeouts.keys(
+        required=("per_call_seconds", "per_submission_seconds"),
+        optional=("per_notebook_seconds",),
+    )
     tolerance = _tolerance(course["tolerance"])
     seen = {}
     return Course(
@@ -291,6 +299,11 @@ def parse_course(data, source="course.yaml", sha256=None):
         timeouts=Timeouts(
             per_call_seconds=timeouts["per_call_seconds"].number(positive=True),
             per_submission_seconds=timeouts["per_submission_seconds"].number(positive=True),
+            **(
+                {"per_notebook_seconds": timeouts["per_notebook_seconds"].number(positive=True)}
+                if "per_notebook_seconds" in timeouts
+                else {}
+            ),
         ),
         tolerance=tolerance,
         assignments=tuple(
