@@ -101,6 +101,17 @@ def test_submission_problem_names_what_nbgrader_could_not_take(tmp_path):
     assert submission_problem(course, "fine", "bp") is None
 
 
+def test_an_nbformat_3_notebook_is_refused_by_name_with_the_way_to_upgrade_it(tmp_path):
+    course = CourseFolder(tmp_path)
+    old = nbformat.v3.new_notebook(
+        worksheets=[nbformat.v3.new_worksheet(cells=[nbformat.v3.new_code_cell("x = 1")])]
+    )
+    submitted(course, "old", "bp.ipynb", nbformat.writes(old, version=3))
+    problem = submission_problem(course, "old", "bp")
+    assert problem.startswith("bp.ipynb is an nbformat 3 notebook")
+    assert "jupyter nbconvert --to notebook --nbformat 4 --inplace bp.ipynb" in problem
+
+
 def test_a_submitted_folder_that_holds_a_link_or_a_pipe_is_refused_before_anything_reads_it(
     tmp_path,
 ):

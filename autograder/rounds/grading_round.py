@@ -519,10 +519,18 @@ def submission_problem(course, student, assignment):
         found = ", ".join(sorted(p.name for p in notebook.parent.glob("*.ipynb"))) or "no notebook"
         return f"no {notebook.name} in the submission (found: {found})"
     try:
-        nbformat.validate(nbformat.read(notebook, as_version=4))
+        text = notebook.read_text(encoding="utf-8")
+        nbformat.validate(nbformat.reads(text, as_version=4))
+        version = json.loads(text).get("nbformat")
     # not JSON, not a notebook, or not a valid one: nbgrader would fail on it
     except Exception as error:
         return f"{notebook.name} is not a readable notebook ({type(error).__name__})"
+    if version != 4:  # nbgrader's cells (grade ids, checksums) are nbformat 4's
+        return (
+            f"{notebook.name} is an nbformat {version} notebook, from a Jupyter older than 4.0 (2015), which nbgrader "
+            f"cannot grade: open and save it in JupyterLab, or run `jupyter nbconvert --to notebook --nbformat 4 "
+            f"--inplace {notebook.name}` in its folder, then run the round again"
+        )
     return None
 
 
