@@ -183,6 +183,23 @@ def test_the_later_upload_wins_whichever_comes_first_in_the_archive():
         )
 
 
+def test_a_later_file_that_only_bears_the_notebooks_name_does_not_displace_the_notebook():
+    real = arrival(
+        "lifang_1002_1_bp.ipynb", notebook(OTHER), datetime(2026, 11, 19, tzinfo=timezone.utc)
+    )
+    junk = arrival("lifang_1002_2_bp.ipynb", b"junk", datetime(2026, 11, 20, tzinfo=timezone.utc))
+    roster = [RosterEntry("s2", "Fang", "Li", lms_user_id="1002")]
+    for order in ([real, junk], [junk, real]):
+        sorting = lms_download.sort(order, roster, GRADED_CELLS, [OTHER])
+        assert sorting.chosen[("s2", OTHER)] is real
+        assert [(n.path, n.what) for n in sorting.notes] == [
+            (
+                junk.path,
+                f"later than {real.path} but holds none of the assignment's graded cells: {real.path} is graded",
+            )
+        ]
+
+
 def test_a_notebook_is_of_the_assignment_whose_graded_cells_it_holds_whatever_its_name():
     misnamed = arrival("lifang_1002_1_bp.ipynb", notebook(ASSIGNMENT))
     assert lms_download.assignment_of(misnamed, GRADED_CELLS) == (ASSIGNMENT, OTHER)
@@ -262,3 +279,36 @@ def test_a_download_that_is_neither_a_zip_nor_a_folder_is_refused_by_name(tmp_pa
     path.write_bytes(b"Rar!")
     with pytest.raises(DownloadError, match="submissions.rar is neither a folder nor a zip file"):
         lms_download.read_download(path)
+
+
+def test_one_senders_ten_thousand_files_are_five_lines_and_one_with_the_count():
+    junk = [
+        arrival(f"lifang_1002_{n}_junk{n}.txt", b"x", datetime(2026, 11, 20, tzinfo=timezone.utc))
+        for n in range(10_000)
+    ]
+    real = arrival("wangwei_1001_1_bp.ipynb", notebook(OTHER))
+    roster = [
+        RosterEntry("s2", "Fang", "Li", lms_user_id="1002"),
+        RosterEntry("s1", lms_user_id="1001"),
+    ]
+    sorting = lms_download.sort(junk + [real], roster, GRADED_CELLS, [OTHER])
+    assert len(sorting.notes) == len(junk) and ("s1", OTHER) in sorting.chosen
+    shown = lms_download.summarised(sorting.notes)
+    assert len(shown) == lms_download.SHOWN_PER_SENDER + 1
+    assert (
+        shown[-1].what
+        == f"{len(junk) - lms_download.SHOWN_PER_SENDER} more files of s2, none graded"
+    )
+
+
+def test_ids_that_look_like_another_or_mix_scripts_are_warned_about_by_name(tmp_path):
+    path = tmp_path / "roster.csv"
+    # a Cyrillic а in the second, a full-width digit in the fourth
+    path.write_text("id\nsa\nsа\ns1\ns１\nwang.wei\n", encoding="utf-8")
+    warnings = lms_download.roster_warnings(lms_download.read_roster(path))
+    assert warnings == [
+        "the id 'sа' mixes CYRILLIC and LATIN letters",
+        "the id 'sа' looks like 'sa', another student's",
+        "the id 's１' is 's1' written in full-width or other compatibility characters",
+        "the id 's１' looks like 's1', another student's",
+    ]

@@ -227,13 +227,10 @@ def write(
     late = late_submissions.late_submissions(db_url, list(reports), students)
     lines += late_submissions.section(late, registry.late_policy, _row)
     if arrivals:
-        lines += [
-            "## 收到的文件 What arrived, besides one notebook per student",
-            "",
-            "| file | student | what became of it |",
-            "| --- | --- | --- |",
-        ]
-        lines += [_row(note.path, note.student, note.what) for note in arrivals] + [""]
+        lines += ["## 收到的文件 What arrived, besides one notebook per student", ""]
+        header = ("file", "student", "what became of it")
+        rows = [(note.path, note.student, note.what) for note in arrivals]
+        lines += capped_table(header, rows, out / "arrivals.csv")
     markdown = "\n".join(lines) + "\n"
     html = mistune.create_markdown(plugins=["table"])(markdown)
     if similar:  # its code side by side, which a Markdown table cannot hold

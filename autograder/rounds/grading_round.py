@@ -122,6 +122,10 @@ class RealClass:
         roster = lms_download.read_roster(self.roster) if self.roster else []
         if roster:
             course.run("db", "student", "import", Path(self.roster).resolve(), log="roster")
+        grading_round.arrival_notes += [
+            lms_download.Note(str(self.roster), f"{warning}: check the roster")
+            for warning in lms_download.roster_warnings(roster)
+        ]
         if self.downloads:
             arrivals = [
                 arrival
@@ -212,7 +216,7 @@ class Round:
 
     def make_class(self):
         self.students = self.source.arrive(self)
-        for note in self.arrival_notes:
+        for note in lms_download.summarised(self.arrival_notes):
             print(f"    {_described(note)}")
 
     def check(self):
@@ -722,7 +726,7 @@ def print_summary(grading_round):
         print(
             f"\nwhat arrived, besides one notebook per student ({len(grading_round.arrival_notes)}):"
         )
-        for note in grading_round.arrival_notes:
+        for note in lms_download.summarised(grading_round.arrival_notes):
             print(f"  {_described(note)}")
     if grading_round.withheld:
         print(f"\nfeedback that release_feedback will hold back ({len(grading_round.withheld)}):")

@@ -59,6 +59,9 @@ STUDENT_ID = re.compile(r"\w[\w.@+-]*")
 STUDENT_ID_RULE = "letters, digits and . _ @ + - only, beginning with a letter, digit or _"
 
 
+SHOWN_PER_SENDER = 5  # notes on one sender's files printed and reported; all are in arrivals.csv
+
+
 class DownloadError(ValueError):
     """The download or the roster cannot be read; the message names the file and the problem."""
 
@@ -136,6 +139,33 @@ def read_roster(path):
         seen.add(values["id"])
         entries.append(RosterEntry(**values))
     return entries
+
+
+# Cyrillic and Greek letters drawn like Latin ones: an id with them looks like another one
+LATIN_LOOKALIKES = str.maketrans(
+    "аеорсхуіјѕԁкмнтвАЕОРСХУІЈЅКМНТВοανκιρτυχΟΑΝΚΙΡΤΥΧ",
+    "aeopcxyijsdkmhtbAEOPCXYIJSKMHTBoavkiptuxOANKIPTYX",
+)
+
+
+def roster_warnings(entries):
+    """What about the roster's ids may mislead a person: compatibility forms (full-width digits), letters of
+    several scripts, and ids that look like another's. One sentence each, naming the id."""
+    warnings, seen = [], {}
+    for entry in entries:
+        plain = unicodedata.normalize("NFKC", entry.id)
+        if plain != entry.id:
+            warnings.append(
+                f"the id {entry.id!r} is {plain!r} written in full-width or other compatibility characters"
+            )
+        scripts = sorted({unicodedata.name(c, "?").split()[0] for c in entry.id if c.isalpha()})
+        if len(scripts) > 1:
+            warnings.append(f"the id {entry.id!r} mixes {' and '.join(scripts)} letters")
+        looks = plain.translate(LATIN_LOOKALIKES).casefold()
+        if looks in seen and seen[looks] != entry.id:
+            warnings.append(f"the id {entry.id!r} looks like {seen[looks]!r}, another student's")
+        seen.setdefault(looks, entry.id)
+    return warnings
 
 
 def read_download(path, limits=None):
@@ -345,7 +375,7 @@ def sort(arrivals, roster, graded_cells, assignments):
                 )
             )
         else:
-            chosen[(student.id, assignment)].append(arrival)
+            chosen[(student.id, assignment)].append((holds_cells(arrival, graded_cells), arrival))
             if named not in (None, assignment):
                 notes.append(
                     Note(
@@ -366,17 +396,38 @@ def sort(arrivals, roster, graded_cells, assignments):
                 )
     latest = {}
     for key, candidates in chosen.items():
-        ordered = sorted(candidates, key=lambda a: (a.time, a.path))
-        latest[key] = ordered[-1]
-        for older in ordered[:-1]:
-            notes.append(
-                Note(
-                    older.path,
-                    f"older than {ordered[-1].path} ({older.time:%Y-%m-%d %H:%M} before {ordered[-1].time:%Y-%m-%d %H:%M}): the latest is graded",
-                    *key,
-                )
-            )
+        # a notebook holding the assignment's graded cells before one that only bears its name, then the latest
+        ordered = [a for _, a in sorted(candidates, key=lambda c: (c[0], c[1].time, c[1].path))]
+        latest[key] = graded = ordered[-1]
+        for other in ordered[:-1]:
+            if other.time > graded.time:
+                why = f"later than {graded.path} but holds none of the assignment's graded cells: {graded.path} is graded"
+            else:
+                why = f"older than {graded.path} ({other.time:%Y-%m-%d %H:%M} before {graded.time:%Y-%m-%d %H:%M}): the latest is graded"
+            notes.append(Note(other.path, why, *key))
     return Sorting(latest, notes)
+
+
+def holds_cells(arrival, graded_cells):
+    """Whether the arrival is a notebook holding graded cells of an assignment (not a file that only bears its name)."""
+    return _cell_ids(arrival) & set().union(*graded_cells.values()) != set()
+
+
+def summarised(notes, most=SHOWN_PER_SENDER):
+    """The notes with each student's first ``most`` kept and the rest as one line with a count; notes of no student, by what they say."""
+    by_sender = defaultdict(list)
+    for note in notes:
+        by_sender[note.student or note.what].append(note)
+    shown = []
+    for theirs in by_sender.values():
+        shown += theirs[:most]
+        if len(theirs) > most:
+            more = len(theirs) - most
+            whose = f"of {theirs[0].student}" if theirs[0].student else f"noted {theirs[0].what!r}"
+            shown.append(
+                Note(f"… {more} more", f"{more} more files {whose}, none graded", theirs[0].student)
+            )
+    return shown
 
 
 def _not_a_notebook(arrival):
@@ -444,15 +495,19 @@ def match(arrival, roster):
 
 def assignment_of(arrival, graded_cells):
     """(the assignment the notebook holds the graded cells of, else the one its name names; the one its name names), None for none."""
-    try:
-        cells = nbformat.reads(arrival.content.decode("utf-8"), as_version=4).cells
-        ids = {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells}
-    # not JSON, not a notebook: its name must tell; nbgrader's check reports the rest
-    except Exception:
-        ids = set()
+    ids = _cell_ids(arrival)
     named = named_assignment(arrival.file, graded_cells)
     by_cells = max(graded_cells, key=lambda a: len(ids & graded_cells[a]))
     return (by_cells if ids & graded_cells[by_cells] else named), named
+
+
+def _cell_ids(arrival):
+    """The nbgrader grade ids of the arrival's cells; none when it is no readable notebook (its name must tell)."""
+    try:
+        cells = nbformat.reads(arrival.content.decode("utf-8"), as_version=4).cells
+    except Exception:  # not JSON, not a notebook: nbgrader's check reports the rest
+        return set()
+    return {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells} - {None}
 
 
 def place(course, chosen):
