@@ -252,10 +252,11 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
         book.add_grade_cell(
             "derive_delta_theta", ASSIGNMENT, ASSIGNMENT, max_score=2, cell_type="markdown"
         )
-        for student in ("graded", "half", "deleted_the_cell"):
+        for student in ("graded", "half", "deleted_the_cell", "saved_then_failed"):
             book.add_student(student)
             book.add_submission(ASSIGNMENT, student)
-        book.find_grade("sigmoid", ASSIGNMENT, ASSIGNMENT, "graded").auto_score = 1.0
+        for student in ("graded", "saved_then_failed"):
+            book.find_grade("sigmoid", ASSIGNMENT, ASSIGNMENT, student).auto_score = 1.0
         book.db.commit()
     code = nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade_id": "sigmoid", "grade": True}})
     answer = nbformat.v4.new_markdown_cell(
@@ -275,10 +276,13 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
         course,
         url,
         ASSIGNMENT,
-        ["graded", "half", "absent", "deleted_the_cell"],
+        ["graded", "half", "absent", "deleted_the_cell", "saved_then_failed"],
     ) == {
         "half": "nbgrader could not autograde it",
         "absent": "nbgrader made no submission of it",
+        # no autograded notebook: what followed nbgrader's save failed
+        "saved_then_failed": "nbgrader saved its grades, then failed and removed its autograded notebook: "
+        "its grades are taken out; see nbgrader's log",
     }
     with Gradebook(url) as book:
         assert sorted(s.student_id for s in book.assignment_submissions(ASSIGNMENT)) == [

@@ -220,6 +220,9 @@ class _Finished:
 def _unfinished(course, db_url, assignment, students):
     """{student: reason} of the students without a fully autograded submission; a half-made one is removed.
 
+    Fully autograded: every graded cell scored and the autograded notebook written (nbgrader saves
+    the grades before it writes the notebook, and removes the folder when what follows fails).
+
     A Markdown answer cell that the student answered has no automatic score: nbgrader leaves it
     for a person, and so does this. A graded cell that the student deleted is no failure of
     nbgrader's: nbgrader leaves its score empty; it gets 0 here, as nbgrader gives an empty
@@ -251,6 +254,14 @@ def _unfinished(course, db_url, assignment, students):
                 failures[student] = (
                     kernel_folder.refusal(course.root, assignment, student)
                     or "nbgrader could not autograde it"
+                )
+                continue
+            if not course.notebook(AUTOGRADED, student, assignment).is_file():
+                # nbgrader failed after SaveAutoGrades (writing, chmod-ing) and removed its folder
+                book.remove_submission(assignment, student)
+                failures[student] = (
+                    "nbgrader saved its grades, then failed and removed its autograded notebook: "
+                    "its grades are taken out; see nbgrader's log"
                 )
                 continue
             for grade in ungraded:
