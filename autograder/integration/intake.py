@@ -21,6 +21,7 @@ from pathlib import Path
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.plugins.zipcollect import ExtractorPlugin
 
+from autograder.grading.course import load_course
 from autograder.integration import kernel_folder
 from autograder.rounds import lms_download
 from autograder.sandbox import leftovers
@@ -30,9 +31,11 @@ class CheckedCollect(ExchangeCollect):
     """nbgrader's collect, which leaves in the exchange, and names, each submission that holds a link or is past the limits."""
 
     def copy_files(self):
-        refused, kept = {}, []
+        refused, kept, limits = {}, [], load_course().kernel_folder
         for record in self.src_records:
-            problems = kernel_folder.problems_of(Path(self.inbound_path, record["filename"]))
+            problems = kernel_folder.problems_of(
+                Path(self.inbound_path, record["filename"]), limits
+            )
             if problems:
                 refused[record["username"]] = problems
                 self.log.error(
@@ -72,7 +75,7 @@ class CheckedExtractor(ExtractorPlugin):
 
 def _problem(path):
     """Why the downloaded file must not be collected or unpacked (a link, a special file, an archive that holds one or is past the limits), or None."""
-    kind = lms_download._special(os.lstat(path).st_mode)
+    kind = leftovers.kind_of_mode(os.lstat(path).st_mode)
     if kind or path.suffix.lower() != ".zip":
         return kind or None
     try:

@@ -33,9 +33,9 @@ class SubmissionRefused(RuntimeError):
     """A submission's folder is not graded; the message names what was found and where the folder is kept."""
 
 
-def problems_of(folder):
-    """What leftovers.audit finds in the folder, within course.yaml's kernel_folder limits."""
-    limits = load_course().kernel_folder
+def problems_of(folder, limits=None):
+    """What leftovers.audit finds in the folder, within the limits (course.yaml's kernel_folder, by default)."""
+    limits = limits or load_course().kernel_folder
     return leftovers.audit(folder, limits.file_bytes, limits.total_bytes, limits.entries)
 
 

@@ -38,7 +38,7 @@ class StartGrading(NbGraderPreprocessor):
         try:
             resources[kernel_folder.DIGEST] = early_grading.digest_of(notebook)
         except leftovers.NotRegular as error:
-            kernel_folder.refuse(course.root, assignment, student, "", [str(error)])
+            kernel_folder.refuse(course.root, assignment, student, "its notebook", [str(error)])
         report = ""
         if any("hidden_score(" in cell.source for cell in nb.cells if cell.cell_type == "code"):
             # the key the kernel looks under

@@ -233,7 +233,9 @@ class Round:
                 if note.assignment in (assignment, ""):
                     notes[note.student].append(note.path)
             for student in self.students:
-                reason = submission_problem(self.course, student, assignment)
+                reason = submission_problem(
+                    self.course, student, assignment, self.registry.kernel_folder
+                )
                 theirs = notes[student]
                 if reason == NO_SUBMISSION and theirs:
                     reason += f": {len(theirs)} file(s) of theirs in the download could not be graded (see what arrived)"
@@ -510,13 +512,16 @@ def empty_output_folder(out):
     (out / MARKER).write_text("made by a grading round, which empties this folder on each run\n")
 
 
-def submission_problem(course, student, assignment):
-    """Why the student's submission of the assignment cannot go to nbgrader, or None when it can."""
+def submission_problem(course, student, assignment, limits=None):
+    """Why the student's submission of the assignment cannot go to nbgrader, or None when it can.
+
+    ``limits``: what its folder may hold (course.yaml's kernel_folder, read once a round by its caller).
+    """
     notebook = course.notebook(SUBMITTED, student, assignment)
     if not notebook.parent.is_dir():
         return NO_SUBMISSION
     # nbgrader would copy what a link points at: the submission is refused before anything reads it
-    problems = kernel_folder.problems_of(notebook.parent)
+    problems = kernel_folder.problems_of(notebook.parent, limits)
     if problems:
         return f"in its submitted folder, {'; '.join(problems)}: not graded"
     if not notebook.is_file():

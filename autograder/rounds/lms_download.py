@@ -256,17 +256,9 @@ def _add(total, size, limits, download, name, most=None):
 
 
 def _special(mode):
-    """What a link or special file is, by its mode; "" for a regular file or a folder (or no mode)."""
-    for test, kind in (
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a named pipe"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
-    ):
-        if mode and test(mode):
-            return f"{kind}: not followed, not graded"
-    return ""
+    """What the round says of a link or special file, by its mode; "" for a regular file or a folder."""
+    kind = leftovers.kind_of_mode(mode) if mode else ""
+    return f"{kind}: not followed, not graded" if kind else ""
 
 
 def _entry_problem(info, limits):

@@ -48,9 +48,13 @@ def read_regular(path):
 
 def _kind_of(path):
     try:
-        mode = os.lstat(path).st_mode
+        return kind_of_mode(os.lstat(path).st_mode)
     except OSError:
         return ""
+
+
+def kind_of_mode(mode):
+    """What a file of this mode (lstat's st_mode, a zip entry's) is when it is a link or a special file, else ""."""
     return next((kind for test, kind in _KINDS if test(mode)), "")
 
 
@@ -76,7 +80,7 @@ def audit(folder, file_bytes, total_bytes, entries):
             path = Path(parent, name)
             shown = path.relative_to(folder).as_posix()
             info = os.lstat(path)
-            kind = next((kind for test, kind in _KINDS if test(info.st_mode)), "")
+            kind = kind_of_mode(info.st_mode)
             if kind:
                 problems.append(f"{shown} is {kind}")
             elif stat.S_ISREG(info.st_mode):
