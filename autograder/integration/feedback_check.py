@@ -8,7 +8,8 @@ kernel keeps these out of the notebook (confined_kernel.py); this check is the s
 
 ``CheckedReleaseFeedback`` is nbgrader's ``release_feedback`` with the check (nbgrader_config.py
 sets it) on every page it would send: a student with a leaking page gets none of theirs
-released, nbgrader's log names the student and the line, and the command exits non-zero; the round runs the same check after its feedback step.
+released, nbgrader's log names the student and the line, and the command exits non-zero; the
+round runs the same check after its feedback step.
 """
 
 import collections

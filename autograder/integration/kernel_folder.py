@@ -58,15 +58,17 @@ def forget_refusal(root, assignment, student):
 
 def refuse(root, assignment, student, what, problems, folder=None):
     """Write the reason (and move the folder, if any, into quarantine), then raise SubmissionRefused."""
-    kept = quarantine_of(root, assignment, student)
+    kept, where = quarantine_of(root, assignment, student), ""
+    kept.mkdir(parents=True, exist_ok=True)
     if folder is not None:
         shutil.rmtree(kept / "folder", ignore_errors=True)  # rmtree follows no link
-        kept.mkdir(parents=True, exist_ok=True)
-        Path(folder).rename(kept / "folder")
-        where = f"; the folder is kept in {kept / 'folder'} for you to look at (open nothing in it)"
-    else:
-        kept.mkdir(parents=True, exist_ok=True)
-        where = ""
+        try:
+            Path(folder).rename(kept / "folder")
+            where = (
+                f"; the folder is kept in {kept / 'folder'} for you to look at (open nothing in it)"
+            )
+        except OSError as error:  # another file system: nbgrader removes the folder
+            where = f"; the folder could not be kept ({error.strerror}) and nbgrader removes it"
     reason = f"not graded: {what} {'; '.join(problems)}{where}"
     (kept / REASON).write_text(reason, encoding="utf-8")
     raise SubmissionRefused(f"{student}'s {assignment}: {reason}")
