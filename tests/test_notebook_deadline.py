@@ -10,6 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
+from autograder.grading.course import load_course
 from autograder.integration import kernel_folder
 from autograder.integration.notebook_deadline import ExecuteWithinDeadline
 
@@ -63,3 +64,14 @@ def test_a_notebook_within_its_limit_runs_as_nbgrader_runs_it(tmp_path):
     assert executed.cells[0].outputs[0].text == "42\n"
     assert kernel_folder.refusal(tmp_path, "bp", "s1") is None
     nbformat.validate(executed)
+
+
+def test_a_kernel_whose_folder_grows_past_the_limits_is_ended_while_it_runs_and_named(tmp_path):
+    entries = load_course().kernel_folder.entries
+    fill = f"import os, time\nfor n in range({entries + 1}):\n    open(f'junk{{n}}', 'w').close()\ntime.sleep(60)"
+    reason = refused(tmp_path, [new_code_cell("x = 1"), new_code_cell(fill)])
+    assert reason.startswith(
+        "not graded: its folder grew past course.yaml's kernel_folder limits while cell 1 ('import os, time') ran, "
+        "and its kernel was ended:"
+    )
+    assert f"more than {entries} files and folders" in reason

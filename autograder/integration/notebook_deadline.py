@@ -5,12 +5,15 @@ on with the next cell: code that blocks every cell (waiting on a pipe, sleeping)
 limit once per cell, minutes of a shard in which honest students wait; code that swallows the
 interrupt, or a kernel that dies, fails the notebook with nbgrader's bare traceback. This
 subclass gives each cell at most what is left of course.yaml's ``timeouts.per_notebook_seconds``,
-and when the notebook cannot be graded (past that limit, a cell that would not stop, a dead
+measures the kernel's folder while it runs (ending the kernel once the folder is past
+course.yaml's ``kernel_folder`` limits: its RLIMIT_FSIZE bounds each file, not how many), and when
+the notebook cannot be graded (past the time limit, a cell that would not stop, a dead or ended
 kernel) says why, naming the cell, in nbgrader's log and in
 quarantine/<assignment>/<student>/reason.txt (kernel_folder.py), where the round reads it.
 """
 
 import math
+import threading
 import time
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -20,6 +23,7 @@ from traitlets import Float
 
 from autograder.grading.course import load_course
 from autograder.integration import kernel_folder
+from autograder.sandbox import leftovers
 
 TIMED_OUT = "CellTimeoutError"  # the error nbgrader's Execute records in a cell past its limit
 LOOP_HINT = "look for a loop that never ends, or one that catches KeyboardInterrupt"
@@ -32,11 +36,43 @@ class ExecuteWithinDeadline(Execute):
         None, allow_none=True, help="The whole notebook's time limit; default: course.yaml's."
     ).tag(config=True)
 
+    watch_seconds = Float(0.5, help="How often the kernel's folder is measured while it runs.").tag(
+        config=True
+    )
+
     def preprocess(self, nb, resources=None, km=None):
-        self._seconds = self.per_notebook_seconds or load_course().timeouts.per_notebook_seconds
+        course = load_course()
+        self._seconds = self.per_notebook_seconds or course.timeouts.per_notebook_seconds
         self._deadline = time.monotonic() + self._seconds
-        self._cell_limit, self._slow = None, None
-        return super().preprocess(nb, resources, km)
+        self._cell_limit, self._slow, self._overgrown = None, None, None
+        done = threading.Event()
+        watcher = threading.Thread(
+            target=self._watch,
+            args=(resources["metadata"]["path"], course.kernel_folder, done),
+            daemon=True,
+        )
+        watcher.start()
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            done.set()
+            watcher.join()
+
+    def _watch(self, folder, limits, done):
+        """Measure the kernel's folder while it runs; past course.yaml's kernel_folder limits, end the kernel.
+
+        RLIMIT_FSIZE bounds each file the kernel writes, not how many: without this a loop of
+        files would fill the disk before the audit after the kernel could refuse them.
+        """
+        while not done.wait(self.watch_seconds):
+            problems = leftovers.audit(
+                folder, limits.file_bytes, limits.total_bytes, limits.entries
+            )
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            if problems and process is not None:
+                self._overgrown = problems
+                process.kill()  # the cell then fails with DeadKernelError, refused below with this reason
+                return
 
     def preprocess_cell(self, cell, resources, index):
         if (
@@ -66,6 +102,13 @@ class ExecuteWithinDeadline(Execute):
                 LOOP_HINT,
             )
         except DeadKernelError:
+            if self._overgrown:
+                self._refuse(
+                    resources,
+                    f"its folder grew past course.yaml's kernel_folder limits while {_named(index, cell)} ran, "
+                    "and its kernel was ended",
+                    "; ".join(self._overgrown),
+                )
             self._refuse(
                 resources,
                 f"its kernel died while {_named(index, cell)} ran",

@@ -79,7 +79,10 @@ def audit(folder, file_bytes, total_bytes, entries):
                 return problems + [f"it holds more than {entries} files and folders"]
             path = Path(parent, name)
             shown = path.relative_to(folder).as_posix()
-            info = os.lstat(path)
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:  # removed since it was listed (the kernel may still run)
+                continue
             kind = kind_of_mode(info.st_mode)
             if kind:
                 problems.append(f"{shown} is {kind}")
