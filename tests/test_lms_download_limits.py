@@ -168,3 +168,24 @@ def test_a_3_mib_zip_bomb_is_read_in_under_a_gibibyte(tmp_path, monkeypatch):
     entries, refused, peak_kib = map(int, result.stdout.split())
     assert (entries, refused) == (50, 50)
     assert peak_kib * 1024 < 2**30
+
+
+def test_a_downloads_files_are_unpacked_to_disk_not_held_in_memory(tmp_path, monkeypatch):
+    """300 MiB that the limits allow (the ratio raised for zeros) reach the round's process as files, not bytes."""
+    path = bomb(tmp_path / "large.zip", 10, 30 * 2**20, monkeypatch)
+    script = (
+        "import resource, sys\n"
+        "from autograder.grading.course import DownloadLimits\n"
+        "from autograder.rounds import lms_download\n"
+        "limits = DownloadLimits(entries=100, entry_mib=64, total_mib=1024, ratio=10**6)\n"
+        "found = lms_download.read_download(sys.argv[1], limits)\n"
+        "sizes = [len(a.content) for a in found]\n"
+        "print(sum(sizes), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    unpacked, peak_kib = map(int, result.stdout.split())
+    assert unpacked == 10 * 30 * 2**20
+    assert peak_kib * 1024 < 200 * 2**20  # one file's bytes at a time, not all 300 MiB

@@ -14,11 +14,14 @@ one its file name names. Of several notebooks of one student and assignment the 
 Every file that is not simply that notebook gets a ``Note`` saying what became of it.
 """
 
+import atexit
 import csv
 import io
 import os
 import re
+import shutil
 import stat
+import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -81,12 +84,19 @@ class Arrival:
 
     path: str  # inside the download, as the instructor sees it
     time: datetime
-    content: bytes
+    stored: (
+        bytes | Path
+    )  # its bytes, or the regular file holding them (a download's is unpacked to disk)
     lms: str | None = None  # the LMS whose naming scheme the path follows, None if none does
     lms_id: str = ""
     name: str = ""  # the student's name as the LMS wrote it
     file: str = ""  # the name the student gave the file
     problem: str = ""  # why it was not read (a link, past a limit); its content is then empty
+
+    @property
+    def content(self):
+        """The file's bytes, read when asked: a download's files are not all held in memory at once."""
+        return leftovers.read_regular(self.stored) if isinstance(self.stored, Path) else self.stored
 
     @property
     def who(self):
@@ -202,13 +212,13 @@ def _folder_entries(folder, limits):
                 entries.append((shown, _utc(info.st_mtime), b"", problem))
                 continue
             total = _add(total, info.st_size, limits, folder, shown)
-            entries.append((shown, _utc(info.st_mtime), leftovers.read_regular(entry), ""))
+            entries.append((shown, _utc(info.st_mtime), entry, ""))
     return entries
 
 
 def _zip_entries(path, limits):
     """(name, time, content, problem) of each file of the zip, each read to at most its limit."""
-    entries, total = [], 0
+    entries, total, spool = [], 0, _spool()
     most = max(path.stat().st_size, 2**20) * limits.ratio  # uncompressed bytes of the whole archive
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
@@ -220,19 +230,27 @@ def _zip_entries(path, limits):
             if problem:
                 entries.append((info.filename, time, b"", problem))
                 continue
+            unpacked = spool / str(len(entries))
             try:
-                content = _read_at_most(archive, info, limits.entry_mib * 2**20)
+                size = _unpack_at_most(archive, info, unpacked, limits.entry_mib * 2**20)
             except (zipfile.BadZipFile, zlib.error, EOFError) as error:
                 entries.append(
                     (info.filename, time, b"", f"damaged in the zip ({error}): not graded")
                 )
                 continue
-            if content is None:
+            if size is None:
                 entries.append((info.filename, time, b"", _too_large(None, limits)))
                 continue
-            total = _add(total, len(content), limits, path, info.filename, most)
-            entries.append((info.filename, time, content, ""))
+            total = _add(total, size, limits, path, info.filename, most)
+            entries.append((info.filename, time, unpacked, ""))
     return entries
+
+
+def _spool():
+    """A folder of this process's for a download's unpacked files, removed at its exit."""
+    folder = Path(tempfile.mkdtemp(prefix="download-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _count(entries, limits, download):
@@ -277,16 +295,19 @@ def _too_large(size, limits):
     return f"{said}larger than course.yaml's downloads.entry_mib of {limits.entry_mib} MiB: not unpacked, not graded"
 
 
-def _read_at_most(archive, info, most):
-    """The entry's bytes, read in pieces; None when it holds more than most (its stated size may lie)."""
-    pieces, size = [], 0
-    with archive.open(info) as entry:
+def _unpack_at_most(archive, info, target, most):
+    """Write the entry to target in pieces; its size, or None (and no file) when it holds more than most (its stated size may lie)."""
+    size = 0
+    with archive.open(info) as entry, open(target, "wb") as out:
         while piece := entry.read(2**20):
             size += len(piece)
             if size > most:
-                return None
-            pieces.append(piece)
-    return b"".join(pieces)
+                break
+            out.write(piece)
+    if size > most:
+        target.unlink()
+        return None
+    return size
 
 
 def _utc(seconds):
@@ -313,12 +334,12 @@ def read_name(path):
     return None
 
 
-def _recognised(path, time, content, problem=""):
+def _recognised(path, time, stored, problem=""):
     named = read_name(path)
     if named is None:
-        return Arrival(path, time, content, file=Path(path).name, problem=problem)
+        return Arrival(path, time, stored, file=Path(path).name, problem=problem)
     lms, lms_id, name, file, named_time = named
-    return Arrival(path, named_time or time, content, lms, lms_id, name, file, problem)
+    return Arrival(path, named_time or time, stored, lms, lms_id, name, file, problem)
 
 
 def sort(arrivals, roster, graded_cells, assignments):
