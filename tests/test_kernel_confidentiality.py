@@ -22,7 +22,7 @@ from nbgrader.api import Gradebook
 from notebooks import ROOT
 
 from autograder.grading.course import load_course
-from autograder.integration import feedback_check
+from autograder.integration import feedback_check, kernel_folder
 from autograder.integration.nbgrader_course import AUTOGRADED, FEEDBACK
 from autograder.rounds.grading_round import Round
 from autograder.sandbox import confinement
@@ -36,6 +36,7 @@ pytestmark = pytest.mark.skipif(
 
 ASSIGNMENT = "bp"
 HONEST, SNOOPER, HIJACKER, LINKER = "aa_honest", "zz_snooper", "zz_hijacker", "zz_linker"
+LINKED = "zz_linked_submission"  # its submitted notebook is a link to the solution
 POINTS = sum(item.points for item in load_course().assignment(ASSIGNMENT).items)
 TOKEN, CLOUD_KEY = f"tok-{secrets.token_hex(12)}", f"aws-{secrets.token_hex(12)}"
 HOME_MARKER, EXCHANGE_MARKER = f"home-{secrets.token_hex(6)}", f"exchange-{secrets.token_hex(6)}"
@@ -119,7 +120,7 @@ def complete_notebook(course):
 
 def submit_all(course, home, exchange):
     (course.root / "roster.csv").write_text(
-        f"id\n{HONEST}\n{SNOOPER}\n{HIJACKER}\n{LINKER}\n", encoding="utf-8"
+        f"id\n{HONEST}\n{SNOOPER}\n{HIJACKER}\n{LINKER}\n{LINKED}\n", encoding="utf-8"
     )
     course.run("db", "student", "import", course.root / "roster.csv", log="roster")
     complete = nbformat.writes(complete_notebook(course)).encode("utf-8")
@@ -155,6 +156,10 @@ def submit_all(course, home, exchange):
     course.write_submission(
         LINKER, ASSIGNMENT, nbformat.writes(linker).encode("utf-8"), DUE[ASSIGNMENT]
     )
+    course.write_submission(LINKED, ASSIGNMENT, b"{}", DUE[ASSIGNMENT])
+    linked = course.notebook("submitted", LINKED, ASSIGNMENT)
+    linked.unlink()
+    linked.symlink_to(course.root / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -182,9 +187,9 @@ def new_course(tmp_path_factory, name, secrets_around):
 
 @pytest.fixture(scope="module")
 def by_nbgrader(tmp_path_factory, secrets_around):
-    """nbgrader's own autograde and generate_feedback on the two submissions."""
+    """nbgrader's own autograde and generate_feedback on the submissions; autograde exits non-zero, as one is refused."""
     course = new_course(tmp_path_factory, "nbgrader", secrets_around).course
-    course.run("autograde", ASSIGNMENT, "--force", log="autograde")
+    assert course.run("autograde", ASSIGNMENT, "--force", log="autograde", check=False) != 0
     course.run("generate_feedback", ASSIGNMENT, "--force", log="generate_feedback")
     return course
 
@@ -295,6 +300,21 @@ def test_links_the_kernel_tries_to_leave_are_refused_nothing_outside_the_student
     assert total(course, LINKER) <= POINTS - delta_gamma.points
 
 
+@pytest.mark.parametrize("graded_by", ["by_nbgrader", "by_the_round"])
+def test_a_submitted_notebook_that_is_a_link_is_not_graded_and_says_why(graded_by, request):
+    course = request.getfixturevalue(graded_by)
+    assert not (course.root / AUTOGRADED / LINKED / ASSIGNMENT).exists()
+    with Gradebook(course.db_url) as book:
+        graded = [s.student_id for s in book.assignment_submissions(ASSIGNMENT) if s.score]
+    assert LINKED not in graded and HONEST in graded
+    if graded_by == "by_nbgrader":  # the round refuses it before nbgrader, in its check
+        reason = kernel_folder.refusal(course.root, ASSIGNMENT, LINKED)
+        assert (
+            reason == f"not graded: in its submitted folder, {ASSIGNMENT}.ipynb is a symbolic link"
+        )
+        assert reason in (course.logs / "autograde.log").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("extra_pages", [0, 30])
 def test_release_feedback_holds_back_a_student_with_a_page_that_leaks_names_the_line_and_releases_the_others(
     by_nbgrader, tmp_path, extra_pages
@@ -315,7 +335,7 @@ def test_release_feedback_holds_back_a_student_with_a_page_that_leaks_names_the_
     leaking.write_text(
         original.replace("</body>", f"<pre>{leaked_line}\n{TOKEN}</pre></body>"), encoding="utf-8"
     )
-    students = (HONEST, SNOOPER, HIJACKER, LINKER)
+    students = (HONEST, SNOOPER, HIJACKER, LINKER)  # those with a feedback page
     # what `nbgrader submit` and collect would have brought
     for student in students:
         (course.root / FEEDBACK / student / ASSIGNMENT / "submission_secret.txt").write_text(
