@@ -13,6 +13,7 @@ are what a student who knows nbgrader's layout would try.
 """
 
 import json
+import re
 from dataclasses import dataclass
 
 import nbformat
@@ -21,6 +22,20 @@ from autograder.grading.course import load_course
 from simulated_class.students import TAMPER_ATTRIBUTE, TAMPER_CELLS, TAMPER_SYS_MODULES
 
 KERNEL_FOLDER = load_course().kernel_folder
+
+# HTML that would run or load in a feedback page, in a Markdown cell and in outputs
+LIVE_MARKDOWN = """<script>document.title = 'pwned-markdown'</script><img src=x onerror="alert('pwned')">
+![tracker](http://evil.example/tracker.png) <iframe src="http://evil.example/"></iframe> <b onclick="steal()">b</b>"""
+LIVE_OUTPUTS = """from IPython.display import HTML, Javascript, SVG, display
+display(HTML("<script>document.title = 'pwned-output'</script><img src='http://evil.example/o.png'>"))
+display(Javascript("document.title = 'pwned-javascript'"))
+display(SVG("<svg xmlns='http://www.w3.org/2000/svg' onload=\\"alert('pwned')\\"></svg>"))
+"""
+# what would run or load in a page: a script of the student's, a handler, a frame, an image from elsewhere
+LIVE_IN_PAGE = re.compile(
+    r"<script[^>]*>[^<]*pwned|<[a-z]+\s[^>]*\bon[a-z]+\s*=|<iframe|<img[^>]+src=.http://evil",
+    re.IGNORECASE,
+)
 
 HONEST = "aa_honest"  # graded first, so that every attacker comes after it
 TARGETS = (
@@ -319,6 +334,13 @@ NOTEBOOK_CORPUS = (
             )
         ),
         not_graded=f"more than {KERNEL_FOLDER.entries} files and folders",
+    ),
+    # What it writes is shown in its feedback page, inert (tests/test_kernel_confidentiality.py too)
+    NotebookEntry(
+        "html_that_would_run_in_the_feedback",
+        lambda notebook: after_setup(LIVE_OUTPUTS)(
+            (notebook.cells.insert(1, nbformat.v4.new_markdown_cell(LIVE_MARKDOWN)), notebook)[1]
+        ),
     ),
     # One long line passes nbgrader's LimitOutput (it counts lines): the kit cuts the characters.
     NotebookEntry(

@@ -1,9 +1,11 @@
-"""The corpus's notebook entries, through a real grading round: nbgrader's autograde, then the cross-check.
+"""The corpus's notebook entries, through a real grading round: nbgrader's autograde, the cross-check, then generate_feedback and release_feedback.
 
 An honest student is autograded first; then every entry, two at a time. Afterwards: the
 honest student's grades and autograded notebook are as they were, the course's sources,
 release and submissions and the kit are unchanged (hashed), the gradebook is sound, and each
-entry got what adversarial_notebooks.py says, with the out-of-kernel scores enforced.
+entry got what adversarial_notebooks.py says, with the out-of-kernel scores enforced; each
+graded entry's feedback folder holds regular files only, within the limits, its page runs and
+loads nothing of the student's, and release_feedback sends one page each.
 """
 
 import sqlite3
@@ -12,17 +14,18 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 from adversarial_corpus import fingerprint, supported
-from adversarial_notebooks import HONEST, NOTEBOOK_CORPUS
+from adversarial_notebooks import HONEST, LIVE_IN_PAGE, NOTEBOOK_CORPUS
 from nbgrader.api import Gradebook
 
 from autograder import ROOT
 from autograder.exports.per_item import submission_scores
 from autograder.grading.course import load_course
 from autograder.integration import parallel_nbgrader
-from autograder.integration.nbgrader_course import AUTOGRADED, RELEASE, SUBMITTED
+from autograder.integration.nbgrader_course import AUTOGRADED, FEEDBACK, RELEASE, SUBMITTED
 from autograder.integration.output_limits import LimitOutputSize
 from autograder.rounds import crosscheck
 from autograder.rounds.grading_round import Round, submission_problem
+from autograder.sandbox import leftovers
 from simulated_class.class_source import SimulatedClass
 from simulated_class.students import DUE, filled, solution_sources
 
@@ -94,6 +97,21 @@ def graded(tmp_path_factory):
     )
     crosscheck.enforce(course.db_url, mismatches)
     not_graded.update(failures)
+    # then their feedback, and its release, as nbgrader's own commands make them
+    with_feedback = [HONEST, *graded_ones]
+    parallel_nbgrader.generate_feedback(course, ASSIGNMENT, with_feedback, students, JOBS)
+    for student in with_feedback:  # what nbgrader's submit and collect would have brought
+        (course.root / FEEDBACK / student / ASSIGNMENT / "submission_secret.txt").write_text(
+            student, encoding="utf-8"
+        )
+    exchange = tmp_path_factory.mktemp("exchange")
+    released = course.run(
+        "release_feedback",
+        ASSIGNMENT,
+        f"--Exchange.root={exchange}",
+        log="release_feedback",
+        check=False,
+    )
     return SimpleNamespace(
         course=course,
         honest=honest,
@@ -101,6 +119,8 @@ def graded(tmp_path_factory):
         protected=protected,
         not_graded=not_graded,
         mismatches=mismatches,
+        with_feedback=with_feedback,
+        released=(released, sorted(exchange.rglob("feedback/*.html"))),
     )
 
 
@@ -145,3 +165,18 @@ def test_the_entry_is_graded_fairly(graded, entry):
             for output in cell.outputs
         )
         assert entry.prints in printed
+
+
+def test_every_graded_entrys_feedback_is_regular_files_inert_and_released_one_page_each(graded):
+    code, pages = graded.released
+    assert code == 0  # no page held back: none holds what its student may not see
+    assert len(pages) == len(graded.with_feedback)
+    for student in graded.with_feedback:
+        folder = graded.course.root / FEEDBACK / student / ASSIGNMENT
+        limits = load_course().kernel_folder
+        assert leftovers.audit(folder, limits.file_bytes, limits.total_bytes, limits.entries) == []
+        page = (folder / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+        assert LIVE_IN_PAGE.findall(page) == [], student
+        assert len(page) < 2 * OUTPUT_LIMIT + len(
+            (graded.course.root / RELEASE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+        ), student

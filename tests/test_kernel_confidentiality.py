@@ -11,13 +11,13 @@ back a page that leaks, names the line, and releases the others. A submission th
 package ``autograder`` with a ``confinement.py`` of its own does not replace the kernel's launcher.
 """
 
-import re
 import secrets
 import subprocess
 import sys
 
 import nbformat
 import pytest
+from adversarial_notebooks import LIVE_IN_PAGE, LIVE_MARKDOWN, LIVE_OUTPUTS
 from nbgrader.api import Gradebook
 from notebooks import ROOT
 
@@ -97,20 +97,6 @@ for name, target in { ({name: str(target) for name, target in links.items()})!r}
     except OSError as error:
         print("link", name, type(error).__name__)
 """
-
-
-LIVE_MARKDOWN = """<script>document.title = 'pwned-markdown'</script><img src=x onerror="alert('pwned')">
-![tracker](http://evil.example/tracker.png) <iframe src="http://evil.example/"></iframe> <b onclick="steal()">b</b>"""
-LIVE_OUTPUTS = """from IPython.display import HTML, Javascript, SVG, display
-display(HTML("<script>document.title = 'pwned-output'</script><img src='http://evil.example/o.png'>"))
-display(Javascript("document.title = 'pwned-javascript'"))
-display(SVG("<svg xmlns='http://www.w3.org/2000/svg' onload=\\"alert('pwned')\\"></svg>"))
-"""
-# what would run or load in a page: a script of the student's, a handler, a frame, an image from elsewhere
-LIVE_IN_PAGE = re.compile(
-    r"<script[^>]*>[^<]*pwned|<[a-z]+\s[^>]*\bon[a-z]+\s*=|<iframe|<img[^>]+src=.http://evil",
-    re.IGNORECASE,
-)
 
 
 def complete_notebook(course):
