@@ -344,7 +344,7 @@ def test_both_channels_arrive_with_their_timestamps(serial):
 def test_the_per_item_csv_has_a_column_per_item_and_derivation_and_the_gradebooks_scores(serial):
     out, _ = serial
     rows = per_item_csv(out)
-    totals = ["bp_items_total", *DERIVATIONS, "bp_awaiting_manual", "bp_total"]
+    totals = ["bp_items_total", *DERIVATIONS, "bp_awaiting_manual", "bp_late_penalty", "bp_total"]
     assert list(rows[0]) == ["student_id", "last_name", "first_name", *ITEMS, *totals, "total"]
     assert [row["student_id"] for row in rows] == sorted(student.id for student in CLASS)
     for row in rows:
@@ -362,7 +362,10 @@ def test_the_per_item_csv_has_a_column_per_item_and_derivation_and_the_gradebook
             assert [row[d] for d in DERIVATIONS] == ["0"] * len(DERIVATIONS) and row[
                 "bp_awaiting_manual"
             ] == "0"
-        assert row["bp_total"] == row["bp_items_total"] and row["total"] == row["bp_total"]
+        assert float(row["bp_total"]) == pytest.approx(
+            max(0.0, float(row["bp_items_total"]) - float(row["bp_late_penalty"]))
+        )
+        assert row["total"] == row["bp_total"]
 
 
 def test_grades_csv_is_nbgraders_total_of_what_is_graded_so_far_out_of_items_and_derivations(

@@ -10,6 +10,7 @@ from nbgrader.api import MissingEntry
 from nbgrader.plugins.export import ExportPlugin
 
 from autograder.exports import spreadsheet
+from autograder.exports.per_item import net_score
 
 COLUMNS = (
     "assignment",
@@ -62,7 +63,7 @@ def _row(gradebook, assignment, student):
         student.email,
         raw,
         penalty,
-        max(0.0, raw - penalty),
+        net_score(raw, penalty),
         assignment.max_score,
     )
     return ["" if value is None else str(value) for value in values]

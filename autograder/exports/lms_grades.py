@@ -3,11 +3,11 @@
     python -m autograder.exports.lms_grades --db URL --roster CSV --assignment ID \\
         --lms canvas|moodle|blackboard --out FILE [--column NAME]
 
-A student's grade is nbgrader's score of their submission (the items, and the derivations a
-person has graded so far) less its late penalty, as `nbgrader export`'s score, out of the
-assignment's points in the gradebook. The rows are the
-roster's students, in its order; one without a submission gets an empty cell (no grade), never
-0. Each file has the columns its LMS documents, in its order:
+A student's grade is nbgrader's score of their submission (the items and the derivations)
+less its late penalty, as `nbgrader export`'s score, out of the assignment's points in the
+gradebook. The rows are the roster's students, in its order; one without a submission, or whose
+derivations still await a person in formgrader, gets an empty cell (no grade; the warnings name
+them), never 0 and never a total that counts an ungraded answer as 0. Each file has the columns its LMS documents, in its order:
 
 - Canvas, Grades → Import (https://community.canvaslms.com/t5/Instructor-Guide/
   How-do-I-import-grades-in-the-Gradebook/ta-p/807; the columns as Canvas's export writes them,
@@ -44,7 +44,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.exports import spreadsheet
-from autograder.exports.per_item import _number
+from autograder.exports.per_item import _number, net_score
 from autograder.integration.gradebook_database import GradebookUrlError, holds_gradebook, shown
 from autograder.rounds.lms_download import DownloadError, RosterEntry, read_roster
 
@@ -118,7 +118,7 @@ def assignment_grades(db_url, assignment):
         submissions = book.assignment_submissions(assignment)
         return AssignmentGrades(
             assignment,
-            {s.student_id: s.score - (s.late_submission_penalty or 0.0) for s in submissions},
+            {s.student_id: net_score(s.score, s.late_submission_penalty) for s in submissions},
             found.max_score,
             tuple(sorted(s.student_id for s in submissions if s.needs_manual_grade)),
         )
@@ -169,7 +169,7 @@ def rows(grades, roster, lms, column=None):
     if form is CANVAS:
         table.append([CANVAS_POINTS_ROW, *[""] * (len(form.identity) - 1), points])
     for entry in roster:
-        score = grades.scores.get(entry.id)
+        score = None if entry.id in grades.awaiting_manual else grades.scores.get(entry.id)
         table.append([*form.values(entry), "" if score is None else _number(score)])
     return table
 
@@ -186,8 +186,8 @@ def warnings(grades, roster, lms):
     if grades.awaiting_manual:
         found.append(
             f"{grades.assignment}: {len(grades.awaiting_manual)} submissions await manual grading in "
-            "formgrader; their grade counts only what is graded so far: "
-            + ", ".join(grades.awaiting_manual)
+            "formgrader, so their grade cells are left empty (no grade) until a person grades them; "
+            "import again after: " + ", ".join(grades.awaiting_manual)
         )
     return found
 

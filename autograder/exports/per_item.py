@@ -10,8 +10,9 @@ assignment of course.yaml in the gradebook, in course order:
 - its derivations (graded by people in formgrader), each the gradebook's score once graded
   (nbgrader's 0 for an answer left blank), empty while it awaits a person: never 0 for "not
   graded yet"; then ``<assignment>_awaiting_manual``, how many of them await a person;
-- ``<assignment>_total``: the items and the derivations graded so far (final once nothing awaits),
-  nbgrader's score of the submission;
+- ``<assignment>_late_penalty``: what course.yaml's late policy took off (0 when on time);
+- ``<assignment>_total``: the items and the derivations graded so far, less the late penalty
+  (final once nothing awaits): the score of grades.csv and of the LMS files;
 
 then ``total``, the sum of the assignments' totals. An assignment without a submission leaves its
 cells empty.
@@ -46,7 +47,8 @@ class PerItemCsvExporter(ExportPlugin):
                 row, total = [student.id, student.last_name or "", student.first_name or ""], 0.0
                 for assignment in assignments:
                     grades = submission_grades(gradebook, assignment.id, student.id)
-                    cells, assignment_total = columns(assignment, grades)
+                    penalty = late_penalty(gradebook, assignment.id, student.id)
+                    cells, assignment_total = columns(assignment, grades, penalty)
                     row += cells
                     total += assignment_total
                 writer.writerow(row + [_number(total)])
@@ -60,19 +62,20 @@ def header(assignments):
         names += (
             [d.id for d in a.derivations]
             + ([f"{a.id}_awaiting_manual"] if a.derivations else [])
-            + [f"{a.id}_total"]
+            + [f"{a.id}_late_penalty", f"{a.id}_total"]
         )
     return names + ["total"]
 
 
-def columns(assignment, grades):
-    """(the assignment's cells of a row, its total) from the submission's {cell id: Grade}, or None without a submission."""
+def columns(assignment, grades, late_penalty=0.0):
+    """(the assignment's cells of a row, its total) from the submission's {cell id: Grade}, or None
+    without a submission, and its late penalty (points taken off)."""
     if grades is None:
         return [""] * (len(header([assignment])) - len(header([]))), 0.0
     items = item_scores(grades, assignment)
     derivations = derivation_scores(grades, assignment)
     graded = [value for value in derivations.values() if value is not None]
-    total = sum(items.values()) + sum(graded)
+    total = net_score(sum(items.values()) + sum(graded), late_penalty)
     cells = [_number(items.get(item.id, 0.0)) for item in assignment.items] + [
         _number(sum(items.values()))
     ]
@@ -82,7 +85,7 @@ def columns(assignment, grades):
     ]
     if assignment.derivations:
         cells.append(str(len(derivations) - len(graded)))
-    return cells + [_number(total)], total
+    return cells + [_number(late_penalty), _number(total)], total
 
 
 def submission_grades(gradebook, assignment, student):
@@ -92,6 +95,19 @@ def submission_grades(gradebook, assignment, student):
     except MissingEntry:
         return None
     return {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
+
+
+def net_score(raw, late_penalty):
+    """The score of record: the raw score less the late penalty, never below 0 (as nbgrader's export)."""
+    return max(0.0, raw - (late_penalty or 0.0))
+
+
+def late_penalty(gradebook, assignment, student):
+    """The points the late policy took off the student's submission of the assignment (ids); 0 without one."""
+    try:
+        return gradebook.find_submission(assignment, student).late_submission_penalty or 0.0
+    except MissingEntry:
+        return 0.0
 
 
 def item_scores(grades, assignment):

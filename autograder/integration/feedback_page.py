@@ -1,0 +1,141 @@
+"""The feedback page a student reads: what each score is of, what awaits a person, and math without a network.
+
+nbgrader's page (``generate_feedback``) calls every graded cell "Test cell", shows an answer no
+person has graded yet as "Score: 0.0 / 3.0" and puts it in the header's total, and loads MathJax
+from a CDN. In nbgrader_config.py's feedback chain, ``GradesAsTheyStand`` replaces nbgrader's
+``GetGrades``, ``OfflineMath`` follows ``InertFeedback``, and the exporter's template is
+``kit_feedback`` (templates/kit_feedback/): each graded cell is named by its item or derivation
+and its equation (course.yaml), an ungraded answer says it awaits a grader, the header gives the
+score out of the points graded so far and how many more await a person, long lines wrap, and the
+page loads nothing from elsewhere.
+"""
+
+import html
+import re
+from pathlib import Path
+
+import bleach
+import nbgrader
+from latex2mathml.converter import convert
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
+
+from autograder.grading.course import load_course
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "kit_feedback"  # its conf.json: based on nbgrader's "feedback"
+# not index.html.j2, so that its {% extends 'index.html.j2' %} finds nbgrader's page
+TEMPLATE_FILE = "kit_feedback.html.j2"
+
+# $$display$$ or $inline$: as the notebooks write formulas (and the answer cells ask students to)
+MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|\$(?P<inline>[^$\n]+?)\$", re.DOTALL)
+# MathML Presentation elements and attributes latex2mathml writes; anything else is dropped
+MATHML_TAGS = frozenset(
+    "math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mover munder "
+    "munderover mtable mtr mtd mstyle mpadded mphantom menclose semantics annotation".split()
+)
+MATHML_ATTRIBUTES = [
+    "xmlns",
+    "display",
+    "mathvariant",
+    "accent",
+    "accentunder",
+    "stretchy",
+    "fence",
+    "separator",
+    "lspace",
+    "rspace",
+    "linethickness",
+    "columnalign",
+    "columnspacing",
+    "rowspacing",
+    "width",
+    "height",
+    "depth",
+    "notation",
+    "minsize",
+    "maxsize",
+    "movablelimits",
+    "scriptlevel",
+    "displaystyle",
+]
+
+
+def nbgrader_templates():
+    """The folder of nbgrader's own templates, its feedback page's among them (the kit's extends it)."""
+    return str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")
+
+
+def labels(assignment_id):
+    """{graded cell id: its name on the page}: each item and derivation with its equation."""
+    course = load_course()
+    if assignment_id not in {a.id for a in course.assignments}:
+        return {}
+    assignment = course.assignment(assignment_id)
+    return {
+        graded.id: f"{graded.id} ({graded.equation})"
+        for graded in (*assignment.items, *assignment.derivations)
+    }
+
+
+class GradesAsTheyStand(GetGrades):
+    """nbgrader's GetGrades, with each graded cell's name and whether it awaits a person.
+
+    Sets, per graded cell, ``label`` and ``awaiting`` in its nbgrader metadata, and in the
+    resources ``awaiting_points`` (the points of answers no person has graded yet) and
+    ``graded_points`` (the notebook's points less those).
+    """
+
+    def preprocess(self, nb, resources):
+        self.labels = labels(resources["nbgrader"]["assignment"])
+        self.awaiting_points = 0.0
+        nb, resources = super().preprocess(nb, resources)
+        resources["nbgrader"]["awaiting_points"] = self.awaiting_points
+        resources["nbgrader"]["graded_points"] = (
+            resources["nbgrader"]["max_score"] - self.awaiting_points
+        )
+        return nb, resources
+
+    def _get_score(self, cell, resources):
+        super()._get_score(cell, resources)
+        grade = self.gradebook.find_grade(
+            cell.metadata["nbgrader"]["grade_id"],
+            self.notebook_id,
+            self.assignment_id,
+            self.student_id,
+        )
+        cell.metadata.nbgrader["awaiting"] = bool(grade.needs_manual_grade)
+        cell.metadata.nbgrader["label"] = self.labels.get(grade.name, grade.name)
+        if grade.needs_manual_grade:
+            self.awaiting_points += grade.max_score
+
+
+def mathml(text):
+    """The text with each $…$ and $$…$$ formula as MathML (what a browser draws without MathJax).
+
+    A formula latex2mathml cannot read stays as it was. Only MathML elements and attributes are
+    kept of what it writes: the TeX is the student's, and ``\\text{…}`` passes markup through.
+    """
+
+    def replaced(match):
+        tex = match["display"] if match["display"] is not None else match["inline"]
+        try:
+            converted = convert(
+                html.unescape(tex), display="block" if match["display"] is not None else "inline"
+            )
+        except Exception:  # latex2mathml raises many kinds on TeX it does not know
+            return match[0]
+        return bleach.clean(
+            converted, tags=MATHML_TAGS, attributes=MATHML_ATTRIBUTES, strip=True
+        ).replace("\n", " ")
+
+    return MATH.sub(replaced, text)
+
+
+class OfflineMath(NbGraderPreprocessor):
+    """Markdown cells' formulas as MathML, so that the page needs no MathJax from the network."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = mathml(cell.source)
+        return cell, resources

@@ -1,0 +1,142 @@
+"""The feedback page a student reads, made by the real `nbgrader generate_feedback` with the kit's
+configuration: each graded cell named by its item or derivation and equation, an answer no person
+has graded yet shown as awaiting a grader (never a 0, in the list, its cell or the header's total),
+long lines wrapped, and math drawn as MathML with nothing loaded from the network."""
+
+import re
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.api import Gradebook
+
+from autograder.grading.course import load_course
+from autograder.integration.feedback_page import mathml
+from autograder.integration.nbgrader_course import CourseFolder, nbgrader_environment
+
+ASSIGNMENT = load_course().assignment("bp")
+ITEM, OTHER_ITEM = ASSIGNMENT.items[:2]
+GRADED, AWAITING = ASSIGNMENT.derivations[:2]
+STUDENT = "s01"
+ITEM_SCORE, GRADED_SCORE = ITEM.points / 2, GRADED.points
+HINT = "hint: " + "the thresholds are subtracted " * 20  # a line longer than the page
+
+
+def graded_cell(cell, graded, solution=False):
+    cell.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": solution,
+        "locked": not solution,
+        "grade_id": graded.id,
+        "points": graded.points,
+        "schema_version": 3,
+    }
+    return cell
+
+
+def autograded_notebook():
+    return new_notebook(
+        cells=[
+            new_markdown_cell("## Output layer\n\n$$g_j = \\hat y_j^k (1-\\hat y_j^k)$$"),
+            graded_cell(new_code_cell(f"print({HINT!r})"), ITEM),
+            graded_cell(new_code_cell("pass"), OTHER_ITEM),
+            graded_cell(new_markdown_cell("Since $\\Delta\\theta = -\\eta g$ …"), GRADED, True),
+            graded_cell(new_markdown_cell("The chain rule gives $e_h$ …"), AWAITING, True),
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, monkeypatch_module):
+    """The feedback page of one submission: an item half right, another full, a derivation graded
+    by a person, one awaiting a person."""
+    course = CourseFolder(tmp_path_factory.mktemp("feedback"))
+    notebook = course.root / "autograded" / STUDENT / ASSIGNMENT.id / f"{ASSIGNMENT.id}.ipynb"
+    notebook.parent.mkdir(parents=True)
+    nbformat.write(autograded_notebook(), notebook)
+    monkeypatch_module.setenv(
+        "PATH", nbgrader_environment()["PATH"]
+    )  # a new gradebook runs alembic
+    with Gradebook(course.db_url) as book:
+        book.add_assignment(ASSIGNMENT.id)
+        book.add_notebook(ASSIGNMENT.id, ASSIGNMENT.id)
+        for graded, kind in (
+            (ITEM, "code"),
+            (OTHER_ITEM, "code"),
+            (GRADED, "markdown"),
+            (AWAITING, "markdown"),
+        ):
+            book.add_grade_cell(
+                graded.id, ASSIGNMENT.id, ASSIGNMENT.id, max_score=graded.points, cell_type=kind
+            )
+        for graded in (GRADED, AWAITING):
+            book.add_solution_cell(graded.id, ASSIGNMENT.id, ASSIGNMENT.id)
+        book.add_student(STUDENT)
+        book.add_submission(ASSIGNMENT.id, STUDENT)
+        scores = {
+            ITEM.id: (ITEM_SCORE, None, False),
+            OTHER_ITEM.id: (OTHER_ITEM.points, None, False),
+            GRADED.id: (None, GRADED_SCORE, False),
+            AWAITING.id: (None, None, True),
+        }
+        for cell, (auto, manual, needs) in scores.items():
+            grade = book.find_grade(cell, ASSIGNMENT.id, ASSIGNMENT.id, STUDENT)
+            grade.auto_score, grade.manual_score, grade.needs_manual_grade = auto, manual, needs
+        book.db.commit()
+    course.run("generate_feedback", ASSIGNMENT.id, log="generate_feedback")
+    return (course.root / "feedback" / STUDENT / ASSIGNMENT.id / f"{ASSIGNMENT.id}.html").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def table_of_contents(page):
+    return re.search(r'<div id="toc">(.*?)</div>', page, re.DOTALL)[1]
+
+
+# nbgrader's own add_submission warns so
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+
+
+def test_each_graded_cell_is_named_by_its_item_or_derivation_and_equation(page):
+    listed = table_of_contents(page)
+    for graded in (ITEM, OTHER_ITEM, GRADED, AWAITING):
+        assert f"{graded.id} ({graded.equation})" in listed
+        assert f"{graded.id} ({graded.equation})" in page.split('<div id="toc">')[1]
+    assert "Test cell" not in page and "Written response" not in page
+
+
+def test_an_answer_no_person_has_graded_awaits_a_grader_and_is_no_zero(page):
+    listed = table_of_contents(page)
+    entry = re.search(rf"{AWAITING.id} .*?</li>", listed)[0]
+    assert "Awaiting a grader" in entry and "Score" not in entry
+    graded_entry = re.search(rf"{GRADED.id} .*?</li>", listed)[0]
+    assert f"Score: {GRADED_SCORE:.1f} / {GRADED.points:.1f}" in graded_entry
+    heading = re.search(r"<h4>(.*?)</h4>", page, re.DOTALL)[1]
+    score = ITEM_SCORE + OTHER_ITEM.points + GRADED_SCORE
+    graded_points = ITEM.points + OTHER_ITEM.points + GRADED.points
+    assert f"Score: {score:.1f} / {graded_points:.1f} graded so far" in heading
+    assert f"{float(AWAITING.points):.1f} more points await a grader" in heading
+
+
+def test_long_lines_wrap_and_nothing_loads_from_the_network(page):
+    assert "white-space: pre-wrap" in page
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"?(https?:)?//", page)
+    assert "cdnjs" not in page
+
+
+def test_math_is_mathml_in_the_page(page):
+    assert page.count("<math") >= 3  # the display formula and both answers' inline ones
+    assert "$$g_j" not in page
+
+
+def test_markup_smuggled_into_a_formula_is_dropped_and_tex_it_cannot_read_stays_as_written():
+    converted = mathml("$\\text{<img src=x onerror=alert(1)>}$ and $\\frac{a}{b}$")
+    assert "<img" not in converted and "onerror" not in converted
+    assert "<mfrac>" in converted
+    assert mathml("$\\left( x$") == "$\\left( x$"  # no \\right: latex2mathml refuses it
