@@ -11,7 +11,6 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import (
     ClearHiddenTests,
     Execute,
-    GetGrades,
     LimitOutput,
     SaveAutoGrades,
 )
@@ -19,6 +18,14 @@ from nbgrader.preprocessors import (
 from autograder import ROOT
 from autograder.grading.course import load_course
 from autograder.integration.gradebook_database import repository_url
+from autograder.integration.feedback_page import (
+    TEMPLATE_FILE,
+    TEMPLATE_NAME,
+    TEMPLATES,
+    GradesAsTheyStand,
+    OfflineMath,
+    nbgrader_templates,
+)
 from autograder.integration.inert_feedback import InertFeedback
 from autograder.integration.kernel_folder import AuditKernelFolder
 from autograder.integration.late_penalty import CourseLatePenalty
@@ -69,12 +76,18 @@ c.Autograde.autograde_preprocessors = [
 # nbgrader's feedback shows each cell's source, the hidden tests included: clear them as the
 # release does. Each graded cell's output stays: the score, status and hint, without case values.
 # Nothing the student wrote runs or loads in the page (autograder/integration/inert_feedback.py).
+# Each graded cell is named, an answer no person has graded shows as awaiting a grader, never 0,
+# and the math is MathML: the page loads nothing from elsewhere (feedback_page.py).
 c.GenerateFeedback.preprocessors = [
-    GetGrades,
+    GradesAsTheyStand,
     ClearHiddenTests,
     InertFeedback,
+    OfflineMath,
     CSSHTMLHeaderPreprocessor,
 ]
+c.HTMLExporter.template_name = TEMPLATE_NAME
+c.HTMLExporter.template_file = TEMPLATE_FILE
+c.HTMLExporter.extra_template_basedirs = [nbgrader_templates(), str(TEMPLATES)]
 # A submission's code runs in the kernel: confine it (autograder/sandbox/confined_kernel.py). nbclient
 # builds its kernel manager without a parent, so jupyter_client reads this choice from the
 # environment, not from this configuration. Every notebook runs in python3, whatever kernel

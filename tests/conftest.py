@@ -20,6 +20,7 @@ TIERS = {
     "test_jupyterlab": ("slow", "browser"),
     "test_kernel_confidentiality": ("slow", "nbgrader"),
     "test_late_penalty": ("slow", "nbgrader"),
+    "test_feedback_page": ("nbgrader",),
     "test_intake": ("nbgrader",),
     "test_lms_collector": ("nbgrader",),
     "test_nbgrader_autograde": ("slow", "nbgrader"),
