@@ -17,7 +17,6 @@ from nbgrader.preprocessors import (
 
 from autograder import ROOT
 from autograder.grading.course import load_course
-from autograder.integration.gradebook_database import repository_url
 from autograder.integration.feedback_page import (
     TEMPLATE_FILE,
     TEMPLATE_NAME,
@@ -26,6 +25,7 @@ from autograder.integration.feedback_page import (
     OfflineMath,
     nbgrader_templates,
 )
+from autograder.integration.gradebook_database import repository_url
 from autograder.integration.inert_feedback import InertFeedback
 from autograder.integration.kernel_folder import AuditKernelFolder
 from autograder.integration.late_penalty import CourseLatePenalty

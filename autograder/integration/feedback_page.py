@@ -17,7 +17,6 @@ from pathlib import Path
 import bleach
 import nbgrader
 from latex2mathml.converter import convert
-from nbgrader.api import Gradebook
 from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
 
 from autograder.grading.course import load_course
