@@ -304,14 +304,37 @@ def test_a_half_made_submission_is_removed_and_reported(tmp_path, monkeypatch):
             assert (deleted.auto_score, deleted.needs_manual_grade) == (0.0, False), cell
 
 
-def test_each_lms_grade_file_of_the_round_has_each_students_score_of_nbgrader_export(serial):
+def test_every_total_the_round_writes_agrees_late_penalty_included(serial):
+    """grades.csv's score, grades_per_item.csv's total, the class report's per-student table and each
+    LMS file state one total per submission; the LMS files leave it out while a derivation awaits a
+    person (a total that counts it as 0), and a student without a submission has none anywhere."""
     out, _ = serial
     with open(out / "grades.csv", newline="", encoding="utf-8") as file:
-        exported = [row for row in csv.DictReader(file) if row["assignment"] == ASSIGNMENT]
-    # nbgrader's score: the raw score less the late penalty; no submission, no grade
-    totals = {
-        row["student_id"]: f"{float(row['score']):g}" if row["timestamp"] else ""
-        for row in exported
+        exported = {
+            r["student_id"]: r for r in csv.DictReader(file) if r["assignment"] == ASSIGNMENT
+        }
+    per_item = {row["student_id"]: row for row in per_item_csv(out)}
+    with open(out / "students.csv", newline="", encoding="utf-8") as file:
+        reported = {r["id"]: r for r in csv.DictReader(file) if r["assignment"] == ASSIGNMENT}
+    assert set(exported) == set(per_item) == set(reported) == {s.id for s in CLASS}
+    late = 0
+    for student, row in exported.items():
+        if not row["timestamp"]:
+            assert per_item[student]["bp_total"] == reported[student]["total"] == ""
+            continue
+        total = float(row["score"])
+        assert float(per_item[student]["bp_total"]) == pytest.approx(total), student
+        assert float(reported[student]["total"]) == pytest.approx(total), student
+        late += float(row["late_submission_penalty"] or 0) > 0
+        assert float(per_item[student]["bp_late_penalty"]) == pytest.approx(
+            float(row["late_submission_penalty"] or 0)
+        )
+    assert late, "the small class has a late submission, whose penalty every total takes off"
+    lms_totals = {
+        student: ""
+        if not row["timestamp"] or per_item[student]["bp_awaiting_manual"] != "0"
+        else f"{float(row['score']):g}"
+        for student, row in exported.items()
     }
     for lms, id_column in (
         ("canvas", "SIS User ID"),
@@ -323,7 +346,8 @@ def test_each_lms_grade_file_of_the_round_has_each_students_score_of_nbgrader_ex
         column = rows[0].index(id_column)
         # Canvas's Points Possible row names no student
         grades = {row[column]: row[-1] and f"{float(row[-1]):g}" for row in rows[1:] if row[column]}
-        assert grades == totals, lms
+        assert grades == lms_totals, lms
+    assert any(lms_totals.values()) and not all(lms_totals.values())
 
 
 def test_both_channels_arrive_with_their_timestamps(serial):

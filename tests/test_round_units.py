@@ -186,7 +186,9 @@ def test_a_single_mistake_is_charged_to_its_item_and_any_loss_elsewhere_is_count
 
 def test_the_needs_a_look_list_names_an_attempt_past_the_courses_limit():
     reports = {"bp": {"s01": {"items": [], "attempt": 4}, "s02": {"items": [], "attempt": 3}}}
-    lines = class_report._attention([], reports, {}, [], True, attempts_allowed=3)
+    lines = class_report._attention(
+        class_report.attention_rows(reports, {}, [], True, attempts_allowed=3)
+    )
     flagged = [line for line in lines if "past the attempt limit" in line]
     assert flagged == ["| s01 | bp | past the attempt limit | attempt 4; course.yaml allows 3 |"]
 
@@ -195,7 +197,9 @@ def test_a_needs_a_look_list_of_a_thousand_shows_its_first_rows_and_keeps_every_
     tmp_path,
 ):
     not_graded = {"bp": {f"s{n:04d}": "no submission" for n in range(1, 1001)}}
-    lines = class_report._attention([], {}, not_graded, [], True, out=tmp_path)
+    lines = class_report._attention(
+        class_report.attention_rows({}, not_graded, [], True), out=tmp_path
+    )
     shown = [line for line in lines if line.startswith("| s0")]
     assert len(shown) == class_report.SHOWN_ROWS and shown[0].startswith("| s0001 | bp |")
     more = 1000 - class_report.SHOWN_ROWS
@@ -208,6 +212,6 @@ def test_a_needs_a_look_list_of_a_thousand_shows_its_first_rows_and_keeps_every_
 
 def test_a_short_needs_a_look_list_is_shown_whole():
     not_graded = {"bp": {"s01": "no submission"}}
-    lines = class_report._attention([], {}, not_graded, [], True)
+    lines = class_report._attention(class_report.attention_rows({}, not_graded, [], True))
     assert "| s01 | bp | not graded | no submission |" in lines
     assert not any("more" in line for line in lines)

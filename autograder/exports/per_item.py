@@ -18,6 +18,8 @@ then ``total``, the sum of the assignments' totals. An assignment without a subm
 cells empty.
 """
 
+from dataclasses import dataclass
+
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
 
@@ -67,25 +69,52 @@ def header(assignments):
     return names + ["total"]
 
 
+@dataclass(frozen=True)
+class SubmissionTotals:
+    """A submission's sums, as every file of the kit states them."""
+
+    items: dict  # {item id: score}: what the kit's grader gives
+    derivations: dict  # {derivation id: score, or None while it awaits a person}
+    late_penalty: float  # points the late policy took off
+
+    @property
+    def items_total(self):
+        return sum(self.items.values())
+
+    @property
+    def awaiting(self):
+        """How many derivations await a person."""
+        return sum(score is None for score in self.derivations.values())
+
+    @property
+    def total(self):
+        """The items and the derivations graded so far, less the late penalty: the score of record."""
+        graded = sum(score for score in self.derivations.values() if score is not None)
+        return net_score(self.items_total + graded, self.late_penalty)
+
+
+def totals(assignment, grades, late_penalty=0.0):
+    """The SubmissionTotals of the submission's {cell id: Grade} (course.yaml's Assignment)."""
+    return SubmissionTotals(
+        item_scores(grades, assignment), derivation_scores(grades, assignment), late_penalty
+    )
+
+
 def columns(assignment, grades, late_penalty=0.0):
     """(the assignment's cells of a row, its total) from the submission's {cell id: Grade}, or None
     without a submission, and its late penalty (points taken off)."""
     if grades is None:
         return [""] * (len(header([assignment])) - len(header([]))), 0.0
-    items = item_scores(grades, assignment)
-    derivations = derivation_scores(grades, assignment)
-    graded = [value for value in derivations.values() if value is not None]
-    total = net_score(sum(items.values()) + sum(graded), late_penalty)
-    cells = [_number(items.get(item.id, 0.0)) for item in assignment.items] + [
-        _number(sum(items.values()))
-    ]
+    sums = totals(assignment, grades, late_penalty)
+    cells = [_number(sums.items.get(item.id, 0.0)) for item in assignment.items]
+    cells.append(_number(sums.items_total))
     cells += [
-        "" if derivations[d.id] is None else _number(derivations[d.id])
+        "" if sums.derivations[d.id] is None else _number(sums.derivations[d.id])
         for d in assignment.derivations
     ]
     if assignment.derivations:
-        cells.append(str(len(derivations) - len(graded)))
-    return cells + [_number(late_penalty), _number(total)], total
+        cells.append(str(sums.awaiting))
+    return cells + [_number(late_penalty), _number(sums.total)], sums.total
 
 
 def submission_grades(gradebook, assignment, student):

@@ -24,7 +24,13 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 
 from autograder.exports import spreadsheet  # noqa: E402
-from autograder.exports.per_item import submission_grades, submission_scores  # noqa: E402
+from autograder.exports.per_item import (  # noqa: E402
+    _number,
+    late_penalty,
+    submission_grades,
+    submission_scores,
+    totals,
+)
 from autograder.grading import misconceptions  # noqa: E402
 from autograder.grading.results import CRASHED, ERROR, TIMEOUT  # noqa: E402
 from autograder.rounds import late_submissions, manual_grading, similarity  # noqa: E402
@@ -208,6 +214,10 @@ def write(
             f"![{assignment.id}: totals](plots/{paths[-1].name})",
             "",
         ]
+    attention = attention_rows(
+        reports, not_graded, mismatches, enforced, withheld, registry.attempts
+    )
+    lines += _students_section(student_rows(db_url, registry, students, reports, attention), out)
     lines += _manual_section(manual_status(db_url, registry, students, reports))
     lines += ["## 常见错误 Most frequent misconceptions", ""]
     if counts:
@@ -221,9 +231,7 @@ def write(
         lines += ["None recognised.", ""]
     if mistakes:
         lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
-    lines += _attention(
-        students, reports, not_graded, mismatches, enforced, withheld, registry.attempts, out
-    )
+    lines += _attention(attention, out)
     late = late_submissions.late_submissions(db_url, list(reports), students)
     lines += late_submissions.section(late, registry.late_policy, _row)
     if arrivals:
@@ -324,20 +332,19 @@ def _misconception_text(names, item_id, variant):
     return (misconception.name, misconception.hint) if misconception else (variant, "")
 
 
-def _attention(
-    students,
-    reports,
-    not_graded,
-    mismatches,
-    enforced,
-    withheld=(),
-    attempts_allowed=None,
-    out=None,
-):
-    """The 'needs a look' section: not graded, timeouts, crashes, exceptions, tamper flags, feedback
-    held back, attempts past course.yaml's limit; the first SHOWN_ROWS, and every row in
+def _attention(rows, out=None):
+    """The 'needs a look' section of attention_rows: the first SHOWN_ROWS, and every row in
     out/needs_a_look.csv (when out is given)."""
     lines = ["## 需要关注 Students who need a look", ""]
+    if not rows:
+        return lines + ["Nobody.", ""]
+    header = ("student", "assignment", "what", "details")
+    return lines + capped_table(header, sorted(rows), out and out / "needs_a_look.csv")
+
+
+def attention_rows(reports, not_graded, mismatches, enforced, withheld=(), attempts_allowed=None):
+    """[(student, assignment, what, details)] of the submissions that need a look: not graded,
+    timeouts, crashes, exceptions, tamper flags, feedback held back, attempts past course.yaml's limit."""
     rows = [
         (student, assignment, "feedback held back", why) for student, assignment, why in withheld
     ]
@@ -375,10 +382,70 @@ def _attention(
                 f"{len(cells)} cells: kernel {recorded:g} vs out of kernel {computed:g} points; {action}",
             )
         )
-    if not rows:
-        return lines + ["Nobody.", ""]
-    header = ("student", "assignment", "what", "details")
-    return lines + capped_table(header, sorted(rows), out and out / "needs_a_look.csv")
+    return rows
+
+
+def student_rows(db_url, registry, students, assignments, attention):
+    """[(name, id, assignment, items, derivations, late penalty, total, flags)]: each student's
+    submission of each assignment (ids) as the gradebook holds it, its flags from attention_rows."""
+    flags = collections.defaultdict(list)
+    for student, assignment, what, _ in sorted(attention):
+        flags[(student, assignment)].append(what)
+    rows = []
+    with Gradebook(db_url) as book:
+        names = {s.id: " ".join(filter(None, (s.first_name, s.last_name))) for s in book.students}
+        for assignment in (a for a in registry.assignments if a.id in assignments):
+            for student in sorted(students):
+                flagged = ", ".join(dict.fromkeys(flags[(student, assignment.id)]))
+                grades = submission_grades(book, assignment.id, student)
+                if grades is None:
+                    rows.append(
+                        (
+                            names.get(student, ""),
+                            student,
+                            assignment.id,
+                            *[""] * 4,
+                            flagged or "no submission",
+                        )
+                    )
+                    continue
+                sums = totals(assignment, grades, late_penalty(book, assignment.id, student))
+                derivations = (
+                    (
+                        f"{sums.awaiting} awaiting a person"
+                        if sums.awaiting
+                        else _number(sum(sums.derivations.values()))
+                    )
+                    if assignment.derivations
+                    else ""
+                )
+                rows.append(
+                    (
+                        names.get(student, ""),
+                        student,
+                        assignment.id,
+                        _number(sums.items_total),
+                        derivations,
+                        _number(sums.late_penalty) if sums.late_penalty else "",
+                        _number(sums.total),
+                        flagged,
+                    )
+                )
+    return rows
+
+
+def _students_section(rows, out):
+    """The per-student table: the first SHOWN_ROWS, and every row in out/students.csv."""
+    header = ("name", "id", "assignment", "items", "derivations", "late penalty", "total", "flags")
+    return [
+        "## 学生 Students",
+        "",
+        "Each student's submission: the automatic items' total, the derivations (graded by people; "
+        "a total counts only what a person has graded), the late penalty, the total "
+        "(as grades.csv, grades_per_item.csv and the LMS files have it) and what needs a look.",
+        "",
+        *capped_table(header, rows, out / "students.csv"),
+    ]
 
 
 def capped_table(header, rows, csv_path=None):
