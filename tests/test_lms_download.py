@@ -4,6 +4,7 @@ import os
 import shutil
 import zipfile
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from lms_downloads import (
@@ -13,11 +14,12 @@ from lms_downloads import (
     moodle_download,
     notebook,
     write_roster,
+    write_zip,
 )
 
 from autograder.grading.course import load_course
 from autograder.integration.nbgrader_course import SUBMITTED, CourseFolder
-from autograder.rounds import lms_download
+from autograder.rounds import grading_round, lms_download
 from autograder.rounds.lms_download import Arrival, DownloadError, RosterEntry
 
 GRADED_CELLS = {a.id: {item.id for item in a.items} for a in load_course().assignments}
@@ -312,3 +314,41 @@ def test_ids_that_look_like_another_or_mix_scripts_are_warned_about_by_name(tmp_
         "the id 's１' is 's1' written in full-width or other compatibility characters",
         "the id 's１' looks like 's1', another student's",
     ]
+
+
+def test_canvas_marks_a_late_file_and_the_others_mark_none():
+    assert arrival("submissions/wangwei_LATE_1001_71001_bp-1.ipynb").late
+    assert not arrival("wangwei_1001_71001_bp.ipynb").late
+    assert not arrival("Wei Wang_4021_assignsubmission_file_/bp.ipynb").late
+
+
+def test_a_zips_entry_times_and_blackboards_names_are_read_in_the_zone_given(tmp_path):
+    entries = [
+        ("wangwei_1001_71001_bp.ipynb", datetime(2026, 11, 20, 23, 30), b"x"),
+        ("bp_wangwei_attempt_2026-11-20-23-30-00_bp.ipynb", datetime(2026, 11, 1), b"x"),
+    ]
+    download = write_zip(tmp_path / "download.zip", entries)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    for zone in (timezone.utc, shanghai):
+        times = [a.time for a in lms_download.read_download(download, zone=zone)]
+        assert times == [datetime(2026, 11, 20, 23, 30, tzinfo=zone)] * 2
+    # the same wall-clock time is 8 hours earlier in Shanghai than in UTC
+    assert lms_download.when(datetime(2026, 11, 20, 23, 30, tzinfo=shanghai)) == (
+        "2026-11-20 23:30 CST"
+    )
+
+
+def test_files_the_lms_marked_late_of_an_assignment_without_a_due_date_are_named_before_grading(
+    capsys,
+):
+    late = arrival("wangwei_LATE_1001_71001_bp.ipynb")
+    on_time = arrival("lifang_1002_71002_bp.ipynb")
+    chosen = {("s1", "bp"): late, ("s2", "bp"): on_time}
+    notes = grading_round.late_without_due(chosen, {"bp": None})
+    assert [(note.path, note.student) for note in notes] == [(late.path, "s1")]
+    assert "no due date in course.yaml: graded without a late penalty" in notes[0].what
+    warning = capsys.readouterr().out
+    assert "bp has no due date, so 1 submissions the LMS marked late" in warning
+    assert ": s1." in warning and "set the assignment's due in course.yaml" in warning
+    due = datetime(2026, 11, 20, 15, 59, tzinfo=timezone.utc)
+    assert grading_round.late_without_due(chosen, {"bp": due}) == []

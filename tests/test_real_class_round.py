@@ -33,7 +33,9 @@ from lms_downloads import (
 )
 from nbgrader.api import Gradebook, MissingEntry
 from notebooks import ROOT, copy_of_the_repository
+from submissions import module_source
 
+import source_impl.perceptron
 from autograder.grading.course import load_course
 from autograder.integration.nbgrader_course import CourseFolder, nbgrader_environment
 
@@ -41,7 +43,7 @@ POINTS = {item.id: float(item.points) for item in load_course().assignment(ASSIG
 MISTAKEN_ITEM = "perceptron_loss"  # tests/lms_downloads.py's mistake
 
 
-def round_command(course, *download, roster=None, assignments=(ASSIGNMENT,), jobs=2):
+def round_command(course, *download, roster=None, assignments=(ASSIGNMENT,), jobs=2, extra=()):
     command = [
         sys.executable,
         "-m",
@@ -55,7 +57,7 @@ def round_command(course, *download, roster=None, assignments=(ASSIGNMENT,), job
     ]
     if download:
         command += ["--submissions", *map(str, download), "--roster", str(roster)]
-    return command
+    return command + list(extra)
 
 
 def run_round(*arguments, **options):
@@ -164,7 +166,6 @@ def test_the_summary_names_every_file_that_was_not_simply_one_notebook(canvas):
             "older than lifang_LATE_1002_71002_perceptron-1.ipynb",
         ),
         ("s3", "zhangmin_1003_71003_perceptron (1).ipynb", "taken as perceptron.ipynb"),
-        ("s4", "liujing_1004_71004_perceptron.py", "not a notebook (.py): not graded"),
         ("s4", "liujing_1004_71004_perceptron.zip", "an archive inside the download: not opened"),
         ("s5", "chenlei_1005_71005_perceptron.ipynb", "an empty file: not graded"),
         (
@@ -180,15 +181,38 @@ def test_the_summary_names_every_file_that_was_not_simply_one_notebook(canvas):
             flags=re.M,
         ), file
     assert re.search(
-        r"^  s4 perceptron: no submission: 2 file\(s\) of theirs in the download could not be graded",
+        r"^  s4 perceptron: no submission: 2 file\(s\) of theirs in the download were not graded "
+        r"as perceptron: liujing_1004_71004_perceptron.py, liujing_1004_71004_perceptron.zip",
         summary,
         flags=re.M,
+    )
+    # the other assignment's notebook, named where the submission is missing
+    assert re.search(
+        r"^  s7 perceptron: no submission: 1 file\(s\) .* yangjun_1007_71007_bp.ipynb",
+        summary,
+        flags=re.M,
+    )
+    # the .py, with the score the kit's grader gives it and how to accept it
+    assert re.search(
+        r"^  s4 liujing_1004_71004_perceptron.py: a .py, not the notebook: the kit's grader gives it "
+        rf"[\d.]+ of {sum(POINTS.values()):g} points for perceptron; .* --accept s4:perceptron",
+        summary,
+        flags=re.M,
+    )
+    # Canvas's LATE_ mark, with no due date in course.yaml
+    assert re.search(
+        r"warning: perceptron has no due date, so 1 submissions the LMS marked late are graded "
+        r"without a late penalty: s2\.",
+        stdout,
     )
     # on the roster, uploaded nothing
     assert re.search(r"^  s6 perceptron: no submission$", summary, flags=re.M)
     report = (course / "round" / "class_report.md").read_text(encoding="utf-8")
     assert "## 收到的文件 What arrived, besides one notebook per student" in report
-    assert "| liujing_1004_71004_perceptron.py | s4 | not a notebook (.py): not graded |" in report
+    assert (
+        "| liujing_1004_71004_perceptron.zip | s4 | an archive inside the download: not opened |"
+        in report
+    )
     assert "| s6 | perceptron | not graded | no submission |" in report
 
 
@@ -415,3 +439,31 @@ def test_the_repository_s_own_course_is_graded_in_the_gradebook_nbgrader_s_comma
         assert {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}[
             "s1"
         ] == sum(POINTS.values())
+
+
+def test_a_py_accepted_on_the_instructors_word_is_graded_as_the_notebook_and_says_so(tmp_path):
+    """A correct .py in place of the notebook: with --accept, graded in full as the notebook, which
+    opens with where it came from; the summary says it was accepted."""
+    script = "import numpy as np\n\n\n" + module_source(source_impl.perceptron)
+    s4 = next(row for row in ROSTER if row[0] == "s4")
+    download = write_zip(
+        tmp_path / "submissions.zip",
+        [(canvas_name(s4, f"{ASSIGNMENT}.py"), LATE, script.encode())],
+    )
+    roster = write_roster(tmp_path / "roster.csv")
+    course = tmp_path / "course"
+    refused = subprocess.run(
+        round_command(course, download, roster=roster) + ["--accept", "s1:perceptron"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert refused.returncode == 2 and "--accept names no .py" in refused.stderr
+    assert "s1:perceptron" in refused.stderr
+    stdout = run_round(course, download, roster=roster, extra=("--accept", "s4:perceptron"))
+    assert scores(course, "s4") == POINTS
+    submitted = nbformat.read(course / "submitted" / "s4" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    assert submitted.cells[0].source.startswith(
+        f"**Converted from {canvas_name(s4, 'perceptron.py')}**"
+    )
+    assert "accepted on the instructor's word (--accept)" in stdout

@@ -23,7 +23,7 @@ class _Collector(FileNameCollectorPlugin):
                 "not a %s file name of a notebook, skipped: %s", self.lms, submitted_file
             )
             return None
-        _, lms_id, _, file, time = named
+        _, lms_id, _, file, time, _ = named
         return {
             "student_id": lms_id,
             "file_id": file,

@@ -51,7 +51,9 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timezone, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -82,6 +84,7 @@ from autograder.rounds import (
     manual_grading,
     progress,
     similarity,
+    wrong_container,
 )
 from autograder.rounds.round_record import RoundRecord, digest
 from autograder.sandbox import confinement
@@ -105,6 +108,10 @@ class RealClass:
     course: Path
     downloads: tuple = ()
     roster: Path | None = None
+    zone: tzinfo = timezone.utc  # of the times a download writes without one (--download-zone)
+    accept: frozenset = (
+        frozenset()
+    )  # {(student, assignment)}: a .py to grade as the notebook (--accept)
 
     def course_of(self, out):
         return (
@@ -130,14 +137,16 @@ class RealClass:
             arrivals = [
                 arrival
                 for download in self.downloads
-                for arrival in lms_download.read_download(download)
+                for arrival in lms_download.read_download(download, zone=self.zone)
             ]
             graded_cells = {
                 a.id: {item.id for item in a.items} for a in grading_round.registry.assignments
             }
             sorting = lms_download.sort(arrivals, roster, graded_cells, assignments)
+            self.take_scripts(grading_round, arrivals, sorting)
             placed = lms_download.place(course, sorting.chosen)
             grading_round.arrival_notes += sorting.notes
+            grading_round.arrival_notes += late_without_due(sorting.chosen, grading_round.dues)
             counts = {
                 state: sum(v == state for v in placed.values())
                 for state in ("new", "changed", "unchanged")
@@ -175,6 +184,67 @@ class RealClass:
             f"    {len(students)} students: {len(known)} in the gradebook, {len(roster)} on the roster given, {len(folders)} with a folder in {SUBMITTED}/"
         )
         return students
+
+    def take_scripts(self, grading_round, arrivals, sorting):
+        """A .py of a student with no notebook of its assignment: noted with the kit's score of it, or,
+        accepted (--accept), made into their notebook and chosen for grading."""
+        replaced = {}
+        course, assignments = grading_round.course, grading_round.assignments
+        found = [
+            script
+            for script in wrong_container.scripts(
+                arrivals, sorting.notes, sorting.chosen, grading_round.registry
+            )
+            if script.assignment in assignments
+        ]
+        unknown = self.accept - {(script.student, script.assignment) for script in found}
+        if unknown:
+            raise RoundError(
+                "--accept names no .py in the download of a student without a notebook of the "
+                f"assignment: {', '.join(f'{s}:{a}' for s, a in sorted(unknown))}"
+            )
+        for script in found:
+            key = (script.student, script.assignment)
+            if key in self.accept:
+                release = course.root / RELEASE / script.assignment / f"{script.assignment}.ipynb"
+                try:
+                    sorting.chosen[key], note = wrong_container.accepted(script, release)
+                except wrong_container.AcceptError as error:
+                    raise RoundError(str(error)) from None
+            else:
+                note = wrong_container.graded_note(script, grading_round.registry)
+            replaced[script.arrival.path] = note
+        # each in the place of the file's note: the download's order
+        sorting.notes = [replaced.get(note.path, note) for note in sorting.notes]
+
+
+def late_without_due(chosen, dues):
+    """Notes on the notebooks to grade that the LMS marked late, of assignments without a due date
+    ({assignment: due or None}), which nbgrader therefore grades in full; a warning is printed first,
+    naming the students and saying how to set the date."""
+    late = collections.defaultdict(list)
+    for (student, assignment), arrival in sorted(chosen.items()):
+        if arrival.late and dues.get(assignment) is None:
+            late[assignment].append((student, arrival))
+    notes = []
+    for assignment, found in late.items():
+        print(
+            f"    warning: {assignment} has no due date, so {len(found)} submissions the LMS marked late "
+            f"are graded without a late penalty: {', '.join(student for student, _ in found)}. "
+            f"To apply course.yaml's late_policy, set the assignment's due in course.yaml "
+            f"(due: 2026-11-20T23:59:00+08:00, with its zone) and run the round again."
+        )
+        notes += [
+            lms_download.Note(
+                arrival.path,
+                f"{arrival.lms} marked it late, but {assignment} has no due date in course.yaml: "
+                "graded without a late penalty",
+                student,
+                assignment,
+            )
+            for student, arrival in found
+        ]
+    return notes
 
 
 class Round:
@@ -227,18 +297,22 @@ class Round:
         except GraderError as error:
             raise RoundError(f"no submission can be graded here: {error}") from None
         for assignment in self.assignments:
-            # each student's notes, gathered once: looking through them all per student grows with N²
-            notes = collections.defaultdict(list)
+            # each student's files, gathered once: looking through the notes per student grows with N²
+            files = collections.defaultdict(dict)
             for note in self.arrival_notes:
-                if note.assignment in (assignment, ""):
-                    notes[note.student].append(note.path)
+                files[note.student].setdefault(note.path, None)
             for student in self.students:
                 reason = submission_problem(
                     self.course, student, assignment, self.registry.kernel_folder
                 )
-                theirs = notes[student]
+                theirs = list(files[student])
                 if reason == NO_SUBMISSION and theirs:
-                    reason += f": {len(theirs)} file(s) of theirs in the download could not be graded (see what arrived)"
+                    shown = ", ".join(Path(path).name for path in theirs[:3])
+                    more = f" and {len(theirs) - 3} more" if len(theirs) > 3 else ""
+                    reason += (
+                        f": {len(theirs)} file(s) of theirs in the download were not graded as "
+                        f"{assignment}: {shown}{more} (see what arrived)"
+                    )
                 if reason:
                     self.not_graded[assignment][student] = reason
                     print(f"    {student} {assignment}: not graded: {reason}")
@@ -669,6 +743,21 @@ def main(argv=None):
         metavar="DIR",
         help="the nbgrader course folder to grade in, kept and added to (default with --submissions: var/course)",
     )
+    parser.add_argument(
+        "--download-zone",
+        default="UTC",
+        metavar="ZONE",
+        help="the time zone of the times a download holds without one: a zip's entry times, "
+        "Blackboard's file names (default: UTC; e.g. Asia/Shanghai)",
+    )
+    parser.add_argument(
+        "--accept",
+        action="append",
+        metavar="STUDENT:ASSIGNMENT",
+        help="grade the student's .py in the download as their notebook of the assignment (its "
+        "functions put into the released notebook, with a note saying so); the round lists each such "
+        "file with the score the kit's grader gives it",
+    )
     round_options(parser)
     args = parser.parse_args(argv)
     checked_round_options(parser, args)
@@ -681,9 +770,27 @@ def main(argv=None):
     for path in [*(args.submissions or ()), *([args.roster] if args.roster else ())]:
         if not path.exists():
             parser.error(f"no such file or folder: {path}")
+    try:
+        # UTC needs no time zone database
+        zone = timezone.utc if args.download_zone == "UTC" else ZoneInfo(args.download_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        parser.error(
+            f"--download-zone: no time zone {args.download_zone!r} (e.g. UTC, Asia/Shanghai)"
+        )
+    accept = set()
+    for choice in args.accept or ():
+        student, _, assignment = choice.partition(":")
+        if not student or assignment not in {a.id for a in load_course().assignments}:
+            parser.error(
+                f"--accept takes STUDENT:ASSIGNMENT (an assignment of course.yaml); got {choice!r}"
+            )
+        accept.add((student, assignment))
     course = (args.course or DEFAULT_COURSE).resolve()
     out = REPOSITORY_ROUND if course == ROOT else course / "round"
-    return run(RealClass(course, tuple(args.submissions or ()), args.roster), out, args)
+    real_class = RealClass(
+        course, tuple(args.submissions or ()), args.roster, zone, frozenset(accept)
+    )
+    return run(real_class, out, args)
 
 
 def print_manual_grading(statuses):

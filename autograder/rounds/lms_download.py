@@ -7,7 +7,9 @@
     Blackboard  bp_wangwei_attempt_2026-11-20-10-00-00_bp.ipynb  <assignment>_<user name>_attempt_<time>_<file>
 
 Only Blackboard's names hold the upload's time; for Canvas and Moodle it is the archive entry's
-modification time (the file's, in an unpacked folder). A file's student is the roster's row
+modification time (the file's, in an unpacked folder). A zip's entry times and Blackboard's
+names carry no zone: they are read in the zone given (the round's ``--download-zone``, default
+UTC). Canvas marks a file handed in after its due date ``LATE_`` (``Arrival.late``). A file's student is the roster's row
 whose id, lms_user_id or email is the LMS's id, else the one row whose name is the LMS's name;
 its assignment is the one whose graded cells the notebook holds (nbgrader's grade ids), else the
 one its file name names. Of several notebooks of one student and assignment the latest wins.
@@ -38,7 +40,9 @@ from autograder.sandbox import leftovers
 
 # Each is searched for at the end of the file's path in the download, whatever folders come before.
 SCHEMES = {
-    "Canvas": re.compile(r"(?:^|/)(?P<name>[^_/]+)_(?:LATE_)?(?P<lms_id>\d+)_\d+_(?P<file>[^/]+)$"),
+    "Canvas": re.compile(
+        r"(?:^|/)(?P<name>[^_/]+)_(?P<late>LATE_)?(?P<lms_id>\d+)_\d+_(?P<file>[^/]+)$"
+    ),
     "Moodle": re.compile(
         r"(?:^|/)(?P<name>[^_/]+)_(?P<lms_id>\d+)_assignsubmission_[a-z]+_/?(?P<file>[^/]+)$"
     ),
@@ -92,6 +96,7 @@ class Arrival:
     name: str = ""  # the student's name as the LMS wrote it
     file: str = ""  # the name the student gave the file
     problem: str = ""  # why it was not read (a link, past a limit); its content is then empty
+    late: bool = False  # the LMS marked it handed in after the due date (Canvas's LATE_)
 
     @property
     def content(self):
@@ -178,8 +183,11 @@ def roster_warnings(entries):
     return warnings
 
 
-def read_download(path, limits=None):
+def read_download(path, limits=None, zone=timezone.utc):
     """Every file of the download (a zip or a folder) as an Arrival, named by the first matching scheme.
+
+    ``zone`` (a tzinfo) is that of the times the download writes without one: a zip entry's
+    and a Blackboard name's.
 
     Read within ``limits`` (course.yaml's downloads): a file past the size or compression ratio
     of one file, or that is a link or a special file, is not read (its Arrival says why); past
@@ -189,10 +197,12 @@ def read_download(path, limits=None):
     if path.is_dir():
         entries = _folder_entries(path, limits)
     elif zipfile.is_zipfile(path):
-        entries = _zip_entries(path, limits)
+        entries = _zip_entries(path, limits, zone)
     else:
         raise DownloadError(f"{path} is neither a folder nor a zip file")
-    return [_recognised(name, time, content, problem) for name, time, content, problem in entries]
+    return [
+        _recognised(name, time, content, problem, zone) for name, time, content, problem in entries
+    ]
 
 
 def _folder_entries(folder, limits):
@@ -216,7 +226,7 @@ def _folder_entries(folder, limits):
     return entries
 
 
-def _zip_entries(path, limits):
+def _zip_entries(path, limits, zone):
     """(name, time, content, problem) of each file of the zip, each read to at most its limit."""
     entries, total, spool = [], 0, _spool()
     most = max(path.stat().st_size, 2**20) * limits.ratio  # uncompressed bytes of the whole archive
@@ -225,7 +235,7 @@ def _zip_entries(path, limits):
             if info.is_dir():
                 continue
             _count(entries, limits, path)
-            time = datetime(*info.date_time, tzinfo=timezone.utc)
+            time = datetime(*info.date_time, tzinfo=zone)
             problem = _special(info.external_attr >> 16) or _entry_problem(info, limits)
             if problem:
                 entries.append((info.filename, time, b"", problem))
@@ -314,32 +324,39 @@ def _utc(seconds):
     return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(microsecond=0)
 
 
-def read_name(path):
-    """(LMS, its id of the student, the student's name, the file's name, the time or None) that the path's
-    name says under the first scheme it follows, or None when it follows none."""
+def read_name(path, zone=timezone.utc):
+    """(LMS, its id of the student, the student's name, the file's name, the time or None, whether
+    the LMS marked it late) that the path's name says under the first scheme it follows (a time
+    in the name is read in zone), or None when it follows none."""
     for lms, scheme in SCHEMES.items():
         found = scheme.search(path)
         if found:
             groups = found.groupdict()
             time = groups.get("time") and datetime.strptime(
                 groups["time"], "%Y-%m-%d-%H-%M-%S"
-            ).replace(tzinfo=timezone.utc)
+            ).replace(tzinfo=zone)
             return (
                 lms,
                 groups["lms_id"],
                 groups.get("name") or "",
                 groups.get("file") or "",
                 time or None,
+                bool(groups.get("late")),
             )
     return None
 
 
-def _recognised(path, time, stored, problem=""):
-    named = read_name(path)
+def _recognised(path, time, stored, problem="", zone=timezone.utc):
+    named = read_name(path, zone)
     if named is None:
         return Arrival(path, time, stored, file=Path(path).name, problem=problem)
-    lms, lms_id, name, file, named_time = named
-    return Arrival(path, named_time or time, stored, lms, lms_id, name, file, problem)
+    lms, lms_id, name, file, named_time, late = named
+    return Arrival(path, named_time or time, stored, lms, lms_id, name, file, problem, late)
+
+
+def when(time):
+    """A time as the round shows it: to the minute, with its zone."""
+    return f"{time:%Y-%m-%d %H:%M} {time.tzname()}"
 
 
 def sort(arrivals, roster, graded_cells, assignments):
@@ -416,7 +433,7 @@ def sort(arrivals, roster, graded_cells, assignments):
             if other.time > graded.time:
                 why = f"later than {graded.path} but holds none of the assignment's graded cells: {graded.path} is graded"
             else:
-                why = f"older than {graded.path} ({other.time:%Y-%m-%d %H:%M} before {graded.time:%Y-%m-%d %H:%M}): the latest is graded"
+                why = f"older than {graded.path} ({when(other.time)} before {when(graded.time)}): the latest is graded"
             notes.append(Note(other.path, why, *key))
     return Sorting(latest, notes)
 
