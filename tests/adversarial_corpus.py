@@ -6,7 +6,8 @@ and ``score`` (``None``: the item's full points), and its student feedback must 
 ``says``. Every other item keeps its full points, unless ``others`` says otherwise.
 
 An entry whose outcome rests on Landlock or seccomp says so (``landlock``, ``seccomp``); on a
-machine without them it is skipped, and the README says what holds there instead.
+machine without them it is skipped, and the sandbox section of docs/developers.md says what
+holds there instead.
 
 ``code`` may name, in braces, real paths of the course that a well-informed attacker would
 guess: {reference}, {grader}, {course_file}, {gradebook}, {other_submission}, {course_root},

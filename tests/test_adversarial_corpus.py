@@ -68,7 +68,7 @@ def test_the_entry_is_graded_fairly_with_nothing_else_changed(
 ):
     if not supported(entry.landlock, entry.seccomp):
         pytest.skip(
-            f"needs Landlock ABI {entry.landlock} or seccomp, which this machine lacks (see the README's sandbox table)"
+            f"needs Landlock ABI {entry.landlock} or seccomp, which this machine lacks (see the sandbox table in docs/developers.md)"
         )
     submission = tmp_path / "submission.py"
     submission.write_text(

@@ -137,7 +137,7 @@ def test_the_honest_students_grades_and_the_courses_files_are_untouched(graded):
 def test_the_entry_is_graded_fairly(graded, entry):
     if not supported(entry.landlock):
         pytest.skip(
-            f"needs Landlock ABI {entry.landlock}, which this machine lacks (see the README's sandbox table)"
+            f"needs Landlock ABI {entry.landlock}, which this machine lacks (see the sandbox table in docs/developers.md)"
         )
     problem = graded.not_graded[entry.name]
     if entry.not_graded:

@@ -31,7 +31,7 @@ from simulated_class.students import DUE, filled, solution_sources
 
 pytestmark = pytest.mark.skipif(
     confinement.landlock_abi() == 0,
-    reason="needs Landlock, which this machine's kernel lacks (see the README's sandbox table)",
+    reason="needs Landlock, which this machine's kernel lacks (see the sandbox table in docs/developers.md)",
 )
 
 ASSIGNMENT = "bp"

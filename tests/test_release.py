@@ -2,6 +2,7 @@
 files are generated from their single sources, and nothing of the answer key leaks into it."""
 
 import ast
+import dataclasses
 import filecmp
 import inspect
 import re
@@ -13,6 +14,7 @@ from notebooks import ASSIGNMENTS, ROOT, copy_assignment, notebook_path, solutio
 
 import source_impl
 from autograder.grading.course import load_course
+from autograder.integration import student_readme
 from autograder.integration.release import companion_files, generate_assignment
 
 pytestmark = pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -177,3 +179,22 @@ def test_the_assignment_readme_names_the_graded_notebook_and_every_graded_cell_w
     }
     assert {name: float(points) for name, points in rows.items()} == expected
     assert f"| **合计 Total** | | **{course.total_points:g}** |" in readme
+
+
+def test_the_assignment_readme_says_what_the_feedback_shows_under_each_feedback_setting(
+    assignment,
+):
+    course = load_course()
+    assert course.feedback == "case"  # the shipped default
+    shown = student_readme.readme(assignment, course)
+    summary = student_readme.readme(assignment, dataclasses.replace(course, feedback="summary"))
+    # feedback: case shows the student's own first failing case whole, in both languages
+    assert (
+        "your own first failing hidden case whole" in shown
+        and "你自己的第一个未通过的隐藏用例" in shown
+    )
+    assert "no other hidden case's values" in shown and "其它隐藏用例的数值不会给出" in shown
+    assert "never a hidden case's values" not in shown and "不给出隐藏用例的数值" not in shown
+    # feedback: summary shows none of a hidden case's values
+    assert "never a hidden case's values" in summary and "不给出隐藏用例的数值" in summary
+    assert "first failing hidden case whole" not in summary and "你自己的第一个" not in summary

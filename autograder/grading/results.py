@@ -5,9 +5,10 @@
 "score", "max_score", "status", "misconception", "feedback", "student_feedback"}],
 "provenance": what the grade was computed from (grading/provenance.py)}.
 
-``feedback`` is for instructors and names the first failing hidden case with its values;
-``student_feedback`` is what a student sees (nbgrader's feedback, Gradescope): the same
-without any value of a hidden case.
+``feedback`` is for instructors and names the first failing hidden case with its arguments
+and the seed; ``student_feedback`` is what a student sees (nbgrader's feedback, Gradescope):
+with course.yaml's ``feedback: case`` (the default) that student's own first failing case
+whole, and no other case's values; with ``summary``, no value of a hidden case.
 """
 
 from dataclasses import dataclass, field

@@ -70,14 +70,27 @@ GRADING = """\
 - **部分得分。** 一项的用例分成几组（如一般情形、饱和、单个输出）；得分按各组通过的比例加权。常见错误（例如阈值更新的符号）会被认出，反馈会指出来。
 - **只看数值。** 与参考结果形状相同、数值在容差之内就算对，不论是列表、0 维数组还是 NumPy 标量；反馈会提示应返回什么。
 - **推导单元格**由老师按评分标准手工批改，分数在下表中。写清楚每一步的理由：用了哪条链式法则、哪个因子从何而来、符号为什么是这样。
-- **反馈**给出每一项的得分和提示，不给出隐藏用例的数值。
+- {feedback_zh}
 
 - **Equation by equation.** Each function is an item, worth the points in the table below. Grading happens after you submit, on hidden cases: random, different for every student, and other than the public ones. While a function is graded, the other graded functions it calls are replaced by the reference's if yours are wrong, so a mistake costs only the item it is in.
 - **Partial credit.** An item's cases come in groups (the general case, saturation, a single output, …); its score weighs the share of each group passed. Common mistakes (say the sign of a threshold's update) are recognised and named in the feedback.
 - **Values, not containers.** A result of the reference's shape, within tolerance of its values, is right, be it a list, a 0-d array or a NumPy scalar; the feedback says what to return.
 - **Derivation cells** are graded by your teacher against a rubric, for the points in the table. Give each step its reason: which chain rule, where each factor comes from, why the sign is what it is.
-- **Feedback** gives each item's score and hint, never a hidden case's values.
+- {feedback_en}
 """
+
+
+# What the feedback shows, by course.yaml's `feedback` (autograder/grading/feedback.py): (Chinese, English)
+FEEDBACK = {
+    "case": (
+        "**反馈**给出每一项的得分和提示。一项的函数返回了错误的结果或抛出了异常时，反馈还会完整给出你自己的第一个未通过的隐藏用例：它的输入、期望的结果、你的结果和不同之处（大的数组只给形状、最小值、最大值和平均值）；其它隐藏用例的数值不会给出。每次提交改过的代码都用新的用例评分，所以照抄反馈里的期望值得不到分。",
+        "**Feedback** gives each item's score and hint. Where an item's function returned a wrong result or raised an exception, it also shows your own first failing hidden case whole: its inputs, the expected result, yours and where they differ (a large array by its shape, smallest, largest and mean entry); no other hidden case's values. Each submission of changed code is graded on fresh cases, so an expected value copied from the feedback earns nothing.",
+    ),
+    "summary": (
+        "**反馈**给出每一项的得分和提示，以及第一个未通过的用例错在哪里（类型、形状还是数值），不给出隐藏用例的数值。",
+        "**Feedback** gives each item's score and hint, and how its first failing case failed (the type, the shape or the values), never a hidden case's values.",
+    ),
+}
 
 
 def readme(assignment_id, course=None):
@@ -86,6 +99,7 @@ def readme(assignment_id, course=None):
     assignment = course.assignment(assignment_id)
     notebook = f"{assignment.id}.ipynb"
     zh, en = GRADIENT_CHECK[assignment.id]
+    feedback_zh, feedback_en = FEEDBACK[course.feedback]
     rows = [
         f"| `{item.function}` | {item.equation} | {item.points:g} |" for item in assignment.items
     ]
@@ -109,7 +123,7 @@ def readme(assignment_id, course=None):
             GRADED.format(notebook=notebook),
             SUBMIT.format(notebook=notebook),
             CHECKS.format(gradient_check_zh=zh, gradient_check_en=en),
-            GRADING,
+            GRADING.format(feedback_zh=feedback_zh, feedback_en=feedback_en),
             table,
             "",
         ]

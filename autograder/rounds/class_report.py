@@ -258,7 +258,7 @@ MANUAL_GRADING_HOWTO = (
     "(`nbgrader generate_feedback <assignment> --force`, from the kit's folder, whose nbgrader_config.py keeps the "
     "hidden tests out of it) and run the round again: a real class's round grades only new or changed submissions "
     "and makes grades.csv, grades_per_item.csv and this report anew from the gradebook (the simulated class's "
-    'folder is made anew instead). The README\'s "Derivations graded by people" gives the commands for a course '
+    "folder is made anew instead). The instructor's guide (docs/instructors.md), 'Derivations graded by people', gives the commands for a course "
     "folder other than the kit's."
 )
 

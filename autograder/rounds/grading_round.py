@@ -632,7 +632,7 @@ def round_options(parser):
         "--cluster",
         metavar="ADDRESS",
         help="run the shards as tasks of a Dask cluster: local:N starts N worker processes here, "
-        "tcp://host:8786 is a running scheduler (README: Grading on a Dask cluster)",
+        "tcp://host:8786 is a running scheduler (docs/instructors.md: Grading on a Dask cluster)",
     )
     parser.add_argument(
         "--enforce",
@@ -650,7 +650,7 @@ def round_options(parser):
         "--extensions",
         type=Path,
         metavar="CSV",
-        help="students' extensions: student_id,assignment and new_due, extra_hours or extra_days (README)",
+        help="students' extensions: student_id,assignment and new_due, extra_hours or extra_days (docs/instructors.md: Deadlines, extensions and late penalties)",
     )
     parser.add_argument(
         "--db",

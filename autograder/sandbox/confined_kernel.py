@@ -173,7 +173,7 @@ class ConfinedProvisioner(LocalProvisioner):
             raise UnconfinedKernel(
                 f"this machine has no {missing}, so a submission's code would run with your user's rights: it could read "
                 "the reference solutions, the gradebook, other students' work and your environment's tokens, and print them "
-                "into its feedback. Autograde on Linux 5.13 or later, x86_64 or aarch64 (or in the README's container), "
+                "into its feedback. Autograde on Linux 5.13 or later, x86_64 or aarch64 (or in the container of the sandbox section of docs/developers.md), "
                 f"or accept the risk for notebooks you trust with {ACCEPT_UNCONFINED}=yes"
             )
         report = os.environ[AUTOGRADE_REPORT]

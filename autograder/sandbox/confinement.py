@@ -90,10 +90,10 @@ def can_forbid_new_processes():
 
 
 def describe():
-    """One line saying what this machine's kernel lets the sandboxes confine (see the README's table)."""
+    """One line saying what this machine's kernel lets the sandboxes confine (see the sandbox table in docs/developers.md)."""
     abi = landlock_abi()
     if abi == 0:
-        return "no Landlock in this kernel: student code may read, write and connect as its user may (see the README)"
+        return "no Landlock in this kernel: student code may read, write and connect as its user may (see the sandbox section of docs/developers.md)"
     held = ["files"] + (["TCP"] if abi >= 4 else []) + (["signals"] if abi >= 6 else [])
     processes = "; new processes refused in the worker" if can_forbid_new_processes() else ""
     return f"Landlock ABI {abi}: {', '.join(held)} confined{processes}"
