@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from datetime import datetime
 
 import nbformat
@@ -232,6 +233,26 @@ def test_the_course_folder_holds_feedback_the_gradebook_the_exports_and_the_repo
     assert (
         course / "submitted" / "s2" / ASSIGNMENT / "timestamp.txt"
     ).read_text() == f"{LATE:%Y-%m-%d %H:%M:%S}.000000 UTC"
+
+
+def test_the_graded_feedback_pages_go_into_canvas_s_re_upload_zip_as_canvas_named_the_files(
+    canvas,
+):
+    course, _, _, stdout = canvas
+    path = course / "round" / "lms" / f"canvas_{ASSIGNMENT}_feedback.zip"
+    with zipfile.ZipFile(path) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    # the graded file of each student, its file part replaced; Canvas reads the user id from it
+    assert entries == {
+        name: (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_bytes()
+        for student, name in [
+            ("s1", f"wangwei_1001_71001_{ASSIGNMENT}-feedback.html"),
+            ("s2", f"lifang_LATE_1002_71002_{ASSIGNMENT}-feedback.html"),
+            ("s3", f"zhangmin_1003_71003_{ASSIGNMENT}-feedback.html"),
+        ]
+    }
+    assert f"LMS feedback: canvas_{ASSIGNMENT}_feedback.zip: feedback of 3 students" in stdout
+    assert not (course / "round" / "lms" / f"moodle_{ASSIGNMENT}_feedback.zip").exists()
 
 
 def test_a_second_run_keeps_the_course_and_its_manual_grades_and_grades_nothing_again(canvas):

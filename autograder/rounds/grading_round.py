@@ -59,7 +59,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import ROOT
-from autograder.exports import lms_grades
+from autograder.exports import lms_feedback, lms_grades
 from autograder.grading.course import load_course
 from autograder.integration import (
     dask_shards,
@@ -145,6 +145,7 @@ class RealClass:
             sorting = lms_download.sort(arrivals, roster, graded_cells, assignments)
             self.take_scripts(grading_round, arrivals, sorting)
             placed = lms_download.place(course, sorting.chosen)
+            grading_round.chosen.update(sorting.chosen)
             grading_round.arrival_notes += sorting.notes
             grading_round.arrival_notes += late_without_due(sorting.chosen, grading_round.dues)
             counts = {
@@ -265,6 +266,7 @@ class Round:
         self.students = []
         self.known_mistakes = {}  # {student: {assignment: item id}}: a simulated class's single mistakes
         self.arrival_notes = []  # [lms_download.Note]: what arrived that was not simply one notebook
+        self.chosen = {}  # {(student, assignment): lms_download.Arrival}: the download's graded files
         self.not_graded = {a: {} for a in self.assignments}  # {assignment: {student: reason}}
         self.to_grade = {a: [] for a in self.assignments}  # new or changed since the last run
         self.record = None  # the RoundRecord, read once the output folder is ready
@@ -474,6 +476,21 @@ class Round:
         )
         for warning in lms_files:
             print(f"    LMS files: {warning}")
+        held = lms_feedback.held_back(
+            self.course.root, self.course.db_url, self.chosen, self.withheld, os.environ
+        )
+        archives = lms_feedback.write_feedback_archives(
+            self.course.root,
+            self.chosen,
+            self.out / "lms",
+            held,
+            self.assignments if self.chosen else (),
+            lms_feedback.gradebook_scores(self.course.db_url, self.assignments)
+            if self.chosen
+            else {},
+        )
+        for line in archives.summary():
+            print(f"    LMS feedback: {line}")
 
     def report(self):
         similar = self.similarity()
