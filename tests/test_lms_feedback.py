@@ -224,9 +224,11 @@ def test_blackboard_gets_a_grade_center_file_with_each_students_scores_and_page(
         "s1": "s1",
         "s2": "s2",
     }
+    # a derivation awaits a person: no grade, and the text says what is graded so far
     assert rows["wangwei"][1:] == [
-        "38.5",
-        f"{ASSIGNMENT}: 38.5 of 43 points. sigmoid 1 of 1; derive awaiting grading of 2. "
+        "",
+        f"{ASSIGNMENT}: 38.5 of the 41 points graded so far; 2 more await a grader. "
+        "sigmoid 1 of 1; derive awaiting grading of 2. "
         f"Your feedback page is {ASSIGNMENT}.html, which your instructor sends you.",
         "SMART_TEXT",
     ]

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.exports import spreadsheet
-from autograder.exports.per_item import _number
+from autograder.exports.per_item import _number, net_score
 from autograder.integration.nbgrader_course import FEEDBACK
 from autograder.rounds import lms_download
 from autograder.rounds.lms_download import Arrival
@@ -263,17 +263,26 @@ def feedback_text(assignment: str, scored: Scored) -> str:
         f"{cell} {'awaiting grading' if score is None else _number(score)} of {_number(points)}"
         for cell, score, points in scored.cells
     )
+    awaiting = sum(points for _, score, points in scored.cells if score is None)
+    total = (
+        f"{assignment}: {_number(scored.score)} of the {_number(scored.points - awaiting)} points "
+        f"graded so far; {_number(awaiting)} more await a grader"
+        if awaiting
+        else f"{assignment}: {_number(scored.score)} of {_number(scored.points)} points"
+    )
     return (
-        f"{assignment}: {_number(scored.score)} of {_number(scored.points)} points"
+        total
         + (f". {cells}" if cells else "")
         + f". Your feedback page is {assignment}.html, which your instructor sends you."
     )
 
 
 def _blackboard_row(arrival: Arrival, assignment: str, scored: Scored) -> list[str]:
+    awaiting = any(score is None for _, score, _ in scored.cells)
     return [
         arrival.lms_id,
-        _number(scored.score),
+        # no grade while a derivation awaits a person, as in lms_grades' file
+        "" if awaiting else _number(scored.score),
         feedback_text(assignment, scored),
         BLACKBOARD_FORMAT,
     ]
@@ -306,7 +315,7 @@ def gradebook_scores(db_url: str, assignments: Iterable[str]) -> dict[tuple[str,
                     for grade in sorted(notebook.grades, key=lambda g: g.name)
                 )
                 found[(submission.student_id, assignment)] = Scored(
-                    submission.score - (submission.late_submission_penalty or 0.0), points, cells
+                    net_score(submission.score, submission.late_submission_penalty), points, cells
                 )
     return found
 
