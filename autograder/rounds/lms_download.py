@@ -15,7 +15,6 @@ Every file that is not simply that notebook gets a ``Note`` saying what became o
 """
 
 import atexit
-import csv
 import io
 import os
 import re
@@ -118,37 +117,11 @@ class Sorting:
 
 
 def read_roster(path):
-    """The roster's rows; DownloadError naming the file and the row for anything nbgrader could not use."""
-    try:
-        # a spreadsheet's export may start with a BOM
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            reader = csv.DictReader(file)
-            header = [name.strip() for name in reader.fieldnames or []]
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise DownloadError(f"cannot read the roster {path}: {error}") from None
-    if "id" not in header:
-        raise DownloadError(
-            f"the roster {path} has no 'id' column; its header must be: {','.join(ROSTER_COLUMNS[:4])} (and optionally lms_user_id)"
-        )
-    entries, seen = [], set()
-    for line, row in enumerate(rows, start=2):
-        values = {
-            key.strip(): (value or "").strip()
-            for key, value in row.items()
-            if key and key.strip() in ROSTER_COLUMNS
-        }
-        if not STUDENT_ID.fullmatch(values["id"]):
-            raise DownloadError(
-                f"the roster {path}, line {line}: the id {values['id']!r} cannot name a folder ({STUDENT_ID_RULE})"
-            )
-        if values["id"] in seen:
-            raise DownloadError(
-                f"the roster {path}, line {line}: the id {values['id']!r} is there twice"
-            )
-        seen.add(values["id"])
-        entries.append(RosterEntry(**values))
-    return entries
+    """The roster's entries, from the kit's CSV or an LMS's export (``lms_roster``); DownloadError naming
+    the file and the row for anything nbgrader could not use."""
+    from autograder.rounds import lms_roster  # it reads RosterEntry from here
+
+    return lms_roster.read_class_list(path).entries
 
 
 # Cyrillic and Greek letters drawn like Latin ones: an id with them looks like another one
