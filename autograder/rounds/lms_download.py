@@ -29,11 +29,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import nbformat
-
-from autograder.grading.course import load_course
-from autograder.integration.nbgrader_course import SUBMITTED
 from autograder.sandbox import leftovers
+
+# nbformat, the course and nbgrader's folders are imported where they are used: reading a roster
+# (lms_roster) needs none of them, and the round reads it before anything else loads
 
 # Each is searched for at the end of the file's path in the download, whatever folders come before.
 SCHEMES = {
@@ -158,6 +157,8 @@ def read_download(path, limits=None):
     of one file, or that is a link or a special file, is not read (its Arrival says why); past
     the number of files or the size of all, DownloadError names the download and the file.
     """
+    from autograder.grading.course import load_course
+
     path, limits = Path(path), limits or load_course().downloads
     if path.is_dir():
         entries = _folder_entries(path, limits)
@@ -489,6 +490,8 @@ def assignment_of(arrival, graded_cells):
 
 def _cell_ids(arrival):
     """The nbgrader grade ids of the arrival's cells; none when it is no readable notebook (its name must tell)."""
+    import nbformat
+
     try:
         cells = nbformat.reads(arrival.content.decode("utf-8"), as_version=4).cells
     except Exception:  # not JSON, not a notebook: nbgrader's check reports the rest
@@ -501,6 +504,8 @@ def place(course, chosen):
 
     Returns {(student, assignment): "new", "changed" or "unchanged"}.
     """
+    from autograder.integration.nbgrader_course import SUBMITTED
+
     placed = {}
     for (student, assignment), arrival in sorted(chosen.items()):
         notebook = course.notebook(SUBMITTED, student, assignment)

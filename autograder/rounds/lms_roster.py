@@ -35,6 +35,7 @@ Every id must be one ``lms_download.STUDENT_ID`` accepts, and be there once; els
 DownloadError names the file, the line and the LMS.
 """
 
+import argparse
 import codecs
 import csv
 import io
@@ -284,3 +285,18 @@ def write_kit_roster(entries: Iterable[RosterEntry], path: Path) -> Path:
         writer.writerow(ROSTER_COLUMNS)
         writer.writerows([getattr(entry, key) for key in ROSTER_COLUMNS] for entry in entries)
     return path
+
+
+def roster_option_problem(argv: list[str]) -> str | None:
+    """Why the ``--roster`` file of the command line cannot be read, or None (also without one, or
+    one that is not there: the command's own parser says so)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--roster", type=Path)
+    known, _ = parser.parse_known_args(argv)
+    if known.roster is None or not known.roster.is_file():
+        return None
+    try:
+        read_class_list(known.roster)
+    except DownloadError as error:
+        return str(error)
+    return None
