@@ -2,10 +2,10 @@
 
 Each is read as its LMS writes it; the rows that are no student are left out, each with a note:
 
-- **Canvas**, Grades → Export (https://community.canvaslms.com/t5/Instructor-Guide/
-  How-do-I-export-grades-in-the-Gradebook/ta-p/809; the columns as nemogb documents them,
-  https://nemogb-dev.github.io/nemogb-r/articles/detailed-canvas-export-info.html): UTF-8
-  with a BOM; ``Student`` ("Last, First", Canvas's sortable name), ``ID`` (Canvas's user id),
+- **Canvas**, Grades → Export (Canvas's guide as https://ts.vcu.edu/askit/teaching-and-learning/
+  canvas/faculty/grading-faculty/gradebook-action-menu-faculty/ gives it; the columns as
+  https://nemogb-dev.github.io/nemogb-r/articles/detailed-canvas-export-info.html documents
+  them): UTF-8 with a BOM; ``Student`` ("Last, First", Canvas's sortable name), ``ID`` (Canvas's user id),
   ``SIS User ID``, ``SIS Login ID``, [``Integration ID``,] ``Section``, then a column per
   assignment named "<name> (<Canvas's assignment id>)", then the read-only totals (Current
   Score, Final Score …). The row under the header is ``    Points Possible``; an assignment
@@ -13,9 +13,10 @@ Each is read as its LMS writes it; the rows that are no student are left out, ea
   the course's Test Student ("Student, Test") is in it. id = SIS User ID, else SIS Login ID,
   else Canvas's ID; lms_user_id = Canvas's ID; email = SIS Login ID when it is an address.
 - **Moodle**, Participants → select all → "Download table data as" CSV
-  (https://docs.moodle.org/en/Participants): First name, Last name, ID number, Email address,
-  Roles, Groups, …; and Grade administration → Export → Plain text file
-  (https://docs.moodle.org/en/Grade_export; grade/export/txt/grade_export_txt.php): the
+  (https://docs.moodle.org/403/en/Participants): First name, Last name, ID number, Email
+  address, Roles, Groups, …; and Grade administration → Export → Plain text file
+  (https://docs.moodle.org/dev/Gradebook_export; the columns as moodle/moodle's
+  grade/export/txt/grade_export_txt.php and grade/export/lib.php write them): the
   profile fields of grade_export_userprofilefields ("First name","Last name","ID number",
   "Institution","Department","Email address" by default), then per grade item
   "<module>: <name> (<display type>)" such as "Assignment: BP (Real)", then "Last downloaded
@@ -23,7 +24,8 @@ Each is read as its LMS writes it; the rows that are no student are left out, ea
 - **Blackboard** Grade Center, Work Offline → Download (https://help.blackboard.com/Learn/
   Instructor/Original/Grade/Grading_Tasks/Work_Offline_With_Grade_Data; http://library.
   blackboard.com/ref/3ea64795-6ecc-4abd-b595-0a9a8dfdec94/Content/_instructor_grade_center/
-  grade_center_upload_download.htm): tab-delimited ".xls" (text, UTF-16 with a BOM), or
+  grade_center_upload_download.htm): tab-delimited ".xls" (text: UTF-16 with a BOM as the
+  download comes, which the help pages do not say; the encoding is told by the BOM), or
   comma-delimited CSV; "Last Name","First Name","Username","Student ID","Last Access",
   "Availability", then a column per item "<name> [Total Pts: <points> Score] |<column id>".
   Blackboard's Student Preview user ("…_previewuser") is left out. id = Student ID, else
