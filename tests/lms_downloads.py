@@ -118,3 +118,19 @@ def canvas_download(folder):
 
 def moodle_download(folder):
     return write_zip(folder / "ML-Chapter5-perceptron-1234.zip", files(moodle_name))
+
+
+def write_canvas_export(path):
+    """The roster as Canvas's gradebook export has it (see tests/fixtures/lms_roster/): a BOM, the
+    Points Possible row, every student's SIS User ID and Canvas ID, and the course's Test Student."""
+    lines = [
+        "Student,ID,SIS User ID,SIS Login ID,Section,Perceptron (118801),BP (118802),Current Score",
+        "    Points Possible,,,,,35.00,43.00,(read only)",
+        *(
+            f'"{last}, {first}",{lms_id},{student},{student}@example.edu,Chapter 5,,,'
+            for student, first, last, lms_id in ROSTER
+        ),
+        '"Student, Test",1099,,,Chapter 5,,,',
+    ]
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -212,3 +212,40 @@ def test_a_late_submissions_grade_is_its_score_less_nbgraders_late_penalty(tmp_p
     grades = {row[header.index(ID_COLUMN["moodle"])]: row[-1] for row in students}
     assert float(grades["2026017"]) == pytest.approx(expected_score("2026017") - 1.25)
     assert grades["2026023"] == ""  # awaiting a person
+
+
+def test_the_round_s_files_use_the_column_of_the_lms_the_roster_came_from_and_the_others_their_own(
+    tmp_path, db_url
+):
+    column = "BP (118802)"
+    lms_grades.write_round_files(db_url, [ASSIGNMENT], tmp_path, {"canvas": {ASSIGNMENT: column}})
+    header = {
+        lms: (tmp_path / f"{lms}_{ASSIGNMENT}.csv").read_text().splitlines()[0]
+        for lms in ("canvas", "moodle", "blackboard")
+    }
+    assert header["canvas"].endswith(f",{column}")
+    assert header["moodle"] == fixture_lines("moodle")[0]
+    assert header["blackboard"] == fixture_lines("blackboard")[0]
+
+
+def test_the_command_given_canvas_s_own_export_as_roster_fills_its_column_of_the_assignment(
+    tmp_path, db_url
+):
+    export = tmp_path / "gradebook.csv"
+    export.write_text(
+        "\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Perceptron (118801),BP (118802),Current Score\n"
+        "    Points Possible,,,,,35.00,43.00,(read only)\n"
+        + "".join(
+            f'"{e.last_name}, {e.first_name}",{e.lms_user_id},{e.id},{e.email},,,,\n'
+            for e in roster("canvas")
+        )
+        + '"Student, Test",1099,,,,,,\n',
+        encoding="utf-8",
+    )
+    for lms, column in (("canvas", "BP (118802)"), ("moodle", ASSIGNMENT)):
+        out = tmp_path / f"{lms}_bp.csv"
+        common = ["--roster", str(export), "--lms", lms, "--out", str(out)]
+        result = run_command("--db", db_url, "--assignment", ASSIGNMENT, *common)
+        assert result.returncode == 0, result.stderr
+        assert out.read_text(encoding="utf-8").splitlines()[0].endswith(f",{column}")
+        assert "Canvas's Test Student ('Student, Test', ID 1099)" in result.stderr

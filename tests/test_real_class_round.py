@@ -29,6 +29,7 @@ from lms_downloads import (
     files,
     moodle_download,
     notebook,
+    write_canvas_export,
     write_roster,
     write_zip,
 )
@@ -332,6 +333,30 @@ def test_a_moodle_download_is_matched_by_name_and_a_notebook_of_the_other_assign
         flags=re.M,
     )
     assert re.search(r"^  s4 bp: no submission$", stdout, flags=re.M)
+
+
+def test_canvas_s_own_gradebook_export_is_the_roster_its_test_student_noted_and_its_column_filled(
+    tmp_path,
+):
+    download = write_zip(
+        tmp_path / "submissions.zip",
+        [(canvas_name(ROSTER[0], f"{ASSIGNMENT}.ipynb"), LATE, notebook())],
+    )
+    course = tmp_path / "course"
+    stdout = run_round(course, download, roster=write_canvas_export(tmp_path / "gradebook.csv"))
+    assert scores(course, "s1") == POINTS
+    assert re.search(r"^  \S*gradebook.csv: line 10: Canvas's Test Student", stdout, flags=re.M)
+    # what nbgrader imported: the export in the kit's own columns
+    with open(course / "round" / "roster.csv", newline="", encoding="utf-8") as file:
+        imported = list(csv.DictReader(file))
+    assert [(row["id"], row["lms_user_id"]) for row in imported] == [
+        (student, lms_id) for student, _, _, lms_id in ROSTER
+    ]
+    lms = course / "round" / "lms"
+    canvas = list(csv.reader((lms / f"canvas_{ASSIGNMENT}.csv").read_text().splitlines()))
+    assert canvas[0][-1] == "Perceptron (118801)"  # Canvas updates its own column
+    assert ["Wang, Wei", "1001", "s1", "s1@example.edu"] == canvas[2][:4]
+    assert (lms / f"moodle_{ASSIGNMENT}.csv").read_text().splitlines()[0].endswith(",perceptron")
 
 
 def test_a_notebook_whose_kernel_dies_is_reported_with_its_cell_not_tried_again_and_the_others_are_graded(

@@ -4,7 +4,10 @@ can take, the output folder's guard, and the class report's statistics."""
 import csv
 import json
 import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -14,7 +17,7 @@ from sqlalchemy.exc import SAWarning
 from autograder.grading.course import load_course
 from autograder.integration.gradebook_database import sqlite_url
 from autograder.integration.nbgrader_course import SUBMITTED, CourseFolder, nbgrader_environment
-from autograder.rounds import class_report
+from autograder.rounds import class_report, grading_round
 from autograder.rounds.class_report import item_statistics, one_mistake_costs, one_mistake_summary
 from autograder.rounds.grading_round import (
     MARKER,
@@ -215,3 +218,68 @@ def test_a_short_needs_a_look_list_is_shown_whole():
     lines = class_report._attention(class_report.attention_rows({}, not_graded, [], True))
     assert "| s01 | bp | not graded | no submission |" in lines
     assert not any("more" in line for line in lines)
+
+
+ROSTERS = Path(__file__).parent / "fixtures" / "lms_roster"
+
+
+def round_main(tmp_path, roster, *options):
+    """The round's main() on an empty download and the roster; its exit status (or SystemExit's)."""
+    (tmp_path / "download").mkdir(exist_ok=True)
+    argv = ["--submissions", str(tmp_path / "download"), "--roster", str(roster)]
+    try:
+        return grading_round.main([*argv, "--course", str(tmp_path / "course"), *options])
+    except SystemExit as stopped:
+        return stopped.code
+
+
+def test_a_roster_that_cannot_be_read_stops_the_round_before_its_modules_load(tmp_path):
+    roster = tmp_path / "grades.csv"
+    roster.write_text("Name,Mail\nWei Wang,w@example.edu\n", encoding="utf-8")
+    (tmp_path / "download").mkdir()
+    command = [sys.executable, "-X", "importtime", "-m", "autograder.rounds"]
+    command += ["--submissions", str(tmp_path / "download"), "--roster", str(roster)]
+    result = subprocess.run(
+        [*command, "--course", str(tmp_path / "course")], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert f"grading round stopped before it began: the roster {roster} has no 'id' column" in (
+        result.stderr
+    )
+    # neither the round (nbgrader's and the report's modules: seconds) nor its release ran
+    assert "autograder.rounds.grading_round" not in result.stderr
+    assert not (tmp_path / "course").exists()
+
+
+def test_two_columns_that_may_be_an_assignment_s_stop_the_round_before_the_release(
+    tmp_path, capsys
+):
+    roster = tmp_path / "gradebook.csv"
+    text = (ROSTERS / "canvas_gradebook.csv").read_text(encoding="utf-8-sig")
+    roster.write_text(text.replace("Perceptron (118801)", "bp (118803)"), encoding="utf-8")
+    assert round_main(tmp_path, roster) == 2
+    stderr = capsys.readouterr().err
+    assert "'bp (118803)', 'BP (118802)'" in stderr and "--column bp=NAME" in stderr
+    assert not (tmp_path / "course").exists()
+
+
+@pytest.mark.parametrize(
+    "roster, column, problem",
+    [
+        ("canvas_gradebook.csv", "nothing", "give ASSIGNMENT=NAME"),
+        ("canvas_gradebook.csv", "knn=KNN (1)", "no assignment 'knn' in course.yaml"),
+    ],
+)
+def test_a_column_option_of_no_assignment_is_refused_by_the_parser(
+    tmp_path, capsys, roster, column, problem
+):
+    assert round_main(tmp_path, ROSTERS / roster, "--column", column) == 2
+    assert problem in capsys.readouterr().err
+    assert not (tmp_path / "course").exists()
+
+
+def test_a_column_option_with_the_kit_s_own_roster_is_refused(tmp_path, capsys):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,first_name\ns1,Wei\n", encoding="utf-8")
+    assert round_main(tmp_path, roster, "--column", "bp=BP (118802)") == 2
+    assert "the roster is the kit's own CSV" in capsys.readouterr().err

@@ -29,6 +29,12 @@ them), never 0 and never a total that counts an ungraded answer as 0. Each file 
   A column without Blackboard's column id (``--column "bp [Total Pts: 43 Score] |123456"``, as
   its download names it) is added as a new column.
 
+The roster may be the LMS's own export (``lms_roster``: Canvas's gradebook, Moodle's
+participants or grades, Blackboard's Grade Center download); the file for the LMS it came from
+then fills the export's own column of the assignment ("bp (118802)", "Assignment: bp (Real)",
+"bp [Total Pts: 43 Score] |118802": the one whose name, the LMS's decoration removed, is the
+assignment's id or title), so that the import updates it; ``--column`` names another.
+
 Nothing is left out silently: a gradebook student with a submission who is not on the roster
 stops the export (LmsGradesError, naming them); a roster entry without the identifier its LMS
 matches students by, and a submission still awaiting manual grading, are named in the warnings.
@@ -45,8 +51,10 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.exports import spreadsheet
 from autograder.exports.per_item import _number, net_score
+from autograder.grading.course import CourseError, load_course
 from autograder.integration.gradebook_database import GradebookUrlError, holds_gradebook, shown
-from autograder.rounds.lms_download import DownloadError, RosterEntry, read_roster
+from autograder.rounds import lms_roster
+from autograder.rounds.lms_download import DownloadError, RosterEntry
 
 
 class LmsGradesError(ValueError):
@@ -202,22 +210,33 @@ def write(grades, roster, lms, out, column=None):
     return warnings(grades, roster, lms)
 
 
-def write_round_files(db_url, assignments, folder):
+def write_round_files(db_url, assignments, folder, columns=None):
     """Each LMS's file of each assignment, <lms>_<assignment>.csv in folder, for the gradebook's own students.
 
+    ``columns`` ({lms: {assignment: column}}): the grade column of that LMS's file, as the roster's
+    export from that LMS names it (``lms_roster.grade_columns``); the others keep their default.
     Returns the warnings, each once.
     """
-    roster = gradebook_roster(db_url)
+    roster, columns = gradebook_roster(db_url), columns or {}
     found = []
     for assignment in assignments:
         grades = assignment_grades(db_url, assignment)
         for lms in FORMATS:
-            found += [
-                w
-                for w in write(grades, roster, lms, Path(folder) / f"{lms}_{assignment}.csv")
-                if w not in found
-            ]
+            out = Path(folder) / f"{lms}_{assignment}.csv"
+            column = columns.get(lms, {}).get(assignment)
+            found += [w for w in write(grades, roster, lms, out, column) if w not in found]
     return found
+
+
+def export_column(class_list, lms, assignment):
+    """The grade column the roster's export (a ClassList) names for the assignment when it came from lms, else None."""
+    if class_list.lms != lms:
+        return None
+    try:
+        title = load_course().assignment(assignment).title
+    except CourseError:  # not one of course.yaml's: its id alone names it
+        title = ""
+    return lms_roster.grade_column(class_list, assignment, title)
 
 
 def main(argv=None):
@@ -236,7 +255,8 @@ def main(argv=None):
         required=True,
         type=Path,
         metavar="CSV",
-        help="the class: id,first_name,last_name,email (and optionally lms_user_id)",
+        help="the class: id,first_name,last_name,email (and optionally lms_user_id), or the LMS's own "
+        "export (Canvas's gradebook, Moodle's participants or grades, Blackboard's Grade Center download)",
     )
     parser.add_argument("--assignment", required=True, metavar="ID")
     parser.add_argument("--lms", required=True, choices=sorted(FORMATS))
@@ -245,19 +265,25 @@ def main(argv=None):
         "--column",
         metavar="NAME",
         help="the grade column's name, as the LMS's own export names it to update that column "
-        "(default: the assignment's id, which makes a new one)",
+        "(default: the assignment's column in the --roster export from this LMS, else the "
+        "assignment's id, which makes a new one)",
     )
     args = parser.parse_args(argv)
     try:
-        roster = read_roster(args.roster)
+        class_list = lms_roster.read_class_list(args.roster)
+        roster = class_list.entries
+        column = args.column or export_column(class_list, args.lms, args.assignment)
         grades = assignment_grades(args.db, args.assignment)
-        found = write(grades, roster, args.lms, args.out, args.column)
+        found = write(grades, roster, args.lms, args.out, column)
     except (LmsGradesError, DownloadError) as error:
         print(f"lms_grades: nothing written: {error}", file=sys.stderr)
         return 2
+    for note in class_list.notes:
+        print(f"lms_grades: {args.roster}, {note}", file=sys.stderr)
     for warning in found:
         print(f"lms_grades: warning: {warning}", file=sys.stderr)
-    print(f"{args.out}: {len(roster)} students, {len(grades.scores)} with a grade")
+    named = f", in the column {column!r}" if column else ""
+    print(f"{args.out}: {len(roster)} students, {len(grades.scores)} with a grade{named}")
     return 0
 
 

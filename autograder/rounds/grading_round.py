@@ -1,6 +1,7 @@
 """The instructor's grading round, end to end with real nbgrader and its gradebook (sqlite, or --db's server).
 
     python -m autograder.rounds --submissions PATH [PATH ...] --roster CSV [--course DIR]   # a real class
+        [--column ASSIGNMENT=NAME ...]
     python -m autograder.rounds --course DIR [--roster CSV]                                 # an nbgrader course
     python -m simulated_class [--small] [--out var/round]                                   # the simulated class
     (each with [--jobs N] [--cluster ADDRESS] [--db URL] [--no-enforce] [--assignments ID ...] [--extensions CSV])
@@ -11,7 +12,9 @@ there; nothing of the grading side imports the simulated class.
 1. release: each assignment released in the course folder, kept if it is there already, else
    from the kit's solution notebooks and companion files with `nbgrader generate_assignment`;
    course.yaml's due dates into the gradebook (``deadlines``);
-2. class: a real class's roster imported with `nbgrader db student import`, its LMS downloads
+2. class: a real class's roster (the kit's CSV, or the LMS's own export: ``lms_roster``, read
+   and checked before the release) written as round/roster.csv in the kit's columns and
+   imported with `nbgrader db student import`, its LMS downloads
    sorted into nbgrader's submitted/ (``lms_download``: Canvas, Moodle, Blackboard; every file
    that is not simply one student's notebook is noted by name); the simulated class
    (``simulated_class``) half in submitted/, half as a Blackboard download that `nbgrader
@@ -50,7 +53,7 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -81,6 +84,7 @@ from autograder.rounds import (
     class_report,
     crosscheck,
     lms_download,
+    lms_roster,
     manual_grading,
     progress,
     similarity,
@@ -103,15 +107,20 @@ class RoundError(RuntimeError):
 
 @dataclass(frozen=True)
 class RealClass:
-    """An instructor's class: a course folder that is kept, its LMS downloads and its roster."""
+    """An instructor's class: a course folder that is kept, its LMS downloads and its roster.
+
+    ``class_list``: the roster read (``lms_roster``), read again from ``roster`` when not given;
+    ``lms_columns``: {assignment: its grade column in the LMS's export that the roster is}.
+    """
 
     course: Path
     downloads: tuple = ()
     roster: Path | None = None
+    class_list: lms_roster.ClassList | None = None
+    lms_columns: dict = field(default_factory=dict)
     zone: tzinfo = timezone.utc  # of the times a download writes without one (--download-zone)
-    accept: frozenset = (
-        frozenset()
-    )  # {(student, assignment)}: a .py to grade as the notebook (--accept)
+    # {(student, assignment)}: a .py to grade as the notebook (--accept)
+    accept: frozenset = frozenset()
 
     def course_of(self, out):
         return (
@@ -123,12 +132,28 @@ class RealClass:
     def prepare(self, grading_round):
         # the course folder's round/, so the course too
         grading_round.out.mkdir(parents=True, exist_ok=True)
+        class_list = self.read_class_list()
+        if class_list and class_list.lms and self.lms_columns:
+            grading_round.lms_columns = {class_list.lms: dict(self.lms_columns)}
+
+    def read_class_list(self):
+        """The roster's ClassList, None without a roster."""
+        if self.class_list is not None or self.roster is None:
+            return self.class_list
+        return lms_roster.read_class_list(self.roster)
 
     def arrive(self, grading_round):
         course, assignments = grading_round.course, grading_round.assignments
-        roster = lms_download.read_roster(self.roster) if self.roster else []
+        class_list = self.read_class_list()
+        roster = class_list.entries if class_list else []
         if roster:
-            course.run("db", "student", "import", Path(self.roster).resolve(), log="roster")
+            # nbgrader's import reads the kit's own columns: an LMS's export is written out as them
+            imported = lms_roster.write_kit_roster(roster, grading_round.out / "roster.csv")
+            course.run("db", "student", "import", imported, log="roster")
+        grading_round.arrival_notes += [
+            lms_download.Note(str(self.roster), note)
+            for note in (class_list.notes if class_list else [])
+        ]
         grading_round.arrival_notes += [
             lms_download.Note(str(self.roster), f"{warning}: check the roster")
             for warning in lms_download.roster_warnings(roster)
@@ -276,6 +301,8 @@ class Round:
         self.timings = []  # [(step, seconds)]
         self.extensions = None  # the extensions file (deadlines.read_extensions), if any
         self.runner = parallel_nbgrader.LOCAL  # where the shards run: here, or a Dask cluster
+        # {lms: {assignment: column}}: the columns of the LMS export that the roster is (lms_grades)
+        self.lms_columns = {}
         # {assignment: due or None}: course.yaml's, which a class may replace with its own
         self.dues = deadlines.due_dates(self.registry, self.assignments)
 
@@ -472,7 +499,7 @@ class Round:
             log="export",
         )
         lms_files = lms_grades.write_round_files(
-            self.course.db_url, self.assignments, self.out / "lms"
+            self.course.db_url, self.assignments, self.out / "lms", self.lms_columns
         )
         for warning in lms_files:
             print(f"    LMS files: {warning}")
@@ -752,7 +779,16 @@ def main(argv=None):
         "--roster",
         type=Path,
         metavar="CSV",
-        help="the class: a CSV with the columns id,first_name,last_name,email (and optionally lms_user_id)",
+        help="the class: a CSV with the columns id,first_name,last_name,email (and optionally lms_user_id), "
+        "or the LMS's own export: Canvas's gradebook, Moodle's participants or grades, Blackboard's Grade Center download",
+    )
+    parser.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="ASSIGNMENT=NAME",
+        help="the assignment's grade column in the --roster export, as the LMS names it, for the LMS file "
+        "of grades (default: the column whose name is the assignment's id or title); repeatable",
     )
     parser.add_argument(
         "--course",
@@ -787,6 +823,13 @@ def main(argv=None):
     for path in [*(args.submissions or ()), *([args.roster] if args.roster else ())]:
         if not path.exists():
             parser.error(f"no such file or folder: {path}")
+    chosen = chosen_columns(parser, args)
+    try:  # before anything runs: a roster that cannot be used stops the round at once
+        class_list = lms_roster.read_class_list(args.roster) if args.roster else None
+        columns = class_columns(class_list, args.assignments, chosen)
+    except lms_download.DownloadError as error:
+        print(f"grading round stopped before it began: {error}", file=sys.stderr)
+        return 2
     try:
         # UTC needs no time zone database
         zone = timezone.utc if args.download_zone == "UTC" else ZoneInfo(args.download_zone)
@@ -804,10 +847,56 @@ def main(argv=None):
         accept.add((student, assignment))
     course = (args.course or DEFAULT_COURSE).resolve()
     out = REPOSITORY_ROUND if course == ROOT else course / "round"
-    real_class = RealClass(
-        course, tuple(args.submissions or ()), args.roster, zone, frozenset(accept)
+    students = RealClass(
+        course,
+        tuple(args.submissions or ()),
+        args.roster,
+        class_list,
+        columns,
+        zone=zone,
+        accept=frozenset(accept),
     )
-    return run(real_class, out, args)
+    return run(students, out, args)
+
+
+def chosen_columns(parser, args):
+    """{assignment: column} of the --column options; a parser error for one of no assignment, or without an LMS's export."""
+    known, chosen = [a.id for a in load_course().assignments], {}
+    for option in args.column:
+        assignment, equals, column = option.partition("=")
+        if not equals or not column.strip():
+            parser.error(
+                f"--column {option!r}: give ASSIGNMENT=NAME, e.g. --column 'bp=BP (118802)'"
+            )
+        if assignment not in known:
+            parser.error(
+                f"--column {option!r}: no assignment {assignment!r} in course.yaml; it has: {', '.join(known)}"
+            )
+        chosen[assignment] = column.strip()
+    if chosen and not args.roster:
+        parser.error("--column names a column of the --roster export: give --roster")
+    return chosen
+
+
+def class_columns(class_list, assignments, chosen):
+    """{assignment: its column in the roster's LMS export} (``lms_roster.grade_columns``), printed; {} for no export."""
+    if class_list is None:
+        return {}
+    print(f"roster: {class_list.source}, {len(class_list.entries)} students")
+    if class_list.lms is None:
+        if chosen:
+            raise lms_download.DownloadError(
+                "--column names a column of an LMS's export, and the roster is the kit's own CSV: "
+                "give the LMS's export as --roster, or leave --column out"
+            )
+        return {}
+    wanted = [
+        (a.id, a.title) for a in load_course().assignments if not assignments or a.id in assignments
+    ]
+    columns = lms_roster.grade_columns(class_list, wanted, chosen)
+    for assignment, column in columns.items():
+        print(f"    {assignment}: the LMS file of grades fills the column {column!r}")
+    return columns
 
 
 def print_manual_grading(statuses):

@@ -17,7 +17,6 @@ Every file that is not simply that notebook gets a ``Note`` saying what became o
 """
 
 import atexit
-import csv
 import io
 import os
 import re
@@ -32,11 +31,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import nbformat
-
-from autograder.grading.course import load_course
-from autograder.integration.nbgrader_course import SUBMITTED
 from autograder.sandbox import leftovers
+
+# nbformat, the course and nbgrader's folders are imported where they are used: reading a roster
+# (lms_roster) needs none of them, and the round reads it before anything else loads
 
 # Each is searched for at the end of the file's path in the download, whatever folders come before.
 SCHEMES = {
@@ -123,37 +121,11 @@ class Sorting:
 
 
 def read_roster(path):
-    """The roster's rows; DownloadError naming the file and the row for anything nbgrader could not use."""
-    try:
-        # a spreadsheet's export may start with a BOM
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            reader = csv.DictReader(file)
-            header = [name.strip() for name in reader.fieldnames or []]
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise DownloadError(f"cannot read the roster {path}: {error}") from None
-    if "id" not in header:
-        raise DownloadError(
-            f"the roster {path} has no 'id' column; its header must be: {','.join(ROSTER_COLUMNS[:4])} (and optionally lms_user_id)"
-        )
-    entries, seen = [], set()
-    for line, row in enumerate(rows, start=2):
-        values = {
-            key.strip(): (value or "").strip()
-            for key, value in row.items()
-            if key and key.strip() in ROSTER_COLUMNS
-        }
-        if not STUDENT_ID.fullmatch(values["id"]):
-            raise DownloadError(
-                f"the roster {path}, line {line}: the id {values['id']!r} cannot name a folder ({STUDENT_ID_RULE})"
-            )
-        if values["id"] in seen:
-            raise DownloadError(
-                f"the roster {path}, line {line}: the id {values['id']!r} is there twice"
-            )
-        seen.add(values["id"])
-        entries.append(RosterEntry(**values))
-    return entries
+    """The roster's entries, from the kit's CSV or an LMS's export (``lms_roster``); DownloadError naming
+    the file and the row for anything nbgrader could not use."""
+    from autograder.rounds import lms_roster  # it reads RosterEntry from here
+
+    return lms_roster.read_class_list(path).entries
 
 
 # Cyrillic and Greek letters drawn like Latin ones: an id with them looks like another one
@@ -193,6 +165,8 @@ def read_download(path, limits=None, zone=timezone.utc):
     of one file, or that is a link or a special file, is not read (its Arrival says why); past
     the number of files or the size of all, DownloadError names the download and the file.
     """
+    from autograder.grading.course import load_course
+
     path, limits = Path(path), limits or load_course().downloads
     if path.is_dir():
         entries = _folder_entries(path, limits)
@@ -533,6 +507,8 @@ def assignment_of(arrival, graded_cells):
 
 def _cell_ids(arrival):
     """The nbgrader grade ids of the arrival's cells; none when it is no readable notebook (its name must tell)."""
+    import nbformat
+
     try:
         cells = nbformat.reads(arrival.content.decode("utf-8"), as_version=4).cells
     except Exception:  # not JSON, not a notebook: nbgrader's check reports the rest
@@ -545,6 +521,8 @@ def place(course, chosen):
 
     Returns {(student, assignment): "new", "changed" or "unchanged"}.
     """
+    from autograder.integration.nbgrader_course import SUBMITTED
+
     placed = {}
     for (student, assignment), arrival in sorted(chosen.items()):
         notebook = course.notebook(SUBMITTED, student, assignment)
