@@ -134,3 +134,18 @@ def write_canvas_export(path):
     ]
     path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def write_moodle_export(path):
+    """The roster as Moodle's grades export has it (Grade administration → Export → Plain text file;
+    see tests/fixtures/lms_roster/): every student's ID number and email, each assignment's Real column."""
+    header = (
+        '"First name","Last name","ID number","Institution","Department","Email address",'
+        '"Assignment: Perceptron (Real)","Assignment: BP (Real)","Last downloaded from this course"'
+    )
+    rows = [
+        f'"{first}","{last}","{student}","Example University","","{student}@example.edu","-","-","1795680000"'
+        for student, first, last, _ in ROSTER
+    ]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path

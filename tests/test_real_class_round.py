@@ -30,6 +30,7 @@ from lms_downloads import (
     moodle_download,
     notebook,
     write_canvas_export,
+    write_moodle_export,
     write_roster,
     write_zip,
 )
@@ -131,10 +132,8 @@ def canvas(tmp_path_factory):
 @pytest.fixture(scope="module")
 def moodle(tmp_path_factory):
     folder = tmp_path_factory.mktemp("moodle")
-    download, roster = (
-        moodle_download(folder),
-        write_roster(folder / "roster.csv", with_lms_ids=False),
-    )
+    # the roster as Moodle exports it
+    download, roster = moodle_download(folder), write_moodle_export(folder / "grades.csv")
     return folder / "course", run_round(
         folder / "course", download, roster=roster, assignments=(ASSIGNMENT, OTHER)
     )
@@ -212,7 +211,7 @@ def test_the_summary_names_every_file_that_was_not_simply_one_notebook(canvas):
     report = (course / "round" / "class_report.md").read_text(encoding="utf-8")
     assert "## 收到的文件 What arrived, besides one notebook per student" in report
     assert (
-        "| liujing_1004_71004_perceptron.zip | s4 | an archive inside the download: not opened |"
+        "| liujing_1004_71004_perceptron.py | s4 | a .py, not the notebook: the kit's grader gives it"
         in report
     )
     assert "| s6 | perceptron | not graded | no submission |" in report
@@ -328,11 +327,27 @@ def test_a_moodle_download_is_matched_by_name_and_a_notebook_of_the_other_assign
     )
     # s4's stray files are named perceptron: they are not counted against bp
     assert re.search(
-        r"^  s4 perceptron: no submission: 2 file\(s\) of theirs in the download could not be graded",
+        r"^  s4 perceptron: no submission: 2 file\(s\) of theirs in the download were not graded as perceptron",
         stdout,
         flags=re.M,
     )
     assert re.search(r"^  s4 bp: no submission$", stdout, flags=re.M)
+
+
+def test_a_moodle_class_gets_its_grades_in_the_exports_columns_and_its_feedback_zip(moodle):
+    course, _ = moodle
+    lms = course / "round" / "lms"
+    for assignment, column in ((ASSIGNMENT, "Perceptron"), (OTHER, "BP")):
+        header = (lms / f"moodle_{assignment}.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert header.endswith(f",Assignment: {column} (Real)")  # Moodle updates its own column
+    with zipfile.ZipFile(lms / f"moodle_{ASSIGNMENT}_feedback.zip") as archive:
+        names = sorted(archive.namelist())
+    # as Moodle's download named the graded files: its importer matches the participant id
+    assert names == [
+        f"{first} {last}_{int(lms_id) + 3000}_assignsubmission_file_/{ASSIGNMENT}-feedback.html"
+        for student, first, last, lms_id in sorted(ROSTER, key=lambda row: f"{row[1]} {row[2]}")
+        if scores(course, student) is not None
+    ]
 
 
 def test_canvas_s_own_gradebook_export_is_the_roster_its_test_student_noted_and_its_column_filled(

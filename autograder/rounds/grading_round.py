@@ -326,10 +326,12 @@ class Round:
         except GraderError as error:
             raise RoundError(f"no submission can be graded here: {error}") from None
         for assignment in self.assignments:
-            # each student's files, gathered once: looking through the notes per student grows with N²
+            # each student's files of this assignment, or of none or one this round does not grade
+            # (gathered once: looking through the notes per student grows with N²)
             files = collections.defaultdict(dict)
             for note in self.arrival_notes:
-                files[note.student].setdefault(note.path, None)
+                if note.assignment == assignment or note.assignment not in self.assignments:
+                    files[note.student].setdefault(note.path, None)
             for student in self.students:
                 reason = submission_problem(
                     self.course, student, assignment, self.registry.kernel_folder
