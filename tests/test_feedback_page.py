@@ -140,3 +140,7 @@ def test_markup_smuggled_into_a_formula_is_dropped_and_tex_it_cannot_read_stays_
     assert "<img" not in converted and "onerror" not in converted
     assert "<mfrac>" in converted
     assert mathml("$\\left( x$") == "$\\left( x$"  # no \\right: latex2mathml refuses it
+    # dollars in code are text: the notebooks' own "(formulas between `$...$`)"
+    assert mathml("write `$...$` and ```\n$x$\n``` but $y$") == (
+        "write `$...$` and ```\n$x$\n``` but " + mathml("$y$")
+    )

@@ -28,6 +28,8 @@ TEMPLATE_FILE = "kit_feedback.html.j2"
 
 # $$display$$ or $inline$: as the notebooks write formulas (and the answer cells ask students to)
 MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|\$(?P<inline>[^$\n]+?)\$", re.DOTALL)
+# fenced blocks and inline code, whose dollars are text (the split keeps them: one group)
+CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
 # MathML Presentation elements and attributes latex2mathml writes; anything else is dropped
 MATHML_TAGS = frozenset(
     "math mrow mi mn mo ms mtext mspace msub msup msubsup mfrac msqrt mroot mover munder "
@@ -110,7 +112,8 @@ class GradesAsTheyStand(GetGrades):
 
 
 def mathml(text):
-    """The text with each $…$ and $$…$$ formula as MathML (what a browser draws without MathJax).
+    """The text with each $…$ and $$…$$ formula outside code as MathML (what a browser draws
+    without MathJax).
 
     A formula latex2mathml cannot read stays as it was. Only MathML elements and attributes are
     kept of what it writes: the TeX is the student's, and ``\\text{…}`` passes markup through.
@@ -128,7 +131,11 @@ def mathml(text):
             converted, tags=MATHML_TAGS, attributes=MATHML_ATTRIBUTES, strip=True
         ).replace("\n", " ")
 
-    return MATH.sub(replaced, text)
+    # the split's odd pieces are code: left as written
+    pieces = CODE.split(text)
+    return "".join(
+        piece if index % 2 else MATH.sub(replaced, piece) for index, piece in enumerate(pieces)
+    )
 
 
 class OfflineMath(NbGraderPreprocessor):
