@@ -69,13 +69,13 @@ GRADING = """\
 - **逐个公式。** 每个函数是一项，分数见下表。评分在你提交后进行，用的是隐藏用例：每个学生不同、随机生成，与公开用例不同。批改一个函数时，它调用的其它计分函数若有错，就换成参考实现，所以一个错误只扣它所在那一项的分。
 - **部分得分。** 一项的用例分成几组（如一般情形、饱和、单个输出）；得分按各组通过的比例加权。常见错误（例如阈值更新的符号）会被认出，反馈会指出来。
 - **只看数值。** 与参考结果形状相同、数值在容差之内就算对，不论是列表、0 维数组还是 NumPy 标量；反馈会提示应返回什么。
-- **推导单元格**由老师按评分标准手工批改，分数在下表中。写清楚每一步的理由：用了哪条链式法则、哪个因子从何而来、符号为什么是这样。
+- **推导单元格**由老师按评分标准手工批改，分数在下表中。写清楚每一步的理由：用了哪条链式法则、哪个因子从何而来、符号为什么是这样。老师批改之前，反馈页上这一格显示“待教师评分”，不计入页首的得分（页首写明已批改部分的得分和还有多少分待评），不是 0 分。
 - {feedback_zh}
 
 - **Equation by equation.** Each function is an item, worth the points in the table below. Grading happens after you submit, on hidden cases: random, different for every student, and other than the public ones. While a function is graded, the other graded functions it calls are replaced by the reference's if yours are wrong, so a mistake costs only the item it is in.
 - **Partial credit.** An item's cases come in groups (the general case, saturation, a single output, …); its score weighs the share of each group passed. Common mistakes (say the sign of a threshold's update) are recognised and named in the feedback.
 - **Values, not containers.** A result of the reference's shape, within tolerance of its values, is right, be it a list, a 0-d array or a NumPy scalar; the feedback says what to return.
-- **Derivation cells** are graded by your teacher against a rubric, for the points in the table. Give each step its reason: which chain rule, where each factor comes from, why the sign is what it is.
+- **Derivation cells** are graded by your teacher against a rubric, for the points in the table. Give each step its reason: which chain rule, where each factor comes from, why the sign is what it is. Until your teacher has graded one, your feedback page shows it as "Awaiting a grader", not as 0, and leaves it out of the score at the top (which says the score of what is graded so far and how many points still await a grader).
 - {feedback_en}
 """
 
