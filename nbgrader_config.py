@@ -22,6 +22,7 @@ from autograder.integration.feedback_page import (
     TEMPLATE_NAME,
     TEMPLATES,
     GradesAsTheyStand,
+    KitFeedbackExporter,
     OfflineMath,
     nbgrader_templates,
 )
@@ -85,9 +86,10 @@ c.GenerateFeedback.preprocessors = [
     OfflineMath,
     CSSHTMLHeaderPreprocessor,
 ]
-c.HTMLExporter.template_name = TEMPLATE_NAME
-c.HTMLExporter.template_file = TEMPLATE_FILE
-c.HTMLExporter.extra_template_basedirs = [nbgrader_templates(), str(TEMPLATES)]
+c.GenerateFeedback.exporter_class = KitFeedbackExporter
+c.KitFeedbackExporter.template_name = TEMPLATE_NAME
+c.KitFeedbackExporter.template_file = TEMPLATE_FILE
+c.KitFeedbackExporter.extra_template_basedirs = [nbgrader_templates(), str(TEMPLATES)]
 # A submission's code runs in the kernel: confine it (autograder/sandbox/confined_kernel.py). nbclient
 # builds its kernel manager without a parent, so jupyter_client reads this choice from the
 # environment, not from this configuration. Every notebook runs in python3, whatever kernel

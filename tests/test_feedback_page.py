@@ -4,12 +4,15 @@ has graded yet shown as awaiting a grader (never a 0, in the list, its cell or t
 long lines wrapped, and math drawn as MathML with nothing loaded from the network."""
 
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.api import Gradebook
 
+from autograder import ROOT
 from autograder.grading.course import load_course
 from autograder.integration.feedback_page import mathml
 from autograder.integration.nbgrader_course import CourseFolder, nbgrader_environment
@@ -47,9 +50,9 @@ def autograded_notebook():
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory, monkeypatch_module):
-    """The feedback page of one submission: an item half right, another full, a derivation graded
-    by a person, one awaiting a person."""
+def course(tmp_path_factory, monkeypatch_module):
+    """A course folder where `nbgrader generate_feedback` made the feedback page of one submission:
+    an item half right, another full, a derivation graded by a person, one awaiting a person."""
     course = CourseFolder(tmp_path_factory.mktemp("feedback"))
     notebook = course.root / "autograded" / STUDENT / ASSIGNMENT.id / f"{ASSIGNMENT.id}.ipynb"
     notebook.parent.mkdir(parents=True)
@@ -84,9 +87,33 @@ def page(tmp_path_factory, monkeypatch_module):
             grade.auto_score, grade.manual_score, grade.needs_manual_grade = auto, manual, needs
         book.db.commit()
     course.run("generate_feedback", ASSIGNMENT.id, log="generate_feedback")
+    return course
+
+
+@pytest.fixture(scope="module")
+def page(course):
+    return page_of(course)
+
+
+def page_of(course):
     return (course.root / "feedback" / STUDENT / ASSIGNMENT.id / f"{ASSIGNMENT.id}.html").read_text(
         encoding="utf-8"
     )
+
+
+# formgrader's "Generate Feedback" button: nbgrader's API, which sets HTMLExporter's template to
+# nbgrader's own feedback page
+BY_FORMGRADER = """
+import sys
+from nbgrader.apps import NbGraderAPI
+from nbgrader.apps.baseapp import NbGrader
+
+app = NbGrader()
+app.load_config_file()
+app.config.CourseDirectory.root, app.config.CourseDirectory.db_url = sys.argv[1:3]
+result = NbGraderAPI(config=app.config).generate_feedback(sys.argv[3], sys.argv[4], force=True)
+sys.exit(0 if result["success"] else result.get("error", "failed"))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +155,23 @@ def test_long_lines_wrap_and_nothing_loads_from_the_network(page):
     assert "white-space: pre-wrap" in page
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"?(https?:)?//", page)
     assert "cdnjs" not in page
+
+
+def test_formgraders_generate_feedback_button_makes_the_same_page(page, course):
+    """nbgrader's API sets HTMLExporter's template to its own; the kit's exporter keeps its page, and
+    formgrader's submission view, also an HTMLExporter, keeps nbgrader's (tests/test_formgrader.py)."""
+    args = [course.root, course.db_url, ASSIGNMENT.id, STUDENT]
+    done = subprocess.run(
+        [sys.executable, "-c", BY_FORMGRADER, *map(str, args)],
+        cwd=ROOT,
+        env=nbgrader_environment(),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    again = page_of(course)
+    assert "Awaiting a grader" in again and f"{ITEM.id} ({ITEM.equation})" in again
+    assert "Test cell" not in again
 
 
 def test_math_is_mathml_in_the_page(page):

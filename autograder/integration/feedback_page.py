@@ -3,8 +3,8 @@
 nbgrader's page (``generate_feedback``) calls every graded cell "Test cell", shows an answer no
 person has graded yet as "Score: 0.0 / 3.0" and puts it in the header's total, and loads MathJax
 from a CDN. In nbgrader_config.py's feedback chain, ``GradesAsTheyStand`` replaces nbgrader's
-``GetGrades``, ``OfflineMath`` follows ``InertFeedback``, and the exporter's template is
-``kit_feedback`` (templates/kit_feedback/): each graded cell is named by its item or derivation
+``GetGrades``, ``OfflineMath`` follows ``InertFeedback``, and the exporter is
+``KitFeedbackExporter``, whose template is ``kit_feedback`` (templates/kit_feedback/): each graded cell is named by its item or derivation
 and its equation (course.yaml), an ungraded answer says it awaits a grader, the header gives the
 score out of the points graded so far and how many more await a person, long lines wrap, and the
 page loads nothing from elsewhere.
@@ -17,6 +17,7 @@ from pathlib import Path
 import bleach
 import nbgrader
 from latex2mathml.converter import convert
+from nbconvert.exporters import HTMLExporter
 from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
 
 from autograder.grading.course import load_course
@@ -77,6 +78,16 @@ def labels(assignment_id):
         graded.id: f"{graded.id} ({graded.equation})"
         for graded in (*assignment.items, *assignment.derivations)
     }
+
+
+class KitFeedbackExporter(HTMLExporter):
+    """The exporter of generate_feedback's pages, configured by its own name in nbgrader_config.py.
+
+    Configuring HTMLExporter itself would reach formgrader's submission view (its own
+    HTMLExporter with nbgrader's "formgrade" template) and the feedback that formgrader's button
+    generates (which sets HTMLExporter's template to nbgrader's "feedback"): a subclass's
+    configuration is its own and comes before its parent's.
+    """
 
 
 class GradesAsTheyStand(GetGrades):
