@@ -25,7 +25,6 @@ submission loses. Without them nothing is late.
 """
 
 import dataclasses
-import difflib
 import hashlib
 import json
 import math
@@ -482,6 +481,8 @@ def _record(id_node: "_Node", item_id: str) -> ItemRecord:
     """The item's record in autograder/items/; refuse an item id that has none."""
     if item_id in ITEMS:
         return ITEMS[item_id]
+    import difflib  # here, not at the top: its import would cost every load_course()
+
     close = difflib.get_close_matches(item_id, ITEMS, n=3)
     raise id_node.error(
         f"item {item_id!r} has no record in autograder/items/ (an ItemRecord of that id in an ITEMS there); "
