@@ -46,7 +46,7 @@ def main(argv=None):
         parser.error(f"--attempt counts from 1; got {args.attempt}")
     try:
         worker = _first_worker()
-    except OSError as error:
+    except (OSError, GraderError) as error:  # GraderError: a folder the worker's user cannot enter
         return _cannot_grade(error)
     # Imported only now, while the worker imports NumPy: a grading's start costs one import, not two in a row.
     from autograder.grading.attempts import AttemptLogError

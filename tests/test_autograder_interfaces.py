@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from submissions import with_functions, write
+from worker_user import needs_worker
 
 from autograder import ROOT
 from autograder.grading.grader import grade
@@ -28,6 +29,7 @@ def two_mistakes(tmp_path_factory):
     return write(tmp_path_factory.mktemp("submission"), source)
 
 
+@needs_worker
 def test_the_cli_the_pytest_interface_and_the_library_agree(two_mistakes, tmp_path):
     cli = run(
         "-m",
@@ -85,6 +87,7 @@ def test_the_cli_the_pytest_interface_and_the_library_agree(two_mistakes, tmp_pa
     }
 
 
+@needs_worker
 def test_the_json_has_the_issues_fields(two_mistakes):
     content = grade([two_mistakes], "s42", "bp").to_dict()
     assert list(content) == [
@@ -118,6 +121,7 @@ def test_the_json_has_the_issues_fields(two_mistakes):
         (["tasks.py", "--student", "a", "--assignment", "svm"], "no assignment 'svm'"),
     ],
 )
+@needs_worker
 def test_the_cli_exits_non_zero_with_one_line_only_when_it_cannot_grade(args, reason):
     completed = run("-m", "autograder", "grade", *args)
     assert completed.returncode == 2

@@ -122,6 +122,23 @@ def duplicated_assignment(data):
     return data
 
 
+def without_group(data, assignment, item, group):
+    """A copy whose item lacks one of its groups, the other groups' weights scaled up to sum to 1."""
+    data = copy.deepcopy(data)
+    groups = data["assignments"][assignment]["items"][item]["groups"]
+    del groups[group]
+    total = sum(g["weight"] for g in groups)
+    for g in groups:
+        g["weight"] /= total
+    return data
+
+
+def without_item(data, assignment, item):
+    data = copy.deepcopy(data)
+    del data["assignments"][assignment]["items"][item]
+    return data
+
+
 BAD_FILES = {
     "unknown key": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "pionts"], 1),
@@ -142,7 +159,30 @@ BAD_FILES = {
     ),
     "function source_impl lacks": (
         lambda d: edit(d, ["assignments", 1, "items", 3, "function"], "delta_x"),
-        r"assignments\[1\]\.items\[3\]\.function: source_impl has no function 'delta_x'",
+        r"assignments\[1\]\.items\[3\]\.function: source_impl has no function 'delta_x' in its student API "
+        r"\(source_impl\.__all__\): augment, perceptron_predict, ",
+    ),
+    # the items' records (autograder/items/): each item has one, with exactly the item's groups
+    "group name its record does not generate": (
+        lambda d: edit(d, ["assignments", 1, "items", 10, "groups", 2, "name"], "eta_extremz"),
+        r"^course\.yaml: assignments\[1\]\.items\[10\]\.groups\[2\]\.name: 'eta_extremz' is no group of "
+        r"autograder/items/bp\.py's record of delta_w; its groups: general, single_output, eta_extremes$",
+    ),
+    "group of its record that the item lacks": (
+        lambda d: without_group(d, 1, 10, 1),
+        r"^course\.yaml: assignments\[1\]\.items\[10\]\.groups: no group 'single_output', which "
+        r"autograder/items/bp\.py's record of delta_w generates; the item needs each of its groups "
+        r"\(name, count, weight\): general, single_output, eta_extremes$",
+    ),
+    "item id without a record": (
+        lambda d: edit(d, ["assignments", 0, "items", 2, "id"], "distance_to_plane"),
+        r"^course\.yaml: assignments\[0\]\.items\[2\]\.id: item 'distance_to_plane' has no record in "
+        r"autograder/items/ .*; the closest record ids: distance_to_hyperplane$",
+    ),
+    "record without an item": (
+        lambda d: without_item(d, 1, 16),
+        r"^course\.yaml: assignments: no item has the record 'accumulated_error' of autograder/items/bp\.py; "
+        r"give each record an item of that id",
     ),
     "private helper as function": (
         lambda d: edit(d, ["assignments", 1, "items", 3, "function"], "np"),

@@ -7,6 +7,7 @@ import sys
 import nbformat
 import pytest
 from notebooks import copy_assignment
+from worker_user import needs_worker
 
 from autograder import nbgrader_cell
 from autograder.integration import early_grading
@@ -52,6 +53,7 @@ def graded_by_the_command_line(notebook, student, tmp_path):
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+@needs_worker
 def test_the_early_report_is_the_command_lines_for_that_file_and_that_student_only(
     folder, notebook, tmp_path
 ):
@@ -72,6 +74,7 @@ def test_a_failed_early_grading_gives_no_report_and_no_wait(folder, tmp_path):
     assert early_grading.report(early_grading.digest_of(broken), "s01", WAIT_SECONDS) is None
 
 
+@needs_worker
 def test_hidden_score_reads_the_early_report_of_the_file_it_executes_and_grades_a_changed_file_anew(
     folder, notebook, capsys, tmp_path
 ):

@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pytest
 from submissions import with_functions, write
+from worker_user import needs_worker
 
 from autograder.grading import cases
 from autograder.grading.attempts import AttemptLogError, attempt_of
@@ -36,6 +37,7 @@ def numbers_after(label, text):
     return np.array([float(n) for n in re.findall(NUMBER, match.group(1))])
 
 
+@needs_worker
 def test_a_failed_items_feedback_shows_the_students_own_first_failing_case_whole(tmp_path):
     feedback = (
         grade([write(tmp_path, with_functions(WRONG_SIGN))], "alice", "bp")
@@ -56,6 +58,7 @@ def test_a_failed_items_feedback_shows_the_students_own_first_failing_case_whole
         assert not np.isclose(shown, value, rtol=0, atol=1e-6).any(), value
 
 
+@needs_worker
 def test_a_raising_function_shows_the_case_and_its_exception_and_a_missing_one_no_case(tmp_path):
     source = with_functions(
         "def delta_theta(eta, g):\n    raise KeyError('no such sign')\n",
@@ -81,6 +84,7 @@ def copied_answers(item_cases, expected):
     )
 
 
+@needs_worker
 def test_expected_values_copied_from_an_attempt_earn_nothing_in_the_next(tmp_path):
     source = write(tmp_path, with_functions(copied_answers(*drawn("alice", attempt=1))))
     on_the_copied_cases = grade([source], "alice", "bp", attempt=1).item("delta_theta")
@@ -107,6 +111,7 @@ def test_the_attempt_log_counts_different_sources_and_keeps_a_resubmitted_one(tm
     assert attempt_of(log, "bp", "alice", "def f(): pass\n") == 1
 
 
+@needs_worker
 def test_grading_with_the_log_grades_a_changed_submission_as_the_next_attempt(tmp_path):
     log = tmp_path / "attempts"
     first = write(tmp_path, with_functions(WRONG_SIGN), "first.py")

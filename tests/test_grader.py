@@ -16,6 +16,7 @@ from submissions import (
     with_functions,
     write,
 )
+from worker_user import needs_worker
 
 from autograder import ROOT
 from autograder.grading.course import COURSE_FILE, load_course, parse_course
@@ -24,6 +25,8 @@ from autograder.grading.misconceptions import CATALOG
 from autograder.grading.submission import SubmissionError
 from autograder.sandbox import process as sandbox
 from source_impl import perceptron
+
+pytestmark = needs_worker
 
 COURSE = load_course()
 

@@ -3,8 +3,11 @@ student versions none, each item `not_implemented`."""
 
 import pytest
 from notebooks import ASSIGNMENTS, notebook_path
+from worker_user import needs_worker
 
 from autograder.grading.grader import grade
+
+pytestmark = needs_worker
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -13,6 +13,7 @@ import nbformat
 import numpy as np
 import pytest
 from submissions import with_functions, write
+from worker_user import needs_worker
 
 import source_impl as ref
 from autograder import ROOT
@@ -90,6 +91,7 @@ MISCONCEPTIONS = sorted(
 
 
 @pytest.mark.parametrize("mistake", MISCONCEPTIONS, ids="/".join)
+@needs_worker
 def test_one_catalogued_mistake_in_a_notebook_costs_its_own_item_and_nothing_else(
     tmp_path, mistake
 ):
@@ -105,6 +107,7 @@ def test_one_catalogued_mistake_in_a_notebook_costs_its_own_item_and_nothing_els
     assert report.item(item_id).score < report.item(item_id).max_score
 
 
+@needs_worker
 def test_a_helpers_mistake_is_named_where_the_students_own_helper_would_have_made_a_caller_fail(
     tmp_path,
 ):
@@ -122,6 +125,7 @@ def test_a_helpers_mistake_is_named_where_the_students_own_helper_would_have_mad
     assert "With your own" not in report.item("delta_w").student_feedback
 
 
+@needs_worker
 def test_a_caller_that_does_not_reach_the_wrong_helper_gets_no_note(tmp_path):
     path = notebook_with(tmp_path, "bp", {"delta_w": _in_notebook("delta_w", "wrong_sign")})
     report = grade([path], "s01", "bp")
@@ -134,6 +138,7 @@ def test_a_caller_that_does_not_reach_the_wrong_helper_gets_no_note(tmp_path):
     }
 
 
+@needs_worker
 def test_a_helper_that_crashes_is_named_in_its_callers_feedback_without_running_it_again(tmp_path):
     crash = "def delta_v(eta, e, x):\n    import os\n    os._exit(3)\n"
     report = grade([notebook_with(tmp_path, "bp", {"delta_v": crash})], "s01", "bp")
@@ -145,6 +150,7 @@ def test_a_helper_that_crashes_is_named_in_its_callers_feedback_without_running_
     )
 
 
+@needs_worker
 def test_a_wrong_formula_written_inline_instead_of_calling_the_helper_still_costs_the_caller(
     tmp_path,
 ):
@@ -161,6 +167,7 @@ def bp_step(x, y, params, eta):
     assert report.score == report.max_score - report.item("bp_step").max_score
 
 
+@needs_worker
 def test_the_right_values_in_other_numeric_containers_get_full_marks_with_a_note(tmp_path):
     source = with_functions(
         "def train_standard_bp(X, Y, params0, eta, epochs):\n"

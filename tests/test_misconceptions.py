@@ -7,6 +7,7 @@ import copy
 import pytest
 import yaml
 from submissions import with_functions, write
+from worker_user import needs_worker
 
 from autograder.grading import cases
 from autograder.grading.compare import compare
@@ -45,6 +46,7 @@ def test_a_variant_differs_from_the_reference_on_some_hidden_case(item_id, varia
 
 
 @pytest.mark.parametrize("item_id, variant_id", VARIANTS)
+@needs_worker
 def test_a_submission_with_exactly_one_mistake_is_named_and_loses_only_that_item(
     tmp_path, item_id, variant_id
 ):
@@ -61,6 +63,7 @@ def test_a_submission_with_exactly_one_mistake_is_named_and_loses_only_that_item
     ]
 
 
+@needs_worker
 def test_course_yaml_can_give_a_misconception_a_share_of_the_points(tmp_path):
     data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
     data = copy.deepcopy(data)
@@ -81,6 +84,7 @@ def test_course_yaml_can_give_a_misconception_a_share_of_the_points(tmp_path):
     assert (result.score, result.status, result.misconception) == (0.5, "partial", "wrong_sign")
 
 
+@needs_worker
 def test_a_wrong_function_that_is_no_catalogued_mistake_is_not_named(tmp_path):
     source = with_functions("def delta_theta(eta, g):\n    return -eta * g + 1e-3\n")
     result = grade([write(tmp_path, source)], "s1", "bp").item("delta_theta")

@@ -2,6 +2,7 @@
 to grade is said on stdout and scores 0."""
 
 from notebooks import copy_assignment
+from worker_user import needs_worker
 
 from autograder.nbgrader_cell import hidden_score
 
@@ -17,6 +18,7 @@ def test_an_unknown_item_scores_0_and_says_why(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("delta_x: not graded")
 
 
+@needs_worker
 def test_the_score_is_a_plain_float_within_the_items_points(tmp_path, capsys):
     notebook = copy_assignment("solutions", "perceptron", tmp_path / "perceptron")
     score = hidden_score("train_perceptron", folder=notebook.parent)
@@ -24,6 +26,7 @@ def test_the_score_is_a_plain_float_within_the_items_points(tmp_path, capsys):
     assert "train_perceptron: 3.00/3 passed" in capsys.readouterr().out
 
 
+@needs_worker
 def test_the_student_is_read_from_nbgraders_autograded_layout(tmp_path, capsys):
     from autograder import nbgrader_cell
 
@@ -39,6 +42,7 @@ def test_the_student_is_read_from_nbgraders_autograded_layout(tmp_path, capsys):
     assert "augment: 1.00/1 passed" in capsys.readouterr().out
 
 
+@needs_worker
 def test_the_notebook_is_found_beside_the_imported_selfcheck_after_a_chdir(
     tmp_path, monkeypatch, capsys
 ):

@@ -9,6 +9,7 @@ import importlib.metadata
 import pytest
 import yaml
 from submissions import reference_source, with_functions, write
+from worker_user import needs_worker
 
 from autograder.grading import cases
 from autograder.grading.course import COURSE_FILE, load_course, parse_course
@@ -25,6 +26,7 @@ def reference_report(tmp_path_factory):
     return path, grade([path], "alice", "perceptron")
 
 
+@needs_worker
 def test_the_report_records_the_source_the_kit_and_the_course_it_was_graded_with(
     reference_report,
 ):
@@ -36,6 +38,7 @@ def test_the_report_records_the_source_the_kit_and_the_course_it_was_graded_with
     assert recorded["tampered"] is None  # only nbgrader's kernel can show a tampering
 
 
+@needs_worker
 def test_the_report_records_each_items_seed_and_settings(reference_report):
     _, report = reference_report
     items = report.provenance["items"]
@@ -50,6 +53,7 @@ def test_the_report_records_each_items_seed_and_settings(reference_report):
         }
 
 
+@needs_worker
 def test_another_source_is_another_submission(tmp_path, reference_report):
     _, report = reference_report
     changed = with_functions("def augment(X):\n    return X\n")
@@ -91,6 +95,7 @@ def test_a_change_of_course_yaml_names_the_items_setting_that_changed(path, valu
     assert changes(before, after, "augment") == []
 
 
+@needs_worker
 def test_another_seed_and_another_kit_are_named(reference_report):
     _, report = reference_report
     other = copy.deepcopy(report.provenance)

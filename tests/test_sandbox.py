@@ -7,12 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from worker_user import needs_worker
 
 from autograder.grading.course import Timeouts
 from autograder.sandbox.confinement import landlock_abi
 from autograder.sandbox.process import OK, OUTPUT_LIMIT, RAISED, Worker, WorkerDied
 from autograder.sandbox.scratch import Scratch
 from autograder.sandbox.unpickler import SafeUnpickler
+
+pytestmark = needs_worker
 
 TIMEOUTS = Timeouts(per_call_seconds=2, per_submission_seconds=30)
 

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 import yaml
+from worker_user import needs_worker
 
 from autograder import ROOT
 from autograder.grading.course import CourseError, load_course, parse_course
@@ -209,6 +210,7 @@ def test_only_pairs_that_share_a_fingerprint_are_compared_and_their_scores_are_t
     assert [p.students for p in found] == [("a", "b")] and found[0].score == 1.0
 
 
+@needs_worker
 def test_the_copier_disguised_every_function_and_still_gets_the_originals_marks(tmp_path):
     students = simulated.make_class(small=True)
     original, second = (s for s in students if s.profile == simulated.OWN_WORK)

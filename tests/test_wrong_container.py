@@ -8,6 +8,7 @@ import nbformat
 import pytest
 from notebooks import notebook_path, solution_cells
 from submissions import module_source
+from worker_user import needs_worker
 
 import source_impl.perceptron
 from autograder.grading.course import load_course
@@ -46,6 +47,7 @@ def test_each_stub_becomes_the_students_definition_and_the_rest_opens_the_first_
     assert [c.metadata.get("nbgrader", {}).get("grade_id") for c in notebook.cells[1:]] == ids
 
 
+@needs_worker
 def test_the_notebook_made_of_a_correct_script_earns_every_point(tmp_path):
     path = tmp_path / f"{ASSIGNMENT.id}.ipynb"
     nbformat.write(wrong_container.notebook_from_script(released(), SCRIPT, PROVENANCE), path)
@@ -65,6 +67,7 @@ def script_arrival(content):
     )
 
 
+@needs_worker
 def test_a_script_of_a_student_without_the_notebook_is_noted_with_the_kits_score_and_the_option():
     arrival = script_arrival(SCRIPT.encode())
     notes = [Note(arrival.path, "not a notebook (.py): not graded", "s4", "perceptron")]

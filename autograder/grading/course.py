@@ -9,6 +9,11 @@ in nbgrader's formgrader (the rubric is in the solution notebook's cell). Their 
 nbgrader's cell ids, unique across the course. ``Assignment.item_points`` is what the hidden
 grader can give, ``manual_points`` what people give, ``total_points`` nbgrader's maximum.
 
+Each item has its record in ``autograder/items/`` (``ITEMS``: its case generators, public cases
+and catalogued misconceptions), and each record its item: an item without a record, a record
+without an item, a group the record does not generate or one of the record's groups that the
+item lacks is refused here, naming the key, rather than when a round draws the cases.
+
 Every catalogued misconception of an item must fail at least one public self-check case of
 the item's function (tests/test_public_cases.py holds the kit to it), unless the item's
 optional ``hidden_only`` lists its id: a mistake only the hidden cases can tell apart
@@ -32,7 +37,7 @@ import yaml
 import source_impl
 from autograder import ROOT
 from autograder.grading.late_policy import LatePolicy
-from autograder.items import ITEMS
+from autograder.items import ITEMS, RECORD_FILES, ItemRecord
 
 # libyaml's safe loader where PyYAML has it: the pure-Python one takes a tenth of a second on this file
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -291,6 +296,10 @@ def parse_course(data, source="course.yaml", sha256=None):
     )
     tolerance = _tolerance(course["tolerance"])
     seen = {}
+    assignments = tuple(
+        _assignment(node, tolerance, seen) for node in top["assignments"].elements()
+    )
+    _every_record_has_its_item(top["assignments"], assignments)
     return Course(
         id=course["id"].text(),
         title=course["title"].text(),
@@ -306,9 +315,7 @@ def parse_course(data, source="course.yaml", sha256=None):
             ),
         ),
         tolerance=tolerance,
-        assignments=tuple(
-            _assignment(node, tolerance, seen) for node in top["assignments"].elements()
-        ),
+        assignments=assignments,
         gradescope=_gradescope(course["gradescope"]) if "gradescope" in course else Gradescope(),
         feedback=_feedback_mode(course["feedback"]) if "feedback" in course else "case",
         attempts=course["attempts"].integer(minimum=1) if "attempts" in course else 1,
@@ -424,15 +431,30 @@ def _item(node, assignment_id, default_tolerance, seen):
     )
     item_id = node["id"].identifier()
     _claim(seen, "item id", node["id"], namespace=GRADED_CELL)
+    record = _record(node["id"], item_id)
     function = node["function"].identifier()
     if function not in source_impl.__all__ or not callable(getattr(source_impl, function)):
-        raise node["function"].error(f"source_impl has no function {function!r} in its student API")
+        api = ", ".join(name for name in source_impl.__all__ if name != "Params")
+        raise node["function"].error(
+            f"source_impl has no function {function!r} in its student API (source_impl.__all__): {api}"
+        )
     group_names = {}
     groups = []
     for group_node in node["groups"].elements():
         group = _group(group_node)
         _claim(group_names, "group name", group_node["name"])
+        if group.name not in record.generators:
+            raise group_node["name"].error(
+                f"{group.name!r} is no group of {_record_of(item_id)}; "
+                f"its groups: {', '.join(record.generators)}"
+            )
         groups.append(group)
+    missing = [name for name in record.generators if ("group name", name) not in group_names]
+    if missing:
+        raise node["groups"].error(
+            f"no group {', '.join(map(repr, missing))}, which {_record_of(item_id)} generates; "
+            f"the item needs each of its groups (name, count, weight): {', '.join(record.generators)}"
+        )
     total = math.fsum(group.weight for group in groups)
     if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
         raise node["groups"].error(f"the weights sum to {total:g}; they must sum to 1")
@@ -449,6 +471,39 @@ def _item(node, assignment_id, default_tolerance, seen):
         else {},
         hidden_only=_hidden_only(node["hidden_only"], item_id) if "hidden_only" in node else (),
     )
+
+
+def _record_of(item_id: str) -> str:
+    return f"{RECORD_FILES[item_id]}'s record of {item_id}"
+
+
+def _record(id_node: "_Node", item_id: str) -> ItemRecord:
+    """The item's record in autograder/items/; refuse an item id that has none."""
+    if item_id in ITEMS:
+        return ITEMS[item_id]
+    import difflib  # here, not at the top: its import would cost every load_course()
+
+    close = difflib.get_close_matches(item_id, ITEMS, n=3)
+    raise id_node.error(
+        f"item {item_id!r} has no record in autograder/items/ (an ItemRecord of that id in an ITEMS there); "
+        + (
+            f"the closest record ids: {', '.join(close)}"
+            if close
+            else f"the records: {', '.join(ITEMS)}"
+        )
+    )
+
+
+def _every_record_has_its_item(node: "_Node", assignments: tuple) -> None:
+    """Refuse a record of autograder/items/ that no course.yaml item has: its cases would never be drawn."""
+    graded = {item.id for assignment in assignments for item in assignment.items}
+    orphans = [item_id for item_id in ITEMS if item_id not in graded]
+    if orphans:
+        raise node.error(
+            "no item has the record "
+            + ", ".join(f"{item_id!r} of {RECORD_FILES[item_id]}" for item_id in orphans)
+            + "; give each record an item of that id in its assignment's items, or remove the record"
+        )
 
 
 def _misconception_credit(node, item_id):

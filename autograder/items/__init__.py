@@ -4,7 +4,9 @@
 self-check cases with their hint, its catalogued misconceptions (each with its wrong variant and
 the student's source of that mistake) and its purity-test arguments. course.yaml holds the rest:
 the item's equation, function, points, groups, weights, tolerance, misconception credit and
-hidden-only mistakes. ``autograder.grading.misconceptions.CATALOG`` and
+hidden-only mistakes. ``load_course()`` refuses a course.yaml whose items and records do not
+match: an item without a record, a record without an item, a group its record does not
+generate or a group of the record the item lacks. ``autograder.grading.misconceptions.CATALOG`` and
 ``simulated_class.mistakes.MISTAKES`` are views of these records. tests/test_item_records.py fails when a part is missing.
 
 How to add a graded function
@@ -36,5 +38,11 @@ from . import bp, perceptron
 from .record import ItemRecord, Misconception
 
 ITEMS = {record.id: record for assignment in (perceptron, bp) for record in assignment.ITEMS}
+# {item id: the file of its record}, for course.yaml's messages (autograder.grading.course)
+RECORD_FILES = {
+    record.id: f"autograder/items/{assignment.__name__.rpartition('.')[2]}.py"
+    for assignment in (perceptron, bp)
+    for record in assignment.ITEMS
+}
 
-__all__ = ["ITEMS", "ItemRecord", "Misconception"]
+__all__ = ["ITEMS", "RECORD_FILES", "ItemRecord", "Misconception"]

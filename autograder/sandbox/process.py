@@ -17,9 +17,11 @@ import importlib.util
 import io
 import math
 import os
+import pwd
 import resource
 import select
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -102,18 +104,25 @@ class Worker:
             str(response_write),
             "submission.py",
         ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=scratch.path,
-            env=_environment(scratch.tmp),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            pass_fds=(request_read, response_write),
-            start_new_session=True,  # its own process group, so that a kill takes its children too
-            preexec_fn=_limits(dropping=dropping_privileges()),
-            **user_arguments(),
-        )
+        try:
+            self.process = subprocess.Popen(
+                command,
+                cwd=scratch.path,
+                env=_environment(scratch.tmp),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(request_read, response_write),
+                start_new_session=True,  # its own process group, so that a kill takes its children too
+                preexec_fn=_limits(dropping=dropping_privileges()),
+                **user_arguments(),
+            )
+        except PermissionError:
+            for end in (request_read, request_write, response_read, response_write):
+                os.close(end)
+            if blocked := worker_blocked():  # say which folder, not only which file was refused
+                raise GraderError(f"the worker process cannot start: {blocked}") from None
+            raise
         os.close(request_read)
         os.close(response_write)
         self._requests = os.fdopen(request_write, "wb")
@@ -290,13 +299,68 @@ def check_worker_starts(timeouts):
             Worker(scratch).load(timeouts).close()
         except (WorkerDied, OSError) as died:  # OSError: the process could not even be started
             hint = ""
-            if os.geteuid() == 0:
+            if blocked := worker_blocked():
+                hint = f"; {blocked}"
+            elif os.geteuid() == 0:
                 hint = (
                     f"; as root the worker runs as {UNPRIVILEGED_USER}, who must be able to run {sys.executable}, "
                     f"read NumPy and enter the temporary folder {tempfile.gettempdir()}: install the kit, "
                     "and point TMPDIR, outside a folder only root can enter"
                 )
             raise GraderError(f"the worker process cannot start: {died}{hint}") from None
+
+
+def worker_blocked() -> str | None:
+    """Why the worker's user cannot start a worker here, or None.
+
+    As root the worker runs as UNPRIVILEGED_USER, who must enter every folder on the way to this
+    Python, to NumPy and into the temporary folder (where the scratch folders are); the first
+    folder on one of those ways whose mode bits refuse that user is named, with the fix.
+    """
+    if not dropping_privileges():
+        return None
+    user = pwd.getpwnam(UNPRIVILEGED_USER)
+    temporary = Path(tempfile.gettempdir())
+    for what, path, folders in (
+        ("this Python", sys.executable, (Path(sys.executable).absolute().parent,)),
+        ("NumPy", NUMPY_DIR, (Path(NUMPY_DIR),)),
+        ("the temporary folder", str(temporary), (temporary.absolute(),)),
+    ):
+        folders += (folders[0].resolve(), Path(path).resolve().parent)
+        for folder in folders:
+            closed = _closed_folder(folder, user)
+            if closed is None:
+                continue
+            fix = (
+                "point TMPDIR at a folder it can enter"
+                if what == "the temporary folder"
+                else "install the kit where it can"
+            )
+            return (
+                f"{UNPRIVILEGED_USER} cannot enter {closed} (mode {closed.stat().st_mode & 0o7777:04o}), "
+                f"on the way to {what} ({path}): as root the grader runs student code as "
+                f"{UNPRIVILEGED_USER}; make the folders on the way world-searchable "
+                f"(chmod o+x {closed}), {fix}, or run as a regular user"
+            )
+    return None
+
+
+def _closed_folder(folder: Path, user: pwd.struct_passwd) -> Path | None:
+    """The first of folder and its parents, from the root down, that user cannot enter by its mode bits."""
+    for step in (*reversed(folder.parents), folder):
+        try:
+            status = step.stat()
+        except OSError:
+            return None  # not there: not a question of permissions
+        if status.st_uid == user.pw_uid:
+            bit = stat.S_IXUSR
+        elif status.st_gid == user.pw_gid:
+            bit = stat.S_IXGRP
+        else:
+            bit = stat.S_IXOTH
+        if not status.st_mode & bit:
+            return step
+    return None
 
 
 class _Drain(threading.Thread):
