@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -627,7 +628,12 @@ def test_a_round_where_no_worker_can_start_stops_and_says_why(tmp_path):
         "grading round stopped: no submission can be graded here: the worker process cannot start"
         in result.stderr
     )
-    assert "point TMPDIR, outside a folder only root can enter" in result.stderr
+    # the first folder on the way that the worker's user cannot enter, and the fix
+    named = re.search(
+        r"cannot enter (\S+) \(mode 0\d{3}\), on the way to the temporary folder", result.stderr
+    )
+    assert named and Path(named[1]) in (closed, *closed.parents), result.stderr
+    assert "point TMPDIR at a folder it can enter" in result.stderr
     assert "[4/8] autograde" not in result.stdout
 
 
