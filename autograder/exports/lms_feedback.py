@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.exports import spreadsheet
+from autograder.exports.lms_grades import blackboard_column
 from autograder.exports.per_item import _number, net_score
 from autograder.integration.nbgrader_course import FEEDBACK
 from autograder.rounds import lms_download
@@ -89,7 +90,7 @@ class FeedbackArchives:
 
     def summary(self) -> list[str]:
         """One line per file written, then the notes."""
-        lms_of = {"canvas": "Canvas", "moodle": "Moodle", "blackboard": "Blackboard"}
+        lms_of = {lms.lower(): lms for lms in UPLOAD}  # the files are named <lms>_…
         return [
             f"{path.name}: feedback of {count} students, for {UPLOAD[lms_of[path.name.split('_')[0]]]}"
             for path, count in self.written.items()
@@ -252,11 +253,6 @@ def _write_zip(path: Path, entries: Mapping[str, bytes]) -> None:
             archive.writestr(info, content)
 
 
-def grade_column(assignment: str, points: float) -> str:
-    """The grade column's name, as lms_grades names Blackboard's."""
-    return f"{assignment} [Total Pts: {_number(points)} Score]"
-
-
 def feedback_text(assignment: str, scored: Scored) -> str:
     """The short feedback a Blackboard student reads: the total, each graded cell's score, and the page's name."""
     cells = "; ".join(
@@ -289,7 +285,7 @@ def _blackboard_row(arrival: Arrival, assignment: str, scored: Scored) -> list[s
 
 
 def _write_blackboard(path: Path, assignment: str, points: float, rows: list[list[str]]) -> None:
-    header = [BLACKBOARD_COLUMNS[0], grade_column(assignment, points), *BLACKBOARD_COLUMNS[1:]]
+    header = [BLACKBOARD_COLUMNS[0], blackboard_column(assignment, points), *BLACKBOARD_COLUMNS[1:]]
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = spreadsheet.writer(file, quoting=csv.QUOTE_ALL)

@@ -153,6 +153,11 @@ def _check_exists(db_url):
         raise LmsGradesError(str(error)) from None
 
 
+def blackboard_column(assignment, points):
+    """A new grade column's name as Blackboard's Grade Center names one: "bp [Total Pts: 43 Score]"."""
+    return f"{assignment} [Total Pts: {_number(points)} Score]"
+
+
 def rows(grades, roster, lms, column=None):
     """The LMS's file as rows (lists of strings): header, Canvas's points row, one row per roster entry.
 
@@ -169,7 +174,7 @@ def rows(grades, roster, lms, column=None):
     form, points = FORMATS[lms], _number(grades.points)
     if column is None:
         column = (
-            f"{grades.assignment} [Total Pts: {points} Score]"
+            blackboard_column(grades.assignment, grades.points)
             if form is BLACKBOARD
             else grades.assignment
         )

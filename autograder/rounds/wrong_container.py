@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.grading.grader import grade
-from autograder.grading.submission import SubmissionError, read
+from autograder.grading.submission import Submission, SubmissionError
 from autograder.rounds.lms_download import Arrival, Note, named_assignment
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -51,13 +51,12 @@ def scripts(arrivals, notes, chosen, course):
 
 
 def _assignment_of(arrival, course):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / arrival.file
-        path.write_bytes(arrival.content)
-        try:
-            return read([path]).infer_assignment(course)
-        except SubmissionError:
-            return named_assignment(arrival.file, [a.id for a in course.assignments])
+    """The assignment whose functions the script defines most of (read, not run), else its name's."""
+    source = arrival.content.decode("utf-8", errors="replace")
+    try:
+        return Submission((), source, ()).infer_assignment(course)
+    except SubmissionError:
+        return named_assignment(arrival.file, [a.id for a in course.assignments])
 
 
 def graded_note(script, course):
