@@ -525,6 +525,6 @@ def test_a_py_accepted_on_the_instructors_word_is_graded_as_the_notebook_and_say
     assert scores(course, "s4") == POINTS
     submitted = nbformat.read(course / "submitted" / "s4" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     assert submitted.cells[0].source.startswith(
-        f"**Converted from {canvas_name(s4, 'perceptron.py')}**"
+        f"**Converted from `{canvas_name(s4, 'perceptron.py')}`**"
     )
     assert "accepted on the instructor's word (--accept)" in stdout

@@ -86,3 +86,22 @@ def test_accepting_a_script_that_is_no_python_names_the_file_and_the_line(tmp_pa
         wrong_container.AcceptError, match=r"liujing_1004_71004_perceptron.py .*line 1"
     ):
         wrong_container.accepted(script, notebook_path("assignments", ASSIGNMENT.id))
+
+
+def test_markup_in_the_uploads_name_stays_text_in_the_converted_notebook():
+    arrival = Arrival(
+        "<img src=x onerror=alert(1)>`_1004_71004_perceptron.py",
+        None,
+        SCRIPT.encode(),
+        "Canvas",
+        "1004",
+        "x",
+        "perceptron.py",
+    )
+    script = wrong_container.Script("s4", ASSIGNMENT.id, arrival)
+    made, _ = wrong_container.accepted(script, notebook_path("assignments", ASSIGNMENT.id))
+    first = nbformat.reads(made.content.decode(), 4).cells[0].source
+    # inside a code span, which Markdown shows as text; the name's own backtick cannot close it
+    assert first.startswith(
+        "**Converted from `<img src=x onerror=alert(1)>'_1004_71004_perceptron.py`**"
+    )

@@ -114,8 +114,10 @@ def _segment(source, node):
 def accepted(script, release_notebook):
     """(the Arrival of the notebook made of the script, its Note); AcceptError when it cannot be made."""
     source = script.arrival.content.decode("utf-8", errors="replace")
+    # the file's name is the student's: as code, its markup stays text in formgrader and feedback
+    shown = Path(script.arrival.path).name.replace("`", "'")
     provenance = (
-        f"**Converted from {Path(script.arrival.path).name}**: the student handed in a .py file, "
+        f"**Converted from `{shown}`**: the student handed in a .py file, "
         f"not the notebook; the instructor accepted it as their {script.assignment} (the grading "
         "round's --accept), and its functions were put in place of the stubs. · "
         f"学生提交的是 .py 文件；教师同意按本作业评分，其函数已放入对应位置。"
