@@ -120,10 +120,14 @@ def test_delta_is_eq_5_2_and_minus_eta_times_the_gradient_on_one_point(seed):
 
 @pytest.mark.parametrize("gate", ["AND", "OR", "NOT"])
 def test_training_converges_on_the_linearly_separable_gates(gate):
+    # from a bias of η/2 every ŵᵀx̂ is η(k + ½): never 0, so no sample is right by rounding alone
     X, y, _ = logic_gate(gate)
-    w_hat, mistakes = train_perceptron(augment(X), y, np.zeros(X.shape[1] + 1), 0.1, 100)
+    eta = 0.5
+    w_hat0 = np.r_[np.zeros(X.shape[1]), eta / 2]
+    w_hat, mistakes = train_perceptron(augment(X), y, w_hat0, eta, 100)
     assert mistakes[-1] == 0 and len(mistakes) < 100
     np.testing.assert_array_equal(perceptron_predict(w_hat, augment(X)), y)
+    assert np.min(np.abs(augment(X) @ w_hat)) >= eta / 2
 
 
 def test_training_keeps_making_mistakes_on_xor():
