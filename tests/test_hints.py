@@ -1,4 +1,5 @@
-"""The hints and the names of mistakes say the same in Chinese and in English.
+"""The hints and the names of mistakes say the same in Chinese and in English, and no hint
+states the closed form of a graded quantity.
 
 A text of the items' records is "中文 / English": the self-check and the feedback split it at its
 first " / ". Both halves must carry the same mathematics: Greek letters, hatted letters, operators,
@@ -9,6 +10,7 @@ import re
 import unicodedata
 
 import pytest
+from closed_forms import closed_forms_in
 
 from autograder.grading.misconceptions import PUBLIC_ANSWERS
 from autograder.items import ITEMS
@@ -81,3 +83,12 @@ def test_the_comparison_tells_a_half_with_more_mathematics():
     ):
         chinese, english = halves(text)
         assert mathematics(chinese) != mathematics(english), text
+
+
+HINTS = {where: text for where, text in TEXTS.items() if where.endswith("hint")}
+
+
+@pytest.mark.parametrize("where", HINTS)
+def test_a_hint_points_at_where_to_look_and_states_no_closed_form(where):
+    # a mistake's name may say what was written; its hint, like an item's, gives no formula
+    assert not closed_forms_in(HINTS[where]), where
