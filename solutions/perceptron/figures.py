@@ -63,7 +63,10 @@ def _font_families():
     if not {font.name for font in fonts.ttflist} & set(CJK_FONTS):
         for path in font_manager.findSystemFonts():
             if CJK_FONT_FILES.search(Path(path).name):
-                fonts.addfont(path)
+                try:
+                    fonts.addfont(path)
+                except (OSError, RuntimeError):  # a file FreeType cannot read: as if absent
+                    continue
     found = [font for name in CJK_FONTS for font in fonts.ttflist if font.name == name]
     if not found:
         return ["sans-serif"]
