@@ -5,16 +5,95 @@ perceptron's geometry, and standard against accumulated BP (exercise 5.5).
     draw_network(d=3, q=4, l=2)
 
 Every function takes an optional matplotlib Axes `ax` (a new figure is made when it is None)
-and returns the figure. The drawings name quantities; they compute none of the graded ones.
-Needs only NumPy and matplotlib. matplotlib is imported when a figure is drawn, not with this
-file: the notebooks import it in their first cell, which also runs while nbgrader grades.
+and returns the figure. Its words are in Chinese and in English; the Chinese glyphs come from
+a CJK font found on the machine. The drawings name quantities; they compute none of the graded
+ones: what the perceptron's figure shows of one (the predicted side, a distance) comes from the
+student's own functions, passed to it. Needs only NumPy and matplotlib. matplotlib is imported
+when a figure is drawn, not with this file: the notebooks import it in their first cell, which
+also runs while nbgrader grades.
 """
+
+import dataclasses
+import functools
+import re
+from pathlib import Path
 
 import numpy as np
 
 CLASS_COLOURS = ("tab:blue", "tab:orange")  # label 0, label 1
 HIGHLIGHT = "tab:red"
 MAX_UNITS = 5  # a layer with more units shows the first two, "⋯", the last two
+# Fonts with the Chinese glyphs, the first one found drawing them: Linux's, Windows', macOS's
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Arial Unicode MS",
+    "Droid Sans Fallback",
+)
+# their files, for a font installed after matplotlib made its list of the system's fonts
+CJK_FONT_FILES = re.compile(
+    r"noto\w*cjk|sourcehan|wqy|msyh|simhei|pingfang|stheiti|arialuni|droidsansfallback", re.I
+)
+NORMAL_WEIGHT = 400
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _both(chinese, english, between=" · "):
+    """A text in both languages, Chinese first."""
+    return f"{chinese}{between}{english}"
+
+
+@functools.cache
+def _font_families():
+    """The font families of every text: matplotlib's default, then a CJK font for what it lacks.
+
+    Each glyph is drawn from the first family that has it. A CJK font installed after
+    matplotlib listed the system's fonts is added to its list; one that declares a weight other
+    than normal is listed at the normal weight too, so that normal text finds it as it is.
+    """
+    from matplotlib import font_manager
+
+    fonts = font_manager.fontManager
+    if not {font.name for font in fonts.ttflist} & set(CJK_FONTS):
+        for path in font_manager.findSystemFonts():
+            if CJK_FONT_FILES.search(Path(path).name):
+                try:
+                    fonts.addfont(path)
+                except (OSError, RuntimeError):  # a file FreeType cannot read: as if absent
+                    continue
+    found = [font for name in CJK_FONTS for font in fonts.ttflist if font.name == name]
+    if not found:
+        return ["sans-serif"]
+    cjk = [font for font in found if font.name == found[0].name]
+    if all(font_manager.weight_dict.get(font.weight, font.weight) != NORMAL_WEIGHT for font in cjk):
+        fonts.ttflist.append(dataclasses.replace(cjk[0], weight=NORMAL_WEIGHT))
+    return ["sans-serif", cjk[0].name]
+
+
+def _in_both_languages(draw):
+    """The drawing function draw, each text it makes with Chinese in it set in _font_families.
+
+    Set on the texts, not taken from matplotlib's settings while drawing: the title and the axis
+    labels of an Axes given to draw were made before it, with the fonts of that moment.
+    """
+
+    @functools.wraps(draw)
+    def drawing(*args, **kwargs):
+        from matplotlib.text import Text
+
+        fig = draw(*args, **kwargs)
+        for text in fig.findobj(Text):
+            if CJK.search(text.get_text()):
+                text.set_fontfamily(_font_families())
+        return fig
+
+    return drawing
 
 
 def _subplots(*grid, figsize):
@@ -39,6 +118,7 @@ def _slots(n):
     return [1, 2, n - 1, n], np.array([-2.0, -1.0, 1.0, 2.0]), 0.0
 
 
+@_in_both_languages
 def draw_network(d=3, q=4, l=2, ax=None):
     """The single-hidden-layer network of Fig. 5.7: inputs at the bottom, outputs on top.
 
@@ -60,9 +140,9 @@ def draw_network(d=3, q=4, l=2, ax=None):
     fig, ax = _figure_and_axes(ax, (9, 4.6))
     radius, rows = 0.24, (0.0, 1.7, 3.4)
     layers = [
-        ("input layer", "x_{%d}", d, rows[0]),
-        ("hidden layer", "b_{%d}", q, rows[1]),
-        ("output layer", r"\hat{y}_{%d}", l, rows[2]),
+        (_both("输入层", "input layer", "\n"), "x_{%d}", d, rows[0]),
+        (_both("隐层", "hidden layer", "\n"), "b_{%d}", q, rows[1]),
+        (_both("输出层", "output layer", "\n"), r"\hat{y}_{%d}", l, rows[2]),
     ]
     shown = [_slots(n) for _, _, n, _ in layers]
     half_width = max(np.max(np.abs(xs)) for _, xs, _ in shown) + 0.6
@@ -133,13 +213,17 @@ def draw_network(d=3, q=4, l=2, ax=None):
     ax.text(
         0,
         rows[2] + 0.75,
-        "thresholds: $\\gamma_h$ at hidden unit $h$, $\\theta_j$ at output unit $j$",
+        _both(
+            "阈值：隐层单元 h 的 γₕ，输出单元 j 的 θⱼ",
+            "thresholds: γₕ at hidden unit h, θⱼ at output unit j",
+            "\n",
+        ),
         ha="center",
         fontsize=9,
         color="tab:purple",
     )
     ax.set_xlim(-half_width - 2.2, right + 4.6)
-    ax.set_ylim(rows[0] - 0.6, rows[2] + 1.0)
+    ax.set_ylim(rows[0] - 0.6, rows[2] + 1.3)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
@@ -177,6 +261,7 @@ DEPENDENCIES = [
 NODE_COLOURS = {"parameter": "#fde0dd", "data": "#eeeeee", "computed": "white", "error": "#deebf7"}
 
 
+@_in_both_languages
 def draw_dependencies(ax=None):
     """How the error E_k (5.4) of one sample depends on each parameter, through (5.3).
 
@@ -235,7 +320,7 @@ def draw_dependencies(ax=None):
     ax.text(
         7.7,
         -1.52,
-        r"every output $j = 1, \ldots, l$",
+        _both("每个输出 j = 1, …, l", "every output j = 1, …, l"),
         ha="right",
         va="bottom",
         fontsize=9,
@@ -244,22 +329,28 @@ def draw_dependencies(ax=None):
     ax.text(
         2.45,
         -1.05,
-        "$\\sum_j$: $b_h$ reaches $E_k$\nthrough every $\\beta_j$",
+        _both("Σⱼ：bₕ 经过每个 βⱼ\n影响 Eₖ", "Σⱼ: bₕ reaches Eₖ\nthrough every βⱼ", "\n"),
         ha="center",
         va="center",
-        fontsize=10,
+        fontsize=9,
         color="tab:blue",
     )
-    kinds = "shaded red: parameters learnt by BP;  grey: the sample $(x, y)$"
-    ax.text(4.5, 1.85, kinds, ha="center", va="bottom", fontsize=9)
+    kinds = _both(
+        "红色：BP 学习的参数；灰色：样本 (x, y)",
+        "red: the parameters BP learns; grey: the sample (x, y)",
+        "\n",
+    )
+    ax.text(4.5, 1.8, kinds, ha="center", va="bottom", fontsize=9)
     ax.set_xlim(-0.3, 9.1)
-    ax.set_ylim(-1.8, 2.2)
+    ax.set_ylim(-1.8, 2.6)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
 
 
 # --- 3. the perceptron's geometry ---------------------------------------------------------
+
+GRID = 200  # points a side of the grid on which the predicted side is shaded
 
 
 def _validated(w, b, X, y):
@@ -283,41 +374,63 @@ def _validated(w, b, X, y):
     return w, float(b), X, y.astype(int)
 
 
-def _half_plane(xlim, ylim, w, b, side):
-    """The corners of the part of the box where side * (wᵀx + b) >= 0 (a polygon, maybe empty)."""
-    corners = [
-        np.array(c)
-        for c in ((xlim[0], ylim[0]), (xlim[1], ylim[0]), (xlim[1], ylim[1]), (xlim[0], ylim[1]))
-    ]
-    polygon = []
-    for p, r in zip(corners, corners[1:] + corners[:1]):
-        sp, sr = side * (w @ p + b), side * (w @ r + b)
-        if sp >= 0:
-            polygon.append(p)
-        if sp * sr < 0:  # the line crosses this side of the box
-            polygon.append(p + sp / (sp - sr) * (r - p))
-    return np.array(polygon).reshape(-1, 2)
+def _line(w, b):
+    """A point of the line wᵀx + b = 0, on the axis of w's larger entry, and the line's unit direction."""
+    k = int(np.argmax(np.abs(w)))
+    point = np.zeros(2)
+    point[k] = -b / w[k]
+    return point, np.array([-w[1], w[0]]) / np.linalg.norm(w)
 
 
-def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
-    """The hyperplane wᵀx + b = 0 of a perceptron on 2-D data, its normal w, and a signed distance.
+def _on_line(x, point, along):
+    """The orthogonal projection of the point x on the line through point along the unit vector along."""
+    return point + ((x - point) @ along) * along
 
-    w     : array, shape (2,), not zero;  b : float
-    X     : array, shape (m, 2), the samples;  y : array, shape (m,), their labels 0/1
-    ax    : matplotlib Axes or None
-    point : an index into X, or a point of shape (2,); by default the first misclassified
-            sample, else the first sample
+
+def _yours(function, *args):
+    """function(*args), function being the student's; None if it is not given or not written yet."""
+    if function is None:
+        return None
+    try:
+        return function(*args)
+    except NotImplementedError:
+        return None
+
+
+def _predicted(augment, predict, w, b, points):
+    """The student's perceptron_predict's labels (k,) of the points (k, 2), or None."""
+    points_hat = _yours(augment, points)
+    if points_hat is None:
+        return None
+    labels = _yours(predict, np.append(w, b), points_hat)
+    return None if labels is None else np.asarray(labels).reshape(len(points))
+
+
+@_in_both_languages
+def draw_perceptron_geometry(
+    w, b, X, y, ax=None, point=None, augment=None, predict=None, distance=None
+):
+    """The hyperplane wᵀx + b = 0 of a perceptron on 2-D data and its normal w; with your
+    functions, the side they predict as class 1, the samples they misclassify and a distance.
+
+    w        : array, shape (2,), not zero;  b : float
+    X        : array, shape (m, 2), the samples;  y : array, shape (m,), their labels 0/1
+    ax       : matplotlib Axes or None
+    point    : an index into X, or a point of shape (2,), whose distance is shown; by default
+               the first sample that your functions misclassify, else the first sample
+    augment, predict : your augment and perceptron_predict: the side where they predict
+               class 1 is shaded and the samples they misclassify are circled in red
+    distance : your distance_to_hyperplane: the point is joined to the line by a dashed
+               segment labelled with the distance your function gives
     returns the matplotlib Figure
 
-    The side where wᵀx + b >= 0 (predicted class 1) is shaded, w is drawn from a point of the
-    line, misclassified samples are circled in red, and the chosen point x₀ is joined to the
-    line by a dashed segment labelled with its signed distance to the line, as a number.
+    What needs a function that is not given, or not written yet, is not drawn; the title says so.
     """
     w, b, X, y = _validated(w, b, X, y)
-    norm = np.linalg.norm(w)
-    unit = w / norm
-    predicted = (X @ w + b >= 0).astype(int)  # the side of the line each sample is on
-    wrong = predicted != y
+    point_on_line, along = _line(w, b)
+    unit = w / np.linalg.norm(w)
+    predicted = _predicted(augment, predict, w, b, X)
+    wrong = np.zeros(len(X), bool) if predicted is None else predicted != y
     if point is None:
         point = int(np.argmax(wrong)) if wrong.any() else 0
     x0 = X[point] if np.ndim(point) == 0 else np.asarray(point, dtype=float)
@@ -325,14 +438,11 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
         raise ValueError(
             f"point must be an index into X or a point of shape (2,), got shape {x0.shape}"
         )
-    signed = float((w @ x0 + b) / norm)
-    foot = x0 - signed * unit  # x0's projection on the line
+    foot = _on_line(x0, point_on_line, along)
 
     # the normal's base: where the samples' centre projects, moved along the line if that is x0's foot
     span = max(np.ptp(np.vstack([X, x0, foot]), axis=0).max(), 1.0)
-    centre = X.mean(axis=0)
-    base = centre - float((w @ centre + b) / norm) * unit
-    along = np.array([-unit[1], unit[0]])
+    base = _on_line(X.mean(axis=0), point_on_line, along)
     if np.linalg.norm(base - foot) < 0.25 * span:
         base = foot + 0.35 * span * along
     tip = base + 0.3 * span * unit
@@ -342,39 +452,47 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
     margin = 0.15 * max(np.ptp(everything, axis=0).max(), 1.0)
     xlim, ylim = (low[0] - margin, high[0] + margin), (low[1] - margin, high[1] + margin)
 
-    fig, ax = _figure_and_axes(ax, (8, 6))
-    for side, colour, text in (
-        (1, CLASS_COLOURS[1], "$w^{\\top}x + b \\geq 0$\npredicted class 1"),
-        (-1, None, "$w^{\\top}x + b < 0$\npredicted class 0"),
-    ):
-        polygon = _half_plane(xlim, ylim, w, b, side)
-        if len(polygon) >= 3:
-            if colour:
-                ax.fill(
-                    polygon[:, 0],
-                    polygon[:, 1],
-                    color=colour,
-                    alpha=0.12,
-                    zorder=0,
-                    gid="class 1 side",
-                )
-            # the box's corner farthest into this side
-            corner = polygon[np.argmax(side * (polygon @ w + b))]
-            inward = np.sign(np.mean([xlim, ylim], axis=1) - corner)
-            ax.annotate(
-                text,
-                xy=corner,
-                xytext=6 * inward,
-                textcoords="offset points",
-                fontsize=9,
-                color="0.3",
-                ha="left" if inward[0] > 0 else "right",
-                va="bottom" if inward[1] > 0 else "top",
-                zorder=1,
-                gid=f"side {side}",
-                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.7),
+    fig, ax = _figure_and_axes(ax, (7, 7))
+    not_drawn, shaded = [], []
+    grid = np.stack(np.meshgrid(np.linspace(*xlim, GRID), np.linspace(*ylim, GRID)), axis=-1)
+    side = _predicted(augment, predict, w, b, grid.reshape(-1, 2))
+    if side is None:
+        not_drawn.append(
+            _both(
+                "预测的一侧与误分类：待你的 augment 与 perceptron_predict",
+                "predicted side, misclassified: awaiting your augment and perceptron_predict",
+                "\n",
             )
-    ax.axline(foot, foot + along, color="black", linewidth=1.5, label="$w^{\\top}x + b = 0$")
+        )
+    else:
+        from matplotlib.colors import to_rgba
+        from matplotlib.patches import Patch
+
+        shade = to_rgba(CLASS_COLOURS[1], 0.15)
+        colours = np.where((side == 1).reshape(GRID, GRID, 1), shade, (0.0, 0.0, 0.0, 0.0))
+        ax.imshow(
+            colours,
+            extent=(*xlim, *ylim),
+            origin="lower",
+            interpolation="nearest",
+            zorder=0,
+            gid="predicted class 1",
+        )
+        shaded.append(
+            Patch(
+                color=shade,
+                label=_both(
+                    "你的 perceptron_predict 判为 1 类", "your perceptron_predict: class 1"
+                ),
+            )
+        )
+    ax.axline(
+        point_on_line,
+        point_on_line + along,
+        color="black",
+        linewidth=1.5,
+        label=_both("超平面 S", "hyperplane S: wᵀx + b = 0"),
+    )
     ax.annotate(
         "",
         xy=tip,
@@ -395,7 +513,7 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
             marker="os"[label],
             s=40,
             zorder=3,
-            label=f"label {label}",
+            label=_both(f"标签 {label}", f"label {label}"),
         )
     if wrong.any():
         ax.scatter(
@@ -406,34 +524,56 @@ def draw_perceptron_geometry(w, b, X, y, ax=None, point=None):
             edgecolors=HIGHLIGHT,
             linewidths=1.5,
             zorder=4,
-            label="misclassified",
+            label=_both("误分类", "misclassified"),
             gid="misclassified",
         )
 
-    ax.plot(
-        [x0[0], foot[0]], [x0[1], foot[1]], linestyle="--", color="0.2", zorder=2, gid="distance"
-    )
-    if np.ndim(point) != 0:  # a point of its own, not one of the samples
-        ax.scatter([x0[0]], [x0[1]], marker="x", s=60, color="black", zorder=5)
-    ax.annotate("$x_0$", xy=x0, xytext=(-6, 6), textcoords="offset points", ha="right", fontsize=12)
-    aside = 0.06 * span * (along if along[0] >= 0 else -along)  # beside the segment, along the line
-    ax.text(
-        *((x0 + foot) / 2 + aside),
-        f"signed distance {signed:.2f}".replace("-", "\N{MINUS SIGN}"),
-        ha="left",
-        va="center",
-        fontsize=10,
-        zorder=6,
-        gid="signed distance",
-        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", alpha=0.9),
-    )
+    shown = _yours(distance, w, b, x0)
+    if shown is None:
+        not_drawn.append(
+            _both(
+                "点到 S 的距离：待你的 distance_to_hyperplane",
+                "a point's distance to S: awaiting your distance_to_hyperplane",
+                "\n",
+            )
+        )
+    else:
+        ax.plot(
+            [x0[0], foot[0]],
+            [x0[1], foot[1]],
+            linestyle="--",
+            color="0.2",
+            zorder=2,
+            gid="distance",
+        )
+        if np.ndim(point) != 0:  # a point of its own, not one of the samples
+            ax.scatter([x0[0]], [x0[1]], marker="x", s=60, color="black", zorder=5)
+        ax.annotate(
+            "$x_0$", xy=x0, xytext=(-6, 6), textcoords="offset points", ha="right", fontsize=12
+        )
+        aside = 0.06 * span * (along if along[0] >= 0 else -along)  # beside the segment
+        ax.text(
+            *((x0 + foot) / 2 + aside),
+            _both("距离", f"distance {float(shown):.2f}").replace("-", "\N{MINUS SIGN}"),
+            ha="left",
+            va="center",
+            fontsize=10,
+            zorder=6,
+            gid="distance label",
+            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="0.6", alpha=0.9),
+        )
 
+    ax.set_title(
+        "\n".join([_both("感知机的几何", "the perceptron's geometry")] + not_drawn),
+        fontsize=9,
+    )
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9)
+    handles = ax.get_legend_handles_labels()[0] + shaded
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=8)
     return fig
 
 
@@ -449,6 +589,15 @@ def _history(values, name):
     return values
 
 
+def _errors_at(when, standard, accumulated):
+    """The text of both errors at a common count."""
+    return (
+        f"{when}:\n{_both('标准 BP', 'standard')} E = {standard:.4g}\n"
+        f"{_both('累积 BP', 'accumulated')} E = {accumulated:.4g}"
+    )
+
+
+@_in_both_languages
 def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=None):
     """The error E (5.16) of standard and accumulated BP against updates and against epochs.
 
@@ -462,6 +611,7 @@ def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=No
 
     Left, against updates: standard BP's epoch t ends after t·m updates, accumulated BP's after t.
     Right, against epochs. Each panel states both errors at a common count, as numbers.
+    The curves' gids are "standard" and "accumulated".
     """
     standard = _history(history_standard, "history_standard")
     accumulated = _history(history_accumulated, "history_accumulated")
@@ -474,7 +624,14 @@ def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=No
         by_update, by_epoch = ax
         fig = by_update.figure
     epochs_s, epochs_a = np.arange(1, len(standard) + 1), np.arange(1, len(accumulated) + 1)
-    colours = {"standard BP": "tab:blue", "accumulated BP": "tab:orange"}
+    style = {
+        "standard": dict(color="tab:blue", gid="standard"),
+        "accumulated": dict(color="tab:orange", gid="accumulated"),
+    }
+    names = {
+        "standard": _both("标准 BP", "standard BP"),
+        "accumulated": _both("累积 BP", "accumulated BP"),
+    }
     positive = standard.min() > 0 and accumulated.min() > 0
     spread = (
         max(standard.max(), accumulated.max()) / min(standard.min(), accumulated.min())
@@ -485,17 +642,17 @@ def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=No
     by_update.plot(
         m * epochs_s,
         standard,
-        color=colours["standard BP"],
-        label=f"standard BP ({m} updates an epoch)",
+        **style["standard"],
+        label=_both(f"标准 BP，每轮 {m} 次更新", f"standard BP, {m} updates an epoch", "\n"),
     )
     by_update.plot(
         epochs_a,
         accumulated,
-        color=colours["accumulated BP"],
-        label="accumulated BP (1 update an epoch)",
+        **style["accumulated"],
+        label=_both("累积 BP，每轮 1 次更新", "accumulated BP, 1 update an epoch", "\n"),
     )
-    by_update.set_xlabel("updates")
-    by_update.set_title("per update")
+    by_update.set_xlabel(_both("更新次数", "updates"))
+    by_update.set_title(_both("按更新次数", "per update"))
     if m * len(standard) >= 100 or len(accumulated) >= 100:
         by_update.set_xscale("log")
     # epochs of standard BP within accumulated's updates
@@ -506,26 +663,30 @@ def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=No
         by_update.text(
             0.02,
             0.03,
-            f"after {updates} updates:\nstandard E = {standard[together - 1]:.4g}\n"
-            f"accumulated E = {accumulated[updates - 1]:.4g}",
+            _errors_at(
+                _both(f"{updates} 次更新后", f"after {updates} updates"),
+                standard[together - 1],
+                accumulated[updates - 1],
+            ),
             transform=by_update.transAxes,
             fontsize=9,
             va="bottom",
             bbox=dict(boxstyle="round", fc="white", ec="0.7"),
         )
 
-    by_epoch.plot(epochs_s, standard, color=colours["standard BP"], label="standard BP")
-    by_epoch.plot(epochs_a, accumulated, color=colours["accumulated BP"], label="accumulated BP")
-    by_epoch.set_xlabel("epochs (passes over the training set)")
-    by_epoch.set_title("per epoch")
+    by_epoch.plot(epochs_s, standard, **style["standard"], label=names["standard"])
+    by_epoch.plot(epochs_a, accumulated, **style["accumulated"], label=names["accumulated"])
+    by_epoch.set_xlabel(_both("轮数（遍历训练集的次数）", "epochs (passes over the training set)"))
+    by_epoch.set_title(_both("按轮数", "per epoch"))
     if max(len(standard), len(accumulated)) >= 100:
         by_epoch.set_xscale("log")
     both = min(len(standard), len(accumulated))
     by_epoch.text(
         0.02,
         0.03,
-        f"after {both} epochs:\nstandard E = {standard[both - 1]:.4g}\n"
-        f"accumulated E = {accumulated[both - 1]:.4g}",
+        _errors_at(
+            _both(f"{both} 轮后", f"after {both} epochs"), standard[both - 1], accumulated[both - 1]
+        ),
         transform=by_epoch.transAxes,
         fontsize=9,
         va="bottom",
@@ -533,7 +694,7 @@ def draw_standard_vs_accumulated(history_standard, history_accumulated, m, ax=No
     )
 
     for panel in (by_update, by_epoch):
-        panel.set_ylabel("E (5.16), mean of $E_k$ over the training set")
+        panel.set_ylabel(_both("训练集上的 E (5.16)", "E (5.16) on the training set"))
         if spread > 20:
             panel.set_yscale("log")
         panel.grid(True, which="both", alpha=0.3)

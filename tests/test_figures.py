@@ -1,7 +1,10 @@
-"""The drawings in the students' notebooks: each shows what it says it shows, renders to PNG
-without a warning, and student/figures.py stays a standalone file with no answer in it."""
+"""The drawings in the students' notebooks: each shows what it says it shows, in Chinese and in
+English, renders to PNG without a warning (no glyph missing), and student/figures.py stays a
+standalone file that computes no graded quantity: what it shows of one, it asks the student's
+functions for."""
 
 import ast
+import logging
 import re
 import sys
 import warnings
@@ -13,11 +16,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.patches import Circle, Polygon  # noqa: E402
-from matplotlib.path import Path as PolygonPath  # noqa: E402
-from matplotlib.text import Annotation  # noqa: E402
+from closed_forms import closed_forms_in  # noqa: E402
+from matplotlib.patches import Circle  # noqa: E402
+from matplotlib.text import (
+    Annotation,  # noqa: E402
+    Text,  # noqa: E402
+)
 from notebooks import ROOT  # noqa: E402
 
+import source_impl as ref  # noqa: E402
 from autograder import student_module  # noqa: E402
 
 SOURCE = ROOT / "student" / "figures.py"
@@ -222,7 +229,7 @@ def test_the_diagram_says_b_h_reaches_E_k_through_every_output():
     fig = figures.draw_dependencies()
     joined = "\n".join(strings(fig.axes[0]))
     plt.close(fig)
-    assert r"\sum_j" in joined and r"every $\beta_j$" in joined and r"j = 1, \ldots, l" in joined
+    assert "Σⱼ" in joined and "every βⱼ" in joined and "j = 1, …, l" in joined
 
 
 # --- the perceptron's geometry -------------------------------------------------------------
@@ -234,12 +241,25 @@ X = np.array([[2.0, 0.0], [0.0, 2.0], [0.0, -1.0], [1.5, 1.0], [-1.0, 0.5], [1.5
 Y = np.array([1, 0, 0, 1, 1, 0])
 
 
+YOURS = dict(
+    augment=ref.augment, predict=ref.perceptron_predict, distance=ref.distance_to_hyperplane
+)
+
+
+def unfinished(*args):
+    raise NotImplementedError()
+
+
 def annotation(ax, gid):
     [found] = [t for t in ax.texts if t.get_gid() == gid]
     return found
 
 
-def test_the_normal_arrow_starts_on_the_line_points_along_w_into_the_shaded_class_1_side():
+def gids(ax):
+    return {artist.get_gid() for artist in ax.get_children()} - {None}
+
+
+def test_the_normal_arrow_starts_on_the_line_and_points_along_w():
     fig = figures.draw_perceptron_geometry(W, B, X, Y)
     ax = fig.axes[0]
     plt.close(fig)
@@ -250,48 +270,96 @@ def test_the_normal_arrow_starts_on_the_line_points_along_w_into_the_shaded_clas
     assert abs(direction[0] * W[1] - direction[1] * W[0]) < 1e-9 and direction @ W > 0, (
         "it points along w"
     )
-    assert W @ tip + B > 0
-    [shaded] = [p for p in ax.patches if isinstance(p, Polygon) and p.get_gid() == "class 1 side"]
-    corners = shaded.get_xy()
-    assert np.all(corners @ W + B >= -1e-9), "the shaded side is where wᵀx + b ≥ 0"
-    assert PolygonPath(corners).contains_point(tip)
-    assert "predicted class 1" in annotation(ax, "side 1").get_text()
 
 
-def signed_distance_shown(ax):
-    text = annotation(ax, "signed distance").get_text().replace("\N{MINUS SIGN}", "-")
-    return float(re.fullmatch(r"signed distance (-?\d+\.\d\d)", text).group(1))
+def test_without_your_functions_nothing_graded_is_drawn_and_the_title_says_what_awaits_them():
+    for yours in ({}, dict(augment=unfinished, predict=unfinished, distance=unfinished)):
+        fig = figures.draw_perceptron_geometry(W, B, X, Y, **yours)
+        ax = fig.axes[0]
+        plt.close(fig)
+        assert not gids(ax) & {"predicted class 1", "misclassified", "distance", "distance label"}
+        title = ax.get_title()
+        assert "augment" in title and "perceptron_predict" in title
+        assert "distance_to_hyperplane" in title
 
 
-@pytest.mark.parametrize(
-    "point, x0", [(None, X[2]), (4, X[4]), (np.array([-1.0, 1.0]), np.array([-1.0, 1.0]))]
-)
-def test_the_signed_distance_shown_is_that_of_the_chosen_point_and_its_segment_ends_on_the_line(
-    point, x0
-):
-    fig = figures.draw_perceptron_geometry(W, B, X, Y, point=point)
+def shaded_class_1(ax):
+    """The grid points under the shaded pixels, and the points under the clear ones."""
+    [image] = [i for i in ax.images if i.get_gid() == "predicted class 1"]
+    left, right, bottom, top = image.get_extent()
+    rows, columns = image.get_array().shape[:2]
+    xs, ys = np.meshgrid(np.linspace(left, right, columns), np.linspace(bottom, top, rows))
+    shaded = image.get_array()[..., 3] > 0
+    return np.column_stack([xs[shaded], ys[shaded]]), np.column_stack([xs[~shaded], ys[~shaded]])
+
+
+def test_the_shaded_side_is_where_your_perceptron_predict_says_class_1():
+    fig = figures.draw_perceptron_geometry(W, B, X, Y, **YOURS)
     ax = fig.axes[0]
     plt.close(fig)
-    expected = (W @ x0 + B) / np.linalg.norm(W)
-    assert signed_distance_shown(ax) == pytest.approx(round(expected, 2), abs=1e-9)
-    [segment] = [line for line in ax.lines if line.get_gid() == "distance"]
-    ends = np.column_stack([segment.get_xdata(), segment.get_ydata()])
-    assert np.allclose(ends[0], x0) and abs(W @ ends[1] + B) < 1e-9
+    inside, outside = shaded_class_1(ax)
+    assert len(inside) and len(outside)
+    assert np.all(inside @ W + B >= 0) and np.all(outside @ W + B < 0)
+    tip = np.array(annotation(ax, "normal").xy)
+    assert W @ tip + B > 0, "w points into the shaded side"
+
+
+def test_the_shading_and_the_marks_follow_your_function_even_when_it_is_wrong():
+    everything_1 = lambda w_hat, X_hat: np.ones(len(X_hat), int)  # noqa: E731
+    fig = figures.draw_perceptron_geometry(W, B, X, Y, augment=ref.augment, predict=everything_1)
+    ax = fig.axes[0]
+    plt.close(fig)
+    inside, outside = shaded_class_1(ax)
+    assert len(outside) == 0
+    [marks] = [c for c in ax.collections if c.get_gid() == "misclassified"]
+    assert np.array_equal(marks.get_offsets(), X[Y == 0])
 
 
 def test_the_marked_samples_are_the_misclassified_ones_with_sgn_0_equal_to_1():
-    fig = figures.draw_perceptron_geometry(W, B, X, Y)
+    fig = figures.draw_perceptron_geometry(W, B, X, Y, **YOURS)
     [marks] = [c for c in fig.axes[0].collections if c.get_gid() == "misclassified"]
     plt.close(fig)
     assert np.array_equal(marks.get_offsets(), X[[2, 4, 5]])
 
 
+def distance_shown(ax):
+    text = annotation(ax, "distance label").get_text().replace("\N{MINUS SIGN}", "-")
+    return float(re.fullmatch(r"距离 · distance (-?\d+\.\d\d)", text).group(1))
+
+
+@pytest.mark.parametrize(
+    "point, x0", [(None, X[2]), (4, X[4]), (np.array([-1.0, 1.0]), np.array([-1.0, 1.0]))]
+)
+def test_the_distance_shown_is_your_functions_for_the_chosen_point_on_a_segment_to_the_line(
+    point, x0
+):
+    asked = []
+
+    def distance(w, b, x):
+        asked.append((w, b, x))
+        return 1.234
+
+    fig = figures.draw_perceptron_geometry(
+        W, B, X, Y, **(YOURS | dict(distance=distance)), point=point
+    )
+    ax = fig.axes[0]
+    plt.close(fig)
+    [(w, b, x)] = asked
+    assert np.array_equal(w, W) and b == B and np.array_equal(x, x0)
+    assert distance_shown(ax) == 1.23
+    [segment] = [line for line in ax.lines if line.get_gid() == "distance"]
+    ends = np.column_stack([segment.get_xdata(), segment.get_ydata()])
+    assert np.allclose(ends[0], x0) and abs(W @ ends[1] + B) < 1e-9
+    along = np.array([-W[1], W[0]])
+    assert abs((ends[0] - ends[1]) @ along) < 1e-9, "the segment is perpendicular to the line"
+
+
 def test_nothing_is_marked_when_every_sample_is_on_its_side():
-    fig = figures.draw_perceptron_geometry(W, B, X[:2], Y[:2])
+    fig = figures.draw_perceptron_geometry(W, B, X[:2], Y[:2], **YOURS)
     ax = fig.axes[0]
     plt.close(fig)
     assert not [c for c in ax.collections if c.get_gid() == "misclassified"]
-    assert signed_distance_shown(ax) == round(2.5 / np.sqrt(5), 2), (
+    assert distance_shown(ax) == round(2.5 / np.sqrt(5), 2), (
         "the first sample when none is misclassified"
     )
 
@@ -313,35 +381,33 @@ def test_a_wrong_input_raises_a_value_error_that_names_it(w, X_bad, message):
 
 
 def curves(ax):
-    return {
-        line.get_label().split(" (")[0]: line
-        for line in ax.lines
-        if not line.get_label().startswith("_")
-    }
+    return {line.get_gid(): line for line in ax.lines if line.get_gid()}
 
 
 def test_standard_bp_is_plotted_at_m_updates_an_epoch_and_accumulated_at_one():
     standard, accumulated, m = np.linspace(0.3, 0.01, 40), np.linspace(0.3, 0.1, 300), 17
     fig = figures.draw_standard_vs_accumulated(standard, accumulated, m)
-    [by_update] = [ax for ax in fig.axes if ax.get_xlabel() == "updates"]
-    [by_epoch] = [ax for ax in fig.axes if ax.get_xlabel().startswith("epochs")]
+    [by_update] = [ax for ax in fig.axes if ax.get_xlabel().endswith("updates")]
+    [by_epoch] = [ax for ax in fig.axes if "epochs" in ax.get_xlabel()]
     plt.close(fig)
     lines = curves(by_update)
-    assert np.array_equal(lines["standard BP"].get_xdata(), m * np.arange(1, 41))
-    assert np.array_equal(lines["accumulated BP"].get_xdata(), np.arange(1, 301))
-    assert np.array_equal(lines["standard BP"].get_ydata(), standard)
+    assert np.array_equal(lines["standard"].get_xdata(), m * np.arange(1, 41))
+    assert np.array_equal(lines["accumulated"].get_xdata(), np.arange(1, 301))
+    assert np.array_equal(lines["standard"].get_ydata(), standard)
     assert by_update.get_xscale() == "log", "1 to 680 updates"
     lines = curves(by_epoch)
-    assert np.array_equal(lines["standard BP"].get_xdata(), np.arange(1, 41))
-    assert np.array_equal(lines["accumulated BP"].get_xdata(), np.arange(1, 301))
+    assert np.array_equal(lines["standard"].get_xdata(), np.arange(1, 41))
+    assert np.array_equal(lines["accumulated"].get_xdata(), np.arange(1, 301))
     assert by_update.get_legend() is not None and by_epoch.get_legend() is not None
     # at a common count, both errors as numbers: 17 epochs of standard BP = 289 updates
     assert (
-        f"after 289 updates:\nstandard E = {standard[16]:.4g}\naccumulated E = {accumulated[288]:.4g}"
+        "289 次更新后 · after 289 updates:\n"
+        f"标准 BP · standard E = {standard[16]:.4g}\n累积 BP · accumulated E = {accumulated[288]:.4g}"
         in strings(by_update)
     )
     assert (
-        f"after 40 epochs:\nstandard E = {standard[39]:.4g}\naccumulated E = {accumulated[39]:.4g}"
+        "40 轮后 · after 40 epochs:\n"
+        f"标准 BP · standard E = {standard[39]:.4g}\n累积 BP · accumulated E = {accumulated[39]:.4g}"
         in strings(by_epoch)
     )
 
@@ -358,7 +424,7 @@ def test_the_histories_must_be_one_dimensional_and_m_positive():
 DRAWINGS = {
     "network": lambda ax: figures.draw_network(7, 3, 2, ax=ax),
     "dependencies": lambda ax: figures.draw_dependencies(ax=ax),
-    "perceptron": lambda ax: figures.draw_perceptron_geometry(W, B, X, Y, ax=ax),
+    "perceptron": lambda ax: figures.draw_perceptron_geometry(W, B, X, Y, ax=ax, **YOURS),
 }
 
 
@@ -382,18 +448,53 @@ def test_the_error_curves_go_into_the_pair_of_axes_given_and_save_without_a_warn
     saved(fig, tmp_path / "curves.png")
 
 
-@pytest.mark.parametrize(
-    "draw",
-    [
-        lambda: figures.draw_network(),
-        lambda: figures.draw_network(30, 12, 9),
-        figures.draw_dependencies,
-        lambda: figures.draw_perceptron_geometry(W, B, X, Y),
-        lambda: figures.draw_standard_vs_accumulated([0.2, 0.1], [0.2, 0.19], 17),
-    ],
-)
-def test_a_new_figure_saves_to_png_without_a_warning_and_closes(draw, tmp_path):
-    saved(draw(), tmp_path / "figure.png")
+EVERY_FIGURE = {
+    "network": lambda: figures.draw_network(),
+    "wide network": lambda: figures.draw_network(30, 12, 9),
+    "dependencies": figures.draw_dependencies,
+    "perceptron, no function of yours": lambda: figures.draw_perceptron_geometry(W, B, X, Y),
+    "perceptron with yours": lambda: figures.draw_perceptron_geometry(W, B, X, Y, **YOURS),
+    "error curves": lambda: figures.draw_standard_vs_accumulated([0.2, 0.1], [0.2, 0.19], 17),
+}
+
+
+@pytest.mark.parametrize("name", EVERY_FIGURE)
+def test_a_new_figure_saves_to_png_without_a_warning_and_closes(name, tmp_path):
+    saved(EVERY_FIGURE[name](), tmp_path / "figure.png")
+
+
+@pytest.mark.parametrize("name", EVERY_FIGURE)
+def test_drawing_a_figure_misses_no_glyph_and_finds_every_font(name, tmp_path, caplog):
+    # a Chinese character that no font of the text has: a Python warning ("Glyph … missing from
+    # font(s)"), or a log record when it is inside mathematics; a font family not found: a log record
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        caplog.at_level(logging.INFO, "matplotlib"),
+    ):
+        warnings.simplefilter("always")
+        fig = EVERY_FIGURE[name]()
+        fig.savefig(tmp_path / "figure.png", dpi=60)
+        plt.close(fig)
+    assert not [str(w.message) for w in caught if re.search(r"Glyph .* missing", str(w.message))]
+    assert not [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def words(text):
+    """The English words of a text, its mathematics and code names left out."""
+    return re.findall(r"\b[A-Za-z]{3,}\b", re.sub(r"\$[^$]*\$|\w*_\w*", "", text))
+
+
+@pytest.mark.parametrize("name", EVERY_FIGURE)
+def test_every_title_label_legend_and_note_is_in_chinese_and_in_english(name):
+    fig = EVERY_FIGURE[name]()
+    shown = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+    plt.close(fig)
+    assert any(CJK.search(text) for text in shown)
+    for text in shown:
+        assert bool(CJK.search(text)) == bool(words(text)), f"one language only: {text!r}"
 
 
 # --- the source ----------------------------------------------------------------------------
@@ -411,8 +512,8 @@ def test_the_file_imports_nothing_but_numpy_matplotlib_and_the_standard_library(
     assert imported - set(sys.stdlib_module_names) <= {"numpy", "matplotlib"}, imported
 
 
-def test_the_file_has_no_chinese_characters_which_fonts_may_lack():
-    assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", CODE)
+def test_the_file_computes_no_graded_quantity_and_states_no_closed_form():
+    assert not closed_forms_in(CODE)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import re
 
 import nbformat
 import pytest
-from closed_forms import CLOSED_FORMS, closed_forms_in
+from closed_forms import CLOSED_FORMS, closed_forms_in, lines_with_closed_forms
 from notebooks import ASSIGNMENTS, ROOT, copy_assignment, notebook_path, solution_cells
 
 import source_impl
@@ -52,12 +52,16 @@ def test_every_companion_file_is_committed_current_beside_the_source_and_the_rel
         )
 
 
+DATA = ".csv"  # the data sets: values, no text of the kit's
+
+
 def release_texts(assignment):
+    """{file name: text} of every file of the release but its data."""
     folder = ROOT / "assignments" / assignment
     return {
         path.name: path.read_text(encoding="utf-8")
         for path in folder.iterdir()
-        if path.suffix in (".py", ".ipynb", ".json", ".ini", ".md")
+        if path.is_file() and path.suffix != DATA
     }
 
 
@@ -79,12 +83,36 @@ def readable(name, text):
     return "\n".join([cell.source for cell in notebook.cells] + list(outputs))
 
 
-def test_no_closed_form_of_a_graded_quantity_reaches_the_student(assignment):
-    # the notebooks lead up to each step; the result is the student's to derive (spec §6, "Derivation first")
+def student_parts(assignment):
+    """(where, text, whether it is code) of every part of every file of the release: a notebook
+    cell by cell (its outputs as prose), a .py file as code, any other file as prose."""
     for name, text in release_texts(assignment).items():
-        assert not closed_forms_in(readable(name, text)), (
-            f"{name} states the closed form of {closed_forms_in(readable(name, text))}"
-        )
+        if not name.endswith(".ipynb"):
+            yield name, text, name.endswith(".py")
+            continue
+        for number, cell in enumerate(nbformat.reads(text, as_version=4).cells):
+            yield f"{name}, cell {number}", cell.source, cell.cell_type == "code"
+            for output in cell.get("outputs", []):
+                shown = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+                yield f"{name}, cell {number}'s output", shown, False
+
+
+def test_the_scan_reads_every_file_a_student_gets_but_the_data(assignment):
+    scanned = {where.split(",")[0] for where, _, _ in student_parts(assignment)}
+    given = {f"{assignment}.ipynb"} | set(companion_files(assignment))
+    assert scanned == {name for name in given if not name.endswith(DATA)}
+
+
+def test_no_closed_form_of_a_graded_quantity_reaches_the_student(assignment):
+    # the notebooks lead up to each step; the result is the student's to derive (spec §6, "Derivation
+    # first"); code, the notebook's or a companion file's, holds no answer either
+    found = {
+        where: [f"line {n}: {line.strip()}" for n, line in lines_with_closed_forms(text, code)]
+        or closed_forms_in(text, code)
+        for where, text, code in student_parts(assignment)
+        if closed_forms_in(text, code)
+    }
+    assert not found, found
 
 
 def test_the_instructors_version_states_each_closed_form_the_release_is_checked_for(assignment):

@@ -11,6 +11,7 @@ from notebooks import ROOT
 
 import source_impl
 from autograder import student_module
+from autograder.items import ITEMS
 
 selfcheck = student_module("selfcheck")
 notebook_functions = student_module("notebook_functions")
@@ -51,7 +52,8 @@ WRONG = {
     "a flipped sign": (
         "delta_theta",
         lambda eta, g: eta * g,
-        r"case 1: result: 2 of 2 entries differ: at index \[0\] expected .*, got .*提示 Hint: 阈值是减去的",
+        r"case 1: result: 2 of 2 entries differ: at index \[0\] expected .*, got .*提示 Hint: "
+        + re.escape(ITEMS["delta_theta"].hint),
     ),
     "a transposed result": (
         "delta_w",
@@ -85,7 +87,7 @@ WRONG = {
     "a sum for a mean": (
         "accumulated_error",
         lambda X, Y, p: len(X) * source_impl.accumulated_error(X, Y, p),
-        r"case 1: result: expected .*, got .*the MEAN of E_k",
+        r"case 1: result: expected .*, got .*" + re.escape(ITEMS["accumulated_error"].hint),
     ),
     "a list of arrays for a list of counts": (
         "train_perceptron",

@@ -203,7 +203,7 @@ def sigmoid(z):
             "single_output": lambda rng: _forward_case(rng, l=1),
             "single_unit": lambda rng: _forward_case(rng, q=1),
         },
-        hint="阈值是减去的 / thresholds are subtracted: b = f(α − γ), ŷ = f(β − θ).",
+        hint="(5.3) 与图 5.7：阈值是减去的；返回 (b, ŷ)，形状 (q,) 与 (l,) / (5.3) and Fig. 5.7: thresholds are subtracted; return (b, ŷ), of shapes (q,) and (l,).",
         result_names=("b", "y_hat"),
         public_cases=((_x, *_P), (np.array([-1.0, 2.0]), *_P1)),
         misconceptions=(
@@ -227,7 +227,7 @@ def forward(x, v, gamma, w, theta):
             "general": prediction_pair,
             "single_output": lambda rng: prediction_pair(rng, l=1),
         },
-        hint="½ Σ_j (ŷ_j − y_j)²，返回 float / a float.",
+        hint="(5.4)：对输出 j 求和，返回 float / (5.4): a sum over the outputs j, returned as a float.",
         result_names=None,
         public_cases=((_y_hat, _y), (np.array([0.25]), np.array([1.0]))),
         misconceptions=(
@@ -251,7 +251,7 @@ def squared_error(y_hat, y):
             "general": prediction_pair,
             "single_output": lambda rng: prediction_pair(rng, l=1),
         },
-        hint="对 ŷ_j 求 ½(ŷ_j − y_j)² 的导数 / differentiate ½(ŷ_j − y_j)² by ŷ_j.",
+        hint="(5.4)：E_k 对 ŷ_j 的偏导数本身，形状与 ŷ 相同 / (5.4): the partial derivative of E_k by ŷ_j itself, of the shape of ŷ.",
         result_names=None,
         public_cases=((_y_hat, _y),),
         misconceptions=(
@@ -272,7 +272,7 @@ def squared_error(y_hat, y):
             "general": elementwise,
             "saturated": lambda rng: elementwise(rng, saturated=True),
         },
-        hint="(5.9)：f′ = f(1 − f)，用输出 ŷ 表示 / written from the output ŷ, not from β.",
+        hint="(5.9)：f′ 用输出 ŷ 表示，参数已是 f 的值，不是 β / (5.9): f′ written from the output ŷ: the argument already is f's value, not β.",
         result_names=None,
         public_cases=((_y_hat,), (np.array([0.0, 1.0]),)),
         misconceptions=(
@@ -312,7 +312,7 @@ def squared_error(y_hat, y):
             "general": elementwise,
             "saturated": lambda rng: elementwise(rng, saturated=True),
         },
-        hint="(5.9) 用于隐层输出 b / (5.9) applied to the hidden output b.",
+        hint="b = f(α − γ)：∂b_h/∂α_h 的求法与 ∂ŷ_j/∂β_j 相同，参数是输出 b / b = f(α − γ): ∂b_h/∂α_h is found as ∂ŷ_j/∂β_j was, from the output b.",
         result_names=None,
         public_cases=((_b,), (np.array([1.0, 0.5, 0.0]),)),
         misconceptions=(
@@ -353,7 +353,7 @@ def squared_error(y_hat, y):
             "single_output": lambda rng: prediction_pair(rng, l=1),
             "saturated": lambda rng: prediction_pair(rng, saturated=True),
         },
-        hint="g 是负梯度 / g is a NEGATIVE gradient: −∂E_k/∂ŷ_j · ∂ŷ_j/∂β_j.",
+        hint="(5.10)：g 是负梯度，由链式法则的两个因子组成 / (5.10): g is a NEGATIVE gradient, made of two factors of the chain rule.",
         result_names=None,
         public_cases=((_y_hat, _y), (np.array([0.25]), np.array([1.0]))),
         misconceptions=(
@@ -381,7 +381,7 @@ def squared_error(y_hat, y):
             "single_output": lambda rng: _hidden_gradient_case(rng, l=1),
             "single_unit": lambda rng: _hidden_gradient_case(rng, q=1),
         },
-        hint="b_h 经过每个 β_j 影响 E_k，要对输出 j 求和；w 的形状是 (q, l) / b_h reaches E_k through every β_j: sum over the outputs j; w is (q, l).",
+        hint="(5.15)：b_h 经过每个 β_j 影响 E_k，要对输出 j 求和；w 的形状是 (q, l) / (5.15): b_h reaches E_k through every β_j: sum over the outputs j; w is (q, l).",
         result_names=None,
         public_cases=((_b, _P.w, _g), (_b, _P1.w, _g[:1])),
         misconceptions=(
@@ -425,7 +425,7 @@ def squared_error(y_hat, y):
             "single_output": lambda rng: output_delta(rng, l=1),
             "eta_extremes": lambda rng: output_delta(rng, eta=extreme_learning_rate(rng)),
         },
-        hint="(5.11)：外积，形状 (q, l) / an outer product of shape (q, l), scaled by η.",
+        hint="(5.11)：形状 (q, l)，元素 (h, j) 属于连接 w_hj / (5.11): shape (q, l); entry (h, j) belongs to the connection w_hj.",
         result_names=None,
         public_cases=((0.1, _g, _b), (0.5, _g[:1], _b)),
         misconceptions=(
@@ -461,7 +461,7 @@ def squared_error(y_hat, y):
             "single_output": lambda rng: output_delta(rng, l=1)[:2],
             "eta_extremes": lambda rng: output_delta(rng, eta=extreme_learning_rate(rng))[:2],
         },
-        hint="阈值是减去的，注意符号 / thresholds are subtracted: mind the sign.",
+        hint="(5.12)：阈值是减去的，注意符号 / (5.12): thresholds are subtracted: mind the sign.",
         result_names=None,
         public_cases=((0.1, _g), (0.5, _g[:1])),
         misconceptions=(
@@ -489,7 +489,7 @@ def squared_error(y_hat, y):
             "single_input": lambda rng: hidden_delta(rng, d=1),
             "eta_extremes": lambda rng: hidden_delta(rng, eta=extreme_learning_rate(rng)),
         },
-        hint="(5.13)：形状 (d, q)，元素 (i, h) / shape (d, q), entry (i, h) pairs x_i with e_h.",
+        hint="(5.13)：形状 (d, q)，元素 (i, h) 属于连接 v_ih / (5.13): shape (d, q); entry (i, h) belongs to the connection v_ih.",
         result_names=None,
         public_cases=((0.1, _e, _x), (0.5, _e, np.array([2.0]))),
         misconceptions=(
@@ -525,7 +525,7 @@ def squared_error(y_hat, y):
             "single_unit": lambda rng: hidden_delta(rng, q=1)[:2],
             "eta_extremes": lambda rng: hidden_delta(rng, eta=extreme_learning_rate(rng))[:2],
         },
-        hint="与 Δθ 同理，用于隐层 / as Δθ, for the hidden layer.",
+        hint="(5.14)：与 Δθ 同理，用于隐层；阈值是减去的 / (5.14): as Δθ, for the hidden layer; thresholds are subtracted.",
         result_names=None,
         public_cases=((0.1, _e), (0.5, _e[:1])),
         misconceptions=(
@@ -579,8 +579,8 @@ def init_params(d, q, l, rng):
             "single_output": lambda rng: _bp_step_case(rng, l=1),
             "saturated": lambda rng: _bp_step_case(rng, scale=60.0),
         },
-        hint="g 与 e 都用当前参数计算（e 用更新前的 w），返回新的 Params / use the CURRENT parameters for g and e "
-        "(e uses w before its update), then return new Params.",
+        hint="图 5.8：g 与 e 都用当前参数计算（e 用更新前的 w），返回新的 Params / Fig. 5.8: use the CURRENT "
+        "parameters for g and e (e uses w before its update), then return new Params.",
         result_names=("v", "gamma", "w", "theta"),
         public_cases=((_x, _y, _P, 0.1), (np.array([-1.0, 2.0]), np.array([0.0]), _P1, 0.9)),
         misconceptions=(
@@ -605,7 +605,7 @@ def init_params(d, q, l, rng):
     ItemRecord(
         id="accumulated_error",
         generators={"general": lambda rng: data(rng), "single_sample": lambda rng: data(rng, m=1)},
-        hint="(5.16)：E_k 的平均值，不是总和 / the MEAN of E_k over the samples, not the sum.",
+        hint="(5.16)：注意其中的系数；返回 float / (5.16): mind its factor; return a float.",
         result_names=None,
         public_cases=((_X, _Y, _P1),),
         misconceptions=(
@@ -626,7 +626,7 @@ def accumulated_error(X, Y, params):
     ItemRecord(
         id="train_standard_bp",
         generators={"general": training, "watermelon": training_watermelon},
-        hint="每个样本后都更新；每轮末记录 E (5.16) / update after every sample, in order; record E at the end of each epoch.",
+        hint="图 5.8：按顺序每个样本后都更新；每轮末记录 E (5.16) / Fig. 5.8: update after every sample, in order; record E (5.16) at the end of each epoch.",
         result_names=("params", "history"),
         public_cases=((_X, _Y, _P1, 0.5, 3),),
         misconceptions=(
@@ -665,14 +665,14 @@ def train_standard_bp(X, Y, params0, eta, epochs):
     ItemRecord(
         id="train_accumulated_bp",
         generators={"general": training, "watermelon": training_watermelon},
-        hint="每轮只更新一次：各样本 Δ 的平均，都在本轮起点的参数上计算 / one update per epoch: the mean of the "
-        "per-sample Δ's, all at the epoch's starting parameters.",
+        hint="(5.16)：每轮只更新一次，所有 Δ 都在本轮起点的参数上计算；每轮末记录 E / (5.16): one update "
+        "per epoch, every Δ computed at the epoch's starting parameters; record E at the end of each epoch.",
         result_names=("params", "history"),
         public_cases=((_X, _Y, _P1, 0.5, 3),),
         misconceptions=(
             Misconception(
                 "sum_not_mean",
-                "Δ 求和而不是求平均（相当于 η 乘以 m）/ the Δ's summed instead of averaged (η times m)",
+                "Δ 求和而不是求平均（相当于 η 乘以 m） / the Δ's summed instead of averaged (η times m)",
                 "累积 BP 最小化的是 (5.16)：其中的 1/m 到哪里去了？",
                 "accumulated BP minimises (5.16): where did its 1/m go?",
                 _train_accumulated_summing,
@@ -694,7 +694,7 @@ def train_accumulated_bp(X, Y, params0, eta, epochs):
             ),
             Misconception(
                 "updates_inside_pass",
-                "每个样本后都更新（标准 BP）/ updated after every sample (standard BP)",
+                "每个样本后都更新（标准 BP） / updated after every sample (standard BP)",
                 "累积 BP 每一轮更新几次？Δ 在哪一时刻的参数上计算？",
                 "how many updates does accumulated BP make per epoch, and at which parameters are the Δ's computed?",
                 ref.train_standard_bp,

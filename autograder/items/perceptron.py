@@ -187,7 +187,7 @@ ITEMS = (
     ItemRecord(
         id="augment",
         generators={"one_sample": _augment_one, "matrix": _augment_matrix},
-        hint="x̂ = (x; 1)：在每个样本末尾加 1 / append a 1 to each sample (a last column for a matrix).",
+        hint="x̂ = (x; 1)：一个样本的形状 (n,) 变成什么？矩阵 (m, n) 呢？ / x̂ = (x; 1): what does the shape (n,) of one sample become, and that of a matrix (m, n)?",
         result_names=None,
         public_cases=((np.array([2.0, -1.0]),), (np.array([[1.0, 2.0], [3.0, 4.0]]),)),
         misconceptions=(
@@ -211,7 +211,7 @@ def augment(X):
     ItemRecord(
         id="perceptron_predict",
         generators={"general": _predict_general, "on_hyperplane": _predict_on_hyperplane},
-        hint="z ≥ 0 时 sgn(z) = 1，否则 0 / sgn(z) = 1 when z ≥ 0, else 0: an int for one sample, an int array for a matrix.",
+        hint="看 §5.2 的约定：sgn(0) 是几？一个样本返回 int，矩阵返回 int 数组 / see the conventions of §5.2: what is sgn(0)? An int for one sample, an int array for a matrix.",
         result_names=None,
         public_cases=((_W_HAT, np.array([2.0, 1.0, 1.0])), (_W_HAT, _X_HAT)),
         misconceptions=(
@@ -233,7 +233,7 @@ def perceptron_predict(w_hat, X_hat):
     ItemRecord(
         id="distance_to_hyperplane",
         generators={"general": _distance_general, "on_hyperplane": _distance_on_hyperplane},
-        hint="x₀ − x₁ 在单位法向量 w/‖w‖ 上的投影长度，x₁ 是 S 上任一点 / the length of the projection of x₀ − x₁ on the unit normal w/‖w‖, x₁ any point of S; ≥ 0.",
+        hint="距离沿 S 的法向量 w 量取；w 与 b 同乘以 2 时 S 不变，距离也不变；结果 ≥ 0 / the distance is measured along the normal w of S; multiplying w and b by 2 leaves S, and so the distance, unchanged; the result is ≥ 0.",
         result_names=None,
         public_cases=(
             (np.array([3.0, 4.0]), -5.0, np.array([0.0, 0.0])),
@@ -243,8 +243,8 @@ def perceptron_predict(w_hat, X_hat):
             Misconception(
                 "no_norm",
                 "没有除以 ‖w‖ / not divided by ‖w‖",
-                "距离与 w 的长度无关吗？",
-                "would the distance change if w were scaled by 2?",
+                "w 与 b 同乘以 2 时 S 不变：你的距离变了吗？",
+                "multiplying w and b by 2 leaves S unchanged: does your distance change?",
                 lambda w, b, x0: float(abs(np.dot(w, x0) + b)),
                 """
 def distance_to_hyperplane(w, b, x0):
@@ -268,7 +268,7 @@ def distance_to_hyperplane(w, b, x0):
     ItemRecord(
         id="perceptron_loss",
         generators=_LOSS_GENERATORS,
-        hint="只对误分类点求和，每项非负 / sum over the misclassified points M only; every term is ≥ 0.",
+        hint="只对误分类集合 M 求和；每一项都 ≥ 0 / sum over the misclassified set M only; every term is ≥ 0.",
         result_names=None,
         public_cases=_LOSS_PUBLIC_CASES,
         misconceptions=(
@@ -302,7 +302,7 @@ def perceptron_loss(w_hat, X_hat, y):
     ItemRecord(
         id="perceptron_gradient",
         generators=_LOSS_GENERATORS,
-        hint="求导时 ŷ 与 M 视为常数 / hold ŷ and M fixed when differentiating each term of L(ŵ).",
+        hint="对 L(ŵ) 的每一项求导时，ŷ 与 M 视为常数 / hold ŷ and M fixed when differentiating each term of L(ŵ).",
         result_names=None,
         public_cases=_LOSS_PUBLIC_CASES,
         misconceptions=(
@@ -340,7 +340,7 @@ def perceptron_gradient(w_hat, X_hat, y):
             "correct": lambda rng: _delta(rng, False, learning_rate(rng)),
             "eta_extremes": lambda rng: _delta(rng, True, extreme_learning_rate(rng)),
         },
-        hint="标签取 0/1，因子是 (y − ŷ) / labels are 0/1 here, so the factor is (y − ŷ); η scales the whole step.",
+        hint="(5.2)：本课程的标签是 0/1，不是 ±1；分类正确的点不更新 / (5.2): the labels here are 0/1, not ±1; a correctly classified point gives no update.",
         result_names=None,
         # y = 1 misclassified, y = 1 classified correctly (Δ = 0), y = 0 misclassified: with y = 0 the
         # {−1,+1} rule η y x̂ gives 0 and is told apart from (5.2)
