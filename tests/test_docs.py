@@ -76,3 +76,12 @@ def test_every_relative_link_in_the_readme_points_at_an_existing_file_and_headin
             assert anchor in anchors(path), (
                 f"README.md links to {target}: {file or 'README.md'} has no such heading"
             )
+
+
+def test_the_students_guide_states_no_closed_form_of_a_graded_quantity():
+    # students read the site's guide as they read their folder: it names quantities, it does not solve them
+    from closed_forms import lines_with_closed_forms
+
+    assert (
+        lines_with_closed_forms((ROOT / "docs" / "students.md").read_text(encoding="utf-8")) == []
+    )
