@@ -405,7 +405,7 @@ def test_grades_csv_is_nbgraders_total_of_what_is_graded_so_far_out_of_items_and
         }
     for student in CLASS:
         recorded = scores(out, student.id)
-        # 43: the derivations included
+        # nbgrader's maximum: the derivations included
         assert float(rows[student.id]["max_score"]) == COURSE.assignment(ASSIGNMENT).total_points
         # a derivation not graded yet: 0
         row = rows[student.id]
