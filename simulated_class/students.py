@@ -56,16 +56,19 @@ CRASHING = {"perceptron": "perceptron_gradient", "bp": "delta_v"}
 HANGING = {"perceptron": "perceptron_loss", "bp": "hidden_gradient"}
 CRASH_BODY = "    import os\n    os._exit(3)  # the process that runs this function dies\n"
 HANG_BODY = "    while True:\n        pass\n"
-# A cell of code that makes nbgrader's kernel report full marks without grading anything.
+# A cell of code that makes nbgrader's kernel report a score without grading anything: the points of
+# the course's smallest item, which every graded cell can hold (nbgrader refuses a score above a
+# cell's points, so a larger one would stop a round run with --no-enforce at nbgrader's check).
+TAMPERED_SCORE = min(item.points for item in load_course().items())
 TAMPER_CELLS = {
     TAMPER_ATTRIBUTE: (
         "import autograder.nbgrader_cell as _cell\n"
-        "_cell.hidden_score = lambda item_id, folder=None: 1.0\n"
+        f"_cell.hidden_score = lambda item_id, folder=None: {float(TAMPERED_SCORE)!r}\n"
     ),
     TAMPER_SYS_MODULES: (
         "import sys, types\n"
         "_fake = types.ModuleType('autograder.nbgrader_cell')\n"
-        "_fake.hidden_score = lambda item_id, folder=None: 1.0\n"
+        f"_fake.hidden_score = lambda item_id, folder=None: {float(TAMPERED_SCORE)!r}\n"
         "sys.modules['autograder.nbgrader_cell'] = _fake\n"
     ),
 }

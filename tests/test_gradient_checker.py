@@ -1,5 +1,5 @@
 """The students' gradient checkers (selfcheck.bp_gradient_check, perceptron_gradient_check): the reference's
-gradients agree in every block; a real mistake is caught and named; an unfinished or crashing function is
+gradients (for BP, −Δ/η of its updates) agree in every block; a real mistake is caught and named; an unfinished or crashing function is
 named in one line; nothing runs while nbgrader grades; and the finite differences are of the student's own
 forward pass, not of one built into the file."""
 
@@ -32,77 +32,63 @@ def printed(capsys):
     return out
 
 
-def reference_gradients(
-    x, y, params, forward=ref.forward, output_scale=1.0, w_for_e=None, sum_over_j=True
-):
-    """∂E_k/∂(v, γ, w, θ) from the reference's g, e and Δ's: every Δ is −η times the partial derivative.
-
-    output_scale multiplies g (a forward pass ŷ = f(s(β − θ)) has g scaled by s); w_for_e replaces the w
-    that e is computed from; sum_over_j=False keeps e's terms per output j, shape (q, l).
-    """
-    b, y_hat = forward(x, *params)
-    g = output_scale * ref.output_gradient(y_hat, y)
-    w = params.w if w_for_e is None else w_for_e(params.w, g, b)
-    e = ref.hidden_gradient(b, w, g) if sum_over_j else ref.db_dalpha(b)[:, None] * w * g
-    return ref.Params(
-        v=-ref.delta_v(1.0, e, x),
-        gamma=-ref.delta_gamma(1.0, e),
-        w=-ref.delta_w(1.0, g, b),
-        theta=-ref.delta_theta(1.0, g),
+REFERENCE = {
+    name: getattr(ref, name)
+    for name in (
+        "forward",
+        "squared_error",
+        "output_gradient",
+        "hidden_gradient",
+        "delta_w",
+        "delta_theta",
+        "delta_v",
+        "delta_gamma",
     )
+}
 
 
-def with_block(name, change, **options):
-    """The reference's gradients with one block changed."""
-
-    def gradients(x, y, params):
-        blocks = reference_gradients(x, y, params, **options)
-        return blocks._replace(**{name: change(getattr(blocks, name))})
-
-    return gradients
-
-
-def g_without_the_sigmoid_derivative(x, y, params):
-    b, y_hat = ref.forward(x, *params)
-    g = ref.output_gradient(y_hat, y) / ref.dyhat_dbeta(y_hat)
-    e = ref.hidden_gradient(b, params.w, g)
-    return ref.Params(
-        -ref.delta_v(1.0, e, x),
-        -ref.delta_gamma(1.0, e),
-        -ref.delta_w(1.0, g, b),
-        -ref.delta_theta(1.0, g),
-    )
+def bp_check(**yours):
+    """selfcheck.bp_gradient_check on the reference's functions, with the ones given in their place."""
+    return selfcheck.bp_gradient_check(**{**REFERENCE, **yours})
 
 
 AGREES = "一致 / agrees"
 BP_MISTAKES = {
-    # mistake: (gradients, {block: pattern of its line}); the blocks not named must agree
-    "theta with a flipped sign": (
-        with_block("theta", np.negative),
+    # mistake: (the student's functions, {block: pattern of its line}); the blocks not named must agree
+    "delta_theta with a flipped sign": (
+        {"delta_theta": lambda eta, g: -ref.delta_theta(eta, g)},
         {
             "theta": r"^✗ ∂E/∂θ \(2,\) .*1\.0e\+00 .*符号反了（阈值是减去的） / analytic ≈ −numerical: flipped sign \(thresholds are subtracted\)"
         },
     ),
-    "w transposed": (
-        with_block("w", np.transpose),
+    "delta_v with a threshold's sign": (
+        {"delta_v": lambda eta, e, x: -ref.delta_v(eta, e, x)},
+        {"v": r"flipped sign \(g and e are negative gradients\)"},
+    ),
+    "delta_w transposed": (
+        {"delta_w": lambda eta, g, b: ref.delta_w(eta, g, b).T},
         {
             "w": r"^✗ ∂E/∂w \(4, 2\) .* — .* / transposed: shape \(2, 4\) for \(4, 2\); w is \(q, l\)"
         },
     ),
-    "delta_w returned for dE/dw": (
-        with_block("w", lambda dE_dw: -0.1 * dE_dw),
-        {"w": r"analytic ≈ -0\.1 × numerical: a factor such as η or ½ missing or extra"},
+    "delta_w without eta": (
+        {"delta_w": lambda eta, g, b: ref.delta_w(1.0, g, b)},
+        {"w": r"analytic ≈ 10 × numerical: a factor such as η or ½ missing or extra"},
     ),
-    "a half left out of dE/dv": (
-        with_block("v", lambda dE_dv: 2 * dE_dv),
+    "a half left out of delta_v": (
+        {"delta_v": lambda eta, e, x: 2 * ref.delta_v(eta, e, x)},
         {"v": r"analytic ≈ 2 × numerical: a factor such as η or ½"},
     ),
-    "a term missing from dE/dgamma": (
-        with_block("gamma", np.zeros_like),
+    "a term missing from delta_gamma": (
+        {"delta_gamma": lambda eta, e: np.zeros_like(e)},
         {"gamma": r"analytic all 0 where numerical is not: a term missing\?"},
     ),
     "g without yhat(1 - yhat)": (
-        g_without_the_sigmoid_derivative,
+        {
+            "output_gradient": lambda y_hat, y: (
+                ref.output_gradient(y_hat, y) / ref.dyhat_dbeta(y_hat)
+            )
+        },
         {
             "v": r"^✗ ∂E/∂v",
             "gamma": r"^✗ ∂E/∂γ",
@@ -111,19 +97,10 @@ BP_MISTAKES = {
         },
     ),
     "e without the sum over j": (
-        lambda x, y, params: reference_gradients(x, y, params, sum_over_j=False),
+        {"hidden_gradient": lambda b, w, g: ref.db_dalpha(b)[:, None] * w * g},
         {
             "v": r"wrong shape: expected \(3, 4\), got \(3, 8\)",
             "gamma": r"wrong shape: expected \(4,\), got \(4, 2\)",
-        },
-    ),
-    "e with w already updated": (
-        lambda x, y, params: reference_gradients(
-            x, y, params, w_for_e=lambda w, g, b: w + ref.delta_w(0.5, g, b)
-        ),
-        {
-            "v": r"^✗ ∂E/∂v .*with w before its update\?$",
-            "gamma": r"^✗ ∂E/∂γ .*with w before its update\?$",
         },
     ),
 }
@@ -143,8 +120,8 @@ def block_reports(out):
     return reports
 
 
-def test_the_references_gradients_agree_in_every_block(capsys):
-    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, reference_gradients)
+def test_the_references_updates_agree_in_every_block(capsys):
+    errors = bp_check()
     reports = block_reports(printed(capsys))
     assert set(errors) == set(BLOCKS) and all(errors[name] < 1e-7 for name in BLOCKS), errors
     assert list(reports) == list(BLOCKS)
@@ -154,29 +131,20 @@ def test_the_references_gradients_agree_in_every_block(capsys):
         ].endswith(AGREES)
 
 
-@pytest.mark.parametrize(
-    "to_container", [tuple, list, lambda blocks: blocks._asdict()], ids=["tuple", "list", "dict"]
-)
-def test_the_gradients_may_come_in_a_tuple_a_list_or_a_dict(capsys, to_container):
-    errors = selfcheck.bp_gradient_check(
-        ref.forward, ref.squared_error, lambda *args: to_container(reference_gradients(*args))
+def test_updates_returned_as_lists_agree_too(capsys):
+    errors = bp_check(
+        **{
+            name: lambda *args, name=name: getattr(ref, name)(*args).tolist()
+            for name in ("delta_w", "delta_theta", "delta_v", "delta_gamma")
+        }
     )
     assert all(errors[name] < 1e-7 for name in BLOCKS), printed(capsys)
 
 
-def test_gradients_that_are_not_four_blocks_get_one_line_saying_what_to_return(capsys):
-    assert selfcheck.bp_gradient_check(ref.forward, ref.squared_error, lambda *args: 0.0) is None
-    out = printed(capsys)
-    assert (
-        out.splitlines()[-1]
-        == "✗ gradients 应返回 (v, γ, w, θ) 四块 / gradients should return the four blocks (v, γ, w, θ), not float"
-    )
-
-
 @pytest.mark.parametrize("mistake", BP_MISTAKES)
 def test_a_wrong_block_is_caught_and_its_mistake_named(capsys, mistake):
-    gradients, wrong = BP_MISTAKES[mistake]
-    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, gradients)
+    yours, wrong = BP_MISTAKES[mistake]
+    errors = bp_check(**yours)
     reports = block_reports(printed(capsys))
     for name in BLOCKS:
         if name in wrong:
@@ -189,11 +157,7 @@ def test_a_wrong_block_is_caught_and_its_mistake_named(capsys, mistake):
 
 
 def test_a_block_off_by_more_than_rounding_is_suspicious_not_wrong(capsys):
-    errors = selfcheck.bp_gradient_check(
-        ref.forward,
-        ref.squared_error,
-        with_block("theta", lambda dE_dtheta: dE_dtheta * (1 + 1e-5)),
-    )
+    errors = bp_check(delta_theta=lambda eta, g: ref.delta_theta(eta, g) * (1 + 1e-5))
     assert 1e-7 < errors["theta"] < 1e-3
     assert block_reports(printed(capsys))["theta"].endswith(
         "可疑：差别超出了舍入误差 / suspicious: more than rounding error"
@@ -201,15 +165,11 @@ def test_a_block_off_by_more_than_rounding_is_suspicious_not_wrong(capsys):
 
 
 def test_a_block_that_cannot_be_compared_says_why_and_has_no_relative_error(capsys):
-    def gradients(x, y, params):
-        blocks = reference_gradients(x, y, params)._asdict()
-        return {
-            "v": np.full((3, 4), np.nan),
-            "gamma": [str(entry) for entry in blocks["gamma"]],
-            "w": blocks["w"],
-        }
-
-    errors = selfcheck.bp_gradient_check(ref.forward, ref.squared_error, gradients)
+    errors = bp_check(
+        delta_v=lambda eta, e, x: np.full((3, 4), np.nan),
+        delta_gamma=lambda eta, e: [str(entry) for entry in ref.delta_gamma(eta, e)],
+        delta_theta=lambda eta, g: None,
+    )
     reports = block_reports(printed(capsys))
     assert errors["v"] is errors["gamma"] is errors["theta"] is None and errors["w"] < 1e-7
     assert reports["v"].endswith("含 NaN 或 inf / holds NaN or inf")
@@ -218,9 +178,7 @@ def test_a_block_that_cannot_be_compared_says_why_and_has_no_relative_error(caps
 
 
 def test_a_loss_that_gives_nan_leaves_nothing_to_compare(capsys):
-    errors = selfcheck.bp_gradient_check(
-        ref.forward, lambda y_hat, y: float("nan"), reference_gradients
-    )
+    errors = bp_check(squared_error=lambda y_hat, y: float("nan"))
     assert all(errors[name] is None for name in BLOCKS)
     assert block_reports(printed(capsys))["w"].endswith(
         "your loss gives NaN or inf here: no difference to compare with"
@@ -234,18 +192,16 @@ def steep_forward(x, v, gamma, w, theta):
 
 
 def test_the_finite_differences_are_of_the_students_own_forward_pass(capsys):
-    # gradients consistent with the student's forward agree; the book's gradients do not: the checker
-    # holds no forward pass of its own, so it cannot give away the book's
-    def steep_gradients(x, y, params):
-        return reference_gradients(x, y, params, forward=steep_forward, output_scale=2.0)
+    # updates consistent with the student's forward agree (its g is twice the book's); the book's do not:
+    # the checker holds no forward pass of its own, so it cannot give away the book's
+    def steep_output_gradient(y_hat, y):
+        return 2.0 * ref.output_gradient(y_hat, y)
 
-    errors = selfcheck.bp_gradient_check(steep_forward, ref.squared_error, steep_gradients)
+    errors = bp_check(forward=steep_forward, output_gradient=steep_output_gradient)
     assert all(errors[name] < 1e-7 for name in BLOCKS), printed(capsys)
-    errors = selfcheck.bp_gradient_check(steep_forward, ref.squared_error, reference_gradients)
+    errors = bp_check(forward=steep_forward)
     assert all(errors[name] > 1e-3 for name in BLOCKS), printed(capsys)
-    errors = selfcheck.bp_gradient_check(
-        ref.forward, lambda y_hat, y: 2 * ref.squared_error(y_hat, y), reference_gradients
-    )
+    errors = bp_check(squared_error=lambda y_hat, y: 2 * ref.squared_error(y_hat, y))
     assert "analytic ≈ 0.5 × numerical" in block_reports(printed(capsys))["theta"], (
         "the student's own squared_error is used too"
     )
@@ -305,15 +261,10 @@ def test_an_unfinished_function_is_named_and_nothing_raises(capsys):
     def hidden_gradient(b, w, g):
         raise NotImplementedError()
 
-    def gradients(x, y, params):
-        b, y_hat = ref.forward(x, *params)
-        g = ref.output_gradient(y_hat, y)
-        return hidden_gradient(b, params.w, g)
-
     def perceptron_loss(w_hat, X_hat, y):
         raise NotImplementedError()
 
-    assert selfcheck.bp_gradient_check(ref.forward, ref.squared_error, gradients) is None
+    assert bp_check(hidden_gradient=hidden_gradient) is None
     assert (
         printed(capsys).splitlines()[-1]
         == "… 这一部分需要先完成 hidden_gradient / This part needs hidden_gradient, which is not implemented yet."
@@ -326,7 +277,7 @@ def test_a_crash_is_reported_in_one_line_naming_the_function(capsys):
     def forward(x, v, gamma, w, theta):
         raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0 " * 3)
 
-    assert selfcheck.bp_gradient_check(forward, ref.squared_error, reference_gradients) is None
+    assert bp_check(forward=forward) is None
     header, line = printed(capsys).rstrip("\n").split("\n")[-2:]
     assert header.startswith("    BP gradient check")
     assert line.startswith(
@@ -336,12 +287,7 @@ def test_a_crash_is_reported_in_one_line_naming_the_function(capsys):
 
 
 def test_a_loss_of_several_numbers_stops_the_check_with_one_line(capsys):
-    assert (
-        selfcheck.bp_gradient_check(
-            ref.forward, lambda y_hat, y: (y_hat - y) ** 2, reference_gradients
-        )
-        is None
-    )
+    assert bp_check(squared_error=lambda y_hat, y: (y_hat - y) ** 2) is None
     last = printed(capsys).splitlines()[-1]
     assert (
         last
@@ -356,6 +302,6 @@ def test_nothing_is_called_while_nbgrader_grades_or_validates(capsys, monkeypatc
         raise AssertionError("called while nbgrader runs")
 
     monkeypatch.setenv("NBGRADER_EXECUTION", execution)
-    assert selfcheck.bp_gradient_check(called, called, called) is None
+    assert selfcheck.bp_gradient_check(*[called] * len(REFERENCE)) is None
     assert selfcheck.perceptron_gradient_check(called, called) is None
     assert printed(capsys) == 2 * f"{selfcheck.GRADIENT_CHECK_SKIPPED}\n"

@@ -405,7 +405,7 @@ def test_grades_csv_is_nbgraders_total_of_what_is_graded_so_far_out_of_items_and
         }
     for student in CLASS:
         recorded = scores(out, student.id)
-        # 43: the derivations included
+        # nbgrader's maximum: the derivations included
         assert float(rows[student.id]["max_score"]) == COURSE.assignment(ASSIGNMENT).total_points
         # a derivation not graded yet: 0
         row = rows[student.id]
@@ -419,15 +419,15 @@ def test_grades_csv_is_nbgraders_total_of_what_is_graded_so_far_out_of_items_and
 def test_the_tampering_kernel_is_caught_by_the_cross_check(serial):
     out, stdout = serial
     tamperer = BY_PROFILE[simulated.TAMPER_ATTRIBUTE].id
-    # what the kernel reported: the tamperer's 1.0 a cell
-    assert scores(out, tamperer) == {item: 1.0 for item in ITEMS}
+    # what the kernel reported: the tamperer's fake score a cell
+    assert scores(out, tamperer) == {item: simulated.TAMPERED_SCORE for item in ITEMS}
     assert cli_report(out, tamperer)["score"] == 0
     assert (
         f"{len(ITEMS)} cells differ from the command line in 1 submissions: {tamperer} bp" in stdout
     )
     report = (out / "class_report.md").read_text(encoding="utf-8")
     assert re.search(
-        rf"\| {tamperer} \| bp \| tamper flag \| {len(ITEMS)} cells: kernel {len(ITEMS)} vs out of kernel 0 points; gradebook unchanged",
+        rf"\| {tamperer} \| bp \| tamper flag \| {len(ITEMS)} cells: kernel {len(ITEMS) * simulated.TAMPERED_SCORE:g} vs out of kernel 0 points; gradebook unchanged",
         report,
     )
 

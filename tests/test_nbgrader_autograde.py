@@ -153,7 +153,9 @@ def test_the_mistakes_cost_their_own_items_only_though_other_items_call_them(cou
     assert {k: v for k, v in scores.items() if k not in wrong} == {
         k: v for k, v in full.items() if k not in wrong
     }
-    assert sum(full.values()) == 35 and sum(gradebook_scores(root, "unfinished").values()) == 0
+    item_points = load_course().assignment(ASSIGNMENT).item_points
+    assert sum(full.values()) == item_points
+    assert sum(gradebook_scores(root, "unfinished").values()) == 0
 
 
 def test_plain_autograde_saves_the_out_of_kernel_score_and_flags_the_kernels_that_showed_another(
@@ -261,7 +263,8 @@ def test_autograde_of_a_notebook_whose_kernel_cannot_import_the_self_check_still
     for folder in (tmp_path / "solutions" / ASSIGNMENT, notebook.parent):
         (folder / "selfcheck.py").unlink()
     result = nbgrader(["autograde", ASSIGNMENT, "--create"], tmp_path)
-    assert sum(gradebook_scores(tmp_path, "finished").values()) == 35 and flagged(
+    item_points = load_course().assignment(ASSIGNMENT).item_points
+    assert sum(gradebook_scores(tmp_path, "finished").values()) == item_points and flagged(
         tmp_path, "finished"
     )
     assert (

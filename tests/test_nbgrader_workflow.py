@@ -214,7 +214,7 @@ def test_generate_assignment_leaves_the_committed_release_as_it_is(workflow):
 
 def test_the_solution_scores_full_marks_on_every_item(workflow):
     assert scores(workflow, "complete") == POINTS, workflow.output_of("autograde")
-    assert sum(POINTS.values()) == 35
+    assert sum(POINTS.values()) == COURSE.assignment(ASSIGNMENT).item_points
 
 
 def test_the_untouched_release_scores_0(workflow):

@@ -167,22 +167,25 @@ def test_item_statistics_share_the_submissions_among_full_partial_and_zero():
 
 def test_a_single_mistake_is_charged_to_its_item_and_any_loss_elsewhere_is_counted():
     full = {item.id: item.points for item in BP.items}
+    spilled = (
+        full["bp_step"] / 4
+    )  # points bp_step loses where the grade would not measure each equation
     scores = {
         "bp": {
             "alone": {**full, "delta_theta": 0.0},  # the grade measures each equation
-            "spilled": {**full, "delta_theta": 0.0, "bp_step": 1.5},  # it would not
+            "spilled": {**full, "delta_theta": 0.0, "bp_step": full["bp_step"] - spilled},
             "unknown": {**full, "forward": 0.0},  # no known mistake: not counted
         }
     }
     mistakes = {"alone": {"bp": "delta_theta"}, "spilled": {"bp": "delta_theta"}}
     costs = one_mistake_costs(scores, COURSE, mistakes)
     assert costs == [
-        ("bp", "alone", "delta_theta", 2.0, 0.0),
-        ("bp", "spilled", "delta_theta", 2.0, 1.5),
+        ("bp", "alone", "delta_theta", full["delta_theta"], 0.0),
+        ("bp", "spilled", "delta_theta", full["delta_theta"], spilled),
     ]
     assert one_mistake_summary(costs) == (
         "points lost outside the mistaken item, 2 submissions with one catalogued mistake: "
-        "mean 0.75, largest 1.50"
+        f"mean {spilled / 2:.2f}, largest {spilled:.2f}"
     )
     assert one_mistake_summary([]) == "no student with exactly one known mistake"
 

@@ -9,7 +9,8 @@ the same case there. Needs nothing beyond NumPy.
 
 Two gradient checks compare a gradient you derived with centred finite differences of your own loss:
 
-    selfcheck.bp_gradient_check(forward, squared_error, gradients)   # one line per block v, γ, w, θ
+    selfcheck.bp_gradient_check(forward, squared_error, output_gradient, hidden_gradient,
+                                delta_w, delta_theta, delta_v, delta_gamma)   # one line per block v, γ, w, θ
     selfcheck.perceptron_gradient_check(perceptron_loss, perceptron_gradient)
 """
 
@@ -237,14 +238,16 @@ GRADIENT_STEP = (
 AGREES_BELOW = 1e-7  # relative errors
 SUSPICIOUS_UP_TO = 1e-3
 INDENT = "    "
+# the learning rate the BP check hands your Δ functions, and divides out again: ∂E_k/∂p = −Δp/η (5.6)
+CHECK_ETA = 0.1
 GRADIENT_CHECK_SKIPPED = "(梯度检验在 nbgrader 评分或验证时跳过 / gradient check skipped while nbgrader grades or validates)"
 
 # sign_note and hint: (Chinese, English)
 BlockNotes = namedtuple("BlockNotes", "label sign_note hint")
 _OUTPUT_LAYER_HINT = ("链式法则的每个因子都在吗？", "is every factor of the chain rule there?")
 _HIDDEN_LAYER_HINT = (
-    "因子都在吗？对每个输出 j 求和了吗？w 是更新前的吗？",
-    "every factor there, summed over every output j, with w before its update?",
+    "因子都在吗？对每个输出 j 求和了吗？",
+    "is every factor there, summed over every output j?",
 )
 BP_BLOCKS = {
     "v": BlockNotes(
@@ -263,20 +266,33 @@ PERCEPTRON_BLOCK = BlockNotes(
 )
 
 
-def bp_gradient_check(forward, squared_error, gradients, seed=0):
-    """Print, per block v, γ, w, θ, how far your ``gradients`` is from finite differences of your E_k.
+def bp_gradient_check(
+    forward,
+    squared_error,
+    output_gradient,
+    hidden_gradient,
+    delta_w,
+    delta_theta,
+    delta_v,
+    delta_gamma,
+    seed=0,
+):
+    """Print, per block v, γ, w, θ, how far −Δ/η from your updates is from finite differences of your E_k.
 
-    The network is small and random (``numpy.random.default_rng(seed)``): d=3 inputs, q=4 hidden,
-    l=2 outputs, every weight and threshold in (−1, 1), so that no sigmoid saturates; one sample
-    x (d,) and y (l,) in (0, 1). E_k is ``squared_error(forward(x, *params)[1], y)``: YOUR functions.
+    Every Δ is −η times a partial derivative of E_k (5.6), so −Δp/η is your ∂E_k/∂p. The network is
+    small and random (``numpy.random.default_rng(seed)``): d=3 inputs, q=4 hidden, l=2 outputs, every
+    weight and threshold in (−1, 1), so that no sigmoid saturates; one sample x (d,) and y (l,) in
+    (0, 1). E_k is ``squared_error(forward(x, *params)[1], y)``; the Δ's, with η = CHECK_ETA, are of
+    the g and e of that forward pass: YOUR functions throughout.
 
     Parameters
     ----------
     forward : your forward(x, v, gamma, w, theta) -> (b (q,), y_hat (l,))
     squared_error : your squared_error(y_hat (l,), y (l,)) -> E_k, one number
-    gradients : your gradients(x (d,), y (l,), params Params) -> ∂E_k/∂v (d, q), ∂E_k/∂γ (q,),
-        ∂E_k/∂w (q, l), ∂E_k/∂θ (l,): a Params, tuple or list in this order, or a dict with
-        the keys v, gamma, w, theta
+    output_gradient : your output_gradient(y_hat (l,), y (l,)) -> g (l,)
+    hidden_gradient : your hidden_gradient(b (q,), w (q, l), g (l,)) -> e (q,)
+    delta_w, delta_theta : your delta_w(eta, g, b) -> (q, l) and delta_theta(eta, g) -> (l,)
+    delta_v, delta_gamma : your delta_v(eta, e, x) -> (d, q) and delta_gamma(eta, e) -> (q,)
     seed : int
 
     Returns
@@ -296,35 +312,54 @@ def bp_gradient_check(forward, squared_error, gradients, seed=0):
         y_hat = forward(x.copy(), *(part.copy() for part in params._replace(**{name: block})))[1]
         return _one_number(squared_error(y_hat, y.copy()), "squared_error")
 
+    def updates():
+        b, y_hat = forward(x.copy(), *(part.copy() for part in params))
+        g = output_gradient(y_hat, y.copy())
+        e = hidden_gradient(b, params.w.copy(), g)
+        return {
+            "v": delta_v(CHECK_ETA, e, x.copy()),
+            "gamma": delta_gamma(CHECK_ETA, e),
+            "w": delta_w(CHECK_ETA, g, b),
+            "theta": delta_theta(CHECK_ETA, g),
+        }
+
     def compute():
         numerical = {
             name: _numerical_gradient(lambda block, name=name: error_with(name, block), part)
             for name, part in params._asdict().items()
         }
-        return numerical, gradients(x.copy(), y.copy(), Params(*(part.copy() for part in params)))
+        return numerical, updates()
 
     print(
         _bilingual(
-            f"BP 梯度检验（seed {seed}，d={d} q={q} l={l}）：你的 gradients 对比你的 E_k 的中心差分",
-            f"BP gradient check (seed {seed}, d={d} q={q} l={l}): your gradients vs centred differences of your E_k",
+            f"BP 梯度检验（seed {seed}，d={d} q={q} l={l}，η={CHECK_ETA}）：你的 −Δ/η 对比你的 E_k 的中心差分",
+            f"BP gradient check (seed {seed}, d={d} q={q} l={l}, η={CHECK_ETA}): your −Δ/η "
+            "vs centred differences of your E_k",
         )
     )
-    computed = _call_student(compute, (forward, squared_error, gradients))
+    functions = (forward, squared_error, output_gradient, hidden_gradient)
+    computed = _call_student(compute, functions + (delta_w, delta_theta, delta_v, delta_gamma))
     if computed is None:
         return None
-    numerical, result = computed
-    analytic = _four_blocks(result)
-    if analytic is None:
-        got = type(result).__name__
-        print(
-            f"✗ gradients 应返回 (v, γ, w, θ) 四块 / gradients should return the four blocks (v, γ, w, θ), not {got}"
-        )
-        return None
+    numerical, deltas = computed
     errors = {}
     for name, notes in BP_BLOCKS.items():
-        errors[name], mark, explanation = _verdict(analytic[name], numerical[name], notes)
+        analytic = _gradient_from_update(deltas[name])
+        errors[name], mark, explanation = _verdict(analytic, numerical[name], notes)
         print(_block_line(mark, notes.label, numerical[name].shape, errors[name], explanation))
     return errors
+
+
+def _gradient_from_update(delta):
+    """−Δ/η, the partial derivative an update Δ = −η ∂E_k/∂p stands for (5.6); anything but numbers as it came,
+    for the verdict to name."""
+    try:
+        array = np.asarray(delta)
+    except (TypeError, ValueError):  # ragged nested lists
+        return delta
+    if array.dtype.kind not in comparison.REAL_KINDS:
+        return delta
+    return -array.astype(float) / CHECK_ETA
 
 
 def perceptron_gradient_check(perceptron_loss, perceptron_gradient, seed=0):
@@ -437,15 +472,6 @@ def _one_number(value, name):
         got = type(value).__name__ if array is None else f"shape {array.shape}"
         raise ValueError(f"{name} should return one number, got {got}")
     return float(array.item())
-
-
-def _four_blocks(result):
-    """The student's gradients as {name: block} from a Params, tuple, list or dict; None if it is none of those."""
-    if isinstance(result, dict):
-        return {name: result.get(name) for name in Params._fields}
-    if isinstance(result, (tuple, list)) and len(result) == len(Params._fields):
-        return dict(zip(Params._fields, result))
-    return None
 
 
 def _call_student(compute, functions):

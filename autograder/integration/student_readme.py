@@ -58,8 +58,8 @@ GRADIENT_CHECK = {
         "It checks that `perceptron_gradient` is the gradient of your `perceptron_loss`.",
     ),
     "bp": (
-        "它检验你在 `gradients` 中由 $g$ 和 $e$ 写出的四块偏导数（v、γ、w、θ）是否是你的 `forward` 与 `squared_error` 给出的 $E_k$ 的梯度；`gradients` 不计分。",
-        "It checks that the four blocks of partial derivatives (v, γ, w, θ) you write from $g$ and $e$ in `gradients` are the gradient of the $E_k$ your `forward` and `squared_error` compute; `gradients` is not graded.",
+        "它在你写完四个更新之后检验它们：由你的 `forward`、`output_gradient`、`hidden_gradient` 与四个 Δ 函数算出的 $-\\Delta / \\eta$（v、γ、w、θ 四块）是否是你的 `squared_error` 给出的 $E_k$ 的梯度。",
+        "It checks your four updates once they are written: whether $-\\Delta / \\eta$ (blocks v, γ, w, θ), from your `forward`, `output_gradient`, `hidden_gradient` and four Δ functions, is the gradient of the $E_k$ your `squared_error` computes.",
     ),
 }
 
