@@ -3,8 +3,9 @@ opened from JupyterLab's Nbgrader menu, generates bp and releases it to the exch
 autogrades two submissions from its Manage Submissions page; the submission view shows a
 catalogued mistake costing its own cell only; the notebook's list flags a notebook that tampered
 with the grading kernel, at its out-of-kernel score; the derivation cells (Markdown answers) await
-a person's grade, and a score typed into one is saved in the gradebook and exported. Screenshots
-go to var/test-output/formgrader/.
+a person's grade, and a score typed into one is saved in the gradebook and exported; the answers to
+exercise 5.5's questions are graded beside the output of the capstones autograde ran on the student's
+functions. Screenshots go to var/test-output/formgrader/, the one of exercise 5.5 to docs/images/ too.
 
 The course is a copy of the repository's files in a temporary folder, never the repository:
 formgrader writes the release, the gradebook and the autograded notebooks into its course."""
@@ -34,6 +35,7 @@ from simulated_class.students import (
 )
 
 SCREENSHOTS = ROOT / "var" / "test-output" / "formgrader"
+DOCS_IMAGES = ROOT / "docs" / "images"
 ASSIGNMENT = "bp"
 MISTAKEN = Student(
     "s01", "Wei", "Wang", MISTAKE, NBGRADER, {ASSIGNMENT: ("delta_theta", "wrong_sign")}
@@ -148,12 +150,12 @@ def press(frame, row_text, column, success):
     expect(frame.locator(".modal, .modal-backdrop")).to_have_count(0)
 
 
-def screenshot(page, name, centre=None):
+def screenshot(page, name, centre=None, folder=SCREENSHOTS):
     """Save a screenshot of JupyterLab's window, with the element centre in the middle of formgrader's frame."""
     if centre is not None:
         centre.evaluate("element => element.scrollIntoView({block: 'center'})")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / name)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / name)
 
 
 @pytest.fixture(scope="module")
@@ -386,3 +388,29 @@ def test_the_derivation_cells_await_a_persons_grade_which_is_saved_in_the_gradeb
         "2",
         float(row["bp_items_total"]) + MANUAL_SCORE,
     )
+
+
+def test_the_answers_to_exercise_5_5_are_graded_beside_the_students_own_run(autograded):
+    # autograde ran the two capstones on the student's functions (their delta_theta is wrong, and
+    # the run says so above its numbers): the grader reads the answers beside that run's table and plot
+    page, frame = autograded
+    open_submission(frame, MISTAKEN)
+    answer = answer_cell(frame, "exercise_5_5_questions")
+    expect(answer.locator(".panel-heading")).to_contain_text(
+        f"/ {float(DERIVATIONS['exercise_5_5_questions'])}"
+    )
+    outputs = frame.locator(".output_area")
+    expect(outputs.filter(has_text="初始隐层输出 b_h / initial hidden outputs b_h")).to_have_count(
+        1
+    )
+    expect(outputs.filter(has_text=re.compile(r"standard BP\s+5000\s+\d\.\d{4}"))).to_have_count(1)
+    expect(outputs.filter(has_text="下面的结果用到了你的")).to_have_count(2)
+    plot = frame.locator(".output_area img")
+    expect(plot.last).to_be_visible()
+    # tall enough for both capstones' outputs, the questions and the answer at once, the answer at the bottom
+    page.set_viewport_size({"width": 1600, "height": 2400})
+    try:
+        answer.evaluate("element => element.scrollIntoView({block: 'end'})")
+        screenshot(page, "formgrader_exercise_5_5.png", folder=DOCS_IMAGES)
+    finally:
+        page.set_viewport_size({"width": 1600, "height": 1000})

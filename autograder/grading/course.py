@@ -129,11 +129,14 @@ class Assignment:
 class Timeouts:
     """per_call_seconds and per_submission_seconds: the hidden grader's, for a student's function and
     for all of a submission's; per_notebook_seconds: nbgrader's run of a whole notebook in its kernel
-    (integration/notebook_deadline.py), past which it is not graded."""
+    (integration/notebook_deadline.py), past which it is not graded; capstone_seconds: the kernel's run
+    of one capstone that a person grades answers on (selfcheck.run_capstone), stopped past it while
+    nbgrader autogrades, the notebook going on."""
 
     per_call_seconds: float
     per_submission_seconds: float
     per_notebook_seconds: float = 600
+    capstone_seconds: float = 60
 
 
 @dataclass(frozen=True)
@@ -292,7 +295,7 @@ def parse_course(data, source="course.yaml", sha256=None):
     timeouts = course["timeouts"]
     timeouts.keys(
         required=("per_call_seconds", "per_submission_seconds"),
-        optional=("per_notebook_seconds",),
+        optional=("per_notebook_seconds", "capstone_seconds"),
     )
     tolerance = _tolerance(course["tolerance"])
     seen = {}
@@ -305,15 +308,7 @@ def parse_course(data, source="course.yaml", sha256=None):
         title=course["title"].text(),
         languages=tuple(node.text() for node in course["languages"].elements()),
         base_seed=course["base_seed"].integer(minimum=0),
-        timeouts=Timeouts(
-            per_call_seconds=timeouts["per_call_seconds"].number(positive=True),
-            per_submission_seconds=timeouts["per_submission_seconds"].number(positive=True),
-            **(
-                {"per_notebook_seconds": timeouts["per_notebook_seconds"].number(positive=True)}
-                if "per_notebook_seconds" in timeouts
-                else {}
-            ),
-        ),
+        timeouts=_timeouts(timeouts),
         tolerance=tolerance,
         assignments=assignments,
         gradescope=_gradescope(course["gradescope"]) if "gradescope" in course else Gradescope(),
@@ -335,6 +330,22 @@ def parse_course(data, source="course.yaml", sha256=None):
         sha256=sha256
         or hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest(),
     )
+
+
+def _timeouts(node):
+    """The Timeouts; a capstone must end before the whole notebook's limit, which covers it too."""
+    optional = ("per_notebook_seconds", "capstone_seconds")
+    timeouts = Timeouts(
+        per_call_seconds=node["per_call_seconds"].number(positive=True),
+        per_submission_seconds=node["per_submission_seconds"].number(positive=True),
+        **{key: node[key].number(positive=True) for key in optional if key in node},
+    )
+    if timeouts.capstone_seconds >= timeouts.per_notebook_seconds:
+        raise node.error(
+            f"capstone_seconds ({timeouts.capstone_seconds:g}) must be less than "
+            f"per_notebook_seconds ({timeouts.per_notebook_seconds:g}), which the capstones run within"
+        )
+    return timeouts
 
 
 def _feedback_mode(node):

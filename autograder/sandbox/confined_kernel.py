@@ -51,6 +51,8 @@ AUTOGRADE_REPORT = "AUTOGRADER_KERNEL_REPORT"
 ACCEPT_UNCONFINED = (
     "AUTOGRADER_ACCEPT_UNCONFINED_KERNELS"  # "yes": autograde without Landlock, knowing the risk
 )
+# course.yaml's timeouts.capstone_seconds, for the notebook's selfcheck.run_capstone: the kernel cannot read course.yaml
+CAPSTONE_SECONDS = "AUTOGRADER_CAPSTONE_SECONDS"
 KIT = ROOT / "autograder"
 # all of the kit an autograde kernel reads: the hidden tests' module, what it imports, and the launcher
 KIT_COPY = (
@@ -120,6 +122,7 @@ class ConfinedProvisioner(LocalProvisioner):
         kwargs["env"].update(
             {name: os.path.join(self.scratch, sub) for name, sub in folders.items()}
         )
+        kwargs["env"][CAPSTONE_SECONDS] = f"{load_course().timeouts.capstone_seconds:g}"
         cache = _matplotlib_cache()
         # a copy: building Matplotlib's font cache anew costs each notebook 0.3 s
         if os.path.isdir(cache):

@@ -14,12 +14,15 @@ Two gradient checks compare a gradient you derived with centred finite differenc
     selfcheck.perceptron_gradient_check(perceptron_loss, perceptron_gradient)
 """
 
+import contextlib
 import copy
 import importlib.util
 import json
 import os
+import signal
 import sys
 import textwrap
+import threading
 import types
 from collections import namedtuple
 from pathlib import Path
@@ -156,16 +159,53 @@ def _failing_helpers(name, function, cases_file):
     )
 
 
-def run_capstone(body, cases_file=CASES_FILE):
-    """Run a capstone cell's body; if a function it needs is unfinished, say which instead of failing.
+def run_capstone(body, cases_file=CASES_FILE, *, graded_on=False):
+    """Run a capstone cell's body; if a function it needs is unfinished or fails, say which instead of failing.
 
     First, above the result, name the graded functions it uses, directly or through the notebook's
     other functions, that fail their self-check: the result is not to be trusted then.
+
+    graded_on : True for a capstone whose output a person grades answers on (exercise 5.5's): it runs
+        while nbgrader autogrades too, on the student's functions, stopped after course.yaml's
+        timeouts.capstone_seconds; the others are skipped while nbgrader grades or validates.
     """
-    if _nbgrader_is_running():
+    execution = os.environ.get("NBGRADER_EXECUTION")
+    if execution == "validate" or (execution == "autograde" and not graded_on):
         print("(skipped while nbgrader grades or validates)")
         return None
     namespace = getattr(body, "__globals__", {})
+    seconds = _capstone_seconds() if execution == "autograde" else None
+    try:
+        # the self-checks run the student's functions too: within the limit
+        with _stopped_after(seconds):
+            _warn_of_failing_functions(body, namespace, cases_file)
+            return body()
+    except NotImplementedError:
+        print(_unfinished_message(sys.exc_info()[2]))
+    except CapstoneTimeLimit:
+        where = _innermost_of(sys.exc_info()[2], namespace)
+        print(
+            _bilingual(
+                f"⏱ 已停止：运行超过 course.yaml 的 timeouts.capstone_seconds（{seconds:g} 秒）"
+                f"{f'，当时在运行 {where}' if where else ''}；笔记本继续运行",
+                f"stopped: this capstone ran past course.yaml's timeouts.capstone_seconds ({seconds:g} s)"
+                f"{f', in {where}' if where else ''}; the notebook goes on",
+            )
+        )
+    except Exception as error:  # the student's code may fail in any way: say how, in one line
+        where = _innermost_of(sys.exc_info()[2], namespace)
+        who = (
+            f"：{where} 出错 / the capstone stopped: {where} raised"
+            if where
+            else " / the capstone stopped:"
+        )
+        line = f"✗ 综合练习中断{who} {type(error).__name__}: {error}".replace("\n", " ")
+        print(line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 1] + "…")
+    return None
+
+
+def _warn_of_failing_functions(body, namespace, cases_file):
+    """Print which graded functions ``body`` uses that fail their self-check, if any."""
     failing = [
         name
         for name in _graded_functions_used(body, cases_file)
@@ -180,11 +220,59 @@ def run_capstone(body, cases_file=CASES_FILE):
                 f"the result below uses your {names}, which {fail}: do not trust it",
             )
         )
+
+
+# While nbgrader autogrades, the kernel's environment carries course.yaml's timeouts.capstone_seconds
+# (the kit's confined_kernel.py sets it): the kernel cannot read course.yaml itself.
+CAPSTONE_SECONDS = "AUTOGRADER_CAPSTONE_SECONDS"
+
+
+class CapstoneTimeLimit(BaseException):
+    """Raised in a capstone past its time limit; not an Exception, so a student's ``except Exception`` lets it by."""
+
+
+def _capstone_seconds():
+    """course.yaml's timeouts.capstone_seconds from the environment; None (no limit) where it is not set."""
     try:
-        return body()
-    except NotImplementedError:
-        print(_unfinished_message(sys.exc_info()[2]))
+        seconds = float(os.environ[CAPSTONE_SECONDS])
+    except (KeyError, ValueError):
         return None
+    return seconds if seconds > 0 else None
+
+
+@contextlib.contextmanager
+def _stopped_after(seconds):
+    """Raise CapstoneTimeLimit in the block after ``seconds`` of wall time (SIGALRM, in the kernel's
+    main thread, where a cell runs); no limit for None, off the main thread or without setitimer."""
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise CapstoneTimeLimit(seconds)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _innermost_of(traceback, namespace):
+    """The name of the innermost function of the notebook (defined in ``namespace``) on the traceback; None if none is."""
+    name = None
+    while traceback is not None:
+        frame = traceback.tb_frame
+        if frame.f_globals is namespace and frame.f_code.co_name != "<module>":
+            name = frame.f_code.co_name
+        traceback = traceback.tb_next
+    return name
 
 
 def _graded_functions_used(body, cases_file):
