@@ -211,7 +211,62 @@ def test_a_capstone_past_its_limit_stops_with_one_line_and_the_cell_goes_on(caps
     assert (
         "course.yaml's timeouts.capstone_seconds (0.5 s), in training; the notebook goes on" in out
     )
-    assert selfcheck.run_capstone(lambda: 42, graded_on=True) == 42  # the timer is off again
+    selfcheck.run_capstone(lambda: print("ran"), graded_on=True)
+    assert capsys.readouterr().out == "ran\n"  # the timer is off again
+
+
+ENDING = """
+import os
+import matplotlib.pyplot as plt
+
+def delta_v(eta, e, x):
+    os._exit(3)
+
+def capstone():
+    plt.plot([0, 1])
+    print("before the student's function")
+    delta_v(0.1, None, None)
+"""
+DRAWING = """
+import matplotlib.pyplot as plt
+
+def capstone():
+    plt.plot([0, 1])
+    print("drawn")
+"""
+DEAF = """
+import signal
+
+def capstone():
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)  # a student's code that stops its alarm
+    while True:
+        pass
+"""
+
+
+def test_a_student_function_that_ends_its_process_ends_only_the_capstones_child(
+    capsys, monkeypatch
+):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert selfcheck.run_capstone(capstone(ENDING), graded_on=True) is None
+    out = capsys.readouterr().out
+    assert out.startswith("before the student's function\n"), out
+    assert "the capstone stopped: your functions ended the process running it (exit code 3)" in out
+
+
+def test_a_capstones_figures_come_back_from_its_child(capsys, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    selfcheck.run_capstone(capstone(DRAWING), graded_on=True)
+    # outside a kernel, IPython's display prints the image's repr: one figure, after the text
+    assert capsys.readouterr().out == "drawn\n<IPython.core.display.Image object>\n"
+
+
+def test_a_capstone_that_stops_its_own_alarm_is_ended_from_outside(capsys, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setenv(selfcheck.CAPSTONE_SECONDS, "0.5")
+    selfcheck.run_capstone(capstone(DEAF), graded_on=True)
+    out = capsys.readouterr().out.replace("\n    ", " ")
+    assert "course.yaml's timeouts.capstone_seconds (0.5 s); the notebook goes on" in out, out
 
 
 def test_a_capstone_whose_student_function_raises_says_so_in_one_line(capsys, monkeypatch):
@@ -235,5 +290,6 @@ def test_only_a_capstone_graded_on_runs_while_nbgrader_grades(
     capsys, monkeypatch, execution, graded_on, runs
 ):
     monkeypatch.setenv("NBGRADER_EXECUTION", execution)
-    assert selfcheck.run_capstone(lambda: 42, graded_on=graded_on) == (42 if runs else None)
-    assert ("skipped while nbgrader grades" in capsys.readouterr().out) != runs
+    selfcheck.run_capstone(lambda: print("ran"), graded_on=graded_on)
+    out = capsys.readouterr().out
+    assert ("ran" in out) == runs and ("skipped while nbgrader grades" in out) != runs

@@ -17,6 +17,7 @@ Two gradient checks compare a gradient you derived with centred finite differenc
 import contextlib
 import copy
 import importlib.util
+import io
 import json
 import os
 import signal
@@ -173,8 +174,14 @@ def run_capstone(body, cases_file=CASES_FILE, *, graded_on=False):
     if execution == "validate" or (execution == "autograde" and not graded_on):
         print("(skipped while nbgrader grades or validates)")
         return None
+    if execution == "autograde" and hasattr(os, "fork"):
+        return _run_in_child(body, cases_file, _capstone_seconds())
+    return _run_here(body, cases_file, None)
+
+
+def _run_here(body, cases_file, seconds):
+    """run_capstone's work in this process: the warning, then the body within ``seconds`` (None: no limit)."""
     namespace = getattr(body, "__globals__", {})
-    seconds = _capstone_seconds() if execution == "autograde" else None
     try:
         # the self-checks run the student's functions too: within the limit
         with _stopped_after(seconds):
@@ -183,15 +190,7 @@ def run_capstone(body, cases_file=CASES_FILE, *, graded_on=False):
     except NotImplementedError:
         print(_unfinished_message(sys.exc_info()[2]))
     except CapstoneTimeLimit:
-        where = _innermost_of(sys.exc_info()[2], namespace)
-        print(
-            _bilingual(
-                f"⏱ 已停止：运行超过 course.yaml 的 timeouts.capstone_seconds（{seconds:g} 秒）"
-                f"{f'，当时在运行 {where}' if where else ''}；笔记本继续运行",
-                f"stopped: this capstone ran past course.yaml's timeouts.capstone_seconds ({seconds:g} s)"
-                f"{f', in {where}' if where else ''}; the notebook goes on",
-            )
-        )
+        print(_stop_line(seconds, _innermost_of(sys.exc_info()[2], namespace)))
     except Exception as error:  # the student's code may fail in any way: say how, in one line
         where = _innermost_of(sys.exc_info()[2], namespace)
         who = (
@@ -202,6 +201,16 @@ def run_capstone(body, cases_file=CASES_FILE, *, graded_on=False):
         line = f"✗ 综合练习中断{who} {type(error).__name__}: {error}".replace("\n", " ")
         print(line if len(line) <= LINE_WIDTH else line[: LINE_WIDTH - 1] + "…")
     return None
+
+
+def _stop_line(seconds, where):
+    """The line that says a capstone was stopped at its time limit, in the notebook's function ``where`` (or None)."""
+    return _bilingual(
+        f"⏱ 已停止：运行超过 course.yaml 的 timeouts.capstone_seconds（{seconds:g} 秒）"
+        f"{f'，当时在运行 {where}' if where else ''}；笔记本继续运行",
+        f"stopped: this capstone ran past course.yaml's timeouts.capstone_seconds ({seconds:g} s)"
+        f"{f', in {where}' if where else ''}; the notebook goes on",
+    )
 
 
 def _warn_of_failing_functions(body, namespace, cases_file):
@@ -225,6 +234,101 @@ def _warn_of_failing_functions(body, namespace, cases_file):
 # While nbgrader autogrades, the kernel's environment carries course.yaml's timeouts.capstone_seconds
 # (the kit's confined_kernel.py sets it): the kernel cannot read course.yaml itself.
 CAPSTONE_SECONDS = "AUTOGRADER_CAPSTONE_SECONDS"
+# a child that outlasts its limit by this much (its own alarm blocked or caught) is ended from outside
+CHILD_GRACE_SECONDS = 2
+
+
+def _run_in_child(body, cases_file, seconds):
+    """Run a capstone in a child of the kernel while nbgrader grades: what it prints and draws comes
+    back; a student's function that ends its process, or that outlasts ``seconds`` and its grace,
+    ends only the child, and the kernel goes on grading the notebook."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="capstone-"))
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child uses nothing of the kernel's (its sockets, its output streams)
+        os.close(read_end)
+        status = 1
+        try:
+            sys.stdout = sys.stderr = os.fdopen(
+                write_end, "w", buffering=1, encoding="utf-8", errors="replace"
+            )
+            _run_here(body, cases_file, seconds)
+            _save_figures(folder)
+            sys.stdout.flush()
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    printed, outlasted = _read_until_closed(
+        read_end, None if seconds is None else seconds + CHILD_GRACE_SECONDS
+    )
+    if outlasted:
+        os.kill(pid, signal.SIGKILL)
+    _, wait_status = os.waitpid(pid, 0)
+    sys.stdout.write(printed)
+    if outlasted:
+        print(_stop_line(seconds, None))
+    elif wait_status:
+        code = os.waitstatus_to_exitcode(wait_status)  # a signal's number, negated
+        print(
+            _bilingual(
+                f"✗ 综合练习中断：你的函数结束了运行它的进程（退出码 {code}）",
+                f"the capstone stopped: your functions ended the process running it (exit code {code})",
+            )
+        )
+    _show_figures(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_until_closed(descriptor, seconds):
+    """(all text written to the pipe until its writer closed it, whether ``seconds`` passed first)."""
+    import select
+    import time
+
+    deadline = None if seconds is None else time.monotonic() + seconds
+    chunks = []
+    with os.fdopen(descriptor, "rb") as pipe:
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return b"".join(chunks).decode(errors="replace"), True
+            if not select.select([pipe], [], [], left)[0]:
+                continue
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
+                return b"".join(chunks).decode(errors="replace"), False
+            chunks.append(chunk)
+
+
+def _save_figures(folder):
+    """Save the figures the capstone drew, in order, as PNG files in ``folder``: in 256 colours, which a
+    line plot shows alike at a third of the size, within what nbgrader keeps of a cell's output."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    from PIL import Image
+
+    for number in pyplot.get_fignums():
+        drawn = io.BytesIO()
+        pyplot.figure(number).savefig(drawn, format="png", bbox_inches="tight")
+        drawn.seek(0)
+        Image.open(drawn).convert("RGB").quantize(256).save(
+            folder / f"{number:04d}.png", optimize=True
+        )
+    pyplot.close("all")
+
+
+def _show_figures(folder):
+    """Show, in the cell's output, the figures a capstone's child saved in ``folder``."""
+    pngs = sorted(folder.glob("*.png"))
+    if pngs:
+        from IPython.display import Image, display
+
+        for png in pngs:
+            display(Image(data=png.read_bytes(), format="png"))
 
 
 class CapstoneTimeLimit(BaseException):
