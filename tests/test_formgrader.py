@@ -5,7 +5,8 @@ catalogued mistake costing its own cell only; the notebook's list flags a notebo
 with the grading kernel, at its out-of-kernel score; the derivation cells (Markdown answers) await
 a person's grade, and a score typed into one is saved in the gradebook and exported; the answers to
 exercise 5.5's questions are graded beside the output of the capstones autograde ran on the student's
-functions. Screenshots go to var/test-output/formgrader/, the one of exercise 5.5 to docs/images/ too.
+functions. Screenshots go to var/test-output/formgrader/ (the guide's docs/images/formgrader_exercise_5_5.png is a copy of
+the one of exercise 5.5: a test leaves the checkout as it found it).
 
 The course is a copy of the repository's files in a temporary folder, never the repository:
 formgrader writes the release, the gradebook and the autograded notebooks into its course."""
@@ -35,7 +36,6 @@ from simulated_class.students import (
 )
 
 SCREENSHOTS = ROOT / "var" / "test-output" / "formgrader"
-DOCS_IMAGES = ROOT / "docs" / "images"
 ASSIGNMENT = "bp"
 MISTAKEN = Student(
     "s01", "Wei", "Wang", MISTAKE, NBGRADER, {ASSIGNMENT: ("delta_theta", "wrong_sign")}
@@ -411,6 +411,6 @@ def test_the_answers_to_exercise_5_5_are_graded_beside_the_students_own_run(auto
     page.set_viewport_size({"width": 1600, "height": 2400})
     try:
         answer.evaluate("element => element.scrollIntoView({block: 'end'})")
-        screenshot(page, "formgrader_exercise_5_5.png", folder=DOCS_IMAGES)
+        screenshot(page, "formgrader_exercise_5_5.png")
     finally:
         page.set_viewport_size({"width": 1600, "height": 1000})
