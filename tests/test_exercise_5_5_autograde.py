@@ -13,7 +13,7 @@ from datetime import datetime
 import nbformat
 import numpy as np
 import pytest
-from notebooks import ROOT, copy_of_the_repository, paste_solutions, stream_text
+from notebooks import ROOT, copy_of_the_repository, paste_solutions, stream_text, with_capstones
 
 from autograder import student_module
 from autograder.grading.course import CourseError, load_course, parse_course
@@ -38,7 +38,7 @@ def nbgrader(root, *command):
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", *command],
         cwd=root,
-        env=nbgrader_environment(),
+        env=with_capstones(nbgrader_environment()),
         capture_output=True,
         text=True,
     )
@@ -183,6 +183,12 @@ def capstone(body):
     return namespace["capstone"]
 
 
+@pytest.fixture(autouse=True)
+def course_limit(monkeypatch):
+    """In this process too, the capstones run as course.yaml says, not as the other tests' override."""
+    monkeypatch.delenv(selfcheck.CAPSTONE_SECONDS, raising=False)
+
+
 SLOW = """
 def training():
     while True:
@@ -275,6 +281,16 @@ def test_a_capstone_whose_student_function_raises_says_so_in_one_line(capsys, mo
     out = capsys.readouterr().out
     assert out.startswith("✗ 综合练习中断：forward 出错 / the capstone stopped: forward raised ")
     assert out.count("\n") == 1 and len(out) <= selfcheck.LINE_WIDTH + 1
+
+
+def test_a_capstone_limit_of_0_runs_none_while_nbgrader_grades(capsys, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setenv(selfcheck.CAPSTONE_SECONDS, "0")
+    selfcheck.run_capstone(lambda: print("ran"), graded_on=True)
+    assert (
+        capsys.readouterr().out
+        == f"(not run while nbgrader grades: {selfcheck.CAPSTONE_SECONDS} is 0)\n"
+    )
 
 
 @pytest.mark.parametrize(

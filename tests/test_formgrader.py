@@ -20,7 +20,7 @@ import time
 import pytest
 from lab_server import chromium, jupyterlab, needs_chromium
 from nbgrader.api import Gradebook
-from notebooks import ROOT, copy_of_the_repository
+from notebooks import ROOT, copy_of_the_repository, with_capstones
 from playwright.sync_api import expect
 
 from autograder.grading.course import load_course
@@ -85,7 +85,7 @@ def course(tmp_path_factory):
     result = subprocess.run(
         [sys.executable, "-m", "nbgrader", "db", "student", "import", str(roster)],
         cwd=course,
-        env=nbgrader_environment(),
+        env=with_capstones(nbgrader_environment()),
         capture_output=True,
         text=True,
     )
@@ -97,7 +97,9 @@ def course(tmp_path_factory):
 def lab(course):
     """JupyterLab serving the course folder and started in it, so that formgrader grades that course."""
     home, folder, _ = course
-    with jupyterlab(home, folder, cwd=folder, environment=nbgrader_environment()) as (base, token):
+    with jupyterlab(
+        home, folder, cwd=folder, environment=with_capstones(nbgrader_environment())
+    ) as (base, token):
         yield base, token
 
 
@@ -372,7 +374,7 @@ def test_the_derivation_cells_await_a_persons_grade_which_is_saved_in_the_gradeb
             f"--to={exported}",
         ],
         cwd=folder,
-        env=nbgrader_environment(),
+        env=with_capstones(nbgrader_environment()),
         capture_output=True,
         text=True,
     )

@@ -174,9 +174,13 @@ def run_capstone(body, cases_file=CASES_FILE, *, graded_on=False):
     if execution == "validate" or (execution == "autograde" and not graded_on):
         print("(skipped while nbgrader grades or validates)")
         return None
+    seconds = _capstone_seconds() if execution == "autograde" else None
+    if seconds == 0:
+        print(f"(not run while nbgrader grades: {CAPSTONE_SECONDS} is 0)")
+        return None
     if execution == "autograde" and hasattr(os, "fork"):
-        return _run_in_child(body, cases_file, _capstone_seconds())
-    return _run_here(body, cases_file, None)
+        return _run_in_child(body, cases_file, seconds)
+    return _run_here(body, cases_file, seconds)
 
 
 def _run_here(body, cases_file, seconds):
@@ -336,12 +340,12 @@ class CapstoneTimeLimit(BaseException):
 
 
 def _capstone_seconds():
-    """course.yaml's timeouts.capstone_seconds from the environment; None (no limit) where it is not set."""
+    """course.yaml's timeouts.capstone_seconds from the environment (0: not run); None (no limit) where it is not set."""
     try:
         seconds = float(os.environ[CAPSTONE_SECONDS])
     except (KeyError, ValueError):
         return None
-    return seconds if seconds > 0 else None
+    return max(seconds, 0.0)
 
 
 @contextlib.contextmanager
