@@ -141,9 +141,11 @@ def test_a_slow_students_training_is_stopped_at_the_limit_with_a_line_naming_it(
     for cell in autograded(course, "slow"):
         text = stream_text(cell)
         assert f"course.yaml's {STOPPED} ({SLOW_LIMIT_SECONDS} s)" in text, text
-        assert "in train_standard_bp; the notebook goes on" in text.replace("\n    ", " ")
+        # where the alarm lands: the pause in train_standard_bp, or under load a function it calls
+        assert re.search(r", in \w+; the notebook goes on", text.replace("\n    ", " ")), text
         assert not any(output.output_type == "error" for output in cell.outputs)
-        assert seconds_taken(cell) < SLOW_LIMIT_SECONDS + 5
+        # unstopped, the pauses alone would take 50 s and 250 s: well past this, even on a loaded machine
+        assert seconds_taken(cell) < SLOW_LIMIT_SECONDS + 30
 
 
 def test_the_kernel_is_told_the_limit_under_the_name_selfcheck_reads():
