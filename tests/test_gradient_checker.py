@@ -4,6 +4,7 @@ named in one line; nothing runs while nbgrader grades; and the finite difference
 forward pass, not of one built into the file."""
 
 import re
+from inspect import signature
 
 import numpy as np
 import pytest
@@ -32,18 +33,10 @@ def printed(capsys):
     return out
 
 
-REFERENCE = {
+REFERENCE = {  # the reference's own function for each the check takes
     name: getattr(ref, name)
-    for name in (
-        "forward",
-        "squared_error",
-        "output_gradient",
-        "hidden_gradient",
-        "delta_w",
-        "delta_theta",
-        "delta_v",
-        "delta_gamma",
-    )
+    for name, parameter in signature(selfcheck.bp_gradient_check).parameters.items()
+    if parameter.default is parameter.empty
 }
 
 
