@@ -311,3 +311,24 @@ def test_only_a_capstone_graded_on_runs_while_nbgrader_grades(
     selfcheck.run_capstone(lambda: print("ran"), graded_on=graded_on)
     out = capsys.readouterr().out
     assert ("ran" in out) == runs and ("skipped while nbgrader grades" in out) != runs
+
+
+CHATTY = """
+import matplotlib.pyplot as plt
+
+def capstone():
+    for figure in range(8):
+        plt.figure()
+    print("x" * 300_000)
+"""
+
+
+def test_a_capstone_that_prints_and_draws_without_end_is_cut_to_what_a_cell_keeps(
+    capsys, monkeypatch
+):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    selfcheck.run_capstone(capstone(CHATTY), graded_on=True)
+    out = capsys.readouterr().out
+    assert out.count("x") == selfcheck.CAPSTONE_OUTPUT_BYTES
+    assert f"output cut: {300_001 - selfcheck.CAPSTONE_OUTPUT_BYTES} more bytes not shown" in out
+    assert out.count("<IPython.core.display.Image object>") == selfcheck.CAPSTONE_FIGURES

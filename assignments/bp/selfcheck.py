@@ -240,6 +240,9 @@ def _warn_of_failing_functions(body, namespace, cases_file):
 CAPSTONE_SECONDS = "AUTOGRADER_CAPSTONE_SECONDS"
 # a child that outlasts its limit by this much (its own alarm blocked or caught) is ended from outside
 CHILD_GRACE_SECONDS = 2
+# what a capstone's child may print, and how many figures it may show (nbgrader keeps 100,000 characters a cell)
+CAPSTONE_OUTPUT_BYTES = 100_000
+CAPSTONE_FIGURES = 5
 
 
 def _run_in_child(body, cases_file, seconds):
@@ -288,23 +291,33 @@ def _run_in_child(body, cases_file, seconds):
 
 
 def _read_until_closed(descriptor, seconds):
-    """(all text written to the pipe until its writer closed it, whether ``seconds`` passed first)."""
+    """(the text written to the pipe until its writer closed it, whether ``seconds`` passed first).
+
+    Past CAPSTONE_OUTPUT_BYTES the rest is read and dropped, with a line saying so: a capstone that
+    prints without end fills neither the kernel's memory nor the notebook."""
     import select
     import time
 
     deadline = None if seconds is None else time.monotonic() + seconds
-    chunks = []
+    kept, dropped, outlasted = bytearray(), 0, False
     with os.fdopen(descriptor, "rb") as pipe:
         while True:
             left = None if deadline is None else deadline - time.monotonic()
             if left is not None and left <= 0:
-                return b"".join(chunks).decode(errors="replace"), True
+                outlasted = True
+                break
             if not select.select([pipe], [], [], left)[0]:
                 continue
             chunk = os.read(descriptor, 65536)
             if not chunk:
-                return b"".join(chunks).decode(errors="replace"), False
-            chunks.append(chunk)
+                break
+            room = max(CAPSTONE_OUTPUT_BYTES - len(kept), 0)
+            kept += chunk[:room]
+            dropped += len(chunk) - min(len(chunk), room)
+    text = kept.decode(errors="replace")
+    if dropped:
+        text += f"\n[输出过长，其余 {dropped} 字节未显示 / output cut: {dropped} more bytes not shown]\n"
+    return text, outlasted
 
 
 def _save_figures(folder):
@@ -315,7 +328,7 @@ def _save_figures(folder):
         return
     from PIL import Image
 
-    for number in pyplot.get_fignums():
+    for number in pyplot.get_fignums()[:CAPSTONE_FIGURES]:
         drawn = io.BytesIO()
         pyplot.figure(number).savefig(drawn, format="png", bbox_inches="tight")
         drawn.seek(0)
