@@ -167,9 +167,8 @@ def test_item_statistics_share_the_submissions_among_full_partial_and_zero():
 
 def test_a_single_mistake_is_charged_to_its_item_and_any_loss_elsewhere_is_counted():
     full = {item.id: item.points for item in BP.items}
-    spilled = (
-        full["bp_step"] / 4
-    )  # points bp_step loses where the grade would not measure each equation
+    # points bp_step loses where the grade would not measure each equation
+    spilled = full["bp_step"] / 4
     scores = {
         "bp": {
             "alone": {**full, "delta_theta": 0.0},  # the grade measures each equation
