@@ -25,7 +25,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
@@ -77,8 +77,8 @@ DERIVATION_ANSWER = "由链式法则逐步求导，每一步写出理由。\n\nB
 MISPLACED_NAME = "{assignment} (1).ipynb"  # the missing notebook: uploaded under another name
 # the simulated term's due dates (23:59 in Beijing), which its round writes into the gradebook
 DUE = {
-    "perceptron": datetime(2026, 11, 13, 15, 59, tzinfo=timezone.utc),
-    "bp": datetime(2026, 11, 20, 15, 59, tzinfo=timezone.utc),
+    "perceptron": datetime(2026, 11, 13, 15, 59, tzinfo=UTC),
+    "bp": datetime(2026, 11, 20, 15, 59, tzinfo=UTC),
 }
 # {student: how long after the due date they hand in each assignment}; the others are early
 LATE = {

@@ -41,6 +41,7 @@ TIERS = {
     "test_real_class_round": ("slow", "nbgrader"),
     "test_regrade": ("slow", "nbgrader"),
     "test_student_environment": ("slow",),
+    "test_types": ("slow",),
 }
 
 

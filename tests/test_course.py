@@ -2,7 +2,7 @@
 refused with a message that names the key and the problem."""
 
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
@@ -385,7 +385,7 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path):
 def test_a_due_date_is_read_as_the_instant_it_names_in_its_time_zone(tmp_path, shipped):
     data = edit(shipped, ["assignments", 0, "due"], "2026-11-13T23:59:00+08:00")
     due = load_course(write(tmp_path, data)).assignment("perceptron").due
-    assert due == datetime(2026, 11, 13, 15, 59, tzinfo=timezone.utc)
+    assert due == datetime(2026, 11, 13, 15, 59, tzinfo=UTC)
 
 
 def test_an_unquoted_due_date_that_yaml_reads_as_a_time_is_taken_too(tmp_path, shipped):
@@ -393,7 +393,7 @@ def test_an_unquoted_due_date_that_yaml_reads_as_a_time_is_taken_too(tmp_path, s
     path = tmp_path / "course.yaml"
     path.write_text(text.replace("DUE", "2026-11-13T23:59:00+08:00"), encoding="utf-8")
     due = load_course(path).assignment("perceptron").due
-    assert due == datetime(2026, 11, 13, 15, 59, tzinfo=timezone.utc)
+    assert due == datetime(2026, 11, 13, 15, 59, tzinfo=UTC)
 
 
 def test_the_shipped_course_sets_no_due_date_and_without_a_late_policy_nothing_is_late(

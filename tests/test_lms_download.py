@@ -3,7 +3,7 @@
 import os
 import shutil
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,7 +39,7 @@ EXPECTED_NOTES = {
 }
 
 
-def arrival(path, content=b"x", time=datetime(2026, 11, 20, tzinfo=timezone.utc)):
+def arrival(path, content=b"x", time=datetime(2026, 11, 20, tzinfo=UTC)):
     return lms_download._recognised(path, time, content)
 
 
@@ -85,10 +85,10 @@ def test_each_lms_names_the_student_and_the_file_its_own_way(path, lms, lms_id, 
 
 
 def test_blackboard_names_the_time_the_others_leave_it_to_the_archive():
-    archive_time = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    archive_time = datetime(2026, 11, 1, tzinfo=UTC)
     assert arrival(
         "bp_wangwei_attempt_2026-11-20-10-30-05_bp.ipynb", time=archive_time
-    ).time == datetime(2026, 11, 20, 10, 30, 5, tzinfo=timezone.utc)
+    ).time == datetime(2026, 11, 20, 10, 30, 5, tzinfo=UTC)
     assert arrival("wangwei_1001_71001_bp.ipynb", time=archive_time).time == archive_time
 
 
@@ -153,7 +153,7 @@ def test_an_unpacked_download_is_sorted_as_its_zip(tmp_path):
     with zipfile.ZipFile(download) as archive:
         archive.extractall(folder)
         for info in archive.infolist():  # the times an unzip tool keeps
-            stamp = datetime(*info.date_time, tzinfo=timezone.utc).timestamp()
+            stamp = datetime(*info.date_time, tzinfo=UTC).timestamp()
             os.utime(folder / info.filename, (stamp, stamp))
     roster = lms_download.read_roster(write_roster(tmp_path / "roster.csv"))
 
@@ -170,8 +170,8 @@ def test_an_unpacked_download_is_sorted_as_its_zip(tmp_path):
 
 def test_the_later_upload_wins_whichever_comes_first_in_the_archive():
     early, late = (
-        datetime(2026, 11, 19, tzinfo=timezone.utc),
-        datetime(2026, 11, 20, tzinfo=timezone.utc),
+        datetime(2026, 11, 19, tzinfo=UTC),
+        datetime(2026, 11, 20, tzinfo=UTC),
     )
     uploads = [
         arrival("lifang_1002_1_bp-1.ipynb", notebook(OTHER), late),
@@ -186,10 +186,8 @@ def test_the_later_upload_wins_whichever_comes_first_in_the_archive():
 
 
 def test_a_later_file_that_only_bears_the_notebooks_name_does_not_displace_the_notebook():
-    real = arrival(
-        "lifang_1002_1_bp.ipynb", notebook(OTHER), datetime(2026, 11, 19, tzinfo=timezone.utc)
-    )
-    junk = arrival("lifang_1002_2_bp.ipynb", b"junk", datetime(2026, 11, 20, tzinfo=timezone.utc))
+    real = arrival("lifang_1002_1_bp.ipynb", notebook(OTHER), datetime(2026, 11, 19, tzinfo=UTC))
+    junk = arrival("lifang_1002_2_bp.ipynb", b"junk", datetime(2026, 11, 20, tzinfo=UTC))
     roster = [RosterEntry("s2", "Fang", "Li", lms_user_id="1002")]
     for order in ([real, junk], [junk, real]):
         sorting = lms_download.sort(order, roster, GRADED_CELLS, [OTHER])
@@ -230,7 +228,7 @@ def test_a_notebook_is_written_where_nbgrader_s_collect_would_and_left_alone_whe
     course = CourseFolder(tmp_path)
     released = tmp_path / "assignments" / OTHER
     shutil.copytree(lms_download.Path(__file__).parent.parent / "assignments" / OTHER, released)
-    first = Arrival("a", datetime(2026, 11, 20, 10, tzinfo=timezone.utc), notebook(OTHER))
+    first = Arrival("a", datetime(2026, 11, 20, 10, tzinfo=UTC), notebook(OTHER))
     assert lms_download.place(course, {("s1", OTHER): first}) == {("s1", OTHER): "new"}
     folder = tmp_path / SUBMITTED / "s1" / OTHER
     assert (folder / f"{OTHER}.ipynb").read_bytes() == first.content
@@ -240,7 +238,7 @@ def test_a_notebook_is_written_where_nbgrader_s_collect_would_and_left_alone_whe
     written = (folder / f"{OTHER}.ipynb").stat().st_mtime_ns
     assert lms_download.place(course, {("s1", OTHER): first}) == {("s1", OTHER): "unchanged"}
     assert (folder / f"{OTHER}.ipynb").stat().st_mtime_ns == written
-    later = Arrival("b", datetime(2026, 11, 21, tzinfo=timezone.utc), notebook(OTHER, "unfinished"))
+    later = Arrival("b", datetime(2026, 11, 21, tzinfo=UTC), notebook(OTHER, "unfinished"))
     assert lms_download.place(course, {("s1", OTHER): later}) == {("s1", OTHER): "changed"}
     assert (folder / f"{OTHER}.ipynb").read_bytes() == later.content
 
@@ -285,7 +283,7 @@ def test_a_download_that_is_neither_a_zip_nor_a_folder_is_refused_by_name(tmp_pa
 
 def test_one_senders_ten_thousand_files_are_five_lines_and_one_with_the_count():
     junk = [
-        arrival(f"lifang_1002_{n}_junk{n}.txt", b"x", datetime(2026, 11, 20, tzinfo=timezone.utc))
+        arrival(f"lifang_1002_{n}_junk{n}.txt", b"x", datetime(2026, 11, 20, tzinfo=UTC))
         for n in range(10_000)
     ]
     real = arrival("wangwei_1001_1_bp.ipynb", notebook(OTHER))
@@ -329,7 +327,7 @@ def test_a_zips_entry_times_and_blackboards_names_are_read_in_the_zone_given(tmp
     ]
     download = write_zip(tmp_path / "download.zip", entries)
     shanghai = ZoneInfo("Asia/Shanghai")
-    for zone in (timezone.utc, shanghai):
+    for zone in (UTC, shanghai):
         times = [a.time for a in lms_download.read_download(download, zone=zone)]
         assert times == [datetime(2026, 11, 20, 23, 30, tzinfo=zone)] * 2
     # the same wall-clock time is 8 hours earlier in Shanghai than in UTC
@@ -350,5 +348,5 @@ def test_files_the_lms_marked_late_of_an_assignment_without_a_due_date_are_named
     warning = capsys.readouterr().out
     assert "bp has no due date, so 1 submissions the LMS marked late" in warning
     assert ": s1." in warning and "set the assignment's due in course.yaml" in warning
-    due = datetime(2026, 11, 20, 15, 59, tzinfo=timezone.utc)
+    due = datetime(2026, 11, 20, 15, 59, tzinfo=UTC)
     assert grading_round.late_without_due(chosen, {"bp": due}) == []

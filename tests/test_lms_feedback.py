@@ -6,7 +6,7 @@ import csv
 import os
 import stat
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from lms_downloads import ASSIGNMENT, ROSTER, canvas_name, moodle_name
@@ -17,7 +17,7 @@ from autograder.exports.lms_feedback import Scored
 from autograder.rounds import lms_download
 from autograder.rounds.lms_download import RosterEntry
 
-WHEN = datetime(2026, 11, 20, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 20, tzinfo=UTC)
 # the kit's roster of the download helpers, without LMS ids: a name read back must find its student
 KIT_ROSTER = [RosterEntry(s, first, last, f"{s}@example.edu") for s, first, last, _ in ROSTER]
 SECRET = b"<p>the reference solution</p>"

@@ -218,9 +218,7 @@ def test_the_history_keeps_the_old_grade_with_its_reason_and_provenance(
         (r["student"], r["item"], r["old_score"], r["new_score"], r["reason"]) for r in rows
     ] == [("nudged", ITEM, scores["nudged"][ITEM], found.changes[0].new, "tolerance")]
     assert rows[0]["old_provenance"] == provenance_before["nudged"]
-    assert rows[0]["replaced_at"] <= datetime.datetime.now(datetime.timezone.utc).replace(
-        tzinfo=None
-    )
+    assert rows[0]["replaced_at"] <= datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
 def test_the_regrade_records_the_new_provenance_and_keeps_the_tamper_flag(regraded, autograded):

@@ -23,7 +23,6 @@ The chain adds "deadline" from nbgrader's gradebook (``gradebook_provenance.dead
 
 import dataclasses
 import functools
-
 import tomllib
 
 from autograder import ROOT

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 from autograder import ROOT
@@ -65,7 +65,7 @@ class CourseFolder:
                 (folder / path.name).write_bytes(path.read_bytes())
         # the notebook last: a rerun after a kill here finds it differs, and writes the folder again
         if submitted_at.tzinfo is not None:
-            submitted_at = submitted_at.astimezone(timezone.utc)
+            submitted_at = submitted_at.astimezone(UTC)
         (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
         (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
 

@@ -54,7 +54,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import timezone, tzinfo
+from datetime import UTC, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -118,7 +118,7 @@ class RealClass:
     roster: Path | None = None
     class_list: lms_roster.ClassList | None = None
     lms_columns: dict = field(default_factory=dict)
-    zone: tzinfo = timezone.utc  # of the times a download writes without one (--download-zone)
+    zone: tzinfo = UTC  # of the times a download writes without one (--download-zone)
     # {(student, assignment)}: a .py to grade as the notebook (--accept)
     accept: frozenset = frozenset()
 
@@ -834,7 +834,7 @@ def main(argv=None):
         return 2
     try:
         # UTC needs no time zone database
-        zone = timezone.utc if args.download_zone == "UTC" else ZoneInfo(args.download_zone)
+        zone = UTC if args.download_zone == "UTC" else ZoneInfo(args.download_zone)
     except (ZoneInfoNotFoundError, ValueError):
         parser.error(
             f"--download-zone: no time zone {args.download_zone!r} (e.g. UTC, Asia/Shanghai)"

@@ -28,7 +28,7 @@ import zipfile
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder.sandbox import leftovers
@@ -155,7 +155,7 @@ def roster_warnings(entries):
     return warnings
 
 
-def read_download(path, limits=None, zone=timezone.utc):
+def read_download(path, limits=None, zone=UTC):
     """Every file of the download (a zip or a folder) as an Arrival, named by the first matching scheme.
 
     ``zone`` (a tzinfo) is that of the times the download writes without one: a zip entry's
@@ -295,10 +295,10 @@ def _unpack_at_most(archive, info, target, most):
 
 
 def _utc(seconds):
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(microsecond=0)
+    return datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=0)
 
 
-def read_name(path, zone=timezone.utc):
+def read_name(path, zone=UTC):
     """(LMS, its id of the student, the student's name, the file's name, the time or None, whether
     the LMS marked it late) that the path's name says under the first scheme it follows (a time
     in the name is read in zone), or None when it follows none."""
@@ -320,7 +320,7 @@ def read_name(path, zone=timezone.utc):
     return None
 
 
-def _recognised(path, time, stored, problem="", zone=timezone.utc):
+def _recognised(path, time, stored, problem="", zone=UTC):
     named = read_name(path, zone)
     if named is None:
         return Arrival(path, time, stored, file=Path(path).name, problem=problem)
