@@ -12,6 +12,7 @@ course.yaml's), but for those about them (tests/notebooks.py, ``with_capstones``
 """
 
 import os
+import shutil
 
 import pytest
 
@@ -49,3 +50,25 @@ def pytest_collection_modifyitems(items):
     for item in items:
         for marker in TIERS.get(item.module.__name__, ()):
             item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.fixture(scope="session")
+def new_gradebook(tmp_path_factory):
+    """new_gradebook(path): the sqlite URL of an empty gradebook at path, as nbgrader makes one.
+
+    nbgrader asks a subprocess of alembic for the version of each new gradebook, about 2 s: the
+    gradebook is made once a run and copied."""
+    from nbgrader.api import Gradebook
+
+    from autograder.integration.nbgrader_course import nbgrader_environment
+
+    empty = tmp_path_factory.mktemp("empty-gradebook") / "gradebook.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", nbgrader_environment()["PATH"])
+        Gradebook(f"sqlite:///{empty}").close()
+
+    def copy(path):
+        shutil.copyfile(empty, path)
+        return f"sqlite:///{path}"
+
+    return copy

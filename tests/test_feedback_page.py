@@ -50,16 +50,14 @@ def autograded_notebook():
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory, monkeypatch_module):
+def course(tmp_path_factory, new_gradebook):
     """A course folder where `nbgrader generate_feedback` made the feedback page of one submission:
     an item half right, another full, a derivation graded by a person, one awaiting a person."""
     course = CourseFolder(tmp_path_factory.mktemp("feedback"))
     notebook = course.root / "autograded" / STUDENT / ASSIGNMENT.id / f"{ASSIGNMENT.id}.ipynb"
     notebook.parent.mkdir(parents=True)
     nbformat.write(autograded_notebook(), notebook)
-    monkeypatch_module.setenv(
-        "PATH", nbgrader_environment()["PATH"]
-    )  # a new gradebook runs alembic
+    new_gradebook(course.gradebook)
     with Gradebook(course.db_url) as book:
         book.add_assignment(ASSIGNMENT.id)
         book.add_notebook(ASSIGNMENT.id, ASSIGNMENT.id)
@@ -114,12 +112,6 @@ app.config.CourseDirectory.root, app.config.CourseDirectory.db_url = sys.argv[1:
 result = NbGraderAPI(config=app.config).generate_feedback(sys.argv[3], sys.argv[4], force=True)
 sys.exit(0 if result["success"] else result.get("error", "failed"))
 """
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
 
 
 def table_of_contents(page):

@@ -4,8 +4,8 @@ grades through them, not by reading the whole grade table (a real sqlite gradebo
 from nbgrader.api import Gradebook, SubmittedAssignment
 from sqlalchemy import select, text
 
-# alembic_on_the_path: an autouse fixture, used by being imported
-from test_gradebook_provenance import alembic_on_the_path, gradebook  # noqa: F401
+# gradebook: a fixture, used by being named (so ruff's F811 on the tests that take it)
+from test_gradebook_provenance import gradebook  # noqa: F401
 
 from autograder.integration import gradebook_provenance
 
@@ -18,7 +18,10 @@ def score_plan(book):
     return "\n".join(row[-1] for row in rows)
 
 
-def test_nbgraders_score_of_a_submission_reads_its_own_grades_through_the_kits_indexes(tmp_path):
+def test_nbgraders_score_of_a_submission_reads_its_own_grades_through_the_kits_indexes(
+    tmp_path,
+    gradebook,  # noqa: F811
+):
     url = gradebook(tmp_path)
     with Gradebook(url) as book:
         before = score_plan(book)
@@ -34,7 +37,7 @@ def test_nbgraders_score_of_a_submission_reads_its_own_grades_through_the_kits_i
     assert scores == [0.0, 0.0]
 
 
-def test_making_them_again_changes_nothing(tmp_path):
+def test_making_them_again_changes_nothing(tmp_path, gradebook):  # noqa: F811
     url = gradebook(tmp_path)
     for _ in range(2):
         with Gradebook(url) as book:

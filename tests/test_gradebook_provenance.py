@@ -11,32 +11,29 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.integration import gradebook_provenance as store
-from autograder.integration.nbgrader_course import nbgrader_environment
 
 DUE = datetime.datetime(2026, 11, 20, 22, 0)
 
 
-@pytest.fixture(autouse=True)
-def alembic_on_the_path(monkeypatch):
-    monkeypatch.setenv(
-        "PATH", nbgrader_environment()["PATH"]
-    )  # a new gradebook runs nbgrader's alembic
+@pytest.fixture
+def gradebook(new_gradebook):
+    """gradebook(folder): a gradebook at folder/gradebook.db with bp due at DUE and submissions of s1 and s2; its URL."""
+
+    def make(folder, students=("s1", "s2")):
+        url = new_gradebook(folder / "gradebook.db")
+        with Gradebook(url) as book, warnings.catch_warnings():
+            # nbgrader's add_submission makes SQLAlchemy warn of its own autoflush; the rows are right
+            warnings.simplefilter("ignore", SAWarning)
+            book.add_assignment("bp", duedate=DUE)
+            for student in students:
+                book.add_student(student)
+                book.add_submission("bp", student, timestamp=DUE - datetime.timedelta(hours=1))
+        return url
+
+    return make
 
 
-def gradebook(folder, students=("s1", "s2")):
-    """A gradebook at folder/gradebook.db with bp due at DUE and the students' submissions; its URL."""
-    url = f"sqlite:///{folder / 'gradebook.db'}"
-    with Gradebook(url) as book, warnings.catch_warnings():
-        # nbgrader's add_submission makes SQLAlchemy warn of its own autoflush; the rows are right
-        warnings.simplefilter("ignore", SAWarning)
-        book.add_assignment("bp", duedate=DUE)
-        for student in students:
-            book.add_student(student)
-            book.add_submission("bp", student, timestamp=DUE - datetime.timedelta(hours=1))
-    return url
-
-
-def test_a_provenance_recorded_twice_is_the_last_one(tmp_path):
+def test_a_provenance_recorded_twice_is_the_last_one(tmp_path, gradebook):
     url = gradebook(tmp_path)
     with Gradebook(url) as book:
         store.record(book, "bp", "s1", {"kit_version": "1"})
@@ -51,7 +48,9 @@ def test_a_provenance_recorded_twice_is_the_last_one(tmp_path):
         assert store.recorded(book, "perceptron") == {}
 
 
-def test_replaced_grades_are_kept_oldest_first_with_their_reason_and_provenance(tmp_path):
+def test_replaced_grades_are_kept_oldest_first_with_their_reason_and_provenance(
+    tmp_path, gradebook
+):
     url = gradebook(tmp_path)
     with Gradebook(url) as book:
         store.append_history(
@@ -69,7 +68,7 @@ def test_replaced_grades_are_kept_oldest_first_with_their_reason_and_provenance(
     assert rows[0]["replaced_at"] <= rows[1]["replaced_at"]
 
 
-def test_reading_a_gradebook_without_the_tables_writes_nothing(tmp_path):
+def test_reading_a_gradebook_without_the_tables_writes_nothing(tmp_path, gradebook):
     url = gradebook(tmp_path)
     before = hashlib.sha256((tmp_path / "gradebook.db").read_bytes()).hexdigest()
     with Gradebook(url) as book:
@@ -77,7 +76,7 @@ def test_reading_a_gradebook_without_the_tables_writes_nothing(tmp_path):
     assert hashlib.sha256((tmp_path / "gradebook.db").read_bytes()).hexdigest() == before
 
 
-def test_a_shards_records_of_its_students_are_copied(tmp_path):
+def test_a_shards_records_of_its_students_are_copied(tmp_path, gradebook):
     (tmp_path / "shard").mkdir()
     (tmp_path / "class").mkdir()
     shard, whole = gradebook(tmp_path / "shard"), gradebook(tmp_path / "class")
@@ -92,7 +91,7 @@ def test_a_shards_records_of_its_students_are_copied(tmp_path):
         assert store.recorded(book, "bp") == {"s2": {"kit_version": "1"}}
 
 
-def test_the_deadline_is_the_gradebooks_due_date_extension_and_submission_time(tmp_path):
+def test_the_deadline_is_the_gradebooks_due_date_extension_and_submission_time(tmp_path, gradebook):
     url = gradebook(tmp_path)
     with Gradebook(url) as book:
         book.find_submission("bp", "s1").extension = datetime.timedelta(days=2)

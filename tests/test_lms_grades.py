@@ -57,10 +57,9 @@ def expected_score(student):
 
 
 @pytest.fixture
-def db_url(tmp_path, monkeypatch):
+def db_url(tmp_path, new_gradebook):
     """A gradebook of bp where 2026017 and 2026023 have graded submissions; 2026031 has none."""
-    monkeypatch.setenv("PATH", nbgrader_environment()["PATH"])  # a new gradebook runs alembic
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    url = new_gradebook(tmp_path / "gradebook.db")
     with Gradebook(url) as book:
         book.add_assignment(ASSIGNMENT)
         book.add_notebook(ASSIGNMENT, ASSIGNMENT)

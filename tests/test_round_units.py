@@ -15,8 +15,7 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from autograder.grading.course import load_course
-from autograder.integration.gradebook_database import sqlite_url
-from autograder.integration.nbgrader_course import SUBMITTED, CourseFolder, nbgrader_environment
+from autograder.integration.nbgrader_course import SUBMITTED, CourseFolder
 from autograder.rounds import class_report, grading_round
 from autograder.rounds.class_report import item_statistics, one_mistake_costs, one_mistake_summary
 from autograder.rounds.grading_round import (
@@ -33,11 +32,9 @@ BP = COURSE.assignment("bp")
 
 
 @pytest.fixture
-def gradebook(tmp_path, monkeypatch):
+def gradebook(tmp_path, new_gradebook):
     """The URL of a gradebook where s1 and s2 have a submission of bp and s3 has none."""
-    # a new gradebook runs nbgrader's alembic
-    monkeypatch.setenv("PATH", nbgrader_environment()["PATH"])
-    url = sqlite_url(tmp_path / "gradebook.db")
+    url = new_gradebook(tmp_path / "gradebook.db")
     with Gradebook(url) as book:
         book.add_assignment("bp")
         for student in ("s1", "s2", "s3"):

@@ -45,10 +45,9 @@ def test_numbers_and_plain_text_are_left_as_they_are(cell):
 
 
 @pytest.fixture
-def db_url(tmp_path, monkeypatch):
+def db_url(tmp_path, new_gradebook):
     """A gradebook of bp whose students' names are the payloads, each with an empty submission."""
-    monkeypatch.setenv("PATH", nbgrader_environment()["PATH"])  # a new gradebook runs alembic
-    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    url = new_gradebook(tmp_path / "gradebook.db")
     with Gradebook(url) as book:
         book.add_assignment(ASSIGNMENT)
         book.add_notebook(ASSIGNMENT, ASSIGNMENT)
