@@ -8,7 +8,7 @@
     python3 tasks.py benchmark         # set up, then measure grading and the reference (scripts/benchmark.py)
     python3 tasks.py benchmark --round [--students N ...] [--jobs N]
                                        # ... or the round's cost at several class sizes (scripts/round_scaling.py)
-    python3 tasks.py test [--fast]     # set up, then run the tests (--fast: the fast tier; extra arguments go to pytest)
+    python3 tasks.py test [--fast]     # set up, then run the tests on every core (--fast: the fast tier; extra arguments go to pytest)
     python3 tasks.py release           # set up, then regenerate assignments/ from solutions/ with nbgrader
     python3 tasks.py gradescope [--assignments ID ...]
                                        # set up, then write a Gradescope autograder bundle per assignment (var/gradescope/)
@@ -157,7 +157,8 @@ def test(args):
         args = ["-m", "not slow", *(arg for arg in args if arg != "--fast")]
     else:
         setup_browser()
-    run(python, "-m", "pytest", *args)
+    # a worker per core (pytest-xdist), a module to a worker (tests/conftest.py); -n 0 runs them in one
+    run(python, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", *args)
 
 
 def release(args):

@@ -46,10 +46,21 @@ TIERS = {
 }
 
 
+# modules that share a session fixture, run by one worker so that it is made once
+GROUPS = {
+    "test_grading_round": "small_class_round_of_bp",
+    "test_dask_round": "small_class_round_of_bp",
+}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
-        for marker in TIERS.get(item.module.__name__, ()):
+        module = item.module.__name__
+        for marker in TIERS.get(module, ()):
             item.add_marker(getattr(pytest.mark, marker))
+        # tasks.py test runs pytest-xdist's workers with --dist loadgroup: a module's tests go to
+        # one worker, which makes its module fixtures once
+        item.add_marker(pytest.mark.xdist_group(GROUPS.get(module, module)))
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +83,12 @@ def new_gradebook(tmp_path_factory):
         return f"sqlite:///{path}"
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def small_class_round_of_bp(tmp_path_factory):
+    """The small simulated class's round of bp with --jobs 2 (its folder, its output), which
+    test_grading_round and test_dask_round both compare with."""
+    from test_grading_round import run_round
+
+    return run_round(tmp_path_factory.mktemp("jobs-2"), "--jobs", "2")

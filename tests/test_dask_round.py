@@ -27,8 +27,8 @@ ORPHAN_SECONDS = 5  # the watch looks every half second
 
 
 @pytest.fixture(scope="module")
-def local_shards(tmp_path_factory):
-    return run_round(tmp_path_factory.mktemp("jobs"), "--jobs", "2")
+def local_shards(small_class_round_of_bp):
+    return small_class_round_of_bp
 
 
 @pytest.fixture(scope="module")

@@ -71,8 +71,8 @@ def serial(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def parallel(tmp_path_factory):
-    return run_round(tmp_path_factory.mktemp("parallel"), "--jobs", "2")
+def parallel(small_class_round_of_bp):
+    return small_class_round_of_bp
 
 
 def gradebook_of(out):
