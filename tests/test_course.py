@@ -1,13 +1,16 @@
 """course.yaml: the shipped file loads and covers the student API; each kind of bad file is
-refused with a message that names the key and the problem."""
+refused with a message that names the key and the problem; course.schema.json is what the
+declarations of course_schema.py say, with a description for every key."""
 
 import copy
+import json
 from datetime import UTC, datetime
 
 import pytest
 import yaml
 
 import source_impl
+from autograder.grading import course_schema
 from autograder.grading.course import COURSE_FILE, CourseError, load_course
 from autograder.grading.late_policy import LatePolicy
 
@@ -457,3 +460,34 @@ def test_the_late_policy_is_read_with_its_four_numbers(tmp_path, shipped):
     policy = {"period_hours": 1, "penalty_per_period": 0.05, "max_penalty": 0.5, "cutoff_hours": 48}
     data = edit(shipped, ["course", "late_policy"], policy)
     assert load_course(write(tmp_path, data)).late_policy == LatePolicy(1, 0.05, 0.5, 48)
+
+
+def test_the_committed_schema_is_the_one_the_declarations_write(tmp_path):
+    written = tmp_path / "course.schema.json"
+    course_schema.main([str(written)])
+    assert course_schema.SCHEMA_FILE.read_text(encoding="utf-8") == written.read_text(
+        encoding="utf-8"
+    ), "course.schema.json is stale: python -m autograder.grading.course_schema writes it anew"
+
+
+def test_editors_find_the_schema_from_the_course_files_first_line():
+    first_line = COURSE_FILE.read_text(encoding="utf-8").splitlines()[0]
+    schema = first_line.removeprefix("# yaml-language-server: $schema=")
+    assert (COURSE_FILE.parent / schema).resolve() == course_schema.SCHEMA_FILE.resolve()
+
+
+def test_every_key_of_the_schema_says_what_it_means():
+    definitions = json.loads(course_schema.schema_text())["$defs"]
+
+    def described(declared):
+        # a key whose value is a mapping of its own may leave its description to that mapping's
+        reference = declared.get("$ref", "").rpartition("/")[2]
+        return "description" in declared or "description" in definitions.get(reference, {})
+
+    undescribed = [
+        f"{name}.{key}"
+        for name, definition in definitions.items()
+        for key, declared in definition["properties"].items()
+        if not described(declared)
+    ]
+    assert undescribed == []
