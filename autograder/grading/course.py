@@ -284,7 +284,7 @@ def _item(
         function=entry.function,
         points=entry.points,
         groups=tuple(entry.groups),
-        tolerance=entry.tolerance or default_tolerance,
+        tolerance=default_tolerance if entry.tolerance is None else entry.tolerance,
         misconception_credit=dict(entry.misconception_credit),
         hidden_only=tuple(entry.hidden_only),
     )
