@@ -247,6 +247,10 @@ BAD_FILES = {
         lambda d: edit(d, ["assignments", 0, "items", 1, "points"], -2),
         r"items\[1\]\.points: Expected a number above 0; the file has -2$",
     ),
+    "infinite points": (
+        lambda d: edit(d, ["assignments", 0, "items", 1, "points"], float("inf")),
+        r"^course\.yaml: assignments\[0\]\.items\[1\]\.points: Expected a finite number; the file has inf$",
+    ),
     "points as text": (
         lambda d: edit(d, ["assignments", 0, "items", 1, "points"], "two"),
         r"items\[1\]\.points: Expected `int \| float`, got `str`; the file has 'two'$",

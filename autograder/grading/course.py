@@ -217,6 +217,7 @@ def parse_course(data: object, source: str = "course.yaml", sha256: str | None =
     except msgspec.ValidationError as error:
         raise _schema_error(error, data, source) from None
     rules = _Rules(source)
+    rules.finite(data, "")
     settings = declared.course
     rules.capstone_within_notebook(settings.timeouts)
     assignments = tuple(
@@ -309,6 +310,17 @@ class _Rules:
                 key, f"duplicate {kind} {value!r} (first used at {self.seen[seen]}){hint}"
             )
         self.seen[seen] = key
+
+    def finite(self, value: object, key: str) -> None:
+        """Every number of the parsed YAML is finite: a bound of the schema lets YAML's .inf through."""
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.error(key, f"Expected a finite number; the file has {value!r}")
+        if isinstance(value, dict):
+            for name, inner in value.items():
+                self.finite(inner, f"{key}.{name}" if key else str(name))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                self.finite(inner, f"{key}[{index}]")
 
     def capstone_within_notebook(self, timeouts: Timeouts) -> None:
         """A capstone must end before the whole notebook's limit, which covers it too."""
