@@ -31,7 +31,6 @@ without the public cases giving the answer away.
 import hashlib
 import json
 import math
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,6 +56,7 @@ from autograder.grading.course_schema import (
     Similarity,
     Timeouts,
     Tolerance,
+    mismatch,
 )
 from autograder.grading.late_policy import LatePolicy
 from autograder.items import ITEMS, RECORD_FILES, ItemRecord
@@ -215,7 +215,7 @@ def parse_course(data: object, source: str = "course.yaml", sha256: str | None =
     try:
         declared = msgspec.convert(data, CourseFile)
     except msgspec.ValidationError as error:
-        raise _schema_error(error, data, source) from None
+        raise _error(source, *mismatch(error, data)) from None
     rules = _Rules(source)
     rules.finite(data, "")
     settings = declared.course
@@ -438,91 +438,3 @@ def _record_of(item_id: str) -> str:
 
 def _error(source: str, key: str, problem: str) -> CourseError:
     return CourseError(f"{source}: {key or 'top level'}: {problem}")
-
-
-# A key of msgspec's path ($.assignments[0].items[2].points): a name, an index, or [...] for a mapping's value
-_SEGMENT = re.compile(r"\.?([A-Za-z_]\w*)|\[(\d+|\.\.\.)\]")
-_ABSENT = object()
-
-
-def _schema_error(error: msgspec.ValidationError, data: object, source: str) -> CourseError:
-    """msgspec's message ("Expected `int` >= 1 - at `$.course.attempts`") as the kit's, naming the key and the value."""
-    problem, _, at = str(error).partition(" - at `")
-    key = at.removesuffix("`").removeprefix("$").removeprefix(".")
-    declared = _declared_at(key)
-    if isinstance(declared, msgspec.inspect.StructType):
-        fields = ", ".join(f.encode_name for f in declared.fields)
-        return _error(source, key, f"{problem}; the keys allowed here: {fields}")
-    if isinstance(declared, msgspec.inspect.LiteralType):
-        return _error(source, key, f"{problem}; one of {', '.join(map(str, declared.values))}")
-    if isinstance(declared, msgspec.inspect.UnionType) and ", got `" not in problem:
-        # a bound of an int | float: msgspec states it for the type the file has (a count's >= 1 for a 0)
-        problem = _number_expected(declared)
-    value = _value_at(data, key)
-    if value is _ABSENT or isinstance(value, dict | list):
-        return _error(source, key, problem)
-    hint = ""
-    if isinstance(value, str) and _looks_numeric(value):
-        hint = " (YAML reads a number such as 1e-7 as text: write 1.0e-7)"
-    return _error(source, key, f"{problem}; the file has {value!r}{hint}")
-
-
-def _number_expected(declared: msgspec.inspect.UnionType) -> str:
-    """'Expected a number above 0 and at most 1': the bounds of a declared int | float."""
-    number = next(t for t in declared.types if isinstance(t, msgspec.inspect.FloatType))
-    bounds = [
-        f"{words} {bound:g}"
-        for words, bound in (
-            ("above", number.gt),
-            ("at least", number.ge),
-            ("below", number.lt),
-            ("at most", number.le),
-        )
-        if bound is not None
-    ]
-    return f"Expected a number {' and '.join(bounds)}"
-
-
-def _value_at(data: object, key: str) -> object:
-    """The value at key in the parsed YAML, or _ABSENT (as for a mapping's value, which msgspec names [...])."""
-    value = data
-    for name, index in _SEGMENT.findall(key):
-        try:
-            value = value[name] if name else value[int(index)]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError, ValueError):
-            return _ABSENT
-    return value
-
-
-def _declared_at(key: str) -> msgspec.inspect.Type:
-    """What course_schema declares at key (a mapping's StructType, a LiteralType…), descriptions and optionals set aside."""
-    declared = _unwrapped(msgspec.inspect.type_info(CourseFile))
-    for name, _index in _SEGMENT.findall(key):
-        if isinstance(declared, msgspec.inspect.StructType):
-            declared = next(f.type for f in declared.fields if f.encode_name == name)
-        elif isinstance(declared, msgspec.inspect.ListType):
-            declared = declared.item_type
-        elif isinstance(declared, msgspec.inspect.DictType):
-            declared = declared.value_type
-        declared = _unwrapped(declared)
-    return declared
-
-
-def _unwrapped(declared: msgspec.inspect.Type) -> msgspec.inspect.Type:
-    """The type inside a description (Metadata) or an optional (X | None)."""
-    if isinstance(declared, msgspec.inspect.Metadata):
-        return _unwrapped(declared.type)
-    if isinstance(declared, msgspec.inspect.UnionType) and any(
-        isinstance(t, msgspec.inspect.NoneType) for t in declared.types
-    ):
-        (inner,) = (t for t in declared.types if not isinstance(t, msgspec.inspect.NoneType))
-        return _unwrapped(inner)
-    return declared
-
-
-def _looks_numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

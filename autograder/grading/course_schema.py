@@ -3,8 +3,9 @@
 ``msgspec.convert`` checks a loaded course.yaml against ``CourseFile`` (autograder/grading/course.py);
 ``python -m autograder.grading.course_schema`` writes the same declarations as the JSON Schema
 ``course.schema.json``, which editors read through course.yaml's first line to check the file as
-it is typed. What a schema cannot say (a rule across keys, the items' records) is course.py's.
-Each mapping of the file is a frozen Struct whose fields are its keys; no other key is allowed.
+it is typed; ``mismatch`` says where and how a file differs from them. What a schema cannot say
+(a rule across keys, the items' records) is course.py's. Each mapping of the file is a frozen
+Struct whose fields are its keys; no other key is allowed.
 
 The settings' classes (``Tolerance``, ``Timeouts``…) are what the kit reads too; an item, a
 derivation, an assignment and the course are read as course.py's classes, which add what the
@@ -12,6 +13,7 @@ file does not write (an item's assignment, its tolerance when the course's appli
 """
 
 import json
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -300,6 +302,98 @@ class CourseFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     assignments: Annotated[
         list[AssignmentEntry], Meta(min_length=1, description="the assignments, one notebook each")
     ]
+
+
+# A key of msgspec's path ($.assignments[0].items[2].points): a name, an index, or [...] for a mapping's value
+_SEGMENT = re.compile(r"\.?([A-Za-z_]\w*)|\[(\d+|\.\.\.)\]")
+_ABSENT = object()
+
+
+def mismatch(error: msgspec.ValidationError, data: object) -> tuple[str, str]:
+    """Where the parsed YAML data differs from CourseFile, and how: (key, problem).
+
+    The key is msgspec's path without its ``$.`` (``course.attempts``); the problem is msgspec's,
+    with the keys allowed, the values allowed or the value the file has.
+    """
+    problem, _, at = str(error).partition(" - at `")
+    key = at.removesuffix("`").removeprefix("$").removeprefix(".")
+    declared = _declared_at(key)
+    if isinstance(declared, msgspec.inspect.StructType):
+        fields = ", ".join(f.encode_name for f in declared.fields)
+        return key, f"{problem}; the keys allowed here: {fields}"
+    if isinstance(declared, msgspec.inspect.LiteralType):
+        return key, f"{problem}; one of {', '.join(map(str, declared.values))}"
+    if isinstance(declared, msgspec.inspect.UnionType) and ", got `" not in problem:
+        # a bound of an int | float: msgspec states it for the type the file has (a count's >= 1 for a 0)
+        problem = _number_expected(declared)
+    value = _value_at(data, key)
+    if value is _ABSENT or isinstance(value, dict | list):
+        return key, problem
+    hint = ""
+    if isinstance(value, str) and _looks_numeric(value):
+        hint = " (YAML reads a number such as 1e-7 as text: write 1.0e-7)"
+    return key, f"{problem}; the file has {value!r}{hint}"
+
+
+def _number_expected(declared: msgspec.inspect.UnionType) -> str:
+    """'Expected a number above 0 and at most 1': the bounds of a declared int | float."""
+    number = next(t for t in declared.types if isinstance(t, msgspec.inspect.FloatType))
+    bounds = [
+        f"{words} {bound:g}"
+        for words, bound in (
+            ("above", number.gt),
+            ("at least", number.ge),
+            ("below", number.lt),
+            ("at most", number.le),
+        )
+        if bound is not None
+    ]
+    return f"Expected a number {' and '.join(bounds)}"
+
+
+def _value_at(data: object, key: str) -> object:
+    """The value at key in the parsed YAML, or _ABSENT (as for a mapping's value, which msgspec names [...])."""
+    value = data
+    for name, index in _SEGMENT.findall(key):
+        try:
+            value = value[name] if name else value[int(index)]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return _ABSENT
+    return value
+
+
+def _declared_at(key: str) -> msgspec.inspect.Type:
+    """What course_schema declares at key (a mapping's StructType, a LiteralType…), descriptions and optionals set aside."""
+    declared = _unwrapped(msgspec.inspect.type_info(CourseFile))
+    for name, _index in _SEGMENT.findall(key):
+        if isinstance(declared, msgspec.inspect.StructType):
+            declared = next(f.type for f in declared.fields if f.encode_name == name)
+        elif isinstance(declared, msgspec.inspect.ListType):
+            declared = declared.item_type
+        elif isinstance(declared, msgspec.inspect.DictType):
+            declared = declared.value_type
+        declared = _unwrapped(declared)
+    return declared
+
+
+def _unwrapped(declared: msgspec.inspect.Type) -> msgspec.inspect.Type:
+    """The type inside a description (Metadata) or an optional (X | None)."""
+    if isinstance(declared, msgspec.inspect.Metadata):
+        return _unwrapped(declared.type)
+    if isinstance(declared, msgspec.inspect.UnionType) and any(
+        isinstance(t, msgspec.inspect.NoneType) for t in declared.types
+    ):
+        (inner,) = (t for t in declared.types if not isinstance(t, msgspec.inspect.NoneType))
+        return _unwrapped(inner)
+    return declared
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def json_schema() -> dict[str, object]:
