@@ -6,6 +6,7 @@ import copy
 import json
 from datetime import UTC, datetime
 
+import jsonschema
 import pytest
 import yaml
 
@@ -495,3 +496,16 @@ def test_every_key_of_the_schema_says_what_it_means():
         if not described(declared)
     ]
     assert undescribed == []
+
+
+def test_an_editor_checking_against_the_schema_takes_the_shipped_file_and_flags_a_misspelt_key(
+    shipped,
+):
+    # jsonschema, as an editor's validator would, independently of msgspec
+    validator = jsonschema.Draft202012Validator(json.loads(course_schema.schema_text()))
+    assert list(validator.iter_errors(shipped)) == []
+    (error,) = validator.iter_errors(edit(shipped, ["assignments", 0, "items", 0, "pionts"], 1))
+    assert (list(error.absolute_path), error.validator) == (
+        ["assignments", 0, "items", 0],
+        "additionalProperties",
+    )
