@@ -1,13 +1,17 @@
 """course.yaml: the shipped file loads and covers the student API; each kind of bad file is
-refused with a message that names the key and the problem."""
+refused with a message that names the key and the problem; course.schema.json is what the
+declarations of course_schema.py say, with a description for every key."""
 
 import copy
+import json
 from datetime import UTC, datetime
 
+import jsonschema
 import pytest
 import yaml
 
 import source_impl
+from autograder.grading import course_schema
 from autograder.grading.course import COURSE_FILE, CourseError, load_course
 from autograder.grading.late_policy import LatePolicy
 
@@ -141,23 +145,47 @@ def without_item(data, assignment, item):
     return data
 
 
+def swapped_items(data, assignment, first, second):
+    data = copy.deepcopy(data)
+    items = data["assignments"][assignment]["items"]
+    items[first], items[second] = items[second], items[first]
+    return data
+
+
+def moved_item(data, item, source, target):
+    """A copy whose item moved from one assignment's items to the end of another's."""
+    data = copy.deepcopy(data)
+    data["assignments"][target]["items"].append(data["assignments"][source]["items"].pop(item))
+    return data
+
+
+def capstone_as_long_as_the_notebook(data):
+    timeouts = data["course"]["timeouts"]
+    return edit(data, ["course", "timeouts", "capstone_seconds"], timeouts["per_notebook_seconds"])
+
+
+NOTEBOOK_SECONDS = load_course().timeouts.per_notebook_seconds
 BAD_FILES = {
     "unknown key": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "pionts"], 1),
-        r"assignments\[0\]\.items\[0\]: unknown key 'pionts'",
+        r"assignments\[0\]\.items\[0\]: Object contains unknown field `pionts`; the keys allowed here: id, "
+        r"equation, function, points, groups, tolerance, misconception_credit, hidden_only$",
     ),
-    "unknown top-level key": (lambda d: edit(d, ["extra"], 1), r"top level: unknown key 'extra'"),
+    "unknown top-level key": (
+        lambda d: edit(d, ["extra"], 1),
+        r"top level: Object contains unknown field `extra`; the keys allowed here: course, assignments$",
+    ),
     "missing field": (
         lambda d: edit(d, ["assignments", 1, "items", 2, "points"], delete=True),
-        r"assignments\[1\]\.items\[2\]: missing required key 'points'",
+        r"assignments\[1\]\.items\[2\]: Object missing required field `points`",
     ),
     "missing course field": (
         lambda d: edit(d, ["course", "base_seed"], delete=True),
-        r"course: missing required key 'base_seed'",
+        r"course: Object missing required field `base_seed`",
     ),
     "gradescope visibility Gradescope lacks": (
         lambda d: edit(d, ["course", "gradescope", "visibility"], "always"),
-        r"course\.gradescope\.visibility: must be one of hidden, after_due_date, after_published, visible; got 'always'",
+        r"course\.gradescope\.visibility: Invalid enum value 'always'; one of after_due_date, after_published, hidden, visible$",
     ),
     "function source_impl lacks": (
         lambda d: edit(d, ["assignments", 1, "items", 3, "function"], "delta_x"),
@@ -186,21 +214,47 @@ BAD_FILES = {
         r"^course\.yaml: assignments: no item has the record 'accumulated_error' of autograder/items/bp\.py; "
         r"give each record an item of that id",
     ),
+    "function another item grades": (
+        lambda d: edit(d, ["assignments", 1, "items", 3, "function"], "sigmoid"),
+        r"^course\.yaml: assignments\[1\]\.items\[3\]\.function: duplicate function 'sigmoid' "
+        r"\(first used at assignments\[1\]\.items\[0\]\.function\)$",
+    ),
+    "items in another order than their records": (
+        lambda d: swapped_items(d, 1, 2, 3),
+        r"^course\.yaml: assignments\[1\]\.items\[2\]\.id: item 'dE_dyhat' comes where "
+        r"autograder/items/bp\.py's ITEMS has 'squared_error'; its records are in course\.yaml's order: "
+        r"sigmoid, forward, squared_error, dE_dyhat, ",
+    ),
+    "item in an assignment its record is not in": (
+        lambda d: moved_item(d, 0, source=0, target=1),
+        r"^course\.yaml: assignments\[1\]\.items\[\d+\]\.id: item 'augment' of assignment 'bp' has its "
+        r"record in autograder/items/perceptron\.py; an item's record is in autograder/items/bp\.py$",
+    ),
+    "capstone as long as the whole notebook": (
+        capstone_as_long_as_the_notebook,
+        rf"^course\.yaml: course\.timeouts\.capstone_seconds: capstone_seconds \({NOTEBOOK_SECONDS:g}\) "
+        rf"must be less than "
+        rf"per_notebook_seconds \({NOTEBOOK_SECONDS:g}\), which the capstones run within$",
+    ),
     "private helper as function": (
         lambda d: edit(d, ["assignments", 1, "items", 3, "function"], "np"),
         r"source_impl has no function 'np'",
     ),
     "zero points": (
         lambda d: edit(d, ["assignments", 0, "items", 1, "points"], 0),
-        r"assignments\[0\]\.items\[1\]\.points: must be a positive number; got 0",
+        r"assignments\[0\]\.items\[1\]\.points: Expected a number above 0; the file has 0$",
     ),
     "negative points": (
         lambda d: edit(d, ["assignments", 0, "items", 1, "points"], -2),
-        r"items\[1\]\.points: must be a positive number; got -2",
+        r"items\[1\]\.points: Expected a number above 0; the file has -2$",
+    ),
+    "infinite points": (
+        lambda d: edit(d, ["assignments", 0, "items", 1, "points"], float("inf")),
+        r"^course\.yaml: assignments\[0\]\.items\[1\]\.points: Expected a finite number; the file has inf$",
     ),
     "points as text": (
         lambda d: edit(d, ["assignments", 0, "items", 1, "points"], "two"),
-        r"items\[1\]\.points: must be a finite number; got 'two' \(str\)",
+        r"items\[1\]\.points: Expected `int \| float`, got `str`; the file has 'two'$",
     ),
     "duplicate item id": (
         duplicated_item,
@@ -216,7 +270,7 @@ BAD_FILES = {
     ),
     "zero case count": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "groups", 0, "count"], 0),
-        r"groups\[0\]\.count: must be an integer ≥ 1; got 0",
+        r"groups\[0\]\.count: Expected `int` >= 1; the file has 0$",
     ),
     "duplicate group name": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "groups", 1, "name"], "one_sample"),
@@ -224,15 +278,15 @@ BAD_FILES = {
     ),
     "negative tolerance": (
         lambda d: edit(d, ["course", "tolerance", "rtol"], -1.0),
-        r"course\.tolerance\.rtol: must be a number ≥ 0",
+        r"course\.tolerance\.rtol: Expected a number at least 0; the file has -1\.0$",
     ),
     "empty item list": (
         lambda d: edit(d, ["assignments", 0, "items"], []),
-        r"assignments\[0\]\.items: must be a non-empty list",
+        r"assignments\[0\]\.items: Expected `array` of length >= 1$",
     ),
     "an item that is not a mapping": (
         lambda d: edit(d, ["assignments", 0, "items", 0], "augment"),
-        r"assignments\[0\]\.items\[0\]: must be a mapping",
+        r"assignments\[0\]\.items\[0\]: Expected `object`, got `str`",
     ),
     "misconception credit for a variant the catalog lacks": (
         lambda d: edit(
@@ -245,17 +299,17 @@ BAD_FILES = {
         lambda d: edit(
             d, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": 1.5}
         ),
-        r"items\[11\]\.misconception_credit\.wrong_sign: must be a fraction of the points between 0 and 1; got 1\.5",
+        r"items\[11\]\.misconception_credit\[\.\.\.\]: Expected a number at least 0 and at most 1$",
     ),
     "negative misconception credit": (
         lambda d: edit(
             d, ["assignments", 1, "items", 11, "misconception_credit"], {"wrong_sign": -0.5}
         ),
-        r"misconception_credit\.wrong_sign: must be a number ≥ 0",
+        r"items\[11\]\.misconception_credit\[\.\.\.\]: Expected a number at least 0 and at most 1$",
     ),
     "misconception credit as a list": (
         lambda d: edit(d, ["assignments", 1, "items", 11, "misconception_credit"], ["wrong_sign"]),
-        r"items\[11\]\.misconception_credit: must be a mapping from misconception id to a fraction",
+        r"items\[11\]\.misconception_credit: Expected `object`, got `array`$",
     ),
     "hidden-only misconception the catalog lacks": (
         lambda d: edit(
@@ -266,7 +320,7 @@ BAD_FILES = {
     ),
     "hidden-only misconceptions as a mapping": (
         lambda d: edit(d, ["assignments", 0, "items", 5, "hidden_only"], {"pm_one_form": 1}),
-        r"items\[5\]\.hidden_only: must be a list of misconception ids",
+        r"items\[5\]\.hidden_only: Expected `array`, got `object`$",
     ),
     "derivation id that is an item's": (
         lambda d: edit(d, ["assignments", 1, "derivations", 0, "id"], "delta_theta"),
@@ -279,55 +333,55 @@ BAD_FILES = {
     ),
     "derivation with zero points": (
         lambda d: edit(d, ["assignments", 1, "derivations", 1, "points"], 0),
-        r"assignments\[1\]\.derivations\[1\]\.points: must be a positive number; got 0",
+        r"assignments\[1\]\.derivations\[1\]\.points: Expected a number above 0; the file has 0$",
     ),
     "derivation without its equation": (
         lambda d: edit(d, ["assignments", 0, "derivations", 0, "equation"], delete=True),
-        r"assignments\[0\]\.derivations\[0\]: missing required key 'equation'",
+        r"assignments\[0\]\.derivations\[0\]: Object missing required field `equation`",
     ),
     "derivation with a key it has not": (
         lambda d: edit(d, ["assignments", 0, "derivations", 0, "function"], "perceptron_gradient"),
-        r"assignments\[0\]\.derivations\[0\]: unknown key 'function'; the keys allowed here are id, equation, points",
+        r"assignments\[0\]\.derivations\[0\]: Object contains unknown field `function`; the keys allowed here: id, equation, points$",
     ),
     "derivations as a mapping": (
         lambda d: edit(d, ["assignments", 0, "derivations"], {"id": "derive_perceptron_gradient"}),
-        r"assignments\[0\]\.derivations: must be a non-empty list",
+        r"assignments\[0\]\.derivations: Expected `array`, got `object`$",
     ),
     "feedback mode": (
         lambda d: edit(d, ["course", "feedback"], "everything"),
-        r"course\.feedback: must be one of case, summary; got 'everything'",
+        r"course\.feedback: Invalid enum value 'everything'; one of case, summary$",
     ),
     "no attempts": (
         lambda d: edit(d, ["course", "attempts"], 0),
-        r"course\.attempts: must be an integer ≥ 1; got 0",
+        r"course\.attempts: Expected `int` >= 1; the file has 0$",
     ),
     "due date without a time zone": (
         lambda d: edit(d, ["assignments", 1, "due"], "2026-11-20T23:59:00"),
-        r"assignments\[1\]\.due: must say its time zone, such as 2026-11-20T23:59:00\+08:00; got 2026-11-20T23:59:00 without one",
+        r"assignments\[1\]\.due: Expected `datetime` with a timezone component; the file has '2026-11-20T23:59:00'$",
     ),
     "due date that is not a date": (
         lambda d: edit(d, ["assignments", 0, "due"], "next friday"),
-        r"assignments\[0\]\.due: must be a date and time in ISO 8601, such as 2026-11-20T23:59:00\+08:00; got 'next friday'",
+        r"assignments\[0\]\.due: Invalid RFC3339 encoded datetime; the file has 'next friday'$",
     ),
     "late penalty above the whole score": (
         lambda d: edit(d, ["course", "late_policy", "penalty_per_period"], 1.5),
-        r"course\.late_policy\.penalty_per_period: must be a fraction of the score between 0 and 1; got 1\.5",
+        r"course\.late_policy\.penalty_per_period: Expected a number above 0 and at most 1; the file has 1\.5$",
     ),
     "late penalty cap above the whole score": (
         lambda d: edit(d, ["course", "late_policy", "max_penalty"], 2),
-        r"course\.late_policy\.max_penalty: must be a fraction of the score between 0 and 1; got 2",
+        r"course\.late_policy\.max_penalty: Expected a number above 0 and at most 1; the file has 2$",
     ),
     "late policy without its cut-off": (
         lambda d: edit(d, ["course", "late_policy", "cutoff_hours"], delete=True),
-        r"course\.late_policy: missing required key 'cutoff_hours'",
+        r"course\.late_policy: Object missing required field `cutoff_hours`",
     ),
     "late policy period of zero hours": (
         lambda d: edit(d, ["course", "late_policy", "period_hours"], 0),
-        r"course\.late_policy\.period_hours: must be a positive number; got 0",
+        r"course\.late_policy\.period_hours: Expected a number above 0; the file has 0$",
     ),
     "item id with a space": (
         lambda d: edit(d, ["assignments", 0, "items", 0, "id"], "aug ment"),
-        r"items\[0\]\.id: must be a name of letters, digits and _",
+        r"items\[0\]\.id: Expected `str` matching regex '\^\[A-Za-z_\]\[A-Za-z0-9_\]\*\$'; the file has 'aug ment'$",
     ),
 }
 
@@ -411,3 +465,47 @@ def test_the_late_policy_is_read_with_its_four_numbers(tmp_path, shipped):
     policy = {"period_hours": 1, "penalty_per_period": 0.05, "max_penalty": 0.5, "cutoff_hours": 48}
     data = edit(shipped, ["course", "late_policy"], policy)
     assert load_course(write(tmp_path, data)).late_policy == LatePolicy(1, 0.05, 0.5, 48)
+
+
+def test_the_committed_schema_is_the_one_the_declarations_write(tmp_path):
+    written = tmp_path / "course.schema.json"
+    course_schema.main([str(written)])
+    assert course_schema.SCHEMA_FILE.read_text(encoding="utf-8") == written.read_text(
+        encoding="utf-8"
+    ), "course.schema.json is stale: python -m autograder.grading.course_schema writes it anew"
+
+
+def test_editors_find_the_schema_from_the_course_files_first_line():
+    first_line = COURSE_FILE.read_text(encoding="utf-8").splitlines()[0]
+    schema = first_line.removeprefix("# yaml-language-server: $schema=")
+    assert (COURSE_FILE.parent / schema).resolve() == course_schema.SCHEMA_FILE.resolve()
+
+
+def test_every_key_of_the_schema_says_what_it_means():
+    definitions = json.loads(course_schema.schema_text())["$defs"]
+
+    def described(declared):
+        # a key whose value is a mapping of its own may leave its description to that mapping's
+        reference = declared.get("$ref", "").rpartition("/")[2]
+        return "description" in declared or "description" in definitions.get(reference, {})
+
+    undescribed = [
+        f"{name}.{key}"
+        for name, definition in definitions.items()
+        for key, declared in definition["properties"].items()
+        if not described(declared)
+    ]
+    assert undescribed == []
+
+
+def test_an_editor_checking_against_the_schema_takes_the_shipped_file_and_flags_a_misspelt_key(
+    shipped,
+):
+    # jsonschema, as an editor's validator would, independently of msgspec
+    validator = jsonschema.Draft202012Validator(json.loads(course_schema.schema_text()))
+    assert list(validator.iter_errors(shipped)) == []
+    (error,) = validator.iter_errors(edit(shipped, ["assignments", 0, "items", 0, "pionts"], 1))
+    assert (list(error.absolute_path), error.validator) == (
+        ["assignments", 0, "items", 0],
+        "additionalProperties",
+    )

@@ -2,8 +2,8 @@
 class's planted copy (autograder/rounds/similarity.py)."""
 
 import csv
-import dataclasses
 
+import msgspec
 import numpy as np
 import pytest
 import yaml
@@ -205,7 +205,7 @@ def test_only_pairs_that_share_a_fingerprint_are_compared_and_their_scores_are_t
     base = "def f(x, y):\n    total = x * y + 3\n    return total ** 2 - x / (y + 1)\n"
     other = "def f(x, y):\n    for k in range(7):\n        x = [x, k, {'a': y}]\n    return x\n"
     sources = {"a": {"f": base}, "b": {"f": base.replace("total", "t")}, "c": {"f": other}}
-    settings = dataclasses.replace(SETTINGS, min_length=1, common_share=1.0)
+    settings = msgspec.structs.replace(SETTINGS, min_length=1, common_share=1.0)
     found = similarity.class_pairs("bp", ["f"], [], sources, settings)
     assert [p.students for p in found] == [("a", "b")] and found[0].score == 1.0
 

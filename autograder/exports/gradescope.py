@@ -23,7 +23,8 @@ from pathlib import Path
 
 from autograder import ROOT
 
-GRADING_REQUIREMENTS = ("numpy", "PyYAML")  # all the grader imports beyond the standard library
+# all the grader imports beyond the standard library
+GRADING_REQUIREMENTS = ("numpy", "PyYAML", "msgspec")
 KIT_FILES = (
     "autograder/**/*.py",
     "source_impl/**/*.py",

@@ -3,23 +3,38 @@
 A submission loses ``penalty_per_period`` of its score for each started period of
 ``period_hours`` past its due date (the extension included), at most ``max_penalty`` of it;
 past ``cutoff_hours`` it loses all of it. On time (0 seconds late, or early) it loses nothing.
-course.yaml's ``late_policy`` gives the four numbers (autograder/grading/course.py checks them).
+course.yaml's ``late_policy`` gives the four numbers (declared here, read by autograder/grading/course.py).
 """
 
 import math
-from dataclasses import dataclass
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
 
 SECONDS_PER_HOUR = 3600
 
+_Hours = Annotated[int, Meta(gt=0)] | Annotated[float, Meta(gt=0)]
+_Fraction = Annotated[int, Meta(gt=0, le=1)] | Annotated[float, Meta(gt=0, le=1)]
 
-@dataclass(frozen=True)
-class LatePolicy:
-    """A penalty per started period of lateness, capped, and the whole score past a cut-off."""
 
-    period_hours: float
-    penalty_per_period: float  # fraction of the score, per started period
-    max_penalty: float  # fraction of the score, the most a submission loses before the cut-off
-    cutoff_hours: float  # later than this, the score is 0
+class LatePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A penalty per started period of lateness, capped, and the whole score past a cut-off.
+
+    nbgrader's autograde takes it off the score it has then, so derivations graded later in
+    formgrader are not in it (integration/late_penalty.py).
+    """
+
+    period_hours: Annotated[_Hours, Meta(description="the period of lateness, in hours")]
+    penalty_per_period: Annotated[
+        _Fraction, Meta(description="the fraction of the score lost per started period")
+    ]
+    max_penalty: Annotated[
+        _Fraction, Meta(description="the most a submission loses before the cut-off")
+    ]
+    cutoff_hours: Annotated[
+        _Hours, Meta(description="later than this many hours, the whole score is lost")
+    ]
 
     def penalty_fraction(self, seconds_late):
         """The fraction of the score, in [0, 1], that a submission seconds_late (≥ 0) past its due date loses."""

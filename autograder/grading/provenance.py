@@ -21,9 +21,10 @@ The chain adds "deadline" from nbgrader's gradebook (``gradebook_provenance.dead
 ``changes(old, new, item_id)`` names what differs between two provenances for an item.
 """
 
-import dataclasses
 import functools
 import tomllib
+
+import msgspec
 
 from autograder import ROOT
 from autograder.grading.attempts import digest
@@ -54,7 +55,7 @@ def provenance(course, source, seeds, attempt):
         "course_sha256": course.sha256,
         "attempt": attempt,
         "items": {item_id: _item_settings(items[item_id], seed) for item_id, seed in seeds.items()},
-        "late_policy": course.late_policy and dataclasses.asdict(course.late_policy),
+        "late_policy": course.late_policy and msgspec.structs.asdict(course.late_policy),
         "tampered": None,
     }
 
