@@ -1,8 +1,10 @@
-"""Test tiers, marked by module: `python3 tasks.py test --fast` (pytest -m "not slow") runs the fast tier in
-about a minute, for the edit-test loop; `python3 tasks.py test`, and so CI, runs every test.
+"""Test tiers, marked by module (TIERS) or by a test's own marks: `python3 tasks.py test --fast`
+(pytest -m "not slow") runs the fast tier in about a minute, for the edit-test loop;
+`python3 tasks.py test`, and so CI, runs every test. Both run a worker per core (pytest-xdist).
 
-- slow: runs nbgrader's commands on whole classes, notebooks in Jupyter kernels, JupyterLab and
-  Chromium, or a virtual environment of its own (seconds to minutes a module);
+- slow: runs nbgrader's commands, the kit's commands on whole classes, notebooks in Jupyter
+  kernels, JupyterLab and Chromium, exercise 5.5's full training, or a virtual environment of its
+  own (seconds to minutes a module);
 - nbgrader: runs nbgrader's own commands;
 - browser: drives Chromium.
 
@@ -25,6 +27,7 @@ TIERS = {
     "test_adversarial_notebooks": ("slow", "nbgrader"),
     "test_benchmark_script": ("slow",),
     "test_dask_round": ("slow", "nbgrader"),
+    "test_exercise_5_5_script": ("slow",),
     "test_formgrader": ("slow", "nbgrader", "browser"),
     "test_gradescope": ("slow",),
     "test_grading_round": ("slow", "nbgrader"),
@@ -32,7 +35,7 @@ TIERS = {
     "test_kernel_confidentiality": ("slow", "nbgrader"),
     "test_late_penalty": ("slow", "nbgrader"),
     "test_feedback_page": ("nbgrader",),
-    "test_intake": ("nbgrader",),
+    "test_intake": ("slow", "nbgrader"),
     "test_lms_collector": ("nbgrader",),
     "test_nbgrader_autograde": ("slow", "nbgrader"),
     "test_nbgrader_workflow": ("slow", "nbgrader"),

@@ -155,6 +155,7 @@ def test_roster_entries_without_the_lms_identifier_and_grades_awaiting_a_person_
     assert "without email" in moodle[0] and "2026017, 2026023, 2026031" in moodle[0]
 
 
+@pytest.mark.slow
 def test_the_round_writes_all_three_files_of_each_assignment_for_the_gradebooks_students(
     tmp_path, db_url
 ):
@@ -175,6 +176,7 @@ def run_command(*options):
     )
 
 
+@pytest.mark.slow
 def test_the_command_writes_the_file_and_a_missing_assignment_or_gradebook_writes_nothing(
     tmp_path, db_url
 ):
@@ -227,6 +229,7 @@ def test_the_round_s_files_use_the_column_of_the_lms_the_roster_came_from_and_th
     assert header["blackboard"] == fixture_lines("blackboard")[0]
 
 
+@pytest.mark.slow
 def test_the_command_given_canvas_s_own_export_as_roster_fills_its_column_of_the_assignment(
     tmp_path, db_url
 ):

@@ -20,6 +20,8 @@ from autograder.integration.release import companion_files, generate_assignment
 pytestmark = pytest.mark.parametrize("assignment", ASSIGNMENTS)
 
 
+@pytest.mark.slow
+@pytest.mark.nbgrader
 def test_the_committed_release_is_what_nbgrader_generates(assignment, tmp_path):
     copy_assignment("solutions", assignment, tmp_path / "source" / assignment)
     generate_assignment(

@@ -185,6 +185,7 @@ def class_pairs(notebooks):
 
 
 @pytest.mark.parametrize("small", [True, False], ids=["small", "full"])
+@pytest.mark.slow
 def test_the_simulated_classs_planted_copy_is_found_and_no_honest_pair(tmp_path, small):
     students = simulated.make_class(small=small)
     own = [s.id for s in students if s.profile == simulated.OWN_WORK]
@@ -211,6 +212,7 @@ def test_only_pairs_that_share_a_fingerprint_are_compared_and_their_scores_are_t
 
 
 @needs_worker
+@pytest.mark.slow
 def test_the_copier_disguised_every_function_and_still_gets_the_originals_marks(tmp_path):
     students = simulated.make_class(small=True)
     original, second = (s for s in students if s.profile == simulated.OWN_WORK)

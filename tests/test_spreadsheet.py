@@ -82,6 +82,8 @@ def written_files(tmp_path, db_url):
     return files
 
 
+@pytest.mark.slow
+@pytest.mark.nbgrader
 def test_no_cell_of_any_csv_file_the_kit_writes_begins_a_formula(tmp_path, db_url):
     files = written_files(tmp_path, db_url)
     for path in files:
@@ -101,6 +103,8 @@ def test_no_cell_of_any_csv_file_the_kit_writes_begins_a_formula(tmp_path, db_ur
         )
 
 
+@pytest.mark.slow
+@pytest.mark.nbgrader
 def test_grades_csv_keeps_a_name_with_a_comma_in_its_column(tmp_path, db_url):
     with Gradebook(db_url) as book:
         book.update_or_create_student("s1", last_name="Wang, Wei")

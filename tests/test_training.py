@@ -142,17 +142,20 @@ def exercise_5_5():
     return X, Y, accumulated_error(X, Y, params0), runs
 
 
+@pytest.mark.slow
 def test_exercise_5_5_both_algorithms_lower_E(exercise_5_5):
     _, _, start, runs = exercise_5_5
     for _, history in runs.values():
         assert history[-1] < history[0] < start
 
 
+@pytest.mark.slow
 def test_exercise_5_5_standard_bp_reaches_full_training_accuracy_within_5000_epochs(exercise_5_5):
     X, Y, _, runs = exercise_5_5
     assert classification_accuracy(X, Y, runs["standard"][0]) == 1.0
 
 
+@pytest.mark.slow
 def test_exercise_5_5_after_the_same_epochs_standard_bp_has_the_lower_E(exercise_5_5):
     _, _, _, runs = exercise_5_5
     assert runs["standard"][1][-1] < runs["accumulated"][1][-1]
