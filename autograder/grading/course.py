@@ -28,6 +28,7 @@ optional ``hidden_only`` lists its id: a mistake only the hidden cases can tell 
 without the public cases giving the answer away.
 """
 
+import functools
 import hashlib
 import json
 import math
@@ -201,6 +202,13 @@ def load_course(path: str | Path = COURSE_FILE) -> Course:
         raise CourseError(f"{path}: course file not found") from None
     except (OSError, UnicodeDecodeError) as error:
         raise CourseError(f"{path}: cannot read the course file: {error}") from None
+    return _course_of(text, path)
+
+
+# A process loads the course many times (each module that grades, each simulated student): the
+# file is read each time, so a change is seen, and parsed once per text. The Course is frozen.
+@functools.lru_cache(maxsize=8)
+def _course_of(text: str, path: Path) -> Course:
     try:
         data = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
