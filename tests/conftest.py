@@ -56,6 +56,13 @@ GROUPS = {
 }
 
 
+def pytest_ignore_collect(collection_path, config):
+    # the fast tier does not even import the slow modules: importing them costs seconds of its minute
+    if config.getoption("markexpr") == "not slow" and "slow" in TIERS.get(collection_path.stem, ()):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         module = item.module.__name__
