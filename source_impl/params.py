@@ -13,7 +13,7 @@ _PARAMS_FILE = Path(__file__).resolve().parents[1] / "student" / "params.py"
 def _load_as_this_module(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(__name__, path)
     if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load Params: {path} is not a Python file that can be imported")
+        raise ImportError(f"{path}, which defines Params, cannot be loaded as a Python module")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
