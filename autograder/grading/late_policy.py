@@ -21,7 +21,7 @@ class LatePolicy:
     max_penalty: float  # fraction of the score, the most a submission loses before the cut-off
     cutoff_hours: float  # later than this, the score is 0
 
-    def penalty_fraction(self, seconds_late):
+    def penalty_fraction(self, seconds_late: float) -> float:
         """The fraction of the score, in [0, 1], that a submission seconds_late (≥ 0) past its due date loses."""
         if seconds_late <= 0:
             return 0.0
@@ -30,7 +30,7 @@ class LatePolicy:
         periods = math.ceil(seconds_late / (self.period_hours * SECONDS_PER_HOUR))
         return min(periods * self.penalty_per_period, self.max_penalty)
 
-    def describe(self):
+    def describe(self) -> str:
         """The policy in a sentence, for the class report."""
         return (
             f"{self.penalty_per_period:.0%} of the score per started {self.period_hours:g} h late, "
