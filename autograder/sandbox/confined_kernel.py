@@ -140,7 +140,7 @@ class ConfinedProvisioner(LocalProvisioner):
         ]
         launcher = [sys.executable, "-E", "-s", str(KIT / "sandbox" / "confinement.py"), *limits]
         if autograding:
-            kit = self._copy_of_the_kit(scratch)
+            kit = _copy_of_the_kit(scratch)
             # for a kernel started as a program, where programs may start
             kwargs["env"]["PYTHONPATH"] = str(kit.parent)
             launcher = [
@@ -158,15 +158,6 @@ class ConfinedProvisioner(LocalProvisioner):
         ]
         kwargs["cmd"] = [*launcher, "--", *kwargs["cmd"]]
         return kwargs
-
-    def _copy_of_the_kit(self, scratch: str) -> Path:
-        """Copy the kit's hidden-test module (and what it and the launcher import) to the scratch folder; return the copy's package."""
-        copy = Path(scratch) / "kit" / "autograder"
-        copy.mkdir(parents=True)
-        for name in KIT_COPY:
-            (copy / name).parent.mkdir(exist_ok=True)
-            shutil.copyfile(KIT / name, copy / name)
-        return copy
 
     def _autograde_reads(self, python_path: Path) -> list[str]:
         """The launcher's options that confine an autograde kernel's reads and programs."""
@@ -212,6 +203,16 @@ class ConfinedProvisioner(LocalProvisioner):
         await super().cleanup(restart=restart)
         if self.scratch and not restart:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _copy_of_the_kit(scratch: str) -> Path:
+    """Copy the kit's hidden-test module (and what it and the launcher import) to the scratch folder; return the copy's package."""
+    copy = Path(scratch) / "kit" / "autograder"
+    copy.mkdir(parents=True)
+    for name in KIT_COPY:
+        (copy / name).parent.mkdir(exist_ok=True)
+        shutil.copyfile(KIT / name, copy / name)
+    return copy
 
 
 def _matplotlib_cache() -> str:
