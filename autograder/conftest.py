@@ -13,10 +13,11 @@ from autograder import ROOT
 from autograder.cli import write_json
 from autograder.grading.course import CourseError, load_course
 from autograder.grading.grader import assignment_of, grade
+from autograder.grading.results import GradeReport
 from autograder.grading.submission import SubmissionError, read
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("autograder", "grading a submission with the hidden graders")
     group.addoption(
         "--submission",
@@ -40,7 +41,7 @@ def pytest_addoption(parser):
 ASSIGNMENT = pytest.StashKey[str]()
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     """Refuse a run that cannot grade before collecting anything: no submission, or no assignment for it."""
     if not config.getoption("--submission"):
         raise pytest.UsageError("pytest autograder needs --submission PATH")
@@ -53,14 +54,14 @@ def pytest_configure(config):
         raise pytest.UsageError(str(error)) from None
 
 
-def pytest_generate_tests(metafunc):
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "item_id" in metafunc.fixturenames:
         items = load_course().assignment(metafunc.config.stash[ASSIGNMENT]).items
         metafunc.parametrize("item_id", [item.id for item in items])
 
 
 @pytest.fixture(scope="session")
-def report(pytestconfig):
+def report(pytestconfig: pytest.Config) -> GradeReport:
     paths = pytestconfig.getoption("--submission")
     student = pytestconfig.getoption("--student") or Path(paths[0]).stem
     report = grade(paths, student, pytestconfig.stash[ASSIGNMENT])

@@ -18,8 +18,16 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from autograder.integration import early_grading
+
+if TYPE_CHECKING:  # the kernel under autograde cannot read the course: imported where it is used
+    from autograder.grading.course import Course
+
+# A grade report as its JSON holds it (GradeReport.to_dict), and one of its items
+Report = dict[str, Any]
+ItemReport = dict[str, Any]
 
 GRADING_TIMEOUT_MARGIN_SECONDS = 60
 # The early grading ends within the submission's time limit, and nbgrader's cell limit is longer
@@ -28,7 +36,7 @@ EARLY_REPORT_WAIT_SECONDS = 3600
 LOCAL_STUDENT = "local"
 
 
-def hidden_score(item_id, folder=None):
+def hidden_score(item_id: str, folder: str | Path | None = None) -> float:
     """Print the item's status and feedback; return its score as a float in [0, points].
 
     The notebook is looked for in folder, by default the folder of the assignment's own
@@ -40,7 +48,7 @@ def hidden_score(item_id, folder=None):
         report, reason = _graded(
             str(notebook), early_grading.digest_of(notebook), student_of(notebook)
         )
-        if reason:
+        if report is None:
             raise RuntimeError(reason)
         result = next(r for r in report["items"] if r["id"] == item_id)
     # the cell must neither raise nor write to stderr: say it and score 0
@@ -52,7 +60,7 @@ def hidden_score(item_id, folder=None):
     return float(min(max(result["score"], 0.0), result["max_score"]))
 
 
-def _assignment_of(item_id):
+def _assignment_of(item_id: str) -> str:
     """The item's assignment from course.yaml; under autograde, which keeps the course from the kernel,
     the name of the assignment's folder (nbgrader's autograded/<student>/<assignment>/)."""
     try:
@@ -61,42 +69,42 @@ def _assignment_of(item_id):
         return _notebook_folder(None).name
 
 
-def cell_text(result):
+def cell_text(result: ItemReport) -> str:
     """What a graded cell prints of its item's result (a report's item): the score line, then the student's feedback."""
     return f"{result['id']}: {result['score']:.2f}/{result['max_score']:g} {result['status']}\n{result['student_feedback']}\n"
 
 
 @functools.lru_cache(maxsize=1)
-def _course():
+def _course() -> "Course":
     """The course, read once per kernel: each of a notebook's graded cells asks for it."""
     from autograder.grading.course import load_course
 
     return load_course()
 
 
-def grading_timeout_seconds(course=None):
+def grading_timeout_seconds(course: "Course | None" = None) -> float:
     """The longest hidden_score may take: the submission's time limit and a margin to start up."""
     course = course or _course()
     return course.timeouts.per_submission_seconds + GRADING_TIMEOUT_MARGIN_SECONDS
 
 
-def student_of(notebook):
+def student_of(notebook: Path) -> str:
     """The student id from nbgrader's layout …/<student>/<assignment>/<assignment>.ipynb, else "local"."""
     folder = notebook.parent
     return folder.parent.name if folder.parent.parent.name == "autograded" else LOCAL_STUDENT
 
 
-def _notebook_folder(folder):
+def _notebook_folder(folder: str | Path | None) -> Path:
     if folder is not None:
         return Path(folder).resolve()
-    selfcheck = sys.modules.get("selfcheck")
-    if selfcheck is not None and getattr(selfcheck, "__file__", None):
-        return Path(selfcheck.__file__).resolve().parent
+    selfcheck_file = getattr(sys.modules.get("selfcheck"), "__file__", None)
+    if selfcheck_file:
+        return Path(selfcheck_file).resolve().parent
     return Path.cwd()
 
 
 @functools.lru_cache(maxsize=8)
-def _graded(notebook, digest, student):
+def _graded(notebook: str, digest: str, student: str) -> tuple[Report | None, str | None]:
     """(report, None), or (None, reason) when grading failed: a failure too is met once per notebook."""
     try:
         return _report(notebook, digest, student), None
@@ -104,7 +112,7 @@ def _graded(notebook, digest, student):
         return None, f"{type(error).__name__}: {error}"
 
 
-def _report(notebook, digest, student):
+def _report(notebook: str, digest: str, student: str) -> Report:
     """The grade report of the notebook for one student: the one started early for this file, else graded now, out of process."""
     early = early_grading.report(digest, student, EARLY_REPORT_WAIT_SECONDS)
     if early is not None:
@@ -115,7 +123,9 @@ def _report(notebook, digest, student):
         )
 
 
-def grade_out_of_process(notebook, student, out, assignment=None):
+def grade_out_of_process(
+    notebook: str | Path, student: str, out: Path, assignment: str | None = None
+) -> Report:
     """Grade the notebook with ``python -m autograder grade`` into the JSON file out; return the report.
 
     Raises RuntimeError with the grader's last line when it could not grade, and

@@ -2,8 +2,10 @@
 
 import pytest
 
+from autograder.grading.results import GradeReport
 
-def test_item(report, item_id):
+
+def test_item(report: GradeReport, item_id: str) -> None:
     item = report.item(item_id)
     if item.score < item.max_score:
         pytest.fail(

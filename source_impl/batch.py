@@ -9,11 +9,12 @@ paths equal to 1e-12 and the benchmarks compare their speed.
 
 import numpy as np
 
+from .arrays import Array
 from .bp import delta_gamma, delta_theta, delta_v, delta_w, hidden_gradient, output_gradient
 from .network import Params, forward, squared_error
 
 
-def mean_deltas(X, Y, params, eta):
+def mean_deltas(X: Array, Y: Array, params: Params, eta: float) -> Params:
     """Mean over the samples of the Δ's (5.11)–(5.14), all at the same parameters.
 
     Δw = η Bᵀ G / m,  Δθ = −η mean_k g_k,  Δv = η Xᵀ E / m,  Δγ = −η mean_k e_k,
@@ -35,7 +36,7 @@ def mean_deltas(X, Y, params, eta):
     )
 
 
-def per_sample_mean_deltas(X, Y, params, eta):
+def per_sample_mean_deltas(X: Array, Y: Array, params: Params, eta: float) -> Params:
     """``mean_deltas`` computed one sample at a time from (5.10)–(5.15)."""
     total = Params(*(np.zeros_like(p) for p in params))
     for x, y in zip(X, Y):
@@ -52,12 +53,12 @@ def per_sample_mean_deltas(X, Y, params, eta):
     return Params(*(t / len(X) for t in total))
 
 
-def mean_squared_error(X, Y, params):
+def mean_squared_error(X: Array, Y: Array, params: Params) -> float:
     """E = (1/m) Σ_k E_k (5.16) from one batch forward pass: ½ ‖Ŷ − Y‖² / m."""
     _, Y_hat = forward(X, *params)
     return float(0.5 * np.sum((Y_hat - Y) ** 2) / len(X))
 
 
-def per_sample_mean_squared_error(X, Y, params):
+def per_sample_mean_squared_error(X: Array, Y: Array, params: Params) -> float:
     """``mean_squared_error`` computed one sample at a time from (5.3) and (5.4)."""
     return float(np.mean([squared_error(forward(x, *params)[1], y) for x, y in zip(X, Y)]))

@@ -9,11 +9,12 @@ also take a batch (rows are samples): the batch path reuses them.
 
 import numpy as np
 
+from .arrays import Array, ArrayLike
 from .chain_rule import db_dalpha, dE_dyhat, dyhat_dbeta
 from .network import Params, forward
 
 
-def output_gradient(y_hat, y):
+def output_gradient(y_hat: ArrayLike, y: ArrayLike) -> Array:
     """Eq. (5.10): g_j = −∂E_k/∂ŷ_j · ∂ŷ_j/∂β_j = ŷ_j(1 − ŷ_j)(y_j − ŷ_j).
 
     Parameters
@@ -28,7 +29,7 @@ def output_gradient(y_hat, y):
     return -dE_dyhat(y_hat, y) * dyhat_dbeta(y_hat)
 
 
-def hidden_gradient(b, w, g):
+def hidden_gradient(b: ArrayLike, w: ArrayLike, g: ArrayLike) -> Array:
     """Eq. (5.15): e_h = −∂E_k/∂b_h · ∂b_h/∂α_h = b_h(1 − b_h) Σ_j w_hj g_j.
 
     Parameters
@@ -44,7 +45,7 @@ def hidden_gradient(b, w, g):
     return db_dalpha(b) * (np.asarray(g, dtype=float) @ np.asarray(w, dtype=float).T)
 
 
-def delta_w(eta, g, b):
+def delta_w(eta: float, g: Array, b: Array) -> Array:
     """Eq. (5.11): Δw_hj = η g_j b_h.
 
     Parameters
@@ -60,7 +61,7 @@ def delta_w(eta, g, b):
     return eta * np.outer(b, g)
 
 
-def delta_theta(eta, g):
+def delta_theta(eta: float, g: ArrayLike) -> Array:
     """Eq. (5.12): Δθ_j = −η g_j.
 
     Parameters
@@ -75,7 +76,7 @@ def delta_theta(eta, g):
     return -eta * np.asarray(g, dtype=float)
 
 
-def delta_v(eta, e, x):
+def delta_v(eta: float, e: Array, x: Array) -> Array:
     """Eq. (5.13): Δv_ih = η e_h x_i.
 
     Parameters
@@ -91,7 +92,7 @@ def delta_v(eta, e, x):
     return eta * np.outer(x, e)
 
 
-def delta_gamma(eta, e):
+def delta_gamma(eta: float, e: ArrayLike) -> Array:
     """Eq. (5.14): Δγ_h = −η e_h.
 
     Parameters
@@ -106,7 +107,7 @@ def delta_gamma(eta, e):
     return -eta * np.asarray(e, dtype=float)
 
 
-def bp_step(x, y, params, eta):
+def bp_step(x: Array, y: ArrayLike, params: Params, eta: float) -> Params:
     """One inner iteration of standard BP (Fig. 5.8) on the sample (x, y).
 
     Computes ŷ (5.3), g (5.10) and e (5.15) with the current parameters (e uses w before

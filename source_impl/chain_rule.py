@@ -7,8 +7,10 @@ respect to a threshold carry a minus sign because thresholds are subtracted.
 
 import numpy as np
 
+from .arrays import Array, ArrayLike
 
-def dE_dyhat(y_hat, y):
+
+def dE_dyhat(y_hat: ArrayLike, y: ArrayLike) -> Array:
     """∂E_k/∂ŷ_j = ŷ_j − y_j, from E_k = ½ Σ_j (ŷ_j − y_j)² (5.4).
 
     Parameters
@@ -22,7 +24,7 @@ def dE_dyhat(y_hat, y):
     return np.asarray(y_hat, dtype=float) - np.asarray(y, dtype=float)
 
 
-def dyhat_dbeta(y_hat):
+def dyhat_dbeta(y_hat: ArrayLike) -> Array:
     """∂ŷ_j/∂β_j = f′(β_j − θ_j) = ŷ_j(1 − ŷ_j), by (5.9).
 
     Parameters
@@ -37,7 +39,7 @@ def dyhat_dbeta(y_hat):
     return y_hat * (1.0 - y_hat)
 
 
-def dyhat_dtheta(y_hat):
+def dyhat_dtheta(y_hat: ArrayLike) -> Array:
     """∂ŷ_j/∂θ_j = −ŷ_j(1 − ŷ_j): θ_j is subtracted inside f(β_j − θ_j).
 
     Parameters
@@ -51,7 +53,7 @@ def dyhat_dtheta(y_hat):
     return -dyhat_dbeta(y_hat)
 
 
-def db_dalpha(b):
+def db_dalpha(b: ArrayLike) -> Array:
     """∂b_h/∂α_h = f′(α_h − γ_h) = b_h(1 − b_h), by (5.9).
 
     Parameters
@@ -66,7 +68,7 @@ def db_dalpha(b):
     return b * (1.0 - b)
 
 
-def db_dgamma(b):
+def db_dgamma(b: ArrayLike) -> Array:
     """∂b_h/∂γ_h = −b_h(1 − b_h): γ_h is subtracted inside f(α_h − γ_h).
 
     Parameters

@@ -5,10 +5,13 @@ The watermelon tables ship in ``data/`` as UTF-8 CSV with the book's values (sam
 """
 
 import csv
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
+
+from .arrays import Array, IntArray
 
 CONTINUOUS = ("密度", "含糖率")
 LABELS = {"是": 1, "否": 0}
@@ -18,12 +21,12 @@ _NOT_FEATURES = ("编号", "好瓜")
 class Dataset(NamedTuple):
     """X (m, n) float64 inputs, y (m,) int labels in {0, 1}, and the n feature names."""
 
-    X: np.ndarray
-    y: np.ndarray
-    feature_names: tuple
+    X: Array
+    y: IntArray
+    feature_names: tuple[str, ...]
 
 
-def load_watermelon3_0():
+def load_watermelon3_0() -> Dataset:
     """Watermelon 3.0: 17 samples, 19 inputs.
 
     The 6 categorical attributes are one-hot encoded (17 columns, named ``属性=取值``, values
@@ -32,7 +35,8 @@ def load_watermelon3_0():
     """
     rows = _read_table("watermelon3_0.csv")
     categorical = [a for a in rows[0] if a not in _NOT_FEATURES + CONTINUOUS]
-    names, columns = [], []
+    names: list[str] = []
+    columns: list[list[float]] = []
     for attribute in categorical:
         for value in dict.fromkeys(row[attribute] for row in rows):
             names.append(f"{attribute}={value}")
@@ -42,7 +46,7 @@ def load_watermelon3_0():
     return Dataset(np.array(columns).T, _labels(rows), tuple(names))
 
 
-def load_watermelon3_0_alpha():
+def load_watermelon3_0_alpha() -> Dataset:
     """Watermelon 3.0α: the same 17 samples with only 密度 and 含糖率 (2 inputs)."""
     rows = _read_table("watermelon3_0alpha.csv")
     X = np.array([[float(row[a]) for a in CONTINUOUS] for row in rows])
@@ -57,7 +61,7 @@ LOGIC_GATES = {
 }
 
 
-def logic_gate(name):
+def logic_gate(name: str) -> Dataset:
     """The truth table of AND, OR, NOT (one input) or XOR as a Dataset."""
     if name not in LOGIC_GATES:
         raise ValueError(f"unknown logic gate {name!r}; choose one of {', '.join(LOGIC_GATES)}")
@@ -66,16 +70,16 @@ def logic_gate(name):
     return Dataset(X, np.array(outputs), tuple(f"x{i + 1}" for i in range(X.shape[1])))
 
 
-def _read_table(filename):
+def _read_table(filename: str) -> list[dict[str, str]]:
     with (
         resources.files(__package__)
         .joinpath("data", filename)
-        .open(encoding="utf-8", newline="") as f
+        .open(encoding="utf-8", newline="") as f  # type: ignore[call-overload]  # typeshed's Traversable.open omits newline, which Path and zipfile.Path take
     ):
         return list(csv.DictReader(f))
 
 
-def _labels(rows):
+def _labels(rows: Sequence[Mapping[str, str]]) -> IntArray:
     for row in rows:
         if row["好瓜"] not in LABELS:
             raise ValueError(f"sample {row['编号']}: 好瓜 must be 是 or 否, got {row['好瓜']!r}")

@@ -7,12 +7,22 @@ Thresholds are SUBTRACTED: b_h = f(α_h − γ_h) and ŷ_j = f(β_j − θ_j).
 Ŷ (m, l) through the same matrix products, which is what the batch path builds on.
 """
 
-import numpy as np
+from typing import Any, overload
 
+import numpy as np
+from numpy.typing import NDArray
+
+from .arrays import Array, ArrayLike
 from .params import Params
 
 
-def sigmoid(z):
+@overload
+def sigmoid(z: float) -> float: ...
+@overload
+def sigmoid(z: NDArray[Any]) -> Array: ...  # but a 0-d array gives a float
+@overload
+def sigmoid(z: ArrayLike) -> float | Array: ...
+def sigmoid(z: ArrayLike) -> float | Array:
     """The logistic function f(z) = 1 / (1 + e^{−z}) of Eq. (5.3); f′(z) = f(z)(1 − f(z)) (5.9).
 
     Computed from e^{−|z|} ≤ 1 so that no finite z overflows, warns, or gives NaN.
@@ -31,7 +41,7 @@ def sigmoid(z):
     return float(f) if f.ndim == 0 else f
 
 
-def forward(x, v, gamma, w, theta):
+def forward(x: ArrayLike, v: Array, gamma: Array, w: Array, theta: Array) -> tuple[Array, Array]:
     """Forward pass, Eq. (5.3).
 
     α_h = Σᵢ v_ih xᵢ,  b_h = f(α_h − γ_h),  β_j = Σ_h w_hj b_h,  ŷ_j = f(β_j − θ_j).
@@ -54,7 +64,7 @@ def forward(x, v, gamma, w, theta):
     return b, y_hat
 
 
-def squared_error(y_hat, y):
+def squared_error(y_hat: ArrayLike, y: ArrayLike) -> float:
     """Eq. (5.4): E_k = ½ Σ_j (ŷ_j − y_j)².
 
     Parameters
@@ -70,7 +80,7 @@ def squared_error(y_hat, y):
     return float(0.5 * np.sum(diff**2))
 
 
-def init_params(d, q, l, rng):
+def init_params(d: int, q: int, l: int, rng: np.random.Generator) -> Params:
     """Fig. 5.8, first line: every weight and threshold drawn uniformly from (0, 1).
 
     The draws are made in the order v, γ, w, θ with ``rng.random``, so the same generator

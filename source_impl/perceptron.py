@@ -9,8 +9,10 @@ Conventions, written once here and tested in ``tests/test_perceptron.py``:
 
 import numpy as np
 
+from .arrays import Array, ArrayLike, IntArray
 
-def augment(X):
+
+def augment(X: ArrayLike) -> Array:
     """Append the constant input 1: x̂ = (x; 1).
 
     Parameters
@@ -29,7 +31,7 @@ def augment(X):
     raise ValueError(f"augment expects one sample (n,) or a matrix (m, n); got shape {X.shape}")
 
 
-def perceptron_predict(w_hat, X_hat):
+def perceptron_predict(w_hat: ArrayLike, X_hat: ArrayLike) -> int | IntArray:
     """Predicted label ŷ = sgn(ŵᵀx̂), with sgn(z) = 1 if z ≥ 0 else 0.
 
     Parameters
@@ -47,7 +49,7 @@ def perceptron_predict(w_hat, X_hat):
     return (z >= 0).astype(int)
 
 
-def distance_to_hyperplane(w, b, x0):
+def distance_to_hyperplane(w: ArrayLike, b: float, x0: ArrayLike) -> float:
     """Distance of the point x₀ to the hyperplane S: wᵀx + b = 0, namely |wᵀx₀ + b| / ‖w‖₂.
 
     Parameters
@@ -67,7 +69,7 @@ def distance_to_hyperplane(w, b, x0):
     return float(abs(w @ np.asarray(x0, dtype=float) + b) / norm)
 
 
-def perceptron_loss(w_hat, X_hat, y):
+def perceptron_loss(w_hat: Array, X_hat: ArrayLike, y: ArrayLike) -> float:
     """Perceptron loss L(ŵ) = Σ_{i∈M} (ŷᵢ − yᵢ) ŵᵀx̂ᵢ.
 
     Every term is ≥ 0, so L ≥ 0, and L = 0 when M is empty (a misclassified point lying
@@ -87,7 +89,7 @@ def perceptron_loss(w_hat, X_hat, y):
     return float(np.sum(errors * (X_hat_M @ w_hat)))
 
 
-def perceptron_gradient(w_hat, X_hat, y):
+def perceptron_gradient(w_hat: ArrayLike, X_hat: ArrayLike, y: ArrayLike) -> Array:
     """Gradient of the perceptron loss, ∇L(ŵ) = Σ_{i∈M} (ŷᵢ − yᵢ) x̂ᵢ.
 
     ŷᵢ and M are held fixed when differentiating: they are piecewise constant in ŵ.
@@ -106,15 +108,15 @@ def perceptron_gradient(w_hat, X_hat, y):
     return errors @ X_hat_M
 
 
-def _misclassified(w_hat, X_hat, y):
+def _misclassified(w_hat: ArrayLike, X_hat: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
     """The points of M = { i : ŷᵢ ≠ yᵢ }: their ŷᵢ − yᵢ (each ±1) and their rows x̂ᵢ."""
     X_hat, y = np.asarray(X_hat, dtype=float), np.asarray(y)
-    y_hat = perceptron_predict(w_hat, X_hat)
+    y_hat = np.asarray(perceptron_predict(w_hat, X_hat))  # X_hat is a matrix: an array already
     M = y_hat != y
     return (y_hat[M] - y[M]).astype(float), X_hat[M]
 
 
-def perceptron_delta(w_hat, x_hat, y, eta):
+def perceptron_delta(w_hat: ArrayLike, x_hat: ArrayLike, y: int, eta: float) -> Array:
     """Eq. (5.2): Δŵ = −η∇L = η(y − ŷ) x̂ for one sample; the update (5.1) is ŵ ← ŵ + Δŵ.
 
     On a correctly classified sample y − ŷ = 0, so Δŵ = 0.
@@ -134,7 +136,9 @@ def perceptron_delta(w_hat, x_hat, y, eta):
     return eta * (y - y_hat) * np.asarray(x_hat, dtype=float)
 
 
-def train_perceptron(X_hat, y, w_hat0, eta, max_epochs):
+def train_perceptron(
+    X_hat: Array, y: IntArray, w_hat0: ArrayLike, eta: float, max_epochs: int
+) -> tuple[Array, list[int]]:
     """Train with Eq. (5.2): pass over the samples in order, updating ŵ on each mistake.
 
     Stops after the first pass without a mistake, or after ``max_epochs`` passes.

@@ -5,14 +5,17 @@ every sample, visiting them in order (Fig. 5.8); accumulated BP makes one update
 from the mean of the per-sample Δ's at the same, pre-update, parameters.
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
+from .arrays import Array, ArrayLike
 from .batch import mean_deltas, mean_squared_error
 from .bp import bp_step
 from .network import Params, forward
 
 
-def check_data(X, Y, params):
+def check_data(X: ArrayLike, Y: ArrayLike, params: Params) -> tuple[Array, Array, Params]:
     """Return X, Y, params as float arrays, or raise ValueError naming the shape that does not fit."""
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     if len(params) != 4:
@@ -41,7 +44,7 @@ def check_data(X, Y, params):
     return X, Y, params
 
 
-def accumulated_error(X, Y, params):
+def accumulated_error(X: ArrayLike, Y: ArrayLike, params: Params) -> float:
     """Eq. (5.16): E = (1/m) Σ_k E_k, the mean over the data set of E_k (5.4).
 
     Parameters
@@ -57,7 +60,9 @@ def accumulated_error(X, Y, params):
     return mean_squared_error(*check_data(X, Y, params))
 
 
-def train_standard_bp(X, Y, params0, eta, epochs):
+def train_standard_bp(
+    X: ArrayLike, Y: ArrayLike, params0: Params, eta: float, epochs: int
+) -> tuple[Params, Array]:
     """Standard BP (Fig. 5.8): for each epoch, ``bp_step`` on every sample in order.
 
     Parameters
@@ -75,7 +80,7 @@ def train_standard_bp(X, Y, params0, eta, epochs):
     """
     X, Y, params = check_data(X, Y, params0)
 
-    def one_pass(params):
+    def one_pass(params: Params) -> Params:
         for x, y in zip(X, Y):
             params = bp_step(x, y, params, eta)
         return params
@@ -83,7 +88,9 @@ def train_standard_bp(X, Y, params0, eta, epochs):
     return _train(X, Y, params, epochs, one_pass)
 
 
-def train_accumulated_bp(X, Y, params0, eta, epochs):
+def train_accumulated_bp(
+    X: ArrayLike, Y: ArrayLike, params0: Params, eta: float, epochs: int
+) -> tuple[Params, Array]:
     """Accumulated BP: minimise E (5.16) with one update per epoch.
 
     Each epoch adds the mean over the samples of the Δ's (5.11)–(5.14), all computed at
@@ -104,13 +111,15 @@ def train_accumulated_bp(X, Y, params0, eta, epochs):
     """
     X, Y, params = check_data(X, Y, params0)
 
-    def one_pass(params):
+    def one_pass(params: Params) -> Params:
         return Params(*map(np.add, params, mean_deltas(X, Y, params, eta)))
 
     return _train(X, Y, params, epochs, one_pass)
 
 
-def _train(X, Y, params, epochs, one_pass):
+def _train(
+    X: Array, Y: Array, params: Params, epochs: int, one_pass: Callable[[Params], Params]
+) -> tuple[Params, Array]:
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     history = np.empty(epochs)
@@ -120,7 +129,7 @@ def _train(X, Y, params, epochs, one_pass):
     return params, history
 
 
-def classification_accuracy(X, Y, params):
+def classification_accuracy(X: ArrayLike, Y: ArrayLike, params: Params) -> float:
     """Share of samples whose every output, thresholded at 0.5, equals its label."""
     X, Y, params = check_data(X, Y, params)
     _, Y_hat = forward(X, *params)

@@ -20,11 +20,11 @@ class AttemptLogError(ValueError):
     """The attempt log cannot be read or written; the message names the file."""
 
 
-def digest(source):
+def digest(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
-def attempt_of(log, assignment, student, source):
+def attempt_of(log: str | Path, assignment: str, student: str, source: str) -> int:
     """The 1-based attempt of this source for the student; a source not seen before is logged as the next one."""
     path = Path(log) / assignment / f"{student}.json"
     try:

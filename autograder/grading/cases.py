@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.grading.course import Item
 from autograder.items import ITEMS
+from autograder.items.record import Arguments
 
 
 @dataclass(frozen=True)
@@ -21,14 +23,21 @@ class Case:
 
     group: str
     number: int
-    args: tuple
+    args: Arguments
 
-    def arguments(self):
+    def arguments(self) -> Arguments:
         """A fresh deep copy of the arguments, so that no call can change the case itself."""
         return copy.deepcopy(self.args)
 
 
-def item_seed(base_seed, course_id, assignment_id, student_id, item_id, attempt=1):
+def item_seed(
+    base_seed: int,
+    course_id: str,
+    assignment_id: str,
+    student_id: str,
+    item_id: str,
+    attempt: int = 1,
+) -> int:
     """A 64-bit seed from the SHA-256 of the course's base seed, the four ids and the attempt (from 1).
 
     The first attempt's seed leaves the attempt out, as seeds were before attempts were counted, so
@@ -39,11 +48,11 @@ def item_seed(base_seed, course_id, assignment_id, student_id, item_id, attempt=
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
 
 
-def generate(item, seed):
+def generate(item: Item, seed: int) -> list[Case]:
     """The cases of an item, group by group in course.yaml's order, from one seeded generator."""
     rng = np.random.default_rng(seed)
     generators = ITEMS[item.id].generators
-    cases = []
+    cases: list[Case] = []
     for group in item.groups:
         for _ in range(group.count):
             cases.append(Case(group.name, len(cases) + 1, tuple(generators[group.name](rng))))

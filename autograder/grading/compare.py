@@ -6,9 +6,18 @@ loads student/notebook_functions.py, so that the grader and the self-check canno
 the first layer that failed (type, shape, finite, values).
 """
 
+from typing import TYPE_CHECKING
+
 from autograder import student_module
 
 _comparison = student_module("comparison")
+
+if (
+    TYPE_CHECKING
+):  # the type checker reads the class where it is written; at run time it is loaded by path
+    from student.comparison import Mismatch
+else:
+    Mismatch = _comparison.Mismatch
 
 TYPE, SHAPE, FINITE, VALUES = (
     _comparison.TYPE,
@@ -16,7 +25,6 @@ TYPE, SHAPE, FINITE, VALUES = (
     _comparison.FINITE,
     _comparison.VALUES,
 )
-Mismatch = _comparison.Mismatch
 compare = _comparison.compare
 close = _comparison.close
 container_note = _comparison.container_note

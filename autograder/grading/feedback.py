@@ -4,10 +4,12 @@ says ``feedback: case``, that one case whole. The cases are the student's own, d
 attempt (cases.item_seed): no other case's values, and no other student's, ever appear."""
 
 import inspect
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from autograder.grading.cases import Case
 from autograder.grading.compare import (
     FINITE,
     SHAPE,
@@ -16,8 +18,11 @@ from autograder.grading.compare import (
     container_note,
     describe,
 )
+from autograder.grading.course import Item
+from autograder.grading.results import CaseResult
 from autograder.items import ITEMS
-from autograder.sandbox.process import MISSING, RAISED, UNSENDABLE, WorkerDied
+from autograder.items.record import Arguments, Misconception, Value
+from autograder.sandbox.process import MISSING, RAISED, UNSENDABLE, Outcome, WorkerDied
 from autograder.sandbox.process import NOT_IMPLEMENTED as CALL_NOT_IMPLEMENTED
 from autograder.sandbox.process import TIMEOUT as CALL_TIMEOUT
 
@@ -26,30 +31,30 @@ from autograder.sandbox.process import TIMEOUT as CALL_TIMEOUT
 class Grading:
     """What the feedback of one item is written from."""
 
-    item: object
-    cases: list
-    results: list
-    outcomes: list
+    item: Item
+    cases: Sequence[Case]
+    results: Sequence[CaseResult]
+    outcomes: Sequence[Outcome]
     died: WorkerDied | None
-    misconception: object
-    problems: tuple
-    counted: tuple | None  # per case, whether it is scored; None when every case passed
+    misconception: Misconception | None
+    problems: tuple[str, ...]
+    counted: tuple[bool, ...] | None  # per case, whether it is scored; None when every case passed
 
     @property
-    def passed(self):
+    def passed(self) -> int:
         return sum(r.passed for r in self.results)
 
-    def failing(self):
+    def failing(self) -> CaseResult | None:
         return next((r for r in self.results if not r.passed), None)
 
-    def scored_line(self):
+    def scored_line(self) -> str | None:
         """Says how many cases were scored, when some could not tell a catalogued mistake apart."""
         if self.counted is None or all(self.counted):
             return None
         scored = sum(self.counted)
         return f"只有能区分常见错误的 {scored} 个用例计分。 / Only the {scored} cases that tell the common mistakes apart are scored."
 
-    def container_line(self, expected):
+    def container_line(self, expected: Sequence[Value]) -> str | None:
         """The note on the first passing value whose container is not the reference's, if any."""
         notes = (
             container_note(expected[r.number - 1], o.value)
@@ -59,9 +64,11 @@ class Grading:
         return next((note for note in notes if note), None)
 
 
-def instructor_feedback(grading, seed, expected):
+def instructor_feedback(grading: Grading, seed: int, expected: Sequence[Value]) -> str:
     """The instructor's feedback: the student's, with the first failing case's arguments and values."""
-    lines = [f"{grading.passed}/{len(grading.cases)} hidden cases passed (seed {seed})."]
+    lines: list[str | None] = [
+        f"{grading.passed}/{len(grading.cases)} hidden cases passed (seed {seed})."
+    ]
     lines.append(grading.scored_line())
     lines.append(_misconception_line(grading.misconception))
     failing = grading.failing()
@@ -99,14 +106,14 @@ _LAYER_TEXT = {
 }
 
 
-def student_feedback(grading, expected, show_case=False):
+def student_feedback(grading: Grading, expected: Sequence[Value], show_case: bool = False) -> str:
     """The feedback a student may see, every line in Chinese then English.
 
     It names the first failing case and what failed; with ``show_case``, it then shows that case
     whole (``own_case``). No other case's values appear.
     """
     item, total = grading.item, len(grading.cases)
-    lines = [
+    lines: list[str | None] = [
         f"隐藏用例通过 {grading.passed}/{total}。 / {grading.passed}/{total} hidden cases passed."
     ]
     lines.append(grading.scored_line())
@@ -139,7 +146,7 @@ SHOWN_WHOLE = 24  # entries: an input or value this small is shown whole, a larg
 INDENT = "    "
 
 
-def own_case(grading, failing, expected):
+def own_case(grading: Grading, failing: CaseResult, expected: Sequence[Value]) -> str:
     """The failing case whole: its inputs, the expected value, the student's, what differs, the hint."""
     case = grading.cases[failing.number - 1]
     wanted = expected[case.number - 1]
@@ -163,7 +170,14 @@ def own_case(grading, failing, expected):
     return "\n".join(lines)
 
 
-def _value_lines(name, value, depth, sign=" =", like=None, part_names=None):
+def _value_lines(
+    name: str | int,
+    value: Value,
+    depth: int,
+    sign: str = " =",
+    like: Value = None,
+    part_names: Sequence[str] | None = None,
+) -> list[str]:
     """``name = value`` as indented lines: a tuple part by part, an array's rows aligned.
 
     A tuple's parts are named by its fields, else by those of ``like`` (the expected value, for the
@@ -187,14 +201,14 @@ def _value_lines(name, value, depth, sign=" =", like=None, part_names=None):
     return [head + first] + [" " * len(head) + line for line in rest]
 
 
-def _numbers(value):
+def _numbers(value: Value) -> bool:
     try:
         return np.asarray(value).dtype.kind in "biuf"
     except (ValueError, TypeError):  # ragged
         return False
 
 
-def _text(value):
+def _text(value: Value) -> str:
     """A value in words: small arrays whole, large ones by shape and range."""
     if isinstance(value, (list, np.ndarray)) and _numbers(value):
         array = np.asarray(value)
@@ -207,19 +221,19 @@ def _text(value):
     return _argument(value)
 
 
-def _misconception_line(misconception):
+def _misconception_line(misconception: Misconception | None) -> str | None:
     if misconception is None:
         return None
     return f"识别出的常见错误 / Recognised mistake: {misconception.name}. 提示 / Hint: {misconception.hint}"
 
 
-def _loading_line(grading):
+def _loading_line(grading: Grading) -> str | None:
     if not grading.problems or grading.passed == len(grading.cases):
         return None
     return "加载代码时出错 / While loading your code: " + "; ".join(grading.problems)
 
 
-def _failure_in_words(failing):
+def _failure_in_words(failing: CaseResult) -> tuple[str, str]:
     """(Chinese, English) of what failed: the layer's words, the exception's type, a transposed hint."""
     zh, en = _LAYER_TEXT.get(failing.layer, ("未通过", failing.message))
     if failing.layer == RAISED:
@@ -232,11 +246,11 @@ def _failure_in_words(failing):
     return zh, en
 
 
-def _arguments(args):
+def _arguments(args: Arguments) -> str:
     return ", ".join(_argument(a) for a in args)
 
 
-def _argument(value):
+def _argument(value: Value) -> str:
     if isinstance(value, tuple):
         return "(" + ", ".join(_argument(part) for part in value) + ")"
     if isinstance(value, np.ndarray):
@@ -248,7 +262,7 @@ def _argument(value):
     return describe(value) if not isinstance(value, (int, np.integer)) else str(value)
 
 
-def own_helpers_note(function, helpers, where):
+def own_helpers_note(function: str, helpers: Sequence[str], where: tuple[str, str] | None) -> str:
     names = ", ".join(helpers)
     zh, en = where or ("", "")
     return (

@@ -18,23 +18,33 @@ A grade measures one equation (the spec's grading policy):
 """
 
 import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from autograder.grading import attempts, cases
-from autograder.grading.course import load_course
+from autograder.grading.cases import Case
+from autograder.grading.course import Course, Item, load_course
 from autograder.grading.feedback import own_helpers_note
 from autograder.grading.provenance import provenance
 from autograder.grading.results import CRASHED, PASSED, TIMEOUT, GradeReport, ItemResult
 from autograder.grading.scoring import compared, item_result, quietly
-from autograder.grading.session import Session, stand_ins
-from autograder.grading.submission import SubmissionError, read
-from autograder.sandbox.process import OK, Worker, WorkerDied
+from autograder.grading.session import Session, StandIns, stand_ins
+from autograder.grading.submission import Submission, SubmissionError, read
+from autograder.items.record import Value
+from autograder.sandbox.process import OK, Outcome, Worker, WorkerDied
 from autograder.sandbox.scratch import Scratch
 
 
 def grade(
-    paths, student, assignment_id=None, course=None, worker=None, attempt=1, attempt_log=None
-):
+    paths: Iterable[str | Path],
+    student: str,
+    assignment_id: str | None = None,
+    course: Course | None = None,
+    worker: Worker | None = None,
+    attempt: int = 1,
+    attempt_log: str | Path | None = None,
+) -> GradeReport:
     """Grade the submission made of ``paths`` for ``student``, its ``attempt``-th; return a GradeReport.
 
     With ``attempt_log`` (a folder, see attempts.py) the attempt is the submission's place among the
@@ -60,7 +70,7 @@ def grade(
                 )
             scratch.write_submission(submission.source)
             session.start(course.timeouts)
-            graded = []
+            graded: list[_Graded] = []
             for item in assignment.items:
                 # a helper that passed needs no stand-in
                 wrong = [g.item for g in graded if g.result.status != PASSED]
@@ -89,7 +99,9 @@ def grade(
     )
 
 
-def _note_own_helpers(graded, submission, session):
+def _note_own_helpers(
+    graded: Sequence["_Graded"], submission: Submission, session: Session
+) -> Iterator[ItemResult]:
     """Each item's result, with a note where the student's own helpers would have made it fail.
 
     The item was graded with the reference standing in for the graded functions before it that did
@@ -104,9 +116,8 @@ def _note_own_helpers(graded, submission, session):
         if not helpers or not passed or g.died:
             yield g.result
             continue
-        if any(status[helper] in (CRASHED, TIMEOUT) for helper in helpers):
-            where = None
-        else:
+        where: tuple[str, str] | None = None  # the case it fails on, unless a helper died
+        if not any(status[helper] in (CRASHED, TIMEOUT) for helper in helpers):
             failed = _first_failing(g.item, passed, g.expected, session)
             if failed is None:
                 yield g.result
@@ -120,9 +131,10 @@ def _note_own_helpers(graded, submission, session):
         )
 
 
-def _reached(submission, function):
+def _reached(submission: Submission, function: str) -> set[str]:
     """The names the student's function calls, directly or through the student's other functions."""
-    reached, frontier = set(), [function]
+    reached: set[str] = set()
+    frontier = [function]
     while frontier:
         for name in submission.functions_called_by(frontier.pop()) - reached - {function}:
             reached.add(name)
@@ -130,7 +142,9 @@ def _reached(submission, function):
     return reached
 
 
-def _first_failing(item, item_cases, expected, session):
+def _first_failing(
+    item: Item, item_cases: Sequence[Case], expected: Sequence[Value], session: Session
+) -> Case | None:
     """The first of item_cases whose call, with no stand-ins, does not give the expected value (or dies); else None."""
     answered = 0
     try:
@@ -148,7 +162,7 @@ def _first_failing(item, item_cases, expected, session):
     return None
 
 
-def assignment_of(submission, assignment_id, course):
+def assignment_of(submission: Submission, assignment_id: str | None, course: Course) -> str:
     """The assignment id given, or for a notebook the one inferred; SubmissionError for a .py without one."""
     if assignment_id is not None:
         return assignment_id
@@ -161,18 +175,26 @@ def assignment_of(submission, assignment_id, course):
 class _Graded:
     """An item's result with what grading it used: its stand-ins, cases and expected values, and a crash if any."""
 
-    item: object
+    item: Item
     seed: int  # the seed its cases were drawn from, as the provenance records it
-    stand_ins: dict
-    cases: list
-    expected: list
+    stand_ins: StandIns
+    cases: list[Case]
+    expected: list[Value]
     result: ItemResult
     died: WorkerDied | None
 
 
-def _grade_item(item, stand_ins, course, seed, session, submission_problems):
+def _grade_item(
+    item: Item,
+    stand_ins: StandIns,
+    course: Course,
+    seed: int,
+    session: Session,
+    submission_problems: Iterable[str],
+) -> _Graded:
     item_cases = cases.generate(item, seed)
-    outcomes, died = [], None
+    outcomes: list[Outcome] = []
+    died: WorkerDied | None = None
     try:  # the case's arguments are pickled on the way: the worker gets copies
         outcomes.extend(
             session.outcomes(item.function, (case.args for case in item_cases), stand_ins)

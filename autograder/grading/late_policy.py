@@ -36,7 +36,7 @@ class LatePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         _Hours, Meta(description="later than this many hours, the whole score is lost")
     ]
 
-    def penalty_fraction(self, seconds_late):
+    def penalty_fraction(self, seconds_late: float) -> float:
         """The fraction of the score, in [0, 1], that a submission seconds_late (≥ 0) past its due date loses."""
         if seconds_late <= 0:
             return 0.0
@@ -45,7 +45,7 @@ class LatePolicy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         periods = math.ceil(seconds_late / (self.period_hours * SECONDS_PER_HOUR))
         return min(periods * self.penalty_per_period, self.max_penalty)
 
-    def describe(self):
+    def describe(self) -> str:
         """The policy in a sentence, for the class report."""
         return (
             f"{self.penalty_per_period:.0%} of the score per started {self.period_hours:g} h late, "

@@ -23,11 +23,14 @@ The chain adds "deadline" from nbgrader's gradebook (``gradebook_provenance.dead
 
 import functools
 import tomllib
+from collections.abc import Mapping
 
 import msgspec
 
 from autograder import ROOT
 from autograder.grading.attempts import digest
+from autograder.grading.course import Course, Item
+from autograder.grading.results import JSONObject
 
 # the reasons changes() names, in the order it names them
 CASES, TOLERANCE, POINTS, SEED, KIT, SUBMISSION = (
@@ -41,12 +44,12 @@ CASES, TOLERANCE, POINTS, SEED, KIT, SUBMISSION = (
 
 
 @functools.cache
-def kit_version():
+def kit_version() -> str:
     with open(ROOT / "pyproject.toml", "rb") as file:
         return tomllib.load(file)["project"]["version"]
 
 
-def provenance(course, source, seeds, attempt):
+def provenance(course: Course, source: str, seeds: Mapping[str, int], attempt: int) -> JSONObject:
     """The provenance of a grade of ``source`` (text), its ``attempt``, under ``course``; seeds is {item id: the seed graded with}."""
     items = {item.id: item for item in course.items()}
     return {
@@ -60,7 +63,7 @@ def provenance(course, source, seeds, attempt):
     }
 
 
-def _item_settings(item, seed):
+def _item_settings(item: Item, seed: int) -> JSONObject:
     return {
         "seed": seed,
         "points": item.points,
@@ -69,7 +72,7 @@ def _item_settings(item, seed):
     }
 
 
-def changes(old, new, item_id):
+def changes(old: JSONObject, new: JSONObject, item_id: str) -> list[str]:
     """What differs for the item between two provenances (dicts as above): a list of the reasons above."""
     before, after = old["items"].get(item_id, {}), new["items"][item_id]
     reasons = [

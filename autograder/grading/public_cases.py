@@ -10,17 +10,19 @@ import json
 import numpy as np
 
 import source_impl as ref
-from autograder.grading.course import load_course
+from autograder.grading.course import Course, Tolerance, load_course
+from autograder.grading.results import JSONObject, JSONValue
 from autograder.items import ITEMS
+from autograder.items.record import Arguments, GradedFunction, Value
 
 
-def build(assignment_id, course=None):
+def build(assignment_id: str, course: Course | None = None) -> JSONObject:
     """The public_cases.json content of one assignment, expected results from the reference."""
     course = course or load_course()
-    functions = {}
+    functions: JSONObject = {}
     for item in course.assignment(assignment_id).items:
         record = ITEMS[item.id]
-        entry = {
+        entry: JSONObject = {
             "hint": record.hint,
             "cases": [_case(item.reference, args) for args in record.public_cases],
         }
@@ -36,21 +38,21 @@ def build(assignment_id, course=None):
     }
 
 
-def _tolerance(tolerance):
+def _tolerance(tolerance: Tolerance) -> dict[str, float]:
     """course.yaml's tolerance in JSON: the self-check compares with the item's own, as the grader does."""
     return {"rtol": tolerance.rtol, "atol": tolerance.atol}
 
 
-def dumps(content):
+def dumps(content: JSONObject) -> str:
     return json.dumps(content, ensure_ascii=False, indent=1) + "\n"
 
 
-def _case(reference, args):
+def _case(reference: GradedFunction, args: Arguments) -> JSONObject:
     live = [np.random.default_rng(a["rng_seed"]) if isinstance(a, dict) else a for a in args]
     return {"args": [encode(a) for a in args], "expected": encode(reference(*live))}
 
 
-def encode(value):
+def encode(value: Value) -> JSONValue:
     """A JSON form of a case value that selfcheck.py decodes back to the same Python value."""
     if isinstance(value, np.ndarray):
         return {

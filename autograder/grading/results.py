@@ -12,6 +12,11 @@ whole, and no other case's values; with ``summary``, no value of a hidden case.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
+
+# A JSON object and a value in one, as ``to_dict`` writes them
+JSONValue = Any
+JSONObject = dict[str, JSONValue]
 
 PASSED, PARTIAL, FAILED, NOT_IMPLEMENTED = "passed", "partial", "failed", "not_implemented"
 # raised an exception; the process died; no answer in time
@@ -24,7 +29,7 @@ STATUSES = (PASSED, PARTIAL, FAILED, ERROR, CRASHED, TIMEOUT, NOT_IMPLEMENTED)
 DECIMALS = 6  # scores are rounded so that the JSON of a regrade is identical text
 
 
-def scores_differ(score, reported):
+def scores_differ(score: float | None, reported: float) -> bool:
     """Whether a score (None where there is none) differs from a report's, beyond the rounding of DECIMALS."""
     return score is None or abs(score - reported) > 10.0**-DECIMALS
 
@@ -52,9 +57,9 @@ class ItemResult:
     feedback: str
     student_feedback: str
     # the CaseResults, for instructors; not in the JSON
-    cases: tuple = field(default=(), compare=False)
+    cases: tuple[CaseResult, ...] = field(default=(), compare=False)
 
-    def to_dict(self):
+    def to_dict(self) -> JSONObject:
         return {
             "id": self.id,
             "function": self.function,
@@ -72,22 +77,22 @@ class ItemResult:
 class GradeReport:
     student: str
     assignment: str
-    items: tuple
+    items: tuple[ItemResult, ...]
     attempt: int = 1  # the submission's attempt, which drew its cases (cases.item_seed)
-    provenance: dict = field(default=None, compare=False)
+    provenance: JSONObject | None = field(default=None, compare=False)
 
     @property
-    def score(self):
+    def score(self) -> float:
         return round(sum(item.score for item in self.items), DECIMALS)
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return sum(item.max_score for item in self.items)
 
-    def item(self, item_id):
+    def item(self, item_id: str) -> ItemResult:
         return next(item for item in self.items if item.id == item_id)
 
-    def to_dict(self):
+    def to_dict(self) -> JSONObject:
         return {
             "student": self.student,
             "assignment": self.assignment,
@@ -98,7 +103,9 @@ class GradeReport:
             "provenance": self.provenance,
         }
 
-    def to_gradescope(self, visibility="visible", stdout_visibility="hidden"):
+    def to_gradescope(
+        self, visibility: str = "visible", stdout_visibility: str = "hidden"
+    ) -> JSONObject:
         """Gradescope's results.json: one test per item, each shown to the student as ``visibility`` says."""
         return {
             "score": self.score,
@@ -116,7 +123,7 @@ class GradeReport:
             ],
         }
 
-    def table(self):
+    def table(self) -> str:
         """A short text table: one line per item, then the total."""
         width = max(len(item.id) for item in self.items)
         lines = [f"{'item':<{width}}  {'score':>11}  {'status':<15}  misconception"]

@@ -4,15 +4,18 @@ mistake from the reference, the weighted share passed, and the recognised mistak
 import copy
 import math
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 
 from autograder.grading import misconceptions
+from autograder.grading.cases import Case
 from autograder.grading.compare import (
     TYPE,
     Mismatch,
     compare,
 )
+from autograder.grading.course import Item
 from autograder.grading.feedback import Grading, instructor_feedback, student_feedback
 from autograder.grading.results import (
     CRASHED,
@@ -27,19 +30,29 @@ from autograder.grading.results import (
     ItemResult,
 )
 from autograder.items import ITEMS
+from autograder.items.record import GradedFunction, Misconception, Value
 from autograder.sandbox.process import (
     MISSING,
     OK,
     RAISED,
     UNSENDABLE,
+    Outcome,
+    WorkerDied,
 )
 from autograder.sandbox.process import NOT_IMPLEMENTED as CALL_NOT_IMPLEMENTED
 from autograder.sandbox.process import TIMEOUT as CALL_TIMEOUT
 
 
 def item_result(
-    item, seed, item_cases, expected, outcomes, died=None, problems=(), show_case=False
-):
+    item: Item,
+    seed: int,
+    item_cases: Sequence[Case],
+    expected: Sequence[Value],
+    outcomes: Sequence[Outcome],
+    died: WorkerDied | None = None,
+    problems: tuple[str, ...] = (),
+    show_case: bool = False,
+) -> ItemResult:
     """The ItemResult of the item's cases from the Outcomes of its calls (fewer when a call died).
 
     ``show_case``: the student's feedback shows their first failing case whole (course.yaml's
@@ -50,8 +63,11 @@ def item_result(
         for case, outcome in zip(item_cases, outcomes)
     ]
     all_passed = not died and len(results) == len(item_cases) and all(r.passed for r in results)
-    counted = None if all_passed else discriminating(item, item_cases, expected)
-    share = 1.0 if all_passed else passed_share(item, item_cases, results, counted)
+    counted: tuple[bool, ...] | None = None  # None when every case passed (Grading.counted)
+    share = 1.0
+    if not all_passed:
+        counted = discriminating(item, item_cases, expected)
+        share = passed_share(item, item_cases, results, counted)
     misconception = None if died or all_passed else _recognised_or_none(item, item_cases, outcomes)
     credit = item.misconception_credit.get(misconception.id, 0.0) if misconception else 0.0
     # copied answers that hit a hidden one by chance earn nothing
@@ -74,14 +90,14 @@ def item_result(
     )
 
 
-def quietly(function, case):
+def quietly(function: GradedFunction, case: Case) -> Value:
     """function(*case's arguments), NumPy's warnings silenced: a wrong variant may overflow where the reference does not."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         return function(*case.arguments())
 
 
-def _case_result(case, expected, outcome, item):
+def _case_result(case: Case, expected: Value, outcome: Outcome, item: Item) -> CaseResult:
     if outcome.kind == OK:
         mismatch = compared(expected, outcome.value, item)
         if mismatch is None:
@@ -96,7 +112,7 @@ def _case_result(case, expected, outcome, item):
     return CaseResult(case.group, case.number, False, outcome.kind, messages[outcome.kind])
 
 
-def compared(expected, actual, item):
+def compared(expected: Value, actual: Value, item: Item) -> Mismatch | None:
     """compare's verdict; a result no comparison layer foresaw is a type mismatch of its case, not a crash of the grader."""
     try:
         return compare(expected, actual, item.tolerance)
@@ -104,7 +120,9 @@ def compared(expected, actual, item):
         return Mismatch(TYPE, f"the result could not be compared: {type(error).__name__}: {error}")
 
 
-def discriminating(item, item_cases, expected):
+def discriminating(
+    item: Item, item_cases: Sequence[Case], expected: Sequence[Value]
+) -> tuple[bool, ...]:
     """Per case, whether it tells every catalogued wrong variant of the item from the reference.
 
     A case where some variant's value matches the reference's (g ≈ 0 in a saturated network,
@@ -119,7 +137,7 @@ def discriminating(item, item_cases, expected):
     return telling if any(telling) else (True,) * len(item_cases)
 
 
-def _differs(variant, case, expected, item):
+def _differs(variant: GradedFunction, case: Case, expected: Value, item: Item) -> bool:
     try:
         value = quietly(variant, case)
     except Exception:  # a variant undefined on this case is told apart by it
@@ -127,14 +145,20 @@ def _differs(variant, case, expected, item):
     return compared(expected, value, item) is not None
 
 
-def passed_share(item, item_cases, results, counted):
+def passed_share(
+    item: Item,
+    item_cases: Sequence[Case],
+    results: Sequence[CaseResult],
+    counted: Sequence[bool],
+) -> float:
     """Σ over the groups of weight × (passed counted cases / counted cases), over the weights of the groups counted.
 
     Unrun cases count as failed; a group with no counted case drops out and the others' weights
     are scaled up to 1. Rounded, so that 0.6 + 0.2 + 0.2 passed in full gives exactly 1.
     """
     passed = {r.number for r in results if r.passed}
-    shares, weights = [], []
+    shares: list[float] = []
+    weights: list[float] = []
     for group in item.groups:
         numbers = [
             c.number for c, tells in zip(item_cases, counted) if tells and c.group == group.name
@@ -145,7 +169,12 @@ def passed_share(item, item_cases, results, counted):
     return round(math.fsum(shares) / math.fsum(weights), DECIMALS)
 
 
-def _status(item_cases, results, died, score):
+def _status(
+    item_cases: Sequence[Case],
+    results: Sequence[CaseResult],
+    died: WorkerDied | None,
+    score: float,
+) -> str:
     if died:
         return TIMEOUT if died.kind == CALL_TIMEOUT else CRASHED
     if len(results) == len(item_cases) and all(r.passed for r in results):
@@ -159,14 +188,18 @@ def _status(item_cases, results, died, score):
     return FAILED
 
 
-def _recognised_or_none(item, item_cases, outcomes):
+def _recognised_or_none(
+    item: Item, item_cases: Sequence[Case], outcomes: Sequence[Outcome]
+) -> Misconception | None:
     try:
         return _recognise(item, item_cases, outcomes)
     except Exception:  # an odd result that no variant can be compared with is no recognised mistake
         return None
 
 
-def _recognise(item, item_cases, outcomes):
+def _recognise(
+    item: Item, item_cases: Sequence[Case], outcomes: Sequence[Outcome]
+) -> Misconception | None:
     """The first catalogued variant whose outputs the student's match on every case, or None.
 
     Answers that are all among the public self-check's answers are recognised first: a
@@ -190,7 +223,7 @@ def _recognise(item, item_cases, outcomes):
     return None
 
 
-def _zero(value):
+def _zero(value: Value) -> bool:
     """All zeros: what an honest but wrong function may return whatever it is asked (a loss of 0)."""
     if isinstance(value, (tuple, list)):
         return all(_zero(part) for part in value)
@@ -200,7 +233,7 @@ def _zero(value):
         return False
 
 
-def _matches(variant, case, outcome, item):
+def _matches(variant: GradedFunction, case: Case, outcome: Outcome, item: Item) -> bool:
     """The student's outcome equals the variant's on this case (both raising counts as equal)."""
     try:
         expected = quietly(variant, case)
@@ -210,7 +243,7 @@ def _matches(variant, case, outcome, item):
     return outcome.kind == OK and compare(expected, outcome.value, item.tolerance) is None
 
 
-def public_answers(item):
+def public_answers(item: Item) -> list[Value]:
     """The reference's results on the public self-check cases of the item's function."""
     public = ITEMS[item.id].public_cases
     live = (

@@ -3,15 +3,22 @@ reference's functions standing in for the student's graded helpers that did not 
 
 import inspect
 import time
+from collections.abc import Iterable, Iterator, Mapping
 
-from autograder.sandbox.process import MISSING, Worker, WorkerDied, check_worker_starts
+from autograder.grading.course import Item, Timeouts
+from autograder.items.record import Arguments, GradedFunction, Value
+from autograder.sandbox.process import MISSING, Outcome, Worker, WorkerDied, check_worker_starts
 from autograder.sandbox.process import TIMEOUT as CALL_TIMEOUT
+from autograder.sandbox.scratch import Scratch
 from source_impl.network import Params
+
+# {a graded function's name: the reference's, standing in for the student's}
+StandIns = Mapping[str, GradedFunction]
 
 PARAMS_ARGUMENTS = {"params", "params0"}  # the reference's parameters that take Params
 
 
-def stand_ins(items):
+def stand_ins(items: Iterable[Item]) -> dict[str, GradedFunction]:
     """{function: the reference's} of the given graded items, to stand in for the student's while another is graded.
 
     Parameters named params or params0 arrive from the worker as plain tuples: they become Params.
@@ -19,10 +26,10 @@ def stand_ins(items):
     return {item.function: _with_params(item.reference) for item in items}
 
 
-def _with_params(reference):
+def _with_params(reference: GradedFunction) -> GradedFunction:
     signature = inspect.signature(reference)
 
-    def stand_in(*args, **keywords):
+    def stand_in(*args: Value, **keywords: Value) -> Value:
         bound = signature.bind(*args, **keywords)
         for name in PARAMS_ARGUMENTS & bound.arguments.keys():
             bound.arguments[name] = Params(*bound.arguments[name])
@@ -34,22 +41,22 @@ def _with_params(reference):
 class Session:
     """The worker of the moment and the submission's clock; a fresh worker after each crash."""
 
-    def __init__(self, scratch, spare):
+    def __init__(self, scratch: Scratch, spare: Worker | None) -> None:
         # spare: started, not loaded
-        self._scratch, self._spare, self._worker = (
-            scratch,
-            spare,
-            None,
-        )
-        self._load_failure = None  # loading is deterministic: a failed load is not retried
-        self.problems = ()
+        self._scratch, self._spare = scratch, spare
+        self._worker: Worker | None = None
+        # loading is deterministic: a failed load is not retried
+        self._load_failure: WorkerDied | None = None
+        self.problems: tuple[str, ...] = ()
 
-    def start(self, timeouts):
+    def start(self, timeouts: Timeouts) -> None:
         """Start the submission's clock: the submission is in the scratch folder now."""
         self._timeouts = timeouts
         self._deadline = time.monotonic() + timeouts.per_submission_seconds
 
-    def outcomes(self, function, argument_lists, stand_ins):
+    def outcomes(
+        self, function: str, argument_lists: Iterable[Arguments], stand_ins: StandIns
+    ) -> Iterator[Outcome]:
         """The Outcome of each call function(*args) in order, none after a missing function; ``stand_ins`` see Worker.send.
 
         Each next call runs in the worker while the caller compares the last one's result.
@@ -72,7 +79,7 @@ class Session:
             if failed:
                 raise failed
 
-    def _send(self, function, args, stand_ins):
+    def _send(self, function: str, args: Arguments, stand_ins: StandIns) -> None:
         remaining = self._deadline - time.monotonic()
         if remaining <= 0:
             seconds = self._timeouts.per_submission_seconds
@@ -100,14 +107,16 @@ class Session:
             self._worker = None
             raise
 
-    def _answer(self):
+    def _answer(self) -> Outcome:
+        if self._worker is None:
+            raise RuntimeError("no call is waiting for an answer: a worker answers what _send sent")
         try:
             return self._worker.answer()
         except WorkerDied:
             self._worker = None
             raise
 
-    def close(self):
+    def close(self) -> None:
         for worker in (self._worker, self._spare):
             if worker is not None:
                 worker.close()

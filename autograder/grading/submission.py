@@ -8,10 +8,12 @@ never executed while grading.
 
 import ast
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import student_module
+from autograder.grading.course import Course
 
 
 class SubmissionError(ValueError):
@@ -20,19 +22,19 @@ class SubmissionError(ValueError):
 
 @dataclass(frozen=True)
 class Submission:
-    paths: tuple
+    paths: tuple[Path, ...]
     source: str
-    problems: tuple
+    problems: tuple[str, ...]
 
     @functools.cached_property
-    def _tree(self):
+    def _tree(self) -> ast.Module | None:
         """The source's syntax tree, parsed once (None for a syntax error): grading asks of it per item."""
         try:
             return ast.parse(self.source)
         except SyntaxError:
             return None
 
-    def defined_functions(self):
+    def defined_functions(self) -> set[str]:
         """Names of the functions the source defines at top level (read, not run)."""
         if self._tree is None:
             return set()
@@ -42,7 +44,7 @@ class Submission:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
 
-    def functions_called_by(self, name):
+    def functions_called_by(self, name: str) -> set[str]:
         """Names that the top-level function ``name`` calls directly (read, not run); empty when it is not there."""
         if self._tree is None:
             return set()
@@ -56,7 +58,7 @@ class Submission:
         calls = (node for node in ast.walk(definitions[-1]) if isinstance(node, ast.Call))
         return {call.func.id for call in calls if isinstance(call.func, ast.Name)}
 
-    def infer_assignment(self, course):
+    def infer_assignment(self, course: Course) -> str:
         """The assignment whose functions the submission defines most of, else a notebook's folder name."""
         defined = self.defined_functions()
         counts = {
@@ -72,11 +74,12 @@ class Submission:
         raise SubmissionError("cannot tell the assignment from the submission: pass --assignment")
 
 
-def read(paths):
+def read(paths: Iterable[str | Path]) -> Submission:
     """Read one submission made of one or more .py and .ipynb files, in the order given."""
-    paths = tuple(Path(p) for p in paths)
-    parts, problems = [], []
-    for path in paths:
+    files = tuple(Path(p) for p in paths)
+    parts: list[str] = []
+    problems: list[str] = []
+    for path in files:
         if not path.is_file():
             raise SubmissionError(f"{path}: no such file")
         if path.suffix == ".ipynb":
@@ -93,4 +96,4 @@ def read(paths):
                 raise SubmissionError(f"{path}: cannot read it: {error}") from None
         else:
             raise SubmissionError(f"{path}: a submission is a .py file or a notebook (.ipynb)")
-    return Submission(paths=paths, source="\n\n".join(parts), problems=tuple(problems))
+    return Submission(paths=files, source="\n\n".join(parts), problems=tuple(problems))

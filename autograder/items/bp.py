@@ -4,8 +4,10 @@ from functools import partial
 from types import SimpleNamespace
 
 import numpy as np
+from numpy.random import Generator
 
 import source_impl as ref
+from source_impl.arrays import Array, ArrayLike
 from source_impl.network import Params
 
 from .building import (
@@ -25,7 +27,7 @@ from .building import (
     training_watermelon,
     upstream,
 )
-from .record import ItemRecord, Misconception
+from .record import Arguments, ItemRecord, Misconception
 
 # --- the public self-check's values ----------------------------------------------------------
 
@@ -44,12 +46,12 @@ _g = ref.output_gradient(_y_hat, _y)
 _e = ref.hidden_gradient(_b, _P.w, _g)
 
 
-def _rng(seed):
+def _rng(seed: int) -> dict[str, int]:
     """A public case's generator, as public_cases.json writes it."""
     return {"rng_seed": seed}
 
 
-def _fixed_network():
+def _fixed_network() -> SimpleNamespace:
     """The purity test's values, built afresh: a 3-4-2 network, a sample (x, y), η, the reference's
     b, ŷ, g and e there, and a data set X (6, 3), Y (6, 2)."""
     rng = np.random.default_rng(0)
@@ -66,7 +68,7 @@ _purity = partial(fresh, _fixed_network)
 # --- hidden case generators of one item --------------------------------------------------
 
 
-def _sigmoid_general(rng):
+def _sigmoid_general(rng: Generator) -> Arguments:
     return (
         (float(rng.normal(0.0, 3.0)),)
         if rng.random() < 0.25
@@ -74,16 +76,16 @@ def _sigmoid_general(rng):
     )
 
 
-def _sigmoid_saturated(rng):
+def _sigmoid_saturated(rng: Generator) -> Arguments:
     return (saturating(rng, size(rng, 2, 6)),)
 
 
-def _forward_case(rng, **shape):
+def _forward_case(rng: Generator, **shape: int) -> Arguments:
     x, _, params = network(rng, **shape)
     return (x, *params)
 
 
-def _hidden_gradient_case(rng, q=None, l=None):
+def _hidden_gradient_case(rng: Generator, q: int | None = None, l: int | None = None) -> Arguments:
     q = q or size(rng)
     l = l or (q if rng.random() < 0.5 else size(rng))  # square w half the time, where wᵀ fits too
     x, y, params = network(rng, q=q, l=l)
@@ -91,11 +93,11 @@ def _hidden_gradient_case(rng, q=None, l=None):
     return b, params.w, g
 
 
-def _init_params_case(rng, q=None):
+def _init_params_case(rng: Generator, q: int | None = None) -> Arguments:
     return size(rng), q or size(rng), size(rng), np.random.default_rng(int(rng.integers(2**32)))
 
 
-def _bp_step_case(rng, l=None, scale=1.0):
+def _bp_step_case(rng: Generator, l: int | None = None, scale: float = 1.0) -> Arguments:
     x, y, params = network(rng, l=l, scale=scale)
     return x, y, params, learning_rate(rng)
 
@@ -103,16 +105,25 @@ def _bp_step_case(rng, l=None, scale=1.0):
 # --- the wrong variants -----------------------------------------------------------------------
 
 
-def _sigmoid_with_wrong_sign(z):
+def _sigmoid_with_wrong_sign(z: ArrayLike) -> float | Array:
     return ref.sigmoid(-np.asarray(z, dtype=float))
 
 
-def _forward_thresholds_added(x, v, gamma, w, theta):
+def _forward_thresholds_added(
+    x: ArrayLike, v: Array, gamma: Array, w: Array, theta: Array
+) -> tuple[Array, Array]:
     b = ref.sigmoid(np.asarray(x, dtype=float) @ v + gamma)
     return b, ref.sigmoid(b @ w + theta)
 
 
-def bp_step_variant(x, y, params, eta, e_from_updated_w=False, threshold_sign=1.0):
+def bp_step_variant(
+    x: Array,
+    y: ArrayLike,
+    params: Params,
+    eta: float,
+    e_from_updated_w: bool = False,
+    threshold_sign: float = 1.0,
+) -> Params:
     """bp_step with e from the updated w, or with the thresholds' updates of the given sign (−1: the wrong one)."""
     b, y_hat = ref.forward(x, *params)
     g = ref.output_gradient(y_hat, y)
@@ -126,12 +137,14 @@ def bp_step_variant(x, y, params, eta, e_from_updated_w=False, threshold_sign=1.
     )
 
 
-def _init_params_drawn_v_w_gamma_theta(d, q, l, rng):
+def _init_params_drawn_v_w_gamma_theta(d: int, q: int, l: int, rng: Generator) -> Params:
     v, w = rng.random((d, q)), rng.random((q, l))
     return Params(v=v, gamma=rng.random(q), w=w, theta=rng.random(l))
 
 
-def _train_standard_bp_threshold_signs(X, Y, params0, eta, epochs):
+def _train_standard_bp_threshold_signs(
+    X: ArrayLike, Y: ArrayLike, params0: Params, eta: float, epochs: int
+) -> tuple[Params, Array]:
     X, Y, params = np.asarray(X, dtype=float), np.asarray(Y, dtype=float), Params(*params0)
     history = np.empty(epochs)
     for t in range(epochs):
@@ -141,7 +154,9 @@ def _train_standard_bp_threshold_signs(X, Y, params0, eta, epochs):
     return params, history
 
 
-def _train_accumulated_summing(X, Y, params0, eta, epochs):
+def _train_accumulated_summing(
+    X: Array, Y: Array, params0: Params, eta: float, epochs: int
+) -> tuple[Params, Array]:
     """Accumulated BP with the sum of the per-sample Δ's: the mean's step times m."""
     return ref.train_accumulated_bp(X, Y, params0, eta * len(X), epochs)
 

@@ -1,11 +1,14 @@
 """The graded items of the perceptron assignment, section 5.2, in course.yaml's order."""
 
+from collections.abc import Callable
 from functools import partial
 from types import SimpleNamespace
 
 import numpy as np
+from numpy.random import Generator
 
 import source_impl as ref
+from source_impl.arrays import Array, ArrayLike, IntArray
 
 from .building import (
     ETA_HINT,
@@ -20,7 +23,7 @@ from .building import (
     points_on,
     size,
 )
-from .record import ItemRecord, Misconception
+from .record import Arguments, CaseGenerator, ItemRecord, Misconception
 
 # --- the public self-check's values ----------------------------------------------------------
 
@@ -29,7 +32,7 @@ _X_HAT = np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 1.0], [0.0, 0.5, 1.0], [2.0, 3.0,
 _AND = (ref.augment([[0, 0], [0, 1], [1, 0], [1, 1]]), np.array([0, 0, 0, 1]))
 
 
-def _fixed_points():
+def _fixed_points() -> SimpleNamespace:
     """The purity test's values, built afresh: ŵ, eight augmented points X̂ and their 0/1 labels y."""
     X_hat = ref.augment(np.random.default_rng(2).normal(size=(8, 2)))
     return SimpleNamespace(
@@ -42,20 +45,20 @@ _purity = partial(fresh, _fixed_points)
 # --- hidden case generators of one item --------------------------------------------------
 
 
-def _augment_one(rng):
+def _augment_one(rng: Generator) -> Arguments:
     return (rng.normal(size=size(rng)),)
 
 
-def _augment_matrix(rng):
+def _augment_matrix(rng: Generator) -> Arguments:
     return (rng.normal(size=(size(rng), size(rng))),)
 
 
-def _predict_general(rng):
+def _predict_general(rng: Generator) -> Arguments:
     w_hat, X_hat = labelled(rng)
     return (w_hat, X_hat[0]) if rng.random() < 0.3 else (w_hat, X_hat)
 
 
-def _predict_on_hyperplane(rng):
+def _predict_on_hyperplane(rng: Generator) -> Arguments:
     n = size(rng, 1, 4)
     w_hat, pivot = hyperplane(rng, n)
     on = points_on(rng, w_hat, pivot, size(rng, 1, 4))
@@ -64,23 +67,23 @@ def _predict_on_hyperplane(rng):
     return (w_hat, on[0]) if rng.random() < 0.3 else (w_hat, X_hat)
 
 
-def _distance_general(rng):
+def _distance_general(rng: Generator) -> Arguments:
     n = size(rng)
     return rng.normal(size=n), float(rng.normal()), rng.normal(size=n)
 
 
-def _distance_on_hyperplane(rng):
+def _distance_on_hyperplane(rng: Generator) -> Arguments:
     w_hat, pivot = hyperplane(rng, size(rng, 1, 4))
     return w_hat[:-1], float(w_hat[-1]), points_on(rng, w_hat, pivot, 1)[0, :-1]
 
 
-def _delta(rng, misclassified, eta):
+def _delta(rng: Generator, misclassified: bool, eta: float) -> Arguments:
     w_hat, X_hat = labelled(rng, m=1)
     y_hat = ref.perceptron_predict(w_hat, X_hat[0])
     return w_hat, X_hat[0], int(1 - y_hat if misclassified else y_hat), eta
 
 
-def _train_separable(rng):
+def _train_separable(rng: Generator) -> Arguments:
     m, n = size(rng, 4, 8), size(rng, 1, 3)
     X_hat = ref.augment(rng.uniform(-1.0, 1.0, (m, n)))
     truth = rng.normal(size=n + 1)
@@ -89,7 +92,7 @@ def _train_separable(rng):
     return X_hat, y, w_hat0, learning_rate(rng), 30
 
 
-def _train_not_separable(rng):
+def _train_not_separable(rng: Generator) -> Arguments:
     """XOR with a little noise: no ŵ classifies it, so training runs all its epochs."""
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]) + rng.uniform(-0.1, 0.1, (4, 2))
     return (
@@ -104,36 +107,43 @@ def _train_not_separable(rng):
 # --- the wrong variants -----------------------------------------------------------------------
 
 
-def _predict_strict(w_hat, X_hat):
+def _predict_strict(w_hat: ArrayLike, X_hat: ArrayLike) -> int | IntArray:
     z = np.asarray(X_hat, dtype=float) @ np.asarray(w_hat, dtype=float)
     return int(z > 0) if np.ndim(z) == 0 else (z > 0).astype(int)
 
 
-def _all_points(w_hat, X_hat, y):
+def _all_points(w_hat: Array, X_hat: ArrayLike, y: ArrayLike) -> tuple[Array, Array]:
     """The factor 1 − 2yᵢ, which is ŷᵢ − yᵢ on M, and x̂ᵢ, taken for EVERY point instead of M's."""
     return 1.0 - 2.0 * np.asarray(y, dtype=float), np.asarray(X_hat, dtype=float)
 
 
-def _loss_over_all_points(w_hat, X_hat, y):
+def _loss_over_all_points(w_hat: Array, X_hat: ArrayLike, y: ArrayLike) -> float:
     errors, X_hat = _all_points(w_hat, X_hat, y)
     return float(np.sum(errors * (X_hat @ w_hat)))
 
 
-def _gradient_over_all_points(w_hat, X_hat, y):
+def _gradient_over_all_points(w_hat: Array, X_hat: ArrayLike, y: ArrayLike) -> Array:
     errors, X_hat = _all_points(w_hat, X_hat, y)
     return errors @ X_hat
 
 
-def perceptron_delta_pm_one(w_hat, x_hat, y, eta):
+def perceptron_delta_pm_one(w_hat: ArrayLike, x_hat: ArrayLike, y: int, eta: float) -> Array:
     """The {−1,+1} rule Δŵ = η y x̂ on a mistake, applied to 0/1 labels."""
     return eta * y * np.asarray(x_hat, dtype=float) * (ref.perceptron_predict(w_hat, x_hat) != y)
 
 
-def train_perceptron_with(delta):
+PerceptronDelta = Callable[[Array, Array, int, float], Array]
+TrainPerceptron = Callable[[Array, IntArray, ArrayLike, float, int], tuple[Array, list[int]]]
+
+
+def train_perceptron_with(delta: PerceptronDelta) -> TrainPerceptron:
     """train_perceptron with the update delta(ŵ, x̂, y, η) on each mistake."""
 
-    def train(X_hat, y, w_hat0, eta, max_epochs):
-        w_hat, mistakes_per_epoch = np.array(w_hat0, dtype=float), []
+    def train(
+        X_hat: Array, y: IntArray, w_hat0: ArrayLike, eta: float, max_epochs: int
+    ) -> tuple[Array, list[int]]:
+        w_hat = np.array(w_hat0, dtype=float)
+        mistakes_per_epoch: list[int] = []
         for _ in range(max_epochs):
             mistakes = 0
             for x_hat, y_i in zip(X_hat, y):
@@ -173,7 +183,7 @@ def train_perceptron(X_hat, y, w_hat0, eta, max_epochs):
 """
 
 # The loss and its gradient are asked on the same points: the cases, hidden and public, are shared
-_LOSS_GENERATORS = {
+_LOSS_GENERATORS: dict[str, CaseGenerator] = {
     "general": loss_general,
     "all_correct": loss_all_correct,
     "on_hyperplane": loss_on_hyperplane,

@@ -1,7 +1,17 @@
 """The record of one graded item, and of one of its catalogued misconceptions."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# What a graded function takes and returns: arrays, numbers, Params, tuples of them, a Generator;
+# a student's function may return anything at all, so no narrower type holds.
+Value = Any
+Arguments = tuple[Value, ...]
+GradedFunction = Callable[..., Value]
+CaseGenerator = Callable[[np.random.Generator], Arguments]
 
 
 @dataclass(frozen=True)
@@ -20,11 +30,11 @@ class Misconception:
     name: str
     hint_zh: str
     hint_en: str
-    variant: Callable | None
+    variant: GradedFunction | None
     student_source: str | None
 
     @property
-    def hint(self):
+    def hint(self) -> str:
         return f"{self.hint_zh} / {self.hint_en}"
 
 
@@ -45,9 +55,9 @@ class ItemRecord:
     """
 
     id: str
-    generators: dict
+    generators: Mapping[str, CaseGenerator]
     hint: str
-    result_names: tuple | None
-    public_cases: tuple
-    misconceptions: tuple
-    purity_arguments: Callable[[], tuple]
+    result_names: tuple[str, ...] | None
+    public_cases: tuple[Arguments, ...]
+    misconceptions: tuple[Misconception, ...]
+    purity_arguments: Callable[[], Arguments]

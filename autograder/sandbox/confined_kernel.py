@@ -34,6 +34,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, Literal, get_args
 
 from jupyter_client.provisioning import LocalProvisioner
 
@@ -44,7 +45,9 @@ from autograder.sandbox import confinement
 
 # bytes of address space: for the kernel, the grader it starts and the grader's worker each
 MEMORY_LIMIT = 8 * 2**30
-PORTS = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
+# the connection file's keys of the kernel's ports
+Port = Literal["shell_port", "iopub_port", "stdin_port", "hb_port", "control_port"]
+PORTS: tuple[Port, ...] = get_args(Port)
 # Set in nbgrader's process by StartGrading for each notebook autograde executes: the folder of
 # the one report its kernel may read, or "" when no grading was started for it.
 AUTOGRADE_REPORT = "AUTOGRADER_KERNEL_REPORT"
@@ -98,14 +101,14 @@ class UnconfinedKernel(RuntimeError):
 class ConfinedProvisioner(LocalProvisioner):
     """A local kernel started through the confining launcher, with a scratch folder removed at its end."""
 
-    scratch = None
+    scratch: str | None = None
 
-    async def pre_launch(self, **kwargs):
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
         kwargs = await super().pre_launch(**kwargs)
         autograding = AUTOGRADE_REPORT in os.environ
-        self.scratch = tempfile.mkdtemp(prefix="kernel-")
+        self.scratch = scratch = tempfile.mkdtemp(prefix="kernel-")
         # when grading as root, the worker's unprivileged user makes its folder inside
-        os.chmod(self.scratch, 0o755)
+        os.chmod(scratch, 0o755)
         if autograding:
             kwargs["env"] = {
                 name: value
@@ -137,7 +140,7 @@ class ConfinedProvisioner(LocalProvisioner):
         ]
         launcher = [sys.executable, "-E", "-s", str(KIT / "sandbox" / "confinement.py"), *limits]
         if autograding:
-            kit = self._copy_of_the_kit()
+            kit = _copy_of_the_kit(scratch)
             # for a kernel started as a program, where programs may start
             kwargs["env"]["PYTHONPATH"] = str(kit.parent)
             launcher = [
@@ -156,16 +159,7 @@ class ConfinedProvisioner(LocalProvisioner):
         kwargs["cmd"] = [*launcher, "--", *kwargs["cmd"]]
         return kwargs
 
-    def _copy_of_the_kit(self):
-        """Copy the kit's hidden-test module (and what it and the launcher import) to the scratch folder; return the copy's package."""
-        copy = Path(self.scratch) / "kit" / "autograder"
-        copy.mkdir(parents=True)
-        for name in KIT_COPY:
-            (copy / name).parent.mkdir(exist_ok=True)
-            shutil.copyfile(KIT / name, copy / name)
-        return copy
-
-    def _autograde_reads(self, python_path):
+    def _autograde_reads(self, python_path: Path) -> list[str]:
         """The launcher's options that confine an autograde kernel's reads and programs."""
         no_programs = confinement.can_forbid_new_processes()
         if (confinement.landlock_abi() == 0 or not no_programs) and os.environ.get(
@@ -182,6 +176,8 @@ class ConfinedProvisioner(LocalProvisioner):
                 "into its feedback. Autograde on Linux 5.13 or later, x86_64 or aarch64 (or in the container of the sandbox section of docs/developers.md), "
                 f"or accept the risk for notebooks you trust with {ACCEPT_UNCONFINED}=yes"
             )
+        if self.parent is None:
+            raise RuntimeError("a kernel is provisioned by its kernel manager, which was not given")
         report = os.environ[AUTOGRADE_REPORT]
         reads = [
             sys.base_prefix,
@@ -203,18 +199,28 @@ class ConfinedProvisioner(LocalProvisioner):
         programs = ["--no-programs", f"--python-path={python_path}"] if no_programs else []
         return [f"--read={path}" for path in reads] + programs
 
-    async def cleanup(self, restart=False):
+    async def cleanup(self, restart: bool = False) -> None:
         await super().cleanup(restart=restart)
         if self.scratch and not restart:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
 
-def _matplotlib_cache():
+def _copy_of_the_kit(scratch: str) -> Path:
+    """Copy the kit's hidden-test module (and what it and the launcher import) to the scratch folder; return the copy's package."""
+    copy = Path(scratch) / "kit" / "autograder"
+    copy.mkdir(parents=True)
+    for name in KIT_COPY:
+        (copy / name).parent.mkdir(exist_ok=True)
+        shutil.copyfile(KIT / name, copy / name)
+    return copy
+
+
+def _matplotlib_cache() -> str:
     """Matplotlib's cache folder on Linux, found as Matplotlib finds it, without importing it."""
     return os.environ.get("MPLCONFIGDIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "matplotlib"
     )
 
 
-def _beneath(path, folder):
+def _beneath(path: str | Path, folder: str | Path) -> bool:
     return Path(path).resolve().is_relative_to(Path(folder).resolve())

@@ -27,6 +27,9 @@ import resource
 import runpy
 import struct
 import sys
+from collections.abc import Callable, Iterable, Sequence
+
+FilePath = str | os.PathLike[str]
 
 # the same on every architecture
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = (
@@ -74,7 +77,7 @@ class ConfinementError(OSError):
     """The kernel refused a limit it claims to support."""
 
 
-def landlock_abi():
+def landlock_abi() -> int:
     """The kernel's Landlock ABI version; 0 when it has none (an old kernel, or not Linux)."""
     if platform.system() != "Linux":
         return 0
@@ -84,12 +87,12 @@ def landlock_abi():
     return max(int(version), 0)
 
 
-def can_forbid_new_processes():
+def can_forbid_new_processes() -> bool:
     """Whether forbid_new_processes knows this machine's architecture."""
     return platform.system() == "Linux" and platform.machine() in _SECCOMP_TARGETS
 
 
-def describe():
+def describe() -> str:
     """One line saying what this machine's kernel lets the sandboxes confine (see the sandbox table in docs/developers.md)."""
     abi = landlock_abi()
     if abi == 0:
@@ -99,7 +102,12 @@ def describe():
     return f"Landlock ABI {abi}: {', '.join(held)} confined{processes}"
 
 
-def restrict(read=(), write=(), tcp_bind_ports=(), reads_too=True):
+def restrict(
+    read: Iterable[FilePath] = (),
+    write: Iterable[FilePath] = (),
+    tcp_bind_ports: Iterable[int] = (),
+    reads_too: bool = True,
+) -> int:
     """Allow reads beneath the paths in read and writes beneath those in write, nothing else.
 
     Writing there makes, changes and removes regular files and folders only (``WITHHELD``).
@@ -153,7 +161,7 @@ def restrict(read=(), write=(), tcp_bind_ports=(), reads_too=True):
     return abi
 
 
-def _allow_beneath(ruleset, path, access):
+def _allow_beneath(ruleset: int, path: FilePath, access: int) -> None:
     try:
         folder = os.open(path, os.O_PATH | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -177,17 +185,17 @@ def _allow_beneath(ruleset, path, access):
         os.close(folder)
 
 
-def forbid_new_processes():
+def forbid_new_processes() -> bool:
     """Refuse fork, clone (so threads too) and exec with EPERM from now on; False where unsupported."""
     return _refuse(lambda name: True)
 
 
-def forbid_programs():
+def forbid_programs() -> bool:
     """Refuse exec with EPERM from now on: threads and forks stay, no program starts; False where unsupported."""
     return _refuse(lambda name: name.startswith("exec"))
 
 
-def _refuse(which):
+def _refuse(which: Callable[[str], bool]) -> bool:
     """Install a seccomp filter that refuses the architecture's process-starting calls for which which(name) holds."""
     if not can_forbid_new_processes():
         return False
@@ -229,19 +237,19 @@ def _refuse(which):
     return True
 
 
-def no_new_privileges():
+def no_new_privileges() -> None:
     """Required by Landlock and seccomp of an unprivileged process: exec can never gain privileges."""
     _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, None, 0, 0), "set no_new_privs")
 
 
-def _check(result, doing):
+def _check(result: int, doing: str) -> int:
     if result < 0:
         code = ctypes.get_errno()
         raise ConfinementError(code, f"cannot {doing}: {os.strerror(code)}")
     return result
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m autograder.sandbox.confinement",
         description="Confine this process, then run a command.",
@@ -306,7 +314,7 @@ def main(argv=None):
         raise ConfinementError(errno.ENOSYS, f"cannot refuse new programs on {platform.machine()}")
     sys.argv = [args.command[2], *args.command[3:]]
     if args.read:  # ipykernel asks psutil, which reads all of /proc, for children to end at exit: this process can have none
-        sys.modules["psutil"] = None
+        sys.modules["psutil"] = None  # type: ignore[assignment]  # None there makes its import fail
     # as `python -m` would have it, not this script's folder
     sys.path[0:1] = [
         os.getcwd(),
@@ -316,4 +324,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

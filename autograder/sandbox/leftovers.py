@@ -15,6 +15,8 @@ import os
 import stat
 from pathlib import Path
 
+FilePath = str | os.PathLike[str]
+
 _KINDS = (
     (stat.S_ISLNK, "a symbolic link"),
     (stat.S_ISFIFO, "a named pipe"),
@@ -28,7 +30,7 @@ class NotRegular(OSError):
     """The path is a link, a pipe, a socket, a device or a folder: not a regular file to read."""
 
 
-def read_regular(path):
+def read_regular(path: FilePath) -> bytes:
     """The bytes of the regular file at path; NotRegular when it is anything else (a link is not followed, a pipe not waited on).
 
     A missing or unreadable file raises what ``open`` raises.
@@ -46,19 +48,19 @@ def read_regular(path):
         return file.read()
 
 
-def _kind_of(path):
+def _kind_of(path: FilePath) -> str:
     try:
         return kind_of_mode(os.lstat(path).st_mode)
     except OSError:
         return ""
 
 
-def kind_of_mode(mode):
+def kind_of_mode(mode: int) -> str:
     """What a file of this mode (lstat's st_mode, a zip entry's) is when it is a link or a special file, else ""."""
     return next((kind for test, kind in _KINDS if test(mode)), "")
 
 
-def audit(folder, file_bytes, total_bytes, entries):
+def audit(folder: FilePath, file_bytes: int, total_bytes: int, entries: int) -> list[str]:
     """The problems of the folder, each a sentence naming the entry; empty when it holds only regular files and folders within the limits.
 
     A file counts its allocated bytes or its length, whichever is larger (a sparse file counts
@@ -71,7 +73,8 @@ def audit(folder, file_bytes, total_bytes, entries):
         return [f"{folder.name} is {kind}"]
     if not folder.is_dir():
         return [f"{folder.name} is not a folder"]
-    problems, total, seen = [], 0, 0
+    problems: list[str] = []
+    total, seen = 0, 0
     for parent, folders, files in os.walk(folder):  # never into a linked folder
         for name in folders + files:
             seen += 1
@@ -100,5 +103,5 @@ def audit(folder, file_bytes, total_bytes, entries):
     return problems
 
 
-def _mib(size):
+def _mib(size: float) -> str:
     return f"{size / 2**20:.1f} MiB"

@@ -6,6 +6,7 @@ import pwd
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TypedDict
 
 from autograder import ROOT
 
@@ -15,6 +16,14 @@ PARAMS_FILE = ROOT / "student" / "params.py"  # the network's Params, as the stu
 UNPRIVILEGED_USER = "nobody"  # the worker's user when the grader runs as root
 
 
+class UserArguments(TypedDict, total=False):
+    """Popen's keyword arguments that choose the user a process runs as."""
+
+    user: int
+    group: int
+    extra_groups: list[int]
+
+
 class Scratch:
     """A temporary folder with copies of the worker and of the submission's source, readable by the worker's user.
 
@@ -22,7 +31,7 @@ class Scratch:
     be given now or, once a worker has started, by ``write_submission``.
     """
 
-    def __init__(self, source=None):
+    def __init__(self, source: str | None = None) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="grade-"))
         self.path.chmod(0o755)
         for file in (WORKER_FILE, CONFINEMENT_FILE, PARAMS_FILE):
@@ -36,26 +45,26 @@ class Scratch:
             os.chown(self.tmp, worker_user["user"], worker_user["group"])
 
     @property
-    def tmp(self):
+    def tmp(self) -> Path:
         return self.path / "tmp"
 
-    def write_submission(self, source):
+    def write_submission(self, source: str) -> None:
         """The source the worker loads: written before ``Worker.load``."""
         (self.path / "submission.py").write_text(source, encoding="utf-8")
         (self.path / "submission.py").chmod(0o644)
 
-    def __enter__(self):
+    def __enter__(self) -> "Scratch":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def dropping_privileges():
+def dropping_privileges() -> bool:
     return os.geteuid() == 0
 
 
-def user_arguments():
+def user_arguments() -> UserArguments:
     """Popen's arguments that run the worker as an unprivileged user when the grader is root."""
     if not dropping_privileges():
         return {}

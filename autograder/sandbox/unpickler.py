@@ -1,6 +1,7 @@
 """The grader reads a worker's answers with this unpickler: NumPy arrays and plain Python values only."""
 
 import pickle
+from typing import Any
 
 
 class SafeUnpickler(pickle.Unpickler):
@@ -15,7 +16,7 @@ class SafeUnpickler(pickle.Unpickler):
         ("numpy.core.multiarray", "scalar"),
     }
 
-    def find_class(self, module, name):
+    def find_class(self, module: str, name: str) -> Any:  # a class or function, as pickle's
         if (module, name) not in self.ALLOWED:
             raise pickle.UnpicklingError(f"refused {module}.{name}")
         return super().find_class(module, name)
