@@ -17,6 +17,6 @@ MISTAKES = {
 }
 
 
-def in_notebook(source):
+def in_notebook(source: str) -> str:
     """The mistake's source as a notebook cell: the student's own functions instead of ``_ref``'s."""
     return source.replace("_ref.", "").strip() + "\n"
