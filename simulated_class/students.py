@@ -37,7 +37,7 @@ from autograder.grading.course import load_course
 from autograder.integration.nbgrader_course import RELEASE, SOURCE, CourseFolder
 
 from .copying import disguised
-from .mistakes import MISTAKES, in_notebook
+from .mistakes import MISTAKES, Mistake, in_notebook
 from .own_solutions import OWN
 
 COMPLETE, MISTAKE, UNFINISHED, CRASH, HANG = "complete", "mistake", "unfinished", "crash", "hang"
@@ -141,7 +141,6 @@ GIVEN_NAMES = [
 ]
 
 
-Mistake = tuple[str, str]  # (item id, misconception id), a key of mistakes.MISTAKES
 # (profile, {assignment: the student's catalogued mistakes in it, each in another item})
 Profile = tuple[str, dict[str, tuple[Mistake, ...]]]
 
