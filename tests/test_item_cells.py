@@ -70,7 +70,10 @@ def test_every_graded_cells_points_are_set_to_course_yamls_and_nothing_else_is_w
     assert path.read_text(encoding="utf-8") == before
 
 
-def test_an_unknown_item_is_refused_by_name(capsys):
+def test_an_unknown_item_is_refused_by_name_with_the_closest_ids(capsys):
+    item = COURSE.assignment("bp").items[-1].id
     with pytest.raises(SystemExit):
-        cells.main(["regularized_error"])
-    assert "no course.yaml item 'regularized_error'" in capsys.readouterr().err
+        cells.main([item + "z"])
+    error = capsys.readouterr().err
+    assert f"no course.yaml item '{item}z'; the closest: " in error
+    assert item in error.split("the closest: ")[1].strip().split(", ")

@@ -18,6 +18,7 @@ points is this command too. The derivation's prose around the cells is written b
 
 import argparse
 import ast
+import difflib
 import inspect
 import sys
 import textwrap
@@ -132,7 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     known = {item.id: item.assignment for item in course.items()}
     unknown = [item_id for item_id in args.items if item_id not in known]
     if unknown:
-        parser.error(f"no course.yaml item {', '.join(map(repr, unknown))}")
+        close = {c for i in unknown for c in difflib.get_close_matches(i, known, n=3)}
+        parser.error(
+            f"no course.yaml item {', '.join(map(repr, unknown))}"
+            + (f"; the closest: {', '.join(sorted(close))}" if close else "")
+        )
     for assignment in course.assignments:
         path = args.solutions / assignment.id / f"{assignment.id}.ipynb"
         notebook = nbformat.read(path, as_version=4)
