@@ -1,13 +1,12 @@
 """A simulated class of any size (--students N): the default class's special students spread over it."""
 
 import collections
-import subprocess
-import sys
 
 import pytest
 
 from autograder.grading.course import load_course
 from simulated_class import students as simulated
+from simulated_class.__main__ import main as simulated_class_command
 
 SPECIAL = collections.Counter(s.profile for s in simulated.make_class())
 del SPECIAL[simulated.COMPLETE]
@@ -67,19 +66,14 @@ def test_a_partly_complete_student_hands_in_part_of_the_functions(tmp_path):
     assert 0 < text.count("raise NotImplementedError") < len(solutions)
 
 
-def test_a_class_below_the_minimum_is_refused_by_name():
+def test_a_class_below_the_minimum_is_refused_by_name(capsys):
     minimum = simulated.MINIMUM_SIZE
     with pytest.raises(ValueError, match=f"give --students {minimum} or more"):
         simulated.make_class(size=minimum - 1)
-    completed = subprocess.run(
-        [sys.executable, "-m", "simulated_class", "--students", str(minimum - 1)],
-        capture_output=True,
-        text=True,
-    )
-    assert (
-        completed.returncode == 2
-        and f"cannot hold the {minimum} special students" in completed.stderr
-    )
+    with pytest.raises(SystemExit) as refused:  # the command, in this process: its import is paid
+        simulated_class_command(["--students", str(minimum - 1)])
+    assert refused.value.code == 2
+    assert f"cannot hold the {minimum} special students" in capsys.readouterr().err
 
 
 def test_a_longer_catalogue_leaves_the_class_its_size_and_gives_each_mistake_a_student(
