@@ -1,5 +1,6 @@
-"""python -m autograder.items.cells: an item's solution and graded cells written into its solution
-notebook as the notebooks' own cells are, and every graded cell's points kept to course.yaml's."""
+"""python -m autograder.integration.item_cells: an item's solution and graded cells written into
+its solution notebook as the notebooks' own cells are, and every graded cell's points kept to
+course.yaml's."""
 
 import ast
 import inspect
@@ -10,7 +11,7 @@ import pytest
 
 from autograder import ROOT
 from autograder.grading.course import load_course
-from autograder.items import cells
+from autograder.integration import item_cells as cells
 
 COURSE = load_course()
 

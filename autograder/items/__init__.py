@@ -24,9 +24,10 @@ Five hand-written files, and tests/test_grading_policy.py for an item of two mis
    each misconception (variant and student source), the purity arguments. Every misconception
    fails a public case unless course.yaml's ``hidden_only`` lists it; only hidden cases on which
    every misconception differs from the reference are scored, and a group without one drops out.
-4. The solution notebook: the derivation's prose by hand, then ``python -m autograder.items.cells
-   <item id>`` writes the solution cell and the graded cell (nbgrader metadata, course.yaml's
-   points; again after a change of points); then ``python3 tasks.py release``.
+4. The solution notebook: the derivation's prose by hand, then
+   ``python -m autograder.integration.item_cells <item id>`` writes the solution cell and the
+   graded cell (nbgrader metadata, course.yaml's points; again after a change of points); then
+   ``python3 tasks.py release``.
 5. Each pair of one item's misconceptions, ``(item id, a.id, b.id)`` in record order, in
    tests/test_grading_policy.py's ``BOTH`` (a function making both) or ``EXCLUSIVE`` (why not).
 

@@ -1,5 +1,5 @@
-"""python -m autograder.items.cells [ITEM ...]: an item's two cells in its solution notebook, from
-course.yaml and the reference, with nbgrader's metadata as the notebooks' other items have them.
+"""python -m autograder.integration.item_cells [ITEM ...]: an item's two cells in its solution
+notebook, from course.yaml and the reference, with nbgrader's metadata as the other items have them.
 
 For each ITEM without cells in ``solutions/<assignment>/<assignment>.ipynb``, two code cells go in
 just after the graded cell of the item before it in course.yaml (for the first item, just before
@@ -123,8 +123,9 @@ def write_cells(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m autograder.items.cells",
-        description=__doc__.splitlines()[0].split(": ", 1)[1] if __doc__ else None,
+        prog="python -m autograder.integration.item_cells",
+        description="Write items' solution and graded cells into their solution notebooks, "
+        "and set every graded cell's points to course.yaml's.",
     )
     parser.add_argument("items", nargs="*", metavar="ITEM", help="course.yaml item ids")
     parser.add_argument("--solutions", type=Path, default=SOLUTIONS, help=argparse.SUPPRESS)
