@@ -106,18 +106,29 @@ def write_cells(
 ) -> list[str]:
     """Add the missing cells of item_ids and set every graded cell's points; what was done, one line each."""
     items = course.assignment(assignment).items
+    return _add_missing(notebook, items, item_ids) + _set_points(notebook, items)
+
+
+def _add_missing(
+    notebook: nbformat.NotebookNode, items: Sequence[Item], item_ids: Sequence[str]
+) -> list[str]:
     done = []
     for item in items:
         if item.id in item_ids and item.id not in map(_grade_id, notebook.cells):
             at = _place(notebook, items, item)
             notebook.cells[at:at] = cells_of(item)
             done.append(f"{item.id}: its solution cell and graded cell written")
+    return done
+
+
+def _set_points(notebook: nbformat.NotebookNode, items: Sequence[Item]) -> list[str]:
     points = {item.id: item.points for item in items}
+    done = []
     for cell in notebook.cells:
-        nbgrader = cell.metadata.get("nbgrader", {})
-        if nbgrader.get("grade_id") in points and nbgrader.get("points") != points[_grade_id(cell)]:
-            nbgrader["points"] = points[_grade_id(cell)]
-            done.append(f"{_grade_id(cell)}: points set to course.yaml's {nbgrader['points']:g}")
+        nbgrader, grade_id = cell.metadata.get("nbgrader", {}), _grade_id(cell)
+        if grade_id in points and nbgrader.get("points") != points[grade_id]:
+            nbgrader["points"] = points[grade_id]
+            done.append(f"{grade_id}: points set to course.yaml's {points[grade_id]:g}")
     return done
 
 
@@ -131,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--solutions", type=Path, default=SOLUTIONS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     course = load_course()
-    known = {item.id: item.assignment for item in course.items()}
+    known = [item.id for item in course.items()]
     unknown = [item_id for item_id in args.items if item_id not in known]
     if unknown:
         close = {c for i in unknown for c in difflib.get_close_matches(i, known, n=3)}
