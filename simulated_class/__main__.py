@@ -6,17 +6,18 @@ job when no class of yours is given (python3 tasks.py main).
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from autograder import ROOT
 from autograder.rounds import grading_round
 from simulated_class.class_source import SimulatedClass
-from simulated_class.students import make_class, minimum_size
+from simulated_class.students import MINIMUM_SIZE, make_class
 
 DEFAULT_OUT = ROOT / "var" / "round"
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m simulated_class",
         description="Run a whole grading round on the simulated class.",
@@ -28,7 +29,7 @@ def main(argv=None):
         "--students",
         type=int,
         metavar="N",
-        help=f"a class of N students (at least {minimum_size()}): the special students spread over it, "
+        help=f"a class of N students (at least {MINIMUM_SIZE}): the special students spread over it, "
         "the rest complete or partly complete",
     )
     parser.add_argument(

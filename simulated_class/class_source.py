@@ -1,10 +1,11 @@
 """The simulated class as a grading round's class: made anew in the round's output folder each run."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from autograder.integration.nbgrader_course import CourseFolder
 from autograder.rounds import progress
-from autograder.rounds.grading_round import empty_output_folder, new_gradebook
+from autograder.rounds.grading_round import Round, empty_output_folder, new_gradebook
 from simulated_class.students import DUE, MISTAKE, make_class, write_class, write_extensions
 
 
@@ -15,16 +16,16 @@ class SimulatedClass:
     small: bool = False
     size: int | None = None  # --students N: simulated_class.students.make_class's size
 
-    def course_of(self, out):
+    def course_of(self, out: Path) -> CourseFolder:
         return CourseFolder(out / "course")
 
-    def prepare(self, grading_round):
+    def prepare(self, grading_round: Round) -> None:
         new_gradebook(grading_round.course)
         empty_output_folder(grading_round.out)
         # the class's own due dates: the shipped course.yaml sets none
         grading_round.dues.update({a: DUE[a] for a in grading_round.assignments})
 
-    def arrive(self, grading_round):
+    def arrive(self, grading_round: Round) -> list[str]:
         students = make_class(tuple(grading_round.assignments), self.small, self.size)
         course = grading_round.course
         roster = write_class(
@@ -47,8 +48,9 @@ class SimulatedClass:
         print(
             f"    {len(students)} students: {sum(s.channel == 'nbgrader' for s in students)} submitted through nbgrader, the others through the LMS download"
         )
+        # the report measures what a single mistake costs: an assignment with one
         grading_round.known_mistakes = {
-            s.id: {a: item for a, (item, _) in s.mistakes.items()}
+            s.id: {a: made[0][0] for a, made in s.mistakes.items() if len(made) == 1}
             for s in students
             if s.profile == MISTAKE
         }

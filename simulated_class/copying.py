@@ -28,7 +28,7 @@ RENAMES = {
 NAMESPACES = {"np", "math"}  # modules: their calls change no state of the function's
 
 
-def disguised(source):
+def disguised(source: str) -> str:
     """The source's functions as a copier hands them in: same behaviour, other names, another order."""
     tree = ast.parse(source)
     for function in tree.body:
@@ -37,7 +37,7 @@ def disguised(source):
     return ast.unparse(tree) + "\n"
 
 
-def _disguise(function):
+def _disguise(function: ast.FunctionDef) -> None:
     parameters = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
     used = {node.id for node in ast.walk(function) if isinstance(node, ast.Name)}
     assigned = {
@@ -45,7 +45,7 @@ def _disguise(function):
         for node in ast.walk(function)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
     } - parameters
-    names = {}
+    names: dict[str, str] = {}
     for name in sorted(assigned):
         new = RENAMES.get(name, f"{name}_")
         names[name] = new if new not in used | set(names.values()) else f"{name}_"
@@ -58,9 +58,10 @@ def _disguise(function):
                 setattr(node, field, _swapped(getattr(node, field)))
 
 
-def _swapped(statements):
+def _swapped(statements: list[ast.stmt]) -> list[ast.stmt]:
     """The statements with each independent neighbouring pair of assignments swapped, once."""
-    result, index = [], 0
+    result: list[ast.stmt] = []
+    index = 0
     while index < len(statements):
         pair = statements[index : index + 2]
         if len(pair) == 2 and _independent(*pair):
@@ -72,7 +73,7 @@ def _swapped(statements):
     return result
 
 
-def _independent(first, second):
+def _independent(first: ast.stmt, second: ast.stmt) -> bool:
     kinds = (ast.Assign, ast.AugAssign, ast.AnnAssign)
     if not (isinstance(first, kinds) and isinstance(second, kinds)):
         return False
@@ -83,7 +84,7 @@ def _independent(first, second):
     )
 
 
-def _written(statement):
+def _written(statement: ast.Assign | ast.AugAssign | ast.AnnAssign) -> set[str]:
     """Names a statement binds or changes: its targets' names, and objects whose methods it calls."""
     targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
     names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
@@ -95,7 +96,7 @@ def _written(statement):
     return names
 
 
-def _read(statement):
+def _read(statement: ast.stmt) -> set[str]:
     return {
         n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     }

@@ -1,7 +1,9 @@
 """The simulated class of a grading round, made by a generator: a roster and each student's notebooks.
 
-``make_class()`` gives the students, each with a profile: complete; one catalogued mistake per
-assignment (every misconception of ``mistakes.MISTAKES`` is made by exactly one student);
+``make_class()`` gives the students (``DEFAULT_SIZE`` of them, whatever the catalogue's length),
+each with a profile: complete; catalogued mistakes (``MISTAKEN_STUDENTS`` students make every
+misconception of ``mistakes.MISTAKES`` once between them, one per student and assignment while
+the catalogue fits);
 unfinished; a function that crashes the process running it; a function that never returns;
 two that tamper with the grading kernel (one patches the hidden-test function, one replaces
 its module in ``sys.modules``) while leaving every stub unfinished; a corrupt notebook; a
@@ -24,6 +26,7 @@ import ast
 import csv
 import io
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,7 +37,7 @@ from autograder.grading.course import load_course
 from autograder.integration.nbgrader_course import RELEASE, SOURCE, CourseFolder
 
 from .copying import disguised
-from .mistakes import MISTAKES, in_notebook
+from .mistakes import MISTAKES, Mistake, in_notebook
 from .own_solutions import OWN
 
 COMPLETE, MISTAKE, UNFINISHED, CRASH, HANG = "complete", "mistake", "unfinished", "crash", "hang"
@@ -50,6 +53,17 @@ TAMPERING = (TAMPER_ATTRIBUTE, TAMPER_SYS_MODULES)
 OWN_WORK, COPY = "own_work", "copy"
 PLANTED = (OWN_WORK, COPY, OWN_WORK)  # at the end of the class, small or not
 NBGRADER, LMS = "nbgrader", "lms"  # how a submission arrives
+# the default class's students who hand in faulty or no work, in its order; the small class's
+FAULTS = (UNFINISHED, CRASH, HANG, *TAMPERING, CORRUPT, MISSING)
+SMALL_FAULTS = (UNFINISHED, CRASH, HANG, TAMPER_ATTRIBUTE, CORRUPT, MISSING)
+# The students who make the catalogued mistakes between them: 32, as many as bp had mistakes when
+# the class was sized, so each of those is a student's only mistake in the assignment (the class
+# report measures what one mistake costs); a longer catalogue gives some of them a second mistake
+# in another item (``mistaken``), and the class keeps its size.
+MISTAKEN_STUDENTS = 32
+# every special student once: the smallest --students N
+MINIMUM_SIZE = MISTAKEN_STUDENTS + len(FAULTS) + len(PLANTED)
+DEFAULT_SIZE = MINIMUM_SIZE + 2  # and two complete students, the first two of the class
 
 # The function that a crashing or hanging student breaks, per assignment.
 CRASHING = {"perceptron": "perceptron_gradient", "bp": "delta_v"}
@@ -127,6 +141,10 @@ GIVEN_NAMES = [
 ]
 
 
+# (profile, {assignment: the student's catalogued mistakes in it, each in another item})
+Profile = tuple[str, dict[str, tuple[Mistake, ...]]]
+
+
 @dataclass(frozen=True)
 class Student:
     id: str
@@ -134,54 +152,31 @@ class Student:
     last_name: str
     profile: str
     channel: str
-    mistakes: dict = field(default_factory=dict)  # {assignment: (item id, misconception id)}
+    # {assignment: its catalogued mistakes that the student makes, each in another item}
+    mistakes: dict[str, tuple[Mistake, ...]] = field(default_factory=dict)
     corrupt_or_missing: str = "bp"  # the assignment a CORRUPT or MISSING student gets wrong
     # OWN_WORK: which of own_solutions.OWN's students they are; COPY: whose work they copied
     own: int = 0
     late: timedelta | None = None  # one of LATE's times after the due date, or None: on time
     extra_days: int = 0  # an extension of every assignment, as EXTENSIONS's
 
-    def submitted_at(self, assignment):
+    def submitted_at(self, assignment: str) -> datetime:
         """When the student hands the assignment in (UTC): its late time after its due date, else hours before it."""
         return DUE[assignment] + (self.late or -timedelta(hours=int(self.id[1:])))
 
 
-def make_class(assignments=("perceptron", "bp"), small=False, size=None):
+def make_class(
+    assignments: Sequence[str] = ("perceptron", "bp"), small: bool = False, size: int | None = None
+) -> list[Student]:
     """The students of the round; ``small`` gives a handful, one of each kind that the tests need;
-    ``size`` (at least ``minimum_size``) a class of that many: the special students of the default
+    ``size`` (at least ``MINIMUM_SIZE``) a class of that many: the special students of the default
     class spread over it, the rest complete or partly complete (``sized_profiles``)."""
-    by_assignment = {
-        a: [key for key in MISTAKES if _assignment_of(key[0]) == a] for a in assignments
-    }
+    profiles: list[Profile]
     if small:
-        profiles = [
-            (COMPLETE, {}),
-            (MISTAKE, {a: by_assignment[a][0] for a in assignments}),
-            (UNFINISHED, {}),
-            (CRASH, {}),
-            (HANG, {}),
-            (TAMPER_ATTRIBUTE, {}),
-            (CORRUPT, {}),
-            (MISSING, {}),
-        ]
+        firsts: dict[str, tuple[Mistake, ...]] = {a: (_catalogued(a)[0],) for a in assignments}
+        profiles = [(COMPLETE, {}), (MISTAKE, firsts), *((p, {}) for p in SMALL_FAULTS)]
     else:
-        most = max(len(mistakes) for mistakes in by_assignment.values())
-        mistaken = [
-            (MISTAKE, {a: m[i] for a, m in by_assignment.items() if i < len(m)})
-            for i in range(most)
-        ]
-        others = [
-            (COMPLETE, {}),
-            (COMPLETE, {}),
-            (UNFINISHED, {}),
-            (CRASH, {}),
-            (HANG, {}),
-            (TAMPER_ATTRIBUTE, {}),
-            (TAMPER_SYS_MODULES, {}),
-            (CORRUPT, {}),
-            (MISSING, {}),
-        ]
-        profiles = others[:2] + mistaken + others[2:]
+        profiles = [(COMPLETE, {})] * 2 + mistaken(assignments) + [(p, {}) for p in FAULTS]
     profiles += [(profile, {}) for profile in PLANTED]
     width, late, extended = 2, LATE, EXTENSIONS
     if size is not None:  # LATE's and EXTENSIONS's students are those of the default class
@@ -216,23 +211,44 @@ def make_class(assignments=("perceptron", "bp"), small=False, size=None):
     return students
 
 
-def minimum_size(assignments=("perceptron", "bp")):
-    """The smallest --students N: the default class's special students (all but its complete ones)."""
-    return sum(s.profile != COMPLETE for s in make_class(assignments))
+def mistaken(assignments: Sequence[str]) -> list[Profile]:
+    """MISTAKEN_STUDENTS profiles that make every catalogued mistake of the assignments between them.
+
+    Per assignment, its k-th mistake goes to the k-th student, round the group again when the
+    catalogue is longer (to the next student without a mistake in that item), so a student has
+    one mistake in an assignment until its catalogue outgrows the group. A student left without
+    any is COMPLETE.
+    """
+    carried: list[dict[str, tuple[Mistake, ...]]] = [{} for _ in range(MISTAKEN_STUDENTS)]
+    for assignment in assignments:
+        for k, mistake in enumerate(_catalogued(assignment)):
+            n = next(
+                n % MISTAKEN_STUDENTS
+                for n in range(k, k + MISTAKEN_STUDENTS)
+                if mistake[0] not in dict(carried[n % MISTAKEN_STUDENTS].get(assignment, ()))
+            )
+            carried[n][assignment] = (*carried[n].get(assignment, ()), mistake)
+    return [(MISTAKE, mistakes) if mistakes else (COMPLETE, {}) for mistakes in carried]
 
 
-def sized_profiles(specials, size):
+def _catalogued(assignment: str) -> list[Mistake]:
+    """The assignment's catalogued mistakes, (item id, misconception id), in its records' order."""
+    items = {item.id for item in load_course().assignment(assignment).items}
+    return [key for key in MISTAKES if key[0] in items]
+
+
+def sized_profiles(specials: list[Profile], size: int) -> tuple[list[Profile], list[int]]:
     """(size profiles, the numbers from 1 of LATE's students): the special profiles (of the default
     class) spread evenly, every fourth of the rest PARTIAL and the others COMPLETE; LATE's students
     spread, in LATE's order, over those who hand in work of their own making (complete, partly
     complete or with a catalogued mistake), as in the default class."""
-    specials = [(p, m) for p, m in specials if p != COMPLETE]
-    if size < len(specials):
+    if size < MINIMUM_SIZE:
         raise ValueError(
-            f"a class of {size} students cannot hold the {len(specials)} special students "
+            f"a class of {size} students cannot hold the {MINIMUM_SIZE} special students "
             f"(catalogued mistakes, faults, tamperers, own work and the copier): "
-            f"give --students {len(specials)} or more"
+            f"give --students {MINIMUM_SIZE} or more"
         )
+    specials = [(p, m) for p, m in specials if p != COMPLETE]
     at = {k * size // len(specials): special for k, special in enumerate(specials)}
     rest = [n for n in range(size) if n not in at]
     for k, n in enumerate(rest):
@@ -242,16 +258,12 @@ def sized_profiles(specials, size):
     return [at[n] for n in range(size)], late_at
 
 
-def _own_index(profiles, number):
+def _own_index(profiles: list[Profile], number: int) -> int:
     """Which OWN_WORK student the number-th (from 1) of profiles is: 0 for the first."""
     return sum(profile == OWN_WORK for profile, _ in profiles[: number - 1])
 
 
-def _assignment_of(item_id):
-    return next(item.assignment for item in load_course().items() if item.id == item_id)
-
-
-def solution_sources(solution_notebook):
+def solution_sources(solution_notebook: Path) -> dict[str, str]:
     """{function name: its solution cell's code without nbgrader's markers}, from a solution notebook."""
     notebook = nbformat.read(solution_notebook, as_version=4)
     sources = {}
@@ -267,7 +279,7 @@ def solution_sources(solution_notebook):
     return sources
 
 
-def filled(released_notebook, sources):
+def filled(released_notebook: Path, sources: dict[str, str]) -> nbformat.NotebookNode:
     """The released notebook with the solution cell of each function (or derivation id) in sources replaced by its source."""
     notebook = nbformat.read(released_notebook, as_version=4)
     for cell in notebook.cells:
@@ -277,7 +289,9 @@ def filled(released_notebook, sources):
     return notebook
 
 
-def notebook_of(student, assignment, released_notebook, solutions):
+def notebook_of(
+    student: Student, assignment: str, released_notebook: Path, solutions: dict[str, str]
+) -> bytes:
     """The notebook the student hands in for the assignment, as bytes; solutions are ``solution_sources``."""
     profile = student.profile
     if profile in (UNFINISHED, *TAMPERING):
@@ -294,9 +308,8 @@ def notebook_of(student, assignment, released_notebook, solutions):
                 sources[function] = _with_own_body(solutions[function], body)
         if profile == COPY:
             sources |= {function: disguised(sources[function]) for function in solutions}
-        if profile == MISTAKE and assignment in student.mistakes:
-            item, _ = student.mistakes[assignment]
-            sources[item] = in_notebook(MISTAKES[student.mistakes[assignment]])
+        for mistake in student.mistakes.get(assignment, ()):
+            sources[mistake[0]] = in_notebook(MISTAKES[mistake])
         if profile in (CRASH, HANG):
             function = (CRASHING if profile == CRASH else HANGING)[assignment]
             sources[function] = _with_body(
@@ -312,7 +325,7 @@ def notebook_of(student, assignment, released_notebook, solutions):
     return text.encode("utf-8")
 
 
-def derivation_answers(assignment):
+def derivation_answers(assignment: str) -> dict[str, str]:
     """{derivation id: DERIVATION_ANSWER} of the assignment's derivation cells, for ``filled``."""
     return {
         derivation.id: DERIVATION_ANSWER
@@ -320,22 +333,28 @@ def derivation_answers(assignment):
     }
 
 
-def _with_own_body(source, body):
+def _with_own_body(source: str, body: str) -> str:
     """The function's def line and docstring kept, its body replaced (body: indented lines)."""
     function = ast.parse(source).body[0]
+    assert isinstance(function, ast.FunctionDef), source
     first = function.body[0]
     head = first.end_lineno if ast.get_docstring(function) else first.lineno - 1
     return "\n".join(source.splitlines()[:head]) + "\n" + body.strip("\n") + "\n"
 
 
-def _with_body(source, body):
+def _with_body(source: str, body: str) -> str:
     """The function's def line kept, its body (the docstring too) replaced by body."""
     lines = source.splitlines()
     signature_end = next(i for i, line in enumerate(lines) if line.rstrip().endswith(":"))
     return "\n".join(lines[: signature_end + 1]) + "\n" + body
 
 
-def write_class(students, course_root, assignments, progress=None):
+def write_class(
+    students: Sequence[Student],
+    course_root: Path | str,
+    assignments: Sequence[str],
+    progress: Callable[[int, int], object] | None = None,
+) -> Path:
     """Write the roster and everyone's submissions under course_root; return the roster's path.
 
     progress(done, total) is called as the notebooks are written (total: students × assignments).
@@ -379,7 +398,9 @@ def write_class(students, course_root, assignments, progress=None):
     return roster
 
 
-def write_extensions(students, course_root, assignments):
+def write_extensions(
+    students: Sequence[Student], course_root: Path | str, assignments: Sequence[str]
+) -> Path:
     """Write the extensions file of ``EXTENSIONS`` (autograder/integration/deadlines.py's format); return its path."""
     path = Path(course_root) / "extensions.csv"
     with path.open("w", newline="", encoding="utf-8") as file:

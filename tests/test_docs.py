@@ -10,6 +10,7 @@ import pytest
 from markdown.extensions.toc import slugify
 
 from autograder import ROOT
+from simulated_class import students as simulated
 
 LINK = re.compile(r"\[(?:[^\[\]]|\[[^\]]*\])*\]\(([^)\s]+)\)")
 FENCE = re.compile(r"^```.*?^```", flags=re.M | re.S)
@@ -85,3 +86,15 @@ def test_the_students_guide_states_no_closed_form_of_a_graded_quantity():
     assert (
         lines_with_closed_forms((ROOT / "docs" / "students.md").read_text(encoding="utf-8")) == []
     )
+
+
+def test_the_guides_state_the_simulated_classs_sizes_as_its_generator_has_them():
+    readme, home, instructors = (
+        (ROOT / name).read_text(encoding="utf-8")
+        for name in ("README.md", "docs/index.md", "docs/instructors.md")
+    )
+    assert f"simulated class of {simulated.DEFAULT_SIZE}\n" in readme
+    assert f"simulated class of {simulated.DEFAULT_SIZE}\n" in home
+    for name in ("DEFAULT_SIZE", "MISTAKEN_STUDENTS", "MINIMUM_SIZE"):
+        assert f"`{name}` ({getattr(simulated, name)})" in instructors, name
+    assert f"(`s01` … `s{simulated.DEFAULT_SIZE}`)" in instructors

@@ -10,6 +10,7 @@ from notebooks import copy_assignment
 from worker_user import needs_worker
 
 from autograder import nbgrader_cell
+from autograder.grading.course import load_course
 from autograder.integration import early_grading
 from autograder.nbgrader_cell import hidden_score
 
@@ -92,5 +93,6 @@ def test_hidden_score_reads_the_early_report_of_the_file_it_executes_and_grades_
     changed = nbformat.read(notebook, as_version=4)
     changed.cells.append(nbformat.v4.new_code_cell("pass"))
     nbformat.write(changed, notebook)
-    assert hidden_score("augment", folder=notebook.parent) == 1.0
-    assert "augment: 1.00/1 passed" in capsys.readouterr().out
+    points = next(item.points for item in load_course().items() if item.id == "augment")
+    assert hidden_score("augment", folder=notebook.parent) == points
+    assert f"augment: {points:.2f}/{points:g} passed" in capsys.readouterr().out

@@ -270,7 +270,12 @@ def test_every_pair_of_catalogued_mistakes_is_made_together_or_said_to_exclude_e
         for item, record in ITEMS.items()
         for a, b in itertools.combinations(record.misconceptions, 2)
     }
-    assert pairs == BOTH.keys() | EXCLUSIVE.keys()
+    missing = sorted(pairs - BOTH.keys() - EXCLUSIVE.keys())
+    assert not missing, (
+        "each pair of one item's catalogued mistakes, (item, a.id, b.id) in record order, goes in "
+        f"BOTH (a function making both) or EXCLUSIVE (why no student can): {missing}"
+    )
+    assert BOTH.keys() | EXCLUSIVE.keys() <= pairs, "an entry names no pair of catalogued mistakes"
 
 
 def score_of(item, student, function):

@@ -134,7 +134,7 @@ def test_each_kind_of_submission_gets_the_scores_and_statuses_it_deserves(serial
         == COURSE.assignment(ASSIGNMENT).item_points
     )
     assert sum(scores(out, BY_PROFILE[simulated.UNFINISHED].id).values()) == 0
-    item, variant = BY_PROFILE[simulated.MISTAKE].mistakes[ASSIGNMENT]
+    [(item, variant)] = BY_PROFILE[simulated.MISTAKE].mistakes[ASSIGNMENT]
     mistaken = {i["id"]: i for i in cli_report(out, BY_PROFILE[simulated.MISTAKE].id)["items"]}
     assert (
         mistaken[item]["misconception"],
@@ -566,7 +566,7 @@ def test_the_class_report_lists_who_needs_a_look_and_has_its_plots(serial):
     crash, hang = BY_PROFILE[simulated.CRASH].id, BY_PROFILE[simulated.HANG].id
     assert re.search(rf"\| {crash} \| bp \| crash \| [^|]*{simulated.CRASHING[ASSIGNMENT]}", report)
     assert re.search(rf"\| {hang} \| bp \| timeout \| [^|]*{simulated.HANGING[ASSIGNMENT]}", report)
-    item, variant = BY_PROFILE[simulated.MISTAKE].mistakes[ASSIGNMENT]
+    [(item, variant)] = BY_PROFILE[simulated.MISTAKE].mistakes[ASSIGNMENT]
     name = next(m.name for m in CATALOG[item] if m.id == variant)
     assert f"| 1 | {item} | {name} | " in report
     mistaken = BY_PROFILE[simulated.MISTAKE].id

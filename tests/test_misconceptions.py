@@ -81,7 +81,8 @@ def test_course_yaml_can_give_a_misconception_a_share_of_the_points(tmp_path):
         course=course,
     )
     result = report.item("delta_theta")
-    assert (result.score, result.status, result.misconception) == (0.5, "partial", "wrong_sign")
+    share = 0.25 * delta_theta["points"]
+    assert (result.score, result.status, result.misconception) == (share, "partial", "wrong_sign")
 
 
 @needs_worker

@@ -4,7 +4,15 @@ to grade is said on stdout and scores 0."""
 from notebooks import copy_assignment
 from worker_user import needs_worker
 
+from autograder.grading.course import load_course
 from autograder.nbgrader_cell import hidden_score
+
+POINTS = {item.id: float(item.points) for item in load_course().items()}
+
+
+def full_marks(item_id):
+    """The line the graded cell prints for an item that passed: its score out of its points."""
+    return f"{item_id}: {POINTS[item_id]:.2f}/{POINTS[item_id]:g} passed"
 
 
 def test_a_folder_without_the_notebook_scores_0_and_says_why(tmp_path, capsys):
@@ -22,8 +30,8 @@ def test_an_unknown_item_scores_0_and_says_why(tmp_path, capsys):
 def test_the_score_is_a_plain_float_within_the_items_points(tmp_path, capsys):
     notebook = copy_assignment("solutions", "perceptron", tmp_path / "perceptron")
     score = hidden_score("train_perceptron", folder=notebook.parent)
-    assert type(score) is float and score == 3.0
-    assert "train_perceptron: 3.00/3 passed" in capsys.readouterr().out
+    assert type(score) is float and score == POINTS["train_perceptron"]
+    assert full_marks("train_perceptron") in capsys.readouterr().out
 
 
 @needs_worker
@@ -38,8 +46,8 @@ def test_the_student_is_read_from_nbgraders_autograded_layout(tmp_path, capsys):
         "s042",
         "local",
     )
-    assert hidden_score("augment", folder=notebook.parent) == 1.0
-    assert "augment: 1.00/1 passed" in capsys.readouterr().out
+    assert hidden_score("augment", folder=notebook.parent) == POINTS["augment"]
+    assert full_marks("augment") in capsys.readouterr().out
 
 
 @needs_worker
@@ -55,4 +63,4 @@ def test_the_notebook_is_found_beside_the_imported_selfcheck_after_a_chdir(
     spec.loader.exec_module(module)
     monkeypatch.setitem(sys.modules, "selfcheck", module)
     monkeypatch.chdir(tmp_path)  # as a student's os.chdir would
-    assert hidden_score("augment") == 1.0
+    assert hidden_score("augment") == POINTS["augment"]

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from autograder import ROOT
-from simulated_class.students import minimum_size
+from simulated_class.students import MINIMUM_SIZE
 
 spec = importlib.util.spec_from_file_location(
     "round_scaling", ROOT / "scripts" / "round_scaling.py"
@@ -64,19 +64,19 @@ def test_the_gradebook_measured_is_the_rounds_own_file_or_the_one_the_url_names(
     assert round_scaling.gradebook_bytes(tmp_path, passed) == named
 
 
-@pytest.mark.parametrize("students", [[minimum_size() - 1], [10, 200]])
+@pytest.mark.parametrize("students", [[MINIMUM_SIZE - 1], [10, 200]])
 def test_a_class_smaller_than_the_simulated_classes_least_is_refused_before_any_round(
     students, tmp_path, capsys
 ):
     with pytest.raises(SystemExit):
         round_scaling.main(["--students", *map(str, students), "--out", str(tmp_path / "out")])
-    assert f"at least {minimum_size()} students" in capsys.readouterr().err
+    assert f"at least {MINIMUM_SIZE} students" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow
 def test_the_script_measures_the_round_at_two_small_sizes(tmp_path):
-    sizes = [minimum_size(), minimum_size() + 4]
+    sizes = [MINIMUM_SIZE, MINIMUM_SIZE + 4]
     completed = subprocess.run(
         [
             sys.executable,

@@ -151,14 +151,16 @@ def test_only_a_rounds_own_output_folder_is_emptied(tmp_path):
 
 
 def test_item_statistics_share_the_submissions_among_full_partial_and_zero():
-    delta_theta = next(item for item in BP.items if item.id == "delta_theta")  # 2 points
+    delta_theta = next(item for item in BP.items if item.id == "delta_theta")
+    points = delta_theta.points
     scores = {
-        "s1": {"delta_theta": 2.0},
-        "s2": {"delta_theta": 1.2},
+        "s1": {"delta_theta": points},
+        "s2": {"delta_theta": 0.6 * points},
         "s3": {},
         "s4": {"delta_theta": 0.0},
     }
-    assert item_statistics(delta_theta, scores) == pytest.approx((0.8, 0.25, 0.25, 0.5))
+    # the mean over the four, (1 + 0.6) × points / 4; one full, one partial, two zero
+    assert item_statistics(delta_theta, scores) == pytest.approx((0.4 * points, 0.25, 0.25, 0.5))
     assert item_statistics(delta_theta, {}) == (0.0, 0.0, 0.0, 0.0)
 
 

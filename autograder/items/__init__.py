@@ -11,27 +11,29 @@ generate or a group of the record the item lacks. ``autograder.grading.misconcep
 
 How to add a graded function
 ----------------------------
-1. The reference: the function in ``source_impl`` (its docstring cites the equation, gives the
-   formula and every shape), its name in ``source_impl.__all__``, and its tests against an
-   independent oracle (tests/test_perceptron.py, test_bp.py, test_chain_rule.py, test_training.py).
-2. course.yaml: an item in its assignment's ``items``, after every graded function it calls: id,
-   equation, function, points, groups (name, count, weight; the weights sum to 1); optionally
+Five hand-written files, and tests/test_grading_policy.py for an item of two mistakes or more
+(docs/developers.md, "How to add a graded function", says more):
+
+1. The reference in ``source_impl`` (docstring: equation, formula, every shape), its name in
+   ``source_impl.__all__``, and its test against an independent oracle (tests/test_<module>.py).
+2. course.yaml: the item in its assignment's ``items``, after every graded function it calls:
+   id, equation, function, points, groups (name, count, weight; weights sum to 1); optionally
    tolerance, misconception_credit, hidden_only.
-3. Its record: an ``ItemRecord`` in ``autograder/items/<assignment>.py``'s ``ITEMS``, in
-   course.yaml's order: one generator per course.yaml group (the builders that several items
-   use are in ``building.py``; an existing generator's draws are never reordered, since they
-   are the students' cases), one to four public cases and the hint, each misconception with its
-   variant and its student source, and the purity arguments.
-4. The solution notebook ``solutions/<assignment>/<assignment>.ipynb``: the stub, a solution cell
-   with grade id ``<item id>_code`` that defines the function, followed by the graded cell
-   ``<item id>`` (the item's points; ``selfcheck.check("<function>", <function>)`` and, between
-   the hidden-test markers, ``hidden_score("<item id>")``); then ``python3 tasks.py release``
-   writes the student version and ``public_cases.json``.
-5. Its tests: tests/test_item_records.py (every part of the record), tests/test_notebooks.py (the
-   stub and the graded cell), test_cases.py, test_public_cases.py, test_misconceptions.py and
-   test_grading_policy.py run on every record; a pair of its mistakes made together goes in
-   test_grading_policy.py's ``BOTH`` (or ``EXCLUSIVE``); a closed form to keep out of what
-   students get, in tests/closed_forms.py.
+3. Its ``ItemRecord`` in ``<assignment>.py``'s ``ITEMS``, in course.yaml's order: a generator per
+   group (never reorder an existing generator's draws), one to four public cases and the hint,
+   each misconception (variant and student source), the purity arguments. Every misconception
+   fails a public case unless course.yaml's ``hidden_only`` lists it; only hidden cases on which
+   every misconception differs from the reference are scored, and a group without one drops out.
+4. The solution notebook: the derivation's prose by hand, then
+   ``python -m autograder.integration.item_cells <item id>`` writes the solution cell and the
+   graded cell (nbgrader metadata, course.yaml's points; again after a change of points); then
+   ``python3 tasks.py release``.
+5. Each pair of one item's misconceptions, ``(item id, a.id, b.id)`` in record order, in
+   tests/test_grading_policy.py's ``BOTH`` (a function making both) or ``EXCLUSIVE`` (why not).
+
+Ids in British spelling (``regularised_error``), the book's quantity, unique in the course.
+tests/test_item_records.py, test_notebooks.py, test_item_cells.py, test_cases.py,
+test_public_cases.py, test_misconceptions.py and test_grading_policy.py run on every record.
 """
 
 from . import bp, perceptron
