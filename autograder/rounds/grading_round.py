@@ -523,11 +523,7 @@ class Round:
 
     def report(self):
         similar = self.similarity()
-        paths = class_report.write(
-            self.out,
-            self.registry,
-            self.course.db_url,
-            self.students,
+        findings = class_report.RoundFindings(
             self.reports,
             self.not_graded,
             self.mismatches,
@@ -536,6 +532,9 @@ class Round:
             self.arrival_notes,
             self.withheld,
             similar,
+        )
+        paths = class_report.write(
+            self.out, self.registry, self.course.db_url, self.students, findings
         )
         print(f"    {', '.join(str(p.relative_to(self.out)) for p in paths)}")
 
