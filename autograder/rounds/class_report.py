@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import matplotlib
 
@@ -40,7 +40,7 @@ from autograder.grading import misconceptions  # noqa: E402
 from autograder.grading.course import Assignment, Course, Item, Similarity  # noqa: E402
 from autograder.grading.results import CRASHED, ERROR, TIMEOUT  # noqa: E402
 from autograder.rounds import late_submissions, manual_grading, similarity  # noqa: E402
-from autograder.rounds.crosscheck import Mismatch  # noqa: E402
+from autograder.rounds.crosscheck import Mismatch, Reports  # noqa: E402
 from autograder.rounds.lms_download import Note  # noqa: E402
 
 TOP_MISCONCEPTIONS = 12
@@ -49,10 +49,6 @@ ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
 
 # {student: {item: score}} of one assignment's graded submissions
 AssignmentScores = dict[str, dict[str, float]]
-# ScoreOfRecord's report of a submission (JSON: "items", each with "id", "status", "misconception";
-# "attempt"), or why there is none
-Report = dict[str, Any] | str
-Reports = Mapping[str, Mapping[str, Report]]  # {assignment: {student: Report}}
 Mistakes = Mapping[str, Mapping[str, str]]  # {student: {assignment: the one mistaken item's id}}
 AttentionRow = tuple[str, str, str, str]  # (student, assignment, what, details)
 Withheld = tuple[str, str, str]  # (student, assignment, why its feedback is held back)
@@ -358,7 +354,8 @@ def _write_pages(
 ) -> list[Path]:
     """Write the report's lines, and the similarity section after them, as class_report.md and .html."""
     markdown = "\n".join(lines) + "\n"
-    html = mistune.create_markdown(plugins=["table"])(markdown)
+    # the HTML renderer's output is text (only mistune's AST renderer gives a list)
+    html = cast(str, mistune.create_markdown(plugins=["table"])(markdown))
     if similar:  # its code side by side, which a Markdown table cannot hold
         markdown += "\n".join(similarity.report_markdown(*similar)) + "\n"
         html += similarity.report_html(*similar)

@@ -92,8 +92,8 @@ from autograder.rounds import (
     similarity,
     wrong_container,
 )
-from autograder.rounds.class_report import Report, Withheld
-from autograder.rounds.crosscheck import Mismatch
+from autograder.rounds.class_report import Withheld
+from autograder.rounds.crosscheck import Mismatch, Report
 from autograder.rounds.lms_download import Arrival, Key, Note, Sorting
 from autograder.rounds.round_record import RoundRecord, digest
 from autograder.sandbox import confinement
