@@ -544,7 +544,7 @@ def student_rows(
                     (
                         f"{sums.awaiting} awaiting a person"
                         if sums.awaiting
-                        else _number(sum(sums.derivations.values()))
+                        else _number(sums.derivations_graded)
                     )
                     if assignment.derivations
                     else ""
