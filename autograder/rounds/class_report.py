@@ -200,7 +200,9 @@ def write(
     plots.mkdir(parents=True, exist_ok=True)
     lines, paths = _title(data), []
     for assignment in data.assignments:
-        section, plotted = _assignment_section(plots, assignment, data.scores[assignment.id], data)
+        section, plotted = _assignment_section(
+            plots, assignment, data.scores[assignment.id], len(students)
+        )
         lines += section
         paths += plotted
     lines += _students_section(data.student_rows, out)
@@ -263,14 +265,14 @@ def _title(data: ReportData) -> list[str]:
 
 
 def _assignment_section(
-    plots: Path, assignment: Assignment, by_student: AssignmentScores, data: ReportData
+    plots: Path, assignment: Assignment, by_student: AssignmentScores, roster: int
 ) -> tuple[list[str], list[Path]]:
     """An assignment's summary, its per-equation table and its two plots (written to plots); (lines, plots' paths)."""
-    totals = [sum(items.values()) for items in by_student.values()]
+    item_totals = [sum(items.values()) for items in by_student.values()]
     lines = [
         f"## {assignment.id}: {assignment.title}",
         "",
-        _assignment_summary(assignment, totals, len(data.students)) + ".",
+        _assignment_summary(assignment, item_totals, roster) + ".",
         "",
         "| item | equation | points | mean | full | partial | zero |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
@@ -290,7 +292,7 @@ def _assignment_section(
         )
     paths = [
         _plot_items(plots, assignment, by_student),
-        _plot_totals(plots, assignment, totals),
+        _plot_totals(plots, assignment, item_totals),
     ]
     lines += [
         "",
