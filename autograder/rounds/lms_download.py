@@ -396,6 +396,7 @@ def _judged(
     assignments: Container[str],
 ) -> tuple[Key | None, Note | None]:
     """(student, assignment) the arrival may be graded as, None when it is graded for no one; and the Note on it, if any."""
+    # a file no LMS named has no one to look up
     found = match(arrival, roster) if arrival.lms else (None, "")
     problem = _not_a_notebook(arrival)
     if problem:
