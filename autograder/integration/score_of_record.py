@@ -45,7 +45,8 @@ from autograder.nbgrader_cell import (
 )
 
 HIDDEN_SCORE = re.compile(r"""hidden_score\(\s*["'](\w+)["']""")
-# the command line's report of a notebook (JSON: "items", each with "id" and "score"; "provenance")
+# the command line's report of a notebook (JSON: "items", each with "id", "status", "score" and
+# "misconception"; "provenance"), saved with "kernel", {item: the kernel's score}
 Report = dict[str, Any]
 
 

@@ -15,16 +15,16 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from nbgrader.api import Gradebook
 
 from autograder.exports.per_item import submission_scores
 from autograder.grading.results import scores_differ
+from autograder.integration import score_of_record
 
-# ScoreOfRecord's saved report of a submission (JSON: "items", each with "id", "status", "score" and
-# "misconception"; "kernel", {item: the kernel's score}; "attempt"), or why there is none
-Report = dict[str, Any] | str
+Report = (
+    score_of_record.Report | str
+)  # the report ScoreOfRecord saved of a submission, or why there is none
 Reports = Mapping[str, Mapping[str, Report]]  # {assignment: {student: Report}}
 
 
