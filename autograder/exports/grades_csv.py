@@ -6,7 +6,7 @@ same columns and rows with the csv module, each cell through ``spreadsheet.inert
 nbgrader_config.py makes it `nbgrader export`'s default.
 """
 
-from nbgrader.api import MissingEntry
+from nbgrader.api import Assignment, Gradebook, MissingEntry, Student
 from nbgrader.plugins.export import ExportPlugin
 
 from autograder.exports import spreadsheet
@@ -30,7 +30,7 @@ COLUMNS = (
 class InertCsvExportPlugin(ExportPlugin):
     """nbgrader's CSV export, row for row, with every cell quoted as CSV needs and made inert."""
 
-    def export(self, gradebook):
+    def export(self, gradebook: Gradebook) -> None:
         dest = self.to or "grades.csv"
         self.log.info("Exporting grades to %s", dest)
         students, assignments = set(map(str, self.student)), set(map(str, self.assignment))
@@ -46,7 +46,7 @@ class InertCsvExportPlugin(ExportPlugin):
                     out.writerow(_row(gradebook, assignment, student))
 
 
-def _row(gradebook, assignment, student):
+def _row(gradebook: Gradebook, assignment: Assignment, student: Student) -> list[str]:
     try:
         submission = gradebook.find_submission(assignment.name, student.id)
         penalty = submission.late_submission_penalty

@@ -19,7 +19,9 @@ import importlib.metadata
 import json
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from autograder import ROOT
 
@@ -55,7 +57,7 @@ exec "$ROOT/venv/bin/python" -m autograder.exports.gradescope run {assignment} -
 """
 
 
-def build(assignment, out):
+def build(assignment: str, out: str | Path) -> Path:
     """Write the bundle of the assignment to out (a .zip); return its path."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -76,13 +78,13 @@ def build(assignment, out):
     return out
 
 
-def _add(bundle, name, text):
+def _add(bundle: zipfile.ZipFile, name: str, text: str) -> None:
     info = zipfile.ZipInfo(name)
     info.external_attr = 0o755 << 16  # executable, as Gradescope needs its scripts
     bundle.writestr(info, text)
 
 
-def submission_files(folder, assignment):
+def submission_files(folder: str | Path, assignment: str) -> list[Path]:
     """The files to grade in the submission folder, whatever they are called: the assignment's notebook
     (named so, else the only notebook there), else the only .py file; SubmissionError when there is none."""
     from autograder.grading.submission import SubmissionError
@@ -104,7 +106,7 @@ def submission_files(folder, assignment):
     )
 
 
-def _metadata(root):
+def _metadata(root: str | Path) -> dict[str, Any]:
     """Gradescope's submission_metadata.json, or {} where it cannot be read."""
     try:
         metadata = json.loads((Path(root) / "submission_metadata.json").read_text(encoding="utf-8"))
@@ -113,7 +115,7 @@ def _metadata(root):
     return metadata if isinstance(metadata, dict) else {}
 
 
-def student_of(root):
+def student_of(root: str | Path) -> str:
     """The student's Gradescope user id from submission_metadata.json (their cases are their own), else 'gradescope'."""
     try:
         return str(_metadata(root)["users"][0]["id"])
@@ -121,13 +123,13 @@ def student_of(root):
         return "gradescope"
 
 
-def attempt_of(root):
+def attempt_of(root: str | Path) -> int:
     """This submission's attempt: the student's earlier submissions, which Gradescope lists, plus one."""
     previous = _metadata(root).get("previous_submissions")
     return len(previous) + 1 if isinstance(previous, list) else 1
 
 
-def run(assignment, root):
+def run(assignment: str, root: str | Path) -> int:
     """Grade the submission under root into results/results.json, a readable failed test when it cannot be read."""
     from autograder.cli import write_json
     from autograder.grading.course import CourseError, load_course
@@ -137,6 +139,7 @@ def run(assignment, root):
 
     course = load_course()
     shown = course.gradescope
+    results: dict[str, Any]  # Gradescope's results.json
     try:
         report = grade(
             submission_files(Path(root) / "submission", assignment),
@@ -169,7 +172,7 @@ def run(assignment, root):
     return 0
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograder.exports.gradescope", description="Gradescope autograder bundles."
     )

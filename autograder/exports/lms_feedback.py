@@ -134,6 +134,11 @@ def write_feedback_archives(
             except (OSError, ValueError) as error:
                 result.notes.append(f"{what}: {error}: left out")
                 continue
+            if (
+                arrival.lms is None
+            ):  # sort chooses only what an LMS named; an arrival made otherwise
+                result.notes.append(f"{what}: named by no LMS: left out")
+                continue
             if arrival.lms == "Blackboard":
                 if scores is None:
                     result.notes.append(f"{what}: Blackboard's file needs the scores: left out")
@@ -317,7 +322,11 @@ def gradebook_scores(db_url: str, assignments: Iterable[str]) -> dict[tuple[str,
 
 
 def held_back(
-    course_root: Path, db_url: str, chosen, withheld, environment
+    course_root: Path,
+    db_url: str,
+    chosen: Collection[tuple[str, str]],
+    withheld: Iterable[tuple[str, str, str]],
+    environment: Mapping[str, str],
 ) -> set[tuple[str, str]]:
     """The (student, assignment) pages to leave out: the round's withheld, and any chosen page the release check finds leaking now.
 
@@ -327,7 +336,7 @@ def held_back(
 
     held = {(student, assignment) for student, assignment, *_ in withheld}
     for assignment in sorted({a for _, a in chosen}):
-        folders = {}
+        folders: dict[str, Path] = {}
         for student in sorted(s for s, a in chosen if a == assignment):
             try:
                 folders[student] = _feedback_folder(Path(course_root), student, assignment)

@@ -43,7 +43,7 @@ matches students by, and a submission still awaiting manual grading, are named i
 import argparse
 import csv
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +65,8 @@ class LmsGradesError(ValueError):
 class LmsFormat:
     """One LMS's import file: its identifying columns and how a roster entry fills them."""
 
-    identity: tuple  # the identifying columns' names, in the LMS's order
-    values: Callable  # RosterEntry -> the identifying columns' values
+    identity: tuple[str, ...]  # the identifying columns' names, in the LMS's order
+    values: Callable[[RosterEntry], list[str]]  # the identifying columns' values of an entry
     key: str  # the RosterEntry field the LMS matches students by
     without_key: str  # what the LMS matches a student by without it
     quoting: int = csv.QUOTE_MINIMAL
@@ -107,12 +107,14 @@ class AssignmentGrades:
     """An assignment's grades in the gradebook: {student id: score}, its points, and who awaits a person."""
 
     assignment: str
-    scores: dict
+    scores: dict[str, float]
     points: float
-    awaiting_manual: tuple  # student ids whose submission has answers no person has graded yet
+    awaiting_manual: tuple[
+        str, ...
+    ]  # student ids whose submission has answers no person has graded yet
 
 
-def assignment_grades(db_url, assignment):
+def assignment_grades(db_url: str, assignment: str) -> AssignmentGrades:
     """The AssignmentGrades of the assignment (id) in the gradebook at db_url (an nbgrader URL)."""
     _check_exists(db_url)
     with Gradebook(db_url) as book:
@@ -132,7 +134,7 @@ def assignment_grades(db_url, assignment):
         )
 
 
-def gradebook_roster(db_url):
+def gradebook_roster(db_url: str) -> list[RosterEntry]:
     """The gradebook's students as RosterEntry (nbgrader's student table holds the roster it imported), by id."""
     _check_exists(db_url)
     with Gradebook(db_url) as book:
@@ -144,7 +146,7 @@ def gradebook_roster(db_url):
         ]
 
 
-def _check_exists(db_url):
+def _check_exists(db_url: str) -> None:
     # nbgrader would make an empty gradebook where none is
     try:
         if not holds_gradebook(db_url):
@@ -153,12 +155,14 @@ def _check_exists(db_url):
         raise LmsGradesError(str(error)) from None
 
 
-def blackboard_column(assignment, points):
+def blackboard_column(assignment: str, points: float) -> str:
     """A new grade column's name as Blackboard's Grade Center names one: "bp [Total Pts: 43 Score]"."""
     return f"{assignment} [Total Pts: {_number(points)} Score]"
 
 
-def rows(grades, roster, lms, column=None):
+def rows(
+    grades: AssignmentGrades, roster: Sequence[RosterEntry], lms: str, column: str | None = None
+) -> list[list[str]]:
     """The LMS's file as rows (lists of strings): header, Canvas's points row, one row per roster entry.
 
     ``column`` names the grade column (default: the assignment's id; Blackboard's adds its points).
@@ -187,9 +191,9 @@ def rows(grades, roster, lms, column=None):
     return table
 
 
-def warnings(grades, roster, lms):
+def warnings(grades: AssignmentGrades, roster: Sequence[RosterEntry], lms: str) -> list[str]:
     """What the instructor must know before importing: roster entries the LMS may not match, grades not final."""
-    form, found = FORMATS[lms], []
+    form, found = FORMATS[lms], list[str]()
     keyless = [entry.id for entry in roster if not getattr(entry, form.key)]
     if keyless:
         found.append(
@@ -205,7 +209,13 @@ def warnings(grades, roster, lms):
     return found
 
 
-def write(grades, roster, lms, out, column=None):
+def write(
+    grades: AssignmentGrades,
+    roster: Sequence[RosterEntry],
+    lms: str,
+    out: str | Path,
+    column: str | None = None,
+) -> list[str]:
     """Write the LMS's file of the grades (AssignmentGrades) for the roster ([RosterEntry]) to out; return its warnings."""
     table = rows(grades, roster, lms, column)
     out = Path(out)
@@ -215,7 +225,12 @@ def write(grades, roster, lms, out, column=None):
     return warnings(grades, roster, lms)
 
 
-def write_round_files(db_url, assignments, folder, columns=None):
+def write_round_files(
+    db_url: str,
+    assignments: Iterable[str],
+    folder: str | Path,
+    columns: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[str]:
     """Each LMS's file of each assignment, <lms>_<assignment>.csv in folder, for the gradebook's own students.
 
     ``columns`` ({lms: {assignment: column}}): the grade column of that LMS's file, as the roster's
@@ -223,7 +238,7 @@ def write_round_files(db_url, assignments, folder, columns=None):
     Returns the warnings, each once.
     """
     roster, columns = gradebook_roster(db_url), columns or {}
-    found = []
+    found: list[str] = []
     for assignment in assignments:
         grades = assignment_grades(db_url, assignment)
         for lms in FORMATS:
@@ -233,7 +248,7 @@ def write_round_files(db_url, assignments, folder, columns=None):
     return found
 
 
-def export_column(class_list, lms, assignment):
+def export_column(class_list: lms_roster.ClassList, lms: str, assignment: str) -> str | None:
     """The grade column the roster's export (a ClassList) names for the assignment when it came from lms, else None."""
     if class_list.lms != lms:
         return None
@@ -244,7 +259,7 @@ def export_column(class_list, lms, assignment):
     return lms_roster.grade_column(class_list, assignment, title)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograder.exports.lms_grades",
         description="Write an assignment's grades from nbgrader's gradebook as the CSV file an LMS imports.",

@@ -18,20 +18,22 @@ then ``total``, the sum of the assignments' totals. An assignment without a subm
 cells empty.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from nbgrader.api import MissingEntry
+from nbgrader.api import Grade, Gradebook, MissingEntry
 from nbgrader.plugins import ExportPlugin
 
 from autograder.exports import spreadsheet
-from autograder.grading.course import load_course
+from autograder.grading.course import Assignment, Course, load_course
 from autograder.rounds import manual_grading
 
 DEFAULT_FILE = "grades_per_item.csv"
+Grades = Mapping[str, Grade]  # {graded cell id: nbgrader's Grade} of a submission
 
 
 class PerItemCsvExporter(ExportPlugin):
-    def export(self, gradebook):
+    def export(self, gradebook: Gradebook) -> None:
         course = load_course()
         in_gradebook = {assignment.name for assignment in gradebook.assignments}
         assignments = [
@@ -46,7 +48,8 @@ class PerItemCsvExporter(ExportPlugin):
             writer = spreadsheet.writer(file)
             writer.writerow(header(assignments))
             for student in sorted(students, key=lambda s: s.id):
-                row, total = [student.id, student.last_name or "", student.first_name or ""], 0.0
+                row: list[str] = [student.id, student.last_name or "", student.first_name or ""]
+                total = 0.0
                 for assignment in assignments:
                     grades = submission_grades(gradebook, assignment.id, student.id)
                     penalty = late_penalty(gradebook, assignment.id, student.id)
@@ -56,7 +59,7 @@ class PerItemCsvExporter(ExportPlugin):
                 writer.writerow(row + [_number(total)])
 
 
-def header(assignments):
+def header(assignments: Sequence[Assignment]) -> list[str]:
     """The CSV's header for these assignments (course.yaml's Assignments)."""
     names = ["student_id", "last_name", "first_name"]
     for a in assignments:
@@ -73,34 +76,40 @@ def header(assignments):
 class SubmissionTotals:
     """A submission's sums, as every file of the kit states them."""
 
-    items: dict  # {item id: score}: what the kit's grader gives
-    derivations: dict  # {derivation id: score, or None while it awaits a person}
+    items: dict[str, float]  # {item id: score}: what the kit's grader gives
+    derivations: dict[str, float | None]  # {derivation id: score, or None while it awaits a person}
     late_penalty: float  # points the late policy took off
 
     @property
-    def items_total(self):
+    def items_total(self) -> float:
         return sum(self.items.values())
 
     @property
-    def awaiting(self):
+    def awaiting(self) -> int:
         """How many derivations await a person."""
         return sum(score is None for score in self.derivations.values())
 
     @property
-    def total(self):
+    def derivations_graded(self) -> float:
+        """The scores of the derivations a person has graded so far."""
+        return sum(score for score in self.derivations.values() if score is not None)
+
+    @property
+    def total(self) -> float:
         """The items and the derivations graded so far, less the late penalty: the score of record."""
-        graded = sum(score for score in self.derivations.values() if score is not None)
-        return net_score(self.items_total + graded, self.late_penalty)
+        return net_score(self.items_total + self.derivations_graded, self.late_penalty)
 
 
-def totals(assignment, grades, late_penalty=0.0):
+def totals(assignment: Assignment, grades: Grades, late_penalty: float = 0.0) -> SubmissionTotals:
     """The SubmissionTotals of the submission's {cell id: Grade} (course.yaml's Assignment)."""
     return SubmissionTotals(
         item_scores(grades, assignment), derivation_scores(grades, assignment), late_penalty
     )
 
 
-def columns(assignment, grades, late_penalty=0.0):
+def columns(
+    assignment: Assignment, grades: Grades | None, late_penalty: float = 0.0
+) -> tuple[list[str], float]:
     """(the assignment's cells of a row, its total) from the submission's {cell id: Grade}, or None
     without a submission, and its late penalty (points taken off)."""
     if grades is None:
@@ -109,7 +118,7 @@ def columns(assignment, grades, late_penalty=0.0):
     cells = [_number(sums.items.get(item.id, 0.0)) for item in assignment.items]
     cells.append(_number(sums.items_total))
     cells += [
-        "" if sums.derivations[d.id] is None else _number(sums.derivations[d.id])
+        "" if (score := sums.derivations[d.id]) is None else _number(score)
         for d in assignment.derivations
     ]
     if assignment.derivations:
@@ -117,7 +126,9 @@ def columns(assignment, grades, late_penalty=0.0):
     return cells + [_number(late_penalty), _number(sums.total)], sums.total
 
 
-def submission_grades(gradebook, assignment, student):
+def submission_grades(
+    gradebook: Gradebook, assignment: str, student: str
+) -> dict[str, Grade] | None:
     """{graded cell id: nbgrader's Grade} of the student's submission of the assignment (ids), or None without one."""
     try:
         submission = gradebook.find_submission(assignment, student)
@@ -126,12 +137,12 @@ def submission_grades(gradebook, assignment, student):
     return {grade.name: grade for notebook in submission.notebooks for grade in notebook.grades}
 
 
-def net_score(raw, late_penalty):
+def net_score(raw: float, late_penalty: float | None) -> float:
     """The score of record: the raw score less the late penalty, never below 0 (as nbgrader's export)."""
     return max(0.0, raw - (late_penalty or 0.0))
 
 
-def late_penalty(gradebook, assignment, student):
+def late_penalty(gradebook: Gradebook, assignment: str, student: str) -> float:
     """The points the late policy took off the student's submission of the assignment (ids); 0 without one."""
     try:
         return gradebook.find_submission(assignment, student).late_submission_penalty or 0.0
@@ -139,12 +150,12 @@ def late_penalty(gradebook, assignment, student):
         return 0.0
 
 
-def item_scores(grades, assignment):
+def item_scores(grades: Grades, assignment: Assignment) -> dict[str, float]:
     """{item id: score} of the assignment's automatic items in the submission's {cell id: Grade} (those it has)."""
     return {item.id: grades[item.id].score for item in assignment.items if item.id in grades}
 
 
-def derivation_scores(grades, assignment):
+def derivation_scores(grades: Grades, assignment: Assignment) -> dict[str, float | None]:
     """{derivation id: score, or None while it awaits a person} of the submission's {cell id: Grade}."""
     return {
         d.id: manual_grading.score(grades[d.id]) if d.id in grades else None
@@ -152,7 +163,9 @@ def derivation_scores(grades, assignment):
     }
 
 
-def submission_scores(gradebook, assignment, student, course=None):
+def submission_scores(
+    gradebook: Gradebook, assignment: str, student: str, course: Course | None = None
+) -> dict[str, float] | None:
     """{item id: score} of the automatic items of the student's submission of the assignment (id), or None without one."""
     grades = submission_grades(gradebook, assignment, student)
     return (
@@ -162,6 +175,6 @@ def submission_scores(gradebook, assignment, student, course=None):
     )
 
 
-def _number(value):
+def _number(value: float) -> str:
     """Six decimals at most, as the grader rounds: 2, 1.5, 0.666667."""
     return f"{value:.6f}".rstrip("0").rstrip(".")

@@ -20,11 +20,13 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
-from distributed import Client, LocalCluster
+from distributed import Client, Future, LocalCluster
 
-from autograder.integration.gradebook_database import sqlite_path, sqlite_url, takes_many_writers
-from autograder.integration.nbgrader_course import NbgraderFailed
+from autograder.integration.gradebook_database import sqlite_path, sqlite_url
+from autograder.integration.nbgrader_course import CourseFolder, NbgraderFailed
 
 LOCAL_PREFIX = "local:"
 CONNECT_SECONDS = 30  # to reach the scheduler, and for its first worker to join
@@ -34,7 +36,7 @@ class ClusterError(RuntimeError):
     """The cluster cannot be started or reached; the message says why."""
 
 
-def local_workers(address):
+def local_workers(address: str) -> int | None:
     """N of a ``local:N`` address (ValueError unless N is a whole number ≥ 1); None for a scheduler's address."""
     if not address.startswith(LOCAL_PREFIX):
         return None
@@ -45,13 +47,14 @@ def local_workers(address):
 
 
 @contextlib.contextmanager
-def connect(address):
+def connect(address: str) -> Iterator["DaskShards"]:
     """A DaskShards on the cluster at address (local:N: a LocalCluster started here, closed at the end)."""
     workers = local_workers(address)
     with contextlib.ExitStack() as stack:
+        target: str | LocalCluster = address  # a scheduler's address, or the cluster started here
         try:
             if workers is not None:
-                address = stack.enter_context(
+                target = stack.enter_context(
                     LocalCluster(
                         n_workers=workers,
                         threads_per_worker=1,
@@ -59,10 +62,10 @@ def connect(address):
                         dashboard_address=None,
                     )
                 )
-            client = stack.enter_context(Client(address, timeout=CONNECT_SECONDS))
+            client = stack.enter_context(Client(target, timeout=CONNECT_SECONDS))
             client.wait_for_workers(1, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError) as error:
-            raise ClusterError(f"no Dask cluster with workers at {address}: {error}") from None
+            raise ClusterError(f"no Dask cluster with workers at {target}: {error}") from None
         yield DaskShards(client)
 
 
@@ -72,15 +75,21 @@ class DaskShards:
     # a lost attempt may have written half its students: it must not have been the gradebook itself
     copies_gradebook = True
 
-    def __init__(self, client):
+    def __init__(self, client: Client) -> None:
         self.client = client
 
     @property
-    def workers(self):
+    def workers(self) -> int:
         """The cluster's worker threads now: shards that can run at once."""
         return sum(self.client.nthreads().values())
 
-    def start(self, course, arguments, log, db_url=None):
+    def start(
+        self,
+        course: CourseFolder,
+        arguments: Sequence[str | Path],
+        log: str,
+        db_url: str | None = None,
+    ) -> "DaskRun":
         """Submit ``nbgrader <arguments>`` (writing a copy of db_url's sqlite gradebook, or the server's
         gradebook itself); a run with poll(), wait(), db_url."""
         future = self.client.submit(
@@ -92,13 +101,14 @@ class DaskShards:
 class DaskRun:
     """A shard's task; its gradebook, that of the attempt that completed, is known once it ended."""
 
-    def __init__(self, future, log):
-        self.future, self.log, self.db_url = future, log, None
+    def __init__(self, future: Future, log: str) -> None:
+        self.future, self.log = future, log
+        self.db_url: str | None = None  # of the gradebook the completed attempt wrote
 
-    def poll(self):
+    def poll(self) -> int | None:
         return self.wait() if self.future.done() else None
 
-    def wait(self):
+    def wait(self) -> int:
         try:
             code, self.db_url = self.future.result()
         except Exception as error:  # the task's error, or KilledWorker: it lost worker after worker
@@ -108,11 +118,13 @@ class DaskRun:
         return code
 
 
-def run_shard(course, arguments, log, db_url):
+def run_shard(
+    course: CourseFolder, arguments: Sequence[str | Path], log: str, db_url: str | None
+) -> tuple[int, str | None]:
     """On a worker: ``nbgrader <arguments>`` on course, on a fresh copy of db_url's sqlite gradebook
     (the server's gradebook itself); (exit code, the URL of the gradebook written)."""
-    if db_url is not None and not takes_many_writers(db_url):
-        gradebook = sqlite_path(db_url)
+    gradebook = sqlite_path(db_url) if db_url is not None else None
+    if gradebook is not None:  # sqlite's: one writer at a time
         attempt = gradebook.with_name(f"{gradebook.stem}-{uuid.uuid4().hex[:12]}.db")
         shutil.copyfile(gradebook, attempt)
         db_url = sqlite_url(attempt)

@@ -20,6 +20,7 @@ import csv
 import math
 import sys
 import warnings
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from autograder import ROOT
-from autograder.grading.course import load_course
+from autograder.grading.course import Course, load_course
 from autograder.integration.gradebook_database import (
     GradebookUrlError,
     holds_gradebook,
@@ -54,7 +55,9 @@ class Extension:
     extension: timedelta  # > 0, added to the assignment's due date
 
 
-def read_extensions(path, dues, students):
+def read_extensions(
+    path: str | Path, dues: Mapping[str, datetime | None], students: Collection[str]
+) -> list[Extension]:
     """The Extensions of a CSV file (the module's docstring gives its format), checked against the course
     (a Course) and the students (ids); DeadlineError names every unknown student and assignment."""
     path = Path(path)
@@ -89,7 +92,8 @@ def read_extensions(path, dues, students):
                 if problem
             )
         )
-    extensions, seen = [], set()
+    extensions: list[Extension] = []
+    seen: set[tuple[str, str]] = set()  # (student, assignment)
     for line, row in enumerate(rows, start=2):
         where = f"{path}: line {line} ({row['student_id']}, {row['assignment']})"
         if (row["student_id"], row["assignment"]) in seen:
@@ -103,7 +107,7 @@ def read_extensions(path, dues, students):
     return extensions
 
 
-def _extension(where, row, due):
+def _extension(where: str, row: Mapping[str, str], due: datetime) -> timedelta:
     """The row's one of new_due, extra_hours, extra_days as a positive timedelta."""
     given = [column for column in CHOICES if row.get(column)]
     if len(given) != 1:
@@ -134,12 +138,14 @@ def _extension(where, row, due):
     return extension
 
 
-def due_dates(course, assignments=None):
+def due_dates(
+    course: Course, assignments: Collection[str] | None = None
+) -> dict[str, datetime | None]:
     """{assignment id: due} of course.yaml's assignments (those of ``assignments``, ids, if given); None where none is set."""
     return {a.id: a.due for a in course.assignments if assignments is None or a.id in assignments}
 
 
-def write_due_dates(db_url, dues):
+def write_due_dates(db_url: str, dues: Mapping[str, datetime | None]) -> None:
     """Each assignment of ``dues`` ({id: datetime or None}) that has a due date gets it as its duedate in the gradebook at db_url."""
     with Gradebook(db_url) as book:
         for assignment, due in dues.items():
@@ -147,10 +153,10 @@ def write_due_dates(db_url, dues):
                 book.update_or_create_assignment(assignment, duedate=due)
 
 
-def grant(db_url, extensions):
+def grant(db_url: str, extensions: Iterable[Extension]) -> list[Extension]:
     """Write each Extension as its submission's extension (the submission made if need be); return those that
     changed what the gradebook had, whose lateness nbgrader must work out anew."""
-    changed = []
+    changed: list[Extension] = []
     # nbgrader's add_submission makes SQLAlchemy warn of its autoflush, harmlessly (its autograde logs the same)
     with warnings.catch_warnings(), Gradebook(db_url) as book:
         warnings.simplefilter("ignore", SAWarning)
@@ -168,7 +174,7 @@ def grant(db_url, extensions):
     return changed
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograder.integration.deadlines",
         description="Write course.yaml's due dates, and an extensions file's extensions, into an nbgrader gradebook.",

@@ -26,16 +26,19 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import IO, Any
 
 from autograder.sandbox import leftovers
 
 FOLDER_VARIABLE = "AUTOGRADER_EARLY_GRADES"  # kernels inherit nbgrader's environment
 POLL_SECONDS = 0.01
 NICENESS = 10  # the kernel's start comes first: the grading takes the time the kernel leaves
-_running = []  # the gradings started, kept until they end so that none is left a zombie
+_running: list[
+    subprocess.Popen[bytes]
+] = []  # the gradings started, kept until they end so that none is left a zombie
 
 
-def start(notebook, student, assignment, attempt_log):
+def start(notebook: str | Path, student: str, assignment: str, attempt_log: Path) -> Path:
     """Start grading the notebook file in the background; return the report's folder, where ``report`` finds it.
 
     The grading reads a copy, made now in the report's folder, where the kernel about to start
@@ -70,7 +73,7 @@ def start(notebook, student, assignment, attempt_log):
     return folder
 
 
-def report(digest, student, timeout):
+def report(digest: str, student: str, timeout: float) -> dict[str, Any] | None:
     """The report of the grading started early for the file of this digest and this student, once it ended; else None."""
     if not os.environ.get(FOLDER_VARIABLE):
         return None
@@ -92,23 +95,23 @@ def report(digest, student, timeout):
     return graded if graded.get("student") == student else None
 
 
-def digest_of(notebook):
+def digest_of(notebook: str | Path) -> str:
     """The SHA-256 of the notebook file's bytes; ``leftovers.NotRegular`` when it is a link or a pipe."""
     return hashlib.sha256(leftovers.read_regular(notebook)).hexdigest()
 
 
-def report_folder(digest, student):
+def report_folder(digest: str, student: str) -> Path:
     """In nbgrader's process: the folder of the report on the file of this digest for this student."""
     return _folder() / _name(digest, student)
 
 
-def _name(digest, student):
+def _name(digest: str, student: str) -> str:
     """A folder name for the file's digest and the student: two students may hand in the same file."""
     return hashlib.sha256(f"{digest}\x1f{student}".encode()).hexdigest()
 
 
 @atexit.register
-def _stop_running():
+def _stop_running() -> None:
     """At exit, end the gradings nobody waited for (a kernel that died before its first graded cell): their reports go unread."""
     for process in _running:
         if process.poll() is None:
@@ -116,7 +119,7 @@ def _stop_running():
             process.wait()
 
 
-def _locked_shared(lock):
+def _locked_shared(lock: IO[str]) -> bool:
     try:
         fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -124,7 +127,7 @@ def _locked_shared(lock):
     return True
 
 
-def _folder():
+def _folder() -> Path:
     """This process's report folder, made at the first notebook and removed at exit; kernels learn it from the environment."""
     folder = os.environ.get(FOLDER_VARIABLE)
     if folder and Path(folder).is_dir():

@@ -19,6 +19,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,18 +37,19 @@ SHORTEST_LINE, SHORTEST_SECRET = (
     24,
     8,
 )
+Leak = tuple[str, str]  # (what, the line or id)
 
 
 class _Text(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts = []
+        self.parts: list[str] = []
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
 
-def page_text(page):
+def page_text(page: str) -> str:
     """The text a feedback page shows (its HTML's tags, scripts' and styles' contents aside)."""
     page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.DOTALL | re.IGNORECASE)
     parser = _Text()
@@ -55,7 +57,7 @@ def page_text(page):
     return html.unescape("".join(parser.parts))
 
 
-def reference_lines():
+def reference_lines() -> set[str]:
     """The reference's source lines long enough to tell: stripped, each once."""
     lines = {
         line.strip()
@@ -65,7 +67,7 @@ def reference_lines():
     return {line for line in lines if len(line) >= SHORTEST_LINE}
 
 
-def secrets(environment):
+def secrets(environment: Mapping[str, str]) -> dict[str, str]:
     """{name: value} of the environment's variables named like secrets, with values long enough to be one."""
     return {
         name: value
@@ -74,7 +76,14 @@ def secrets(environment):
     }
 
 
-def leaks(page, own, student, students, reference, environment):
+def leaks(
+    page: str,
+    own: str,
+    student: str,
+    students: Collection[str],
+    reference: Collection[str],
+    environment: Mapping[str, str],
+) -> list[Leak]:
     """What the page holds that its student may not see: a list of (what, the line or id), empty when nothing.
 
     ``own`` is the text of the student's own submission; ``students`` the course's student ids.
@@ -83,7 +92,7 @@ def leaks(page, own, student, students, reference, environment):
     lines = {line.strip() for line in text.splitlines()}
     found = [
         ("a line of the reference's source", line)
-        for line in sorted(reference & lines)
+        for line in sorted(lines.intersection(reference))
         if line not in own
     ]
     found += [
@@ -102,14 +111,14 @@ def leaks(page, own, student, students, reference, environment):
 ID_CHARACTERS = re.compile(r"[\w.@-]+")
 
 
-def _ids_in(text, ids):
+def _ids_in(text: str, ids: frozenset[str]) -> frozenset[str]:
     """The ids that the text names as a word of their own: not inside a longer name, email or number.
 
     An id stands where a run of word characters, dots, @ and - begins, and ends that run or a dot
     follows it (an id ending a sentence). The runs are read once, whatever the class's size; an id
     with other characters (a space) is searched for on its own.
     """
-    named = set()
+    named: set[str] = set()
     for run in ID_CHARACTERS.findall(text):
         named.add(run)
         named.update(run[:dot] for dot, character in enumerate(run) if character == ".")
@@ -120,13 +129,19 @@ def _ids_in(text, ids):
 
 
 @functools.lru_cache(maxsize=4)
-def _by_kind(ids):
+def _by_kind(ids: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
     """(the ids of name characters only, the others) of a frozenset of ids: split once a class, not once a page."""
     plain = frozenset(i for i in ids if ID_CHARACTERS.fullmatch(i))
     return plain, ids - plain
 
 
-def check_pages(pages, root, assignment, gradebook_url, environment):
+def check_pages(
+    pages: Mapping[str, Iterable[Path]],
+    root: str | Path,
+    assignment: str,
+    gradebook_url: str,
+    environment: Mapping[str, str],
+) -> dict[str, list[Leak]]:
     """{student: leaks} of the students whose feedback pages leak, in the course folder root.
 
     ``pages``: {student: [page path, ...]}, every page that release would send them. A page that
@@ -135,10 +150,10 @@ def check_pages(pages, root, assignment, gradebook_url, environment):
     with Gradebook(gradebook_url) as book:
         students = frozenset(student.id for student in book.students)
     reference = reference_lines()
-    found = {}
+    found: dict[str, list[Leak]] = {}
     for student, paths in sorted(pages.items()):
         own = submission_text(root, student, assignment)
-        leaked = []
+        leaked: list[Leak] = []
         for path in sorted(paths):
             try:
                 page = leftovers.read_regular(path).decode("utf-8", errors="replace")
@@ -151,20 +166,20 @@ def check_pages(pages, root, assignment, gradebook_url, environment):
     return found
 
 
-def pages_of(folders):
+def pages_of(folders: Mapping[str, str | Path]) -> dict[str, list[Path]]:
     """{student: [every .html page in the folder]} of {student: their feedback folder}: what release sends."""
     return {student: sorted(Path(folder).glob("*.html")) for student, folder in folders.items()}
 
 
-def described(student, leaked):
+def described(student: str, leaked: Sequence[Leak]) -> str:
     return f"{student}'s feedback holds " + "; ".join(
         f"{what}: {line[:120]!r}" for what, line in leaked
     )
 
 
-def submission_text(root, student, assignment):
+def submission_text(root: str | Path, student: str, assignment: str) -> str:
     """The text of the student's submitted notebooks, their cells' sources and outputs: what is theirs to see."""
-    parts = []
+    parts: list[str] = []
     for path in sorted((Path(root) / SUBMITTED / student / assignment).glob("*.ipynb")):
         try:
             text = leftovers.read_regular(path).decode("utf-8", errors="replace")
@@ -177,7 +192,7 @@ def submission_text(root, student, assignment):
     return "\n".join(parts)
 
 
-def _strings(value):
+def _strings(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
@@ -194,10 +209,10 @@ def _strings(value):
 class CheckedReleaseFeedback(ExchangeReleaseFeedback):
     """nbgrader's release_feedback that holds back, and names, every page that leaks."""
 
-    def copy_files(self):
-        pages = collections.defaultdict(list)
+    def copy_files(self) -> None:
+        pages: collections.defaultdict[str, list[Path]] = collections.defaultdict(list)
         for page in glob.glob(os.path.join(self.src_path, "*.html")):
-            pages[Path(page).parent.parent.name].append(page)
+            pages[Path(page).parent.parent.name].append(Path(page))
         found = check_pages(
             pages,
             self.coursedir.root,

@@ -14,10 +14,12 @@ import html
 import re
 from pathlib import Path
 
-import bleach
+import bleach  # type: ignore[import-untyped]  # bleach ships no types
 import nbgrader
 from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
 from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
 
 from autograder.grading.course import load_course
@@ -63,12 +65,12 @@ MATHML_ATTRIBUTES = [
 ]
 
 
-def nbgrader_templates():
+def nbgrader_templates() -> str:
     """The folder of nbgrader's own templates, its feedback page's among them (the kit's extends it)."""
     return str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")
 
 
-def labels(assignment_id):
+def labels(assignment_id: str) -> dict[str, str]:
     """{graded cell id: its name on the page}: each item and derivation with its equation."""
     course = load_course()
     if assignment_id not in {a.id for a in course.assignments}:
@@ -98,7 +100,9 @@ class GradesAsTheyStand(GetGrades):
     ``graded_points`` (the notebook's points less those).
     """
 
-    def preprocess(self, nb, resources):
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
         self.labels = labels(resources["nbgrader"]["assignment"])
         self.awaiting_points = 0.0
         nb, resources = super().preprocess(nb, resources)
@@ -108,7 +112,7 @@ class GradesAsTheyStand(GetGrades):
         )
         return nb, resources
 
-    def _get_score(self, cell, resources):
+    def _get_score(self, cell: NotebookNode, resources: ResourcesDict) -> None:
         super()._get_score(cell, resources)
         grade = self.gradebook.find_grade(
             cell.metadata["nbgrader"]["grade_id"],
@@ -122,7 +126,7 @@ class GradesAsTheyStand(GetGrades):
             self.awaiting_points += grade.max_score
 
 
-def mathml(text):
+def mathml(text: str) -> str:
     """The text with each $…$ and $$…$$ formula outside code as MathML (what a browser draws
     without MathJax).
 
@@ -130,7 +134,7 @@ def mathml(text):
     kept of what it writes: the TeX is the student's, and ``\\text{…}`` passes markup through.
     """
 
-    def replaced(match):
+    def replaced(match: re.Match[str]) -> str:
         tex = match["display"] if match["display"] is not None else match["inline"]
         try:
             converted = convert(
@@ -152,7 +156,9 @@ def mathml(text):
 class OfflineMath(NbGraderPreprocessor):
     """Markdown cells' formulas as MathML, so that the page needs no MathJax from the network."""
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: ResourcesDict, index: int
+    ) -> tuple[NotebookNode, ResourcesDict]:
         if cell.cell_type == "markdown":
             cell.source = mathml(cell.source)
         return cell, resources

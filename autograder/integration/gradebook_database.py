@@ -13,12 +13,16 @@ else var/gradebook.db.
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from autograder import ROOT
+
+if TYPE_CHECKING:
+    from autograder.grading.course import Course
 
 ENVIRONMENT_VARIABLE = "NBGRADER_DB_URL"
 # a table of nbgrader's that every gradebook it made has
@@ -29,28 +33,35 @@ class GradebookUrlError(ValueError):
     """A gradebook URL that cannot be used; the message says why."""
 
 
-def sqlite_url(path):
+def sqlite_url(path: str | Path) -> str:
     """The URL of the sqlite gradebook file at path."""
     return f"sqlite:///{path}"
 
 
-def sqlite_path(url):
-    """The file of a sqlite URL (a Path), None for a server's database."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of a sqlite URL (a Path), None for a server's database; GradebookUrlError for a sqlite
+    URL without a file (an in-memory database, gone with the process that made it)."""
     parsed = make_url(url)
-    return Path(parsed.database) if parsed.get_backend_name() == "sqlite" else None
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        raise GradebookUrlError(
+            f"{url!r} is an in-memory sqlite database, which no other process sees: give sqlite:///PATH"
+        )
+    return Path(parsed.database)
 
 
-def takes_many_writers(url):
+def takes_many_writers(url: str) -> bool:
     """Whether the gradebook at url takes writers at once: a server's database does, sqlite does not."""
     return sqlite_path(url) is None
 
 
-def shown(url):
+def shown(url: str) -> str:
     """The URL as messages show it: without its password."""
     return make_url(url).render_as_string(hide_password=True)
 
 
-def checked(url):
+def checked(url: str) -> str:
     """url, if SQLAlchemy understands it and its database driver is installed; else GradebookUrlError."""
     try:
         parsed = make_url(url)
@@ -58,6 +69,7 @@ def checked(url):
         raise GradebookUrlError(
             f"{url!r} is not a database URL (sqlite:///PATH, postgresql+psycopg://USER@HOST/DATABASE)"
         ) from None
+    sqlite_path(url)  # a sqlite gradebook is a file
     try:
         create_engine(parsed).dispose()  # imports the driver; connects to nothing
     except (ImportError, SQLAlchemyError) as error:
@@ -65,7 +77,7 @@ def checked(url):
     return url
 
 
-def holds_gradebook(url):
+def holds_gradebook(url: str) -> bool:
     """Whether a gradebook is there already: the sqlite file exists, or the server's database has nbgrader's tables."""
     path = sqlite_path(url)
     if path is not None:
@@ -79,7 +91,7 @@ def holds_gradebook(url):
         engine.dispose()
 
 
-def repository_url(course):
+def repository_url(course: "Course") -> str:
     """The gradebook URL of the repository's course (a grading.course.Course): NBGRADER_DB_URL's, course.yaml's,
     or var/gradebook.db's."""
     return (

@@ -8,7 +8,7 @@ the kit's reports then cost the square of the class. ``nbgrader export`` of a cl
 took 14.3 s, and 1.9 s with them. They change no row and no result; nbgrader does not know them.
 """
 
-from sqlalchemy import Column, Index, MetaData, String, Table
+from sqlalchemy import Column, Connection, Index, MetaData, String, Table
 
 _TABLES = MetaData()
 INDEXES = [
@@ -24,7 +24,7 @@ INDEXES = [
 ]
 
 
-def create_indexes(connection):
+def create_indexes(connection: Connection) -> None:
     """Make the indexes where they are not yet, on the connection's gradebook (the caller commits)."""
     for index in INDEXES:
         index.create(connection, checkfirst=True)

@@ -15,7 +15,10 @@ creates nothing: a gradebook without the tables has no provenance and no history
 
 import datetime
 import json
+from collections.abc import Collection
+from typing import Any, TypedDict
 
+from nbgrader.api import Gradebook
 from sqlalchemy import (
     Column,
     DateTime,
@@ -31,6 +34,17 @@ from sqlalchemy import (
 )
 
 from autograder.integration.gradebook_indexes import create_indexes
+
+Provenance = dict[str, Any]  # grading/provenance.py's record of a grade, JSON
+
+
+class Deadline(TypedDict):
+    """What nbgrader's late penalty depends on (ISO 8601 text, seconds; None where there is none)."""
+
+    duedate: str | None
+    extension_seconds: float | None
+    submitted_at: str | None
+
 
 METADATA = MetaData()
 PROVENANCE = Table(
@@ -56,7 +70,7 @@ HISTORY = Table(
 )
 
 
-def record(book, assignment, student, provenance):
+def record(book: Gradebook, assignment: str, student: str, provenance: Provenance) -> None:
     """Make provenance (a dict) the one recorded for the student's submission of the assignment."""
     create_tables(book)
     book.db.execute(
@@ -74,7 +88,7 @@ def record(book, assignment, student, provenance):
     )
 
 
-def recorded(book, assignment):
+def recorded(book: Gradebook, assignment: str) -> dict[str, Provenance]:
     """{student: provenance dict} recorded for the assignment (id); empty where nothing was."""
     if not _has_tables(book):
         return {}
@@ -82,7 +96,16 @@ def recorded(book, assignment):
     return {row.student: json.loads(row.provenance) for row in rows}
 
 
-def append_history(book, assignment, student, item, old_score, new_score, reason, old_provenance):
+def append_history(
+    book: Gradebook,
+    assignment: str,
+    student: str,
+    item: str,
+    old_score: float | None,
+    new_score: float | None,
+    reason: str,
+    old_provenance: Provenance | None,
+) -> None:
     """Keep a replaced grade: its old and new score, why it changed, and its provenance (a dict or None)."""
     create_tables(book)
     book.db.execute(
@@ -99,7 +122,7 @@ def append_history(book, assignment, student, item, old_score, new_score, reason
     )
 
 
-def history(book, assignment):
+def history(book: Gradebook, assignment: str) -> list[dict[str, Any]]:
     """The assignment's replaced grades, oldest first: dicts with the table's columns (provenance parsed)."""
     if not _has_tables(book):
         return []
@@ -115,14 +138,16 @@ def history(book, assignment):
     ]
 
 
-def copy_records(source, target, assignment, students):
+def copy_records(
+    source: Gradebook, target: Gradebook, assignment: str, students: Collection[str]
+) -> None:
     """Copy the students' provenance of the assignment from one open Gradebook into another (a shard's into the class's)."""
     for student, provenance in recorded(source, assignment).items():
         if student in students:
             record(target, assignment, student, provenance)
 
 
-def deadline(book, assignment, student):
+def deadline(book: Gradebook, assignment: str, student: str) -> Deadline:
     """What nbgrader's late penalty depends on, as the gradebook holds it now: {"duedate", "extension_seconds",
     "submitted_at"} (ISO 8601 text, seconds; None where there is none)."""
     submission = book.find_submission(assignment, student)
@@ -134,17 +159,17 @@ def deadline(book, assignment, student):
     }
 
 
-def create_tables(book):
+def create_tables(book: Gradebook) -> None:
     """Make the kit's tables, and its indexes of nbgrader's, in the open Gradebook's database where
     they are not yet (the caller commits)."""
     METADATA.create_all(book.db.connection(), checkfirst=True)
     create_indexes(book.db.connection())
 
 
-def _has_tables(book):
+def _has_tables(book: Gradebook) -> bool:
     inspector = inspect(book.db.connection())
     return all(inspector.has_table(table.name) for table in METADATA.sorted_tables)
 
 
-def _now():
+def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)

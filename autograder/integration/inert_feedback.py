@@ -16,8 +16,11 @@ paragraph and heading too; this preprocessor, in nbgrader's ``generate_feedback`
 """
 
 import re
+from typing import Any
 
-import bleach
+import bleach  # type: ignore[import-untyped]  # bleach ships no types
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 SAFE_TAGS = frozenset(
@@ -38,7 +41,7 @@ REMOTE_IMAGE = re.compile(r"!\[([^\]]*)\]\((?!\s*attachment:)")
 QUOTE_MARK = re.compile(r"^(\s*)&gt;", re.MULTILINE)
 
 
-def inert_html(text):
+def inert_html(text: str) -> str:
     """The text with only safe HTML left as markup: other tags and attributes shown as text or dropped."""
     return bleach.clean(
         text,
@@ -49,7 +52,7 @@ def inert_html(text):
     )
 
 
-def inert_markdown(text):
+def inert_markdown(text: str) -> str:
     """Markdown whose HTML is inert and whose images from elsewhere are links."""
     return QUOTE_MARK.sub(r"\1>", REMOTE_IMAGE.sub(r"[\1](", inert_html(text)))
 
@@ -57,7 +60,9 @@ def inert_markdown(text):
 class InertFeedback(NbGraderPreprocessor):
     """Makes the student's Markdown, raw cells and outputs inert before the feedback page is written."""
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: ResourcesDict, index: int
+    ) -> tuple[NotebookNode, ResourcesDict]:
         if cell.cell_type in ("markdown", "raw"):
             cell.source = inert_markdown(cell.source)
         elif cell.cell_type == "code":
@@ -71,5 +76,5 @@ class InertFeedback(NbGraderPreprocessor):
         return cell, resources
 
 
-def _text(value):
+def _text(value: Any) -> Any:
     return "".join(value) if isinstance(value, list) else value

@@ -17,6 +17,7 @@ own:
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.plugins.zipcollect import ExtractorPlugin
@@ -30,8 +31,12 @@ from autograder.sandbox import leftovers
 class CheckedCollect(ExchangeCollect):
     """nbgrader's collect, which leaves in the exchange, and names, each submission that holds a link or is past the limits."""
 
-    def copy_files(self):
-        refused, kept, limits = {}, [], load_course().kernel_folder
+    src_records: list[dict[str, Any]]  # nbgrader's records of the submissions to collect
+
+    def copy_files(self) -> None:
+        limits = load_course().kernel_folder
+        refused: dict[str, list[str]] = {}  # {student: the problems of their submission}
+        kept: list[dict[str, Any]] = []  # nbgrader's records of the submissions collected
         for record in self.src_records:
             problems = kernel_folder.problems_of(
                 Path(self.inbound_path, record["filename"]), limits
@@ -58,7 +63,7 @@ class CheckedCollect(ExchangeCollect):
 class CheckedExtractor(ExtractorPlugin):
     """nbgrader's zip_collect extractor, on a copy of the downloaded folder that holds no link and no archive past the limits."""
 
-    def extract(self, archive_path, extracted_path):
+    def extract(self, archive_path: str, extracted_path: str) -> None:
         with tempfile.TemporaryDirectory() as safe:
             for parent, _, files in os.walk(archive_path):  # never into a linked folder
                 for name in files:
@@ -73,7 +78,7 @@ class CheckedExtractor(ExtractorPlugin):
             super().extract(safe, extracted_path)
 
 
-def _problem(path):
+def _problem(path: Path) -> str | None:
     """Why the downloaded file must not be collected or unpacked (a link, a special file, an archive that holds one or is past the limits), or None."""
     kind = leftovers.kind_of_mode(os.lstat(path).st_mode)
     if kind or path.suffix.lower() != ".zip":

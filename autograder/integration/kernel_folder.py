@@ -14,12 +14,16 @@ submitted folder that holds a link or a special file.
 """
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from autograder.grading.course import load_course
+from autograder.grading.course import KernelFolder, load_course
 from autograder.integration import early_grading
 from autograder.sandbox import leftovers
 
@@ -33,17 +37,17 @@ class SubmissionRefused(RuntimeError):
     """A submission's folder is not graded; the message names what was found and where the folder is kept."""
 
 
-def problems_of(folder, limits=None):
+def problems_of(folder: str | Path, limits: KernelFolder | None = None) -> list[str]:
     """What leftovers.audit finds in the folder, within the limits (course.yaml's kernel_folder, by default)."""
     limits = limits or load_course().kernel_folder
     return leftovers.audit(folder, limits.file_bytes, limits.total_bytes, limits.entries)
 
 
-def quarantine_of(root, assignment, student):
+def quarantine_of(root: str | Path, assignment: str, student: str) -> Path:
     return Path(root) / QUARANTINE / assignment / student
 
 
-def refusal(root, assignment, student):
+def refusal(root: str | Path, assignment: str, student: str) -> str | None:
     """The reason the student's submission was last refused, or None."""
     try:
         return (quarantine_of(root, assignment, student) / REASON).read_text(encoding="utf-8")
@@ -51,12 +55,19 @@ def refusal(root, assignment, student):
         return None
 
 
-def forget_refusal(root, assignment, student):
+def forget_refusal(root: str | Path, assignment: str, student: str) -> None:
     """A new grading of the submission begins: an earlier reason no longer speaks for it (its folder stays to look at)."""
     (quarantine_of(root, assignment, student) / REASON).unlink(missing_ok=True)
 
 
-def refuse(root, assignment, student, what, problems, folder=None):
+def refuse(
+    root: str | Path,
+    assignment: str,
+    student: str,
+    what: str,
+    problems: Sequence[str],
+    folder: str | Path | None = None,
+) -> NoReturn:
     """Write the reason (and move the folder, if any, into quarantine), then raise SubmissionRefused."""
     kept, where = quarantine_of(root, assignment, student), ""
     kept.mkdir(parents=True, exist_ok=True)
@@ -77,7 +88,9 @@ def refuse(root, assignment, student, what, problems, folder=None):
 class AuditKernelFolder(NbGraderPreprocessor):
     """After the kernel: the folder holds regular files and folders within the limits, and the notebook the grading read."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
         folder = Path(resources["metadata"]["path"])
         notebook = folder / f"{resources['unique_key']}.ipynb"
         problems = problems_of(folder)

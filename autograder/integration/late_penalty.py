@@ -14,7 +14,9 @@ from autograder.grading.course import load_course
 class CourseLatePenalty(LateSubmissionPlugin):
     """course.yaml's late_policy: a share of the score per started period late, capped; all of it past the cut-off."""
 
-    def late_submission_penalty(self, student_id, score, total_seconds_late):
+    def late_submission_penalty(
+        self, student_id: str, score: float, total_seconds_late: float
+    ) -> float | None:
         """The penalty in points (0 ≤ penalty ≤ score), or None where course.yaml has no late policy."""
         policy = load_course().late_policy
         if policy is None:

@@ -16,7 +16,7 @@ from autograder.rounds.lms_download import read_name
 class _Collector(FileNameCollectorPlugin):
     lms = ""
 
-    def collect(self, submitted_file):
+    def collect(self, submitted_file: str) -> dict[str, str] | None:
         named = read_name(submitted_file)
         if named is None or named[0] != self.lms or not named[3].endswith(tuple(self.valid_ext)):
             self.log.warning(

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from autograder import ROOT
@@ -36,24 +36,31 @@ class CourseFolder:
     database: str | None = None  # the gradebook's database URL; default: the sqlite file gradebook
 
     @property
-    def gradebook(self):
+    def gradebook(self) -> Path:
         """The sqlite file that is the gradebook unless a database is given."""
         return (self.runtime or self.root) / "gradebook.db"
 
     @property
-    def db_url(self):
+    def db_url(self) -> str:
         """The gradebook's database URL, as nbgrader and the kit open it."""
         return self.database or sqlite_url(self.gradebook)
 
     @property
-    def logs(self):
+    def logs(self) -> Path:
         return (self.runtime or self.root) / "logs"
 
-    def notebook(self, step, student, assignment):
+    def notebook(self, step: str, student: str, assignment: str) -> Path:
         """The path of a student's notebook of the assignment in nbgrader's step (submitted, autograded, …)."""
         return self.root / step / student / assignment / f"{assignment}.ipynb"
 
-    def write_submission(self, student, assignment, content, submitted_at, name=None):
+    def write_submission(
+        self,
+        student: str,
+        assignment: str,
+        content: bytes,
+        submitted_at: datetime,
+        name: str | None = None,
+    ) -> None:
         """Leave a submission as nbgrader's collect does: submitted/<student>/<assignment>/ with the released
         folder's other files, the notebook's content (bytes) as name (default <assignment>.ipynb), and timestamp.txt
         (submitted_at in UTC: an aware datetime in any zone, or a naive one in UTC)."""
@@ -69,7 +76,9 @@ class CourseFolder:
         (folder / "timestamp.txt").write_text(submitted_at.strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
         (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
 
-    def start(self, *arguments, log, db_url=None):
+    def start(
+        self, *arguments: str | Path, log: str, db_url: str | None = None
+    ) -> "subprocess.Popen[bytes]":
         """Start ``nbgrader <arguments>`` on this course and its gradebook (or db_url's), writing into
         logs/<log>.log; return the Popen."""
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -90,7 +99,9 @@ class CourseFolder:
                 env=nbgrader_environment(),
             )
 
-    def run(self, *arguments, log, db_url=None, check=True):
+    def run(
+        self, *arguments: str | Path, log: str, db_url: str | None = None, check: bool = True
+    ) -> int:
         """Run ``nbgrader <arguments>`` to its end; NbgraderFailed if check and it failed. Returns its exit code."""
         code = self.start(*arguments, log=log, db_url=db_url).wait()
         if check and code != 0:
@@ -100,7 +111,7 @@ class CourseFolder:
         return code
 
 
-def nbgrader_environment():
+def nbgrader_environment() -> dict[str, str]:
     """The environment for running nbgrader: it calls the `alembic` command of its own Python's bin folder."""
     bin_folder = str(Path(sys.executable).parent)
     return {**os.environ, "PATH": os.pathsep.join([bin_folder, os.environ.get("PATH", "")])}

@@ -15,13 +15,17 @@ quarantine/<assignment>/<student>/reason.txt (kernel_folder.py), where the round
 import math
 import threading
 import time
+from pathlib import Path
+from typing import Any, NoReturn
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Float
 
-from autograder.grading.course import load_course
+from autograder.grading.course import KernelFolder, load_course
 from autograder.integration import kernel_folder
 from autograder.sandbox import leftovers
 
@@ -39,12 +43,23 @@ class ExecuteWithinDeadline(Execute):
     watch_seconds = Float(0.5, help="How often the kernel's folder is measured while it runs.").tag(
         config=True
     )
+    timeout: int | None  # nbclient's limit of the cell about to run, in seconds
 
-    def preprocess(self, nb, resources=None, km=None):
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict | None = None, km: Any = None
+    ) -> tuple[NotebookNode, ResourcesDict]:
+        if resources is None:
+            raise ValueError(
+                "ExecuteWithinDeadline needs nbgrader's resources: they name the notebook's folder"
+            )
         course = load_course()
         self._seconds = self.per_notebook_seconds or course.timeouts.per_notebook_seconds
         self._deadline = time.monotonic() + self._seconds
-        self._cell_limit, self._slow, self._overgrown = None, None, None
+        self._cell_limit: int | None = (
+            None  # the configured cell limit, read when the first cell runs
+        )
+        self._slow: str | None = None  # the first cell that ran past the cell limit
+        self._overgrown: list[str] | None = None  # what the watch found past kernel_folder's limits
         done = threading.Event()
         watcher = threading.Thread(
             target=self._watch,
@@ -58,7 +73,7 @@ class ExecuteWithinDeadline(Execute):
             done.set()
             watcher.join()
 
-    def _watch(self, folder, limits, done):
+    def _watch(self, folder: str | Path, limits: KernelFolder, done: threading.Event) -> None:
         """Measure the kernel's folder while it runs; past course.yaml's kernel_folder limits, end the kernel.
 
         RLIMIT_FSIZE bounds each file the kernel writes, not how many: without this a loop of
@@ -74,7 +89,9 @@ class ExecuteWithinDeadline(Execute):
                 process.kill()  # the cell then fails with DeadKernelError, refused below with this reason
                 return
 
-    def preprocess_cell(self, cell, resources, index):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: ResourcesDict, index: int
+    ) -> tuple[NotebookNode, ResourcesDict]:
         if (
             self._cell_limit is None
         ):  # NotebookClient's init in preprocess set it from the configuration
@@ -92,7 +109,8 @@ class ExecuteWithinDeadline(Execute):
                 f"before {_named(index, cell)}; {first}",
                 LOOP_HINT,
             )
-        self.timeout = max(1, min(self._cell_limit or math.inf, math.ceil(left)))
+        within = math.ceil(left)
+        self.timeout = max(1, min(self._cell_limit, within) if self._cell_limit else within)
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except CellTimeoutError:
@@ -118,12 +136,12 @@ class ExecuteWithinDeadline(Execute):
             self._slow = self._slow or _named(index, cell)
         return cell, resources
 
-    def _refuse(self, resources, what, hint):
+    def _refuse(self, resources: ResourcesDict, what: str, hint: str) -> NoReturn:
         info = resources["nbgrader"]
         root = CourseDirectory(config=self.config).root
         kernel_folder.refuse(root, info["assignment"], info["student"], f"{what}:", [hint])
 
 
-def _named(index, cell):
+def _named(index: int, cell: NotebookNode) -> str:
     """A cell as an instructor finds it: its place and its first line."""
     return f"cell {index} ({next(iter(cell.source.splitlines()), '')[:60]!r})"

@@ -16,7 +16,7 @@ from pathlib import Path
 POLL_SECONDS = 0.5
 
 
-def watch(parent, pid):
+def watch(parent: int, pid: int) -> None:
     """Wait while parent (a pid) is this process's parent; then SIGKILL pid and its descendants."""
     while os.getppid() == parent:
         time.sleep(POLL_SECONDS)
@@ -28,9 +28,9 @@ def watch(parent, pid):
             pass
 
 
-def descendants(pid):
+def descendants(pid: int) -> list[int]:
     """The pids of pid's children, grandchildren, …, read from /proc (none where there is no /proc)."""
-    children = {}
+    children: dict[int, list[int]] = {}  # {parent's pid: its children's}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             # the command name in parentheses may hold spaces: the fields after its ")" are fixed
@@ -38,7 +38,8 @@ def descendants(pid):
         except (OSError, IndexError):  # a process that ended while being read
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
+    found: list[int] = []
+    todo = [pid]
     while todo:
         below = children.get(todo.pop(), [])
         found += below

@@ -9,7 +9,10 @@ was cut and why.
 """
 
 import json
+from collections.abc import Sequence
 
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer
@@ -25,7 +28,9 @@ class LimitOutputSize(NbGraderPreprocessor):
         2_000_000, help="The characters of output the whole notebook keeps."
     ).tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
         left = self.notebook_characters
         for cell in nb.cells:
             if cell.cell_type == "code" and cell.outputs:
@@ -33,9 +38,10 @@ class LimitOutputSize(NbGraderPreprocessor):
                 left -= used
         return nb, resources
 
-    def limited(self, outputs, room):
+    def limited(self, outputs: Sequence[NotebookNode], room: int) -> tuple[list[NotebookNode], int]:
         """(the outputs that fit in room characters, with a note where any was cut, the characters kept)."""
-        kept, used, cut = [], 0, 0
+        kept: list[NotebookNode] = []
+        used, cut = 0, 0
         for output in outputs:
             size = _size(output)
             if used + size <= room:
@@ -56,5 +62,5 @@ class LimitOutputSize(NbGraderPreprocessor):
         return kept, used
 
 
-def _size(output):
+def _size(output: NotebookNode) -> int:
     return len(json.dumps(output, ensure_ascii=False))

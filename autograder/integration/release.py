@@ -35,7 +35,7 @@ STUDENT_FILES = [
 DATA_FILES = {"bp": [ROOT / "source_impl" / "data" / "watermelon3_0.csv"]}
 
 
-def companion_files(assignment_id):
+def companion_files(assignment_id: str) -> dict[str, bytes]:
     """{file name: bytes} of the files that sit beside the notebook in an assignment folder."""
     files = {
         path.name: path.read_bytes() for path in STUDENT_FILES + DATA_FILES.get(assignment_id, [])
@@ -47,14 +47,19 @@ def companion_files(assignment_id):
     return files
 
 
-def write_companion_files(assignment_id, folder=None):
+def write_companion_files(assignment_id: str, folder: str | Path | None = None) -> None:
     """Write the companion files into folder (by default the assignment's folder in solutions/)."""
     folder = Path(folder or ROOT / "solutions" / assignment_id)
     for name, content in companion_files(assignment_id).items():
         (folder / name).write_bytes(content)
 
 
-def generate_assignment(assignment_id, source_directory=None, release_directory=None, db_url=None):
+def generate_assignment(
+    assignment_id: str,
+    source_directory: str | Path | None = None,
+    release_directory: str | Path | None = None,
+    db_url: str | None = None,
+) -> None:
     """Run `nbgrader generate_assignment` for one assignment; the folders and gradebook may be others."""
     command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment_id, "--force"]
     for option, value in (
@@ -79,7 +84,7 @@ def generate_assignment(assignment_id, source_directory=None, release_directory=
     shutil.rmtree(release / "__pycache__", ignore_errors=True)
 
 
-def main():
+def main() -> None:
     for assignment in load_course().assignments:
         write_companion_files(assignment.id)
         generate_assignment(assignment.id)

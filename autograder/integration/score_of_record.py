@@ -19,10 +19,15 @@ error and exits non-zero, and the submission is not saved half-graded with 0.
 """
 
 import json
+import logging
 import re
 import tempfile
+from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import Any
 
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -31,6 +36,7 @@ from traitlets import Bool, Unicode
 
 from autograder.grading.results import scores_differ
 from autograder.integration import early_grading, gradebook_provenance
+from autograder.integration.gradebook_provenance import Provenance
 from autograder.nbgrader_cell import (
     cell_text,
     grade_out_of_process,
@@ -39,6 +45,9 @@ from autograder.nbgrader_cell import (
 )
 
 HIDDEN_SCORE = re.compile(r"""hidden_score\(\s*["'](\w+)["']""")
+# the command line's report of a notebook (JSON: "items", each with "id", "status", "score" and
+# "misconception"; "provenance"), saved with "kernel", {item: the kernel's score}
+Report = dict[str, Any]
 
 
 class KitGradingFailed(RuntimeError):
@@ -57,7 +66,9 @@ class ScoreOfRecord(NbGraderPreprocessor):
         help="If set, each report is saved as <reports_directory>/<assignment>/<student>.json, with the kernel's scores.",
     ).tag(config=True)
 
-    def preprocess(self, nb, resources):
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
         items = {
             index: match.group(1)
             for index, cell in enumerate(nb.cells)
@@ -93,7 +104,7 @@ class ScoreOfRecord(NbGraderPreprocessor):
             self._record(resources, by_item, set(disputed) - set(items.values()))
         return nb, resources
 
-    def _report(self, notebook, student, assignment):
+    def _report(self, notebook: Path, student: str, assignment: str) -> Report:
         """The grade of this very file for this student: the early grading's, else one made now."""
         early = early_grading.report(
             early_grading.digest_of(notebook), student, grading_timeout_seconds()
@@ -112,14 +123,14 @@ class ScoreOfRecord(NbGraderPreprocessor):
                 "and check that `python -m autograder grade` works on a notebook here"
             ) from None
 
-    def _save(self, report, assignment, student):
+    def _save(self, report: Report, assignment: str, student: str) -> None:
         if not self.reports_directory:
             return
         path = Path(self.reports_directory) / assignment / f"{student}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
-    def _record_provenance(self, resources, provenance):
+    def _record_provenance(self, resources: ResourcesDict, provenance: Provenance) -> None:
         """Add the deadline the grade was made under to its provenance, and record that in the gradebook."""
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as book:
@@ -129,7 +140,12 @@ class ScoreOfRecord(NbGraderPreprocessor):
             gradebook_provenance.record(book, info["assignment"], info["student"], provenance)
             book.db.commit()
 
-    def _record(self, resources, by_item, missing_cells):
+    def _record(
+        self,
+        resources: ResourcesDict,
+        by_item: Mapping[str, Mapping[str, Any]],
+        missing_cells: Collection[str],
+    ) -> None:
         """Flag the notebook in the gradebook; give the cells the student deleted their out-of-kernel score."""
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as book:
@@ -146,12 +162,12 @@ class ScoreOfRecord(NbGraderPreprocessor):
             book.db.commit()
 
 
-def _kit_graded(cell):
+def _kit_graded(cell: NotebookNode) -> bool:
     """A graded code cell: the kit's items. A graded Markdown cell (a derivation) is a person's to grade, whatever it says."""
     return is_grade(cell) and cell.cell_type == "code"
 
 
-def _kernel_score(cell, log):
+def _kernel_score(cell: NotebookNode, log: logging.Logger) -> float | None:
     """The score nbgrader would read from the kernel's output, None where it would refuse it (above the points)."""
     try:
         return determine_grade(cell, log)[0]
@@ -159,7 +175,7 @@ def _kernel_score(cell, log):
         return None
 
 
-def _outputs(result):
+def _outputs(result: Mapping[str, Any]) -> list[NotebookNode]:
     """A graded cell's output as the hidden-test call prints it: the score line and feedback, then the score."""
     return [
         new_output("stream", name="stdout", text=cell_text(result)),

@@ -8,6 +8,8 @@ once the kernel has ended.
 import os
 from pathlib import Path
 
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -22,7 +24,9 @@ ATTEMPTS = "attempts"  # the course folder's log of each student's submissions, 
 class StartGrading(NbGraderPreprocessor):
     """Starts ``python -m autograder grade`` on the notebook being autograded, if its graded cells ask for the grade."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(
+        self, nb: NotebookNode, resources: ResourcesDict
+    ) -> tuple[NotebookNode, ResourcesDict]:
         os.environ[AUTOGRADE_REPORT] = ""  # until this notebook's report is known: none
         course = CourseDirectory(config=self.config)
         info = resources["nbgrader"]
@@ -39,12 +43,13 @@ class StartGrading(NbGraderPreprocessor):
             resources[kernel_folder.DIGEST] = early_grading.digest_of(notebook)
         except leftovers.NotRegular as error:
             kernel_folder.refuse(course.root, assignment, student, "its notebook", [str(error)])
-        report = ""
+        report = ""  # the folder of the grading started early: none, unless a graded cell asks
         if any("hidden_score(" in cell.source for cell in nb.cells if cell.cell_type == "code"):
             # the key the kernel looks under
-            report = early_grading.start(
+            folder = early_grading.start(
                 notebook, student_of(notebook), assignment, Path(course.root) / ATTEMPTS
             )
+            report = str(folder)
         # the kernel about to start reads this report and nothing else of nbgrader's
-        os.environ[AUTOGRADE_REPORT] = str(report)
+        os.environ[AUTOGRADE_REPORT] = report
         return nb, resources

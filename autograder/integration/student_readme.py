@@ -4,7 +4,7 @@ Written from course.yaml by the release (autograder/integration/release.py), so 
 course's. Chinese first, then English, as in the notebooks.
 """
 
-from autograder.grading.course import load_course
+from autograder.grading.course import Course, load_course
 
 SETUP = """\
 ## 准备 · Set-up
@@ -93,7 +93,7 @@ FEEDBACK = {
 }
 
 
-def readme(assignment_id, course=None):
+def readme(assignment_id: str, course: Course | None = None) -> str:
     """The README.md text of an assignment's folder."""
     course = course or load_course()
     assignment = course.assignment(assignment_id)

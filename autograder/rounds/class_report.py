@@ -14,12 +14,17 @@ import collections
 import math
 import re
 import statistics
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
 
 import matplotlib
 
 matplotlib.use("Agg")  # files only, never a window
 import matplotlib.pyplot as plt  # noqa: E402
 import mistune  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 
@@ -32,15 +37,64 @@ from autograder.exports.per_item import (  # noqa: E402
     totals,
 )
 from autograder.grading import misconceptions  # noqa: E402
+from autograder.grading.course import Assignment, Course, Item, Similarity  # noqa: E402
 from autograder.grading.results import CRASHED, ERROR, TIMEOUT  # noqa: E402
 from autograder.rounds import late_submissions, manual_grading, similarity  # noqa: E402
+from autograder.rounds.crosscheck import Mismatch, Reports  # noqa: E402
+from autograder.rounds.lms_download import Note  # noqa: E402
 
 TOP_MISCONCEPTIONS = 12
 SHOWN_ROWS = 30  # of a per-student table; the whole table is in a CSV beside the report
 ATTENTION = {TIMEOUT: "timeout", CRASHED: "crash", ERROR: "exception"}
 
+# {student: {item: score}} of one assignment's graded submissions
+AssignmentScores = dict[str, dict[str, float]]
+Mistakes = Mapping[str, Mapping[str, str]]  # {student: {assignment: the one mistaken item's id}}
+AttentionRow = tuple[str, str, str, str]  # (student, assignment, what, details)
+Withheld = tuple[str, str, str]  # (student, assignment, why its feedback is held back)
+SimilarPairs = tuple[dict[str, list[similarity.Pair]], Similarity]  # (round_pairs', its settings)
+# (assignment, student, item, points lost on it, points lost on the other items)
+MistakeCost = tuple[str, str, str, float, float]
+MisconceptionNames = dict[tuple[str, str], misconceptions.Misconception]  # {(item, variant): it}
 
-def class_scores(db_url, registry, students):
+
+@dataclass(frozen=True)
+class RoundFindings:
+    """What the round knows of its submissions besides the gradebook, for the report."""
+
+    reports: Reports  # only the round's assignments are reported on
+    not_graded: Mapping[str, Mapping[str, str]]  # {assignment: {student: why not}}
+    mismatches: Sequence[Mismatch]  # the cross-check's disputed cells
+    enforced: bool  # whether the command line's scores were written over the kernel's
+    mistakes: Mistakes | None = None  # a simulated class's: adds the cost of one mistake
+    arrivals: Sequence[Note] = ()  # what arrived that was not simply one notebook per student
+    withheld: Sequence[Withheld] = ()  # the feedback pages that leak what the student may not see
+    similar: SimilarPairs | None = None  # the similarity section, last
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report states, read from the gradebook and the round before a line is written."""
+
+    registry: Course
+    students: Sequence[str]  # the roster's ids
+    findings: RoundFindings
+    scores: dict[str, AssignmentScores]  # of every assignment of the course
+    misconception_counts: collections.Counter[tuple[str, str]]  # {(item, variant): students}
+    attention: list[AttentionRow]
+    student_rows: list[tuple[str, ...]]
+    manual: dict[str, tuple[manual_grading.DerivationStatus, ...]]
+    late: list[late_submissions.LateSubmission]
+
+    @property
+    def assignments(self) -> list[Assignment]:
+        """The round's assignments, in the course's order."""
+        return [a for a in self.registry.assignments if a.id in self.findings.reports]
+
+
+def class_scores(
+    db_url: str, registry: Course, students: Collection[str]
+) -> dict[str, AssignmentScores]:
     """{assignment: {student: {item: score}}} of the gradebook's submissions: the automatic items only."""
     scores = {}
     with Gradebook(db_url) as book:
@@ -55,7 +109,9 @@ def class_scores(db_url, registry, students):
     return scores
 
 
-def manual_status(db_url, registry, students, assignments):
+def manual_status(
+    db_url: str, registry: Course, students: Collection[str], assignments: Container[str]
+) -> dict[str, tuple[manual_grading.DerivationStatus, ...]]:
     """{assignment: its derivations' manual_grading.DerivationStatus} over the gradebook's submissions of the assignments (ids)."""
     statuses = {}
     with Gradebook(db_url) as book:
@@ -69,7 +125,9 @@ def manual_status(db_url, registry, students, assignments):
     return statuses
 
 
-def item_statistics(item, scores):
+def item_statistics(
+    item: Item, scores: Mapping[str, Mapping[str, float]]
+) -> tuple[float, float, float, float]:
     """(mean, share with full marks, share with some, share with none) of an item over the submissions."""
     values = [by_item.get(item.id, 0.0) for by_item in scores.values()]
     if not values:
@@ -84,7 +142,7 @@ def item_statistics(item, scores):
     )
 
 
-def item_table(db_url, registry, students):
+def item_table(db_url: str, registry: Course, students: Collection[str]) -> str:
     """The per-equation table as text: item, equation, points, mean, % full, % partial, % zero."""
     scores = class_scores(db_url, registry, students)
     lines = [
@@ -101,7 +159,9 @@ def item_table(db_url, registry, students):
     return "\n".join(lines)
 
 
-def one_mistake_costs(scores, registry, mistakes):
+def one_mistake_costs(
+    scores: Mapping[str, AssignmentScores], registry: Course, mistakes: Mistakes
+) -> list[MistakeCost]:
     """[(assignment, student, item, points lost on it, points lost on the other items)] of each known single mistake.
 
     ``mistakes`` is {student: {assignment: item id}}, the one item each student is known to have
@@ -119,7 +179,7 @@ def one_mistake_costs(scores, registry, mistakes):
     return costs
 
 
-def one_mistake_summary(costs):
+def one_mistake_summary(costs: Sequence[MistakeCost]) -> str:
     """One line: the points lost outside the mistaken item, mean and largest, over the students with one mistake."""
     if not costs:
         return "no student with exactly one known mistake"
@@ -131,32 +191,61 @@ def one_mistake_summary(costs):
 
 
 def write(
-    out,
-    registry,
-    db_url,
-    students,
-    reports,
-    not_graded,
-    mismatches,
-    enforced,
-    mistakes=None,
-    arrivals=(),
-    withheld=(),
-    similar=None,
-):
-    """Write class_report.md, class_report.html and plots/*.png into out, from the gradebook at db_url; return their paths.
-
-    ``mistakes`` ({student: {assignment: item id}}, a simulated class's) adds the cost of one mistake;
-    ``arrivals`` (``lms_download.Note``s) what arrived that was not simply one notebook per student;
-    ``withheld`` ([(student, assignment, why)]) the feedback pages that leak what the student may not see;
-    ``similar`` ((similarity.round_pairs' {assignment: [Pair]}, course.yaml's Similarity)) the similarity section, last.
-    """
+    out: Path, registry: Course, db_url: str, students: Sequence[str], findings: RoundFindings
+) -> list[Path]:
+    """Write class_report.md, class_report.html and plots/*.png into out, from the gradebook at db_url
+    and what the round found; return their paths."""
+    data = gather(registry, db_url, students, findings)
     plots = out / "plots"
     plots.mkdir(parents=True, exist_ok=True)
-    scores = class_scores(db_url, registry, students)
-    # ids repeat across items
-    names = {(item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants}
-    counts = collections.Counter(
+    lines, paths = _title(data), []
+    for assignment in data.assignments:
+        section, plotted = _assignment_section(
+            plots, assignment, data.scores[assignment.id], len(students)
+        )
+        lines += section
+        paths += plotted
+    lines += _students_section(data.student_rows, out)
+    lines += _manual_section(data.manual)
+    section, plotted = _misconceptions_section(plots, data.misconception_counts)
+    lines += section
+    paths += plotted
+    if findings.mistakes:
+        lines += _one_mistake_section(one_mistake_costs(data.scores, registry, findings.mistakes))
+    lines += _attention(data.attention, out)
+    lines += late_submissions.section(data.late, registry.late_policy, _row)
+    lines += _arrivals_section(findings.arrivals, out)
+    return [*_write_pages(out, registry.id, lines, findings.similar), *paths]
+
+
+def gather(
+    registry: Course, db_url: str, students: Sequence[str], findings: RoundFindings
+) -> ReportData:
+    """The report's data: the gradebook's scores, grades and late submissions, and the round's findings tallied."""
+    attention = attention_rows(
+        findings.reports,
+        findings.not_graded,
+        findings.mismatches,
+        findings.enforced,
+        findings.withheld,
+        registry.attempts,
+    )
+    return ReportData(
+        registry,
+        students,
+        findings,
+        class_scores(db_url, registry, students),
+        misconception_counts(findings.reports),
+        attention,
+        student_rows(db_url, registry, students, findings.reports, attention),
+        manual_status(db_url, registry, students, findings.reports),
+        late_submissions.late_submissions(db_url, list(findings.reports), students),
+    )
+
+
+def misconception_counts(reports: Reports) -> collections.Counter[tuple[str, str]]:
+    """{(item, variant): how many reports name it} over the reports that are there."""
+    return collections.Counter(
         (r["id"], r["misconception"])
         for by_student in reports.values()
         for report in by_student.values()
@@ -164,90 +253,118 @@ def write(
         for r in report["items"]
         if r["misconception"]
     )
-    paths = []
-    lines = [
-        f"# 班级报告 Class report: {registry.title}",
+
+
+def _title(data: ReportData) -> list[str]:
+    return [
+        f"# 班级报告 Class report: {data.registry.title}",
         "",
-        f"Course `{registry.id}`, {len(students)} students on the roster.",
+        f"Course `{data.registry.id}`, {len(data.students)} students on the roster.",
         "",
     ]
-    # the round's assignments
-    for assignment in (a for a in registry.assignments if a.id in reports):
-        by_student = scores[assignment.id]
-        totals = [sum(items.values()) for items in by_student.values()]
-        lines += [f"## {assignment.id}: {assignment.title}", ""]
-        summary = f"{len(by_student)} of {len(students)} graded"
-        if totals:
-            summary += (
-                f"; the automatic items' total, out of {assignment.item_points:g}: "
-                f"mean {statistics.fmean(totals):.2f}, median {statistics.median(totals):.2f}"
+
+
+def _assignment_section(
+    plots: Path, assignment: Assignment, by_student: AssignmentScores, roster: int
+) -> tuple[list[str], list[Path]]:
+    """An assignment's summary, its per-equation table and its two plots (written to plots); (lines, plots' paths)."""
+    item_totals = [sum(items.values()) for items in by_student.values()]
+    lines = [
+        f"## {assignment.id}: {assignment.title}",
+        "",
+        _assignment_summary(assignment, item_totals, roster) + ".",
+        "",
+        "| item | equation | points | mean | full | partial | zero |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for item in assignment.items:
+        mean, full, partial, zero = item_statistics(item, by_student)
+        lines.append(
+            _row(
+                item.id,
+                item.equation,
+                f"{item.points:g}",
+                f"{mean:.2f}",
+                f"{full:.0%}",
+                f"{partial:.0%}",
+                f"{zero:.0%}",
             )
-        if assignment.derivations:
-            summary += f" (the derivations, {assignment.manual_points:g} points, are graded by people: see below)"
-        lines += [
-            summary + ".",
-            "",
-            "| item | equation | points | mean | full | partial | zero |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for item in assignment.items:
-            mean, full, partial, zero = item_statistics(item, by_student)
-            lines.append(
-                _row(
-                    item.id,
-                    item.equation,
-                    f"{item.points:g}",
-                    f"{mean:.2f}",
-                    f"{full:.0%}",
-                    f"{partial:.0%}",
-                    f"{zero:.0%}",
-                )
-            )
-        paths += [
-            _plot_items(plots, assignment, by_student),
-            _plot_totals(plots, assignment, totals),
-        ]
-        lines += [
-            "",
-            f"![{assignment.id}: marks per equation](plots/{paths[-2].name})",
-            "",
-            f"![{assignment.id}: totals](plots/{paths[-1].name})",
-            "",
-        ]
-    attention = attention_rows(
-        reports, not_graded, mismatches, enforced, withheld, registry.attempts
-    )
-    lines += _students_section(student_rows(db_url, registry, students, reports, attention), out)
-    lines += _manual_section(manual_status(db_url, registry, students, reports))
-    lines += ["## 常见错误 Most frequent misconceptions", ""]
-    if counts:
-        lines += ["| students | item | misconception | hint |", "| ---: | --- | --- | --- |"]
-        for (item_id, variant), count in counts.most_common():
-            name, hint = _misconception_text(names, item_id, variant)
-            lines.append(_row(count, item_id, name, hint))
-        paths.append(_plot_misconceptions(plots, counts, names))
-        lines += ["", f"![most frequent misconceptions](plots/{paths[-1].name})", ""]
-    else:
-        lines += ["None recognised.", ""]
-    if mistakes:
-        lines += _one_mistake_section(one_mistake_costs(scores, registry, mistakes))
-    lines += _attention(attention, out)
-    late = late_submissions.late_submissions(db_url, list(reports), students)
-    lines += late_submissions.section(late, registry.late_policy, _row)
-    if arrivals:
-        lines += ["## 收到的文件 What arrived, besides one notebook per student", ""]
-        header = ("file", "student", "what became of it")
-        rows = [(note.path, note.student, note.what) for note in arrivals]
-        lines += capped_table(header, rows, out / "arrivals.csv")
+        )
+    paths = [
+        _plot_items(plots, assignment, by_student),
+        _plot_totals(plots, assignment, item_totals),
+    ]
+    lines += [
+        "",
+        f"![{assignment.id}: marks per equation](plots/{paths[0].name})",
+        "",
+        f"![{assignment.id}: totals](plots/{paths[1].name})",
+        "",
+    ]
+    return lines, paths
+
+
+def _assignment_summary(assignment: Assignment, totals: Sequence[float], roster: int) -> str:
+    """How many of the roster were graded, the totals' mean and median, and where the derivations are."""
+    summary = f"{len(totals)} of {roster} graded"
+    if totals:
+        summary += (
+            f"; the automatic items' total, out of {assignment.item_points:g}: "
+            f"mean {statistics.fmean(totals):.2f}, median {statistics.median(totals):.2f}"
+        )
+    if assignment.derivations:
+        summary += f" (the derivations, {assignment.manual_points:g} points, are graded by people: see below)"
+    return summary
+
+
+def _misconceptions_section(
+    plots: Path, counts: collections.Counter[tuple[str, str]]
+) -> tuple[list[str], list[Path]]:
+    """The most frequent misconceptions, a table and a plot (written to plots); (lines, the plot's path)."""
+    lines = ["## 常见错误 Most frequent misconceptions", ""]
+    if not counts:
+        return lines + ["None recognised.", ""], []
+    names = _misconception_names()
+    lines += ["| students | item | misconception | hint |", "| ---: | --- | --- | --- |"]
+    for (item_id, variant), count in counts.most_common():
+        name, hint = _misconception_text(names, item_id, variant)
+        lines.append(_row(count, item_id, name, hint))
+    path = _plot_misconceptions(plots, counts, names)
+    return lines + ["", f"![most frequent misconceptions](plots/{path.name})", ""], [path]
+
+
+def _misconception_names() -> MisconceptionNames:
+    # ids repeat across items
+    return {(item, m.id): m for item, variants in misconceptions.CATALOG.items() for m in variants}
+
+
+def _arrivals_section(arrivals: Sequence[Note], out: Path) -> list[str]:
+    """The files of an LMS download that were not simply one student's notebook; every one in out/arrivals.csv."""
+    if not arrivals:
+        return []
+    header = ("file", "student", "what became of it")
+    rows = [(note.path, note.student, note.what) for note in arrivals]
+    return [
+        "## 收到的文件 What arrived, besides one notebook per student",
+        "",
+        *capped_table(header, rows, out / "arrivals.csv"),
+    ]
+
+
+def _write_pages(
+    out: Path, course_id: str, lines: Sequence[str], similar: SimilarPairs | None
+) -> list[Path]:
+    """Write the report's lines, and the similarity section after them, as class_report.md and .html."""
     markdown = "\n".join(lines) + "\n"
-    html = mistune.create_markdown(plugins=["table"])(markdown)
+    # the HTML renderer's output is text (only mistune's AST renderer gives a list)
+    html = cast(str, mistune.create_markdown(plugins=["table"])(markdown))
     if similar:  # its code side by side, which a Markdown table cannot hold
         markdown += "\n".join(similarity.report_markdown(*similar)) + "\n"
         html += similarity.report_html(*similar)
     (out / "class_report.md").write_text(markdown, encoding="utf-8")
-    page = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Class report: {registry.id}</title>\n<style>{_STYLE}</style></head>\n<body>\n{html}</body></html>\n'
+    page = f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>Class report: {course_id}</title>\n<style>{_STYLE}</style></head>\n<body>\n{html}</body></html>\n'
     (out / "class_report.html").write_text(page, encoding="utf-8")
-    return [out / "class_report.md", out / "class_report.html", *paths]
+    return [out / "class_report.md", out / "class_report.html"]
 
 
 MANUAL_GRADING_HOWTO = (
@@ -263,7 +380,9 @@ MANUAL_GRADING_HOWTO = (
 )
 
 
-def _manual_section(statuses):
+def _manual_section(
+    statuses: Mapping[str, Sequence[manual_grading.DerivationStatus]],
+) -> list[str]:
     """The section on the derivations graded by people: per cell, how many answers await a grade, and how to grade them."""
     if not any(statuses.values()):
         return []
@@ -297,7 +416,7 @@ def _manual_section(statuses):
     return lines + ["", MANUAL_GRADING_HOWTO, ""]
 
 
-def _one_mistake_section(costs):
+def _one_mistake_section(costs: Sequence[MistakeCost]) -> list[str]:
     lines = ["## 一处错误的代价 The cost of one mistake", "", one_mistake_summary(costs) + ".", ""]
     if costs:
         lines += [
@@ -315,24 +434,24 @@ def _one_mistake_section(costs):
 CELL_MARKUP = re.compile(r"[\\&<>\[\]!|]")
 
 
-def _row(*cells):
+def _row(*cells: object) -> str:
     """A Markdown table row whose cells are text: a | (|wᵀx₀ + b|) would split the cell, a line break end
     the table, and < > & [ ] ! make HTML, links and images of a file's name."""
     return "| " + " | ".join(_cell_text(cell) for cell in cells) + " |"
 
 
-def _cell_text(cell):
+def _cell_text(cell: object) -> str:
     return CELL_MARKUP.sub(r"\\\g<0>", " ".join(str(cell).splitlines()))
 
 
-def _misconception_text(names, item_id, variant):
+def _misconception_text(names: MisconceptionNames, item_id: str, variant: str) -> tuple[str, str]:
     if variant == misconceptions.PUBLIC_ANSWERS.id:
         return misconceptions.PUBLIC_ANSWERS.name, misconceptions.PUBLIC_ANSWERS.hint
     misconception = names.get((item_id, variant))
     return (misconception.name, misconception.hint) if misconception else (variant, "")
 
 
-def _attention(rows, out=None):
+def _attention(rows: Sequence[AttentionRow], out: Path | None = None) -> list[str]:
     """The 'needs a look' section of attention_rows: the first SHOWN_ROWS, and every row in
     out/needs_a_look.csv (when out is given)."""
     lines = ["## 需要关注 Students who need a look", ""]
@@ -342,7 +461,14 @@ def _attention(rows, out=None):
     return lines + capped_table(header, sorted(rows), out and out / "needs_a_look.csv")
 
 
-def attention_rows(reports, not_graded, mismatches, enforced, withheld=(), attempts_allowed=None):
+def attention_rows(
+    reports: Reports,
+    not_graded: Mapping[str, Mapping[str, str]],
+    mismatches: Iterable[Mismatch],
+    enforced: bool,
+    withheld: Iterable[Withheld] = (),
+    attempts_allowed: int | None = None,
+) -> list[AttentionRow]:
     """[(student, assignment, what, details)] of the submissions that need a look: not graded,
     timeouts, crashes, exceptions, tamper flags, feedback held back, attempts past course.yaml's limit."""
     rows = [
@@ -385,7 +511,13 @@ def attention_rows(reports, not_graded, mismatches, enforced, withheld=(), attem
     return rows
 
 
-def student_rows(db_url, registry, students, assignments, attention):
+def student_rows(
+    db_url: str,
+    registry: Course,
+    students: Collection[str],
+    assignments: Container[str],
+    attention: Iterable[AttentionRow],
+) -> list[tuple[str, ...]]:
     """[(name, id, assignment, items, derivations, late penalty, total, flags)]: each student's
     submission of each assignment (ids) as the gradebook holds it, its flags from attention_rows."""
     flags = collections.defaultdict(list)
@@ -414,7 +546,7 @@ def student_rows(db_url, registry, students, assignments, attention):
                     (
                         f"{sums.awaiting} awaiting a person"
                         if sums.awaiting
-                        else _number(sum(sums.derivations.values()))
+                        else _number(sums.derivations_graded)
                     )
                     if assignment.derivations
                     else ""
@@ -434,7 +566,7 @@ def student_rows(db_url, registry, students, assignments, attention):
     return rows
 
 
-def _students_section(rows, out):
+def _students_section(rows: Sequence[tuple[str, ...]], out: Path) -> list[str]:
     """The per-student table: the first SHOWN_ROWS, and every row in out/students.csv."""
     header = ("name", "id", "assignment", "items", "derivations", "late penalty", "total", "flags")
     return [
@@ -448,7 +580,9 @@ def _students_section(rows, out):
     ]
 
 
-def capped_table(header, rows, csv_path=None):
+def capped_table(
+    header: Sequence[str], rows: Sequence[Sequence[object]], csv_path: Path | None = None
+) -> list[str]:
     """A Markdown table of the first SHOWN_ROWS rows, then "…and K more" naming csv_path, which
     gets every row (header: column names; rows: tuples)."""
     if csv_path:
@@ -465,7 +599,7 @@ def capped_table(header, rows, csv_path=None):
     return lines + [""]
 
 
-def _plot_items(plots, assignment, by_student):
+def _plot_items(plots: Path, assignment: Assignment, by_student: AssignmentScores) -> Path:
     items = list(assignment.items)
     shares = [item_statistics(item, by_student)[1:] for item in items]
     figure, axes = plt.subplots(figsize=(8, 0.32 * len(items) + 1.2))
@@ -485,7 +619,7 @@ def _plot_items(plots, assignment, by_student):
     return _save(figure, plots / f"{assignment.id}_items.png")
 
 
-def _plot_totals(plots, assignment, totals):
+def _plot_totals(plots: Path, assignment: Assignment, totals: Sequence[float]) -> Path:
     figure, axes = plt.subplots(figsize=(6, 3))
     axes.hist(
         totals,
@@ -499,7 +633,9 @@ def _plot_totals(plots, assignment, totals):
     return _save(figure, plots / f"{assignment.id}_totals.png")
 
 
-def _plot_misconceptions(plots, counts, names):
+def _plot_misconceptions(
+    plots: Path, counts: collections.Counter[tuple[str, str]], names: MisconceptionNames
+) -> Path:
     top = counts.most_common(TOP_MISCONCEPTIONS)
     figure, axes = plt.subplots(figsize=(8, 0.35 * len(top) + 1.2))
     # the names' English half: Matplotlib's default font has no Chinese glyphs
@@ -515,7 +651,7 @@ def _plot_misconceptions(plots, counts, names):
     return _save(figure, plots / "misconceptions.png")
 
 
-def _save(figure, path):
+def _save(figure: Figure, path: Path) -> Path:
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

@@ -12,12 +12,20 @@ score into any gradebook cell that still differs (none, unless autograde ran wit
 """
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from nbgrader.api import Gradebook
 
 from autograder.exports.per_item import submission_scores
 from autograder.grading.results import scores_differ
+from autograder.integration import score_of_record
+
+Report = (
+    score_of_record.Report | str
+)  # the report ScoreOfRecord saved of a submission, or why there is none
+Reports = Mapping[str, Mapping[str, Report]]  # {assignment: {student: Report}}
 
 
 @dataclass(frozen=True)
@@ -29,9 +37,9 @@ class Mismatch:
     cli_score: float
 
 
-def saved_reports(folder, students):
+def saved_reports(folder: Path, students: Iterable[str]) -> dict[str, Report]:
     """{student: the report ScoreOfRecord saved in folder, or why there is none} for each student."""
-    reports = {}
+    reports: dict[str, Report] = {}
     for student in sorted(students):
         try:
             reports[student] = json.loads((folder / f"{student}.json").read_text(encoding="utf-8"))
@@ -40,7 +48,7 @@ def saved_reports(folder, students):
     return reports
 
 
-def compare(db_url, assignment, reports):
+def compare(db_url: str, assignment: str, reports: Mapping[str, Report]) -> list[Mismatch]:
     """The Mismatches of the assignment: cells where the kernel, or the gradebook (at db_url) still, differ from the report."""
     mismatches = []
     with Gradebook(db_url) as book:
@@ -60,7 +68,7 @@ def compare(db_url, assignment, reports):
     return mismatches
 
 
-def enforce(db_url, mismatches):
+def enforce(db_url: str, mismatches: Iterable[Mismatch]) -> None:
     """Write each mismatch's command-line score into its gradebook cell where it still differs, and flag the notebook."""
     with Gradebook(db_url) as book:
         for mismatch in mismatches:

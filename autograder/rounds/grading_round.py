@@ -53,9 +53,11 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import nbformat
@@ -63,7 +65,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import ROOT
 from autograder.exports import lms_feedback, lms_grades
-from autograder.grading.course import load_course
+from autograder.grading.course import KernelFolder, load_course
 from autograder.integration import (
     dask_shards,
     deadlines,
@@ -90,6 +92,9 @@ from autograder.rounds import (
     similarity,
     wrong_container,
 )
+from autograder.rounds.class_report import Withheld
+from autograder.rounds.crosscheck import Mismatch, Report
+from autograder.rounds.lms_download import Arrival, Key, Note, Sorting
 from autograder.rounds.round_record import RoundRecord, digest
 from autograder.sandbox import confinement
 from autograder.sandbox.process import GraderError, check_worker_starts
@@ -105,6 +110,25 @@ class RoundError(RuntimeError):
     """The round cannot go on; the message says why."""
 
 
+class ClassSource(Protocol):
+    """Where a round's class comes from: RealClass here, simulated_class.SimulatedClass there."""
+
+    def course_of(self, out: Path) -> CourseFolder:
+        """The course folder the round grades in, its outputs going to out."""
+        ...
+
+    def prepare(self, grading_round: "Round") -> None:
+        """Make ready what the release step needs (the output folder, the class's due dates)."""
+        ...
+
+    def arrive(self, grading_round: "Round") -> list[str]:
+        """Bring the class's submissions into the course folder; the students' ids."""
+        ...
+
+
+Runner = parallel_nbgrader.LocalShards | dask_shards.DaskShards  # where the shards run
+
+
 @dataclass(frozen=True)
 class RealClass:
     """An instructor's class: a course folder that is kept, its LMS downloads and its roster.
@@ -114,35 +138,35 @@ class RealClass:
     """
 
     course: Path
-    downloads: tuple = ()
+    downloads: tuple[Path, ...] = ()
     roster: Path | None = None
     class_list: lms_roster.ClassList | None = None
-    lms_columns: dict = field(default_factory=dict)
+    lms_columns: dict[str, str] = field(default_factory=dict)
     zone: tzinfo = UTC  # of the times a download writes without one (--download-zone)
     # {(student, assignment)}: a .py to grade as the notebook (--accept)
-    accept: frozenset = frozenset()
+    accept: frozenset[Key] = frozenset()
 
-    def course_of(self, out):
+    def course_of(self, out: Path) -> CourseFolder:
         return (
             CourseFolder(ROOT, REPOSITORY_RUNTIME, gradebook_database.repository_url(load_course()))
             if self.course == ROOT
             else CourseFolder(self.course)
         )
 
-    def prepare(self, grading_round):
+    def prepare(self, grading_round: "Round") -> None:
         # the course folder's round/, so the course too
         grading_round.out.mkdir(parents=True, exist_ok=True)
         class_list = self.read_class_list()
         if class_list and class_list.lms and self.lms_columns:
             grading_round.lms_columns = {class_list.lms: dict(self.lms_columns)}
 
-    def read_class_list(self):
+    def read_class_list(self) -> lms_roster.ClassList | None:
         """The roster's ClassList, None without a roster."""
         if self.class_list is not None or self.roster is None:
             return self.class_list
         return lms_roster.read_class_list(self.roster)
 
-    def arrive(self, grading_round):
+    def arrive(self, grading_round: "Round") -> list[str]:
         course, assignments = grading_round.course, grading_round.assignments
         class_list = self.read_class_list()
         roster = class_list.entries if class_list else []
@@ -211,10 +235,12 @@ class RealClass:
         )
         return students
 
-    def take_scripts(self, grading_round, arrivals, sorting):
+    def take_scripts(
+        self, grading_round: "Round", arrivals: list[Arrival], sorting: Sorting
+    ) -> None:
         """A .py of a student with no notebook of its assignment: noted with the kit's score of it, or,
         accepted (--accept), made into their notebook and chosen for grading."""
-        replaced = {}
+        replaced: dict[str, Note] = {}  # {path: the note in place of its own}
         course, assignments = grading_round.course, grading_round.assignments
         found = [
             script
@@ -244,11 +270,13 @@ class RealClass:
         sorting.notes = [replaced.get(note.path, note) for note in sorting.notes]
 
 
-def late_without_due(chosen, dues):
+def late_without_due(
+    chosen: Mapping[Key, Arrival], dues: Mapping[str, datetime | None]
+) -> list[Note]:
     """Notes on the notebooks to grade that the LMS marked late, of assignments without a due date
     ({assignment: due or None}), which nbgrader therefore grades in full; a warning is printed first,
     naming the students and saying how to set the date."""
-    late = collections.defaultdict(list)
+    late: collections.defaultdict[str, list[tuple[str, Arrival]]] = collections.defaultdict(list)
     for (student, assignment), arrival in sorted(chosen.items()):
         if arrival.late and dues.get(assignment) is None:
             late[assignment].append((student, arrival))
@@ -276,7 +304,15 @@ def late_without_due(chosen, dues):
 class Round:
     """One grading round's state: the course folder, the class, and what each step found."""
 
-    def __init__(self, out, students, jobs=1, enforce=True, assignments=None, db=None):
+    def __init__(
+        self,
+        out: str | Path,
+        students: ClassSource,
+        jobs: int = 1,
+        enforce: bool = True,
+        assignments: Collection[str] | None = None,
+        db: str | None = None,
+    ) -> None:
         self.out, self.jobs, self.enforce, self.source = (
             Path(out).resolve(),
             jobs,
@@ -288,37 +324,51 @@ class Round:
         self.assignments = [
             a.id for a in self.registry.assignments if not assignments or a.id in assignments
         ]
-        self.students = []
-        self.known_mistakes = {}  # {student: {assignment: item id}}: a simulated class's single mistakes
-        self.arrival_notes = []  # [lms_download.Note]: what arrived that was not simply one notebook
-        self.chosen = {}  # {(student, assignment): lms_download.Arrival}: the download's graded files
-        self.not_graded = {a: {} for a in self.assignments}  # {assignment: {student: reason}}
-        self.to_grade = {a: [] for a in self.assignments}  # new or changed since the last run
-        self.record = None  # the RoundRecord, read once the output folder is ready
-        self.reports = {}  # {assignment: {student: report dict or reason}}
-        self.mismatches = []
-        self.withheld = []  # [(student, assignment, why)]: feedback pages that release_feedback will hold back
-        self.timings = []  # [(step, seconds)]
-        self.extensions = None  # the extensions file (deadlines.read_extensions), if any
-        self.runner = parallel_nbgrader.LOCAL  # where the shards run: here, or a Dask cluster
+        self.students: list[str] = []
+        # {student: {assignment: item id}}: a simulated class's single mistakes
+        self.known_mistakes: dict[str, dict[str, str]] = {}
+        self.arrival_notes: list[Note] = []  # what arrived that was not simply one notebook
+        self.chosen: dict[Key, Arrival] = {}  # the download's graded files
+        # {assignment: {student: reason}}
+        self.not_graded: dict[str, dict[str, str]] = {a: {} for a in self.assignments}
+        # new or changed since the last run
+        self.to_grade: dict[str, list[str]] = {a: [] for a in self.assignments}
+        self._record: RoundRecord | None = None  # read once the output folder is ready
+        self.reports: dict[str, dict[str, Report]] = {}  # {assignment: {student: Report}}
+        self.mismatches: list[Mismatch] = []
+        self.withheld: list[Withheld] = []  # feedback pages that release_feedback will hold back
+        self.timings: list[tuple[str, float]] = []  # [(step, seconds)]
+        self.extensions: Path | None = (
+            None  # the extensions file (deadlines.read_extensions), if any
+        )
+        self.runner: Runner = (
+            parallel_nbgrader.LOCAL
+        )  # where the shards run: here, or a Dask cluster
         # {lms: {assignment: column}}: the columns of the LMS export that the roster is (lms_grades)
-        self.lms_columns = {}
+        self.lms_columns: dict[str, dict[str, str]] = {}
         # {assignment: due or None}: course.yaml's, which a class may replace with its own
         self.dues = deadlines.due_dates(self.registry, self.assignments)
 
-    def release(self):
+    @property
+    def record(self) -> RoundRecord:
+        """What was graded in earlier runs, read by the release step once the output folder is ready."""
+        if self._record is None:
+            raise RoundError("the round's record is read by its release step, which has not run")
+        return self._record
+
+    def release(self) -> None:
         self.source.prepare(self)
-        self.record = RoundRecord(self.out / "graded.json")
+        self._record = RoundRecord(self.out / "graded.json")
         for assignment in self.assignments:
             release(self.course, assignment)
         deadlines.write_due_dates(self.course.db_url, self.dues)
 
-    def make_class(self):
+    def make_class(self) -> None:
         self.students = self.source.arrive(self)
         for note in lms_download.summarised(self.arrival_notes):
             print(f"    {_described(note)}")
 
-    def check(self):
+    def check(self) -> None:
         print(f"    sandbox: {confinement.describe()}")
         try:
             check_worker_starts(self.registry.timeouts)
@@ -328,7 +378,7 @@ class Round:
         for assignment in self.assignments:
             # each student's files of this assignment, or of none or one this round does not grade
             # (gathered once: looking through the notes per student grows with N²)
-            files = collections.defaultdict(dict)
+            files: collections.defaultdict[str, dict[str, None]] = collections.defaultdict(dict)
             for note in self.arrival_notes:
                 if note.assignment == assignment or note.assignment not in self.assignments:
                     files[note.student].setdefault(note.path, None)
@@ -361,7 +411,7 @@ class Round:
                 )
         self.grant_extensions()
 
-    def grant_extensions(self):
+    def grant_extensions(self) -> None:
         """The extensions file's extensions of gradable submissions into the gradebook; one that changed is graded again."""
         if not self.extensions:
             return
@@ -379,10 +429,10 @@ class Round:
                 self.to_grade[extension.assignment].append(extension.student)
         print(f"    extensions: {len(found)} in {self.extensions}, {len(changed)} new or changed")
 
-    def gradable(self, assignment):
+    def gradable(self, assignment: str) -> list[str]:
         return [s for s in self.students if s not in self.not_graded[assignment]]
 
-    def autograde(self):
+    def autograde(self) -> None:
         # nbgrader's chain saves each out-of-kernel report (with the kernel's own scores) for the check
         options = [
             f"--ScoreOfRecord.reports_directory={self.out / 'reports'}",
@@ -390,7 +440,7 @@ class Round:
         ]
         for assignment in self.assignments:
 
-            def graded(students, assignment=assignment):
+            def graded(students: Sequence[str], assignment: str = assignment) -> None:
                 self.record.graded(
                     assignment,
                     [(s, digest(self.course.notebook(SUBMITTED, s, assignment))) for s in students],
@@ -435,7 +485,7 @@ class Round:
                     f"{reason}, twice; see {self.course.logs}/autograde-{assignment}*.log"
                 )
 
-    def crosscheck(self):
+    def crosscheck(self) -> None:
         for assignment in self.assignments:
             self.reports[assignment] = crosscheck.saved_reports(
                 self.out / "reports" / assignment, self.gradable(assignment)
@@ -453,7 +503,7 @@ class Round:
             crosscheck.enforce(self.course.db_url, self.mismatches)
             print("    the command line's scores are in the gradebook")
 
-    def feedback(self):
+    def feedback(self) -> None:
         for assignment in self.assignments:
             students = [
                 s for s in self.gradable(assignment) if self.record.needs_feedback(assignment, s)
@@ -491,7 +541,7 @@ class Round:
                     flush=True,
                 )
 
-    def export(self):
+    def export(self) -> None:
         self.course.run("export", f"--to={self.out / 'grades.csv'}", log="export")
         exporter = "autograder.exports.per_item.PerItemCsvExporter"
         self.course.run(
@@ -521,13 +571,9 @@ class Round:
         for line in archives.summary():
             print(f"    LMS feedback: {line}")
 
-    def report(self):
+    def report(self) -> None:
         similar = self.similarity()
-        paths = class_report.write(
-            self.out,
-            self.registry,
-            self.course.db_url,
-            self.students,
+        findings = class_report.RoundFindings(
             self.reports,
             self.not_graded,
             self.mismatches,
@@ -537,9 +583,12 @@ class Round:
             self.withheld,
             similar,
         )
+        paths = class_report.write(
+            self.out, self.registry, self.course.db_url, self.students, findings
+        )
         print(f"    {', '.join(str(p.relative_to(self.out)) for p in paths)}")
 
-    def similarity(self):
+    def similarity(self) -> class_report.SimilarPairs:
         """The graded submissions' similar pairs, printed and written to similarity_pairs.csv; (pairs, settings)."""
         settings = self.registry.similarity
         pairs = similarity.round_pairs(
@@ -565,7 +614,7 @@ class Round:
         ("report", report),
     ]
 
-    def run(self):
+    def run(self) -> None:
         started = time.monotonic()
         for number, (name, step) in enumerate(self.STEPS, start=1):
             print(f"[{number}/{len(self.STEPS)}] {name}", flush=True)
@@ -582,7 +631,7 @@ class Round:
         )
 
 
-def release(course, assignment):
+def release(course: CourseFolder, assignment: str) -> None:
     """Release the assignment in the course folder unless it is released there already.
 
     The source is the course's own solutions/<assignment>/ when it has one, else the kit's, copied there.
@@ -604,12 +653,12 @@ def release(course, assignment):
     course.run("generate_assignment", assignment, "--force", log="generate_assignment")
 
 
-def with_database(course, db):
+def with_database(course: CourseFolder, db: str | None) -> CourseFolder:
     """The course folder (a CourseFolder) with its gradebook in the database at db (a URL), or as it is without one."""
     return dataclasses.replace(course, database=db) if db else course
 
 
-def new_gradebook(course):
+def new_gradebook(course: CourseFolder) -> None:
     """Refuse a server's database that holds a gradebook already, for a class that is made anew each run."""
     if gradebook_database.takes_many_writers(course.db_url) and gradebook_database.holds_gradebook(
         course.db_url
@@ -620,7 +669,7 @@ def new_gradebook(course):
         )
 
 
-def empty_output_folder(out):
+def empty_output_folder(out: Path) -> None:
     """Make out an empty folder marked as a round's; refuse to empty a folder that is not a round's output."""
     if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
@@ -632,7 +681,9 @@ def empty_output_folder(out):
     (out / MARKER).write_text("made by a grading round, which empties this folder on each run\n")
 
 
-def submission_problem(course, student, assignment, limits=None):
+def submission_problem(
+    course: CourseFolder, student: str, assignment: str, limits: KernelFolder | None = None
+) -> str | None:
     """Why the student's submission of the assignment cannot go to nbgrader, or None when it can.
 
     ``limits``: what its folder may hold (course.yaml's kernel_folder, read once a round by its caller).
@@ -663,11 +714,11 @@ def submission_problem(course, student, assignment, limits=None):
     return None
 
 
-def _described(note):
+def _described(note: Note) -> str:
     return f"{note.student + ' ' if note.student else ''}{note.path}: {note.what}"
 
 
-def round_options(parser):
+def round_options(parser: argparse.ArgumentParser) -> None:
     """The options of any round, real or simulated: --jobs, --cluster, --enforce, --assignments."""
     parser.add_argument(
         "--jobs",
@@ -706,7 +757,7 @@ def round_options(parser):
     )
 
 
-def checked_round_options(parser, args):
+def checked_round_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.jobs is not None and args.jobs < 1:
         parser.error("--jobs must be at least 1")
     if args.cluster:
@@ -729,7 +780,7 @@ def checked_round_options(parser, args):
             parser.error(f"--db: {error}")
 
 
-def run(students, out, args):
+def run(students: ClassSource, out: Path, args: argparse.Namespace) -> int:
     """Run the round of ``students`` (a class source: RealClass, or the simulated class) into ``out``; the exit status."""
     try:
         with (
@@ -737,13 +788,15 @@ def run(students, out, args):
             if args.cluster
             else contextlib.nullcontext(parallel_nbgrader.LOCAL)
         ) as runner:
-            if args.cluster:
+            jobs = args.jobs
+            if isinstance(runner, dask_shards.DaskShards):
                 print(f"shards on the Dask cluster {args.cluster}: {runner.workers} workers")
-            # on a cluster, one shard per worker unless --jobs says how many
+                # on a cluster, one shard per worker unless --jobs says how many
+                jobs = jobs or runner.workers
             grading_round = Round(
                 out,
                 students,
-                args.jobs or runner.workers,
+                jobs,
                 args.enforce,
                 args.assignments,
                 args.db,
@@ -764,7 +817,7 @@ def run(students, out, args):
     return 0
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograder.rounds",
         description="Run a whole grading round on your class: its LMS downloads and roster, or an nbgrader course folder. "
@@ -839,7 +892,7 @@ def main(argv=None):
         parser.error(
             f"--download-zone: no time zone {args.download_zone!r} (e.g. UTC, Asia/Shanghai)"
         )
-    accept = set()
+    accept: set[Key] = set()
     for choice in args.accept or ():
         student, _, assignment = choice.partition(":")
         if not student or assignment not in {a.id for a in load_course().assignments}:
@@ -861,9 +914,10 @@ def main(argv=None):
     return run(students, out, args)
 
 
-def chosen_columns(parser, args):
+def chosen_columns(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict[str, str]:
     """{assignment: column} of the --column options; a parser error for one of no assignment, or without an LMS's export."""
-    known, chosen = [a.id for a in load_course().assignments], {}
+    known = [a.id for a in load_course().assignments]
+    chosen: dict[str, str] = {}
     for option in args.column:
         assignment, equals, column = option.partition("=")
         if not equals or not column.strip():
@@ -880,7 +934,11 @@ def chosen_columns(parser, args):
     return chosen
 
 
-def class_columns(class_list, assignments, chosen):
+def class_columns(
+    class_list: lms_roster.ClassList | None,
+    assignments: Collection[str] | None,
+    chosen: Mapping[str, str],
+) -> dict[str, str]:
     """{assignment: its column in the roster's LMS export} (``lms_roster.grade_columns``), printed; {} for no export."""
     if class_list is None:
         return {}
@@ -901,7 +959,9 @@ def class_columns(class_list, assignments, chosen):
     return columns
 
 
-def print_manual_grading(statuses):
+def print_manual_grading(
+    statuses: Mapping[str, Sequence[manual_grading.DerivationStatus]],
+) -> None:
     """What awaits a person's grade in formgrader, per derivation: {assignment: its DerivationStatuses}."""
     summary = manual_grading.awaiting_summary(statuses)
     if not summary:
@@ -923,7 +983,7 @@ def print_manual_grading(statuses):
         )
 
 
-def print_summary(grading_round):
+def print_summary(grading_round: Round) -> None:
     """The per-equation table, what awaits manual grading, what was not graded or arrived otherwise, and each step's time."""
     students, registry, db_url = (
         grading_round.students,

@@ -4,10 +4,13 @@ nbgrader keeps each submission's timestamp and extension, the assignment's due d
 penalty that its autograde took (autograder/integration/late_penalty.py); all times are UTC there.
 """
 
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.grading.late_policy import LatePolicy
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,9 @@ class LateSubmission:
     penalty: float  # points
 
 
-def late_submissions(db_url, assignments, students):
+def late_submissions(
+    db_url: str, assignments: Iterable[str], students: Collection[str]
+) -> list[LateSubmission]:
     """[LateSubmission] of the assignments (ids) and students whose submission came after the assignment's due
     date, or has an extension, in the gradebook's order of assignments then students."""
     found = []
@@ -53,7 +58,9 @@ def late_submissions(db_url, assignments, students):
     return found
 
 
-def section(late, policy, row):
+def section(
+    late: Sequence[LateSubmission], policy: LatePolicy | None, row: Callable[..., str]
+) -> list[str]:
     """The report's Markdown lines on the LateSubmissions late; policy is the course's LatePolicy or None,
     row the report's table-row maker."""
     lines = ["## 迟交 Late submissions", ""]

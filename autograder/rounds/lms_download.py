@@ -17,6 +17,7 @@ Every file that is not simply that notebook gets a ``Note`` saying what became o
 """
 
 import atexit
+import collections.abc
 import io
 import os
 import re
@@ -27,11 +28,17 @@ import unicodedata
 import zipfile
 import zlib
 from collections import defaultdict
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.sandbox import leftovers
+
+if TYPE_CHECKING:
+    from autograder.grading.course import DownloadLimits
+    from autograder.integration.nbgrader_course import CourseFolder
 
 # nbformat, the course and nbgrader's folders are imported where they are used: reading a roster
 # (lms_roster) needs none of them, and the round reads it before anything else loads
@@ -65,6 +72,9 @@ STUDENT_ID_RULE = "letters, digits and . _ @ + - only, beginning with a letter, 
 
 
 SHOWN_PER_SENDER = 5  # notes on one sender's files printed and reported; all are in arrivals.csv
+NO_SCHEME = (
+    "named by no LMS's scheme (Canvas, Moodle, Blackboard): whose it is cannot be told; not graded"
+)
 
 
 class DownloadError(ValueError):
@@ -97,12 +107,12 @@ class Arrival:
     late: bool = False  # the LMS marked it handed in after the due date (Canvas's LATE_)
 
     @property
-    def content(self):
+    def content(self) -> bytes:
         """The file's bytes, read when asked: a download's files are not all held in memory at once."""
         return leftovers.read_regular(self.stored) if isinstance(self.stored, Path) else self.stored
 
     @property
-    def who(self):
+    def who(self) -> str:
         return f"{self.lms} user {self.lms_id}" + (f" ({self.name})" if self.name else "")
 
 
@@ -114,13 +124,19 @@ class Note:
     assignment: str = ""  # "" when neither the file's cells nor its name tell
 
 
+Key = tuple[str, str]  # (student, assignment)
+GradedCells = Mapping[str, collections.abc.Set[str]]  # {assignment: its graded cells' grade ids}
+# a file of the download as read: (its path in it, its time, its bytes or the file holding them, why it was not read)
+Entry = tuple[str, datetime, bytes | Path, str]
+
+
 @dataclass
 class Sorting:
-    chosen: dict  # {(student, assignment): Arrival}
-    notes: list  # [Note], in the download's order
+    chosen: dict[Key, Arrival]
+    notes: list[Note]  # in the download's order
 
 
-def read_roster(path):
+def read_roster(path: str | Path) -> list[RosterEntry]:
     """The roster's entries, from the kit's CSV or an LMS's export (``lms_roster``); DownloadError naming
     the file and the row for anything nbgrader could not use."""
     from autograder.rounds import lms_roster  # it reads RosterEntry from here
@@ -135,10 +151,11 @@ LATIN_LOOKALIKES = str.maketrans(
 )
 
 
-def roster_warnings(entries):
+def roster_warnings(entries: Iterable[RosterEntry]) -> list[str]:
     """What about the roster's ids may mislead a person: compatibility forms (full-width digits), letters of
     several scripts, and ids that look like another's. One sentence each, naming the id."""
-    warnings, seen = [], {}
+    warnings: list[str] = []
+    seen: dict[str, str] = {}  # {the id as it looks: the first id that looks so}
     for entry in entries:
         plain = unicodedata.normalize("NFKC", entry.id)
         if plain != entry.id:
@@ -155,7 +172,9 @@ def roster_warnings(entries):
     return warnings
 
 
-def read_download(path, limits=None, zone=UTC):
+def read_download(
+    path: str | Path, limits: "DownloadLimits | None" = None, zone: tzinfo = UTC
+) -> list[Arrival]:
     """Every file of the download (a zip or a folder) as an Arrival, named by the first matching scheme.
 
     ``zone`` (a tzinfo) is that of the times the download writes without one: a zip entry's
@@ -179,9 +198,10 @@ def read_download(path, limits=None, zone=UTC):
     ]
 
 
-def _folder_entries(folder, limits):
+def _folder_entries(folder: Path, limits: "DownloadLimits") -> list[Entry]:
     """(name, time, content, problem) of each file beneath the folder; links are listed, never followed."""
-    entries, total = [], 0
+    entries: list[Entry] = []
+    total = 0
     for parent, folders, files in os.walk(folder):  # never into a linked folder
         for name in sorted(folders) + sorted(files):
             entry = Path(parent, name)
@@ -200,9 +220,10 @@ def _folder_entries(folder, limits):
     return entries
 
 
-def _zip_entries(path, limits, zone):
+def _zip_entries(path: Path, limits: "DownloadLimits", zone: tzinfo) -> list[Entry]:
     """(name, time, content, problem) of each file of the zip, each read to at most its limit."""
-    entries, total, spool = [], 0, _spool()
+    entries: list[Entry] = []
+    total, spool = 0, _spool()
     most = max(path.stat().st_size, 2**20) * limits.ratio  # uncompressed bytes of the whole archive
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
@@ -230,14 +251,14 @@ def _zip_entries(path, limits, zone):
     return entries
 
 
-def _spool():
+def _spool() -> Path:
     """A folder of this process's for a download's unpacked files, removed at its exit."""
     folder = Path(tempfile.mkdtemp(prefix="download-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 
 
-def _count(entries, limits, download):
+def _count(entries: Sequence[Entry], limits: "DownloadLimits", download: Path) -> None:
     if len(entries) >= limits.entries:
         raise DownloadError(
             f"{download} holds more than {limits.entries} files (course.yaml's downloads.entries): "
@@ -245,7 +266,14 @@ def _count(entries, limits, download):
         )
 
 
-def _add(total, size, limits, download, name, most=None):
+def _add(
+    total: int,
+    size: int,
+    limits: "DownloadLimits",
+    download: Path,
+    name: str,
+    most: int | None = None,
+) -> int:
     """The running total with size added; DownloadError past the total limit (or most, the archive's)."""
     total += size
     cap = min(limits.total_mib * 2**20, most or limits.total_mib * 2**20)
@@ -257,13 +285,13 @@ def _add(total, size, limits, download, name, most=None):
     return total
 
 
-def _special(mode):
+def _special(mode: int) -> str:
     """What the round says of a link or special file, by its mode; "" for a regular file or a folder."""
     kind = leftovers.kind_of_mode(mode) if mode else ""
     return f"{kind}: not followed, not graded" if kind else ""
 
 
-def _entry_problem(info, limits):
+def _entry_problem(info: zipfile.ZipInfo, limits: "DownloadLimits") -> str:
     if info.file_size > limits.entry_mib * 2**20:
         return _too_large(info.file_size, limits)
     if info.file_size > 2**20 and info.file_size > limits.ratio * max(info.compress_size, 1):
@@ -274,12 +302,14 @@ def _entry_problem(info, limits):
     return ""
 
 
-def _too_large(size, limits):
+def _too_large(size: int | None, limits: "DownloadLimits") -> str:
     said = f"{size / 2**20:.0f} MiB, " if size else ""
     return f"{said}larger than course.yaml's downloads.entry_mib of {limits.entry_mib} MiB: not unpacked, not graded"
 
 
-def _unpack_at_most(archive, info, target, most):
+def _unpack_at_most(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, most: int
+) -> int | None:
     """Write the entry to target in pieces; its size, or None (and no file) when it holds more than most (its stated size may lie)."""
     size = 0
     with archive.open(info) as entry, open(target, "wb") as out:
@@ -294,11 +324,13 @@ def _unpack_at_most(archive, info, target, most):
     return size
 
 
-def _utc(seconds):
+def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=0)
 
 
-def read_name(path, zone=UTC):
+def read_name(
+    path: str, zone: tzinfo = UTC
+) -> tuple[str, str, str, str, datetime | None, bool] | None:
     """(LMS, its id of the student, the student's name, the file's name, the time or None, whether
     the LMS marked it late) that the path's name says under the first scheme it follows (a time
     in the name is read in zone), or None when it follows none."""
@@ -320,7 +352,9 @@ def read_name(path, zone=UTC):
     return None
 
 
-def _recognised(path, time, stored, problem="", zone=UTC):
+def _recognised(
+    path: str, time: datetime, stored: bytes | Path, problem: str = "", zone: tzinfo = UTC
+) -> Arrival:
     named = read_name(path, zone)
     if named is None:
         return Arrival(path, time, stored, file=Path(path).name, problem=problem)
@@ -328,98 +362,108 @@ def _recognised(path, time, stored, problem="", zone=UTC):
     return Arrival(path, named_time or time, stored, lms, lms_id, name, file, problem, late)
 
 
-def when(time):
+def when(time: datetime) -> str:
     """A time as the round shows it: to the minute, with its zone."""
     return f"{time:%Y-%m-%d %H:%M} {time.tzname()}"
 
 
-def sort(arrivals, roster, graded_cells, assignments):
+def sort(
+    arrivals: Iterable[Arrival],
+    roster: Sequence[RosterEntry],
+    graded_cells: GradedCells,
+    assignments: Container[str],
+) -> Sorting:
     """The Sorting of the arrivals for the round's assignments; graded_cells is {assignment: its graded cells' grade ids} of all."""
-    chosen, notes = defaultdict(list), []
+    candidates: defaultdict[Key, list[Arrival]] = defaultdict(list)
+    notes = []
     for arrival in arrivals:
-        student, unmatched = match(arrival, roster) if arrival.lms else (None, None)
-        problem = _not_a_notebook(arrival)
-        if problem:
-            notes.append(
-                Note(
-                    arrival.path,
-                    problem,
-                    student.id if student else "",
-                    named_assignment(arrival.file, graded_cells) or "",
-                )
-            )
-            continue
-        if arrival.lms is None:
-            notes.append(
-                Note(
-                    arrival.path,
-                    "named by no LMS's scheme (Canvas, Moodle, Blackboard): whose it is cannot be told; not graded",
-                )
-            )
-            continue
-        if unmatched:
-            notes.append(Note(arrival.path, unmatched))
-            continue
-        assignment, named = assignment_of(arrival, graded_cells)
-        if assignment is None:
-            notes.append(
-                Note(
-                    arrival.path,
-                    f"holds none of the graded cells of {', '.join(graded_cells)} and its name names none: not graded",
-                    student.id,
-                )
-            )
-        elif assignment not in assignments:
-            notes.append(
-                Note(
-                    arrival.path,
-                    f"a notebook of {assignment}, which this round does not grade",
-                    student.id,
-                    assignment,
-                )
-            )
+        key, note = _judged(arrival, roster, graded_cells, assignments)
+        if key:
+            candidates[key].append(arrival)
+        if note:
+            notes.append(note)
+    chosen = {}
+    for key, found in candidates.items():
+        chosen[key], passed_over = _latest(key, found, graded_cells)
+        notes += passed_over
+    return Sorting(chosen, notes)
+
+
+def _judged(
+    arrival: Arrival,
+    roster: Sequence[RosterEntry],
+    graded_cells: GradedCells,
+    assignments: Container[str],
+) -> tuple[Key | None, Note | None]:
+    """(student, assignment) the arrival may be graded as, None when it is graded for no one; and the Note on it, if any."""
+    # a file no LMS named has no one to look up
+    found = match(arrival, roster) if arrival.lms else (None, "")
+    problem = _not_a_notebook(arrival)
+    if problem:
+        named = named_assignment(arrival.file, graded_cells) or ""
+        return None, Note(arrival.path, problem, found[0].id if found[0] else "", named)
+    if arrival.lms is None:
+        return None, Note(arrival.path, NO_SCHEME)
+    if found[0] is None:
+        return None, Note(arrival.path, found[1])
+    return _judged_notebook(arrival, found[0].id, graded_cells, assignments)
+
+
+def _judged_notebook(
+    arrival: Arrival, student: str, graded_cells: GradedCells, assignments: Container[str]
+) -> tuple[Key | None, Note | None]:
+    """_judged of a notebook whose student is known: its assignment, by its cells or else its name."""
+    assignment, named = assignment_of(arrival, graded_cells)
+    if assignment is None:
+        return None, Note(
+            arrival.path,
+            f"holds none of the graded cells of {', '.join(graded_cells)} and its name names none: not graded",
+            student,
+        )
+    if assignment not in assignments:
+        return None, Note(
+            arrival.path,
+            f"a notebook of {assignment}, which this round does not grade",
+            student,
+            assignment,
+        )
+    key = (student, assignment)
+    if named not in (None, assignment):
+        return key, Note(
+            arrival.path,
+            f"holds the {assignment} notebook under the name {arrival.file!r}: graded as {assignment}",
+            *key,
+        )
+    if arrival.file != f"{assignment}.ipynb":
+        return key, Note(arrival.path, f"named {arrival.file!r}: taken as {assignment}.ipynb", *key)
+    return key, None
+
+
+def _latest(
+    key: Key, candidates: Sequence[Arrival], graded_cells: GradedCells
+) -> tuple[Arrival, list[Note]]:
+    """Which of the candidates for key (student, assignment) is graded, and a Note on each other one."""
+    # a notebook holding the assignment's graded cells before one that only bears its name, then the latest
+    ordered = sorted(candidates, key=lambda a: (holds_cells(a, graded_cells), a.time, a.path))
+    graded = ordered[-1]
+    notes = []
+    for other in ordered[:-1]:
+        if other.time > graded.time:
+            why = f"later than {graded.path} but holds none of the assignment's graded cells: {graded.path} is graded"
         else:
-            chosen[(student.id, assignment)].append((holds_cells(arrival, graded_cells), arrival))
-            if named not in (None, assignment):
-                notes.append(
-                    Note(
-                        arrival.path,
-                        f"holds the {assignment} notebook under the name {arrival.file!r}: graded as {assignment}",
-                        student.id,
-                        assignment,
-                    )
-                )
-            elif arrival.file != f"{assignment}.ipynb":
-                notes.append(
-                    Note(
-                        arrival.path,
-                        f"named {arrival.file!r}: taken as {assignment}.ipynb",
-                        student.id,
-                        assignment,
-                    )
-                )
-    latest = {}
-    for key, candidates in chosen.items():
-        # a notebook holding the assignment's graded cells before one that only bears its name, then the latest
-        ordered = [a for _, a in sorted(candidates, key=lambda c: (c[0], c[1].time, c[1].path))]
-        latest[key] = graded = ordered[-1]
-        for other in ordered[:-1]:
-            if other.time > graded.time:
-                why = f"later than {graded.path} but holds none of the assignment's graded cells: {graded.path} is graded"
-            else:
-                why = f"older than {graded.path} ({when(other.time)} before {when(graded.time)}): the latest is graded"
-            notes.append(Note(other.path, why, *key))
-    return Sorting(latest, notes)
+            why = f"older than {graded.path} ({when(other.time)} before {when(graded.time)}): the latest is graded"
+        notes.append(Note(other.path, why, *key))
+    return graded, notes
 
 
-def holds_cells(arrival, graded_cells):
+def holds_cells(arrival: Arrival, graded_cells: GradedCells) -> bool:
     """Whether the arrival is a notebook holding graded cells of an assignment (not a file that only bears its name)."""
     return _cell_ids(arrival) & set().union(*graded_cells.values()) != set()
 
 
-def summarised(notes, most=SHOWN_PER_SENDER):
+def summarised(notes: Iterable[Note], most: int = SHOWN_PER_SENDER) -> list[Note]:
     """The notes with each student's first ``most`` kept and the rest as one line with a count; notes of no student, by what they say."""
-    by_sender = defaultdict(list)
+    by_sender: defaultdict[str, list[Note]] = defaultdict(list)
     for note in notes:
         by_sender[note.student or note.what].append(note)
     shown = []
@@ -434,7 +478,7 @@ def summarised(notes, most=SHOWN_PER_SENDER):
     return shown
 
 
-def _not_a_notebook(arrival):
+def _not_a_notebook(arrival: Arrival) -> str | None:
     """Why the file is no notebook to grade, or None."""
     name = arrival.file or Path(arrival.path).name
     if arrival.problem:
@@ -448,7 +492,7 @@ def _not_a_notebook(arrival):
     return None
 
 
-def _inner_archive(content):
+def _inner_archive(content: bytes) -> str:
     """What the round says of a zip inside the download: it is never opened; unpacking it is advised only where nothing in it is a link."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -463,13 +507,15 @@ def _inner_archive(content):
     return "an archive inside the download: not opened; unpack it into the download and run again"
 
 
-def _key(text):
+def _key(text: str) -> str:
     """A name compared letter by letter: lower case, no spaces, accents or punctuation."""
     text = unicodedata.normalize("NFKD", text).casefold()
     return "".join(c for c in text if c.isalnum())
 
 
-def match(arrival, roster):
+def match(
+    arrival: Arrival, roster: Sequence[RosterEntry]
+) -> tuple[RosterEntry, None] | tuple[None, str]:
     """(the roster's entry for the arrival, None) or (None, why there is none)."""
     by_id = [
         e
@@ -497,7 +543,7 @@ def match(arrival, roster):
     return None, f"{arrival.who} is not on the roster: not graded; add them to it and run again"
 
 
-def assignment_of(arrival, graded_cells):
+def assignment_of(arrival: Arrival, graded_cells: GradedCells) -> tuple[str | None, str | None]:
     """(the assignment the notebook holds the graded cells of, else the one its name names; the one its name names), None for none."""
     ids = _cell_ids(arrival)
     named = named_assignment(arrival.file, graded_cells)
@@ -505,7 +551,7 @@ def assignment_of(arrival, graded_cells):
     return (by_cells if ids & graded_cells[by_cells] else named), named
 
 
-def _cell_ids(arrival):
+def _cell_ids(arrival: Arrival) -> set[str]:
     """The nbgrader grade ids of the arrival's cells; none when it is no readable notebook (its name must tell)."""
     import nbformat
 
@@ -516,7 +562,7 @@ def _cell_ids(arrival):
     return {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in cells} - {None}
 
 
-def place(course, chosen):
+def place(course: "CourseFolder", chosen: Mapping[Key, Arrival]) -> dict[Key, str]:
     """Put each chosen notebook where nbgrader's collect would, unless its bytes are there already.
 
     Returns {(student, assignment): "new", "changed" or "unchanged"}.
@@ -534,7 +580,7 @@ def place(course, chosen):
     return placed
 
 
-def named_assignment(file, assignments):
+def named_assignment(file: str, assignments: Iterable[str]) -> str | None:
     """The one of the assignments that the file's name names as a word ("bp (1).ipynb", "bp-final.py"), else None."""
     stem = Path(file).stem.casefold()
     named = [

@@ -101,7 +101,9 @@ def read_class_list(path: Path | str) -> ClassList:
             "(and optionally lms_user_id)"
         )
     read = ROW_READERS[lms]
-    entries, notes, seen = [], [], set()
+    entries: list[RosterEntry] = []
+    notes: list[str] = []
+    seen: set[str] = set()  # the ids read so far
     for line, row in rows:
         values = dict(zip(header, (cell.strip() for cell in row)))
         entry = read(values)
@@ -144,7 +146,9 @@ def _table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header, rows
 
 
-def _check(entry: RosterEntry, path: Path | str, line: int, lms: str | None, seen: set) -> None:
+def _check(
+    entry: RosterEntry, path: Path | str, line: int, lms: str | None, seen: set[str]
+) -> None:
     where = f"the roster {path}" + (f" ({LMS_NAMES[lms]})" if lms else "") + f", line {line}"
     if not entry.id:
         raise DownloadError(f"{where}: {_who(entry)} has no id ({_ID_SOURCES[lms]} empty)")

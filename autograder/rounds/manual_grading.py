@@ -8,12 +8,16 @@ graded yet"), and per class what awaits grading, for the round's summary and its
 """
 
 import collections
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from autograder.grading.course import Assignment, Derivation
 
 AWAITING, GRADED, BLANK = "awaiting", "graded", "blank"
 
 
-def state(grade):
+def state(grade: Any) -> str:
     """AWAITING (a person must grade it), GRADED (a person did) or BLANK (nbgrader's 0 for an unchanged cell) of a derivation's Grade."""
     # no score at all: a person's to give
     if grade.needs_manual_grade or (grade.manual_score is None and grade.auto_score is None):
@@ -21,7 +25,7 @@ def state(grade):
     return GRADED if grade.manual_score is not None else BLANK
 
 
-def score(grade):
+def score(grade: Any) -> float | None:
     """The derivation's score in the gradebook (a person's, with any extra credit; nbgrader's 0 for a blank answer), None while it awaits a person."""
     return None if state(grade) == AWAITING else grade.score
 
@@ -30,14 +34,16 @@ def score(grade):
 class DerivationStatus:
     """One derivation across a class: the students whose answer awaits a grade, was graded, or was left blank."""
 
-    derivation: object  # course.Derivation
-    awaiting: tuple = ()
-    graded: tuple = ()
-    blank: tuple = ()
-    scores: tuple = ()  # the graded answers' scores
+    derivation: Derivation
+    awaiting: tuple[str, ...] = ()  # student ids, as are graded and blank
+    graded: tuple[str, ...] = ()
+    blank: tuple[str, ...] = ()
+    scores: tuple[float, ...] = ()  # the graded answers' scores
 
 
-def class_status(grades, assignment):
+def class_status(
+    grades: Mapping[str, Mapping[str, Any]], assignment: Assignment
+) -> tuple[DerivationStatus, ...]:
     """The DerivationStatus of each derivation of the assignment, from {student: {cell id: Grade}} of its submissions."""
     statuses = []
     for derivation in assignment.derivations:
@@ -62,13 +68,15 @@ def class_status(grades, assignment):
     return tuple(statuses)
 
 
-def awaiting_counts(statuses):
+def awaiting_counts(statuses: Sequence[DerivationStatus]) -> dict[int, int]:
     """{number of cells awaiting a grade: number of submissions} of one assignment's DerivationStatuses (submissions with none left out)."""
     per_student = collections.Counter(student for status in statuses for student in status.awaiting)
     return dict(sorted(collections.Counter(per_student.values()).items(), reverse=True))
 
 
-def awaiting_summary(statuses_by_assignment):
+def awaiting_summary(
+    statuses_by_assignment: Mapping[str, Sequence[DerivationStatus]],
+) -> str:
     """One line: "awaiting manual grading in formgrader: 38 submissions × 1 cell (perceptron), 36 submissions × 3 cells (bp)".
 
     ``statuses_by_assignment`` is {assignment id: its DerivationStatuses}; the line says so when nothing awaits.
@@ -91,5 +99,5 @@ def awaiting_summary(statuses_by_assignment):
     return "awaiting manual grading in formgrader: " + ", ".join(parts)
 
 
-def _times(submissions, cells):
+def _times(submissions: int, cells: int) -> str:
     return f"{submissions} submission{'s' if submissions != 1 else ''} × {cells} cell{'s' if cells != 1 else ''}"

@@ -8,13 +8,18 @@ the way or every 30 s, whichever comes first, and at the end:
 
 import sys
 import time
+from collections.abc import Callable
+from typing import TextIO
 
-from tqdm import tqdm
+from tqdm import tqdm  # type: ignore[import-untyped]  # tqdm ships no types
 
 PARTS, SECONDS = 10, 30  # a plain line at least this often: each tenth of the way, or each 30 s
 
 
-def reporter(label, stream=None):
+Progress = Callable[[int, int], None]  # progress(done, total)
+
+
+def reporter(label: str, stream: TextIO | None = None) -> Progress:
     """progress(done, total) for the label: tqdm on a terminal stream (default: stdout, where the
     round prints), plain lines otherwise."""
     stream = stream or sys.stdout
@@ -24,10 +29,11 @@ def reporter(label, stream=None):
 class TerminalProgress:
     """tqdm's updating line; closed at the end."""
 
-    def __init__(self, label, stream):
-        self.label, self.stream, self.bar = label, stream, None
+    def __init__(self, label: str, stream: TextIO) -> None:
+        self.label, self.stream = label, stream
+        self.bar: tqdm | None = None
 
-    def __call__(self, done, total):
+    def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             self.bar = tqdm(total=total, desc=self.label, file=self.stream, unit="", leave=True)
         self.bar.update(done - self.bar.n)
@@ -38,13 +44,15 @@ class TerminalProgress:
 class PlainProgress:
     """Lines for a log: at each tenth of the way or every SECONDS, and at the end; the clock is time.monotonic's kind."""
 
-    def __init__(self, label, stream, clock=time.monotonic):
+    def __init__(
+        self, label: str, stream: TextIO, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.label, self.stream, self.clock = label, stream, clock
         self.started = clock()
         self.last = (self.started, -1)  # (when, tenth) of the last line
-        self.shown = None  # (done, total) of the last line
+        self.shown: tuple[int, int] | None = None  # (done, total) of the last line
 
-    def __call__(self, done, total):
+    def __call__(self, done: int, total: int) -> None:
         now, tenth = self.clock(), done * PARTS // max(total, 1)
         when, last_tenth = self.last
         if tenth == last_tenth and now - when < SECONDS and done < total:
@@ -58,7 +66,7 @@ class PlainProgress:
         print(f"    {line}", file=self.stream, flush=True)
 
 
-def left(elapsed, done, total):
+def left(elapsed: float, done: int, total: int) -> str:
     """The time left at the rate so far, in words: '40 s', '2 min', '1.5 h'."""
     seconds = elapsed / done * (total - done)
     if seconds < 90:

@@ -25,8 +25,10 @@ its row says so. A submission the grader cannot read is reported and left as it 
 import argparse
 import functools
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import AssignLatePenalties
@@ -35,13 +37,14 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from autograder import ROOT
 from autograder.exports.per_item import submission_grades
-from autograder.grading.course import COURSE_FILE, CourseError, load_course
+from autograder.grading.course import COURSE_FILE, Course, CourseError, Item, load_course
 from autograder.grading.grader import grade
 from autograder.grading.provenance import changes
-from autograder.grading.results import DECIMALS, scores_differ
+from autograder.grading.results import DECIMALS, GradeReport, scores_differ
 from autograder.grading.submission import SubmissionError
 from autograder.integration import gradebook_provenance
 from autograder.integration.gradebook_database import GradebookUrlError, holds_gradebook, shown
+from autograder.integration.gradebook_provenance import Deadline, Provenance
 from autograder.integration.nbgrader_course import AUTOGRADED, CourseFolder
 from autograder.sandbox.process import GraderError
 
@@ -60,6 +63,26 @@ class RegradeError(RuntimeError):
     """The regrade cannot start; the message says why."""
 
 
+class CellGrade(TypedDict):
+    score: float
+    manual: bool  # a person graded it
+
+
+class LateState(TypedDict):
+    penalty: float  # nbgrader's late penalty, 0 for none
+    score: float  # the notebook's score
+    seconds_late: float
+
+
+class SubmissionState(TypedDict):
+    """What the gradebook holds of a submission before the regrade."""
+
+    grades: dict[str, CellGrade]  # {item id: its cell's grade}
+    late: LateState
+    deadline: Deadline
+    provenance: Provenance | None  # None: none was recorded
+
+
 @dataclass(frozen=True)
 class Change:
     """A grade the regrade changes (an item's score, or the late penalty, 0 for none); kept: a person's, left as it is."""
@@ -68,7 +91,7 @@ class Change:
     item: str
     old: float
     new: float
-    reasons: tuple
+    reasons: tuple[str, ...]
     kept: bool = False
 
 
@@ -77,14 +100,19 @@ class Regrade:
     """What a regrade of an assignment finds, before anything is written."""
 
     assignment: str
-    changes: list = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     # {student: the new provenance} of every submission regraded, and the one recorded before
-    provenances: dict = field(default_factory=dict)
-    recorded: dict = field(default_factory=dict)
-    not_regraded: dict = field(default_factory=dict)  # {student: why}
+    provenances: dict[str, Provenance] = field(default_factory=dict)
+    recorded: dict[str, Provenance | None] = field(default_factory=dict)
+    not_regraded: dict[str, str] = field(default_factory=dict)  # {student: why}
 
 
-def plan(course_folder, assignment, course=None, db_url=None):
+def plan(
+    course_folder: CourseFolder,
+    assignment: str,
+    course: Course | None = None,
+    db_url: str | None = None,
+) -> Regrade:
     """Regrade the assignment's autograded submissions in course_folder (a CourseFolder); write nothing."""
     course = course or load_course()
     db_url = db_url or course_folder.db_url
@@ -104,7 +132,9 @@ def plan(course_folder, assignment, course=None, db_url=None):
             continue
         new = report.provenance | {"deadline": before["deadline"]}
         found.provenances[student], found.recorded[student] = new, old
-        changed = []  # this student's items whose grade changes, in the assignment's order
+        changed: list[
+            str
+        ] = []  # this student's items whose grade changes, in the assignment's order
         for item in report.items:
             cell = before["grades"][item.id]  # nbgrader keeps a grade per graded cell
             new_score = round(item.score, DECIMALS)  # as the score of record writes it
@@ -127,14 +157,14 @@ def plan(course_folder, assignment, course=None, db_url=None):
     return found
 
 
-def apply(found, course_folder, db_url=None):
+def apply(found: Regrade, course_folder: CourseFolder, db_url: str | None = None) -> list[Change]:
     """Write what plan() found into the gradebook, in one transaction; return the changes written.
 
     A grade whose gradebook score is no longer the one the plan saw (graded again meanwhile) is
     left as it is, and not returned.
     """
     db_url = db_url or course_folder.db_url
-    assignment, written = found.assignment, []
+    assignment, written = found.assignment, list[Change]()
     notebook = assignment  # each assignment is one notebook of its name
     with Gradebook(db_url) as book:
         for change in found.changes:
@@ -172,9 +202,11 @@ def apply(found, course_folder, db_url=None):
     return written
 
 
-def _gradebook_state(db_url, assignment, items):
+def _gradebook_state(
+    db_url: str, assignment: str, items: Sequence[Item]
+) -> dict[str, SubmissionState]:
     """{student: what the gradebook holds of the submission}: the items' grades, the late penalty, the deadline, the provenance."""
-    state = {}
+    state: dict[str, SubmissionState] = {}
     with Gradebook(db_url) as book:
         try:
             submissions = book.find_assignment(assignment).submissions
@@ -204,7 +236,7 @@ def _gradebook_state(db_url, assignment, items):
     return state
 
 
-def _lost(before, report):
+def _lost(before: SubmissionState, report: GradeReport) -> float:
     """How much less the items score now than in the gradebook (negative: more)."""
     return sum(
         before["grades"][item.id]["score"] - item.score
@@ -213,7 +245,7 @@ def _lost(before, report):
     )
 
 
-def _late_penalty(before, score):
+def _late_penalty(before: SubmissionState, score: float) -> float:
     """nbgrader's late penalty of a notebook scoring score, as its AssignLatePenalties would set it now (0 for none)."""
     seconds_late = before["late"]["seconds_late"]
     if seconds_late <= 0:
@@ -223,7 +255,7 @@ def _late_penalty(before, score):
 
 
 @functools.lru_cache(maxsize=1)
-def _late_penalties():
+def _late_penalties() -> AssignLatePenalties:
     """nbgrader's AssignLatePenalties with its plugin, configured as the course's nbgrader commands are."""
     config = Config()
     config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config())
@@ -232,13 +264,15 @@ def _late_penalties():
     return assigner
 
 
-def _item_reasons(old, new, item_id):
+def _item_reasons(old: Provenance | None, new: Provenance, item_id: str) -> tuple[str, ...]:
     if old is None:
         return (NO_PROVENANCE,)
     return tuple(changes(old, new, item_id)) or (UNEXPLAINED,)
 
 
-def _deadline_reasons(old, new, before, report):
+def _deadline_reasons(
+    old: Provenance | None, new: Provenance, before: SubmissionState, report: GradeReport
+) -> tuple[str, ...]:
     if old is None:
         return (NO_PROVENANCE,)
     then = old.get("deadline") or {}
@@ -249,7 +283,7 @@ def _deadline_reasons(old, new, before, report):
     return tuple(reasons)
 
 
-def table(found):
+def table(found: Regrade) -> str:
     """The changes as a text table, then a line of totals."""
     lines = [f"{'student':<12}  {'item':<24}  {'old → new':>15}  {'Δ':>7}  why"]
     for change in found.changes:
@@ -265,7 +299,7 @@ def table(found):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograder.rounds.regrade",
         description="Regrade an assignment's autograded submissions with the kit and course.yaml as they are now; "
@@ -312,7 +346,7 @@ def main(argv=None):
     return 0
 
 
-def _cannot(reason):
+def _cannot(reason: object) -> int:
     print(f"regrade: {reason}", file=sys.stderr)
     return 2
 

@@ -29,19 +29,30 @@ import io
 import itertools
 import statistics
 from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from copydetect import CodeFingerprint, compare_files
 from copydetect.utils import get_token_coverage
 
 from autograder.exports import spreadsheet
 from autograder.grading.submission import SubmissionError, read
 from autograder.integration.nbgrader_course import RELEASE, SOURCE, SUBMITTED
+from autograder.rounds.progress import Progress
+
+if TYPE_CHECKING:
+    from autograder.grading.course import Course, Similarity
+    from autograder.integration.nbgrader_course import CourseFolder
 
 SHOWN = 10  # pairs shown side by side in the class report; the CSV has them all
 TITLE = "## 相似度 / Similarity"
 K = 12  # characters of normalised code per fingerprint: a few tokens, less than most statements
 CSV_COLUMNS = ["assignment", "student_a", "student_b", "score", "listed", "compared", "functions"]
+Fingerprint = Any  # copydetect's CodeFingerprint, which ships no types
+Hash = np.int64  # copydetect's hash of a K-character stretch
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,7 @@ class FunctionMatch:
 
     function: str
     similarity: float
-    sources: tuple  # (student_a's source, student_b's source)
+    sources: tuple[str, str]  # (student_a's source, student_b's source)
 
 
 @dataclass(frozen=True)
@@ -58,11 +69,11 @@ class Pair:
     """Two students' submissions of an assignment, compared function by function."""
 
     assignment: str
-    students: tuple  # (student_a, student_b), in sorted order
+    students: tuple[str, str]  # (student_a, student_b), in sorted order
     score: float  # the mean similarity of the compared functions
-    functions: tuple  # FunctionMatch of each compared function, most similar first
+    functions: tuple[FunctionMatch, ...]  # each compared function's, most similar first
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {
             "assignment": self.assignment,
             "students": list(self.students),
@@ -71,7 +82,7 @@ class Pair:
         }
 
 
-def function_sources(notebook, functions):
+def function_sources(notebook: Path, functions: Collection[str]) -> dict[str, str]:
     """{name: source} of the functions (names) a notebook defines at top level, the last definition of each.
 
     Read, never run, with the grader's reader (``submission.read``); an unreadable notebook
@@ -83,13 +94,20 @@ def function_sources(notebook, functions):
     except (SubmissionError, SyntaxError):
         return {}
     return {
-        node.name: ast.get_source_segment(source, node)
+        # None only for a node without positions, and ast.parse gives every node its own
+        node.name: ast.get_source_segment(source, node) or ""
         for node in tree.body
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in functions
     }
 
 
-def class_pairs(assignment, functions, given, sources, settings):
+def class_pairs(
+    assignment: str,
+    functions: Sequence[str],
+    given: Sequence[Mapping[str, str]],
+    sources: Mapping[str, Mapping[str, str]],
+    settings: "Similarity",
+) -> list[Pair]:
     """Every pair of students who share a fingerprint in a compared function, highest score first.
 
     ``functions`` are the graded function names, ``given`` [{name: source}] what is not the
@@ -106,9 +124,9 @@ def class_pairs(assignment, functions, given, sources, settings):
     }
     # only the pairs that share a fingerprint in some function: the others score 0 on every
     # function they both wrote, and comparing every pair costs the square of the class
-    candidates = set()
+    candidates: set[tuple[str, str]] = set()
     for prints in per_function.values():
-        holders = collections.defaultdict(list)
+        holders: collections.defaultdict[Hash, list[str]] = collections.defaultdict(list)
         for student, fingerprint in sorted(prints.items()):
             for h in fingerprint.hashes:
                 holders[h].append(student)
@@ -132,7 +150,13 @@ def class_pairs(assignment, functions, given, sources, settings):
     return sorted(pairs, key=lambda p: (-p.score, p.students))
 
 
-def round_pairs(course, registry, students, settings, progress=None):
+def round_pairs(
+    course: "CourseFolder",
+    registry: "Course",
+    students: Mapping[str, Sequence[str]],
+    settings: "Similarity",
+    progress: Progress | None = None,
+) -> dict[str, list[Pair]]:
     """{assignment: class_pairs} of a course folder's submitted notebooks.
 
     ``students`` is {assignment: the students whose submissions were graded}; what is given
@@ -159,17 +183,17 @@ def round_pairs(course, registry, students, settings, progress=None):
     return found
 
 
-def listed(pairs, settings):
+def listed(pairs: Mapping[str, Sequence[Pair]], settings: "Similarity") -> list[Pair]:
     """The pairs (of every assignment, {assignment: [Pair]}) the report lists."""
     return [p for found in pairs.values() for p in found if is_listed(p, settings)]
 
 
-def is_listed(pair, settings):
+def is_listed(pair: Pair, settings: "Similarity") -> bool:
     """At the threshold, over enough compared functions."""
     return pair.score >= settings.threshold and len(pair.functions) >= settings.min_functions
 
 
-def write_csv(path, pairs, settings):
+def write_csv(path: Path, pairs: Mapping[str, Sequence[Pair]], settings: "Similarity") -> Path:
     """Every compared pair, one row each (CSV_COLUMNS), highest score first per assignment."""
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = spreadsheet.writer(file)
@@ -189,7 +213,7 @@ def write_csv(path, pairs, settings):
     return path
 
 
-def report_markdown(pairs, settings):
+def report_markdown(pairs: Mapping[str, Sequence[Pair]], settings: "Similarity") -> list[str]:
     """The class report's section as Markdown lines: the listed pairs, each function in two fenced blocks."""
     lines = [TITLE, "", _summary(pairs, settings), ""]
     for pair in listed(pairs, settings)[:SHOWN]:
@@ -201,7 +225,7 @@ def report_markdown(pairs, settings):
     return lines
 
 
-def report_html(pairs, settings):
+def report_html(pairs: Mapping[str, Sequence[Pair]], settings: "Similarity") -> str:
     """The same section as HTML: per listed pair, a table with the two students' code side by side."""
     parts = [
         f"<h2>{html.escape(TITLE[3:])}</h2>",
@@ -224,7 +248,7 @@ def report_html(pairs, settings):
     return "\n".join(parts) + "\n"
 
 
-def _summary(pairs, settings):
+def _summary(pairs: Mapping[str, Sequence[Pair]], settings: "Similarity") -> str:
     found = listed(pairs, settings)
     compared = sum(len(p) for p in pairs.values())
     shown = f"; the first {SHOWN} are shown" if len(found) > SHOWN else ""
@@ -237,26 +261,26 @@ def _summary(pairs, settings):
     )
 
 
-def described(pair):
+def described(pair: Pair) -> str:
     """One line: assignment, students, score, and each compared function's similarity."""
     a, b = pair.students
     functions = ", ".join(f"{m.function} {m.similarity:.2f}" for m in pair.functions)
     return f"{pair.assignment} {a} – {b}: {pair.score:.2f} over {len(pair.functions)} functions ({functions})"
 
 
-def _pair_heading(pair):
+def _pair_heading(pair: Pair) -> str:
     a, b = pair.students
     return (
         f"### {pair.assignment}: {a} – {b}, {pair.score:.2f} over {len(pair.functions)} functions"
     )
 
 
-def _fingerprint(source):
+def _fingerprint(source: str) -> Fingerprint:
     """copydetect's fingerprint of a function's source."""
     return CodeFingerprint("function.py", K, 1, language="python", fp=io.StringIO(source))
 
 
-def _without(fingerprint, excluded):
+def _without(fingerprint: Fingerprint, excluded: set[Hash]) -> Fingerprint:
     """The fingerprint without the hashes in ``excluded`` (changed in place, and returned).
 
     Left out here rather than as copydetect's boilerplate: its removal (np.intersect1d with
@@ -273,7 +297,9 @@ def _without(fingerprint, excluded):
     return fingerprint
 
 
-def _own_fingerprints(given, sources, settings):
+def _own_fingerprints(
+    given: Sequence[str], sources: Mapping[str, str], settings: "Similarity"
+) -> dict[str, Fingerprint]:
     """{student: CodeFingerprint} of one function without the given texts' and the class's common
     text; only the students who wrote at least min_length characters of normalised code of their own."""
     released = set().union(*(_fingerprint(text).hashes for text in given))
@@ -286,6 +312,6 @@ def _own_fingerprints(given, sources, settings):
     return {s: p for s, p in prints.items() if p.token_coverage >= settings.min_length}
 
 
-def _similarity(first, second):
+def _similarity(first: Fingerprint, second: Fingerprint) -> float:
     _, shares, _ = compare_files(first, second)
     return float(statistics.fmean(min(share, 1.0) for share in shares))

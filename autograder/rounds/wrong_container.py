@@ -11,13 +11,16 @@ and a first cell saying where it came from, and is graded with the class like an
 import ast
 import dataclasses
 import tempfile
+from collections.abc import Container, Iterable
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 
+from autograder.grading.course import Course
 from autograder.grading.grader import grade
 from autograder.grading.submission import Submission, SubmissionError
-from autograder.rounds.lms_download import Arrival, Note, named_assignment
+from autograder.rounds.lms_download import Arrival, Key, Note, named_assignment
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -35,7 +38,9 @@ class Script:
     arrival: Arrival
 
 
-def scripts(arrivals, notes, chosen, course):
+def scripts(
+    arrivals: Iterable[Arrival], notes: Iterable[Note], chosen: Container[Key], course: Course
+) -> list[Script]:
     """The Scripts among the arrivals: a .py file matched to a roster student (its note says whom) with
     no notebook chosen for the assignment its functions (else its name) belong to."""
     by_path = {arrival.path: arrival for arrival in arrivals}
@@ -50,7 +55,7 @@ def scripts(arrivals, notes, chosen, course):
     return found
 
 
-def _assignment_of(arrival, course):
+def _assignment_of(arrival: Arrival, course: Course) -> str | None:
     """The assignment whose functions the script defines most of (read, not run), else its name's."""
     source = arrival.content.decode("utf-8", errors="replace")
     try:
@@ -59,7 +64,7 @@ def _assignment_of(arrival, course):
         return named_assignment(arrival.file, [a.id for a in course.assignments])
 
 
-def graded_note(script, course):
+def graded_note(script: Script, course: Course) -> Note:
     """A Note of what the kit's grader gives the script for its assignment, and how to accept it."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{script.assignment}.py"
@@ -77,7 +82,7 @@ def graded_note(script, course):
     return Note(script.arrival.path, what, script.student, script.assignment)
 
 
-def notebook_from_script(released, source, provenance):
+def notebook_from_script(released: NotebookNode, source: str, provenance: str) -> NotebookNode:
     """The released notebook (NotebookNode) with the script's functions in place of its stubs.
 
     Each solution cell's functions (and classes) become the script's definitions of the same
@@ -88,7 +93,8 @@ def notebook_from_script(released, source, provenance):
     tree = ast.parse(source)
     defined = {node.name: node for node in tree.body if isinstance(node, FUNCTIONS)}
     notebook = nbformat.from_dict(released)
-    placed, first = set(), None
+    placed: set[str] = set()
+    first: NotebookNode | None = None  # the first solution cell
     for cell in notebook.cells:
         if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
             continue
@@ -105,13 +111,13 @@ def notebook_from_script(released, source, provenance):
     return notebook
 
 
-def _segment(source, node):
+def _segment(source: str, node: ast.stmt) -> str:
     """The node's source, its decorators included."""
     start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
     return "\n".join(source.splitlines()[start - 1 : node.end_lineno])
 
 
-def accepted(script, release_notebook):
+def accepted(script: Script, release_notebook: Path) -> tuple[Arrival, Note]:
     """(the Arrival of the notebook made of the script, its Note); AcceptError when it cannot be made."""
     source = script.arrival.content.decode("utf-8", errors="replace")
     # the file's name is the student's: as code, its markup stays text in formgrader and feedback
