@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +70,7 @@ def _assignment_of(item_id: str) -> str:
         return _notebook_folder(None).name
 
 
-def cell_text(result: ItemReport) -> str:
+def cell_text(result: Mapping[str, Any]) -> str:
     """What a graded cell prints of its item's result (a report's item): the score line, then the student's feedback."""
     return f"{result['id']}: {result['score']:.2f}/{result['max_score']:g} {result['status']}\n{result['student_feedback']}\n"
 

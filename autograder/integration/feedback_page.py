@@ -22,7 +22,7 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
 
-from autograder.grading.course import load_course
+from autograder.grading.course import Derivation, Item, load_course
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "kit_feedback"  # its conf.json: based on nbgrader's "feedback"
@@ -76,10 +76,8 @@ def labels(assignment_id: str) -> dict[str, str]:
     if assignment_id not in {a.id for a in course.assignments}:
         return {}
     assignment = course.assignment(assignment_id)
-    return {
-        graded.id: f"{graded.id} ({graded.equation})"
-        for graded in (*assignment.items, *assignment.derivations)
-    }
+    graded: tuple[Item | Derivation, ...] = (*assignment.items, *assignment.derivations)
+    return {cell.id: f"{cell.id} ({cell.equation})" for cell in graded}
 
 
 class KitFeedbackExporter(HTMLExporter):

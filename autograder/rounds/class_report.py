@@ -521,8 +521,8 @@ def student_rows(
     """[(name, id, assignment, items, derivations, late penalty, total, flags)]: each student's
     submission of each assignment (ids) as the gradebook holds it, its flags from attention_rows."""
     flags = collections.defaultdict(list)
-    for student, assignment, what, _ in sorted(attention):
-        flags[(student, assignment)].append(what)
+    for student, assignment_id, what, _ in sorted(attention):
+        flags[(student, assignment_id)].append(what)
     rows = []
     with Gradebook(db_url) as book:
         names = {s.id: " ".join(filter(None, (s.first_name, s.last_name))) for s in book.students}

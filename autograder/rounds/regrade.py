@@ -130,7 +130,7 @@ def plan(
         except (SubmissionError, CourseError, GraderError, OSError) as error:
             found.not_regraded[student] = f"{type(error).__name__}: {error}"
             continue
-        new = report.provenance | {"deadline": before["deadline"]}
+        new = {**(report.provenance or {}), "deadline": before["deadline"]}
         found.provenances[student], found.recorded[student] = new, old
         changed: list[
             str
