@@ -13,6 +13,17 @@ from .arrays import Array, ArrayLike
 from .chain_rule import db_dalpha, dE_dyhat, dyhat_dbeta
 from .network import Params, forward
 
+# its part of the student API (source_impl.__all__)
+__all__ = [
+    "output_gradient",
+    "hidden_gradient",
+    "delta_w",
+    "delta_theta",
+    "delta_v",
+    "delta_gamma",
+    "bp_step",
+]
+
 
 def output_gradient(y_hat: ArrayLike, y: ArrayLike) -> Array:
     """Eq. (5.10): g_j = −∂E_k/∂ŷ_j · ∂ŷ_j/∂β_j = ŷ_j(1 − ŷ_j)(y_j − ŷ_j).

@@ -9,6 +9,9 @@ import numpy as np
 
 from .arrays import Array, ArrayLike
 
+# its part of the student API (source_impl.__all__)
+__all__ = ["dE_dyhat", "dyhat_dbeta", "dyhat_dtheta", "db_dalpha", "db_dgamma"]
+
 
 def dE_dyhat(y_hat: ArrayLike, y: ArrayLike) -> Array:
     """∂E_k/∂ŷ_j = ŷ_j − y_j, from E_k = ½ Σ_j (ŷ_j − y_j)² (5.4).

@@ -15,6 +15,9 @@ from numpy.typing import NDArray
 from .arrays import Array, ArrayLike
 from .params import Params
 
+# its part of the student API (source_impl.__all__)
+__all__ = ["sigmoid", "forward", "squared_error", "Params", "init_params"]
+
 
 @overload
 def sigmoid(z: float) -> float: ...

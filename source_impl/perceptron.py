@@ -11,6 +11,17 @@ import numpy as np
 
 from .arrays import Array, ArrayLike, IntArray
 
+# its part of the student API (source_impl.__all__)
+__all__ = [
+    "augment",
+    "perceptron_predict",
+    "distance_to_hyperplane",
+    "perceptron_loss",
+    "perceptron_gradient",
+    "perceptron_delta",
+    "train_perceptron",
+]
+
 
 def augment(X: ArrayLike) -> Array:
     """Append the constant input 1: x̂ = (x; 1).

@@ -14,6 +14,9 @@ from .batch import mean_deltas, mean_squared_error
 from .bp import bp_step
 from .network import Params, forward
 
+# its part of the student API (source_impl.__all__)
+__all__ = ["accumulated_error", "train_standard_bp", "train_accumulated_bp"]
+
 
 def check_data(X: ArrayLike, Y: ArrayLike, params: Params) -> tuple[Array, Array, Params]:
     """Return X, Y, params as float arrays, or raise ValueError naming the shape that does not fit."""

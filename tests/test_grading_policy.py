@@ -15,7 +15,6 @@ import pytest
 from submissions import with_functions, write
 from worker_user import needs_worker
 
-import source_impl as ref
 from autograder import ROOT
 from autograder.grading import cases
 from autograder.grading.course import load_course
@@ -23,14 +22,10 @@ from autograder.grading.grader import grade
 from autograder.grading.results import CaseResult
 from autograder.grading.scoring import discriminating, item_result, passed_share
 from autograder.grading.submission import read
-from autograder.items import ITEMS
-from autograder.items.bp import bp_step_variant
-from autograder.items.perceptron import perceptron_delta_pm_one, train_perceptron_with
+from autograder.items import ITEMS, RECORD_FILES
 from autograder.sandbox.process import OK, RAISED, Outcome
 from simulated_class.mistakes import in_notebook
 from simulated_class.students import filled, solution_sources
-from source_impl.batch import mean_deltas
-from source_impl.network import Params
 
 COURSE = load_course()
 # s20, s22: bp_step's saturated cases tell nothing
@@ -185,83 +180,13 @@ def test_the_right_values_in_other_numeric_containers_get_full_marks_with_a_note
 
 # --- monotone partial credit, over the catalogue --------------------------------------------
 
-
-def _accumulated_with_threshold_signs(X, Y, params0, eta, epochs):
-    params, history = Params(*params0), np.empty(epochs)
-    for t in range(epochs):
-        v, gamma, w, theta = mean_deltas(np.asarray(X), np.asarray(Y), params, eta)
-        params = Params(params.v + v, params.gamma - gamma, params.w + w, params.theta - theta)
-        history[t] = ref.accumulated_error(X, Y, params)
-    return params, history
-
-
-def _db(b):
-    return np.asarray(b) * (1 - np.asarray(b))
-
-
-# Two catalogued mistakes of one item made together, as a student would write them.
-BOTH = {
-    ("perceptron_loss", "over_all_points", "wrong_sign"): lambda w, X, y: (
-        -_variant("perceptron_loss", "over_all_points")(w, X, y)
-    ),
-    ("perceptron_gradient", "over_all_points", "wrong_sign"): lambda w, X, y: (
-        -_variant("perceptron_gradient", "over_all_points")(w, X, y)
-    ),
-    ("perceptron_delta", "wrong_sign", "missing_eta"): lambda w, x, y, eta: (
-        -ref.perceptron_delta(w, x, y, 1.0)
-    ),
-    ("perceptron_delta", "wrong_sign", "pm_one_form"): lambda w, x, y, eta: (
-        -perceptron_delta_pm_one(w, x, y, eta)
-    ),
-    ("perceptron_delta", "missing_eta", "pm_one_form"): lambda w, x, y, eta: (
-        perceptron_delta_pm_one(w, x, y, 1.0)
-    ),
-    ("train_perceptron", "wrong_sign", "pm_one_form"): train_perceptron_with(
-        lambda w, x, y, eta: -perceptron_delta_pm_one(w, x, y, eta)
-    ),
-    ("output_gradient", "wrong_sign", "missing_sigmoid_derivative"): lambda y_hat, y: ref.dE_dyhat(
-        y_hat, y
-    ),
-    ("hidden_gradient", "missing_sigmoid_derivative", "w_transposed"): lambda b, w, g: (
-        np.asarray(w).T @ g
-    ),
-    ("hidden_gradient", "missing_sigmoid_derivative", "no_sum_over_j"): lambda b, w, g: (
-        np.asarray(w) * g
-    ),
-    ("hidden_gradient", "missing_sigmoid_derivative", "wrong_sign"): lambda b, w, g: (
-        -(np.asarray(w) @ g)
-    ),
-    ("hidden_gradient", "w_transposed", "wrong_sign"): lambda b, w, g: (
-        -_db(b) * (np.asarray(w).T @ g)
-    ),
-    ("hidden_gradient", "no_sum_over_j", "wrong_sign"): lambda b, w, g: (
-        -_db(b)[:, None] * np.asarray(w) * g
-    ),
-    ("delta_w", "missing_eta", "wrong_sign"): lambda eta, g, b: -np.outer(b, g),
-    ("delta_w", "missing_eta", "transposed"): lambda eta, g, b: np.outer(g, b),
-    ("delta_w", "wrong_sign", "transposed"): lambda eta, g, b: -eta * np.outer(g, b),
-    ("delta_theta", "wrong_sign", "missing_eta"): lambda eta, g: np.asarray(g, dtype=float),
-    ("delta_v", "missing_eta", "wrong_sign"): lambda eta, e, x: -np.outer(x, e),
-    ("delta_v", "missing_eta", "transposed"): lambda eta, e, x: np.outer(e, x),
-    ("delta_v", "wrong_sign", "transposed"): lambda eta, e, x: -eta * np.outer(e, x),
-    ("delta_gamma", "wrong_sign", "missing_eta"): lambda eta, e: np.asarray(e, dtype=float),
-    ("bp_step", "e_from_updated_w", "threshold_signs"): lambda x, y, params, eta: bp_step_variant(
-        x, y, params, eta, e_from_updated_w=True, threshold_sign=-1.0
-    ),
-    (
-        "train_standard_bp",
-        "threshold_signs",
-        "accumulated_instead",
-    ): _accumulated_with_threshold_signs,
-    ("train_accumulated_bp", "sum_not_mean", "updates_inside_pass"): lambda X, Y, p, eta, epochs: (
-        ref.train_standard_bp(X, Y, p, eta * len(X), epochs)
-    ),
+# {(item id, a.id, b.id): a function making both mistakes, or why no student can}, from the records
+PAIRS = {
+    (item_id, *pair): entry
+    for item_id, record in ITEMS.items()
+    for pair, entry in record.mistake_pairs.items()
 }
-# Pairs no student can make together: both mistakes are about the same one thing.
-EXCLUSIVE = {
-    ("distance_to_hyperplane", "no_norm", "squared_norm"): "both are the divisor",
-    ("hidden_gradient", "w_transposed", "no_sum_over_j"): "both are the sum over j",
-}
+BOTH = {pair: entry for pair, entry in PAIRS.items() if not isinstance(entry, str)}
 
 
 def test_every_pair_of_catalogued_mistakes_is_made_together_or_said_to_exclude_each_other():
@@ -270,12 +195,18 @@ def test_every_pair_of_catalogued_mistakes_is_made_together_or_said_to_exclude_e
         for item, record in ITEMS.items()
         for a, b in itertools.combinations(record.misconceptions, 2)
     }
-    missing = sorted(pairs - BOTH.keys() - EXCLUSIVE.keys())
+    missing = [
+        f"{RECORD_FILES[item]}, {item}: ({a!r}, {b!r})"
+        for item, a, b in sorted(pairs - PAIRS.keys())
+    ]
     assert not missing, (
-        "each pair of one item's catalogued mistakes, (item, a.id, b.id) in record order, goes in "
-        f"BOTH (a function making both) or EXCLUSIVE (why no student can): {missing}"
+        "each pair of one item's catalogued mistakes, (a.id, b.id) in record order, goes in its "
+        "record's mistake_pairs: a function making both, or a str saying why no student can: "
+        + "; ".join(missing)
     )
-    assert BOTH.keys() | EXCLUSIVE.keys() <= pairs, "an entry names no pair of catalogued mistakes"
+    assert PAIRS.keys() <= pairs, (
+        f"a mistake_pairs entry names no pair of its record's mistakes: {sorted(PAIRS.keys() - pairs)}"
+    )
 
 
 def score_of(item, student, function):
@@ -323,7 +254,7 @@ def test_a_recognised_mistake_never_scores_below_the_same_values_unrecognised(mi
 def test_cases_where_the_catalogued_mistakes_agree_with_the_reference_award_nothing():
     # Saturated networks have g ≈ 0: both bp_step mistakes, alone or together, pass those cases.
     item = next(i for i in COURSE.items() if i.id == "bp_step")
-    both = BOTH[("bp_step", "e_from_updated_w", "threshold_signs")]
+    both = ITEMS["bp_step"].mistake_pairs[("e_from_updated_w", "threshold_signs")]
     result = score_of(item, "s20", both)
     assert all(case.passed for case in result.cases if case.group == "saturated")
     assert result.score == 0 and result.status == "failed"

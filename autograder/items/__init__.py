@@ -11,25 +11,27 @@ generate or a group of the record the item lacks. ``autograder.grading.misconcep
 
 How to add a graded function
 ----------------------------
-Five hand-written files, and tests/test_grading_policy.py for an item of two mistakes or more
-(docs/developers.md, "How to add a graded function", says more):
+Five hand-written files: the reference, its test, course.yaml, the record and the solution
+notebook; no test's constants (docs/developers.md, "How to add a graded function", says more):
 
-1. The reference in ``source_impl`` (docstring: equation, formula, every shape), its name in
-   ``source_impl.__all__``, and its test against an independent oracle (tests/test_<module>.py).
+1. The reference in a ``source_impl`` module (docstring: equation, formula, every shape), its name
+   in that module's ``__all__`` (``source_impl.__all__`` is made of the modules'), and its test
+   against an independent oracle (tests/test_<module>.py).
 2. course.yaml: the item in its assignment's ``items``, after every graded function it calls:
    id, equation, function, points, groups (name, count, weight; weights sum to 1); optionally
    tolerance, misconception_credit, hidden_only.
 3. Its ``ItemRecord`` in ``<assignment>.py``'s ``ITEMS``, in course.yaml's order: a generator per
    group (never reorder an existing generator's draws), one to four public cases and the hint,
-   each misconception (variant and student source), the purity arguments. Every misconception
-   fails a public case unless course.yaml's ``hidden_only`` lists it; only hidden cases on which
-   every misconception differs from the reference are scored, and a group without one drops out.
+   each misconception (variant and student source), the purity arguments, and for two
+   misconceptions or more ``mistake_pairs``: each pair ``(a.id, b.id)`` in record order maps to a
+   function making both or a str saying why no student can (tests/test_grading_policy.py).
+   Every misconception fails a public case unless course.yaml's ``hidden_only`` lists it; only
+   hidden cases on which every misconception differs from the reference are scored, and a group
+   without one drops out.
 4. The solution notebook: the derivation's prose by hand, then
    ``python -m autograder.integration.item_cells <item id>`` writes the solution cell and the
    graded cell (nbgrader metadata, course.yaml's points; again after a change of points); then
    ``python3 tasks.py release``.
-5. Each pair of one item's misconceptions, ``(item id, a.id, b.id)`` in record order, in
-   tests/test_grading_policy.py's ``BOTH`` (a function making both) or ``EXCLUSIVE`` (why not).
 
 Ids in British spelling (``regularised_error``), the book's quantity, unique in the course.
 tests/test_item_records.py, test_notebooks.py, test_item_cells.py, test_cases.py,

@@ -8,6 +8,7 @@ from numpy.random import Generator
 
 import source_impl as ref
 from source_impl.arrays import Array, ArrayLike
+from source_impl.batch import mean_deltas
 from source_impl.network import Params
 
 from .building import (
@@ -159,6 +160,23 @@ def _train_accumulated_summing(
 ) -> tuple[Params, Array]:
     """Accumulated BP with the sum of the per-sample Δ's: the mean's step times m."""
     return ref.train_accumulated_bp(X, Y, params0, eta * len(X), epochs)
+
+
+def _db(b: ArrayLike) -> Array:
+    """b(1 − b), the sigmoid's derivative from its output (5.9)."""
+    return np.asarray(b) * (1 - np.asarray(b))
+
+
+def _accumulated_with_threshold_signs(
+    X: ArrayLike, Y: ArrayLike, params0: Params, eta: float, epochs: int
+) -> tuple[Params, Array]:
+    """Accumulated BP with the thresholds' updates of the wrong sign."""
+    params, history = Params(*params0), np.empty(epochs)
+    for t in range(epochs):
+        v, gamma, w, theta = mean_deltas(np.asarray(X), np.asarray(Y), params, eta)
+        params = Params(params.v + v, params.gamma - gamma, params.w + w, params.theta - theta)
+        history[t] = ref.accumulated_error(X, Y, params)
+    return params, history
 
 
 # Hints shared by several items: (Chinese, English).
@@ -387,6 +405,9 @@ def squared_error(y_hat, y):
                 "def output_gradient(y_hat, y):\n    return y - y_hat\n",
             ),
         ),
+        mistake_pairs={
+            ("wrong_sign", "missing_sigmoid_derivative"): lambda y_hat, y: ref.dE_dyhat(y_hat, y),
+        },
         purity_arguments=_purity(lambda n: (n.y_hat, n.y)),
     ),
     ItemRecord(
@@ -431,6 +452,14 @@ def squared_error(y_hat, y):
                 "def hidden_gradient(b, w, g):\n    return -b * (1 - b) * (w @ g)\n",
             ),
         ),
+        mistake_pairs={
+            ("missing_sigmoid_derivative", "w_transposed"): lambda b, w, g: np.asarray(w).T @ g,
+            ("missing_sigmoid_derivative", "no_sum_over_j"): lambda b, w, g: np.asarray(w) * g,
+            ("missing_sigmoid_derivative", "wrong_sign"): lambda b, w, g: -(np.asarray(w) @ g),
+            ("w_transposed", "no_sum_over_j"): "both are the sum over j",
+            ("w_transposed", "wrong_sign"): lambda b, w, g: -_db(b) * (np.asarray(w).T @ g),
+            ("no_sum_over_j", "wrong_sign"): lambda b, w, g: -_db(b)[:, None] * np.asarray(w) * g,
+        },
         purity_arguments=_purity(lambda n: (n.b, n.params.w, n.g)),
     ),
     ItemRecord(
@@ -467,6 +496,11 @@ def squared_error(y_hat, y):
                 "def delta_w(eta, g, b):\n    return eta * np.outer(g, b)\n",
             ),
         ),
+        mistake_pairs={
+            ("missing_eta", "wrong_sign"): lambda eta, g, b: -np.outer(b, g),
+            ("missing_eta", "transposed"): lambda eta, g, b: np.outer(g, b),
+            ("wrong_sign", "transposed"): lambda eta, g, b: -eta * np.outer(g, b),
+        },
         purity_arguments=_purity(lambda n: (n.eta, n.g, n.b)),
     ),
     ItemRecord(
@@ -495,6 +529,9 @@ def squared_error(y_hat, y):
                 "def delta_theta(eta, g):\n    return -g\n",
             ),
         ),
+        mistake_pairs={
+            ("wrong_sign", "missing_eta"): lambda eta, g: np.asarray(g, dtype=float),
+        },
         purity_arguments=_purity(lambda n: (n.eta, n.g)),
     ),
     ItemRecord(
@@ -531,6 +568,11 @@ def squared_error(y_hat, y):
                 "def delta_v(eta, e, x):\n    return eta * np.outer(e, x)\n",
             ),
         ),
+        mistake_pairs={
+            ("missing_eta", "wrong_sign"): lambda eta, e, x: -np.outer(x, e),
+            ("missing_eta", "transposed"): lambda eta, e, x: np.outer(e, x),
+            ("wrong_sign", "transposed"): lambda eta, e, x: -eta * np.outer(e, x),
+        },
         purity_arguments=_purity(lambda n: (n.eta, n.e, n.x)),
     ),
     ItemRecord(
@@ -559,6 +601,9 @@ def squared_error(y_hat, y):
                 "def delta_gamma(eta, e):\n    return -e\n",
             ),
         ),
+        mistake_pairs={
+            ("wrong_sign", "missing_eta"): lambda eta, e: np.asarray(e, dtype=float),
+        },
         purity_arguments=_purity(lambda n: (n.eta, n.e)),
     ),
     ItemRecord(
@@ -615,6 +660,11 @@ def init_params(d, q, l, rng):
                 _BP_STEP.replace("W @ g", "params.w @ g").replace("SIGN", "+"),
             ),
         ),
+        mistake_pairs={
+            ("e_from_updated_w", "threshold_signs"): lambda x, y, params, eta: bp_step_variant(
+                x, y, params, eta, e_from_updated_w=True, threshold_sign=-1.0
+            ),
+        },
         purity_arguments=_purity(lambda n: (n.x, n.y, n.params, n.eta)),
     ),
     ItemRecord(
@@ -675,6 +725,9 @@ def train_standard_bp(X, Y, params0, eta, epochs):
 """,
             ),
         ),
+        mistake_pairs={
+            ("threshold_signs", "accumulated_instead"): _accumulated_with_threshold_signs,
+        },
         purity_arguments=_purity(lambda n: (n.X, n.Y, n.params, n.eta, 3)),
     ),
     ItemRecord(
@@ -719,6 +772,11 @@ def train_accumulated_bp(X, Y, params0, eta, epochs):
 """,
             ),
         ),
+        mistake_pairs={
+            ("sum_not_mean", "updates_inside_pass"): lambda X, Y, p, eta, epochs: (
+                ref.train_standard_bp(X, Y, p, eta * len(X), epochs)
+            ),
+        },
         purity_arguments=_purity(lambda n: (n.X, n.Y, n.params, n.eta, 3)),
     ),
 )

@@ -273,6 +273,7 @@ def distance_to_hyperplane(w, b, x0):
 """,
             ),
         ),
+        mistake_pairs={("no_norm", "squared_norm"): "both are the divisor"},
         purity_arguments=_purity(lambda s: (s.w_hat[:2], 0.3, s.X_hat[0, :2].copy())),
     ),
     ItemRecord(
@@ -307,6 +308,9 @@ def perceptron_loss(w_hat, X_hat, y):
 """,
             ),
         ),
+        mistake_pairs={
+            ("over_all_points", "wrong_sign"): lambda w, X, y: -_loss_over_all_points(w, X, y),
+        },
         purity_arguments=_purity(lambda s: (s.w_hat, s.X_hat, s.y)),
     ),
     ItemRecord(
@@ -341,6 +345,9 @@ def perceptron_gradient(w_hat, X_hat, y):
 """,
             ),
         ),
+        mistake_pairs={
+            ("over_all_points", "wrong_sign"): lambda w, X, y: -_gradient_over_all_points(w, X, y),
+        },
         purity_arguments=_purity(lambda s: (s.w_hat, s.X_hat, s.y)),
     ),
     ItemRecord(
@@ -393,6 +400,15 @@ def perceptron_delta(w_hat, x_hat, y, eta):
 """,
             ),
         ),
+        mistake_pairs={
+            ("wrong_sign", "missing_eta"): lambda w, x, y, eta: -ref.perceptron_delta(w, x, y, 1.0),
+            ("wrong_sign", "pm_one_form"): lambda w, x, y, eta: (
+                -perceptron_delta_pm_one(w, x, y, eta)
+            ),
+            ("missing_eta", "pm_one_form"): lambda w, x, y, eta: perceptron_delta_pm_one(
+                w, x, y, 1.0
+            ),
+        },
         purity_arguments=_purity(lambda s: (s.w_hat, s.X_hat[0], 1, 0.5)),
     ),
     ItemRecord(
@@ -421,6 +437,11 @@ def perceptron_delta(w_hat, x_hat, y, eta):
                 _TRAIN_PERCEPTRON.replace("UPDATE", "w_hat + eta * y_i * x_hat"),
             ),
         ),
+        mistake_pairs={
+            ("wrong_sign", "pm_one_form"): train_perceptron_with(
+                lambda w, x, y, eta: -perceptron_delta_pm_one(w, x, y, eta)
+            ),
+        },
         purity_arguments=_purity(lambda s: (s.X_hat, s.y, s.w_hat, 0.5, 10)),
     ),
 )

@@ -1,7 +1,7 @@
 """The record of one graded item, and of one of its catalogued misconceptions."""
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -12,6 +12,9 @@ Value = Any
 Arguments = tuple[Value, ...]
 GradedFunction = Callable[..., Value]
 CaseGenerator = Callable[[np.random.Generator], Arguments]
+# Two catalogued misconceptions of one item made together: a function with the item's signature
+# making both, or, a str, why no student can make both.
+MistakePair = GradedFunction | str
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ class ItemRecord:
     misconceptions: the catalogued wrong variants, in the order the grader tries them.
     purity_arguments: () → a fresh argument tuple on which the reference is checked to leave its
         arguments unchanged.
+    mistake_pairs: ``{(a.id, b.id): both}`` for every pair of the misconceptions, a before b in
+        ``misconceptions``: ``both`` is a function with the item's signature making both mistakes,
+        which never scores above either alone, or a str saying why no student can make both
+        (tests/test_grading_policy.py). Empty for an item of fewer than two misconceptions.
     """
 
     id: str
@@ -61,3 +68,4 @@ class ItemRecord:
     public_cases: tuple[Arguments, ...]
     misconceptions: tuple[Misconception, ...]
     purity_arguments: Callable[[], Arguments]
+    mistake_pairs: Mapping[tuple[str, str], MistakePair] = field(default_factory=dict)
