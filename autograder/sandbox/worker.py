@@ -10,8 +10,8 @@ in the scratch folder's tmp/, and start no process. Messages are length-prefixed
 The worker receives inputs only, never the expected values; it sends back plain values
 (tuples, lists, arrays, numbers).
 
-Protocol: once NumPy is imported it waits for the grader's first message, its CPU time limit in
-seconds (the submission is in place by then); after loading the source it sends ("loaded",
+Protocol: once NumPy is imported and the worker confined, it waits for the grader's first message,
+its CPU time limit in seconds (the submission is in place by then); after loading the source it sends ("loaded",
 problems, confinement); then for each request (function name, arguments, stand-in names) it sends
 one of ("ok", value, mutated argument numbers), ("not_implemented",), ("raised", type name,
 message), ("missing",) or ("unsendable", what it returned in words).
@@ -25,7 +25,6 @@ its value: it sends ("reference", name, arguments, keyword pairs) and reads ("va
 import ast
 import builtins
 import copy
-import importlib.abc
 import importlib.util
 import os
 import pickle
@@ -38,8 +37,12 @@ FORBIDDEN = ("source_impl", "autograder")
 HEADER = struct.Struct("!Q")
 
 
-class RefuseKit(importlib.abc.MetaPathFinder):
-    """Refuses the kit's own packages, even if a path to them were added."""
+class RefuseKit:
+    """Refuses the kit's own packages, even if a path to them were added.
+
+    A meta path finder needs only ``find_spec``: importlib.abc's base class is not imported, as it
+    would cost every worker's start the import of importlib.resources and typing.
+    """
 
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in FORBIDDEN:
@@ -206,6 +209,13 @@ def main():
     sys.path.append(numpy_dir)
     import numpy
 
+    # Done before waiting, while the grader imports its modules: none of it depends on the submission.
+    import numpy.random  # noqa: F401  (cases' generators arrive pickled: their module, ready)
+
+    scratch = os.path.dirname(os.path.abspath(__file__))
+    # the notebook's `from params import Params` finds the students' own file
+    params = sys.modules["params"] = load_beside("params", scratch)
+    confinement = confine(scratch, numpy)
     requests, responses = os.fdopen(int(request_fd), "rb"), os.fdopen(int(response_fd), "wb")
     cpu_seconds = read_message(requests)
     if cpu_seconds is None:  # the grader stopped before the submission was ready
@@ -213,10 +223,6 @@ def main():
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     with open(source_path, encoding="utf-8") as f:
         source = f.read()
-    scratch = os.path.dirname(os.path.abspath(__file__))
-    # the notebook's `from params import Params` finds the students' own file
-    params = sys.modules["params"] = load_beside("params", scratch)
-    confinement = confine(scratch, numpy)
     namespace, problems = load(source, "submission.py")
     write_message(responses, ("loaded", problems, confinement))
     while (request := read_message(requests)) is not None:
