@@ -172,14 +172,17 @@ class _Graded:
 
 def _grade_item(item, stand_ins, course, seed, session, submission_problems):
     item_cases = cases.generate(item, seed)
-    outcomes, died = [], None
+    outcomes, expected, died = [], [], None
     try:  # the case's arguments are pickled on the way: the worker gets copies
-        outcomes.extend(
-            session.outcomes(item.function, (case.args for case in item_cases), stand_ins)
-        )
+        for outcome in session.outcomes(
+            item.function, (case.args for case in item_cases), stand_ins
+        ):
+            outcomes.append(outcome)
+            # computed here, while the worker runs the next case
+            expected.append(quietly(item.reference, item_cases[len(expected)]))
     except WorkerDied as error:
         died = error
-    expected = [quietly(item.reference, case) for case in item_cases]
+    expected += [quietly(item.reference, case) for case in item_cases[len(expected) :]]
     result = item_result(
         item,
         seed,

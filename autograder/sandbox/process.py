@@ -247,8 +247,9 @@ class Worker:
     def _read(self, count, deadline, doing, timeout):
         data = b""
         while len(data) < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self._responses], [], [], remaining)[0]:
+            # never negative: an answer that came while the grader was busy is read, not refused
+            remaining = max(deadline - time.monotonic(), 0)
+            if not select.select([self._responses], [], [], remaining)[0]:
                 raise self._died(
                     TIMEOUT,
                     f"{doing}: no answer within {timeout:g} s",
