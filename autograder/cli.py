@@ -67,13 +67,11 @@ def main(argv=None):
         return _cannot_grade(error)
     print(f"{report.student} · {report.assignment}")
     print(report.table())
-    shown = load_course().gradescope
-    for path, content in (
-        (args.json, report.to_dict()),
-        (args.gradescope, report.to_gradescope(shown.visibility, shown.stdout_visibility)),
-    ):
-        if path:
-            write_json(path, content)
+    if args.json:
+        write_json(args.json, report.to_dict())
+    if args.gradescope:  # course.yaml read again only here: what Gradescope shows
+        shown = load_course().gradescope
+        write_json(args.gradescope, report.to_gradescope(shown.visibility, shown.stdout_visibility))
     return 0
 
 
