@@ -42,12 +42,12 @@ class Submission:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
 
-    def functions_called_by(self, name):
+    def functions_called_by(self, name: str) -> set[str]:
         """Names that the top-level function ``name`` calls directly (read, not run); empty when it is not there."""
         return set(self._calls.get(name, ()))
 
     @functools.cached_property
-    def _calls(self):
+    def _calls(self) -> dict[str, set[str]]:
         """{name: the names it calls directly} of every top-level function, each walked once (the last
         definition of a name counts): grading asks of each function once per item that reaches it."""
         if self._tree is None:
