@@ -107,7 +107,7 @@ class Worker:
     """One worker process on one submission: ``Worker(scratch).load(timeouts)``, then ``call`` runs one function on one case."""
 
     def __init__(self, scratch: Scratch) -> None:
-        """Start the process; it imports NumPy and waits for ``load``, so the submission need not be written yet."""
+        """Start the process; it imports NumPy, confines itself and waits for ``load``, so the submission need not be written yet."""
         self.scratch = scratch
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
@@ -149,7 +149,7 @@ class Worker:
         self._stderr = _Drain(cast(io.BufferedReader, self.process.stderr))
 
     def load(self, timeouts: Timeouts) -> Worker:
-        """Have the worker limit its CPU time, confine itself and run the scratch folder's submission; returns self.
+        """Have the worker, confined by now, limit its CPU time and run the scratch folder's submission; returns self.
 
         WorkerDied (the worker then closed) when it could not.
         """
