@@ -10,9 +10,9 @@ in the scratch folder's tmp/, and start no process. Messages are length-prefixed
 The worker receives inputs only, never the expected values; it sends back plain values
 (tuples, lists, arrays, numbers).
 
-Protocol: once NumPy is imported and the worker confined, it waits for the grader's first message,
-its CPU time limit in seconds (the submission is in place by then); after loading the source it sends ("loaded",
-problems, confinement); then for each request (function name, arguments, stand-in names) it sends
+Protocol: once NumPy is imported and the worker confined, it waits for the grader's first
+message, its CPU time limit in seconds (the submission is in place by then); after loading the
+source it sends ("loaded", problems, confinement); then for each request (function name, arguments, stand-in names) it sends
 one of ("ok", value, mutated argument numbers), ("not_implemented",), ("raised", type name,
 message), ("missing",) or ("unsendable", what it returned in words).
 
