@@ -12,9 +12,10 @@ The worker receives inputs only, never the expected values; it sends back plain 
 
 Protocol: once NumPy is imported and the worker confined, it waits for the grader's first
 message, its CPU time limit in seconds (the submission is in place by then); after loading the
-source it sends ("loaded", problems, confinement); then for each request (function name, arguments, stand-in names) it sends
-one of ("ok", value, mutated argument numbers), ("not_implemented",), ("raised", type name,
-message), ("missing",) or ("unsendable", what it returned in words).
+source it sends ("loaded", problems, confinement); then for each request (function name,
+arguments, stand-in names) it sends one of ("ok", value, mutated argument numbers),
+("not_implemented",), ("raised", type name, message), ("missing",) or ("unsendable", what it
+returned in words).
 
 Stand-ins keep a grade to its own equation: while the requested function runs, each stand-in name
 (a graded function the grader computes itself) is bound to a function that asks the grader for
