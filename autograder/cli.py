@@ -8,13 +8,16 @@ import argparse
 import contextlib
 import json
 import sys
+from collections.abc import Sequence
+from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from autograder.sandbox.process import GraderError, Worker
 from autograder.sandbox.scratch import Scratch
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m autograder", description="Grade a submission against the reference."
     )
@@ -67,17 +70,15 @@ def main(argv=None):
         return _cannot_grade(error)
     print(f"{report.student} · {report.assignment}")
     print(report.table())
-    shown = load_course().gradescope
-    for path, content in (
-        (args.json, report.to_dict()),
-        (args.gradescope, report.to_gradescope(shown.visibility, shown.stdout_visibility)),
-    ):
-        if path:
-            write_json(path, content)
+    if args.json:
+        write_json(args.json, report.to_dict())
+    if args.gradescope:  # course.yaml read again only here: what Gradescope shows
+        shown = load_course().gradescope
+        write_json(args.gradescope, report.to_gradescope(shown.visibility, shown.stdout_visibility))
     return 0
 
 
-def _first_worker():
+def _first_worker() -> Worker:
     """A worker started on a scratch folder of its own; the folder is removed if the worker cannot start."""
     with contextlib.ExitStack() as undo:
         worker = Worker(undo.enter_context(Scratch()))
@@ -85,21 +86,35 @@ def _first_worker():
         return worker
 
 
-def command(paths, student, assignment=None, json_out=None, attempt_log=None):
+def command(
+    paths: Sequence[str | PathLike[str]],
+    student: str,
+    assignment: str | None = None,
+    json_out: str | PathLike[str] | None = None,
+    attempt_log: str | PathLike[str] | None = None,
+) -> list[str]:
     """The argument list that runs this command line in a new process of this Python."""
-    arguments = [sys.executable, "-m", "autograder", "grade", *paths, "--student", student]
+    arguments: list[object] = [
+        sys.executable,
+        "-m",
+        "autograder",
+        "grade",
+        *paths,
+        "--student",
+        student,
+    ]
     arguments += ["--assignment", assignment] if assignment is not None else []
     arguments += ["--attempt-log", attempt_log] if attempt_log is not None else []
     arguments += ["--json", json_out] if json_out is not None else []
     return [str(part) for part in arguments]
 
 
-def _cannot_grade(error):
+def _cannot_grade(error: Exception) -> int:
     print(f"autograder: cannot grade: {error}", file=sys.stderr)
     return 2
 
 
-def write_json(path, content):
+def write_json(path: str | PathLike[str], content: Any) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

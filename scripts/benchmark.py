@@ -15,6 +15,9 @@ The class is the simulated class's complete and mistaken bp submissions. A share
 speed drifts within a minute, so each measurement is repeated with the ones it is compared
 with, taking turns (each notebook's grading right after a bare start, the three autogrades one
 after another), and a ratio is that of the medians; the table gives the range of the repeats.
+Beside each wall-clock ratio the table gives the ratio of the CPU time the measured processes
+and their children used (user and system): steadier than wall time on a machine others load,
+though it does not see what runs at once on two cores.
 """
 
 import argparse
@@ -24,6 +27,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,6 +45,7 @@ from autograder import cli as command_line
 from autograder.integration.nbgrader_course import SOURCE, SUBMITTED, CourseFolder
 from autograder.integration.parallel_nbgrader import autograde
 from autograder.integration.release import write_companion_files
+from autograder.sandbox.confined_kernel import CAPSTONE_SECONDS
 from simulated_class.students import (
     COMPLETE,
     MISTAKE,
@@ -51,7 +56,7 @@ from simulated_class.students import (
 from source_impl import batch, init_params
 
 ASSIGNMENT = "bp"
-TARGETS = {"cli": 3.0, "overhead": 1.15, "jobs": 1.7, "batch": 20.0}
+TARGETS = {"cli": 2.5, "overhead": 1.05, "jobs": 1.7, "batch": 20.0}
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS", re.S)
 
 
@@ -65,6 +70,10 @@ def main(argv=None):
     )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "benchmark")
     args = parser.parse_args(argv)
+    # Exercise 5.5's capstones (the students' training runs, about 30 s of a core a notebook) cost
+    # both courses alike and would bury the grading measured under them: off, as in the tests,
+    # unless the environment sets them.
+    os.environ.setdefault(CAPSTONE_SECONDS, "0")
     if args.out.exists():
         shutil.rmtree(args.out)
     args.out.mkdir(parents=True)
@@ -77,17 +86,23 @@ def main(argv=None):
     constant = course(args.out / "constant", students, constant_scores=True)
     parallel = course(args.out / "parallel", students, constant_scores=False)
     runs = {"kit": [], "nbgrader": [], "jobs2": []}
+    cpu = {"kit": [], "nbgrader": []}
     identical = True
     for _ in range(args.repeats):
-        runs["kit"].append(timed_autograde(kit, students, jobs=1))
-        runs["nbgrader"].append(timed_autograde(constant, students, jobs=1))
-        runs["jobs2"].append(timed_autograde(parallel, students, jobs=2))
+        for name, folder in (("kit", kit), ("nbgrader", constant)):
+            wall, used = timed_autograde(folder, students, jobs=1)
+            runs[name].append(wall)
+            cpu[name].append(used)
+        runs["jobs2"].append(timed_autograde(parallel, students, jobs=2)[0])
         identical = identical and gradebook_rows(kit) == gradebook_rows(parallel)
     serial = statistics.median(runs["kit"])
     results["overhead"] = {
         "kit_seconds": runs["kit"],
         "nbgrader_seconds": runs["nbgrader"],
         "ratio": serial / statistics.median(runs["nbgrader"]),
+        "kit_cpu_seconds": cpu["kit"],
+        "nbgrader_cpu_seconds": cpu["nbgrader"],
+        "cpu_ratio": statistics.median(cpu["kit"]) / statistics.median(cpu["nbgrader"]),
     }
     results["jobs"] = {
         "serial_seconds": runs["kit"],
@@ -136,31 +151,48 @@ def course(root, students, constant_scores):
 
 
 def cli_cost(folder, students, repeats):
-    """Each notebook graded ``repeats`` times, each time right after a bare start: medians, their ratio and its range over the repeats."""
-
-    def seconds(command):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        return time.perf_counter() - start
-
-    grading, floor = [[] for _ in range(repeats)], [[] for _ in range(repeats)]
+    """Each notebook graded ``repeats`` times, each time right after a bare start: medians of wall and
+    CPU seconds, their ratios and the range of the wall ratio over the repeats."""
+    runs = {"grading": [[] for _ in range(repeats)], "floor": [[] for _ in range(repeats)]}
     for run in range(repeats):
         for s in students:
-            floor[run].append(seconds([sys.executable, "-c", "import numpy"]))
-            grading[run].append(
-                seconds(command_line.command([folder.notebook(SUBMITTED, s.id, ASSIGNMENT)], s.id))
+            runs["floor"][run].append(measured([sys.executable, "-c", "import numpy"]))
+            runs["grading"][run].append(
+                measured(command_line.command([folder.notebook(SUBMITTED, s.id, ASSIGNMENT)], s.id))
             )
-    median_grading, median_floor = (
-        statistics.median(sum(grading, [])),
-        statistics.median(sum(floor, [])),
-    )
-    return {
-        "median_seconds": median_grading,
-        "floor_seconds": median_floor,
-        "ratio": median_grading / median_floor,
-        "median_seconds_per_repeat": [statistics.median(g) for g in grading],
-        "floor_seconds_per_repeat": [statistics.median(f) for f in floor],
+    # per kind and repeat: [(wall, cpu), ...] split into the walls and the CPU times
+    wall = {kind: [[w for w, _ in r] for r in repeated] for kind, repeated in runs.items()}
+    cpu = {kind: [[c for _, c in r] for r in repeated] for kind, repeated in runs.items()}
+    median = {
+        (measure, kind): statistics.median(sum(values[kind], []))
+        for measure, values in (("wall", wall), ("cpu", cpu))
+        for kind in runs
     }
+    return {
+        "median_seconds": median["wall", "grading"],
+        "floor_seconds": median["wall", "floor"],
+        "ratio": median["wall", "grading"] / median["wall", "floor"],
+        "median_seconds_per_repeat": [statistics.median(g) for g in wall["grading"]],
+        "floor_seconds_per_repeat": [statistics.median(f) for f in wall["floor"]],
+        "cpu_seconds": median["cpu", "grading"],
+        "floor_cpu_seconds": median["cpu", "floor"],
+        "cpu_ratio": median["cpu", "grading"] / median["cpu", "floor"],
+        "cpu_seconds_per_repeat": [statistics.median(g) for g in cpu["grading"]],
+        "floor_cpu_seconds_per_repeat": [statistics.median(f) for f in cpu["floor"]],
+    }
+
+
+def measured(command):
+    """The wall-clock seconds of the command and the CPU seconds (user and system) of it and its children."""
+    before, start = children_cpu(), time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start, children_cpu() - before
+
+
+def children_cpu():
+    """The CPU seconds used so far by this process's ended children and theirs (those waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def worker_peak_rss(folder, student):
@@ -185,13 +217,14 @@ def worker_peak_rss(folder, student):
 
 
 def timed_autograde(folder, students, jobs):
+    """The wall-clock seconds of the class's autograde and the CPU seconds of nbgrader's processes and theirs."""
     ids = [s.id for s in students]
-    start = time.perf_counter()
+    before, start = children_cpu(), time.perf_counter()
     failures = autograde(folder, ASSIGNMENT, ids, ids, jobs)
     seconds = time.perf_counter() - start
     if failures:
         raise SystemExit(f"autograde failed for {failures}")
-    return seconds
+    return seconds, children_cpu() - before
 
 
 def gradebook_rows(folder):
@@ -257,6 +290,8 @@ def table(results):
         "cli": spread(cli["median_seconds_per_repeat"], cli["floor_seconds_per_repeat"]),
         "overhead": spread(overhead["kit_seconds"], overhead["nbgrader_seconds"]),
         "jobs": spread(jobs["serial_seconds"], jobs["jobs2_seconds"]),
+        "cli_cpu": spread(cli["cpu_seconds_per_repeat"], cli["floor_cpu_seconds_per_repeat"]),
+        "overhead_cpu": spread(overhead["kit_cpu_seconds"], overhead["nbgrader_cpu_seconds"]),
     }
     verdict = {
         name: "met" if ok else "missed"
@@ -276,11 +311,26 @@ def table(results):
             verdict["cli"],
         ),
         (
+            "  CPU, user and system",
+            f"{cli['cpu_seconds']:.2f} s vs {cli['floor_cpu_seconds']:.2f} s",
+            f"{cli['cpu_ratio']:.2f}× ({ranges['cli_cpu'][0]:.2f}–{ranges['cli_cpu'][1]:.2f})",
+            "",
+            "",
+        ),
+        (
             "nbgrader autograde, kit vs constant",
             f"{kit:.1f} s vs {nbgrader:.1f} s",
             f"{overhead['ratio']:.2f}× ({ranges['overhead'][0]:.2f}–{ranges['overhead'][1]:.2f})",
             f"≤ {TARGETS['overhead']:g}×",
             verdict["overhead"],
+        ),
+        (
+            "  CPU, user and system",
+            f"{statistics.median(overhead['kit_cpu_seconds']):.1f} s vs "
+            f"{statistics.median(overhead['nbgrader_cpu_seconds']):.1f} s",
+            f"{overhead['cpu_ratio']:.2f}× ({ranges['overhead_cpu'][0]:.2f}–{ranges['overhead_cpu'][1]:.2f})",
+            "",
+            "",
         ),
         (
             "autograde serial vs --jobs 2",

@@ -194,14 +194,18 @@ def _grade_item(
 ) -> _Graded:
     item_cases = cases.generate(item, seed)
     outcomes: list[Outcome] = []
+    expected: list[Value] = []
     died: WorkerDied | None = None
     try:  # the case's arguments are pickled on the way: the worker gets copies
-        outcomes.extend(
-            session.outcomes(item.function, (case.args for case in item_cases), stand_ins)
-        )
+        for outcome in session.outcomes(
+            item.function, (case.args for case in item_cases), stand_ins
+        ):
+            outcomes.append(outcome)
+            # computed here, while the worker runs the next case
+            expected.append(quietly(item.reference, item_cases[len(expected)]))
     except WorkerDied as error:
         died = error
-    expected = [quietly(item.reference, case) for case in item_cases]
+    expected += [quietly(item.reference, case) for case in item_cases[len(expected) :]]
     result = item_result(
         item,
         seed,

@@ -46,17 +46,23 @@ class Submission:
 
     def functions_called_by(self, name: str) -> set[str]:
         """Names that the top-level function ``name`` calls directly (read, not run); empty when it is not there."""
+        return set(self._calls.get(name, ()))
+
+    @functools.cached_property
+    def _calls(self) -> dict[str, set[str]]:
+        """{name: the names it calls directly} of every top-level function, each walked once (the last
+        definition of a name counts): grading asks of each function once per item that reaches it."""
         if self._tree is None:
-            return set()
-        definitions = [
-            n
-            for n in self._tree.body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
-        ]
-        if not definitions:
-            return set()
-        calls = (node for node in ast.walk(definitions[-1]) if isinstance(node, ast.Call))
-        return {call.func.id for call in calls if isinstance(call.func, ast.Name)}
+            return {}
+        return {
+            node.name: {
+                call.func.id
+                for call in ast.walk(node)
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            }
+            for node in self._tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
 
     def infer_assignment(self, course: Course) -> str:
         """The assignment whose functions the submission defines most of, else a notebook's folder name."""

@@ -24,7 +24,10 @@ import subprocess
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
@@ -32,7 +35,12 @@ from sqlalchemy.exc import SAWarning
 
 from autograder.integration import gradebook_provenance, kernel_folder
 from autograder.integration.gradebook_database import sqlite_url, takes_many_writers
-from autograder.integration.nbgrader_course import AUTOGRADED, FEEDBACK, NbgraderFailed
+from autograder.integration.nbgrader_course import (
+    AUTOGRADED,
+    FEEDBACK,
+    CourseFolder,
+    NbgraderFailed,
+)
 
 MANUAL_CELL_TYPE = (
     "markdown"  # nbgrader's graded cells of this type have no automatic score: people grade them
@@ -53,17 +61,45 @@ GRADE_COLUMNS, COMMENT_COLUMNS = (
 )
 
 
+Progress = Callable[[int, int], object]  # progress(done, total)
+
+
+class ShardRun(Protocol):
+    """A shard's run: ``poll()`` None while it runs, then its exit code; db_url the gradebook it wrote,
+    known once it ended."""
+
+    db_url: str | None
+
+    def poll(self) -> int | None: ...
+
+    def wait(self) -> int: ...
+
+
+class ShardRunner(Protocol):
+    """Where shards run: ``LOCAL`` or a ``dask_shards.DaskShards``."""
+
+    copies_gradebook: bool
+
+    def start(
+        self,
+        course: CourseFolder,
+        arguments: Sequence[str],
+        log: str,
+        db_url: str | None = None,
+    ) -> ShardRun: ...
+
+
 @dataclass
 class LocalRun:
     """A shard's nbgrader process on this machine, and the URL of the gradebook it writes."""
 
-    process: subprocess.Popen
+    process: subprocess.Popen[bytes]
     db_url: str | None
 
-    def poll(self):
+    def poll(self) -> int | None:
         return self.process.poll()
 
-    def wait(self):
+    def wait(self) -> int:
         return self.process.wait()
 
 
@@ -72,7 +108,13 @@ class LocalShards:
 
     copies_gradebook = False
 
-    def start(self, course, arguments, log, db_url=None):
+    def start(
+        self,
+        course: CourseFolder,
+        arguments: Sequence[str],
+        log: str,
+        db_url: str | None = None,
+    ) -> LocalRun:
         """Start ``nbgrader <arguments>`` (writing the gradebook at db_url, default the course's); a run with poll(), wait(), db_url."""
         return LocalRun(course.start(*arguments, log=log, db_url=db_url), db_url)
 
@@ -81,16 +123,16 @@ LOCAL = LocalShards()
 
 
 def autograde(
-    course,
-    assignment,
-    students,
-    everyone,
-    jobs=1,
-    progress=None,
-    options=(),
-    graded=None,
-    runner=LOCAL,
-):
+    course: CourseFolder,
+    assignment: str,
+    students: Collection[str],
+    everyone: Iterable[str],
+    jobs: int = 1,
+    progress: Progress | None = None,
+    options: Sequence[str] = (),
+    graded: Callable[[list[str]], object] | None = None,
+    runner: ShardRunner = LOCAL,
+) -> dict[str, str]:
     """Autograde the assignment of ``students`` (ids; ``everyone`` are all the roster's); return {student: reason} of failures.
 
     progress(done, total) is called as submissions are graded; graded(students) with the students of
@@ -103,22 +145,26 @@ def autograde(
     # a server takes many writers; a lost cluster attempt must not have written the sqlite file itself
     shared = takes_many_writers(course.db_url) or (len(shards) == 1 and not runner.copies_gradebook)
     _create_kit_tables(course.db_url)  # before the shards' copies, which then have them too
-    runs, finished = [], _Finished(AUTOGRADED, assignment, "ipynb", writes=2)
+    runs: list[tuple[ShardRun, list[str]]] = []
+    finished = _Finished(AUTOGRADED, assignment, "ipynb", writes=2)
     for number, shard in enumerate(shards):
         db_url = course.db_url if shared else _shard_gradebook(course, assignment, number)
         log = f"autograde-{assignment}" + ("" if len(shards) == 1 else f"-{number}")
         finished.follow(course.logs / f"{log}.log")
         arguments = ("autograde", assignment, _only(shard, everyone), "--force", *options)
         runs.append((runner.start(course, arguments, log, db_url), shard))
-    failures, running, reported = {}, runs, time.monotonic()
+    failures: dict[str, str] = {}
+    running, reported = runs, time.monotonic()
     while running:
         ended = [run for run in running if run[0].poll() is not None]
         running = [run for run in running if run not in ended]
         for run, shard in ended:  # merged while the other shards still run
             # the gradebook the run wrote: on a cluster, that of the attempt that completed
-            failures.update(_unfinished(course, run.db_url, assignment, shard))
-            if run.db_url != course.db_url:
-                _merge(run.db_url, course.db_url, assignment, set(shard) - set(failures))
+            written = run.db_url
+            assert written is not None  # every shard of autograde is given its gradebook
+            failures.update(_unfinished(course, written, assignment, shard))
+            if written != course.db_url:
+                _merge(written, course.db_url, assignment, set(shard) - set(failures))
             if graded:
                 graded(sorted(set(shard) - set(failures)))
         if running and not ended:
@@ -131,10 +177,19 @@ def autograde(
     return failures
 
 
-def generate_feedback(course, assignment, students, everyone, jobs=1, progress=None, runner=LOCAL):
+def generate_feedback(
+    course: CourseFolder,
+    assignment: str,
+    students: Collection[str],
+    everyone: Iterable[str],
+    jobs: int = 1,
+    progress: Progress | None = None,
+    runner: ShardRunner = LOCAL,
+) -> None:
     """`nbgrader generate_feedback` of the assignment for the students, in parallel shards started by
     runner; progress(done, total) is called as pages are written."""
-    runs, finished = [], _Finished(FEEDBACK, assignment, "html", writes=1)
+    runs: list[ShardRun] = []
+    finished = _Finished(FEEDBACK, assignment, "html", writes=1)
     for number, shard in enumerate(_shards(students, jobs)):
         log = f"generate_feedback-{assignment}-{number}"
         finished.follow(course.logs / f"{log}.log")
@@ -155,18 +210,18 @@ def generate_feedback(course, assignment, students, everyone, jobs=1, progress=N
         )
 
 
-def _shards(students, jobs):
+def _shards(students: Iterable[str], jobs: int) -> list[list[str]]:
     """The students dealt round-robin to at most ``jobs`` non-empty shards."""
-    students = sorted(students)
-    return [students[k::jobs] for k in range(min(jobs, len(students)))]
+    ordered = sorted(students)
+    return [ordered[k::jobs] for k in range(min(jobs, len(ordered)))]
 
 
-def _only(shard, everyone):
+def _only(shard: Iterable[str], everyone: Iterable[str]) -> str:
     """nbgrader's option that leaves out everyone not in the shard."""
     return f"--CourseDirectory.student_id_exclude={','.join(sorted(set(everyone) - set(shard)))}"
 
 
-def _shard_gradebook(course, assignment, number):
+def _shard_gradebook(course: CourseFolder, assignment: str, number: int) -> str:
     """The URL of a copy of the course's sqlite gradebook for the shard."""
     path = course.gradebook.parent / "shards" / f"{assignment}-{number}.db"
     path.parent.mkdir(exist_ok=True)
@@ -174,7 +229,7 @@ def _shard_gradebook(course, assignment, number):
     return sqlite_url(path)
 
 
-def _create_kit_tables(db_url):
+def _create_kit_tables(db_url: str) -> None:
     """The kit's tables and indexes, made before the shards write: two shards' first writes would race to make them."""
     with Gradebook(db_url) as book:
         gradebook_provenance.create_tables(book)
@@ -190,18 +245,19 @@ class _Finished:
     call reads only the new lines, so following a long run costs what its log holds, once.
     """
 
-    def __init__(self, folder, assignment, suffix, writes):
+    def __init__(self, folder: str, assignment: str, suffix: str, writes: int) -> None:
         name = re.escape(assignment)
         self.pattern = re.compile(
             rf"Writing \d+ bytes to (.*/{folder}/[^/]+/{name}/{name}\.{suffix})".encode()
         )
-        self.writes, self.logs = writes, []  # [[path, offset read to, {file: writes}, last file]]
+        self.writes = writes
+        self.logs: list[list[Any]] = []  # [[path, offset read to, {file: writes}, last file]]
 
-    def follow(self, path):
+    def follow(self, path: Path) -> None:
         """Count the log's lines from its present end (a log is appended to by each run)."""
         self.logs.append([path, path.stat().st_size if path.exists() else 0, Counter(), None])
 
-    def __call__(self):
+    def __call__(self) -> int:
         done = 0
         for log in self.logs:
             path, offset, counts, _ = log
@@ -217,7 +273,9 @@ class _Finished:
         return done
 
 
-def _unfinished(course, db_url, assignment, students):
+def _unfinished(
+    course: CourseFolder, db_url: str, assignment: str, students: Iterable[str]
+) -> dict[str, str]:
     """{student: reason} of the students without a fully autograded submission; a half-made one is removed.
 
     Fully autograded: every graded cell scored and the autograded notebook written (nbgrader saves
@@ -229,7 +287,7 @@ def _unfinished(course, db_url, assignment, students):
     answer, and nothing to grade by hand; the cross-check then finds an item's own score out of
     the kernel.
     """
-    failures = {}
+    failures: dict[str, str] = {}
     with Gradebook(db_url) as book:
         for student in students:
             try:
@@ -271,7 +329,7 @@ def _unfinished(course, db_url, assignment, students):
     return failures
 
 
-def _deleted_cells(notebook, grade_ids):
+def _deleted_cells(notebook: Path, grade_ids: Iterable[str]) -> set[str]:
     """Those of the grade ids whose cells the autograded notebook lacks; none when nbgrader wrote no notebook."""
     try:
         cells = nbformat.read(notebook, as_version=4).cells
@@ -281,7 +339,7 @@ def _deleted_cells(notebook, grade_ids):
     return set(grade_ids) - present
 
 
-def _merge(shard_url, db_url, assignment, students):
+def _merge(shard_url: str, db_url: str, assignment: str, students: Collection[str]) -> None:
     """Write the shard's submissions of the students into the gradebook, column by column, and their provenance
     (each gradebook a database URL)."""
     with (
@@ -322,10 +380,10 @@ def _merge(shard_url, db_url, assignment, students):
         book.db.commit()
 
 
-def _columns(row, names):
+def _columns(row: object, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in names}
 
 
-def _copy(source, target, names):
+def _copy(source: object, target: object, names: Iterable[str]) -> None:
     for name, value in _columns(source, names).items():
         setattr(target, name, value)

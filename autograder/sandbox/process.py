@@ -11,6 +11,8 @@ TCP, signals, new processes; see ``confinement.py``), and says so in ``Worker.co
 Its answers are unpickled with a whitelist that admits NumPy arrays and plain Python values only.
 """
 
+from __future__ import annotations
+
 import contextlib
 import dataclasses
 import importlib.util
@@ -28,8 +30,10 @@ import tempfile
 import threading
 import time
 import warnings
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 # This module imports neither NumPy nor the kit's grading (scratch, unpickler and worker, whose
 # framing of messages it shares, import the standard library only): the command line imports it
@@ -43,7 +47,19 @@ from autograder.sandbox.scratch import (
 from autograder.sandbox.unpickler import SafeUnpickler
 from autograder.sandbox.worker import HEADER, write_message
 
-NUMPY_DIR = str(Path(importlib.util.find_spec("numpy").origin).resolve().parent.parent)
+if TYPE_CHECKING:  # not at run time: it imports NumPy and the course
+    from autograder.grading.course import Timeouts
+
+
+def _numpy_dir() -> str:
+    """The folder NumPy is installed in, found without importing it."""
+    spec = importlib.util.find_spec("numpy")
+    if spec is None or spec.origin is None:
+        raise ImportError("the worker needs NumPy, which is not installed")
+    return str(Path(spec.origin).resolve().parent.parent)
+
+
+NUMPY_DIR = _numpy_dir()
 OUTPUT_LIMIT = 4000  # characters of the student's stdout and of stderr that are kept
 STDERR_TAIL = 300  # characters of the worker's error output quoted when it dies
 MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
@@ -51,6 +67,7 @@ CPU_MARGIN_SECONDS = 5  # the worker's CPU time limit: the submission's time lim
 LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy machine
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space
 STAND_IN = "reference"  # a worker's request for a stand-in's value, in the middle of a call
+StandIns = Mapping[str, Callable[..., object]]  # see Worker.send
 OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
     "ok",
     "not_implemented",
@@ -69,8 +86,8 @@ class Outcome:
     kind: str
     value: object = None
     message: str = ""
-    mutated: tuple = ()
-    consulted: tuple = ()  # the stand-ins the call asked for, by name
+    mutated: tuple[int, ...] = ()
+    consulted: tuple[str, ...] = ()  # the stand-ins the call asked for, by name
 
 
 class GraderError(RuntimeError):
@@ -80,7 +97,7 @@ class GraderError(RuntimeError):
 class WorkerDied(RuntimeError):
     """The worker crashed, hung or was killed; the message says which, ``reason`` says it to a student."""
 
-    def __init__(self, kind, message, reason=""):
+    def __init__(self, kind: str, message: str, reason: str = "") -> None:
         super().__init__(message)
         self.kind = kind
         self.reason = reason or message
@@ -89,8 +106,8 @@ class WorkerDied(RuntimeError):
 class Worker:
     """One worker process on one submission: ``Worker(scratch).load(timeouts)``, then ``call`` runs one function on one case."""
 
-    def __init__(self, scratch):
-        """Start the process; it imports NumPy and waits for ``load``, so the submission need not be written yet."""
+    def __init__(self, scratch: Scratch) -> None:
+        """Start the process; it imports NumPy, confines itself and waits for ``load``, so the submission need not be written yet."""
         self.scratch = scratch
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
@@ -126,11 +143,13 @@ class Worker:
         os.close(request_read)
         os.close(response_write)
         self._requests = os.fdopen(request_write, "wb")
-        self._responses = response_read
-        self._stdout, self._stderr = _Drain(self.process.stdout), _Drain(self.process.stderr)
+        self._responses, self._open = response_read, True
+        # pipes of bytes, as Popen makes them without text=True
+        self._stdout = _Drain(cast(io.BufferedReader, self.process.stdout))
+        self._stderr = _Drain(cast(io.BufferedReader, self.process.stderr))
 
-    def load(self, timeouts):
-        """Have the worker limit its CPU time, confine itself and run the scratch folder's submission; returns self.
+    def load(self, timeouts: Timeouts) -> Worker:
+        """Have the worker, confined by now, limit its CPU time and run the scratch folder's submission; returns self.
 
         WorkerDied (the worker then closed) when it could not.
         """
@@ -161,19 +180,31 @@ class Worker:
             raise self._died(CRASHED, "loading the submission: a malformed answer") from None
         return self
 
-    def call(self, function, args, timeout, stand_ins=None):
+    def call(
+        self,
+        function: str,
+        args: Iterable[object],
+        timeout: float,
+        stand_ins: StandIns | None = None,
+    ) -> Outcome:
         """Run function(*args) in the worker; an Outcome, or WorkerDied after a crash or hang."""
         self.send(function, args, timeout, stand_ins)
         return self.answer()
 
-    def send(self, function, args, timeout, stand_ins=None):
+    def send(
+        self,
+        function: str,
+        args: Iterable[object],
+        timeout: float,
+        stand_ins: StandIns | None = None,
+    ) -> None:
         """Start function(*args) in the worker, to answer within timeout seconds from now; ``answer`` waits for it.
 
         ``stand_ins`` ({name: function}) are computed here while the call runs: the submission's
         code calling one of those names gets this side's value instead of running its own.
         The grader may work meanwhile, as long as it asks for the answer before it sends again.
         """
-        if self._responses is None:
+        if not self._open:
             raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
         stand_ins = stand_ins or {}
         try:
@@ -184,7 +215,7 @@ class Worker:
             raise self._died(CRASHED, f"calling {function}") from None
         self._sent = (function, time.monotonic(), timeout, stand_ins)
 
-    def answer(self):
+    def answer(self) -> Outcome:
         """The Outcome of the call sent last, or WorkerDied after a crash or hang; serves its stand-ins meanwhile."""
         function, sent, timeout, stand_ins = self._sent
         consulted = []
@@ -195,9 +226,10 @@ class Worker:
         except (TypeError, ValueError, IndexError):  # only a tampered worker sends these
             raise self._died(CRASHED, f"calling {function}: a malformed answer") from None
 
-    def _serve(self, request, stand_ins, function):
+    def _serve(self, request: tuple[Any, ...], stand_ins: StandIns, function: str) -> str:
         """Answer a stand-in's request with this side's value, or with the error it raised; the name asked for."""
         name = str(request[1]) if len(request) > 1 else "?"
+        reply: tuple[object, ...]
         try:
             _, _, args, keywords = request
             if name not in stand_ins:
@@ -214,13 +246,13 @@ class Worker:
             raise self._died(CRASHED, f"calling {function}") from None
         return name
 
-    def output(self):
+    def output(self) -> tuple[str, str]:
         """The student's printed output and errors, each cut to OUTPUT_LIMIT characters."""
         return self._stdout.text(), self._stderr.text()
 
-    def close(self):
+    def close(self) -> None:
         """Kill the worker (and anything it started) and release the pipes; safe to call twice."""
-        if self._responses is None:
+        if not self._open:
             return
         with contextlib.suppress(ProcessLookupError):  # the group may be gone already
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -228,11 +260,11 @@ class Worker:
         with contextlib.suppress(OSError):
             self._requests.close()
         os.close(self._responses)
-        self._responses = None
+        self._open = False
         self._stdout.join()
         self._stderr.join()
 
-    def _receive(self, since, timeout, doing):
+    def _receive(self, since: float, timeout: float, doing: str) -> Any:
         deadline = since + timeout
         size = HEADER.unpack(self._read(HEADER.size, deadline, doing, timeout))[0]
         if size > MESSAGE_LIMIT:
@@ -244,11 +276,12 @@ class Worker:
         except Exception as error:  # a malformed or refused answer: the worker was tampered with
             raise self._died(CRASHED, f"{doing}: unreadable answer ({error})") from None
 
-    def _read(self, count, deadline, doing, timeout):
+    def _read(self, count: int, deadline: float, doing: str, timeout: float) -> bytes:
         data = b""
         while len(data) < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self._responses], [], [], remaining)[0]:
+            # never negative: an answer that came while the grader was busy is read, not refused
+            remaining = max(deadline - time.monotonic(), 0)
+            if not select.select([self._responses], [], [], remaining)[0]:
                 raise self._died(
                     TIMEOUT,
                     f"{doing}: no answer within {timeout:g} s",
@@ -260,7 +293,7 @@ class Worker:
             data += chunk
         return data
 
-    def _died(self, kind, message, reason=""):
+    def _died(self, kind: str, message: str, reason: str = "") -> WorkerDied:
         self.close()
         code = self.process.returncode
         if kind == CRASHED and code is not None:
@@ -277,7 +310,7 @@ class Worker:
         return WorkerDied(kind, message, reason)
 
 
-def _outcome(answer):
+def _outcome(answer: tuple[Any, ...]) -> Outcome:
     """The Outcome of one answer of the worker (see worker.py's protocol)."""
     kind = answer[0]
     if kind == OK:
@@ -292,7 +325,7 @@ def _outcome(answer):
     raise ValueError(f"unknown answer {kind!r}")
 
 
-def check_worker_starts(timeouts):
+def check_worker_starts(timeouts: Timeouts) -> None:
     """Start a worker on an empty submission; GraderError if even that fails."""
     with Scratch("") as scratch:
         try:
@@ -321,6 +354,7 @@ def worker_blocked() -> str | None:
         return None
     user = pwd.getpwnam(UNPRIVILEGED_USER)
     temporary = Path(tempfile.gettempdir())
+    folders: tuple[Path, ...]
     for what, path, folders in (
         ("this Python", sys.executable, (Path(sys.executable).absolute().parent,)),
         ("NumPy", NUMPY_DIR, (Path(NUMPY_DIR),)),
@@ -366,26 +400,26 @@ def _closed_folder(folder: Path, user: pwd.struct_passwd) -> Path | None:
 class _Drain(threading.Thread):
     """Reads a pipe to its end, keeping the first OUTPUT_LIMIT characters, so the worker never blocks on it."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: io.BufferedReader) -> None:
         super().__init__(daemon=True)
         self._stream, self._kept, self._cut = stream, b"", False
         self.start()
 
-    def run(self):
+    def run(self) -> None:
         while chunk := self._stream.read1(65536):
             room = 4 * OUTPUT_LIMIT - len(self._kept)  # UTF-8 takes at most 4 bytes a character
             self._kept += chunk[:room]
             self._cut = self._cut or len(chunk) > room
         self._stream.close()
 
-    def text(self):
+    def text(self) -> str:
         text = self._kept.decode("utf-8", errors="replace")
         if self._cut or len(text) > OUTPUT_LIMIT:
             text = text[:OUTPUT_LIMIT] + " … [cut]"
         return text
 
 
-def _encode(value):
+def _encode(value: object) -> object:
     """The worker cannot import source_impl: Params travel as a marked dict of their four arrays, also inside tuples."""
     from source_impl.network import Params  # not at the top: see the imports
 
@@ -396,7 +430,7 @@ def _encode(value):
     return value
 
 
-def _environment(home):
+def _environment(home: Path) -> dict[str, str]:
     threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     return {
         "PATH": "/usr/bin:/bin",
@@ -407,10 +441,10 @@ def _environment(home):
     }
 
 
-def _limits(dropping):
+def _limits(dropping: bool) -> Callable[[], None]:
     """The child's resource limits, set between fork and exec; its CPU time it limits itself once ``load`` says how much."""
 
-    def apply():
+    def apply() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
         resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))

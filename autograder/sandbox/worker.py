@@ -10,11 +10,12 @@ in the scratch folder's tmp/, and start no process. Messages are length-prefixed
 The worker receives inputs only, never the expected values; it sends back plain values
 (tuples, lists, arrays, numbers).
 
-Protocol: once NumPy is imported it waits for the grader's first message, its CPU time limit in
-seconds (the submission is in place by then); after loading the source it sends ("loaded",
-problems, confinement); then for each request (function name, arguments, stand-in names) it sends
-one of ("ok", value, mutated argument numbers), ("not_implemented",), ("raised", type name,
-message), ("missing",) or ("unsendable", what it returned in words).
+Protocol: once NumPy is imported and the worker confined, it waits for the grader's first
+message, its CPU time limit in seconds (the submission is in place by then); after loading the
+source it sends ("loaded", problems, confinement); then for each request (function name,
+arguments, stand-in names) it sends one of ("ok", value, mutated argument numbers),
+("not_implemented",), ("raised", type name, message), ("missing",) or ("unsendable", what it
+returned in words).
 
 Stand-ins keep a grade to its own equation: while the requested function runs, each stand-in name
 (a graded function the grader computes itself) is bound to a function that asks the grader for
@@ -22,47 +23,57 @@ its value: it sends ("reference", name, arguments, keyword pairs) and reads ("va
 ("raised", type name, message). The reference's code never enters this process.
 """
 
+from __future__ import annotations
+
 import ast
 import builtins
 import copy
-import importlib.abc
 import importlib.util
 import os
 import pickle
 import resource
 import struct
 import sys
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import IO, Any  # NumPy imports typing in any case
 
 FORBIDDEN = ("source_impl", "autograder")
 # a message: its length in 8 bytes, big-endian, then its pickle; sandbox.py frames alike
 HEADER = struct.Struct("!Q")
 
 
-class RefuseKit(importlib.abc.MetaPathFinder):
-    """Refuses the kit's own packages, even if a path to them were added."""
+class RefuseKit:
+    """Refuses the kit's own packages, even if a path to them were added.
 
-    def find_spec(self, name, path=None, target=None):
+    A meta path finder needs only ``find_spec``: importlib.abc's base class is not imported, as it
+    would cost every worker's start the import of importlib.resources.
+    """
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> None:
         if name.split(".")[0] in FORBIDDEN:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return None
 
 
-def read_message(stream):
+def read_message(stream: IO[bytes]) -> Any:
     header = stream.read(HEADER.size)
     if len(header) < HEADER.size:
         return None
     return pickle.loads(stream.read(HEADER.unpack(header)[0]))
 
 
-def write_message(stream, message):
+def write_message(stream: IO[bytes], message: object) -> None:
     data = pickle.dumps(message, protocol=4)
     stream.write(HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def load(source, filename):
+def load(source: str, filename: str) -> tuple[dict[str, Any], list[str]]:
     """Run the source statement by statement, like notebook cells: one failing statement does not stop the rest."""
-    namespace = {"__name__": "submission", "__builtins__": __builtins__}
+    namespace: dict[str, Any] = {"__name__": "submission", "__builtins__": __builtins__}
     problems = []
     try:
         tree = ast.parse(source, filename)
@@ -77,7 +88,7 @@ def load(source, filename):
     return namespace, problems
 
 
-def decode(value, params):
+def decode(value: Any, params: ModuleType) -> Any:
     """Values as the student's functions expect them: parameter dicts become Params, also inside tuples."""
     if isinstance(value, dict) and "__params__" in value:
         return params.Params(*value["__params__"])
@@ -86,7 +97,7 @@ def decode(value, params):
     return value
 
 
-def plain(value, numpy):
+def plain(value: Any, numpy: ModuleType) -> Any:
     """The value with only types the grader accepts back; raises TypeError describing any other."""
     if isinstance(value, tuple):
         return tuple(plain(part, numpy) for part in value)
@@ -104,7 +115,7 @@ def plain(value, numpy):
     raise TypeError(f"an object of type {type(value).__name__}")
 
 
-def same(before, after, numpy):
+def same(before: Any, after: Any, numpy: ModuleType) -> bool:
     if isinstance(before, numpy.ndarray):
         return (
             isinstance(after, numpy.ndarray)
@@ -118,10 +129,12 @@ def same(before, after, numpy):
     return before == after
 
 
-def stand_in(name, requests, responses, numpy, params):
+def stand_in(
+    name: str, requests: IO[bytes], responses: IO[bytes], numpy: ModuleType, params: ModuleType
+) -> Callable[..., Any]:
     """A function that asks the grader for the value of the graded function ``name`` on its arguments."""
 
-    def reference(*args, **keywords):
+    def reference(*args: Any, **keywords: Any) -> Any:
         write_message(
             responses,
             ("reference", name, plain(args, numpy), plain(tuple(keywords.items()), numpy)),
@@ -140,7 +153,13 @@ def stand_in(name, requests, responses, numpy, params):
     return reference
 
 
-def call(namespace, name, args, stand_ins, numpy):
+def call(
+    namespace: dict[str, Any],
+    name: str,
+    args: tuple[Any, ...],
+    stand_ins: dict[str, Callable[..., Any]],
+    numpy: ModuleType,
+) -> tuple[Any, ...]:
     """Run namespace[name](*args) with each of stand_ins bound to its stand-in, then restore the names."""
     function = namespace.get(name)
     if not callable(function):
@@ -170,17 +189,20 @@ def call(namespace, name, args, stand_ins, numpy):
         return ("unsendable", str(error))
 
 
-def load_beside(name, scratch):
+def load_beside(name: str, scratch: str) -> ModuleType:
     """A module copied into the scratch folder, loaded by its path (the folder is not on sys.path)."""
     spec = importlib.util.spec_from_file_location(name, os.path.join(scratch, f"{name}.py"))
+    if spec is None or spec.loader is None:  # a .py path always has both
+        raise ImportError(f"cannot load {name}.py from the scratch folder")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def confine(scratch, numpy):
+def confine(scratch: str, numpy: ModuleType) -> dict[str, object]:
     """Confine this process before the submission runs; say what holds (for the grader's report)."""
     confinement = load_beside("confinement", scratch)
+    assert numpy.__file__ is not None  # a package imported from its folder
     numpy_package = os.path.dirname(numpy.__file__)
     # not readable: NumPy is imported already, its submodules are found in its own folder
     site = os.path.dirname(numpy_package)
@@ -200,12 +222,19 @@ def confine(scratch, numpy):
     return {"landlock": abi, "no_processes": confinement.forbid_new_processes()}
 
 
-def main():
+def main() -> None:
     numpy_dir, request_fd, response_fd, source_path = sys.argv[1:5]
     sys.meta_path.insert(0, RefuseKit())
     sys.path.append(numpy_dir)
     import numpy
 
+    # Done before waiting, while the grader imports its modules: none of it depends on the submission.
+    import numpy.random  # noqa: F401  (cases' generators arrive pickled: their module, ready)
+
+    scratch = os.path.dirname(os.path.abspath(__file__))
+    # the notebook's `from params import Params` finds the students' own file
+    params = sys.modules["params"] = load_beside("params", scratch)
+    confinement = confine(scratch, numpy)
     requests, responses = os.fdopen(int(request_fd), "rb"), os.fdopen(int(response_fd), "wb")
     cpu_seconds = read_message(requests)
     if cpu_seconds is None:  # the grader stopped before the submission was ready
@@ -213,10 +242,6 @@ def main():
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     with open(source_path, encoding="utf-8") as f:
         source = f.read()
-    scratch = os.path.dirname(os.path.abspath(__file__))
-    # the notebook's `from params import Params` finds the students' own file
-    params = sys.modules["params"] = load_beside("params", scratch)
-    confinement = confine(scratch, numpy)
     namespace, problems = load(source, "submission.py")
     write_message(responses, ("loaded", problems, confinement))
     while (request := read_message(requests)) is not None:
