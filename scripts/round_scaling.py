@@ -1,6 +1,6 @@
 """How the grading round's cost grows with the class: the simulated round at several sizes.
 
-    python scripts/round_scaling.py [--students MINIMUM_SIZE 200 1000] [--jobs 2] [--db URL] [--cluster ADDR]
+    python scripts/round_scaling.py [--students MINIMUM_SIZE 200 1000] [--jobs 2] [--assignments ID ...] [--db URL] [--cluster ADDR]
     (python3 tasks.py benchmark --round ...)
 
 Each size runs in a process of its own (``--one N``), which runs the round of
@@ -23,11 +23,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograder.grading.course import load_course
 from simulated_class.students import MINIMUM_SIZE
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "benchmark"
-ASSIGNMENTS = 2  # the simulated class hands in both of course.yaml's assignments
 # the smallest simulated class, then larger ones: valid whatever the catalogue holds
 SIZES = (MINIMUM_SIZE, 200, 1000)
 
@@ -49,13 +49,14 @@ def run_one(size, jobs, out, passed):
     }
 
 
-def round_options(db, cluster, size):
-    """The options handed to the round of ``size`` students."""
+def round_options(db, cluster, size, assignments=None):
+    """The options handed to the round of ``size`` students (of all assignments unless named)."""
     options = [f"--db={db.replace('{students}', str(size))}"] if db else []
-    return options + ([f"--cluster={cluster}"] if cluster else [])
+    options += [f"--cluster={cluster}"] if cluster else []
+    return options + (["--assignments", *assignments] if assignments else [])
 
 
-def measured(size, jobs, out, passed):
+def measured(size, jobs, out, passed, assignments):
     """One size's record: run in a process of its own, so its peak memory is its own."""
     command = [
         sys.executable,
@@ -75,7 +76,7 @@ def measured(size, jobs, out, passed):
         )
     memory = json.loads(completed.stdout.strip().splitlines()[-1])
     timings = json.loads((out / "timings.json").read_text())
-    submissions = timings["students"] * ASSIGNMENTS
+    submissions = timings["students"] * assignments
     return {
         "students": timings["students"],
         "submissions": submissions,
@@ -153,6 +154,9 @@ def main(argv=None):
         "--cluster", metavar="ADDR", help="the workers' cluster, passed to the round"
     )
     parser.add_argument(
+        "--assignments", nargs="+", metavar="ID", help="only these (default: all of course.yaml)"
+    )
+    parser.add_argument(
         "--out", type=Path, default=OUT, help="where the rounds and round_scaling.json go"
     )
     parser.add_argument(
@@ -162,18 +166,24 @@ def main(argv=None):
     if min(args.students) < MINIMUM_SIZE:
         parser.error(f"--students: the simulated class has at least {MINIMUM_SIZE} students")
     if args.one:
-        passed = round_options(args.db, args.cluster, args.one)
+        passed = round_options(args.db, args.cluster, args.one, args.assignments)
         print(json.dumps(run_one(args.one, args.jobs, args.out, passed)))
         return 0
     records = [
-        measured(n, args.jobs, args.out / f"round-{n}", round_options(args.db, args.cluster, n))
+        measured(
+            n,
+            args.jobs,
+            args.out / f"round-{n}",
+            round_options(args.db, args.cluster, n, args.assignments),
+            len(args.assignments or load_course().assignments),
+        )
         for n in sorted(args.students)
     ]
     slopes = growth(records)
     result = {
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
         "jobs": args.jobs,
-        "options": round_options(args.db, args.cluster, "{students}"),
+        "options": round_options(args.db, args.cluster, "{students}", args.assignments),
         "sizes": records,
         "growth_exponents": slopes,
     }

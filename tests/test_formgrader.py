@@ -38,7 +38,7 @@ from simulated_class.students import (
 SCREENSHOTS = ROOT / "var" / "test-output" / "formgrader"
 ASSIGNMENT = "bp"
 MISTAKEN = Student(
-    "s01", "Wei", "Wang", MISTAKE, NBGRADER, {ASSIGNMENT: ("delta_theta", "wrong_sign")}
+    "s01", "Wei", "Wang", MISTAKE, NBGRADER, {ASSIGNMENT: (("delta_theta", "wrong_sign"),)}
 )
 TAMPERER = Student("s02", "Fang", "Li", TAMPER_ATTRIBUTE, NBGRADER)
 STUDENTS = (MISTAKEN, TAMPERER)

@@ -45,6 +45,7 @@ def test_each_size_gets_a_database_of_its_own_where_the_url_names_the_class_size
         "--cluster=local:2",
     ]
     assert round_scaling.round_options(None, None, 42) == []
+    assert round_scaling.round_options(None, None, 42, ["bp"]) == ["--assignments", "bp"]
 
 
 def sqlite_file(path, rows):
@@ -85,6 +86,9 @@ def test_the_script_measures_the_round_at_two_small_sizes(tmp_path):
             *map(str, sizes),
             "--jobs",
             "2",
+            # the shorter assignment: two whole rounds of both took about nine minutes of the run
+            "--assignments",
+            "perceptron",
             "--out",
             tmp_path,
         ],
@@ -94,6 +98,7 @@ def test_the_script_measures_the_round_at_two_small_sizes(tmp_path):
     assert completed.returncode == 0, completed.stderr
     result = json.loads((tmp_path / "round_scaling.json").read_text())
     assert [r["students"] for r in result["sizes"]] == sizes
+    assert [r["submissions"] for r in result["sizes"]] == sizes
     for found in result["sizes"]:
         assert found["seconds"]["autograde"] > 0 and found["gradebook_mb"] > 0
         assert found["peak_mb_children"] > 0 and found["peak_mb_round"] > 0
