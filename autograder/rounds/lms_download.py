@@ -17,7 +17,6 @@ Every file that is not simply that notebook gets a ``Note`` saying what became o
 """
 
 import atexit
-import collections.abc
 import io
 import os
 import re
@@ -28,7 +27,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -125,7 +124,7 @@ class Note:
 
 
 Key = tuple[str, str]  # (student, assignment)
-GradedCells = Mapping[str, collections.abc.Set[str]]  # {assignment: its graded cells' grade ids}
+GradedCells = Mapping[str, Set[str]]  # {assignment: its graded cells' grade ids}
 # a file of the download as read: (its path in it, its time, its bytes or the file holding them, why it was not read)
 Entry = tuple[str, datetime, bytes | Path, str]
 
