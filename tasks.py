@@ -14,6 +14,8 @@
                                        # set up, then write a Gradescope autograder bundle per assignment (var/gradescope/)
     python3 tasks.py student [ASSIGNMENT] [--setup-only] [--venv DIR]
                                        # the student's side: JupyterLab on assignments/ (or one of them)
+    python3 tasks.py hub [--root DIR] [--port N] [--students N] [--instructor NAME]
+                                       # as root: set up, then run the course's JupyterHub (docs/hub.md)
     python3 tasks.py setup             # set up only
 
 The kit lives in .venv, installed editable with its test extras; the student's side in
@@ -33,18 +35,27 @@ ROOT = Path(__file__).resolve().parent
 KIT_VENV = ROOT / ".venv"
 STUDENT_VENV = ROOT / ".venv-student"
 STUDENT_REQUIREMENTS = ROOT / "student" / "requirements.txt"
+HUB_STUDENT_REQUIREMENTS = ROOT / "student" / "hub-requirements.txt"
+HUB_ROOT = Path("/srv/ml-ch5-hub")  # autograder/hub/layout.py's default
 # nbgrader's instructor tools, of no use to a student; Validate and the assignment list stay
 INSTRUCTOR_EXTENSIONS = [
     "@jupyter/nbgrader:formgrader",
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:course-list",
 ]
+# The hub needs bubblewrap (each student's server in a namespace of its own) and npm (its proxy).
+HUB_PACKAGES = {
+    "bubblewrap": Path("/usr/bin/bwrap"),
+    "npm": Path("/usr/bin/npm"),
+}
 # The browser tests need Chromium, and a font with Chinese glyphs for readable screenshots; the
-# PostgreSQL gradebook's test, the server's programs (it starts a server of its own).
+# PostgreSQL gradebook's test, the server's programs (it starts a server of its own); the hub's test,
+# the hub's.
 TEST_PACKAGES = {
     "chromium": Path("/usr/bin/chromium"),
     "fonts-wqy-zenhei": Path("/usr/share/fonts/truetype/wqy"),
     "postgresql": Path("/usr/lib/postgresql"),
+    **HUB_PACKAGES,
 }
 
 
@@ -84,15 +95,15 @@ def ensure_venv(folder, source, install):
 def setup():
     def install(python):
         print("installing the kit and its dependencies", flush=True)
-        run(python, "-m", "pip", "install", "--quiet", "--editable", f"{ROOT}[test]")
+        run(python, "-m", "pip", "install", "--quiet", "--editable", f"{ROOT}[test,hub]")
 
     return ensure_venv(KIT_VENV, ROOT / "pyproject.toml", install)
 
 
-def setup_student(folder=STUDENT_VENV):
+def setup_student(folder=STUDENT_VENV, requirements=STUDENT_REQUIREMENTS):
     def install(python):
         print("installing what a student needs", flush=True)
-        run(python, "-m", "pip", "install", "--quiet", "--requirement", STUDENT_REQUIREMENTS)
+        run(python, "-m", "pip", "install", "--quiet", "--requirement", requirements)
         for extension in INSTRUCTOR_EXTENSIONS:
             run(
                 python,
@@ -104,21 +115,21 @@ def setup_student(folder=STUDENT_VENV):
                 quiet=True,
             )
 
-    return ensure_venv(folder, STUDENT_REQUIREMENTS, install)
+    return ensure_venv(folder, requirements, install)
 
 
-def setup_browser():
-    """Install Chromium, a Chinese font and PostgreSQL from Debian's packages when missing and allowed (root, apt-get)."""
-    missing = [package for package, path in TEST_PACKAGES.items() if not path.exists()]
+def setup_system(packages):
+    """Install Debian's packages ({package: a path it brings}) when missing and allowed (root, apt-get)."""
+    missing = [package for package, path in packages.items() if not path.exists()]
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
         print(
-            f"not installing {', '.join(missing)} (needs root and apt-get): the tests that need them will be skipped",
+            f"not installing {', '.join(missing)} (needs root and apt-get): what needs them will be skipped",
             flush=True,
         )
         return
-    print(f"installing {', '.join(missing)} for the browser and PostgreSQL tests", flush=True)
+    print(f"installing {', '.join(missing)} from Debian's packages", flush=True)
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for command in (
         ["apt-get", "update", "-qq"],
@@ -126,7 +137,7 @@ def setup_browser():
     ):
         if subprocess.run(command, env=environment, stdout=subprocess.DEVNULL).returncode != 0:
             print(
-                f"could not install {', '.join(missing)}: the tests that need them will be skipped",
+                f"could not install {', '.join(missing)}: what needs them will be skipped",
                 flush=True,
             )
             return
@@ -156,7 +167,7 @@ def test(args):
     if "--fast" in args:
         args = ["-m", "not slow", *(arg for arg in args if arg != "--fast")]
     else:
-        setup_browser()
+        setup_system(TEST_PACKAGES)
     # a worker per core (pytest-xdist), a module to a worker (tests/conftest.py); -n 0 runs them in one
     run(python, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", *args)
 
@@ -186,6 +197,15 @@ def student(args):
     run(python, "-m", "jupyterlab", f"--ServerApp.root_dir={target}")
 
 
+def hub(args):
+    """Set up the kit, the hub's system packages and its students' Python, then start the hub."""
+    python = setup()
+    setup_system(HUB_PACKAGES)
+    root = Path(args[args.index("--root") + 1]) if "--root" in args else HUB_ROOT
+    setup_student(root.resolve() / "venv-student", HUB_STUDENT_REQUIREMENTS)
+    run(python, "-m", "autograder.hub", *args)
+
+
 def run(*command, quiet=False):
     output = subprocess.DEVNULL if quiet else None
     completed = subprocess.run([str(part) for part in command], cwd=ROOT, stdout=output)
@@ -202,6 +222,7 @@ JOBS = {
     "release": release,
     "gradescope": gradescope,
     "student": student,
+    "hub": hub,
 }
 
 if __name__ == "__main__":
