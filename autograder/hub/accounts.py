@@ -131,4 +131,3 @@ def _program(name: str) -> str:
         package = "util-linux" if name == "setpriv" else "passwd"
         raise AccountError(f"{name} is not installed: install the {package} package")
     return found
-
