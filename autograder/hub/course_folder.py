@@ -18,6 +18,7 @@ import pwd
 import stat
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import nbgrader
@@ -111,6 +112,9 @@ def repository_blocked(user: pwd.struct_passwd) -> str | None:
         ("the repository", ROOT),
         ("the kit's Python", python.absolute().parent),
         ("the kit's Python", python.resolve().parent),
+        # a virtual environment's Python reads the standard library of the Python it was made
+        # from: where another account cannot reach it, that Python runs with another's, and fails
+        ("the standard library of the kit's Python", Path(sysconfig.get_paths()["stdlib"])),
         ("nbgrader", Path(nbgrader.__file__).parent),
     )
     for what, folder in ways:
