@@ -136,6 +136,7 @@ class Assignment:
     items: tuple[Item, ...]
     derivations: tuple[Derivation, ...]
     due: datetime | None  # aware; None: no due date
+    grade_on_submission: bool = True  # a hub's grading service grades it as it arrives
 
     @property
     def item_points(self) -> float:
@@ -267,7 +268,9 @@ def _assignment(
         _derivation(derivation, f"{key}.derivations[{j}]", entry.id, rules)
         for j, derivation in enumerate(entry.derivations)
     )
-    return Assignment(entry.id, entry.title, items, derivations, entry.due)
+    return Assignment(
+        entry.id, entry.title, items, derivations, entry.due, entry.grade_on_submission
+    )
 
 
 def _derivation(

@@ -242,6 +242,14 @@ class AssignmentEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
             examples=["2026-11-20T23:59:00+08:00"],
         ),
     ] = None
+    grade_on_submission: Annotated[
+        bool,
+        Meta(
+            description="whether a hub's grading service grades each submission as it arrives and "
+            "releases its feedback; false leaves the submissions in the exchange for the instructor "
+            "to collect and grade"
+        ),
+    ] = True
 
 
 class CourseSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -77,10 +77,12 @@ class CourseFolder:
         (folder / (name or f"{assignment}.ipynb")).write_bytes(content)
 
     def start(
-        self, *arguments: str | Path, log: str, db_url: str | None = None
+        self, *arguments: str | Path, log: str, db_url: str | None = None, session: bool = False
     ) -> "subprocess.Popen[bytes]":
         """Start ``nbgrader <arguments>`` on this course and its gradebook (or db_url's), writing into
-        logs/<log>.log; return the Popen."""
+        logs/<log>.log; return the Popen. With session, in a session of its own, so that its kernels
+        and workers can be ended with it as one process group, and a signal to the caller's group
+        does not reach them."""
         self.logs.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable,
@@ -97,6 +99,7 @@ class CourseFolder:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 env=nbgrader_environment(),
+                start_new_session=session,
             )
 
     def run(

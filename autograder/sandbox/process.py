@@ -362,7 +362,7 @@ def worker_blocked() -> str | None:
     ):
         folders += (folders[0].resolve(), Path(path).resolve().parent)
         for folder in folders:
-            closed = _closed_folder(folder, user)
+            closed = closed_folder(folder, user)
             if closed is None:
                 continue
             fix = (
@@ -379,7 +379,7 @@ def worker_blocked() -> str | None:
     return None
 
 
-def _closed_folder(folder: Path, user: pwd.struct_passwd) -> Path | None:
+def closed_folder(folder: Path, user: pwd.struct_passwd) -> Path | None:
     """The first of folder and its parents, from the root down, that user cannot enter by its mode bits."""
     for step in (*reversed(folder.parents), folder):
         try:
