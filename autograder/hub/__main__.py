@@ -21,8 +21,8 @@ from pathlib import Path
 from autograder import ROOT
 from autograder.hub import accounts, configs, course_folder
 from autograder.hub.layout import DEFAULT_ROOT, STAFF, HubLayout
+from autograder.hub.namespace import BWRAP, SETPRIV
 from autograder.hub.settings import HubSettings
-from autograder.hub.spawner import BWRAP, SETPRIV
 
 PROXY_PACKAGE = "configurable-http-proxy@5"
 PROXY_FOLDER = ROOT / "var" / "hub-proxy"  # npm's folder for the proxy: root's, outside every hub
@@ -64,8 +64,8 @@ def proxy_program() -> Path:
         PROXY_FOLDER.mkdir(parents=True, exist_ok=True)
         print(f"installing {PROXY_PACKAGE} with npm", flush=True)
         subprocess.run(
-            ["npm", "install", "--silent", "--no-fund", "--no-audit", "--prefix", PROXY_FOLDER]
-            + [PROXY_PACKAGE],
+            ["npm", "install", "--silent", "--no-fund", "--no-audit"]
+            + ["--prefix", str(PROXY_FOLDER), PROXY_PACKAGE],
             check=True,
         )
     return program

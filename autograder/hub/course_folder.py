@@ -18,14 +18,12 @@ import pwd
 import stat
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
-
-import nbgrader
 
 from autograder import ROOT
 from autograder.hub import accounts
 from autograder.hub.layout import DEFAULT_ROOT, GRADER, STAFF, HubLayout
+from autograder.hub.namespace import staff_command
 from autograder.integration.nbgrader_course import CourseFolder
 from autograder.sandbox.process import closed_folder
 
@@ -63,8 +61,7 @@ def prepare(layout: HubLayout) -> CourseFolder:
         "--release",
     ]
     done = subprocess.run(
-        accounts.as_user(grader, command),
-        cwd=ROOT,
+        staff_command(grader, layout, Path(sys.executable), command),
         env=accounts.user_environment(grader),
         capture_output=True,
         text=True,
@@ -105,26 +102,18 @@ def release_assignments(layout: HubLayout) -> None:
 
 
 def repository_blocked(user: pwd.struct_passwd) -> str | None:
-    """Why ``user`` cannot run the kit's nbgrader from the repository (a folder it cannot enter, a
-    file it cannot read, named with the fix), or None."""
-    python = Path(sys.executable)
-    ways = (
-        ("the repository", ROOT),
-        ("the kit's Python", python.absolute().parent),
-        ("the kit's Python", python.resolve().parent),
-        # a virtual environment's Python reads the standard library of the Python it was made
-        # from: where another account cannot reach it, that Python runs with another's, and fails
-        ("the standard library of the kit's Python", Path(sysconfig.get_paths()["stdlib"])),
-        ("nbgrader", Path(nbgrader.__file__).parent),
-    )
-    for what, folder in ways:
+    """Why ``user`` cannot run the kit's nbgrader from the repository (a folder or file of the kit's
+    it cannot enter or read, named with the fix), or None.
+
+    The staff's namespace shows the repository and the kit's Python whatever the folders on the
+    way to them (namespace.py): what is checked is the repository's own folders and files."""
+    for folder in (ROOT, ROOT / "autograder", Path(sys.prefix), Path(sys.prefix) / "bin"):
         closed = closed_folder(folder, user)
-        if closed is not None:
+        if closed is not None and (closed == folder or ROOT in closed.parents):
             return (
-                f"{user.pw_name} cannot enter {closed} (mode {closed.stat().st_mode & 0o7777:04o}), on "
-                f"the way to {what} ({folder}): the grading service runs the kit's Python and "
-                f"nbgrader_config.py as {user.pw_name}; make the folders on the way searchable "
-                f"(chmod o+x {closed}) or install the kit where it can"
+                f"{user.pw_name} cannot enter {closed} (mode {closed.stat().st_mode & 0o7777:04o}): "
+                f"the grading service runs the kit's Python and nbgrader_config.py as "
+                f"{user.pw_name}; chmod o+rx {closed}"
             )
     for name in READ:
         if not _readable(ROOT / name, user):

@@ -532,7 +532,9 @@ def main(argv: list[str] | None = None) -> int:
     # nothing the service starts sees the hub's token (a managed service gets its API token)
     for name in set(os.environ) - set(without_hub_secrets(os.environ)):
         del os.environ[name]
-    os.umask(0o022)  # feedback pages readable by their students, as nbgrader's own are
+    os.umask(
+        0o002
+    )  # feedback pages readable by their students, as nbgrader's own are; the course folder writable by the staff
     service = GradingService(HubLayout(arguments.hub_root.absolute()), arguments.step_seconds)
     service.files.make()
     lock = _single(service.files)

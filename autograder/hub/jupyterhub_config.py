@@ -3,16 +3,18 @@ hub's root (``python -m autograder.hub`` does both). Everything of the hub's own
 cookie secret, proxy's pid) stays in the state folder, which only root can enter."""
 
 import os
+import pwd
 from pathlib import Path
 
 from autograder.hub.layout import GRADER
+from autograder.hub.namespace import staff_command
 from autograder.hub.settings import HubSettings
 from autograder.hub.spawner import CourseSpawner
 
 settings = HubSettings.read(Path(os.environ["ML_CH5_HUB_ROOT"]))
 layout = settings.layout
 
-c = get_config()  # noqa: F821 (provided by JupyterHub when it reads this file)
+c = get_config()  # type: ignore[name-defined]  # noqa: F821 (JupyterHub provides it)
 c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
 # the hub's API and the proxy's, on loopback beside the public port (several hubs may share a machine)
 c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{settings.port + 1}"
@@ -31,28 +33,25 @@ c.Authenticator.allowed_users = {settings.instructor, *settings.students}
 
 c.JupyterHub.spawner_class = CourseSpawner
 c.CourseSpawner.staff = {settings.instructor}
-c.CourseSpawner.course_folder = str(layout.course)
+c.CourseSpawner.hub_root = str(settings.root)
 c.CourseSpawner.kit_python = str(settings.kit_python)
-c.CourseSpawner.student_venv = str(layout.student_venv)
-c.CourseSpawner.exchange = str(layout.exchange)
 c.Spawner.default_url = "/lab"
 # a server's first start imports JupyterLab and nbgrader: give a loaded machine its time
 c.Spawner.http_timeout = 120
 c.Spawner.start_timeout = 180
 
-# Grading on submission, as its own account, from the kit's Python (autograder/hub/grading_service.py);
-# the hub gives it an API token, which it keeps from every command it starts.
+# Grading on submission, as its own account in a staff namespace, from the kit's Python
+# (autograder/hub/grading_service.py); the hub gives it an API token, which it keeps from every
+# command it starts.
 c.JupyterHub.services = [
     {
         "name": "grading",
-        "user": GRADER,
-        "command": [
-            str(settings.kit_python),
-            "-m",
-            "autograder.hub.grading_service",
-            "--hub-root",
-            str(settings.root),
-        ],
-        "cwd": str(layout.course),
+        "command": staff_command(
+            pwd.getpwnam(GRADER),
+            layout,
+            settings.kit_python,
+            [str(settings.kit_python), "-m", "autograder.hub.grading_service"]
+            + ["--hub-root", str(settings.root)],
+        ),
     }
 ]
