@@ -55,7 +55,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 
 from autograder.grading.course import Course, load_course
@@ -456,6 +456,7 @@ class GradingService:
             LOG.error("%s: no failure page for the student: %s", submission.name, error)
             told = False
         os.replace(folder, self.files.done / submission.name)
+        forgotten = self.forget(submission)
         append_line(
             self.files.failures,
             {
@@ -465,9 +466,26 @@ class GradingService:
                 "failed": now(),
                 "why": str(failure),
                 "student_told": told,
+                "removed_from_the_gradebook": forgotten,
             },
         )
         self.record(submission, outcome=FAILED, reason=str(failure), received=received)
+
+    def forget(self, submission: Submission) -> bool:
+        """Remove the submission from the gradebook if a failed step left it there, so that no score
+        stands for it (an export would show 0); whether it did."""
+        with Gradebook(self.course.db_url) as book:
+            try:
+                found = book.find_submission(submission.assignment, submission.student)
+            except MissingEntry:
+                return False
+            if found.timestamp is None or _utc(found.timestamp) != _utc(
+                parse_utc(submission.timestamp)
+            ):
+                return False  # an earlier submission's grade, which this one did not replace
+            book.remove_submission(submission.assignment, submission.student)
+        LOG.warning("%s: removed from the gradebook, where it had no grade", submission.name)
+        return True
 
     def record(self, submission: Submission, **fields: Any) -> None:
         """Append the submission's record (its name, student, assignment, submission time and fields)."""
@@ -487,6 +505,11 @@ class GradingService:
             a["received"] for a in read_lines(self.files.arrivals) if a["exchange_name"] == name
         ]
         return times[0] if times else now()
+
+
+def _utc(moment: datetime) -> datetime:
+    """moment as an aware time in UTC (nbgrader's gradebook keeps naive times in UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _submission_order(name: str) -> tuple[str, str]:
