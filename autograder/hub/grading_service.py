@@ -18,17 +18,19 @@ instructor, and the log says so.
 
 A failure (nbgrader fails, no grade comes out, a step's time runs out, the page is held back)
 is never a silent 0: the student's feedback slot gets a page saying grading failed and that
-the instructor was told, and the instructor finds it in failures.jsonl and the log.
+the instructor was told, and the instructor finds it in failures.jsonl and the log. A
+submission that a failed step left in the gradebook is removed from it, so no 0 stands there.
 
 Its files, in the course folder's grading-on-submission/::
 
     received/        submissions taken from the exchange, waiting their turn
     grading/         an exchange of one: the submission being graded (<course id>/inbound/)
     done/            every submission handled, as it arrived
+    reports/         the kit's report of each student's latest graded submission (its attempt)
     received.jsonl   what arrived when, in order
     submissions.jsonl  one record per submission: its times, attempt and outcome
     failures.jsonl   the submissions that could not be graded, and why
-    service.log
+    service.log      and service.lock, which one service at a time holds
 
 A restart grades what was received and not yet recorded, the submission half graded first
 again, and nothing recorded twice. SIGTERM ends it after the step under way.
