@@ -31,6 +31,8 @@ TIERS = {
     "test_formgrader": ("slow", "nbgrader", "browser"),
     "test_gradescope": ("slow",),
     "test_grading_round": ("slow", "nbgrader"),
+    "test_grading_service": ("slow", "nbgrader"),
+    "test_hub_accounts": ("slow",),
     "test_jupyterlab": ("slow", "browser"),
     "test_kernel_confidentiality": ("slow", "nbgrader"),
     "test_late_penalty": ("slow", "nbgrader"),

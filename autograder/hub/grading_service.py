@@ -18,17 +18,19 @@ instructor, and the log says so.
 
 A failure (nbgrader fails, no grade comes out, a step's time runs out, the page is held back)
 is never a silent 0: the student's feedback slot gets a page saying grading failed and that
-the instructor was told, and the instructor finds it in failures.jsonl and the log.
+the instructor was told, and the instructor finds it in failures.jsonl and the log. A
+submission that a failed step left in the gradebook is removed from it, so no 0 stands there.
 
 Its files, in the course folder's grading-on-submission/::
 
     received/        submissions taken from the exchange, waiting their turn
     grading/         an exchange of one: the submission being graded (<course id>/inbound/)
     done/            every submission handled, as it arrived
+    reports/         the kit's report of each student's latest graded submission (its attempt)
     received.jsonl   what arrived when, in order
     submissions.jsonl  one record per submission: its times, attempt and outcome
     failures.jsonl   the submissions that could not be graded, and why
-    service.log
+    service.log      and service.lock, which one service at a time holds
 
 A restart grades what was received and not yet recorded, the submission half graded first
 again, and nothing recorded twice. SIGTERM ends it after the step under way.
@@ -55,7 +57,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 
 from autograder.grading.course import Course, load_course
@@ -456,6 +458,7 @@ class GradingService:
             LOG.error("%s: no failure page for the student: %s", submission.name, error)
             told = False
         os.replace(folder, self.files.done / submission.name)
+        forgotten = self.forget(submission)
         append_line(
             self.files.failures,
             {
@@ -465,9 +468,26 @@ class GradingService:
                 "failed": now(),
                 "why": str(failure),
                 "student_told": told,
+                "removed_from_the_gradebook": forgotten,
             },
         )
         self.record(submission, outcome=FAILED, reason=str(failure), received=received)
+
+    def forget(self, submission: Submission) -> bool:
+        """Remove the submission from the gradebook if a failed step left it there, so that no score
+        stands for it (an export would show 0); whether it did."""
+        with Gradebook(self.course.db_url) as book:
+            try:
+                found = book.find_submission(submission.assignment, submission.student)
+            except MissingEntry:
+                return False
+            if found.timestamp is None or _utc(found.timestamp) != _utc(
+                parse_utc(submission.timestamp)
+            ):
+                return False  # an earlier submission's grade, which this one did not replace
+            book.remove_submission(submission.assignment, submission.student)
+        LOG.warning("%s: removed from the gradebook, where it had no grade", submission.name)
+        return True
 
     def record(self, submission: Submission, **fields: Any) -> None:
         """Append the submission's record (its name, student, assignment, submission time and fields)."""
@@ -487,6 +507,11 @@ class GradingService:
             a["received"] for a in read_lines(self.files.arrivals) if a["exchange_name"] == name
         ]
         return times[0] if times else now()
+
+
+def _utc(moment: datetime) -> datetime:
+    """moment as an aware time in UTC (nbgrader's gradebook keeps naive times in UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _submission_order(name: str) -> tuple[str, str]:
