@@ -5,9 +5,9 @@ capabilities and no way back. The namespace has its own processes, IPC and host 
 with bubblewrap.
 
 A student's server sees their home, the exchange and the students' Python; the staff's processes
-(the instructor's server, the grading service, the release) see the kit's folder read-only, the
-course folder and the exchange. Neither sees the hub's state, another account's home, or the
-folders on the way to what it is shown (/root, say, where a Python may be installed).
+(the instructor's server, the grading service, the release) see the kit's folder read-only and
+the hub's folder, whose state folder only root may enter. None sees another account's home, or
+the folders on the way to what it is shown (/root, say, where a Python may be installed).
 """
 
 import os
@@ -96,12 +96,13 @@ def python_installation(venv: Path) -> Path:
 def staff_command(
     account: pwd.struct_passwd, layout: HubLayout, kit_python: Path, command: list[str]
 ) -> list[str]:
-    """command as a member of the staff: the kit's folder and its Python read-only, the course folder
-    and the exchange writable, starting in the course folder."""
+    """command as a member of the staff: the kit's folder and its Python read-only, the hub's folder
+    writable (the course folder and the exchange: one mount, so that a submission moves from one to
+    the other at once; the state folder in it is root's alone), starting in the course folder."""
     venv = kit_python.parent.parent
     return confined_command(
         account,
-        writable=[layout.course, layout.exchange],
+        writable=[layout.root],
         readable=[ROOT, venv, python_installation(venv)],
         command=command,
         chdir=layout.course,
