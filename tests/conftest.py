@@ -32,6 +32,7 @@ TIERS = {
     "test_gradescope": ("slow",),
     "test_grading_round": ("slow", "nbgrader"),
     "test_grading_service": ("slow", "nbgrader"),
+    "test_hub": ("slow", "nbgrader", "browser"),
     "test_hub_accounts": ("slow",),
     "test_jupyterlab": ("slow", "browser"),
     "test_kernel_confidentiality": ("slow", "nbgrader"),
@@ -53,6 +54,10 @@ TIERS = {
 
 # modules that share a session fixture, run by one worker so that it is made once
 GROUPS = {
+    # the hub's tests make and remove the same system accounts: one after another, on one worker
+    "test_hub": "hub_accounts",
+    "test_grading_service": "hub_accounts",
+    "test_hub_accounts": "hub_accounts",
     "test_grading_round": "small_class_round_of_bp",
     "test_dask_round": "small_class_round_of_bp",
 }

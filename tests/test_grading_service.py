@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hub_server import needs_hub
 from nbgrader.api import Gradebook
 
 from autograder import ROOT
@@ -34,6 +35,7 @@ from autograder.hub import accounts
 from autograder.hub.course_folder import HubSetupError, prepare
 from autograder.hub.grading_service import FAILED, GRADED, LEFT, REFUSED, GradingService
 from autograder.hub.layout import GRADER, HubLayout
+from autograder.hub.namespace import confined_command, python_installation, staff_command
 from simulated_class.mistakes import MISTAKES, in_notebook
 from simulated_class.students import derivation_answers, filled, solution_sources
 
@@ -47,9 +49,7 @@ SOLO = "ch5t-solo"  # the student of the tests on an exchange of their own
 TOKEN = "a-hub-token-no-kernel-may-see-0123456789"
 WAIT_SECONDS = 900  # the whole class's gradings on a busy machine
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0, reason="a hub's accounts and its grading account need root"
-)
+pytestmark = needs_hub
 
 
 class Hub:
@@ -69,11 +69,14 @@ class Hub:
         """nbgrader's command as the student, in their home, with the exchange of the hub."""
         user = self.students[name]
         arguments = [f"--course={COURSE.id}", f"--Exchange.root={self.layout.exchange}"]
+        venv = Path(sys.prefix)
         done = subprocess.run(
-            accounts.as_user(
-                user, [str(Path(sys.executable).parent / "nbgrader"), *command, *arguments]
+            confined_command(
+                user,
+                writable=[self.layout.exchange],
+                readable=[venv, python_installation(venv)],
+                command=[str(venv / "bin" / "nbgrader"), *command, *arguments],
             ),
-            cwd=user.pw_dir,
             env=accounts.user_environment(user),
             capture_output=True,
             text=True,
@@ -110,8 +113,7 @@ class Hub:
         command = [sys.executable, "-m", "autograder.hub.grading_service"]
         command += ["--hub-root", str(self.layout.root), "--poll-seconds", "0.2"]
         self.service = subprocess.Popen(
-            accounts.as_user(grader, command),
-            cwd=ROOT,
+            staff_command(grader, self.layout, Path(sys.executable), command),
             env={**accounts.user_environment(grader), "JUPYTERHUB_API_TOKEN": TOKEN},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
