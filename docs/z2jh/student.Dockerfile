@@ -6,14 +6,14 @@
 FROM python:3.12-slim
 
 ENV VIRTUAL_ENV=/opt/venv-student PATH=/opt/venv-student/bin:$PATH
-COPY student/requirements.txt /tmp/requirements.txt
+COPY student/requirements.txt /opt/student-requirements.txt
 # the hub is JupyterHub 5 (the chart's): its single-user server must be of the same major version
 RUN python -m venv $VIRTUAL_ENV \
- && pip install --no-cache-dir --requirement /tmp/requirements.txt "jupyterhub>=5,<6" \
+ && pip install --no-cache-dir --requirement /opt/student-requirements.txt "jupyterhub>=5,<6" \
  && jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:formgrader \
  && jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:create-assignment \
  && jupyter labextension disable --level=sys_prefix @jupyter/nbgrader:course-list \
- && rm /tmp/requirements.txt
+ && rm /opt/student-requirements.txt
 COPY docs/z2jh/student_nbgrader_config.py /etc/jupyter/nbgrader_config.py
 
 # The home volume is mounted here; KubeSpawner runs the server as the student's own user id
