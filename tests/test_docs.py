@@ -46,7 +46,7 @@ def site(tmp_path_factory):
 
 def test_the_site_builds_with_warnings_as_errors_and_holds_every_guide(site):
     pages = sorted(path.stem for path in (ROOT / "docs").glob("*.md"))
-    assert {"index", "instructors", "students", "developers"} <= set(pages)
+    assert {"index", "instructors", "students", "developers", "hub"} <= set(pages)
     for page in pages:
         html = site / ("index.html" if page == "index" else f"{page}/index.html")
         assert html.is_file(), page
