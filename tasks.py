@@ -8,6 +8,8 @@
     python3 tasks.py benchmark         # set up, then measure grading and the reference (scripts/benchmark.py)
     python3 tasks.py benchmark --round [--students N ...] [--jobs N]
                                        # ... or the round's cost at several class sizes (scripts/round_scaling.py)
+    python3 tasks.py benchmark --hub [--students 15] [--submissions 2]
+                                       # ... or, as root, the hub's submission-to-feedback time under load (scripts/hub_load.py)
     python3 tasks.py test [--fast]     # set up, then run the tests on every core (--fast: the fast tier; extra arguments go to pytest)
     python3 tasks.py release           # set up, then regenerate assignments/ from solutions/ with nbgrader
     python3 tasks.py gradescope [--assignments ID ...]
@@ -37,6 +39,7 @@ STUDENT_VENV = ROOT / ".venv-student"
 STUDENT_REQUIREMENTS = ROOT / "student" / "requirements.txt"
 HUB_STUDENT_REQUIREMENTS = ROOT / "student" / "hub-requirements.txt"
 HUB_ROOT = Path("/srv/ml-ch5-hub")  # autograder/hub/layout.py's default
+HUB_LOAD_ROOT = Path("/var/tmp/ml-ch5-hub-load")  # the load test's hub, made anew each run
 # nbgrader's instructor tools, of no use to a student; Validate and the assignment list stay
 INSTRUCTOR_EXTENSIONS = [
     "@jupyter/nbgrader:formgrader",
@@ -154,7 +157,19 @@ def exercise(args):
 
 
 def benchmark(args):
-    if "--round" in args:
+    if "--hub" in args:
+        args = [arg for arg in args if arg != "--hub"]
+        python = setup()
+        setup_system(HUB_PACKAGES)
+        root = Path(args[args.index("--root") + 1]) if "--root" in args else HUB_LOAD_ROOT
+        setup_student(root.resolve() / "venv-student", HUB_STUDENT_REQUIREMENTS)
+        run(
+            python,
+            ROOT / "scripts" / "hub_load.py",
+            *args,
+            *(() if "--root" in args else ("--root", root)),
+        )
+    elif "--round" in args:
         args = [arg for arg in args if arg != "--round"]
         run(setup(), ROOT / "scripts" / "round_scaling.py", *args)
     else:

@@ -32,7 +32,7 @@ from autograder import ROOT
 from autograder.grading.course import load_course
 from autograder.grading.grader import grade
 from autograder.hub import accounts
-from autograder.hub.course_folder import HubSetupError, prepare
+from autograder.hub.course_folder import RepositoryClosed, prepare
 from autograder.hub.grading_service import FAILED, GRADED, LEFT, REFUSED, GradingService
 from autograder.hub.layout import GRADER, HubLayout
 from autograder.hub.namespace import confined_command, python_installation, staff_command
@@ -47,6 +47,7 @@ MISTAKE = next((item, m) for item, m in MISTAKES if item in {i.id for i in ITEMS
 COMPLETE, MISTAKEN, BROKEN = "ch5t-complete", "ch5t-mistaken", "ch5t-broken"
 SOLO = "ch5t-solo"  # the student of the tests on an exchange of their own
 TOKEN = "a-hub-token-no-kernel-may-see-0123456789"
+SERVICE = f"{sys.executable} -m autograder.hub.grading_service"
 WAIT_SECONDS = 900  # the whole class's gradings on a busy machine
 
 pytestmark = needs_hub
@@ -110,7 +111,7 @@ class Hub:
 
     def start_service(self):
         grader = accounts.ensure_user(GRADER)
-        command = [sys.executable, "-m", "autograder.hub.grading_service"]
+        command = SERVICE.split()
         command += ["--hub-root", str(self.layout.root), "--poll-seconds", "0.2"]
         self.service = subprocess.Popen(
             staff_command(grader, self.layout, Path(sys.executable), command),
@@ -148,18 +149,19 @@ class Hub:
 
 
 class SecretWatch(threading.Thread):
-    """Reads the environment of every process of the grading account but the service's, until stopped."""
+    """Reads the environment of every process of the grading account but the service's own (which
+    the hub gives its token), until stopped."""
 
-    def __init__(self, uid, service_pid):
+    def __init__(self, uid):
         super().__init__(daemon=True)
-        self.uid, self.service_pid, self.seen, self.leaks = uid, service_pid, set(), set()
+        self.uid, self.seen, self.leaks = uid, set(), set()
         self.done = threading.Event()
         self.start()
 
     def run(self):
         while not self.done.wait(0.2):
             for entry in Path("/proc").iterdir():
-                if not entry.name.isdigit() or int(entry.name) == self.service_pid:
+                if not entry.name.isdigit():
                     continue
                 try:
                     if entry.stat().st_uid != self.uid:
@@ -167,6 +169,8 @@ class SecretWatch(threading.Thread):
                     environment = (entry / "environ").read_bytes()
                     command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
                 except OSError:
+                    continue
+                if command.startswith(SERVICE):
                     continue
                 self.seen.add(command)
                 if TOKEN.encode() in environment:
@@ -222,7 +226,7 @@ def hub(tmp_path_factory):
     try:
         try:
             prepare(hub.layout)
-        except HubSetupError as error:
+        except RepositoryClosed as error:
             pytest.skip(f"the grading account cannot run the kit here: {error}")
         yield hub
     finally:
@@ -244,8 +248,8 @@ def graded(hub, tmp_path_factory):
         for attempt in range(1, COURSE.attempts + 2)
     ]
     hub.submit(BROKEN, b"{ this is not a notebook")
-    service = hub.start_service()
-    watch = SecretWatch(accounts.ensure_user(GRADER).pw_uid, service.pid)
+    hub.start_service()
+    watch = SecretWatch(accounts.ensure_user(GRADER).pw_uid)
     hub.wait_for(len(submitted[COMPLETE]) + len(submitted[MISTAKEN]) + 1)
     watch.done.set()
     watch.join()

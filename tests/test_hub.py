@@ -258,7 +258,9 @@ def test_a_student_finds_nothing_of_anothers_nor_the_course_nor_the_hub(submitte
         "the hub's state": layout.state,
     }
     probe = nbformat.v4.new_notebook(
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        }
     )
     probe.cells.append(
         nbformat.v4.new_code_cell(

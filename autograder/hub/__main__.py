@@ -20,7 +20,7 @@ from pathlib import Path
 
 from autograder import ROOT
 from autograder.hub import accounts, configs, course_folder
-from autograder.hub.layout import DEFAULT_ROOT, STAFF, HubLayout
+from autograder.hub.layout import DEFAULT_ROOT, STAFF, HubLayout, student_names
 from autograder.hub.namespace import BWRAP, SETPRIV
 from autograder.hub.settings import HubSettings
 
@@ -106,7 +106,7 @@ def prepare(args: argparse.Namespace) -> HubSettings:
         raise HubError(
             f"{layout.student_venv} has no JupyterHub: python3 tasks.py hub makes it before starting"
         )
-    students = [f"student{number:02d}" for number in range(1, args.students + 1)]
+    students = student_names(args.students)
     given = passwords(layout, [args.instructor, *students])
     accounts.ensure_user(args.instructor, groups=(STAFF,), password=given[args.instructor])
     for name in students:

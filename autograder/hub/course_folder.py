@@ -15,6 +15,7 @@ not released again (a student's fetched copy and submissions stay as they are).
 import argparse
 import os
 import pwd
+import shutil
 import stat
 import subprocess
 import sys
@@ -41,12 +42,16 @@ class HubSetupError(RuntimeError):
     """The hub's course folder cannot be made ready; the message says why and what to do."""
 
 
+class RepositoryClosed(HubSetupError):
+    """The grading account cannot read the kit's folder: a property of where the kit is installed."""
+
+
 def prepare(layout: HubLayout) -> CourseFolder:
     """Make the hub's accounts, folders and released assignments ready (as root); return its course folder."""
     accounts.ensure_group(STAFF)
     grader = accounts.ensure_user(GRADER, groups=[STAFF])
     if blocked := repository_blocked(grader):
-        raise HubSetupError(blocked)
+        raise RepositoryClosed(blocked)
     _folder(layout.root, 0, 0, 0o755)
     _folder(layout.exchange, 0, 0, EXCHANGE_MODE)
     _folder(layout.course, grader.pw_uid, accounts.ensure_group(STAFF).gr_gid, COURSE_MODE)
@@ -71,6 +76,15 @@ def prepare(layout: HubLayout) -> CourseFolder:
             f"releasing the assignments as {GRADER} failed ({done.returncode}):\n{done.stderr or done.stdout}"
         )
     return course_of(layout)
+
+
+def forget(layout: HubLayout, names: list[str]) -> None:
+    """Start a hub anew (its tests and load test do): the accounts named and every folder of the
+    hub's but the students' Python (which takes minutes to make) removed."""
+    for name in names:
+        accounts.remove_user(name)
+    for folder in (layout.exchange, layout.course, layout.state):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def course_of(layout: HubLayout) -> CourseFolder:

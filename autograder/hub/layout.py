@@ -40,3 +40,8 @@ class HubLayout:
     @property
     def student_venv(self) -> Path:
         return self.root / "venv-student"
+
+
+def student_names(count: int) -> list[str]:
+    """The student accounts a hub of count students has: student01, student02, …"""
+    return [f"student{number:02d}" for number in range(1, count + 1)]

@@ -1,8 +1,7 @@
 """The namespaces the hub's accounts run in: bubblewrap (Debian's ``bwrap``, Flatpak's sandbox),
 started as root, shows a process the system's programs and libraries and the folders it is
 given, and nothing else of the machine's; ``setpriv`` then becomes the account, with no
-capabilities and no way back. The namespace has its own processes, IPC and host name, and ends
-with bubblewrap.
+capabilities and no way back. The namespace has its own processes, IPC and host name.
 
 A student's server sees their home, the exchange and the students' Python; the staff's processes
 (the instructor's server, the grading service, the release) see the kit's folder read-only and
@@ -45,8 +44,10 @@ def confined_command(
     in chdir (default: its home).
 
     writable and readable are the folders it sees besides the system's, its home always writable.
+    bubblewrap stays as the namespace's parent, which a signal to it ends at once (forwarding.py).
     """
-    mounts = system_mounts()
+    # a private /tmp first: a folder shown below it (a hub made under /tmp) is mounted over it
+    mounts = [*system_mounts(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     # bwrap makes the folders on the way to a mount for root alone: open them to the account
     shown = [*readable, Path(account.pw_dir), *writable]
     for parent in sorted({parent for folder in shown for parent in folder.parents} - {Path("/")}):
@@ -58,12 +59,6 @@ def confined_command(
     return [
         BWRAP,
         *mounts,
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--tmpfs",
-        "/tmp",
         "--unshare-pid",
         "--unshare-ipc",
         "--unshare-uts",
@@ -98,9 +93,11 @@ def staff_command(
 ) -> list[str]:
     """command as a member of the staff: the kit's folder and its Python read-only, the hub's folder
     writable (the course folder and the exchange: one mount, so that a submission moves from one to
-    the other at once; the state folder in it is root's alone), starting in the course folder."""
+    the other at once; the state folder in it is root's alone), starting in the course folder; the
+    signals that stop it passed on to it (forwarding.py)."""
     venv = kit_python.parent.parent
-    return confined_command(
+    forwarding = [str(kit_python), "-m", "autograder.hub.forwarding"]
+    return forwarding + confined_command(
         account,
         writable=[layout.root],
         readable=[ROOT, venv, python_installation(venv)],
