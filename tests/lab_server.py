@@ -103,6 +103,18 @@ def jupyterlab(home, folder, cwd=None, environment=None):
         server.wait(timeout=30)
 
 
+def dialog_outcome(page):
+    """The text of the dialog nbgrader opens (Validate's), once it says its outcome."""
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=240_000)
+    page.wait_for_function(
+        "() => !/Validating/.test(document.querySelector('.jp-Dialog').innerText)",
+        polling=500,
+        timeout=240_000,
+    )
+    return dialog.inner_text()
+
+
 @contextlib.contextmanager
 def chromium():
     """Headless Chromium, the system's, driven by Playwright."""

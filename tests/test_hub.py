@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from hub_server import INSTRUCTOR, needs_hub, running_hub
-from lab_server import chromium, needs_chromium
+from lab_server import chromium, dialog_outcome, needs_chromium
 
 from autograder import ROOT
 from autograder.grading.course import load_course
@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, needs_hub, needs_chromium]
 
 ASSIGNMENT = "perceptron"
 COURSE = load_course()
-SCREENSHOTS = ROOT / "var" / "screenshots"
+SCREENSHOTS = ROOT / "var" / "test-output" / "hub"
 # nbgrader's Assignment List, and how long the hub may take to show a submission's feedback
 FEEDBACK_SECONDS = 60
 NOTEBOOK = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
@@ -116,15 +116,8 @@ def assignment_list(page):
 
 def close_dialog(page):
     """The text of nbgrader's dialog once it says its outcome, and the dialog closed."""
-    dialog = page.locator(".jp-Dialog")
-    dialog.wait_for(timeout=240_000)
-    page.wait_for_function(
-        "() => !/Validating|Submitting|Fetching/i.test(document.querySelector('.jp-Dialog').innerText)",
-        polling=500,
-        timeout=240_000,
-    )
-    text = dialog.inner_text()
-    dialog.locator("button").last.click()
+    text = dialog_outcome(page)
+    page.locator(".jp-Dialog button").last.click()
     return text
 
 
@@ -231,7 +224,13 @@ def test_each_student_fetches_feedback_with_the_kits_per_item_scores_within_a_mi
     assert lost == {MISTAKE[0]}, "the catalogued mistake costs its own item only"
 
 
-def test_the_instructor_sees_both_submissions_in_formgrader(submitted, hub, browser):
+def test_the_instructor_sees_both_submissions_in_formgrader_which_no_student_has(
+    submitted, hub, browser
+):
+    _, pages = submitted
+    for name, page in pages.items():
+        response = page.request.get(f"{hub.url}/user/{name}/formgrader/manage_assignments")
+        assert response.status == 404, f"{name}'s server serves formgrader ({response.status})"
     page = log_in(browser, hub, INSTRUCTOR)
     page.goto(f"{hub.url}/user/{INSTRUCTOR}/formgrader/manage_submissions/{ASSIGNMENT}")
     for name in hub.students:

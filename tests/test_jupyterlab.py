@@ -8,7 +8,7 @@ import json
 
 import nbformat
 import pytest
-from lab_server import chromium, jupyterlab, needs_chromium
+from lab_server import chromium, dialog_outcome, jupyterlab, needs_chromium
 from notebooks import ASSIGNMENTS, ROOT, copy_assignment, paste_solutions
 
 from autograder.grading.course import load_course
@@ -67,14 +67,7 @@ def outputs(page):
 def validate(page):
     """Press nbgrader's Validate button and return the text of the dialog it opens."""
     page.locator(f"{NOTEBOOK} .jp-Toolbar").get_by_text("Validate", exact=True).click()
-    dialog = page.locator(".jp-Dialog")
-    dialog.wait_for(timeout=240_000)
-    page.wait_for_function(
-        "() => !/Validating/.test(document.querySelector('.jp-Dialog').innerText)",
-        polling=500,
-        timeout=240_000,
-    )
-    return dialog.inner_text()
+    return dialog_outcome(page)
 
 
 def shown_whole(page, text):
