@@ -184,7 +184,7 @@ def test(args):
     else:
         setup_system(TEST_PACKAGES)
     # a worker per core (pytest-xdist), a module to a worker (tests/conftest.py); -n 0 runs them in one
-    run(python, "-m", "pytest", "-n", "auto", "--dist", "loadgroup", *args)
+    run(python, "-m", "pytest", "-n", "auto", "--dist", "loadfile", *args)
 
 
 def release(args):

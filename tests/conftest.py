@@ -52,17 +52,6 @@ TIERS = {
 }
 
 
-# modules that share a session fixture, run by one worker so that it is made once
-GROUPS = {
-    # the hub's tests make and remove the same system accounts: one after another, on one worker
-    "test_hub": "hub_accounts",
-    "test_grading_service": "hub_accounts",
-    "test_hub_accounts": "hub_accounts",
-    "test_grading_round": "small_class_round_of_bp",
-    "test_dask_round": "small_class_round_of_bp",
-}
-
-
 def pytest_ignore_collect(collection_path, config):
     # the fast tier does not even import the slow modules: importing them costs seconds of its minute
     if config.getoption("markexpr") == "not slow" and "slow" in TIERS.get(collection_path.stem, ()):
@@ -75,9 +64,6 @@ def pytest_collection_modifyitems(items):
         module = item.module.__name__
         for marker in TIERS.get(module, ()):
             item.add_marker(getattr(pytest.mark, marker))
-        # tasks.py test runs pytest-xdist's workers with --dist loadgroup: a module's tests go to
-        # one worker, which makes its module fixtures once
-        item.add_marker(pytest.mark.xdist_group(GROUPS.get(module, module)))
 
 
 @pytest.fixture(scope="session")

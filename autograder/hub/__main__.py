@@ -25,7 +25,8 @@ from autograder.hub.namespace import BWRAP, SETPRIV
 from autograder.hub.settings import HubSettings
 
 PROXY_PACKAGE = "configurable-http-proxy@5"
-PROXY_FOLDER = ROOT / "var" / "hub-proxy"  # npm's folder for the proxy: root's, outside every hub
+PROXY_FOLDER = ROOT / "var" / "hub-proxy"
+NPM_SECONDS = 600  # npm's folder for the proxy: root's, outside every hub
 CONFIG = Path(__file__).with_name("jupyterhub_config.py")
 # Formgrader and the course list are the instructor's: a student's server has neither.
 INSTRUCTOR_SERVER_EXTENSIONS = (
@@ -63,11 +64,22 @@ def proxy_program() -> Path:
     if not program.exists():
         PROXY_FOLDER.mkdir(parents=True, exist_ok=True)
         print(f"installing {PROXY_PACKAGE} with npm", flush=True)
-        subprocess.run(
-            ["npm", "install", "--silent", "--no-fund", "--no-audit"]
-            + ["--prefix", str(PROXY_FOLDER), PROXY_PACKAGE],
-            check=True,
-        )
+        # Node trusts the system's certificates as pip does, not only its own list: a network
+        # that re-signs TLS with a certificate of its own installs it in the system's store
+        options = f"{os.environ.get('NODE_OPTIONS', '')} --use-openssl-ca".strip()
+        try:
+            subprocess.run(
+                ["npm", "install", "--silent", "--no-fund", "--no-audit"]
+                + ["--prefix", str(PROXY_FOLDER), PROXY_PACKAGE],
+                check=True,
+                timeout=NPM_SECONDS,
+                env={**os.environ, "NODE_OPTIONS": options},
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            raise HubError(
+                f"npm could not install {PROXY_PACKAGE} into {PROXY_FOLDER} ({error}): "
+                "is the npm registry reachable?"
+            ) from None
     return program
 
 

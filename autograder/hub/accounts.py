@@ -12,8 +12,10 @@ import os
 import pwd
 import shutil
 import subprocess
+import time
 from collections.abc import Mapping, Sequence
 
+LOCK_TRIES, LOCK_WAIT_SECONDS = 20, 0.5
 HOME_MODE = 0o700  # a student's home holds their work and nbgrader's cache of their submissions
 # what a hub gives its processes and no other process may see: its API tokens, cookie secret and
 # proxy token (JupyterHub names its own JUPYTERHUB_*, the proxy's CONFIGPROXY_AUTH_TOKEN)
@@ -29,7 +31,7 @@ def ensure_group(name: str) -> grp.struct_group:
     try:
         return grp.getgrnam(name)
     except KeyError:
-        _run("groupadd", "--system", name)
+        _run("groupadd", "--force", "--system", name)  # --force: made meanwhile is no error
     return grp.getgrnam(name)
 
 
@@ -43,7 +45,12 @@ def ensure_user(
     try:
         user = pwd.getpwnam(name)
     except KeyError:
-        _run("useradd", "--create-home", "--user-group", "--shell", "/bin/bash", name)
+        try:
+            _run("useradd", "--create-home", "--user-group", "--shell", "/bin/bash", name)
+        except AccountError:
+            # made meanwhile by another process (the hub's tests run side by side) is no error
+            if not _exists(name):
+                raise
         user = pwd.getpwnam(name)
         os.chmod(user.pw_dir, HOME_MODE)
     missing = [group for group in groups if name not in grp.getgrnam(group).gr_mem]
@@ -108,15 +115,28 @@ def without_hub_secrets(environment: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def _exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _run(program: str, *arguments: str, stdin: str | None = None) -> None:
     """Run an account command as root; AccountError with its output if it fails."""
     if os.geteuid() != 0:
         raise AccountError(
             f"{program} {' '.join(arguments)}: making the hub's accounts needs root (run as root)"
         )
-    done = subprocess.run(
-        [_program(program), *arguments], input=stdin, capture_output=True, text=True
-    )
+    for _ in range(LOCK_TRIES):
+        done = subprocess.run(
+            [_program(program), *arguments], input=stdin, capture_output=True, text=True
+        )
+        # another process changing the accounts holds /etc/passwd's lock: wait for it
+        if done.returncode == 0 or "lock" not in done.stderr:
+            break
+        time.sleep(LOCK_WAIT_SECONDS)
     if done.returncode != 0:
         shown = " ".join(arguments) if stdin is None else "(from its input)"
         raise AccountError(
