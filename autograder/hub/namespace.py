@@ -88,6 +88,11 @@ def python_installation(venv: Path) -> Path:
     raise RuntimeError(f"{config} names no home: not a virtual environment's")
 
 
+def forwarding(kit_python: Path) -> list[str]:
+    """The command before a namespace's that passes the hub's stop signals on into it (forwarding.py)."""
+    return [str(kit_python), "-m", "autograder.hub.forwarding"]
+
+
 def staff_command(
     account: pwd.struct_passwd, layout: HubLayout, kit_python: Path, command: list[str]
 ) -> list[str]:
@@ -96,8 +101,7 @@ def staff_command(
     the other at once; the state folder in it is root's alone), starting in the course folder; the
     signals that stop it passed on to it (forwarding.py)."""
     venv = kit_python.parent.parent
-    forwarding = [str(kit_python), "-m", "autograder.hub.forwarding"]
-    return forwarding + confined_command(
+    return forwarding(kit_python) + confined_command(
         account,
         writable=[layout.root],
         readable=[ROOT, venv, python_installation(venv)],

@@ -14,7 +14,12 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Set, Unicode
 
 from autograder.hub.layout import HubLayout
-from autograder.hub.namespace import confined_command, python_installation, staff_command
+from autograder.hub.namespace import (
+    confined_command,
+    forwarding,
+    python_installation,
+    staff_command,
+)
 
 
 class CourseSpawner(LocalProcessSpawner):
@@ -43,7 +48,8 @@ class CourseSpawner(LocalProcessSpawner):
             self.notebook_dir = str(layout.course)
         else:
             venv = layout.student_venv
-            self.cmd = confined_command(
+            # the hub's stop reaches the server, which shuts its kernels down (forwarding.py)
+            self.cmd = forwarding(Path(self.kit_python)) + confined_command(
                 account,
                 writable=[layout.exchange],
                 readable=[venv, python_installation(venv)],
