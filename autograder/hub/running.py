@@ -10,6 +10,8 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+STOP_SECONDS = 60
+
 
 class HubFailed(RuntimeError):
     """The hub ended or did not answer in time; the message ends with its log's last lines."""
@@ -62,11 +64,22 @@ def running(
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(hub.pid, signal.SIGTERM)
-        try:
-            hub.wait(timeout=60)
-        except subprocess.TimeoutExpired:
+        hub.wait()
+        # the command may end before the hub it started (tasks.py before JupyterHub): wait for
+        # the whole process group, which the hub leaves once it has stopped its servers
+        deadline = time.monotonic() + STOP_SECONDS
+        while _alive(hub.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(hub.pid, signal.SIGKILL)
-            hub.wait()
+
+
+def _alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _answers(url: str) -> bool:
