@@ -20,6 +20,7 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -27,6 +28,7 @@ from autograder import ROOT
 from autograder.grading.course import load_course
 from autograder.hub import accounts
 from autograder.hub.course_folder import forget
+from autograder.hub.grading_service import ServiceFiles, read_lines
 from autograder.hub.layout import HubLayout, student_names
 from autograder.hub.namespace import confined_command, python_installation
 from autograder.hub.running import free_port, running
@@ -81,17 +83,15 @@ def submit_all(layout: HubLayout, name: str, assignment: str, handed_in: list[by
         as_student(layout, name, "submit", assignment)
 
 
-def records(layout: HubLayout) -> list[dict[str, str]]:
-    path = layout.course / "grading-on-submission" / "submissions.jsonl"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    return [json.loads(line) for line in text.splitlines()]
+def records(layout: HubLayout) -> list[dict[str, Any]]:
+    return list(read_lines(ServiceFiles(layout.course).records))
 
 
 def seconds(start: str, end: str) -> float:
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
 
 
-def own_times(graded: list[dict[str, str]]) -> list[float]:
+def own_times(graded: list[dict[str, Any]]) -> list[float]:
     """Each grading's own seconds: from its receipt, or the release before it if later, to its release."""
     ordered = sorted(graded, key=lambda record: record["released"])
     starts = [ordered[0]["received"]] + [

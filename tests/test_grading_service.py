@@ -33,7 +33,15 @@ from autograder.grading.course import load_course
 from autograder.grading.grader import grade
 from autograder.hub import accounts
 from autograder.hub.course_folder import RepositoryClosed, prepare
-from autograder.hub.grading_service import FAILED, GRADED, LEFT, REFUSED, GradingService
+from autograder.hub.grading_service import (
+    FAILED,
+    GRADED,
+    LEFT,
+    REFUSED,
+    GradingService,
+    ServiceFiles,
+    read_lines,
+)
 from autograder.hub.layout import GRADER, HubLayout
 from autograder.hub.namespace import confined_command, python_installation, staff_command
 from simulated_class.mistakes import MISTAKES, in_notebook
@@ -61,6 +69,10 @@ class Hub:
         self.students = {}
         self.runs = []
         self.service = None
+
+    @property
+    def files(self):
+        return ServiceFiles(self.layout.course)
 
     def student(self, name):
         self.students[name] = accounts.ensure_user(name)
@@ -126,10 +138,7 @@ class Hub:
         return self.service.wait(timeout=WAIT_SECONDS)
 
     def records(self, name=None):
-        path = self.layout.course / "grading-on-submission" / "submissions.jsonl"
-        lines = (
-            [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-        )
+        lines = read_lines(self.files.records)
         return [r for r in lines if name is None or r["student"] == name]
 
     def wait_for(self, count):
@@ -144,7 +153,7 @@ class Hub:
         return self.records()
 
     def log(self):
-        path = self.layout.course / "grading-on-submission" / "service.log"
+        path = self.files.log
         return path.read_text() if path.exists() else "(no log)"
 
 
@@ -299,7 +308,7 @@ def test_a_notebook_that_cannot_be_read_gets_a_failure_page_and_a_record_never_a
     assert "Score" not in page
     (record,) = hub.records(BROKEN)
     assert record["outcome"] == FAILED
-    failures = (hub.layout.course / "grading-on-submission" / "failures.jsonl").read_text()
+    failures = hub.files.failures.read_text()
     assert [json.loads(line)["student"] for line in failures.splitlines()] == [BROKEN]
     with Gradebook(f"sqlite:///{hub.layout.course / 'gradebook.db'}") as book:
         assert BROKEN not in {s.student_id for s in book.assignment_submissions(ASSIGNMENT)}
@@ -345,7 +354,7 @@ def test_a_student_cannot_list_inbound_nor_reach_anothers_submission_or_the_cour
     hub, graded
 ):
     other = hub.records(COMPLETE)[0]["exchange_name"]
-    service_files = hub.layout.course / "grading-on-submission"
+    service_files = hub.files.base
     paths = {
         "inbound": hub.layout.exchange / COURSE.id / "inbound",
         "the other's submission": service_files / "done" / other / f"{ASSIGNMENT}.ipynb",
@@ -377,7 +386,7 @@ def test_a_service_stopped_mid_grading_grades_the_submission_once_at_its_next_st
     before = len(hub.records())
     hub.submit(COMPLETE, complete_notebook())
     hub.start_service()
-    grading = hub.layout.course / "grading-on-submission" / "grading" / COURSE.id / "inbound"
+    grading = hub.files.grading / COURSE.id / "inbound"
     end = time.monotonic() + WAIT_SECONDS
     while not (grading.exists() and any(grading.iterdir())):
         assert time.monotonic() < end, hub.log()
