@@ -159,10 +159,7 @@ def exercise(args):
 def benchmark(args):
     if "--hub" in args:
         args = [arg for arg in args if arg != "--hub"]
-        python = setup()
-        setup_system(HUB_PACKAGES)
-        root = Path(args[args.index("--root") + 1]) if "--root" in args else HUB_LOAD_ROOT
-        setup_student(root.resolve() / "venv-student", HUB_STUDENT_REQUIREMENTS)
+        python, root = setup_hub(args, HUB_LOAD_ROOT)
         run(
             python,
             ROOT / "scripts" / "hub_load.py",
@@ -212,12 +209,18 @@ def student(args):
     run(python, "-m", "jupyterlab", f"--ServerApp.root_dir={target}")
 
 
-def hub(args):
-    """Set up the kit, the hub's system packages and its students' Python, then start the hub."""
+def setup_hub(args, default_root):
+    """Set up the kit, the hub's system packages and its students' Python in the hub's folder
+    (--root in args, else default_root); the kit's Python and that folder."""
     python = setup()
     setup_system(HUB_PACKAGES)
-    root = Path(args[args.index("--root") + 1]) if "--root" in args else HUB_ROOT
+    root = Path(args[args.index("--root") + 1]) if "--root" in args else default_root
     setup_student(root.resolve() / "venv-student", HUB_STUDENT_REQUIREMENTS)
+    return python, root
+
+
+def hub(args):
+    python, _ = setup_hub(args, HUB_ROOT)
     run(python, "-m", "autograder.hub", *args)
 
 

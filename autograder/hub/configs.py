@@ -7,6 +7,7 @@ import pwd
 
 from autograder import ROOT
 from autograder.grading.course import load_course
+from autograder.hub.course_folder import course_of
 from autograder.hub.layout import GRADER, STAFF, HubLayout
 
 NBGRADER_CONFIG = "nbgrader_config.py"
@@ -20,7 +21,7 @@ def course_config(layout: HubLayout) -> str:
         f"load_subconfig({str(ROOT / NBGRADER_CONFIG)!r})  # noqa: F821\n"
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.root = {str(layout.course)!r}\n"
-        f"c.CourseDirectory.db_url = {'sqlite:///' + str(layout.course / 'gradebook.db')!r}\n"
+        f"c.CourseDirectory.db_url = {course_of(layout).db_url!r}\n"
         f"c.Exchange.root = {str(layout.exchange)!r}\n"
         "# what the instructor and the grading account write stays writable by both\n"
         "c.CourseDirectory.groupshared = True\n"
