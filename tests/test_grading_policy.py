@@ -1,7 +1,8 @@
 """The grading policy: a grade measures its own equation only, and more mistakes never earn more.
 
-- A catalogued mistake in a notebook costs its own item and nothing else: the functions that call
-  it are graded with the reference standing in for it, and told what the student's own would do.
+- A catalogued mistake in a notebook is named, with its hint, and costs its own item (all of it but
+  course.yaml's credit for it) and nothing else: the functions that call it are graded with the
+  reference standing in for it, and told what the student's own would do.
 - Values before containers: the right numbers in a list or a 0-d array are right.
 - Partial credit is monotone over the catalogue: two mistakes never score above either alone,
   and a recognised mistake never below the same values unrecognised.
@@ -19,7 +20,7 @@ from autograder import ROOT
 from autograder.grading import cases
 from autograder.grading.course import load_course
 from autograder.grading.grader import grade
-from autograder.grading.results import CaseResult
+from autograder.grading.results import FAILED, PARTIAL, PASSED, CaseResult
 from autograder.grading.scoring import discriminating, item_result, passed_share
 from autograder.grading.submission import read
 from autograder.items import ITEMS, RECORD_FILES
@@ -53,8 +54,11 @@ def notebook_with(tmp_path, assignment, replaced):
     return path
 
 
+ITEM_OF = {item.id: item for item in COURSE.items()}
+
+
 def assignment_of(item_id):
-    return next(item.assignment for item in COURSE.items() if item.id == item_id)
+    return ITEM_OF[item_id].assignment
 
 
 @pytest.mark.parametrize("assignment", [a.id for a in COURSE.assignments])
@@ -87,19 +91,29 @@ MISCONCEPTIONS = sorted(
 
 @pytest.mark.parametrize("mistake", MISCONCEPTIONS, ids="/".join)
 @needs_worker
-def test_one_catalogued_mistake_in_a_notebook_costs_its_own_item_and_nothing_else(
+def test_one_catalogued_mistake_in_a_notebook_is_named_and_costs_its_own_item_and_nothing_else(
     tmp_path, mistake
 ):
-    item_id, _ = mistake
+    item_id, misconception_id = mistake
     path = notebook_with(tmp_path, assignment_of(item_id), {item_id: _in_notebook(*mistake)})
     report = grade([path], "s01", assignment_of(item_id))
     lost_elsewhere = {
-        i.id: i.max_score - i.score
+        i.id: (i.status, i.max_score - i.score)
         for i in report.items
-        if i.id != item_id and i.score < i.max_score
+        if i.id != item_id and (i.status != PASSED or i.score < i.max_score)
     }
     assert lost_elsewhere == {}, report.table()
-    assert report.item(item_id).score < report.item(item_id).max_score
+    # its item scores course.yaml's credit for the mistake (none by default), names it and hints at it
+    item, result = ITEM_OF[item_id], report.item(item_id)
+    credit = item.misconception_credit.get(misconception_id, 0.0)
+    assert (result.misconception, result.score, result.status) == (
+        misconception_id,
+        item.points * credit,
+        PARTIAL if credit else FAILED,
+    ), result.feedback
+    mistake_record = _misconception(*mistake)
+    assert mistake_record.hint_zh in result.feedback
+    assert mistake_record.hint_en in result.feedback
 
 
 @needs_worker
@@ -229,7 +243,7 @@ def _outcome(function, case):
 
 @pytest.mark.parametrize("pair", sorted(BOTH), ids="/".join)
 def test_two_mistakes_together_never_score_above_either_alone(pair):
-    item = next(i for i in COURSE.items() if i.id == pair[0])
+    item = ITEM_OF[pair[0]]
     for student in STUDENTS:
         both = score_of(item, student, BOTH[pair]).score
         alone = [score_of(item, student, _variant(item.id, m)).score for m in pair[1:]]
@@ -238,7 +252,7 @@ def test_two_mistakes_together_never_score_above_either_alone(pair):
 
 @pytest.mark.parametrize("mistake", MISCONCEPTIONS, ids="/".join)
 def test_a_recognised_mistake_never_scores_below_the_same_values_unrecognised(mistake):
-    item = next(i for i in COURSE.items() if i.id == mistake[0])
+    item = ITEM_OF[mistake[0]]
     for student in STUDENTS:
         result = score_of(item, student, _variant(*mistake))
         seed = cases.item_seed(COURSE.base_seed, COURSE.id, item.assignment, student, item.id)
@@ -253,7 +267,7 @@ def test_a_recognised_mistake_never_scores_below_the_same_values_unrecognised(mi
 
 def test_cases_where_the_catalogued_mistakes_agree_with_the_reference_award_nothing():
     # Saturated networks have g ≈ 0: both bp_step mistakes, alone or together, pass those cases.
-    item = next(i for i in COURSE.items() if i.id == "bp_step")
+    item = ITEM_OF["bp_step"]
     both = ITEMS["bp_step"].mistake_pairs[("e_from_updated_w", "threshold_signs")]
     result = score_of(item, "s20", both)
     assert all(case.passed for case in result.cases if case.group == "saturated")
@@ -266,7 +280,7 @@ def test_cases_where_the_catalogued_mistakes_agree_with_the_reference_award_noth
 
 def test_a_group_with_no_scored_case_drops_out_and_the_other_groups_fill_its_weight():
     # general 4 cases (0.7), saturated 2 (0.3)
-    item = next(i for i in COURSE.items() if i.id == "dyhat_dbeta")
+    item = ITEM_OF["dyhat_dbeta"]
     item_cases = cases.generate(item, 1)
     passed = [True, False, True, False, True, True]
     results = [CaseResult(c.group, c.number, ok) for c, ok in zip(item_cases, passed)]
