@@ -3,16 +3,16 @@ points changed and a new bp item, the regularised error of Eq. (5.17), whose rec
 mistake. The course loads, grading gives the changed course's totals, the mistake costs its item
 alone and is named, and the simulated class keeps its size with the new mistake in it."""
 
+import course_files
 import numpy as np
 import pytest
-import yaml
 from submissions import with_functions, write
 from worker_user import needs_worker
 
 import source_impl
 from autograder import items
 from autograder.grading import misconceptions
-from autograder.grading.course import COURSE_FILE, load_course
+from autograder.grading.course import load_course
 from autograder.grading.grader import grade
 from autograder.items import ItemRecord, Misconception
 from simulated_class import students as simulated
@@ -72,7 +72,7 @@ def course(tmp_path, monkeypatch):
     monkeypatch.setitem(items.RECORD_FILES, NEW, f"autograder/items/{ASSIGNMENT}.py")
     # the grader's catalog is a view of ITEMS taken at import
     monkeypatch.setitem(misconceptions.CATALOG, NEW, RECORD.misconceptions)
-    data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
+    data = course_files.shipped()
     bp = next(a for a in data["assignments"] if a["id"] == ASSIGNMENT)
     bp["items"][0]["points"] += MORE_POINTS
     bp["items"].append(
@@ -84,8 +84,7 @@ def course(tmp_path, monkeypatch):
             "groups": [{"name": "general", "count": 6, "weight": 1.0}],
         }
     )
-    path = tmp_path / "course.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path = course_files.write_course(tmp_path, data)
     return load_course(path)
 
 

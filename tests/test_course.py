@@ -6,9 +6,10 @@ import copy
 import json
 from datetime import UTC, datetime
 
+import course_files
 import jsonschema
 import pytest
-import yaml
+from course_files import course_text, write_course
 
 import source_impl
 from autograder.grading import course_schema
@@ -18,13 +19,7 @@ from autograder.grading.late_policy import LatePolicy
 
 @pytest.fixture
 def shipped():
-    return yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
-
-
-def write(tmp_path, data):
-    path = tmp_path / "course.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return course_files.shipped()
 
 
 def test_the_shipped_course_loads_with_both_assignments():
@@ -77,7 +72,7 @@ def test_the_derivations_graded_by_people_are_read_with_their_points_apart_from_
 
 def test_an_assignment_without_derivations_has_none(tmp_path, shipped):
     assignment = load_course(
-        write(tmp_path, edit(shipped, ["assignments", 0, "derivations"], delete=True))
+        write_course(tmp_path, edit(shipped, ["assignments", 0, "derivations"], delete=True))
     ).assignment("perceptron")
     assert (assignment.derivations, assignment.manual_points, assignment.total_points) == (
         (),
@@ -87,14 +82,14 @@ def test_an_assignment_without_derivations_has_none(tmp_path, shipped):
 
 
 def test_the_feedback_mode_and_attempts_are_read_and_default_to_case_and_one(tmp_path, shipped):
-    course = load_course(write(tmp_path, edit(shipped, ["course", "feedback"], "summary")))
+    course = load_course(write_course(tmp_path, edit(shipped, ["course", "feedback"], "summary")))
     assert (course.feedback, load_course().attempts) == ("summary", shipped["course"]["attempts"])
     data = edit(
         edit(shipped, ["course", "feedback"], delete=True), ["course", "attempts"], delete=True
     )
     assert (
-        load_course(write(tmp_path, data)).feedback,
-        load_course(write(tmp_path, data)).attempts,
+        load_course(write_course(tmp_path, data)).feedback,
+        load_course(write_course(tmp_path, data)).attempts,
     ) == ("case", 1)
 
 
@@ -390,12 +385,12 @@ BAD_FILES = {
 def test_a_bad_course_file_is_refused_naming_the_key_and_the_problem(tmp_path, shipped, name):
     change, message = BAD_FILES[name]
     with pytest.raises(CourseError, match=message):
-        load_course(write(tmp_path, change(shipped)))
+        load_course(write_course(tmp_path, change(shipped)))
 
 
 def test_each_bad_file_would_load_without_its_one_change(tmp_path, shipped):
     # Guards the table above: its messages come from the change, not from the file around it.
-    assert load_course(write(tmp_path, shipped)) == load_course()
+    assert load_course(write_course(tmp_path, shipped)) == load_course()
 
 
 def test_a_misconception_credit_is_read_per_item(tmp_path, shipped):
@@ -404,14 +399,14 @@ def test_a_misconception_credit_is_read_per_item(tmp_path, shipped):
         ["assignments", 1, "items", 11, "misconception_credit"],
         {"wrong_sign": 0.5, "missing_eta": 0},
     )
-    item = load_course(write(tmp_path, data)).assignment("bp").items[11]
+    item = load_course(write_course(tmp_path, data)).assignment("bp").items[11]
     assert item.misconception_credit == {"wrong_sign": 0.5, "missing_eta": 0}
     assert load_course().assignment("bp").items[11].misconception_credit == {}
 
 
 def test_hidden_only_misconceptions_are_read_per_item(tmp_path, shipped):
     data = edit(shipped, ["assignments", 0, "items", 5, "hidden_only"], ["pm_one_form"])
-    item = load_course(write(tmp_path, data)).assignment("perceptron").items[5]
+    item = load_course(write_course(tmp_path, data)).assignment("perceptron").items[5]
     assert (item.id, item.hidden_only) == ("perceptron_delta", ("pm_one_form",))
     assert load_course().assignment("perceptron").items[5].hidden_only == ()
 
@@ -438,12 +433,12 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path):
 
 def test_a_due_date_is_read_as_the_instant_it_names_in_its_time_zone(tmp_path, shipped):
     data = edit(shipped, ["assignments", 0, "due"], "2026-11-13T23:59:00+08:00")
-    due = load_course(write(tmp_path, data)).assignment("perceptron").due
+    due = load_course(write_course(tmp_path, data)).assignment("perceptron").due
     assert due == datetime(2026, 11, 13, 15, 59, tzinfo=UTC)
 
 
 def test_an_unquoted_due_date_that_yaml_reads_as_a_time_is_taken_too(tmp_path, shipped):
-    text = yaml.safe_dump(edit(shipped, ["assignments", 0, "due"], "DUE"), allow_unicode=True)
+    text = course_text(edit(shipped, ["assignments", 0, "due"], "DUE"))
     path = tmp_path / "course.yaml"
     path.write_text(text.replace("DUE", "2026-11-13T23:59:00+08:00"), encoding="utf-8")
     due = load_course(path).assignment("perceptron").due
@@ -456,7 +451,7 @@ def test_the_shipped_course_sets_no_due_date_and_without_a_late_policy_nothing_i
     # a shipped due date would make every submission after it late
     assert [a.due for a in load_course().assignments] == [None, None]
     data = edit(shipped, ["course", "late_policy"], delete=True)
-    course = load_course(write(tmp_path, data))
+    course = load_course(write_course(tmp_path, data))
     assert course.late_policy is None
     assert [a.due for a in course.assignments] == [None, None]
 
@@ -464,7 +459,7 @@ def test_the_shipped_course_sets_no_due_date_and_without_a_late_policy_nothing_i
 def test_the_late_policy_is_read_with_its_four_numbers(tmp_path, shipped):
     policy = {"period_hours": 1, "penalty_per_period": 0.05, "max_penalty": 0.5, "cutoff_hours": 48}
     data = edit(shipped, ["course", "late_policy"], policy)
-    assert load_course(write(tmp_path, data)).late_policy == LatePolicy(1, 0.05, 0.5, 48)
+    assert load_course(write_course(tmp_path, data)).late_policy == LatePolicy(1, 0.05, 0.5, 48)
 
 
 def test_the_committed_schema_is_the_one_the_declarations_write(tmp_path):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import datetime
 
+import course_files
 import nbformat
 import numpy as np
 import pytest
@@ -164,9 +165,7 @@ def test_both_capstones_fit_in_the_notebooks_limit_with_room():
 
 
 def test_a_capstone_limit_not_under_the_notebooks_is_refused():
-    import yaml
-
-    data = yaml.safe_load((ROOT / "course.yaml").read_text(encoding="utf-8"))
+    data = course_files.shipped()
     data["course"]["timeouts"]["capstone_seconds"] = data["course"]["timeouts"][
         "per_notebook_seconds"
     ]

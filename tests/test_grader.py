@@ -6,9 +6,9 @@ import json
 import re
 import time
 
+import course_files
 import nbformat
 import pytest
-import yaml
 from submissions import (
     module_source,
     reference_source,
@@ -19,7 +19,7 @@ from submissions import (
 from worker_user import needs_worker
 
 from autograder import ROOT
-from autograder.grading.course import COURSE_FILE, load_course, parse_course
+from autograder.grading.course import load_course, parse_course
 from autograder.grading.grader import grade
 from autograder.grading.misconceptions import CATALOG
 from autograder.grading.submission import SubmissionError
@@ -135,7 +135,7 @@ def test_a_crash_in_the_middle_of_an_item_keeps_the_cases_answered_before_it(tmp
 
 
 def test_the_submissions_time_limit_stops_the_items_after_it(tmp_path):
-    data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
+    data = course_files.shipped()
     data["course"]["timeouts"] = {"per_call_seconds": 1, "per_submission_seconds": 1.5}
     source = with_functions(
         "def augment(X):\n    while True:\n        pass\n",

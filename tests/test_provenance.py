@@ -6,8 +6,8 @@ import copy
 import hashlib
 import importlib.metadata
 
+import course_files
 import pytest
-import yaml
 from submissions import reference_source, with_functions, write
 from worker_user import needs_worker
 
@@ -62,7 +62,7 @@ def test_another_source_is_another_submission(tmp_path, reference_report):
 
 
 def shipped_with(path, value):
-    data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
+    data = course_files.shipped()
     target = copy.deepcopy(data)
     node = target
     for key in path[:-1]:

@@ -11,9 +11,9 @@ import io
 import json
 import shutil
 
+import course_files
 import nbformat
 import pytest
-import yaml
 from nbgrader.api import Gradebook
 from notebooks import copy_assignment, paste_solutions, solution_cells
 
@@ -134,12 +134,10 @@ def files_of(folder):
 
 @pytest.fixture(scope="module")
 def looser_course_file(tmp_path_factory):
-    data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
+    data = course_files.shipped()
     item = next(i for i in data["assignments"][0]["items"] if i["id"] == ITEM)
     item["tolerance"] = LOOSER
-    path = tmp_path_factory.mktemp("changed") / "course.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return path
+    return course_files.write_course(tmp_path_factory.mktemp("changed"), data)
 
 
 @pytest.fixture(scope="module")
@@ -259,11 +257,10 @@ def test_a_moved_due_date_and_an_extension_are_named_as_the_late_penaltys_reason
 def test_an_item_graded_with_a_helper_that_passes_now_names_it(autograded, tmp_path):
     # mistaken's Δŵ has the wrong sign: at a tolerance that takes any answer it passes, and
     # train_perceptron, graded with the reference's Δŵ while Δŵ failed, now runs the student's
-    data = yaml.safe_load(COURSE_FILE.read_text(encoding="utf-8"))
+    data = course_files.shipped()
     item = next(i for i in data["assignments"][0]["items"] if i["id"] == "perceptron_delta")
     item["tolerance"] = {"rtol": 0.0, "atol": 1.0e3}
-    path = tmp_path / "course.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path = course_files.write_course(tmp_path, data)
     found = regrade.plan(autograded, ASSIGNMENT, load_course(path))
     assert [(c.student, c.item, c.reasons) for c in found.changes if c.student == "mistaken"] == [
         ("mistaken", "perceptron_delta", ("tolerance",)),

@@ -3,10 +3,10 @@ class's planted copy (autograder/rounds/similarity.py)."""
 
 import csv
 
+import course_files
 import msgspec
 import numpy as np
 import pytest
-import yaml
 from worker_user import needs_worker
 
 from autograder import ROOT
@@ -145,7 +145,7 @@ def test_the_report_shows_listed_pairs_side_by_side_and_the_csv_every_compared_p
 
 
 def test_course_yaml_refuses_a_threshold_that_is_not_a_share():
-    data = yaml.safe_load((ROOT / "course.yaml").read_text(encoding="utf-8"))
+    data = course_files.shipped()
     data["course"]["similarity"] = {"threshold": 1.5}
     with pytest.raises(CourseError, match="threshold.*at most 1"):
         parse_course(data)
