@@ -31,6 +31,16 @@ pytestmark = needs_worker
 COURSE = load_course()
 
 
+def with_call_limit(seconds):
+    """The shipped course with each call limited to ``seconds``: a test of a hang waits that long."""
+    data = course_files.shipped()
+    data["course"]["timeouts"]["per_call_seconds"] = seconds
+    return parse_course(data)
+
+
+HASTY = with_call_limit(1)
+
+
 @pytest.fixture(scope="module")
 def reference_file(tmp_path_factory):
     return write(tmp_path_factory.mktemp("reference"), reference_source())
@@ -87,8 +97,8 @@ def test_a_hanging_and_a_crashing_function_cost_only_their_own_items(tmp_path):
         "def squared_error(y_hat, y):\n    raise ValueError('boom')\n",
     )
     start = time.monotonic()
-    report = grade([write(tmp_path, source)], "alice", "bp")
-    assert time.monotonic() - start < COURSE.timeouts.per_call_seconds + 10
+    report = grade([write(tmp_path, source)], "alice", "bp", course=HASTY)
+    assert time.monotonic() - start < HASTY.timeouts.per_call_seconds + 10
     statuses = {item.id: item.status for item in report.items}
     failed = ("sigmoid", "forward", "squared_error")
     assert tuple(statuses.pop(item) for item in failed) == (
@@ -101,11 +111,10 @@ def test_a_hanging_and_a_crashing_function_cost_only_their_own_items(tmp_path):
         item.points for item in COURSE.assignment("bp").items if item.id in failed
     )
     assert (
-        f"no answer within {COURSE.timeouts.per_call_seconds:g} s"
-        in report.item("sigmoid").feedback
+        f"no answer within {HASTY.timeouts.per_call_seconds:g} s" in report.item("sigmoid").feedback
     )
     assert (
-        f"sigmoid did not return within {COURSE.timeouts.per_call_seconds:g} s"
+        f"sigmoid did not return within {HASTY.timeouts.per_call_seconds:g} s"
         in report.item("sigmoid").student_feedback
     )
     assert "exit status 3" in report.item("forward").feedback
@@ -357,10 +366,12 @@ def test_hard_coded_public_answers_pass_the_self_check_and_get_0_on_the_hidden_c
 
 def test_code_that_hangs_while_loading_costs_every_item_once(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "LOAD_MARGIN_SECONDS", 0.5)
-    wait = COURSE.timeouts.per_call_seconds + 0.5
-    items = len(COURSE.assignment("perceptron").items)
+    wait = HASTY.timeouts.per_call_seconds + 0.5
+    items = len(HASTY.assignment("perceptron").items)
     start = time.monotonic()
-    report = grade([write(tmp_path, "while True:\n    pass\n")], "alice", "perceptron")
+    report = grade(
+        [write(tmp_path, "while True:\n    pass\n")], "alice", "perceptron", course=HASTY
+    )
     # one wait in all: a wait per item would take items × wait at least; the bound halfway leaves
     # a loaded machine room for the rest of the grading
     assert time.monotonic() - start < (1 + items) / 2 * wait
