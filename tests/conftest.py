@@ -13,6 +13,7 @@ tests grade with them off (the environment's AUTOGRADER_CAPSTONE_SECONDS, which 
 course.yaml's), but for those about them (tests/notebooks.py, ``with_capstones``).
 """
 
+import fcntl
 import os
 import shutil
 
@@ -88,10 +89,26 @@ def new_gradebook(tmp_path_factory):
     return copy
 
 
+def shared_folder(tmp_path_factory, worker_id):
+    """A folder that every pytest-xdist worker of this run shares (this run's own without workers)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
 @pytest.fixture(scope="session")
-def small_class_round_of_bp(tmp_path_factory):
+def small_class_round_of_bp(tmp_path_factory, worker_id):
     """The small simulated class's round of bp with --jobs 2 (its folder, its output), which
-    test_grading_round and test_dask_round both compare with."""
+    test_grading_round, test_dask_round and test_postgresql_round compare with, and only read.
+
+    Made once a run, by the first worker that asks; the others wait for it (a lock) and read it."""
     from test_grading_round import run_round
 
-    return run_round(tmp_path_factory.mktemp("jobs-2"), "--jobs", "2")
+    shared = shared_folder(tmp_path_factory, worker_id)
+    out, output = shared / "small-class-round-of-bp", shared / "small-class-round-of-bp.out"
+    with open(shared / "small-class-round-of-bp.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not output.exists():
+            shutil.rmtree(out, ignore_errors=True)  # a worker stopped while it made it
+            out.mkdir()
+            output.write_text(run_round(out, "--jobs", "2")[1], encoding="utf-8")
+    return out, output.read_text(encoding="utf-8")
