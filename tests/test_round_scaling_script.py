@@ -76,8 +76,10 @@ def test_a_class_smaller_than_the_simulated_classes_least_is_refused_before_any_
 
 
 @pytest.mark.slow
-def test_the_script_measures_the_round_at_two_small_sizes(tmp_path):
-    sizes = [MINIMUM_SIZE, MINIMUM_SIZE + 4]
+def test_the_script_measures_the_round_of_the_smallest_class(tmp_path):
+    # one round, end to end (the growth between sizes is the first test's): a second size doubled
+    # this test's five minutes
+    sizes = [MINIMUM_SIZE]
     completed = subprocess.run(
         [
             sys.executable,
@@ -102,5 +104,5 @@ def test_the_script_measures_the_round_at_two_small_sizes(tmp_path):
     for found in result["sizes"]:
         assert found["seconds"]["autograde"] > 0 and found["gradebook_mb"] > 0
         assert found["peak_mb_children"] > 0 and found["peak_mb_round"] > 0
-    assert set(result["growth_exponents"]) >= {"autograde", "feedback", "report", "total"}
-    assert "ratio" in completed.stdout
+    assert result["growth_exponents"] == {}
+    assert f"N={MINIMUM_SIZE}" in completed.stdout and "ratio" in completed.stdout
