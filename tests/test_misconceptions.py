@@ -2,8 +2,6 @@
 credit for one is what it scores. That a notebook with exactly one catalogued mistake has it
 named, with its hint, and loses that item only is tests/test_grading_policy.py's."""
 
-import copy
-
 import course_files
 import pytest
 from submissions import with_functions, write
@@ -48,7 +46,6 @@ def test_a_variant_differs_from_the_reference_on_some_hidden_case(item_id, varia
 @needs_worker
 def test_course_yaml_can_give_a_misconception_a_share_of_the_points(tmp_path):
     data = course_files.shipped()
-    data = copy.deepcopy(data)
     delta_theta = next(i for i in data["assignments"][1]["items"] if i["id"] == "delta_theta")
     delta_theta["misconception_credit"] = {"wrong_sign": 0.25}
     course = parse_course(data)
