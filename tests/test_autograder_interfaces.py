@@ -2,6 +2,7 @@
 command line says in one line why it could not grade."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -16,8 +17,15 @@ from simulated_class.mistakes import MISTAKES
 
 
 def run(*args):
+    # stdout into a pipe, buffered, as a grading service reads it: the command line must flush it
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
     )
 
 
