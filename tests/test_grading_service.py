@@ -57,6 +57,7 @@ SOLO = "ch5t-solo"  # the student of the tests on an exchange of their own
 TOKEN = "a-hub-token-no-kernel-may-see-0123456789"
 SERVICE = f"{sys.executable} -m autograder.hub.grading_service"
 WAIT_SECONDS = 900  # the whole class's gradings on a busy machine
+READY = "as they arrive"  # the service's first line, once its signal handlers are set
 
 pytestmark = needs_hub
 
@@ -151,6 +152,14 @@ class Hub:
             assert time.monotonic() < end, f"{len(self.records())} of {count} graded\n{self.log()}"
             time.sleep(0.5)
         return self.records()
+
+    def wait_for_log(self, text, count):
+        """Until the service's log holds text count times; the test fails with the log if that takes too long."""
+        end = time.monotonic() + WAIT_SECONDS
+        while self.log().count(text) < count:
+            assert self.service.poll() is None, f"the service ended\n{self.log()}"
+            assert time.monotonic() < end, self.log()
+            time.sleep(0.1)
 
     def log(self):
         path = self.files.log
@@ -401,8 +410,12 @@ def test_a_service_stopped_mid_grading_grades_the_submission_once_at_its_next_st
     name = hub.records()[-1]["exchange_name"]
     assert [r["outcome"] for r in hub.records() if r["exchange_name"] == name] == [GRADED]
     assert "half graded" in hub.log()
+    started = hub.log().count(READY)
     hub.start_service()
-    time.sleep(3)
+    hub.wait_for_log(
+        READY, started + 1
+    )  # its SIGTERM handler is set: a busy machine starts it slowly
+    time.sleep(3)  # a restart's look at what was half done, and a poll of the exchange
     assert hub.stop_service() == 0
     assert len(hub.records()) == before + 1, "a restart graded a submission again"
 
