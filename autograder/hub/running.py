@@ -64,14 +64,17 @@ def running(
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(hub.pid, signal.SIGTERM)
-        hub.wait()
         # the command may end before the hub it started (tasks.py before JupyterHub): wait for
-        # the whole process group, which the hub leaves once it has stopped its servers
+        # the whole process group, which the hub leaves once it has stopped its servers; one that
+        # ignores the signal is killed after STOP_SECONDS rather than waited for forever
         deadline = time.monotonic() + STOP_SECONDS
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            hub.wait(timeout=STOP_SECONDS)
         while _alive(hub.pid) and time.monotonic() < deadline:
             time.sleep(0.5)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(hub.pid, signal.SIGKILL)
+        hub.wait()
 
 
 def _alive(group: int) -> bool:
