@@ -144,22 +144,22 @@ class Hub:
 
     def wait_for(self, count):
         """The service's records once there are count of them; the test fails with its log if that takes too long."""
-        end = time.monotonic() + WAIT_SECONDS
-        while len(self.records()) < count:
-            assert self.service.poll() is None, (
-                f"the service ended ({self.service.returncode})\n{self.log()}"
-            )
-            assert time.monotonic() < end, f"{len(self.records())} of {count} graded\n{self.log()}"
-            time.sleep(0.5)
+        self._wait_until(lambda: len(self.records()) >= count, f"{count} graded")
         return self.records()
 
     def wait_for_log(self, text, count):
-        """Until the service's log holds text count times; the test fails with the log if that takes too long."""
+        """Until the service's log holds text count times."""
+        self._wait_until(lambda: self.log().count(text) >= count, f"{text!r} {count} times")
+
+    def _wait_until(self, done, what):
+        """Until done(), the service running; the test fails with its log if that takes too long."""
         end = time.monotonic() + WAIT_SECONDS
-        while self.log().count(text) < count:
-            assert self.service.poll() is None, f"the service ended\n{self.log()}"
-            assert time.monotonic() < end, self.log()
-            time.sleep(0.1)
+        while not done():
+            assert self.service.poll() is None, (
+                f"the service ended ({self.service.returncode})\n{self.log()}"
+            )
+            assert time.monotonic() < end, f"no {what} in time\n{self.log()}"
+            time.sleep(0.2)
 
     def log(self):
         path = self.files.log
