@@ -2,6 +2,7 @@
 
 import os
 import pickle
+import resource
 import sys
 from pathlib import Path
 
@@ -14,6 +15,12 @@ from autograder.sandbox.confinement import landlock_abi
 from autograder.sandbox.process import OK, OUTPUT_LIMIT, RAISED, Worker, WorkerDied
 from autograder.sandbox.scratch import Scratch
 from autograder.sandbox.unpickler import SafeUnpickler
+from autograder.sandbox.worker import (
+    FILE_SIZE_LIMIT,
+    MEMORY_LIMIT,
+    OPEN_FILES_LIMIT,
+    PROCESSES_LIMIT,
+)
 
 pytestmark = needs_worker
 
@@ -37,6 +44,11 @@ def read(path):
 
 def hog():
     return np.ones(2**31).sum()
+
+def limits():
+    import resource
+    return [resource.getrlimit(getattr(resource, name)) for name in (
+        "RLIMIT_AS", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_CORE", "RLIMIT_NPROC")]
 
 def fork_and_sleep():
     child = os.fork()
@@ -117,6 +129,21 @@ def test_as_root_the_worker_cannot_read_files_only_root_may_read(worker, tmp_pat
 def test_memory_is_limited(worker):
     outcome = worker.call("hog", (), 2)
     assert outcome.kind == RAISED and "MemoryError" in outcome.message
+
+
+def test_the_worker_runs_the_submission_under_its_limits(worker):
+    """Set by the worker itself before NumPy is imported; processes only where it is a user of its own."""
+    outcome = worker.call("limits", (), 2)
+    assert outcome.kind == OK
+    own_user = os.geteuid() == 0
+    processes = (PROCESSES_LIMIT,) * 2 if own_user else resource.getrlimit(resource.RLIMIT_NPROC)
+    assert [tuple(limit) for limit in outcome.value] == [
+        (MEMORY_LIMIT, MEMORY_LIMIT),
+        (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT),
+        (OPEN_FILES_LIMIT, OPEN_FILES_LIMIT),
+        (0, 0),
+        processes,
+    ]
 
 
 def test_the_worker_says_how_it_is_confined(worker):

@@ -20,7 +20,6 @@ import io
 import math
 import os
 import pwd
-import resource
 import select
 import signal
 import stat
@@ -45,7 +44,7 @@ from autograder.sandbox.scratch import (
     user_arguments,
 )
 from autograder.sandbox.unpickler import SafeUnpickler
-from autograder.sandbox.worker import HEADER, write_message
+from autograder.sandbox.worker import HEADER, OWN_USER, SHARED_USER, write_message
 
 if TYPE_CHECKING:  # not at run time: it imports NumPy and the course
     from autograder.grading.course import Timeouts
@@ -65,7 +64,6 @@ STDERR_TAIL = 300  # characters of the worker's error output quoted when it dies
 MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
 CPU_MARGIN_SECONDS = 5  # the worker's CPU time limit: the submission's time limit and this
 LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy machine
-MEMORY_LIMIT = 2 * 2**30  # bytes of address space
 STAND_IN = "reference"  # a worker's request for a stand-in's value, in the middle of a call
 StandIns = Mapping[str, Callable[..., object]]  # see Worker.send
 OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
@@ -120,6 +118,7 @@ class Worker:
             str(request_read),
             str(response_write),
             "submission.py",
+            OWN_USER if dropping_privileges() else SHARED_USER,
         ]
         try:
             self.process = subprocess.Popen(
@@ -131,7 +130,6 @@ class Worker:
                 stderr=subprocess.PIPE,
                 pass_fds=(request_read, response_write),
                 start_new_session=True,  # its own process group, so that a kill takes its children too
-                preexec_fn=_limits(dropping=dropping_privileges()),
                 **user_arguments(),
             )
         except PermissionError:
@@ -439,17 +437,3 @@ def _environment(home: Path) -> dict[str, str]:
         "LC_ALL": "C.UTF-8",
         **threads,
     }
-
-
-def _limits(dropping: bool) -> Callable[[], None]:
-    """The child's resource limits, set between fork and exec; its CPU time it limits itself once ``load`` says how much."""
-
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        if dropping:  # counted per user: only meaningful for the worker's own unprivileged user
-            resource.setrlimit(resource.RLIMIT_NPROC, (64, 64))
-
-    return apply

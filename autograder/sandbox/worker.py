@@ -1,6 +1,6 @@
 """The worker: runs a student's code in its own process and answers calls over two pipes.
 
-This file runs on its own (``python -I -S worker.py NUMPY_DIR REQUEST_FD RESPONSE_FD SOURCE``),
+This file runs on its own (``python -I -S worker.py NUMPY_DIR REQUEST_FD RESPONSE_FD SOURCE USER``),
 copied into a scratch folder: it imports nothing of the kit, and its import path holds the
 standard library and NumPy's folder only, so a submission cannot import the reference or the
 grader. The one file of the course it loads is ``params.py``, the students' own copy of the
@@ -9,6 +9,11 @@ beside it): it may read only the standard library, NumPy and the scratch folder,
 in the scratch folder's tmp/, and start no process. Messages are length-prefixed pickles.
 The worker receives inputs only, never the expected values; it sends back plain values
 (tuples, lists, arrays, numbers).
+
+It limits its own resources first (memory, file size, open files and, where it runs as a user of
+its own, ``USER`` being ``own-user``, processes), before anything else runs in it: the grader
+sets no limit between fork and exec, which would be unsafe where the grader runs threads (an
+autograde's early gradings).
 
 Protocol: once NumPy is imported and the worker confined, it waits for the grader's first
 message, its CPU time limit in seconds (the submission is in place by then); after loading the
@@ -39,6 +44,11 @@ from types import ModuleType
 from typing import IO, Any  # NumPy imports typing in any case
 
 FORBIDDEN = ("source_impl", "autograder")
+MEMORY_LIMIT = 2 * 2**30  # bytes of address space
+FILE_SIZE_LIMIT = 2**20  # bytes of one file written
+OPEN_FILES_LIMIT = 64
+PROCESSES_LIMIT = 64  # counted per user: set only where the worker is a user of its own
+OWN_USER, SHARED_USER = "own-user", "grader's-user"  # the worker's USER argument
 # a message: its length in 8 bytes, big-endian, then its pickle; sandbox.py frames alike
 HEADER = struct.Struct("!Q")
 
@@ -56,6 +66,21 @@ class RefuseKit:
         if name.split(".")[0] in FORBIDDEN:
             raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return None
+
+
+def limit_resources(user: str) -> None:
+    """This process's limits, set before NumPy is imported and the submission runs; its CPU time it
+    limits once the grader says how much."""
+    limits = {
+        resource.RLIMIT_AS: MEMORY_LIMIT,
+        resource.RLIMIT_FSIZE: FILE_SIZE_LIMIT,
+        resource.RLIMIT_NOFILE: OPEN_FILES_LIMIT,
+        resource.RLIMIT_CORE: 0,
+    }
+    if user == OWN_USER:
+        limits[resource.RLIMIT_NPROC] = PROCESSES_LIMIT
+    for which, limit in limits.items():
+        resource.setrlimit(which, (limit, limit))
 
 
 def read_message(stream: IO[bytes]) -> Any:
@@ -223,7 +248,8 @@ def confine(scratch: str, numpy: ModuleType) -> dict[str, object]:
 
 
 def main() -> None:
-    numpy_dir, request_fd, response_fd, source_path = sys.argv[1:5]
+    numpy_dir, request_fd, response_fd, source_path, user = sys.argv[1:6]
+    limit_resources(user)
     sys.meta_path.insert(0, RefuseKit())
     sys.path.append(numpy_dir)
     import numpy
