@@ -1,10 +1,11 @@
 """The hidden-test region of a graded cell: ``hidden_score("delta_w")``, the item's score.
 
 nbgrader runs the hidden tests in the student's own kernel, so the score is not computed
-there: the notebook file that nbgrader is executing is graded by ``python -m autograder`` in
-a process of its own (whose worker runs the student's functions), once per notebook, and each
-graded cell reads its item from that report. Under ``nbgrader autograde`` that grading has
-usually started before the kernel did (early_grading.py); the first graded cell waits for it.
+there: the notebook file that nbgrader is executing is graded by the kit's grader out of the
+kernel (whose worker runs the student's functions), once per notebook, and each graded cell
+reads its item from that report. Under ``nbgrader autograde`` that grading has usually started
+in nbgrader's process before the kernel did (early_grading.py); the first graded cell waits for
+it; elsewhere the cell runs ``python -m autograder`` in a process of its own.
 The cell's last expression must be a plain float within [0, points]: nbgrader parses its text
 as the partial score. Nothing here raises or writes to stderr, either of which would make
 nbgrader zero the cell. Under autograde the kernel reads nothing of the kit but a copy of this

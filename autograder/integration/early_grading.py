@@ -1,10 +1,10 @@
 """Grading a notebook while nbgrader starts its kernel: ``start`` in nbgrader's process, ``report`` in the kernel.
 
 A notebook's first graded cell waits for the notebook's grade (``nbgrader_cell.hidden_score``),
-which ``python -m autograder`` computes out of the kernel. nbgrader starts a kernel per
-notebook, and that start keeps one core busy for about a second: the ``StartGrading``
-preprocessor (start_grading.py), run by nbgrader just before its ``Execute``, starts the
-grading of the notebook file then, in the background, so that a second core grades meanwhile.
+which the kit's grader computes out of the kernel. nbgrader starts a kernel per notebook, and
+that start keeps one core busy for about a second: the ``StartGrading`` preprocessor
+(start_grading.py), run by nbgrader just before its ``Execute``, starts the grading of the
+notebook file then, in a thread of nbgrader's process, so that a second core grades meanwhile.
 
 Each report goes to a folder of its own in a folder of nbgrader's process, named by the
 SHA-256 of the notebook file and the student (``report_folder``): the kernel of that notebook
@@ -12,7 +12,8 @@ may read that one folder and nothing else of nbgrader's (confined_kernel.py). Th
 a lock on the folder's ``lock`` file until it ends; ``report`` waits on that lock and gives the
 report only for the very file the kernel is executing; otherwise the cell grades the notebook
 itself, as it does where nobody started grading early. This module imports only the standard
-library and the kit's leftovers.py (the command line's module when it starts a grading): the autograde kernel has a copy.
+library and the kit's leftovers.py (the grader's modules when a grading starts): the autograde
+kernel has a copy.
 """
 
 import atexit
@@ -22,8 +23,8 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -33,9 +34,6 @@ from autograder.sandbox import leftovers
 FOLDER_VARIABLE = "AUTOGRADER_EARLY_GRADES"  # kernels inherit nbgrader's environment
 POLL_SECONDS = 0.01
 NICENESS = 10  # the kernel's start comes first: the grading takes the time the kernel leaves
-_running: list[
-    subprocess.Popen[bytes]
-] = []  # the gradings started, kept until they end so that none is left a zombie
 
 
 def start(notebook: str | Path, student: str, assignment: str, attempt_log: Path) -> Path:
@@ -46,31 +44,43 @@ def start(notebook: str | Path, student: str, assignment: str, attempt_log: Path
     of the students' attempts (grading/attempts.py). Raises ``leftovers.NotRegular`` when the
     notebook is not a regular file.
     """
-    from autograder import (
-        cli,  # here: the autograde kernel's copy of this module has no command line
-    )
-
     content = leftovers.read_regular(notebook)
     folder = report_folder(hashlib.sha256(content).hexdigest(), student)
     folder.mkdir(mode=0o755, exist_ok=True)
     copy = folder / Path(notebook).name
     copy.write_bytes(content)
-    _running[:] = [process for process in _running if process.poll() is None]
-    with open(folder / "lock", "w") as lock:
-        # held by the grader's copy of the descriptor until it exits
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        command = cli.command([copy], student, assignment, folder / "report.json", attempt_log)
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(lock.fileno(),),
-        )
-    with contextlib.suppress(ProcessLookupError):  # it may have ended already
-        os.setpriority(os.PRIO_PROCESS, process.pid, NICENESS)
-    _running.append(process)
+    lock = open(folder / "lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # held by the grading until it ends
+    threading.Thread(
+        target=_grade,
+        args=(lock, copy, student, assignment, folder / "report.json", attempt_log),
+        name=f"early grading of {student}",
+        daemon=True,  # at nbgrader's exit a grading nobody waited for is dropped: its worker reads the end of its pipe and exits
+    ).start()
     return folder
+
+
+def _grade(
+    lock: IO[str], copy: Path, student: str, assignment: str, out: Path, attempt_log: Path
+) -> None:
+    """Grade the copy and write its report, then release the lock; no report when grading fails.
+
+    A thread of nbgrader's process, not a process of its own: the kit's modules (NumPy and the
+    course) are imported once per nbgrader run, not once per notebook. The thread runs niced
+    (Linux sets a thread's nice value alone), and so does the worker it starts, which inherits it.
+    """
+    # here: the autograde kernel's copy of this module does no grading
+    from autograder.cli import write_json
+    from autograder.grading.grader import grade
+
+    with lock:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+        try:
+            report = grade([copy], student, assignment, attempt_log=attempt_log)
+        except Exception:  # the cell grades the notebook again and says why
+            return
+        write_json(out, report.to_dict())
 
 
 def report(digest: str, student: str, timeout: float) -> dict[str, Any] | None:
@@ -108,15 +118,6 @@ def report_folder(digest: str, student: str) -> Path:
 def _name(digest: str, student: str) -> str:
     """A folder name for the file's digest and the student: two students may hand in the same file."""
     return hashlib.sha256(f"{digest}\x1f{student}".encode()).hexdigest()
-
-
-@atexit.register
-def _stop_running() -> None:
-    """At exit, end the gradings nobody waited for (a kernel that died before its first graded cell): their reports go unread."""
-    for process in _running:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def _locked_shared(lock: IO[str]) -> bool:

@@ -22,7 +22,7 @@ ATTEMPTS = "attempts"  # the course folder's log of each student's submissions, 
 
 
 class StartGrading(NbGraderPreprocessor):
-    """Starts ``python -m autograder grade`` on the notebook being autograded, if its graded cells ask for the grade."""
+    """Starts grading the notebook being autograded (early_grading.py), if its graded cells ask for the grade."""
 
     def preprocess(
         self, nb: NotebookNode, resources: ResourcesDict
