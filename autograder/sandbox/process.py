@@ -64,6 +64,9 @@ STDERR_TAIL = 300  # characters of the worker's error output quoted when it dies
 MESSAGE_LIMIT = 64 * 2**20  # bytes of one answer; a larger one counts as a crash
 CPU_MARGIN_SECONDS = 5  # the worker's CPU time limit: the submission's time limit and this
 LOAD_MARGIN_SECONDS = 10  # loading imports NumPy, which takes seconds on a busy machine
+# NumPy's BLAS on one thread: grading's arrays are small, and each extra thread costs a start about
+# 0.1 s of CPU, taken from the other processes grading beside it
+ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 STAND_IN = "reference"  # a worker's request for a stand-in's value, in the middle of a call
 StandIns = Mapping[str, Callable[..., object]]  # see Worker.send
 OK, NOT_IMPLEMENTED, RAISED, MISSING, UNSENDABLE, TIMEOUT, CRASHED = (
@@ -429,11 +432,10 @@ def _encode(value: object) -> object:
 
 
 def _environment(home: Path) -> dict[str, str]:
-    threads = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     return {
         "PATH": "/usr/bin:/bin",
         "HOME": str(home),
         "TMPDIR": str(home),
         "LC_ALL": "C.UTF-8",
-        **threads,
+        **ONE_THREAD,
     }
