@@ -115,6 +115,18 @@ def dialog_outcome(page):
     return dialog.inner_text()
 
 
+# Playwright's default wait for an action (30 s) is a quiet machine's; on two cores busy with the
+# rest of the suite a click or a screenshot waits behind nbgrader's commands and kernels
+ACTION_TIMEOUT_MS = 120_000
+
+
+def new_page(browser, **options):
+    """A page of a browser context of its own, whose actions wait up to ACTION_TIMEOUT_MS."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    return context.new_page()
+
+
 @contextlib.contextmanager
 def chromium():
     """Headless Chromium, the system's, driven by Playwright."""

@@ -18,7 +18,7 @@ import sys
 import time
 
 import pytest
-from lab_server import chromium, jupyterlab, needs_chromium
+from lab_server import chromium, jupyterlab, needs_chromium, new_page
 from nbgrader.api import Gradebook
 from notebooks import ROOT, copy_of_the_repository, with_capstones
 from playwright.sync_api import expect
@@ -113,7 +113,7 @@ def browser():
 def formgrader(browser, lab):
     """JupyterLab's page with formgrader opened from its Nbgrader menu; yields (page, formgrader's frame)."""
     base, token = lab
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page = new_page(browser, viewport={"width": 1600, "height": 1000})
     page.goto(f"{base}/lab/workspaces/formgrader?token={token}&reset")
     page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
     page.get_by_role("menuitem", name="Formgrader", exact=True).click()

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from hub_server import INSTRUCTOR, needs_hub, running_hub
-from lab_server import chromium, dialog_outcome, needs_chromium
+from lab_server import chromium, dialog_outcome, needs_chromium, new_page
 
 from autograder import ROOT
 from autograder.grading.course import load_course
@@ -73,7 +73,7 @@ def notebooks(hub):
 
 def log_in(browser, hub, name):
     """A page of a browser context of its own, logged in as name, on their JupyterLab."""
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page = new_page(browser, viewport={"width": 1400, "height": 1000})
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", name)
     page.fill("#password_input", hub.passwords[name])

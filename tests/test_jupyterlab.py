@@ -8,7 +8,7 @@ import json
 
 import nbformat
 import pytest
-from lab_server import chromium, dialog_outcome, jupyterlab, needs_chromium
+from lab_server import chromium, dialog_outcome, jupyterlab, needs_chromium, new_page
 from notebooks import ASSIGNMENTS, ROOT, copy_assignment, paste_solutions
 
 from autograder.grading.course import load_course
@@ -41,7 +41,7 @@ def browser():
 def run_all_cells(browser, lab, relative_path):
     """Open a notebook in JupyterLab, run all its cells, and return the page once the kernel is done."""
     base, token, _ = lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = new_page(browser, viewport={"width": 1400, "height": 1000})
     # A workspace of its own, so that JupyterLab does not reopen the notebooks of earlier tests.
     workspace = relative_path.replace("/", "-").replace(".", "-")
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{relative_path}?token={token}&reset")
