@@ -412,9 +412,8 @@ def test_a_service_stopped_mid_grading_grades_the_submission_once_at_its_next_st
     assert "half graded" in hub.log()
     started = hub.log().count(READY)
     hub.start_service()
-    hub.wait_for_log(
-        READY, started + 1
-    )  # its SIGTERM handler is set: a busy machine starts it slowly
+    # its SIGTERM handler is set: a busy machine starts it slowly
+    hub.wait_for_log(READY, started + 1)
     time.sleep(3)  # a restart's look at what was half done, and a poll of the exchange
     assert hub.stop_service() == 0
     assert len(hub.records()) == before + 1, "a restart graded a submission again"

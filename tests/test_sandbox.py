@@ -13,7 +13,7 @@ from worker_user import needs_worker
 from autograder.grading.course import Timeouts
 from autograder.sandbox.confinement import landlock_abi
 from autograder.sandbox.process import OK, OUTPUT_LIMIT, RAISED, Worker, WorkerDied
-from autograder.sandbox.scratch import Scratch
+from autograder.sandbox.scratch import Scratch, dropping_privileges
 from autograder.sandbox.unpickler import SafeUnpickler
 from autograder.sandbox.worker import (
     FILE_SIZE_LIMIT,
@@ -135,8 +135,11 @@ def test_the_worker_runs_the_submission_under_its_limits(worker):
     """Set by the worker itself before NumPy is imported; processes only where it is a user of its own."""
     outcome = worker.call("limits", (), 2)
     assert outcome.kind == OK
-    own_user = os.geteuid() == 0
-    processes = (PROCESSES_LIMIT,) * 2 if own_user else resource.getrlimit(resource.RLIMIT_NPROC)
+    processes = (
+        (PROCESSES_LIMIT,) * 2
+        if dropping_privileges()
+        else resource.getrlimit(resource.RLIMIT_NPROC)
+    )
     assert [tuple(limit) for limit in outcome.value] == [
         (MEMORY_LIMIT, MEMORY_LIMIT),
         (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT),
