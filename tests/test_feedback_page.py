@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook
 
 from autograder import ROOT
 from autograder.grading.course import load_course
-from autograder.integration.feedback_page import mathml
+from autograder.integration.feedback_page import CACHED_TEX_LENGTH, _formula, mathml
 from autograder.integration.nbgrader_course import CourseFolder, nbgrader_environment
 
 ASSIGNMENT = load_course().assignment("bp")
@@ -180,3 +180,14 @@ def test_markup_smuggled_into_a_formula_is_dropped_and_tex_it_cannot_read_stays_
     assert mathml("write `$...$` and ```\n$x$\n``` but $y$") == (
         "write `$...$` and ```\n$x$\n``` but " + mathml("$y$")
     )
+
+
+def test_a_formula_is_converted_once_a_process_and_a_long_one_each_time_and_never_kept():
+    short = "$\\frac{a}{b}$"
+    long = "$\\text{<img src=x onerror=alert(1)>}" + "+x" * CACHED_TEX_LENGTH + "$"
+    first = mathml(short)
+    kept = _formula.cache_info()
+    assert mathml(short) == first and _formula.cache_info().hits == kept.hits + 1
+    converted = mathml(long)
+    assert "<mi>x</mi>" in converted and "<img" not in converted and "onerror" not in converted
+    assert mathml(long) == converted and _formula.cache_info().currsize == kept.currsize

@@ -10,6 +10,7 @@ score out of the points graded so far and how many more await a person, long lin
 page loads nothing from elsewhere.
 """
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -133,22 +134,36 @@ def mathml(text: str) -> str:
     """
 
     def replaced(match: re.Match[str]) -> str:
-        tex = match["display"] if match["display"] is not None else match["inline"]
-        try:
-            converted = convert(
-                html.unescape(tex), display="block" if match["display"] is not None else "inline"
-            )
-        except Exception:  # latex2mathml raises many kinds on TeX it does not know
-            return match[0]
-        return bleach.clean(
-            converted, tags=MATHML_TAGS, attributes=MATHML_ATTRIBUTES, strip=True
-        ).replace("\n", " ")
+        display = match["display"] is not None
+        tex = html.unescape(match["display"] if display else match["inline"])
+        to_mathml = _formula if len(tex) <= CACHED_TEX_LENGTH else _formula.__wrapped__
+        formula = to_mathml(tex, display)
+        return match[0] if formula is None else formula
 
     # the split's odd pieces are code: left as written
     pieces = CODE.split(text)
     return "".join(
         piece if index % 2 else MATH.sub(replaced, piece) for index, piece in enumerate(pieces)
     )
+
+
+# Every page of a class repeats the notebook's formulas (86 different ones among bp's 4,700 in a
+# class of 16): each is converted once a process. Only short ones are kept, so that a page of
+# long formulas cannot fill the memory.
+CACHED_TEX_LENGTH = 1_000
+
+
+@functools.lru_cache(maxsize=1024)
+def _formula(tex: str, display: bool) -> str | None:
+    """The TeX as MathML on one line, of MathML's elements and attributes only; None where
+    latex2mathml cannot read it."""
+    try:
+        converted = convert(tex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many kinds on TeX it does not know
+        return None
+    return bleach.clean(
+        converted, tags=MATHML_TAGS, attributes=MATHML_ATTRIBUTES, strip=True
+    ).replace("\n", " ")
 
 
 class OfflineMath(NbGraderPreprocessor):
