@@ -65,6 +65,8 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from autograder import ROOT
 from autograder.exports import lms_feedback, lms_grades
+from autograder.exports.grades_csv import InertCsvExportPlugin
+from autograder.exports.per_item import PerItemCsvExporter
 from autograder.grading.course import KernelFolder, load_course
 from autograder.integration import (
     dask_shards,
@@ -542,14 +544,11 @@ class Round:
                 )
 
     def export(self) -> None:
-        self.course.run("export", f"--to={self.out / 'grades.csv'}", log="export")
-        exporter = "autograder.exports.per_item.PerItemCsvExporter"
-        self.course.run(
-            "export",
-            f"--exporter={exporter}",
-            f"--to={self.out / 'grades_per_item.csv'}",
-            log="export",
-        )
+        # what `nbgrader export` runs (nbgrader_config.py's plugin, then the per-item one), here:
+        # each command's start cost more than its export
+        with Gradebook(self.course.db_url, self.registry.id) as book:
+            InertCsvExportPlugin(to=str(self.out / "grades.csv")).export(book)
+            PerItemCsvExporter(to=str(self.out / "grades_per_item.csv")).export(book)
         lms_files = lms_grades.write_round_files(
             self.course.db_url, self.assignments, self.out / "lms", self.lms_columns
         )
