@@ -6,10 +6,11 @@ Placed after nbgrader's ``Execute`` and before its ``SaveAutoGrades``, this prep
 the grade of the very file being autograded from the kit's grader (the grading that
 ``StartGrading`` started with the kernel, else ``python -m autograder`` run now), and for every
 graded cell of the kit writes that score and the student's feedback as the cell's output, which
-``SaveAutoGrades`` then saves; a graded cell the student deleted gets its score in the gradebook directly. The
-grade's provenance (grading/provenance.py), with the tamper flag and the deadline it was graded
-under, goes into the saved report and the kit's table in the gradebook (gradebook_provenance.py). The
-Markdown answer cells that people grade (course.yaml's derivations) are left as they are. Where
+``SaveAutoGrades`` then saves; a graded cell the student deleted gets its score in the gradebook
+directly. The grade's provenance (grading/provenance.py), with the tamper flag and the deadline it
+was graded under, goes into the saved report and the kit's table in the gradebook
+(gradebook_provenance.py). The Markdown answer cells that people grade (course.yaml's
+derivations) are left as they are. Where
 the kernel had shown another score, the notebook is flagged in the gradebook (formgrader shows
 it) and nbgrader's log says which cells.
 
