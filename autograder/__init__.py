@@ -4,6 +4,8 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+__version__ = "0.1.0"  # the kit's, which pyproject.toml reads from here
+
 # The repository: course.yaml, solutions/, assignments/, student/, var/. The one definition of it.
 ROOT = Path(__file__).resolve().parent.parent
 

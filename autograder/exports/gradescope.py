@@ -35,7 +35,6 @@ KIT_FILES = (
     "student/params.py",
     "student/notebook_functions.py",
     "course.yaml",
-    "pyproject.toml",  # the kit's version, in each grade's provenance
 )
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, on its Ubuntu image: a virtual environment with the grading dependencies.

@@ -5,8 +5,8 @@ under "provenance":
 
     {"submission_sha256": SHA-256 of the source graded (UTF-8; of a notebook, its definitions,
                           so that the outputs nbgrader adds to it do not change it),
-     "kit_version":       the kit's version (pyproject.toml's; read from the file, as a
-                          Gradescope bundle has the kit's files but does not install it),
+     "kit_version":       the kit's version (``autograder.__version__``, which pyproject.toml
+                          reads: a Gradescope bundle has the kit's files but does not install it),
      "course_sha256":     SHA-256 of course.yaml (``Course.sha256``),
      "attempt":           the submission's attempt, from 1, which drew its cases with the seeds,
      "items":             {item id: {"seed": int, "points": float,
@@ -21,13 +21,11 @@ The chain adds "deadline" from nbgrader's gradebook (``gradebook_provenance.dead
 ``changes(old, new, item_id)`` names what differs between two provenances for an item.
 """
 
-import functools
-import tomllib
 from collections.abc import Mapping
 
 import msgspec
 
-from autograder import ROOT
+from autograder import __version__
 from autograder.grading.attempts import digest
 from autograder.grading.course import Course, Item
 from autograder.grading.results import JSONObject
@@ -43,18 +41,12 @@ CASES, TOLERANCE, POINTS, SEED, KIT, SUBMISSION = (
 )
 
 
-@functools.cache
-def kit_version() -> str:
-    with open(ROOT / "pyproject.toml", "rb") as file:
-        return tomllib.load(file)["project"]["version"]
-
-
 def provenance(course: Course, source: str, seeds: Mapping[str, int], attempt: int) -> JSONObject:
     """The provenance of a grade of ``source`` (text), its ``attempt``, under ``course``; seeds is {item id: the seed graded with}."""
     items = {item.id: item for item in course.items()}
     return {
         "submission_sha256": digest(source),
-        "kit_version": kit_version(),
+        "kit_version": __version__,
         "course_sha256": course.sha256,
         "attempt": attempt,
         "items": {item_id: _item_settings(items[item_id], seed) for item_id, seed in seeds.items()},
