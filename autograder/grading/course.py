@@ -28,10 +28,13 @@ optional ``hidden_only`` lists its id: a mistake only the hidden cases can tell 
 without the public cases giving the answer away.
 """
 
+import contextlib
 import functools
 import hashlib
 import json
 import math
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import yaml
 
 import source_impl
 from autograder import ROOT
@@ -82,10 +84,12 @@ __all__ = [
     "parse_course",
 ]
 
-# libyaml's safe loader where PyYAML has it: the pure-Python one takes a tenth of a second on this file
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 COURSE_FILE = ROOT / "course.yaml"
+# course.yaml as parsed, with its text's SHA-256, beside this module's bytecode (and, like it, written
+# by the first process that parses the text and may write there): a grading command that finds it
+# skips importing PyYAML and parsing the file, about 15 ms of its 0.2 s. Only the kit's own
+# course.yaml is kept, and only where JSON keeps its data exactly (a date it does not).
+PARSED_COURSE = Path(__file__).with_name("__pycache__") / "course.yaml.json"
 WEIGHT_SUM_TOLERANCE = 1e-9
 GRADED_CELL_RULE = (
     "the ids of items and derivations are nbgrader's cell ids, each unique in the course"
@@ -210,13 +214,59 @@ def load_course(path: str | Path = COURSE_FILE) -> Course:
 # file is read each time, so a change is seen, and parsed once per text. The Course is frozen.
 @functools.lru_cache(maxsize=8)
 def _course_of(text: str, path: Path) -> Course:
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    kept = path == COURSE_FILE
+    data = _parsed(sha256) if kept else None
+    if data is None:
+        data = _yaml(text, path)
+        if kept:
+            _keep(sha256, data)
+    return parse_course(data, source=path.name, sha256=sha256)
+
+
+def _yaml(text: str, path: Path) -> object:
+    import yaml  # here, not at the top: a kept course.yaml is read without it
+
+    # libyaml's safe loader where PyYAML has it: the pure-Python one takes a tenth of a second on this file
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)
+        return yaml.load(text, Loader=loader)
     except yaml.YAMLError as error:
         raise CourseError(f"{path}: not valid YAML: {error}") from None
-    return parse_course(
-        data, source=path.name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest()
-    )
+
+
+def _parsed(sha256: str) -> object:
+    """course.yaml's data as kept for the text of this SHA-256, or None (not kept, another text, unreadable)."""
+    try:
+        kept = json.loads(PARSED_COURSE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("sha256") != sha256:
+        return None
+    return kept.get("data")
+
+
+def _keep(sha256: str, data: object) -> None:
+    """Keep course.yaml's data for its text, where JSON gives it back exactly; silently not where the folder is not writable."""
+    try:
+        text = json.dumps({"sha256": sha256, "data": data}, ensure_ascii=False)
+    except (TypeError, ValueError):  # a date or a value JSON has no word for
+        return
+    if json.loads(text)["data"] != data:  # e.g. a mapping with keys that are not strings
+        return
+    try:
+        PARSED_COURSE.parent.mkdir(exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=PARSED_COURSE.parent, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        os.fchmod(descriptor, 0o644)  # readable by whoever may read the bytecode beside it
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, PARSED_COURSE)  # whole or not at all, for a process reading it
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def parse_course(data: object, source: str = "course.yaml", sha256: str | None = None) -> Course:
