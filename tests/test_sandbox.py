@@ -12,7 +12,7 @@ from worker_user import needs_worker
 
 from autograder.grading.course import Timeouts
 from autograder.sandbox.confinement import landlock_abi
-from autograder.sandbox.process import OK, OUTPUT_LIMIT, RAISED, Worker, WorkerDied
+from autograder.sandbox.process import OK, OUTPUT_LIMIT, RAISED, Outcome, Worker, WorkerDied
 from autograder.sandbox.scratch import Scratch, dropping_privileges
 from autograder.sandbox.unpickler import SafeUnpickler
 from autograder.sandbox.worker import (
@@ -213,3 +213,74 @@ def tamper():
         with pytest.raises(WorkerDied, match="malformed answer"):
             worker.call("tamper", (), 2)
         worker.close()
+
+
+QUEUED = (
+    PROBE
+    + """
+import time
+
+def nap(seconds):
+    time.sleep(seconds)
+    return seconds
+
+def echo(x):
+    return x
+
+def hang_at(i, at):
+    while i == at:
+        pass
+    return i
+"""
+)
+
+
+@pytest.fixture
+def queued():
+    with Scratch(QUEUED) as scratch:
+        worker = Worker(scratch).load(TIMEOUTS)
+        yield worker
+        worker.close()
+
+
+def test_calls_sent_at_once_are_answered_in_order_each_timed_from_its_own_start(queued):
+    # four naps of 0.5 s with a limit of 1.5 s each: the last answers 2 s after it was sent
+    for _ in range(4):
+        queued.send("nap", (0.5,), 1.5)
+    assert [queued.answer() for _ in range(4)] == [Outcome(OK, value=0.5)] * 4
+
+
+def test_a_call_that_hangs_in_a_queue_costs_that_call_and_keeps_the_answers_before_it(queued):
+    for i in range(4):
+        queued.send("hang_at", (i, 2), 1)
+    assert [queued.answer().value for _ in range(2)] == [0, 1]
+    with pytest.raises(WorkerDied, match="calling hang_at: no answer within 1 s"):
+        queued.answer()
+
+
+def test_calls_much_larger_than_the_pipe_are_queued_without_blocking_either_side(queued):
+    # 1 MiB each way, many times a pipe's room: sent ahead, the grader would wait for room while
+    # the worker waited for its answer to be read
+    large = np.arange(2**17, dtype=float)
+    for _ in range(4):
+        queued.send("echo", (large,), 10)
+    assert all(np.array_equal(queued.answer().value, large) for _ in range(4))
+
+
+def test_calls_with_stand_ins_queued_together_each_get_their_stand_ins_values(queued):
+    for x in (1, 2, 3):
+        queued.send("twice", (x, x), 2, {"double": lambda x: 2 * x})
+    # twice(x, y) = double(x) + double(x=y)
+    assert [queued.answer().value for _ in range(3)] == [4, 8, 12]
+
+
+def test_a_stand_in_kept_past_its_call_raises_without_asking_while_calls_are_queued(queued):
+    queued.send("twice", (1, 1), 2, {"double": lambda x: 2 * x})
+    for _ in range(2):
+        queued.send("later", (3,), 2)  # calls the stand-in twice kept
+    queued.send("echo", (7,), 2)
+    first, *later, last = [queued.answer() for _ in range(4)]
+    assert (first.value, last.value) == (4, 7)
+    for outcome in later:
+        assert outcome.kind == RAISED
+        assert "NameError: double does not stand in while later is graded" in outcome.message

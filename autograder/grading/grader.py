@@ -149,7 +149,9 @@ def _first_failing(
     answered = 0
     try:
         for case, outcome in zip(
-            item_cases, session.outcomes(item.function, (c.args for c in item_cases), {})
+            item_cases,
+            # each call sent when the last has been compared: the first failing one ends the search
+            session.outcomes(item.function, (c.args for c in item_cases), {}, ahead=False),
         ):
             answered += 1
             if (
@@ -201,7 +203,7 @@ def _grade_item(
             item.function, (case.args for case in item_cases), stand_ins
         ):
             outcomes.append(outcome)
-            # computed here, while the worker runs the next case
+            # computed here, while the worker runs the next cases
             expected.append(quietly(item.reference, item_cases[len(expected)]))
     except WorkerDied as error:
         died = error

@@ -55,33 +55,59 @@ class Session:
         self._deadline = time.monotonic() + timeouts.per_submission_seconds
 
     def outcomes(
-        self, function: str, argument_lists: Iterable[Arguments], stand_ins: StandIns
+        self,
+        function: str,
+        argument_lists: Iterable[Arguments],
+        stand_ins: StandIns,
+        ahead: bool = True,
     ) -> Iterator[Outcome]:
         """The Outcome of each call function(*args) in order, none after a missing function; ``stand_ins`` see Worker.send.
 
-        Each next call runs in the worker while the caller compares the last one's result.
+        ``ahead``: every call is sent at once, and the worker runs the next ones while the caller
+        compares the last; a caller that stops before the last outcome costs the worker (its
+        answers are not waited for), which the next call replaces. Otherwise each call is sent
+        when the caller asks for its outcome, so that a caller may stop at any.
         Raises WorkerDied when the worker crashed or hung; it is replaced on the next call.
         """
-        pending = iter(argument_lists)
-        args = next(pending, None)
-        if args is not None:
-            self._send(function, args, stand_ins)
-        while args is not None:
-            outcome = self._answer()
-            args = None if outcome.kind == MISSING else next(pending, None)
-            failed = None
-            if args is not None:
-                try:
-                    self._send(function, args, stand_ins)
-                except WorkerDied as died:  # the outcome in hand still counts
-                    failed = died
-            yield outcome
-            if failed:
-                raise failed
+        if not ahead:
+            for args in argument_lists:
+                self._send(function, args, stand_ins)
+                outcome = self._answer()
+                yield outcome
+                if outcome.kind == MISSING:
+                    return
+            return
+        unanswered, failed = 0, None
+        try:
+            for args in argument_lists:
+                self._send(function, args, stand_ins)
+                unanswered += 1
+        except WorkerDied as died:  # the submission's time ran out: the calls sent still count
+            if not unanswered or self._worker is None:
+                raise
+            failed = died
+        try:
+            while unanswered:
+                outcome = self._answer()
+                unanswered -= 1
+                if (
+                    outcome.kind == MISSING
+                ):  # so are the rest, answered at once: read, not waited for
+                    for _ in range(unanswered):
+                        self._answer()
+                    unanswered = 0
+                    yield outcome
+                    return
+                yield outcome
+        finally:
+            if unanswered and self._worker is not None:  # answers nobody will read
+                self._worker.close()
+                self._worker = None
+        if failed:
+            raise failed
 
     def _send(self, function: str, args: Arguments, stand_ins: StandIns) -> None:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
+        if time.monotonic() >= self._deadline:
             seconds = self._timeouts.per_submission_seconds
             raise WorkerDied(
                 CALL_TIMEOUT,
@@ -101,7 +127,7 @@ class Session:
             self.problems = tuple(self._worker.problems)
         try:
             self._worker.send(
-                function, args, min(self._timeouts.per_call_seconds, remaining), stand_ins
+                function, args, self._timeouts.per_call_seconds, stand_ins, until=self._deadline
             )
         except WorkerDied:
             self._worker = None

@@ -13,8 +13,10 @@ Its answers are unpickled with a whitelist that admits NumPy arrays and plain Py
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
+import fcntl
 import importlib.util
 import io
 import math
@@ -44,7 +46,7 @@ from autograder.sandbox.scratch import (
     user_arguments,
 )
 from autograder.sandbox.unpickler import SafeUnpickler
-from autograder.sandbox.worker import HEADER, OWN_USER, SHARED_USER, write_message
+from autograder.sandbox.worker import HEADER, OWN_USER, SHARED_USER, framed
 
 if TYPE_CHECKING:  # not at run time: it imports NumPy and the course
     from autograder.grading.course import Timeouts
@@ -89,6 +91,22 @@ class Outcome:
     message: str = ""
     mutated: tuple[int, ...] = ()
     consulted: tuple[str, ...] = ()  # the stand-ins the call asked for, by name
+
+
+class _Call:
+    """A call sent to the worker, not yet answered; ``written`` when its request went into the pipe.
+
+    A plain class: a dataclass would cost each grading command's start its class's making.
+    """
+
+    __slots__ = ("function", "request", "timeout", "until", "stand_ins", "written")
+
+    def __init__(
+        self, function: str, request: bytes, timeout: float, until: float, stand_ins: StandIns
+    ) -> None:
+        self.function, self.request, self.stand_ins = function, request, stand_ins
+        self.timeout, self.until = timeout, until
+        self.written: float | None = None
 
 
 class GraderError(RuntimeError):
@@ -143,8 +161,15 @@ class Worker:
             raise
         os.close(request_read)
         os.close(response_write)
-        self._requests = os.fdopen(request_write, "wb")
-        self._responses, self._open = response_read, True
+        # Requests are written without blocking: a worker that stops reading costs its call's time,
+        # never a hang. Calls sent ahead fill at most half the pipe, so the worker can always read
+        # its next request while its answers wait in theirs.
+        os.set_blocking(request_write, False)
+        self._requests, self._responses, self._open = request_write, response_read, True
+        self._ahead_bytes = fcntl.fcntl(request_write, fcntl.F_GETPIPE_SZ) // 2
+        self._calls: collections.deque[_Call] = collections.deque()  # sent, not yet answered
+        self._answered_at = 0.0  # when the last answer was read
+        self._failure: WorkerDied | None = None  # why it was closed, for the calls after
         # pipes of bytes, as Popen makes them without text=True
         self._stdout = _Drain(cast(io.BufferedReader, self.process.stdout))
         self._stderr = _Drain(cast(io.BufferedReader, self.process.stderr))
@@ -154,22 +179,18 @@ class Worker:
 
         WorkerDied (the worker then closed) when it could not.
         """
+        since, timeout = time.monotonic(), timeouts.per_call_seconds + LOAD_MARGIN_SECONDS
+        cpu_seconds = math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS
         try:
-            write_message(
-                self._requests, math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS
-            )
-        except OSError:  # a broken pipe: the worker died while it started
+            self._write(framed(cpu_seconds), since + timeout, "loading the submission", timeout)
+        except BrokenPipeError:  # the worker died while it started
             raise self._died(
                 CRASHED,
                 "loading the submission",
                 "was not run: loading your code crashed the process running it",
             ) from None
         try:
-            loaded = self._receive(
-                time.monotonic(),
-                timeouts.per_call_seconds + LOAD_MARGIN_SECONDS,
-                "loading the submission",
-            )
+            loaded = self._receive(since, timeout, "loading the submission")
         except WorkerDied as died:  # no function ran: say that loading the code failed
             what = "did not finish in time" if died.kind == TIMEOUT else died.reason
             raise WorkerDied(
@@ -198,54 +219,98 @@ class Worker:
         args: Iterable[object],
         timeout: float,
         stand_ins: StandIns | None = None,
+        until: float = math.inf,
     ) -> None:
-        """Start function(*args) in the worker, to answer within timeout seconds from now; ``answer`` waits for it.
+        """Queue function(*args) in the worker, to answer within timeout seconds of its start and by
+        ``until`` (time.monotonic()); ``answer`` gives the outcomes in the order sent.
 
-        ``stand_ins`` ({name: function}) are computed here while the call runs: the submission's
-        code calling one of those names gets this side's value instead of running its own.
-        The grader may work meanwhile, as long as it asks for the answer before it sends again.
+        Calls are written as the pipe has room; the worker runs each when it has answered the one
+        before, and its time counts from then (from when the grader read that answer, which is
+        never earlier). ``stand_ins`` ({name: function}) are computed here while the call runs: the
+        submission's code calling one of those names gets this side's value instead of running its
+        own; such a call is sent alone, as its stand-ins' answers travel on the same pipe.
         """
         if not self._open:
-            raise WorkerDied(CRASHED, f"calling {function}: the worker was closed")
-        stand_ins = stand_ins or {}
-        try:
-            write_message(
-                self._requests, (function, tuple(_encode(a) for a in args), tuple(stand_ins))
-            )
-        except OSError:  # a broken pipe: the worker is gone
-            raise self._died(CRASHED, f"calling {function}") from None
-        self._sent = (function, time.monotonic(), timeout, stand_ins)
+            raise self._failure or WorkerDied(CRASHED, f"calling {function}: the worker was closed")
+        request = framed((function, tuple(_encode(a) for a in args), tuple(stand_ins or {})))
+        self._calls.append(_Call(function, request, timeout, until, stand_ins or {}))
+        self._write_what_fits()
 
     def answer(self) -> Outcome:
-        """The Outcome of the call sent last, or WorkerDied after a crash or hang; serves its stand-ins meanwhile."""
-        function, sent, timeout, stand_ins = self._sent
+        """The Outcome of the oldest call not yet answered, or WorkerDied after a crash or hang; serves its stand-ins meanwhile."""
+        if not self._open:
+            raise self._failure or WorkerDied(CRASHED, "the worker was closed")
+        call = self._calls[0]
+        assert call.written is not None  # the oldest call is always written
+        start = max(call.written, self._answered_at)
+        timeout = max(0.0, min(call.timeout, call.until - start))
+        doing = f"calling {call.function}"
         consulted = []
-        while (answer := self._receive(sent, timeout, f"calling {function}"))[0] == STAND_IN:
-            consulted.append(self._serve(answer, stand_ins, function))
+        while (answer := self._receive(start, timeout, doing))[0] == STAND_IN:
+            consulted.append(self._serve(answer, call, start + timeout, timeout))
+        self._calls.popleft()
+        self._answered_at = time.monotonic()
+        with contextlib.suppress(WorkerDied):  # the next call's failure, which its answer raises
+            self._write_what_fits()
         try:
             return dataclasses.replace(_outcome(answer), consulted=tuple(dict.fromkeys(consulted)))
         except (TypeError, ValueError, IndexError):  # only a tampered worker sends these
-            raise self._died(CRASHED, f"calling {function}: a malformed answer") from None
+            raise self._died(CRASHED, f"{doing}: a malformed answer") from None
 
-    def _serve(self, request: tuple[Any, ...], stand_ins: StandIns, function: str) -> str:
+    def _write_what_fits(self) -> None:
+        """Write the queued requests in order while the pipe has room (see __init__); a call with stand-ins only alone."""
+        written = [call for call in self._calls if call.written is not None]
+        waiting = sum(len(call.request) for call in written)
+        for call in self._calls:
+            if call.written is not None:
+                continue
+            if written and (
+                call.stand_ins
+                or written[-1].stand_ins
+                or waiting + len(call.request) > self._ahead_bytes
+            ):
+                return
+            call.written = time.monotonic()
+            deadline = min(call.written + call.timeout, call.until)
+            # the worker gone: its answers so far are still read, then its end
+            with contextlib.suppress(BrokenPipeError):
+                self._write(call.request, deadline, f"calling {call.function}", call.timeout)
+            written.append(call)
+            waiting += len(call.request)
+
+    def _serve(self, request: tuple[Any, ...], call: _Call, deadline: float, timeout: float) -> str:
         """Answer a stand-in's request with this side's value, or with the error it raised; the name asked for."""
         name = str(request[1]) if len(request) > 1 else "?"
         reply: tuple[object, ...]
         try:
             _, _, args, keywords = request
-            if name not in stand_ins:
-                raise NameError(f"{name} does not stand in while {function} is graded")
+            if name not in call.stand_ins:
+                raise NameError(f"{name} does not stand in while {call.function} is graded")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                reply = ("value", _encode(stand_ins[name](*args, **dict(keywords))))
+                reply = ("value", _encode(call.stand_ins[name](*args, **dict(keywords))))
         # the submission's arguments may be anything: its call raises, as its own would
         except Exception as error:
             reply = ("raised", type(error).__name__, str(error)[:300])
-        try:
-            write_message(self._requests, reply)
-        except OSError:  # a broken pipe: the worker is gone
-            raise self._died(CRASHED, f"calling {function}") from None
+        with contextlib.suppress(BrokenPipeError):  # the worker is gone: reading its answer says so
+            self._write(framed(reply), deadline, f"calling {call.function}", timeout)
         return name
+
+    def _write(self, data: bytes, deadline: float, doing: str, timeout: float) -> None:
+        """Write all of data to the worker by the deadline; BrokenPipeError once it has gone."""
+        view = memoryview(data)
+        while True:
+            with contextlib.suppress(BlockingIOError):  # the pipe is full: wait for room below
+                view = view[os.write(self._requests, view) :]
+            if not view:
+                return
+            remaining = max(deadline - time.monotonic(), 0)
+            if not select.select([], [self._requests], [], remaining)[1]:
+                raise self._died(
+                    TIMEOUT,
+                    f"{doing}: not read within {timeout:g} s",
+                    f"did not return within {timeout:g} s",
+                )
 
     def output(self) -> tuple[str, str]:
         """The student's printed output and errors, each cut to OUTPUT_LIMIT characters."""
@@ -258,9 +323,9 @@ class Worker:
         with contextlib.suppress(ProcessLookupError):  # the group may be gone already
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
-        with contextlib.suppress(OSError):
-            self._requests.close()
+        os.close(self._requests)
         os.close(self._responses)
+        self._calls.clear()
         self._open = False
         self._stdout.join()
         self._stderr.join()
@@ -308,7 +373,8 @@ class Worker:
         stderr = self._stderr.text().strip()
         if stderr:
             message += f"; the end of its error output: {stderr[-STDERR_TAIL:]}"
-        return WorkerDied(kind, message, reason)
+        self._failure = WorkerDied(kind, message, reason)
+        return self._failure
 
 
 def _outcome(answer: tuple[Any, ...]) -> Outcome:

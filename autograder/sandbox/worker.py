@@ -22,10 +22,13 @@ arguments, stand-in names) it sends one of ("ok", value, mutated argument number
 ("not_implemented",), ("raised", type name, message), ("missing",) or ("unsendable", what it
 returned in words).
 
-Stand-ins keep a grade to its own equation: while the requested function runs, each stand-in name
-(a graded function the grader computes itself) is bound to a function that asks the grader for
-its value: it sends ("reference", name, arguments, keyword pairs) and reads ("value", value) or
-("raised", type name, message). The reference's code never enters this process.
+The grader may queue several requests before reading their answers; the worker answers them in
+order, one at a time. Stand-ins keep a grade to its own equation: while the requested function
+runs, each stand-in name (a graded function the grader computes itself) is bound to a function
+that asks the grader for its value: it sends ("reference", name, arguments, keyword pairs) and
+reads ("value", value) or ("raised", type name, message). A request with stand-ins the grader
+sends alone, since their values come on the same pipe; a stand-in kept past its call raises
+NameError without asking. The reference's code never enters this process.
 """
 
 from __future__ import annotations
@@ -90,9 +93,14 @@ def read_message(stream: IO[bytes]) -> Any:
     return pickle.loads(stream.read(HEADER.unpack(header)[0]))
 
 
-def write_message(stream: IO[bytes], message: object) -> None:
+def framed(message: object) -> bytes:
+    """The message as the pipes carry it: its pickle's length, then the pickle."""
     data = pickle.dumps(message, protocol=4)
-    stream.write(HEADER.pack(len(data)) + data)
+    return HEADER.pack(len(data)) + data
+
+
+def write_message(stream: IO[bytes], message: object) -> None:
+    stream.write(framed(message))
     stream.flush()
 
 
@@ -155,11 +163,25 @@ def same(before: Any, after: Any, numpy: ModuleType) -> bool:
 
 
 def stand_in(
-    name: str, requests: IO[bytes], responses: IO[bytes], numpy: ModuleType, params: ModuleType
+    name: str,
+    requests: IO[bytes],
+    responses: IO[bytes],
+    numpy: ModuleType,
+    params: ModuleType,
+    calling: list[tuple[int, str]],
 ) -> Callable[..., Any]:
-    """A function that asks the grader for the value of the graded function ``name`` on its arguments."""
+    """A function that asks the grader for the value of the graded function ``name`` on its arguments.
+
+    It stands in only during the call it was made for (``calling`` holds the request's number and
+    function, empty between calls): kept and called later, it raises NameError here, as the grader
+    would, and sends nothing, as the grader may have queued its next request on the pipe.
+    """
+    during = calling[0]
 
     def reference(*args: Any, **keywords: Any) -> Any:
+        if calling != [during]:
+            now = calling[0][1] if calling else "no function"
+            raise NameError(f"{name} does not stand in while {now} is graded")
         write_message(
             responses,
             ("reference", name, plain(args, numpy), plain(tuple(keywords.items()), numpy)),
@@ -270,14 +292,21 @@ def main() -> None:
         source = f.read()
     namespace, problems = load(source, "submission.py")
     write_message(responses, ("loaded", problems, confinement))
+    # the request being answered, numbered, and its function: its stand-ins answer during it only
+    calling: list[tuple[int, str]] = []
+    number = 0
     while (request := read_message(requests)) is not None:
         name, args, stand_in_names = request
+        number += 1
+        calling[:] = [(number, name)]
         stand_ins = {
-            n: stand_in(n, requests, responses, numpy, params) for n in stand_in_names if n != name
+            n: stand_in(n, requests, responses, numpy, params, calling)
+            for n in stand_in_names
+            if n != name
         }
-        write_message(
-            responses, call(namespace, name, decode(tuple(args), params), stand_ins, numpy)
-        )
+        answer = call(namespace, name, decode(tuple(args), params), stand_ins, numpy)
+        calling.clear()
+        write_message(responses, answer)
 
 
 if __name__ == "__main__":
