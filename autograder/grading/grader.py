@@ -111,7 +111,12 @@ def _note_own_helpers(
     """
     status = {g.result.function: g.result.status for g in graded}
     for g in graded:
-        helpers = sorted(_reached(submission, g.result.function) & g.stand_ins.keys())
+        # the submission's calls are read only where a stand-in was given: often nowhere
+        helpers = (
+            sorted(_reached(submission, g.result.function) & g.stand_ins.keys())
+            if g.stand_ins
+            else []
+        )
         passed = [case for case, r in zip(g.cases, g.result.cases) if r.passed]
         if not helpers or not passed or g.died:
             yield g.result
