@@ -231,6 +231,12 @@ def hang_at(i, at):
     while i == at:
         pass
     return i
+
+def cpus():
+    return sorted(os.sched_getaffinity(0))
+
+def asks(x):
+    return double(x), cpus()
 """
 )
 
@@ -284,3 +290,16 @@ def test_a_stand_in_kept_past_its_call_raises_without_asking_while_calls_are_que
     for outcome in later:
         assert outcome.kind == RAISED
         assert "NameError: double does not stand in while later is graded" in outcome.message
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: there is none to share")
+def test_a_call_that_asks_for_stand_ins_shares_the_graders_cpu_and_both_go_back_after(queued):
+    before, seen = sorted(os.sched_getaffinity(0)), []
+
+    def double(x):
+        seen.append(sorted(os.sched_getaffinity(0)))
+        return 2 * x
+
+    value, worker_cpus = queued.call("asks", (3,), 2, {"double": double}).value
+    assert value == 6 and len(worker_cpus) == 1 and seen == [worker_cpus]
+    assert sorted(os.sched_getaffinity(0)) == before == queued.call("cpus", (), 2).value

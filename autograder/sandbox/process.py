@@ -246,8 +246,14 @@ class Worker:
         timeout = max(0.0, min(call.timeout, call.until - start))
         doing = f"calling {call.function}"
         consulted = []
-        while (answer := self._receive(start, timeout, doing))[0] == STAND_IN:
-            consulted.append(self._serve(answer, call, start + timeout, timeout))
+        apart: Callable[[], None] | None = None  # undoes _side_by_side once stand-ins are asked for
+        try:
+            while (answer := self._receive(start, timeout, doing))[0] == STAND_IN:
+                apart = apart or _side_by_side(self.process.pid)
+                consulted.append(self._serve(answer, call, start + timeout, timeout))
+        finally:
+            if apart:
+                apart()
         self._calls.popleft()
         self._answered_at = time.monotonic()
         with contextlib.suppress(WorkerDied):  # the next call's failure, which its answer raises
@@ -375,6 +381,31 @@ class Worker:
             message += f"; the end of its error output: {stderr[-STDERR_TAIL:]}"
         self._failure = WorkerDied(kind, message, reason)
         return self._failure
+
+
+def _side_by_side(worker: int) -> Callable[[], None]:
+    """Have the worker run on the CPU this thread runs on, and this thread stay there, while stand-ins
+    go back and forth between them; returns what lets both go where they ran before.
+
+    A call that asks for stand-ins waits on this side for each, and this side on it: nothing runs
+    at once, and each wait on another CPU cost a round trip about 0.1 ms more than on the same
+    one (a tenth of a second for a training run that asks a thousand times).
+    """
+    try:
+        with open("/proc/thread-self/stat", encoding="ascii") as stat:
+            cpu = int(stat.read().rsplit(")", 1)[1].split()[36])  # field 39, processor
+        mine, theirs = os.sched_getaffinity(0), os.sched_getaffinity(worker)
+        os.sched_setaffinity(worker, {cpu})
+        os.sched_setaffinity(0, {cpu})
+    except (OSError, ValueError, IndexError):  # no such file, or the worker gone: as they are
+        return lambda: None
+
+    def apart() -> None:
+        with contextlib.suppress(OSError):  # the worker may be gone: this thread is let go still
+            os.sched_setaffinity(worker, theirs)
+        os.sched_setaffinity(0, mine)
+
+    return apart
 
 
 def _outcome(answer: tuple[Any, ...]) -> Outcome:
