@@ -130,6 +130,7 @@ class Worker:
         self.scratch = scratch
         request_read, request_write = os.pipe()
         response_read, response_write = os.pipe()
+        reply_read, reply_write = os.pipe()  # the stand-ins' values, apart from the calls queued
         command = [
             sys.executable,
             "-I",
@@ -140,6 +141,7 @@ class Worker:
             str(response_write),
             "submission.py",
             OWN_USER if dropping_privileges() else SHARED_USER,
+            str(reply_read),
         ]
         try:
             self.process = subprocess.Popen(
@@ -149,24 +151,33 @@ class Worker:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                pass_fds=(request_read, response_write),
+                pass_fds=(request_read, response_write, reply_read),
                 start_new_session=True,  # its own process group, so that a kill takes its children too
                 **user_arguments(),
             )
         except PermissionError:
-            for end in (request_read, request_write, response_read, response_write):
+            for end in (
+                request_read,
+                request_write,
+                response_read,
+                response_write,
+                reply_read,
+                reply_write,
+            ):
                 os.close(end)
             if blocked := worker_blocked():  # say which folder, not only which file was refused
                 raise GraderError(f"the worker process cannot start: {blocked}") from None
             raise
-        os.close(request_read)
-        os.close(response_write)
-        # Requests are written without blocking: a worker that stops reading costs its call's time,
-        # never a hang. Calls sent ahead fill at most half the pipe, so the worker can always read
-        # its next request while its answers wait in theirs.
-        os.set_blocking(request_write, False)
-        self._requests, self._responses, self._open = request_write, response_read, True
-        self._ahead_bytes = fcntl.fcntl(request_write, fcntl.F_GETPIPE_SZ) // 2
+        for end in (request_read, response_write, reply_read):
+            os.close(end)
+        # Requests and replies are written without blocking: a worker that stops reading costs its
+        # call's time, never a hang. Calls sent ahead fill at most the pipe's room, so that no write
+        # of one waits while the worker waits for its answers to be read.
+        for end in (request_write, reply_write):
+            os.set_blocking(end, False)
+        self._requests, self._replies = request_write, reply_write
+        self._responses, self._open = response_read, True
+        self._ahead_bytes = fcntl.fcntl(request_write, fcntl.F_GETPIPE_SZ)
         self._calls: collections.deque[_Call] = collections.deque()  # sent, not yet answered
         self._answered_at = 0.0  # when the last answer was read
         self._failure: WorkerDied | None = None  # why it was closed, for the calls after
@@ -182,7 +193,13 @@ class Worker:
         since, timeout = time.monotonic(), timeouts.per_call_seconds + LOAD_MARGIN_SECONDS
         cpu_seconds = math.ceil(timeouts.per_submission_seconds) + CPU_MARGIN_SECONDS
         try:
-            self._write(framed(cpu_seconds), since + timeout, "loading the submission", timeout)
+            self._write(
+                self._requests,
+                framed(cpu_seconds),
+                since + timeout,
+                "loading the submission",
+                timeout,
+            )
         except BrokenPipeError:  # the worker died while it started
             raise self._died(
                 CRASHED,
@@ -228,7 +245,7 @@ class Worker:
         before, and its time counts from then (from when the grader read that answer, which is
         never earlier). ``stand_ins`` ({name: function}) are computed here while the call runs: the
         submission's code calling one of those names gets this side's value instead of running its
-        own; such a call is sent alone, as its stand-ins' answers travel on the same pipe.
+        own, on a pipe of their own.
         """
         if not self._open:
             raise self._failure or WorkerDied(CRASHED, f"calling {function}: the worker was closed")
@@ -264,24 +281,20 @@ class Worker:
             raise self._died(CRASHED, f"{doing}: a malformed answer") from None
 
     def _write_what_fits(self) -> None:
-        """Write the queued requests in order while the pipe has room (see __init__); a call with stand-ins only alone."""
-        written = [call for call in self._calls if call.written is not None]
-        waiting = sum(len(call.request) for call in written)
+        """Write the queued requests in order while the pipe has room (see __init__); the first always."""
+        waiting = sum(len(call.request) for call in self._calls if call.written is not None)
         for call in self._calls:
             if call.written is not None:
                 continue
-            if written and (
-                call.stand_ins
-                or written[-1].stand_ins
-                or waiting + len(call.request) > self._ahead_bytes
-            ):
+            if waiting and waiting + len(call.request) > self._ahead_bytes:
                 return
             call.written = time.monotonic()
             deadline = min(call.written + call.timeout, call.until)
             # the worker gone: its answers so far are still read, then its end
             with contextlib.suppress(BrokenPipeError):
-                self._write(call.request, deadline, f"calling {call.function}", call.timeout)
-            written.append(call)
+                self._write(
+                    self._requests, call.request, deadline, f"calling {call.function}", call.timeout
+                )
             waiting += len(call.request)
 
     def _serve(self, request: tuple[Any, ...], call: _Call, deadline: float, timeout: float) -> str:
@@ -299,19 +312,19 @@ class Worker:
         except Exception as error:
             reply = ("raised", type(error).__name__, str(error)[:300])
         with contextlib.suppress(BrokenPipeError):  # the worker is gone: reading its answer says so
-            self._write(framed(reply), deadline, f"calling {call.function}", timeout)
+            self._write(self._replies, framed(reply), deadline, f"calling {call.function}", timeout)
         return name
 
-    def _write(self, data: bytes, deadline: float, doing: str, timeout: float) -> None:
-        """Write all of data to the worker by the deadline; BrokenPipeError once it has gone."""
+    def _write(self, pipe: int, data: bytes, deadline: float, doing: str, timeout: float) -> None:
+        """Write all of data into one of the worker's pipes by the deadline; BrokenPipeError once it has gone."""
         view = memoryview(data)
         while True:
             with contextlib.suppress(BlockingIOError):  # the pipe is full: wait for room below
-                view = view[os.write(self._requests, view) :]
+                view = view[os.write(pipe, view) :]
             if not view:
                 return
             remaining = max(deadline - time.monotonic(), 0)
-            if not select.select([], [self._requests], [], remaining)[1]:
+            if not select.select([], [pipe], [], remaining)[1]:
                 raise self._died(
                     TIMEOUT,
                     f"{doing}: not read within {timeout:g} s",
@@ -329,8 +342,8 @@ class Worker:
         with contextlib.suppress(ProcessLookupError):  # the group may be gone already
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
-        os.close(self._requests)
-        os.close(self._responses)
+        for end in (self._requests, self._replies, self._responses):
+            os.close(end)
         self._calls.clear()
         self._open = False
         self._stdout.join()

@@ -1,6 +1,6 @@
 """The worker: runs a student's code in its own process and answers calls over two pipes.
 
-This file runs on its own (``python -I -S worker.py NUMPY_DIR REQUEST_FD RESPONSE_FD SOURCE USER``),
+This file runs on its own (``python -I -S worker.py NUMPY_DIR REQUEST_FD RESPONSE_FD SOURCE USER REPLY_FD``),
 copied into a scratch folder: it imports nothing of the kit, and its import path holds the
 standard library and NumPy's folder only, so a submission cannot import the reference or the
 grader. The one file of the course it loads is ``params.py``, the students' own copy of the
@@ -26,9 +26,9 @@ The grader may queue several requests before reading their answers; the worker a
 order, one at a time. Stand-ins keep a grade to its own equation: while the requested function
 runs, each stand-in name (a graded function the grader computes itself) is bound to a function
 that asks the grader for its value: it sends ("reference", name, arguments, keyword pairs) and
-reads ("value", value) or ("raised", type name, message). A request with stand-ins the grader
-sends alone, since their values come on the same pipe; a stand-in kept past its call raises
-NameError without asking. The reference's code never enters this process.
+reads ("value", value) or ("raised", type name, message) on a pipe of their own (REPLY_FD), which
+no queued request is in; a stand-in kept past its call raises NameError without asking. The
+reference's code never enters this process.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def same(before: Any, after: Any, numpy: ModuleType) -> bool:
 
 def stand_in(
     name: str,
-    requests: IO[bytes],
+    replies: IO[bytes],
     responses: IO[bytes],
     numpy: ModuleType,
     params: ModuleType,
@@ -174,7 +174,7 @@ def stand_in(
 
     It stands in only during the call it was made for (``calling`` holds the request's number and
     function, empty between calls): kept and called later, it raises NameError here, as the grader
-    would, and sends nothing, as the grader may have queued its next request on the pipe.
+    would, and sends nothing, as the grader has moved on to the calls after.
     """
     during = calling[0]
 
@@ -186,7 +186,7 @@ def stand_in(
             responses,
             ("reference", name, plain(args, numpy), plain(tuple(keywords.items()), numpy)),
         )
-        answer = read_message(requests)
+        answer = read_message(replies)
         if answer is None:  # the grader is gone: nothing left to answer to
             os._exit(0)
         if answer[0] == "value":
@@ -270,7 +270,7 @@ def confine(scratch: str, numpy: ModuleType) -> dict[str, object]:
 
 
 def main() -> None:
-    numpy_dir, request_fd, response_fd, source_path, user = sys.argv[1:6]
+    numpy_dir, request_fd, response_fd, source_path, user, reply_fd = sys.argv[1:7]
     limit_resources(user)
     sys.meta_path.insert(0, RefuseKit())
     sys.path.append(numpy_dir)
@@ -284,6 +284,7 @@ def main() -> None:
     params = sys.modules["params"] = load_beside("params", scratch)
     confinement = confine(scratch, numpy)
     requests, responses = os.fdopen(int(request_fd), "rb"), os.fdopen(int(response_fd), "wb")
+    replies = os.fdopen(int(reply_fd), "rb")
     cpu_seconds = read_message(requests)
     if cpu_seconds is None:  # the grader stopped before the submission was ready
         return
@@ -300,7 +301,7 @@ def main() -> None:
         number += 1
         calling[:] = [(number, name)]
         stand_ins = {
-            n: stand_in(n, requests, responses, numpy, params, calling)
+            n: stand_in(n, replies, responses, numpy, params, calling)
             for n in stand_in_names
             if n != name
         }
