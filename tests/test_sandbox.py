@@ -4,6 +4,7 @@ import os
 import pickle
 import resource
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -303,3 +304,15 @@ def test_a_call_that_asks_for_stand_ins_shares_the_graders_cpu_and_both_go_back_
     value, worker_cpus = queued.call("asks", (3,), 2, {"double": double}).value
     assert value == 6 and len(worker_cpus) == 1 and seen == [worker_cpus]
     assert sorted(os.sched_getaffinity(0)) == before == queued.call("cpus", (), 2).value
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: there is none to share")
+def test_a_grading_in_a_thread_of_a_busier_process_holds_no_cpu(queued):
+    # nbgrader's early grading: the kernel running the next notebook wants the CPUs
+    answers = []
+    thread = threading.Thread(
+        target=lambda: answers.append(queued.call("asks", (3,), 2, {"double": lambda x: 2 * x}))
+    )
+    thread.start()
+    thread.join()
+    assert answers[0].value == (6, sorted(os.sched_getaffinity(0)))
