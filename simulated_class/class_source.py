@@ -31,7 +31,7 @@ class SimulatedClass:
         roster = write_class(
             students, course.root, grading_round.assignments, progress.reporter("class")
         )
-        course.run("db", "student", "import", roster, log="roster")
+        course.import_students(roster, grading_round.registry.id)
         if grading_round.extensions is None:  # else the instructor's file given to the round
             grading_round.extensions = write_extensions(
                 students, course.root, grading_round.assignments

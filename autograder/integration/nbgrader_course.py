@@ -6,12 +6,15 @@ and its gradebook to the folder's sqlite file or to the database given. Each com
 goes to a log file of the folder.
 """
 
+import csv
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from nbgrader.api import Gradebook, Student
 
 from autograder import ROOT
 from autograder.integration.gradebook_database import sqlite_url
@@ -101,6 +104,28 @@ class CourseFolder:
                 env=nbgrader_environment(),
                 start_new_session=session,
             )
+
+    def import_students(self, roster: Path, course_id: str) -> None:
+        """What ``nbgrader db student import roster`` does, in this process: each row's student
+        created or updated with the row's columns that are nbgrader's (an empty cell is none). The
+        command's start alone took a second of each round. A row without an id is refused before
+        any student is written."""
+        columns = set(Student.__table__.c.keys())
+        with roster.open(encoding="utf-8", newline="") as file:
+            rows = [
+                {
+                    key.strip(): value or None
+                    for key, value in row.items()
+                    if key and key.strip() in columns
+                }
+                for row in csv.DictReader(file)
+            ]
+        for line, fields in enumerate(rows, start=2):
+            if not fields.get("id"):
+                raise NbgraderFailed(f"{roster}, line {line}: no student id")
+        with Gradebook(self.db_url, course_id) as book:
+            for fields in rows:
+                book.update_or_create_student(fields.pop("id"), **fields)
 
     def run(
         self, *arguments: str | Path, log: str, db_url: str | None = None, check: bool = True

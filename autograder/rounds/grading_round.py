@@ -14,7 +14,7 @@ there; nothing of the grading side imports the simulated class.
    course.yaml's due dates into the gradebook (``deadlines``);
 2. class: a real class's roster (the kit's CSV, or the LMS's own export: ``lms_roster``, read
    and checked before the release) written as round/roster.csv in the kit's columns and
-   imported with `nbgrader db student import`, its LMS downloads
+   imported as `nbgrader db student import` does it (``CourseFolder.import_students``), its LMS downloads
    sorted into nbgrader's submitted/ (``lms_download``: Canvas, Moodle, Blackboard; every file
    that is not simply one student's notebook is noted by name); the simulated class
    (``simulated_class``) half in submitted/, half as a Blackboard download that `nbgrader
@@ -175,7 +175,7 @@ class RealClass:
         if roster:
             # nbgrader's import reads the kit's own columns: an LMS's export is written out as them
             imported = lms_roster.write_kit_roster(roster, grading_round.out / "roster.csv")
-            course.run("db", "student", "import", imported, log="roster")
+            course.import_students(imported, grading_round.registry.id)
         grading_round.arrival_notes += [
             lms_download.Note(str(self.roster), note)
             for note in (class_list.notes if class_list else [])
