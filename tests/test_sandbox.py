@@ -28,7 +28,7 @@ pytestmark = needs_worker
 TIMEOUTS = Timeouts(per_call_seconds=2, per_submission_seconds=30)
 
 PROBE = """
-import os, sys
+import os, sys, time
 import numpy as np
 
 def whoami():
@@ -72,6 +72,24 @@ def later(x):
 
 def mistyped(x):
     return double(x, x, x)
+
+def nap(seconds):
+    time.sleep(seconds)
+    return seconds
+
+def echo(x):
+    return x
+
+def hang_at(i, at):
+    while i == at:
+        pass
+    return i
+
+def cpus():
+    return sorted(os.sched_getaffinity(0))
+
+def asks(x):
+    return double(x), cpus()
 """
 
 
@@ -216,77 +234,43 @@ def tamper():
         worker.close()
 
 
-QUEUED = (
-    PROBE
-    + """
-import time
-
-def nap(seconds):
-    time.sleep(seconds)
-    return seconds
-
-def echo(x):
-    return x
-
-def hang_at(i, at):
-    while i == at:
-        pass
-    return i
-
-def cpus():
-    return sorted(os.sched_getaffinity(0))
-
-def asks(x):
-    return double(x), cpus()
-"""
-)
-
-
-@pytest.fixture
-def queued():
-    with Scratch(QUEUED) as scratch:
-        worker = Worker(scratch).load(TIMEOUTS)
-        yield worker
-        worker.close()
-
-
-def test_calls_sent_at_once_are_answered_in_order_each_timed_from_its_own_start(queued):
+def test_calls_sent_at_once_are_answered_in_order_each_timed_from_its_own_start(worker):
     # four naps of 0.5 s with a limit of 1.5 s each: the last answers 2 s after it was sent
     for _ in range(4):
-        queued.send("nap", (0.5,), 1.5)
-    assert [queued.answer() for _ in range(4)] == [Outcome(OK, value=0.5)] * 4
+        worker.send("nap", (0.5,), 1.5)
+    assert [worker.answer() for _ in range(4)] == [Outcome(OK, value=0.5)] * 4
 
 
-def test_a_call_that_hangs_in_a_queue_costs_that_call_and_keeps_the_answers_before_it(queued):
+def test_a_call_that_hangs_in_a_queue_costs_that_call_and_keeps_the_answers_before_it(worker):
     for i in range(4):
-        queued.send("hang_at", (i, 2), 1)
-    assert [queued.answer().value for _ in range(2)] == [0, 1]
+        worker.send("hang_at", (i, 2), 1)
+    assert [worker.answer().value for _ in range(2)] == [0, 1]
     with pytest.raises(WorkerDied, match="calling hang_at: no answer within 1 s"):
-        queued.answer()
+        worker.answer()
 
 
-def test_calls_much_larger_than_the_pipe_are_queued_without_blocking_either_side(queued):
+def test_calls_much_larger_than_the_pipe_are_queued_without_blocking_either_side(worker):
     # 1 MiB each way, many times a pipe's room: sent ahead, the grader would wait for room while
     # the worker waited for its answer to be read
     large = np.arange(2**17, dtype=float)
     for _ in range(4):
-        queued.send("echo", (large,), 10)
-    assert all(np.array_equal(queued.answer().value, large) for _ in range(4))
+        worker.send("echo", (large,), 10)
+    assert all(np.array_equal(worker.answer().value, large) for _ in range(4))
 
 
-def test_calls_with_stand_ins_queued_together_each_get_their_stand_ins_values(queued):
+def test_calls_with_stand_ins_queued_together_each_get_their_stand_ins_values(worker):
     for x in (1, 2, 3):
-        queued.send("twice", (x, x), 2, {"double": lambda x: 2 * x})
+        worker.send("twice", (x, x), 2, {"double": lambda x: 2 * x})
     # twice(x, y) = double(x) + double(x=y)
-    assert [queued.answer().value for _ in range(3)] == [4, 8, 12]
+    assert [worker.answer().value for _ in range(3)] == [4, 8, 12]
 
 
-def test_a_stand_in_kept_past_its_call_raises_without_asking_while_calls_are_queued(queued):
-    queued.send("twice", (1, 1), 2, {"double": lambda x: 2 * x})
+def test_a_stand_in_kept_past_its_call_raises_without_asking_while_calls_are_queued(worker):
+    worker.send("twice", (1, 1), 2, {"double": lambda x: 2 * x})
     for _ in range(2):
-        queued.send("later", (3,), 2)  # calls the stand-in twice kept
-    queued.send("echo", (7,), 2)
-    first, *later, last = [queued.answer() for _ in range(4)]
+        worker.send("later", (3,), 2)  # calls the stand-in twice kept
+    worker.send("echo", (7,), 2)
+    first, *later, last = [worker.answer() for _ in range(4)]
     assert (first.value, last.value) == (4, 7)
     for outcome in later:
         assert outcome.kind == RAISED
@@ -294,24 +278,24 @@ def test_a_stand_in_kept_past_its_call_raises_without_asking_while_calls_are_que
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: there is none to share")
-def test_a_call_that_asks_for_stand_ins_shares_the_graders_cpu_and_both_go_back_after(queued):
+def test_a_call_that_asks_for_stand_ins_shares_the_graders_cpu_and_both_go_back_after(worker):
     before, seen = sorted(os.sched_getaffinity(0)), []
 
     def double(x):
         seen.append(sorted(os.sched_getaffinity(0)))
         return 2 * x
 
-    value, worker_cpus = queued.call("asks", (3,), 2, {"double": double}).value
+    value, worker_cpus = worker.call("asks", (3,), 2, {"double": double}).value
     assert value == 6 and len(worker_cpus) == 1 and seen == [worker_cpus]
-    assert sorted(os.sched_getaffinity(0)) == before == queued.call("cpus", (), 2).value
+    assert sorted(os.sched_getaffinity(0)) == before == worker.call("cpus", (), 2).value
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: there is none to share")
-def test_a_grading_in_a_thread_of_a_busier_process_holds_no_cpu(queued):
+def test_a_grading_in_a_thread_of_a_busier_process_holds_no_cpu(worker):
     # nbgrader's early grading: the kernel running the next notebook wants the CPUs
     answers = []
     thread = threading.Thread(
-        target=lambda: answers.append(queued.call("asks", (3,), 2, {"double": lambda x: 2 * x}))
+        target=lambda: answers.append(worker.call("asks", (3,), 2, {"double": lambda x: 2 * x}))
     )
     thread.start()
     thread.join()
