@@ -261,9 +261,12 @@ class _Finished:
         done = 0
         for log in self.logs:
             path, offset, counts, _ = log
-            with open(path, "rb") as file:
-                file.seek(offset)
-                new = file.read()
+            try:
+                with open(path, "rb") as file:
+                    file.seek(offset)
+                    new = file.read()
+            except FileNotFoundError:  # a cluster's shard whose worker has not started it yet
+                continue
             whole = new[: new.rfind(b"\n") + 1]  # a line being written is read next time
             log[1] = offset + len(whole)
             for match in self.pattern.finditer(whole):
