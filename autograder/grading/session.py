@@ -90,9 +90,8 @@ class Session:
             while unanswered:
                 outcome = self._answer()
                 unanswered -= 1
-                if (
-                    outcome.kind == MISSING
-                ):  # so are the rest, answered at once: read, not waited for
+                # a missing function: so are the rest, answered at once, read and not waited for
+                if outcome.kind == MISSING:
                     for _ in range(unanswered):
                         self._answer()
                     unanswered = 0

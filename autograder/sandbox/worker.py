@@ -1,4 +1,4 @@
-"""The worker: runs a student's code in its own process and answers calls over two pipes.
+"""The worker: runs a student's code in its own process and answers calls over pipes.
 
 This file runs on its own (``python -I -S worker.py NUMPY_DIR REQUEST_FD RESPONSE_FD SOURCE USER REPLY_FD``),
 copied into a scratch folder: it imports nothing of the kit, and its import path holds the
