@@ -93,20 +93,16 @@ class Outcome:
     consulted: tuple[str, ...] = ()  # the stand-ins the call asked for, by name
 
 
+@dataclass
 class _Call:
-    """A call sent to the worker, not yet answered; ``written`` when its request went into the pipe.
+    """A call sent to the worker, not yet answered; ``written`` when its request went into the pipe."""
 
-    A plain class: a dataclass would cost each grading command's start its class's making.
-    """
-
-    __slots__ = ("function", "request", "timeout", "until", "stand_ins", "written")
-
-    def __init__(
-        self, function: str, request: bytes, timeout: float, until: float, stand_ins: StandIns
-    ) -> None:
-        self.function, self.request, self.stand_ins = function, request, stand_ins
-        self.timeout, self.until = timeout, until
-        self.written: float | None = None
+    function: str
+    request: bytes
+    timeout: float
+    until: float
+    stand_ins: StandIns
+    written: float | None = None
 
 
 class GraderError(RuntimeError):
