@@ -258,12 +258,15 @@ class Worker:
         start = max(call.written, self._answered_at)
         timeout = max(0.0, min(call.timeout, call.until - start))
         doing = f"calling {call.function}"
-        consulted = []
+        # the stand-ins asked for, once each: a name the worker sends is kept only if it stands in
+        consulted: dict[str, None] = {}
         apart: Callable[[], None] | None = None  # undoes _side_by_side once stand-ins are asked for
         try:
             while (answer := self._receive(start, timeout, doing))[0] == STAND_IN:
                 apart = apart or _side_by_side(self.process.pid)
-                consulted.append(self._serve(answer, call, start + timeout, timeout))
+                name = self._serve(answer, call, start + timeout, timeout)
+                if name in call.stand_ins:
+                    consulted[name] = None
         finally:
             if apart:
                 apart()
@@ -272,7 +275,7 @@ class Worker:
         with contextlib.suppress(WorkerDied):  # the next call's failure, which its answer raises
             self._write_what_fits()
         try:
-            return dataclasses.replace(_outcome(answer), consulted=tuple(dict.fromkeys(consulted)))
+            return dataclasses.replace(_outcome(answer), consulted=tuple(consulted))
         except (TypeError, ValueError, IndexError):  # only a tampered worker sends these
             raise self._died(CRASHED, f"{doing}: a malformed answer") from None
 
