@@ -6,6 +6,13 @@ unless NBGRADER_DB_URL or course.yaml's gradebook_url names a database (a Postgr
 
 import os
 
+from autograder.sandbox.process import ONE_THREAD
+
+# NumPy's BLAS on one thread in nbgrader's process, as in the grading command and the kernels,
+# unless the environment says otherwise: set before the imports below bring NumPy in
+for _name, _value in ONE_THREAD.items():
+    os.environ.setdefault(_name, _value)
+
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import (

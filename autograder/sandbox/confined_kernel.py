@@ -42,6 +42,7 @@ from autograder import ROOT
 from autograder.grading.course import load_course
 from autograder.integration import early_grading
 from autograder.sandbox import confinement
+from autograder.sandbox.process import ONE_THREAD
 
 # bytes of address space: for the kernel, the grader it starts and the grader's worker each
 MEMORY_LIMIT = 8 * 2**30
@@ -115,6 +116,8 @@ class ConfinedProvisioner(LocalProvisioner):
                 for name, value in kwargs["env"].items()
                 if name in KEPT_VARIABLES or name.startswith("JPY_")
             }
+            # a notebook's arrays are small, and shards run side by side: BLAS's threads only cost
+            kwargs["env"].update(ONE_THREAD)
         folders = {
             "HOME": "",
             "TMPDIR": "",
