@@ -11,6 +11,7 @@ back a page that leaks, names the line, and releases the others. A submission th
 package ``autograder`` with a ``confinement.py`` of its own does not replace the kernel's launcher.
 """
 
+import asyncio
 import secrets
 import subprocess
 import sys
@@ -374,3 +375,25 @@ def test_without_landlock_or_seccomp_an_autograde_kernel_is_refused_with_the_ris
         in message
     )
     assert f"{confined_kernel.ACCEPT_UNCONFINED}=yes" in message and "container" in message
+
+
+def test_an_autograde_kernels_environment_keeps_blas_on_one_thread_whatever_nbgraders_says(
+    monkeypatch,
+):
+    """Shards run side by side and a notebook's arrays are small: each of OpenBLAS's threads costs a kernel's start CPU."""
+    from autograder.integration.prompt_kernel import PromptKernelManager
+    from autograder.sandbox import confined_kernel
+    from autograder.sandbox.process import ONE_THREAD
+
+    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", "confined-local-provisioner")
+    monkeypatch.setenv(confined_kernel.AUTOGRADE_REPORT, "")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "8")
+
+    async def environment():
+        manager = PromptKernelManager(kernel_name="python3")
+        _, options = await manager.pre_start_kernel()
+        await manager.provisioner.cleanup(restart=False)
+        return options["env"]
+
+    kernels = asyncio.run(environment())
+    assert {name: kernels.get(name) for name in ONE_THREAD} == ONE_THREAD
