@@ -381,11 +381,18 @@ def test_an_autograde_kernels_environment_keeps_blas_on_one_thread_whatever_nbgr
     monkeypatch,
 ):
     """Shards run side by side and a notebook's arrays are small: each of OpenBLAS's threads costs a kernel's start CPU."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
     from autograder.integration.prompt_kernel import PromptKernelManager
     from autograder.sandbox import confined_kernel
     from autograder.sandbox.process import ONE_THREAD
 
-    monkeypatch.setenv("JUPYTER_DEFAULT_PROVISIONER_NAME", "confined-local-provisioner")
+    # as nbgrader_config.py makes it the default; the factory read the environment once, at its first use
+    monkeypatch.setattr(
+        KernelProvisionerFactory.instance(),
+        "default_provisioner_name",
+        "confined-local-provisioner",
+    )
     monkeypatch.setenv(confined_kernel.AUTOGRADE_REPORT, "")
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "8")
 
