@@ -46,6 +46,7 @@ TIERS = {
     "test_notebook_deadline": ("slow", "nbgrader"),
     "test_notebooks": ("slow",),
     "test_postgresql_round": ("slow", "nbgrader"),
+    "test_prompt_kernel": ("slow",),
     "test_real_class_round": ("slow", "nbgrader"),
     "test_regrade": ("slow", "nbgrader"),
     "test_student_environment": ("slow",),
