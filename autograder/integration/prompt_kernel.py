@@ -3,7 +3,7 @@
 An autograde starts a kernel per notebook, and jupyter_client spends fixed time around each one
 with the kernel idle: at the start, after the kernel's reply to ``kernel_info``, it waits for IOPub
 to stay silent for 0.2 s; at the end, it polls the process every 0.1 s until it has exited. On
-one core, nbgrader does nothing else meanwhile; that was about a fifth of a serial autograde.
+one core, nbgrader does nothing else meanwhile: about a sixth of a serial autograde's time.
 Here the start ends at the idle status of the client's own ``kernel_info`` request, the last
 message the kernel publishes for it, and the end polls every few milliseconds.
 """
@@ -17,9 +17,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Type
 
 REPLY_SECONDS = 1.0  # how long a kernel_info request waits for its reply before it is sent again
-IOPUB_SECONDS = (
-    0.2  # and for its idle status: none means IOPub is not connected yet (as jupyter_client)
-)
+IOPUB_SECONDS = 0.2  # and for its idle status: none means IOPub is not connected yet
 EXIT_POLL_SECONDS = 0.005  # how often an ending kernel's process is polled
 
 
