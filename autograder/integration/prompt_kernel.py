@@ -34,8 +34,8 @@ class PromptKernelClient(AsyncKernelClient):
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         while True:
             request = self.kernel_info()
-            reply = await self._reply_to(request)
-            if reply is not None and await self._idle_after(request):
+            reply = await self._reply_to(request, deadline)
+            if reply is not None and await self._idle_after(request, deadline):
                 self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
@@ -43,21 +43,24 @@ class PromptKernelClient(AsyncKernelClient):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
-    async def _reply_to(self, request: str) -> dict[str, Any] | None:
-        """The shell's reply to the request, past any to an earlier one; None if none came within REPLY_SECONDS."""
-        while True:
+    async def _reply_to(self, request: str, deadline: float) -> dict[str, Any] | None:
+        """The shell's reply to the request, past any to an earlier one; None if none came within
+        REPLY_SECONDS or by the deadline (a kernel that keeps answering something else)."""
+        while time.monotonic() <= deadline:
             try:
-                reply = await self.shell_channel.get_msg(timeout=REPLY_SECONDS)
+                reply = await self.shell_channel.get_msg(timeout=_within(REPLY_SECONDS, deadline))
             except Empty:
                 return None
             if _answers(reply, request):
                 return reply
+        return None
 
-    async def _idle_after(self, request: str) -> bool:
-        """Read IOPub up to the kernel's idle status for the request; False if IOPub falls silent first."""
-        while True:
+    async def _idle_after(self, request: str, deadline: float) -> bool:
+        """Read IOPub up to the kernel's idle status for the request; False if IOPub falls silent
+        first, or the deadline passes (a kernel that keeps publishing something else)."""
+        while time.monotonic() <= deadline:
             try:
-                message = await self.iopub_channel.get_msg(timeout=IOPUB_SECONDS)
+                message = await self.iopub_channel.get_msg(timeout=_within(IOPUB_SECONDS, deadline))
             except Empty:
                 return False
             if (
@@ -66,6 +69,7 @@ class PromptKernelClient(AsyncKernelClient):
                 and message["content"].get("execution_state") == "idle"
             ):
                 return True
+        return False
 
 
 class PromptKernelManager(AsyncKernelManager):
@@ -78,6 +82,11 @@ class PromptKernelManager(AsyncKernelManager):
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         # jupyter_client's loop (poll, sleep) at its own 0.1 s would leave nbgrader idle that long
         await super()._async_wait(pollinterval=min(pollinterval, EXIT_POLL_SECONDS))
+
+
+def _within(seconds: float, deadline: float) -> float:
+    """At most seconds, and none past the deadline (time.monotonic())."""
+    return max(0.0, min(seconds, deadline - time.monotonic()))
 
 
 def _answers(message: dict[str, Any], request: str) -> bool:
