@@ -14,12 +14,15 @@ import functools
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import bleach  # type: ignore[import-untyped]  # bleach ships no types
 import nbgrader
 from latex2mathml.converter import convert
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 from nbgrader.preprocessors import GetGrades, NbGraderPreprocessor
 
@@ -88,7 +91,52 @@ class KitFeedbackExporter(HTMLExporter):
     HTMLExporter with nbgrader's "formgrade" template) and the feedback that formgrader's button
     generates (which sets HTMLExporter's template to nbgrader's "feedback"): a subclass's
     configuration is its own and comes before its parent's.
+
+    It writes the page as HTMLExporter's template gives it, without HTMLExporter's last pass, which
+    parses the whole page with BeautifulSoup and writes it anew (half of generate_feedback's
+    CPU: a page's highlighted code and MathML are thousands of elements) to give each image
+    without alt text nbconvert's and to make JupyterLab's cells focusable. The pages' template is
+    classic, whose cells are not JupyterLab's, and their only images are Markdown's, which have
+    alt text, and PNG and JPEG outputs (InertFeedback drops the rest), to which their metadata
+    gives the same words before the template writes them.
     """
+
+    def from_notebook_node(  # type: ignore[override]  # as HTMLExporter's own: a page, not a notebook
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        described(nb)
+        # HTMLExporter's filters for this notebook, as its from_notebook_node registers them
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name"))
+        highlight = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+        )
+        resources = self._init_resources(resources)
+        data_types = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+        )
+        self.register_filter("highlight_code", highlight)
+        self.register_filter("filter_data_type", data_types)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+NO_DESCRIPTION = "No description has been provided for this image"  # nbconvert's words
+IMAGES = ("image/png", "image/jpeg")
+
+
+def described(nb: NotebookNode) -> None:
+    """Give each PNG or JPEG output of the notebook without alt text (in the output's or the cell's
+    metadata, where nbconvert's classic template reads it) nbconvert's words for an image nobody
+    described."""
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cell.metadata.get("alt"):
+            continue
+        for output in cell.get("outputs", []):
+            for kind in IMAGES:
+                if kind in output.get("data", {}):
+                    metadata = output.setdefault("metadata", {}).setdefault(kind, {})
+                    if not metadata.get("alt"):
+                        metadata["alt"] = NO_DESCRIPTION
 
 
 class GradesAsTheyStand(GetGrades):
