@@ -649,6 +649,8 @@ def release(course: CourseFolder, assignment: str) -> None:
         shutil.copytree(
             ROOT / SOURCE / assignment, source, ignore=shutil.ignore_patterns("__pycache__")
         )
+    if not gradebook_database.holds_gradebook(course.db_url):
+        gradebook_database.create(course.db_url)  # nbgrader's, less its alembic subprocess
     course.run("generate_assignment", assignment, "--force", log="generate_assignment")
 
 
