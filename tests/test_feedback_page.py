@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
@@ -17,6 +18,7 @@ from nbgrader.api import Gradebook
 from autograder import ROOT
 from autograder.grading.course import load_course
 from autograder.integration.feedback_page import (
+    CACHED_MARKDOWN_LENGTH,
     CACHED_TEX_LENGTH,
     NO_DESCRIPTION,
     KitFeedbackExporter,
@@ -238,6 +240,34 @@ def test_the_kits_exporter_writes_nbconverts_html_page_element_for_element():
     assert Elements(kit).found == Elements(nbconverts).found
     assert 'class="k"' in kit  # highlighted, as nbconvert's
     assert f'alt="{NO_DESCRIPTION}"' in kit and 'alt="the accuracy per epoch"' in kit
+
+
+def test_markdown_seen_before_is_rendered_once_and_gives_the_same_html(monkeypatch):
+    """A class's pages repeat their assignment's Markdown: the exporter renders each text once,
+    but a long one, which it does not keep."""
+    rendered = []
+    nbconverts = HTMLExporter.markdown2html
+    monkeypatch.setattr(
+        HTMLExporter,
+        "markdown2html",
+        pass_context(
+            lambda self, context, source: (
+                rendered.append(source) or nbconverts(self, context, source)
+            )
+        ),
+    )
+    exporter = KitFeedbackExporter(template_name="classic")
+    instructions = new_markdown_cell("## 标准 BP / standard BP\n\nUpdate $w$ **per sample**.")
+    answer = new_markdown_cell("Since $g_j$ …")
+    long = new_markdown_cell("the thresholds are subtracted " * (CACHED_MARKDOWN_LENGTH // 20))
+    first, _ = exporter.from_notebook_node(new_notebook(cells=[instructions, answer, long]))
+    second, _ = exporter.from_notebook_node(new_notebook(cells=[instructions, long]))
+    assert rendered == [instructions.source, answer.source, long.source, long.source]
+    assert "<strong>per sample</strong>" in first and "<strong>per sample</strong>" in second
+    nbconvert_page, _ = HTMLExporter(template_name="classic").from_notebook_node(
+        new_notebook(cells=[instructions, long])
+    )
+    assert Elements(second).found == Elements(nbconvert_page).found
 
 
 def test_math_is_mathml_in_the_page(page):

@@ -18,6 +18,8 @@ from typing import Any
 
 import bleach  # type: ignore[import-untyped]  # bleach ships no types
 import nbgrader
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from latex2mathml.converter import convert
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.exporters.exporter import ResourcesDict
@@ -101,6 +103,26 @@ class KitFeedbackExporter(HTMLExporter):
     gives the same words before the template writes them.
     """
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._markdown: dict[str, str] = {}  # {Markdown text: its HTML}
+
+    @pass_context
+    def markdown2html(self, context: Context, source: str) -> str:
+        """HTMLExporter's, once a process for each text: a class's pages repeat their assignment's
+        Markdown, a quarter of a page's CPU. Kept: a text that depends on nothing else (no
+        attachments, images not embedded from its folder) of at most CACHED_MARKDOWN_LENGTH
+        characters, and at most CACHED_MARKDOWNS of them."""
+        embedded = context.get("cell", {}).get("attachments") or self.embed_images
+        if embedded or len(source) > CACHED_MARKDOWN_LENGTH:
+            return str(super().markdown2html(context, source))
+        if source in self._markdown:
+            return self._markdown[source]
+        rendered = str(super().markdown2html(context, source))
+        if len(self._markdown) < CACHED_MARKDOWNS:
+            self._markdown[source] = rendered
+        return rendered
+
     def from_notebook_node(  # type: ignore[override]  # as HTMLExporter's own: a page, not a notebook
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
@@ -120,6 +142,7 @@ class KitFeedbackExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
+CACHED_MARKDOWN_LENGTH, CACHED_MARKDOWNS = 20_000, 1_024
 NO_DESCRIPTION = "No description has been provided for this image"  # nbconvert's words
 IMAGES = ("image/png", "image/jpeg")
 
