@@ -102,7 +102,8 @@ def pip_install(python, *arguments):
     names, say. uv writes the bytecode now, as pip does: autograde kernels may not write it."""
     run(python, "-m", "pip", "install", "--quiet", UV)
     by_uv = [python, "-m", "uv", "pip", "install", "--quiet", "--python", python]
-    by_uv += ["--compile-bytecode", *arguments]
+    # the system's certificates, as pip's configuration may name them: a proxy's own authority
+    by_uv += ["--system-certs", "--compile-bytecode", *arguments]
     if subprocess.run([str(part) for part in by_uv], cwd=ROOT).returncode != 0:
         print("uv could not install it: pip does", flush=True)
         run(python, "-m", "pip", "install", "--quiet", *arguments)
