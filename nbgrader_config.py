@@ -37,6 +37,7 @@ from autograder.integration.gradebook_database import repository_url
 from autograder.integration.inert_feedback import InertFeedback
 from autograder.integration.kernel_folder import AuditKernelFolder
 from autograder.integration.late_penalty import CourseLatePenalty
+from autograder.integration.long_lived import freeze_what_is_imported
 from autograder.integration.notebook_deadline import ExecuteWithinDeadline
 from autograder.integration.output_limits import LimitOutputSize
 from autograder.integration.score_of_record import ScoreOfRecord
@@ -115,3 +116,6 @@ c.ExportApp.plugin_class = "autograder.exports.grades_csv.InertCsvExportPlugin"
 # download's file that is a link or a special file, or past the course's limits (autograder/integration/intake.py)
 c.ExchangeFactory.collect = "autograder.integration.intake.CheckedCollect"
 c.ZipCollectApp.extractor_plugin = "autograder.integration.intake.CheckedExtractor"
+# What nbgrader and the kit imported lives as long as the process: the garbage collector leaves it
+# alone, during the command and at its exit, a quarter of a second of each command's CPU (long_lived.py)
+freeze_what_is_imported()
