@@ -7,6 +7,9 @@
 2. overhead: `nbgrader autograde` of the class with the kit's hidden tests, against the same
    class with every hidden region replaced by a constant score (nbgrader's own cost);
 3. jobs: the same autograde serially and with --jobs 2 (``parallel_nbgrader``), results compared;
+   beside them, the ceiling the machine sets: two copies of the class autograded serially at
+   once, how much more two such runs get done than one (twice the serial run's seconds over
+   theirs); --jobs 2, one run split in two, each half paying nbgrader's start, at best reaches it;
 4. batch: the reference's batch path against its per-sample path for one accumulated-BP update
    at m = 10,000, d = 100, q = 64, l = 10: updates per second and peak memory (tracemalloc);
 5. worker: the peak resident size of a grading worker (the grader's largest child process).
@@ -32,6 +35,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 from pathlib import Path
@@ -85,7 +89,7 @@ def main(argv=None):
     results["worker"] = worker_peak_rss(kit, students[0])
     constant = course(args.out / "constant", students, constant_scores=True)
     parallel = course(args.out / "parallel", students, constant_scores=False)
-    runs = {"kit": [], "nbgrader": [], "jobs2": []}
+    runs = {"kit": [], "nbgrader": [], "jobs2": [], "side_by_side": []}
     cpu = {"kit": [], "nbgrader": [], "jobs2": []}
     identical = True
     for _ in range(args.repeats):
@@ -98,6 +102,7 @@ def main(argv=None):
             runs[name].append(wall)
             cpu[name].append(used)
         identical = identical and gradebook_rows(kit) == gradebook_rows(parallel)
+        runs["side_by_side"].append(side_by_side((kit, parallel), students))
     serial = statistics.median(runs["kit"])
     results["overhead"] = {
         "kit_seconds": runs["kit"],
@@ -114,6 +119,8 @@ def main(argv=None):
         "jobs2_cpu_seconds": cpu["jobs2"],
         "speedup": serial / statistics.median(runs["jobs2"]),
         "identical": identical,
+        "side_by_side_seconds": runs["side_by_side"],
+        "ceiling": 2 * serial / statistics.median(runs["side_by_side"]),
     }
     results["batch"] = batch_against_per_sample()
     (args.out / "benchmark.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -232,6 +239,30 @@ def timed_autograde(folder, students, jobs):
     return seconds, children_cpu() - before
 
 
+def side_by_side(folders, students):
+    """The wall-clock seconds of the class's serial autograde in each of the folders, all at once."""
+    ids = [s.id for s in students]
+    outcomes = {}  # folder: its failures ({} when none), or the error that stopped it
+
+    def autograde_serially(folder):
+        try:
+            outcomes[folder.root] = autograde(folder, ASSIGNMENT, ids, ids)
+        except Exception as error:  # said below, in this thread
+            outcomes[folder.root] = error
+
+    graders = [threading.Thread(target=autograde_serially, args=(f,)) for f in folders]
+    start = time.perf_counter()
+    for grader in graders:
+        grader.start()
+    for grader in graders:
+        grader.join()
+    seconds = time.perf_counter() - start
+    failed = {str(root): outcome for root, outcome in outcomes.items() if outcome}
+    if failed or len(outcomes) != len(folders):
+        raise SystemExit(f"autograde side by side failed: {failed}")
+    return seconds
+
+
 def gradebook_rows(folder):
     with Gradebook(folder.db_url) as book:
         return sorted(
@@ -295,6 +326,7 @@ def table(results):
         "cli": spread(cli["median_seconds_per_repeat"], cli["floor_seconds_per_repeat"]),
         "overhead": spread(overhead["kit_seconds"], overhead["nbgrader_seconds"]),
         "jobs": spread(jobs["serial_seconds"], jobs["jobs2_seconds"]),
+        "ceiling": spread([2 * s for s in jobs["serial_seconds"]], jobs["side_by_side_seconds"]),
         "cli_cpu": spread(cli["cpu_seconds_per_repeat"], cli["floor_cpu_seconds_per_repeat"]),
         "overhead_cpu": spread(overhead["kit_cpu_seconds"], overhead["nbgrader_cpu_seconds"]),
     }
@@ -351,6 +383,14 @@ def table(results):
             f"{statistics.median(jobs['serial_cpu_seconds']) / kit:.2f} vs "
             f"{statistics.median(jobs['jobs2_cpu_seconds']) / jobs2:.2f} of {os.cpu_count()}",
             "",
+            "",
+            "",
+        ),
+        (
+            # how much more two autogrades get done at once than one: what --jobs 2 cannot pass
+            "  ceiling: two classes at once, serially",
+            f"{statistics.median(jobs['side_by_side_seconds']):.1f} s for two vs {kit:.1f} s for one",
+            f"{jobs['ceiling']:.2f}× ({ranges['ceiling'][0]:.2f}–{ranges['ceiling'][1]:.2f})",
             "",
             "",
         ),

@@ -26,7 +26,7 @@ os.environ.setdefault(CAPSTONE_SECONDS, "0")
 TIERS = {
     "test_adversarial_corpus": ("slow",),
     "test_adversarial_notebooks": ("slow", "nbgrader"),
-    "test_benchmark_script": ("slow",),
+    "test_benchmark_script": ("slow", "nbgrader"),
     "test_dask_round": ("slow", "nbgrader"),
     "test_exercise_5_5_script": ("slow",),
     "test_formgrader": ("slow", "nbgrader", "browser"),

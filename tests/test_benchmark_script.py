@@ -3,6 +3,7 @@
 import importlib.util
 
 import nbformat
+import pytest
 from notebooks import ROOT
 
 from autograder.grading.course import load_course
@@ -54,3 +55,18 @@ def test_the_batch_path_is_measured_against_the_per_sample_path():
         == measured["batch"]["updates_per_second"] / measured["per_sample"]["updates_per_second"]
         > 0
     )
+
+
+def test_side_by_side_autogrades_every_class_at_once_and_stops_on_a_failure(tmp_path):
+    students = benchmark.the_class(1)
+    folders = [benchmark.course(tmp_path / name, students, False) for name in ("one", "two")]
+    assert benchmark.side_by_side(folders, students) > 0
+    graded = [benchmark.gradebook_rows(folder) for folder in folders]
+    # each class graded whole: one row per graded cell, the same in both
+    assert graded[0] == graded[1] and {student for student, _, _ in graded[0]} == {students[0].id}
+    assert len(graded[0]) == len(load_course().assignment("bp").items) + len(
+        load_course().assignment("bp").derivations
+    )
+    folders[1].notebook(benchmark.SUBMITTED, students[0].id, "bp").write_text("not a notebook")
+    with pytest.raises(SystemExit, match=f"autograde side by side failed: .*{students[0].id}"):
+        benchmark.side_by_side(folders, students)
