@@ -1,12 +1,14 @@
 """The benchmark script's pieces measure what they say (its timings are not tested: they are the benchmark's job)."""
 
 import importlib.util
+import shutil
 
 import nbformat
 import pytest
 from notebooks import ROOT
 
 from autograder.grading.course import load_course
+from autograder.integration.nbgrader_course import CourseFolder
 from simulated_class import students as simulated
 
 SPEC = importlib.util.spec_from_file_location("benchmark", ROOT / "scripts" / "benchmark.py")
@@ -59,7 +61,9 @@ def test_the_batch_path_is_measured_against_the_per_sample_path():
 
 def test_side_by_side_autogrades_every_class_at_once_and_stops_on_a_failure(tmp_path):
     students = benchmark.the_class(1)
-    folders = [benchmark.course(tmp_path / name, students, False) for name in ("one", "two")]
+    one = benchmark.course(tmp_path / "one", students, False)
+    shutil.copytree(one.root, tmp_path / "two")  # the same course, released once
+    folders = [one, CourseFolder(tmp_path / "two")]
     assert benchmark.side_by_side(folders, students) > 0
     graded = [benchmark.gradebook_rows(folder) for folder in folders]
     # each class graded whole: one row per graded cell, the same in both
