@@ -106,6 +106,8 @@ class KitFeedbackExporter(HTMLExporter):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._markdown: dict[str, str] = {}  # {Markdown text: its HTML}
+        # on the exporter's own copy of the notebook, before the preprocessors nbgrader registers
+        self.register_preprocessor(described)
 
     @pass_context
     def markdown2html(self, context: Context, source: str) -> str:
@@ -126,7 +128,6 @@ class KitFeedbackExporter(HTMLExporter):
     def from_notebook_node(  # type: ignore[override]  # as HTMLExporter's own: a page, not a notebook
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
-        described(nb)
         # HTMLExporter's filters for this notebook, as its from_notebook_node registers them
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
@@ -147,10 +148,10 @@ NO_DESCRIPTION = "No description has been provided for this image"  # nbconvert'
 IMAGES = ("image/png", "image/jpeg")
 
 
-def described(nb: NotebookNode) -> None:
-    """Give each PNG or JPEG output of the notebook without alt text (in the output's or the cell's
-    metadata, where nbconvert's classic template reads it) nbconvert's words for an image nobody
-    described."""
+def described(nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+    """A preprocessor: give each PNG or JPEG output of the notebook without alt text (in the output's
+    or the cell's metadata, where nbconvert's classic template reads it) nbconvert's words for an
+    image nobody described."""
     for cell in nb.cells:
         if cell.cell_type != "code" or cell.metadata.get("alt"):
             continue
@@ -160,6 +161,7 @@ def described(nb: NotebookNode) -> None:
                     metadata = output.setdefault("metadata", {}).setdefault(kind, {})
                     if not metadata.get("alt"):
                         metadata["alt"] = NO_DESCRIPTION
+    return nb, resources
 
 
 class GradesAsTheyStand(GetGrades):
